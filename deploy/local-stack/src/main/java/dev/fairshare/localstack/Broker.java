@@ -1,0 +1,71 @@
+package dev.fairshare.localstack;
+
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.server.common.MetadataVersion;
+
+/**
+ * A real Apache Kafka broker: a single-node KRaft cluster in this JVM (Kafka's own test kit), or an
+ * external cluster when {@code FAIRSHARE_KAFKA_BOOTSTRAP} names one.
+ */
+public final class Broker implements AutoCloseable {
+    private final KafkaClusterTestKit cluster;
+    private final String bootstrapServers;
+
+    private Broker(KafkaClusterTestKit cluster, String bootstrapServers) {
+        this.cluster = cluster;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    /** Starts the broker (or connects to the external one) and creates the fixed topics. */
+    public static Broker start() {
+        String external = System.getenv("FAIRSHARE_KAFKA_BOOTSTRAP");
+        Broker broker;
+        if (external != null && !external.isBlank()) {
+            broker = new Broker(null, external);
+        } else {
+            try {
+                KafkaClusterTestKit cluster =
+                        new KafkaClusterTestKit.Builder(
+                                        new TestKitNodes.Builder()
+                                                .setBootstrapMetadataVersion(
+                                                        MetadataVersion.latestProduction())
+                                                .setCombined(true)
+                                                .setNumBrokerNodes(1)
+                                                .setNumControllerNodes(1)
+                                                .build())
+                                .setConfigProp("offsets.topic.replication.factor", "1")
+                                .setConfigProp("transaction.state.log.replication.factor", "1")
+                                .setConfigProp("transaction.state.log.min.isr", "1")
+                                .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                                .setConfigProp("num.partitions", "1")
+                                .setConfigProp("auto.create.topics.enable", "false")
+                                .setConfigProp("log.cleaner.backoff.ms", "1000")
+                                .build();
+                cluster.format();
+                cluster.startup();
+                cluster.waitForReadyBrokers();
+                broker = new Broker(cluster, cluster.bootstrapServers());
+            } catch (Exception e) {
+                throw new IllegalStateException("could not start the in-process Kafka broker", e);
+            }
+        }
+        Topics.create(broker.bootstrapServers, Topics.fixedTopics());
+        return broker;
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    @Override
+    public void close() {
+        if (cluster != null) {
+            try {
+                cluster.close();
+            } catch (Exception e) {
+                throw new IllegalStateException("could not stop the Kafka broker", e);
+            }
+        }
+    }
+}

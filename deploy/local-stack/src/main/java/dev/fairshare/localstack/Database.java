@@ -1,0 +1,123 @@
+package dev.fairshare.localstack;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+
+/**
+ * A real PostgreSQL server: an embedded PostgreSQL 17 (zonky), or an external server when {@code
+ * FAIRSHARE_DB_URL} names one (e.g. {@code jdbc:postgresql://db:5432/}, with {@code
+ * FAIRSHARE_DB_USER} and {@code FAIRSHARE_DB_PASSWORD}).
+ */
+public final class Database implements AutoCloseable {
+    /** One database per service. */
+    public static final List<String> DATABASES = List.of("registry", "usage", "settlement");
+
+    private final EmbeddedPostgres embedded;
+    private final String baseUrl;
+    private final String user;
+    private final String password;
+
+    private Database(EmbeddedPostgres embedded, String baseUrl, String user, String password) {
+        this.embedded = embedded;
+        this.baseUrl = baseUrl.endsWith("/") ? baseUrl : baseUrl + "/";
+        this.user = user;
+        this.password = password;
+    }
+
+    /**
+     * Starts an embedded server in {@code dataDir} (kept between starts unless {@code clean}), on
+     * {@code port} (0: any free port), or connects to the external one that the environment names.
+     */
+    public static Database start(Path dataDir, int port, boolean clean) {
+        String external = System.getenv("FAIRSHARE_DB_URL");
+        Database db;
+        if (external != null && !external.isBlank()) {
+            db =
+                    new Database(
+                            null,
+                            external,
+                            envOr("FAIRSHARE_DB_USER", "postgres"),
+                            envOr("FAIRSHARE_DB_PASSWORD", ""));
+        } else {
+            try {
+                EmbeddedPostgres.Builder builder =
+                        EmbeddedPostgres.builder()
+                                .setCleanDataDirectory(clean)
+                                .setServerConfig("max_connections", "200")
+                                .setServerConfig("fsync", "on");
+                if (dataDir != null) {
+                    builder.setDataDirectory(dataDir);
+                }
+                if (port > 0) {
+                    builder.setPort(port);
+                }
+                EmbeddedPostgres pg = builder.start();
+                db =
+                        new Database(
+                                pg,
+                                "jdbc:postgresql://localhost:" + pg.getPort() + "/",
+                                "postgres",
+                                "");
+            } catch (IOException e) {
+                throw new IllegalStateException("could not start embedded PostgreSQL", e);
+            }
+        }
+        db.createDatabases();
+        return db;
+    }
+
+    private static String envOr(String name, String fallback) {
+        String v = System.getenv(name);
+        return v == null || v.isBlank() ? fallback : v;
+    }
+
+    private void createDatabases() {
+        try (Connection c = DriverManager.getConnection(baseUrl + "postgres", user, password);
+                Statement s = c.createStatement()) {
+            for (String name : DATABASES) {
+                try (var rs =
+                        s.executeQuery(
+                                "select 1 from pg_database where datname = '" + name + "'")) {
+                    if (!rs.next()) {
+                        s.execute("create database " + name);
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create the service databases", e);
+        }
+    }
+
+    public String jdbcUrl(String database) {
+        return baseUrl + database;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public String password() {
+        return password;
+    }
+
+    public boolean embedded() {
+        return embedded != null;
+    }
+
+    @Override
+    public void close() {
+        if (embedded != null) {
+            try {
+                embedded.close();
+            } catch (IOException e) {
+                throw new IllegalStateException("could not stop embedded PostgreSQL", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.fairshare.registry.api;
+
+import dev.fairshare.registry.service.AgreementService;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/agreements")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "agreements")
+public class AgreementResource {
+    private final AgreementService agreements;
+
+    public AgreementResource(AgreementService agreements) {
+        this.agreements = agreements;
+    }
+
+    @POST
+    @Operation(summary = "Record an agreement between a maker and a platform")
+    @RequestBody(
+            content =
+                    @Content(
+                            examples = {
+                                @ExampleObject(
+                                        name = "revenue share",
+                                        value =
+                                                "{\"id\": \"acme-coqui-2026\", \"makerId\": \"coqui\", \"platformId\": \"acme-cloud\","
+                                                        + " \"currency\": \"USD\", \"validFrom\": \"2026-01-01T00:00:00Z\","
+                                                        + " \"terms\": {\"type\": \"REVENUE_SHARE\", \"rate\": \"0.20\"}, \"minimumGuarantee\": \"50.00\"}"),
+                                @ExampleObject(
+                                        name = "per unit",
+                                        value =
+                                                "{\"id\": \"acme-coqui-tokens\", \"makerId\": \"coqui\", \"platformId\": \"acme-cloud\","
+                                                        + " \"modelId\": \"xtts-v2\", \"currency\": \"USD\", \"validFrom\": \"2026-01-01T00:00:00Z\","
+                                                        + " \"terms\": {\"type\": \"PER_UNIT\", \"metric\": \"output_tokens\", \"unitSize\": \"1000000\","
+                                                        + " \"tiers\": [{\"upTo\": \"1000000000\", \"price\": \"0.40\"}, {\"upTo\": null, \"price\": \"0.30\"}]}}")
+                            }))
+    @APIResponse(responseCode = "201", description = "created")
+    @APIResponse(responseCode = "409", description = "DUPLICATE_ID")
+    @APIResponse(
+            responseCode = "422",
+            description =
+                    "MISSING_FIELD, INVALID_ID, BAD_CURRENCY, NOT_WHOLE_DAY, INVALID_VALIDITY, INVALID_TERMS, INVALID_TIERS,"
+                            + " UNKNOWN_MAKER, UNKNOWN_PLATFORM, UNKNOWN_MODEL, MODEL_NOT_OF_MAKER, AGREEMENT_OVERLAP")
+    public Response create(Dto.AgreementRequest req) {
+        Dto.AgreementView a = agreements.create(req);
+        return Response.created(URI.create("/agreements/" + a.id())).entity(a).build();
+    }
+
+    @POST
+    @Path("/{id}/end")
+    @Operation(
+            summary = "End an agreement earlier (terms are immutable; a change is a new agreement)")
+    @APIResponse(responseCode = "200", description = "the agreement with its new validTo")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND")
+    @APIResponse(
+            responseCode = "422",
+            description = "MISSING_FIELD, NOT_WHOLE_DAY, INVALID_VALIDITY, TERMS_IMMUTABLE")
+    public Dto.AgreementView end(@PathParam("id") String id, Dto.EndAgreementRequest req) {
+        return agreements.end(id, req);
+    }
+
+    @GET
+    @Operation(summary = "List agreements, optionally of one maker and/or platform (paged)")
+    public Page<Dto.AgreementView> list(
+            @QueryParam("makerId") String makerId,
+            @QueryParam("platformId") String platformId,
+            @QueryParam("page") @DefaultValue("0") int page,
+            @QueryParam("size") @DefaultValue("100") int size) {
+        return agreements.list(makerId, platformId, page, size);
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "One agreement")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND")
+    public Dto.AgreementView get(@PathParam("id") String id) {
+        return agreements.get(id);
+    }
+}

@@ -1,0 +1,85 @@
+package dev.fairshare.registry.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/**
+ * The registry's request and response bodies. The views are also the payloads of the compacted
+ * {@code registry.*} topics (the whole entity as JSON); decimals travel as strings.
+ */
+public final class Dto {
+    private Dto() {}
+
+    public record MakerRequest(String id, String name) {}
+
+    public record MakerView(String id, String name, String createdAt) {}
+
+    public record PlatformRequest(String id, String name) {}
+
+    public record PlatformView(String id, String name, String createdAt) {}
+
+    public record License(String id, Boolean commercialUse) {}
+
+    public record ParentRef(String modelId, String royaltyShare) {}
+
+    public record ModelRequest(
+            String id, String makerId, String name, License license, List<ParentRef> parents) {}
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record AliasView(String ref, String platformId, String validFrom) {}
+
+    public record AliasRequest(String ref, String platformId, String validFrom) {}
+
+    public record ModelView(
+            String id,
+            String makerId,
+            String name,
+            License license,
+            List<ParentRef> parents,
+            List<AliasView> aliases,
+            String createdAt) {}
+
+    /**
+     * A node of the ancestor tree: {@code effectiveShare} is the product of shares along the path.
+     */
+    public record LineageNode(
+            String modelId,
+            String makerId,
+            String royaltyShare,
+            String effectiveShare,
+            List<LineageNode> parents) {}
+
+    public record Lineage(String modelId, String makerId, List<LineageNode> parents) {}
+
+    public record TierDto(String upTo, String price) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Terms(
+            String type, String rate, String metric, String unitSize, List<TierDto> tiers) {}
+
+    public record AgreementRequest(
+            String id,
+            String makerId,
+            String platformId,
+            String modelId,
+            String currency,
+            String validFrom,
+            String validTo,
+            Terms terms,
+            String minimumGuarantee) {}
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record AgreementView(
+            String id,
+            String makerId,
+            String platformId,
+            String modelId,
+            String currency,
+            String validFrom,
+            String validTo,
+            Terms terms,
+            String minimumGuarantee,
+            String createdAt) {}
+
+    public record EndAgreementRequest(String validTo) {}
+}

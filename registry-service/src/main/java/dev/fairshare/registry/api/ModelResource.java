@@ -1,0 +1,104 @@
+package dev.fairshare.registry.api;
+
+import dev.fairshare.registry.service.RegistryService;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/models")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "models")
+public class ModelResource {
+    private final RegistryService registry;
+
+    public ModelResource(RegistryService registry) {
+        this.registry = registry;
+    }
+
+    @POST
+    @Operation(summary = "Register a model with its licence and parents")
+    @RequestBody(
+            content =
+                    @Content(
+                            examples =
+                                    @ExampleObject(
+                                            name = "derived model",
+                                            value =
+                                                    "{\"id\": \"xtts-v2-ft\", \"makerId\": \"voicelab\", \"name\": \"XTTS v2 fine-tune\","
+                                                            + " \"license\": {\"id\": \"CPML\", \"commercialUse\": false},"
+                                                            + " \"parents\": [{\"modelId\": \"xtts-v2\", \"royaltyShare\": \"0.30\"}]}")))
+    @APIResponse(responseCode = "201", description = "created")
+    @APIResponse(responseCode = "409", description = "DUPLICATE_ID")
+    @APIResponse(
+            responseCode = "422",
+            description =
+                    "MISSING_FIELD, INVALID_ID, INVALID_SHARE, UNKNOWN_MAKER, UNKNOWN_PARENT, SHARES_EXCEED_ONE, LINEAGE_CYCLE")
+    public Response create(Dto.ModelRequest req) {
+        Dto.ModelView m = registry.createModel(req);
+        return Response.created(URI.create("/models/" + m.id())).entity(m).build();
+    }
+
+    @GET
+    @Operation(summary = "List models, optionally of one maker (paged)")
+    public Page<Dto.ModelView> list(
+            @QueryParam("makerId") String makerId,
+            @QueryParam("page") @DefaultValue("0") int page,
+            @QueryParam("size") @DefaultValue("100") int size) {
+        return registry.models(makerId, page, size);
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "One model with its parents and aliases")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND")
+    public Dto.ModelView get(@PathParam("id") String id) {
+        return registry.model(id);
+    }
+
+    @GET
+    @Path("/{id}/lineage")
+    @Operation(
+            summary =
+                    "The ancestor tree with each ancestor's share and effective share of this model's royalty")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND")
+    public Dto.Lineage lineage(@PathParam("id") String id) {
+        return registry.lineage(id);
+    }
+
+    @POST
+    @Path("/{id}/aliases")
+    @Operation(summary = "Add an alias (platform-specific or global) valid from a whole UTC day")
+    @RequestBody(
+            content =
+                    @Content(
+                            examples =
+                                    @ExampleObject(
+                                            name = "alias",
+                                            value =
+                                                    "{\"ref\": \"coqui/XTTS-v2\", \"platformId\": \"acme-cloud\", \"validFrom\": \"2026-11-01T00:00:00Z\"}")))
+    @APIResponse(responseCode = "201", description = "created; answers the model with its aliases")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND")
+    @APIResponse(responseCode = "409", description = "ALIAS_CONFLICT")
+    @APIResponse(
+            responseCode = "422",
+            description = "MISSING_FIELD, NOT_WHOLE_DAY, BAD_TIMESTAMP, UNKNOWN_PLATFORM")
+    public Response addAlias(@PathParam("id") String id, Dto.AliasRequest req) {
+        Dto.ModelView m = registry.addAlias(id, req);
+        return Response.created(URI.create("/models/" + m.id())).entity(m).build();
+    }
+}

@@ -1,0 +1,29 @@
+package dev.fairshare.registry.api;
+
+import java.util.List;
+
+/** A page of a list, as API.md describes: {@code ?page=0&size=100}. */
+public record Page<T>(List<T> items, int page, int size, long total) {
+    public static final int MAX_SIZE = 1000;
+
+    public static void check(int page, int size) {
+        if (page < 0) {
+            throw new ProblemException(
+                    400,
+                    "INVALID_PAGE",
+                    "page must be >= 0",
+                    List.of(new Problem.FieldError("page", "INVALID_PAGE", "page must be >= 0")));
+        }
+        if (size < 1 || size > MAX_SIZE) {
+            throw new ProblemException(
+                    400,
+                    "INVALID_PAGE",
+                    "size must be between 1 and " + MAX_SIZE,
+                    List.of(
+                            new Problem.FieldError(
+                                    "size",
+                                    "INVALID_PAGE",
+                                    "size must be between 1 and " + MAX_SIZE)));
+        }
+    }
+}

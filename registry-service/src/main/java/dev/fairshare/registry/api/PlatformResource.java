@@ -1,0 +1,66 @@
+package dev.fairshare.registry.api;
+
+import dev.fairshare.registry.service.RegistryService;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/platforms")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+@Tag(name = "platforms")
+public class PlatformResource {
+    private final RegistryService registry;
+
+    public PlatformResource(RegistryService registry) {
+        this.registry = registry;
+    }
+
+    @POST
+    @Operation(summary = "Onboard a hosting platform (creates its inbound topic usage.in.<id>)")
+    @RequestBody(
+            content =
+                    @Content(
+                            examples =
+                                    @ExampleObject(
+                                            name = "platform",
+                                            value =
+                                                    "{\"id\": \"acme-cloud\", \"name\": \"Acme Cloud\"}")))
+    @APIResponse(responseCode = "201", description = "created")
+    @APIResponse(responseCode = "409", description = "DUPLICATE_ID")
+    @APIResponse(responseCode = "422", description = "MISSING_FIELD, INVALID_ID")
+    public Response create(Dto.PlatformRequest req) {
+        Dto.PlatformView m = registry.createPlatform(req);
+        return Response.created(URI.create("/platforms/" + m.id())).entity(m).build();
+    }
+
+    @GET
+    @Operation(summary = "List platforms (paged)")
+    public Page<Dto.PlatformView> list(
+            @QueryParam("page") @DefaultValue("0") int page,
+            @QueryParam("size") @DefaultValue("100") int size) {
+        return registry.platforms(page, size);
+    }
+
+    @GET
+    @Path("/{id}")
+    @Operation(summary = "One platform")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND")
+    public Dto.PlatformView get(@PathParam("id") String id) {
+        return registry.platform(id);
+    }
+}

@@ -1,0 +1,250 @@
+package dev.fairshare.registry.kafka;
+
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Publishes the outbox to the compacted {@code registry.*} topics, in commit order per key.
+ *
+ * <p>One relay works at a time (a PostgreSQL advisory lock). Rows are marked sent only after the
+ * broker acknowledged them (acks=all). Of the unsent rows of one key only the newest is sent, so a
+ * relay that restarts after sending but before marking re-sends the newest state, never an older
+ * one: a compacted reader never sees a key go back in time. Each record carries the header {@code
+ * outbox-id}, increasing per key, so that readers can also discard anything older than what they
+ * hold.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+    public static final String HEADER_OUTBOX_ID = "outbox-id";
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    private static final long LOCK_KEY = 0x6661697273686172L;
+
+    private final AgroalDataSource dataSource;
+    private final String bootstrapServers;
+    private final Duration pollInterval;
+    private final int batchSize;
+    private final int inboundPartitions;
+    private volatile boolean running;
+    private Thread thread;
+    private KafkaProducer<String, String> producer;
+    private Admin admin;
+
+    public OutboxRelay(
+            AgroalDataSource dataSource,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+            @ConfigProperty(name = "registry.outbox.poll-interval") Duration pollInterval,
+            @ConfigProperty(name = "registry.outbox.batch-size") int batchSize,
+            @ConfigProperty(name = "registry.inbound-topic-partitions") int inboundPartitions) {
+        this.dataSource = dataSource;
+        this.bootstrapServers = bootstrapServers;
+        this.pollInterval = pollInterval;
+        this.batchSize = batchSize;
+        this.inboundPartitions = inboundPartitions;
+    }
+
+    void start(@Observes StartupEvent event) {
+        running = true;
+        thread = new Thread(this::loop, "outbox-relay");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        running = false;
+        if (thread != null) {
+            thread.interrupt();
+            thread.join(10_000);
+        }
+        closeClients();
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                if (relayOnce() < batchSize) {
+                    Thread.sleep(pollInterval.toMillis());
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                if (!running) {
+                    return;
+                }
+                LOG.warnf("outbox relay failed, will retry: %s", e.toString());
+                closeClients();
+                try {
+                    Thread.sleep(1000);
+                } catch (InterruptedException ie) {
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Publishes one batch of unsent rows; returns how many rows it marked sent. */
+    public int relayOnce() throws SQLException, InterruptedException, ExecutionException {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                int n = relay(c);
+                c.commit();
+                return n;
+            } catch (SQLException
+                    | InterruptedException
+                    | ExecutionException
+                    | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private int relay(Connection c) throws SQLException, InterruptedException, ExecutionException {
+        try (PreparedStatement lock = c.prepareStatement("select pg_try_advisory_xact_lock(?)")) {
+            lock.setLong(1, LOCK_KEY);
+            try (ResultSet rs = lock.executeQuery()) {
+                rs.next();
+                if (!rs.getBoolean(1)) {
+                    return 0;
+                }
+            }
+        }
+        List<Long> ids = new ArrayList<>();
+        Map<String, Row> newest = new LinkedHashMap<>();
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "select id, topic, message_key, payload from outbox where sent_at is null order by id limit ?")) {
+            ps.setInt(1, batchSize);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    Row row =
+                            new Row(
+                                    rs.getLong(1),
+                                    rs.getString(2),
+                                    rs.getString(3),
+                                    rs.getString(4));
+                    ids.add(row.id);
+                    String topicKey = row.topic + "\u0000" + row.key;
+                    newest.remove(topicKey);
+                    newest.put(topicKey, row);
+                }
+            }
+        }
+        if (ids.isEmpty()) {
+            return 0;
+        }
+        List<Row> toSend = new ArrayList<>(newest.values());
+        toSend.sort((a, b) -> Long.compare(a.id, b.id));
+        ensureInboundTopics(toSend);
+        List<Future<RecordMetadata>> acks = new ArrayList<>();
+        KafkaProducer<String, String> p = producer();
+        for (Row row : toSend) {
+            ProducerRecord<String, String> record =
+                    new ProducerRecord<>(row.topic, row.key, row.payload);
+            record.headers()
+                    .add(HEADER_OUTBOX_ID, Long.toString(row.id).getBytes(StandardCharsets.UTF_8));
+            acks.add(p.send(record));
+        }
+        p.flush();
+        for (Future<RecordMetadata> ack : acks) {
+            ack.get();
+        }
+        try (PreparedStatement ps =
+                c.prepareStatement("update outbox set sent_at = now() where id = any(?)")) {
+            Array array = c.createArrayOf("bigint", ids.toArray());
+            ps.setArray(1, array);
+            ps.executeUpdate();
+        }
+        return ids.size();
+    }
+
+    /** A platform's inbound topic exists before the platform is announced. */
+    private void ensureInboundTopics(List<Row> rows)
+            throws InterruptedException, ExecutionException {
+        List<NewTopic> topics =
+                rows.stream()
+                        .filter(r -> r.topic.equals("registry.platforms") && r.payload != null)
+                        .map(r -> new NewTopic("usage.in." + r.key, inboundPartitions, (short) -1))
+                        .toList();
+        if (topics.isEmpty()) {
+            return;
+        }
+        for (var result : admin().createTopics(topics).values().values()) {
+            try {
+                result.get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof TopicExistsException)) {
+                    throw e;
+                }
+            } catch (java.util.concurrent.TimeoutException e) {
+                throw new ExecutionException("topic creation timed out", e);
+            }
+        }
+    }
+
+    private synchronized KafkaProducer<String, String> producer() {
+        if (producer == null) {
+            Properties props = new Properties();
+            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            props.put(ProducerConfig.ACKS_CONFIG, "all");
+            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+            props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
+            props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
+            props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+            props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+            producer = new KafkaProducer<>(props);
+        }
+        return producer;
+    }
+
+    private synchronized Admin admin() {
+        if (admin == null) {
+            admin =
+                    Admin.create(
+                            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+        }
+        return admin;
+    }
+
+    private synchronized void closeClients() {
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+            producer = null;
+        }
+        if (admin != null) {
+            admin.close(Duration.ofSeconds(5));
+            admin = null;
+        }
+    }
+
+    private record Row(long id, String topic, String key, String payload) {}
+}

@@ -1,0 +1,272 @@
+package dev.fairshare.registry.service;
+
+import dev.fairshare.registry.api.Checks;
+import dev.fairshare.registry.api.Dto;
+import dev.fairshare.registry.api.Page;
+import dev.fairshare.registry.api.ProblemException;
+import dev.fairshare.registry.domain.Agreement;
+import dev.fairshare.registry.domain.Maker;
+import dev.fairshare.registry.domain.Model;
+import dev.fairshare.registry.domain.Platform;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.Currency;
+import java.util.List;
+
+/** Agreements: validated terms, no overlap, immutable terms; every change goes to the outbox. */
+@ApplicationScoped
+public class AgreementService {
+    static final String TOPIC = "registry.agreements";
+
+    private final Outbox outbox;
+
+    public AgreementService(Outbox outbox) {
+        this.outbox = outbox;
+    }
+
+    @Transactional
+    public Dto.AgreementView create(Dto.AgreementRequest req) {
+        Checks c = new Checks();
+        c.id("id", req.id());
+        c.present("makerId", req.makerId());
+        c.present("platformId", req.platformId());
+        if (c.present("currency", req.currency())) {
+            try {
+                if (req.currency().length() != 3) {
+                    throw new IllegalArgumentException();
+                }
+                Currency.getInstance(req.currency());
+            } catch (IllegalArgumentException e) {
+                c.add("currency", "BAD_CURRENCY", "currency must be an ISO 4217 code such as USD");
+            }
+        }
+        Instant from = null;
+        if (c.present("validFrom", req.validFrom())) {
+            from = c.wholeDay("validFrom", req.validFrom());
+        }
+        Instant to = c.wholeDay("validTo", req.validTo());
+        if (from != null && to != null && !to.isAfter(from)) {
+            c.add("validTo", "INVALID_VALIDITY", "validTo must be after validFrom");
+        }
+        Agreement a = new Agreement();
+        if (c.present("terms", req.terms())) {
+            terms(c, req.terms(), a);
+        }
+        if (req.minimumGuarantee() != null) {
+            BigDecimal mg = c.decimal("minimumGuarantee", req.minimumGuarantee());
+            if (mg != null && mg.signum() < 0) {
+                c.add("minimumGuarantee", "INVALID_AMOUNT", "minimumGuarantee must be >= 0");
+            }
+            a.minimumGuarantee = mg;
+        }
+        c.throwIfAny();
+        if (Agreement.findById(req.id()) != null) {
+            throw RegistryService.duplicate("agreement", req.id());
+        }
+        // serialise agreement writes per maker so that two overlapping requests cannot both pass
+        Maker maker = Maker.findById(req.makerId(), LockModeType.PESSIMISTIC_WRITE);
+        if (maker == null) {
+            throw ProblemException.unprocessable(
+                    "UNKNOWN_MAKER", "makerId", "maker '" + req.makerId() + "' does not exist");
+        }
+        if (Platform.findById(req.platformId()) == null) {
+            throw ProblemException.unprocessable(
+                    "UNKNOWN_PLATFORM",
+                    "platformId",
+                    "platform '" + req.platformId() + "' does not exist");
+        }
+        if (req.modelId() != null) {
+            Model m = Model.findById(req.modelId());
+            if (m == null) {
+                throw ProblemException.unprocessable(
+                        "UNKNOWN_MODEL", "modelId", "model '" + req.modelId() + "' does not exist");
+            }
+            if (!m.makerId.equals(req.makerId())) {
+                throw ProblemException.unprocessable(
+                        "MODEL_NOT_OF_MAKER",
+                        "modelId",
+                        "model '" + req.modelId() + "' belongs to another maker");
+            }
+        }
+        a.id = req.id();
+        a.makerId = req.makerId();
+        a.platformId = req.platformId();
+        a.modelId = req.modelId();
+        a.currency = req.currency();
+        a.validFrom = from;
+        a.validTo = to;
+        a.createdAt = Instant.now();
+        checkOverlap(a);
+        a.persist();
+        Dto.AgreementView view = Views.of(a);
+        outbox.record(TOPIC, a.id, view);
+        return view;
+    }
+
+    /** Ends an agreement early; its terms stay as they are. */
+    @Transactional
+    public Dto.AgreementView end(String id, Dto.EndAgreementRequest req) {
+        Checks c = new Checks();
+        Instant to = null;
+        if (c.present("validTo", req.validTo())) {
+            to = c.wholeDay("validTo", req.validTo());
+        }
+        c.throwIfAny();
+        Agreement a = Agreement.findById(id, LockModeType.PESSIMISTIC_WRITE);
+        if (a == null) {
+            throw ProblemException.notFound("agreement", id);
+        }
+        if (!to.isAfter(a.validFrom)) {
+            throw ProblemException.unprocessable(
+                    "INVALID_VALIDITY", "validTo", "validTo must be after validFrom");
+        }
+        if (a.validTo != null && to.isAfter(a.validTo)) {
+            throw ProblemException.unprocessable(
+                    "TERMS_IMMUTABLE",
+                    "validTo",
+                    "an agreement can be ended earlier, not extended; record a new agreement");
+        }
+        a.validTo = to;
+        Dto.AgreementView view = Views.of(a);
+        outbox.record(TOPIC, a.id, view);
+        return view;
+    }
+
+    public Dto.AgreementView get(String id) {
+        Agreement a = Agreement.findById(id);
+        if (a == null) {
+            throw ProblemException.notFound("agreement", id);
+        }
+        return Views.of(a);
+    }
+
+    public Page<Dto.AgreementView> list(String makerId, String platformId, int page, int size) {
+        Page.check(page, size);
+        StringBuilder q = new StringBuilder("1 = 1");
+        Parameters params = new Parameters();
+        if (makerId != null) {
+            q.append(" and makerId = :maker");
+            params.and("maker", makerId);
+        }
+        if (platformId != null) {
+            q.append(" and platformId = :platform");
+            params.and("platform", platformId);
+        }
+        var query = Agreement.find(q.toString(), Sort.by("id"), params).page(page, size);
+        return new Page<>(
+                query.<Agreement>list().stream().map(Views::of).toList(),
+                page,
+                size,
+                query.count());
+    }
+
+    private static void terms(Checks c, Dto.Terms t, Agreement a) {
+        if (!c.present("terms.type", t.type())) {
+            return;
+        }
+        a.termsType = t.type();
+        switch (t.type()) {
+            case "REVENUE_SHARE" -> {
+                BigDecimal rate = c.decimal("terms.rate", t.rate());
+                if (rate != null && (rate.signum() < 0 || rate.compareTo(BigDecimal.ONE) > 0)) {
+                    c.add("terms.rate", "INVALID_TERMS", "rate must be between 0 and 1");
+                }
+                a.rate = rate;
+            }
+            case "PER_UNIT" -> {
+                c.present("terms.metric", t.metric());
+                a.metric = t.metric();
+                BigDecimal unitSize = c.decimal("terms.unitSize", t.unitSize());
+                if (unitSize != null && unitSize.signum() <= 0) {
+                    c.add("terms.unitSize", "INVALID_TERMS", "unitSize must be > 0");
+                }
+                a.unitSize = unitSize;
+                tiers(c, t.tiers(), a);
+            }
+            default ->
+                    c.add(
+                            "terms.type",
+                            "INVALID_TERMS",
+                            "terms.type must be REVENUE_SHARE or PER_UNIT");
+        }
+    }
+
+    private static void tiers(Checks c, List<Dto.TierDto> tiers, Agreement a) {
+        if (tiers == null || tiers.isEmpty()) {
+            c.add("terms.tiers", "INVALID_TIERS", "PER_UNIT terms need at least one tier");
+            return;
+        }
+        BigDecimal previous = BigDecimal.ZERO;
+        for (int i = 0; i < tiers.size(); i++) {
+            String f = "terms.tiers[" + i + "]";
+            Dto.TierDto t = tiers.get(i);
+            if (t == null) {
+                c.add(f, "MISSING_FIELD", f + " is required");
+                continue;
+            }
+            boolean last = i == tiers.size() - 1;
+            Agreement.Tier tier = new Agreement.Tier();
+            tier.price = c.decimal(f + ".price", t.price());
+            if (tier.price != null && tier.price.signum() < 0) {
+                c.add(f + ".price", "INVALID_TIERS", "prices must be >= 0");
+            }
+            if (last) {
+                if (t.upTo() != null) {
+                    c.add(
+                            f + ".upTo",
+                            "INVALID_TIERS",
+                            "the last tier must be open-ended (upTo null)");
+                }
+            } else {
+                tier.upTo = c.decimal(f + ".upTo", t.upTo());
+                if (tier.upTo != null) {
+                    if (tier.upTo.compareTo(previous) <= 0) {
+                        c.add(
+                                f + ".upTo",
+                                "INVALID_TIERS",
+                                "tier bounds must be strictly increasing and > 0");
+                    }
+                    previous = tier.upTo;
+                }
+            }
+            a.tiers.add(tier);
+        }
+    }
+
+    /**
+     * Two agreements in force for the same maker and platform at the same instant overlap when they
+     * cover the same model, or when one of them covers all the maker's models.
+     */
+    private static void checkOverlap(Agreement a) {
+        String q =
+                "makerId = :maker and platformId = :platform"
+                        + (a.modelId == null ? "" : " and (modelId is null or modelId = :model)")
+                        + " and (validTo is null or validTo > :from)"
+                        + (a.validTo == null ? "" : " and validFrom < :to");
+        Parameters p =
+                Parameters.with("maker", a.makerId)
+                        .and("platform", a.platformId)
+                        .and("from", a.validFrom);
+        if (a.modelId != null) {
+            p.and("model", a.modelId);
+        }
+        if (a.validTo != null) {
+            p.and("to", a.validTo);
+        }
+        List<Agreement> clashes = Agreement.<Agreement>list(q, p);
+        if (!clashes.isEmpty()) {
+            throw ProblemException.unprocessable(
+                    "AGREEMENT_OVERLAP",
+                    "validFrom",
+                    "agreement '"
+                            + clashes.get(0).id
+                            + "' is already in force for this maker, platform and model"
+                            + " in that time; end it first or start the new one later");
+        }
+    }
+}

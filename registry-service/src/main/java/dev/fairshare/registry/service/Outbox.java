@@ -1,0 +1,33 @@
+package dev.fairshare.registry.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fairshare.registry.domain.OutboxEntry;
+import io.quarkus.hibernate.orm.panache.Panache;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+
+/** Records a message in the caller's transaction; {@code OutboxRelay} publishes it after commit. */
+@ApplicationScoped
+public class Outbox {
+    private final ObjectMapper mapper;
+
+    public Outbox(ObjectMapper mapper) {
+        this.mapper = mapper;
+    }
+
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void record(String topic, String key, Object entity) {
+        OutboxEntry e = new OutboxEntry();
+        e.topic = topic;
+        e.key = key;
+        try {
+            e.payload = entity == null ? null : mapper.writeValueAsString(entity);
+        } catch (JsonProcessingException ex) {
+            throw new IllegalStateException("cannot serialise " + entity, ex);
+        }
+        e.createdAt = Instant.now();
+        Panache.getEntityManager().persist(e);
+    }
+}

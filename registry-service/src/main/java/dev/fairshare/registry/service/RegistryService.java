@@ -1,0 +1,288 @@
+package dev.fairshare.registry.service;
+
+import dev.fairshare.registry.api.Checks;
+import dev.fairshare.registry.api.Dto;
+import dev.fairshare.registry.api.Page;
+import dev.fairshare.registry.api.ProblemException;
+import dev.fairshare.registry.domain.Maker;
+import dev.fairshare.registry.domain.Model;
+import dev.fairshare.registry.domain.ModelAlias;
+import dev.fairshare.registry.domain.ModelParent;
+import dev.fairshare.registry.domain.Platform;
+import io.quarkus.hibernate.orm.panache.Panache;
+import io.quarkus.panache.common.Sort;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Makers, platforms, models, lineage and aliases; every change is recorded in the outbox. */
+@ApplicationScoped
+public class RegistryService {
+    static final String TOPIC_MAKERS = "registry.makers";
+    static final String TOPIC_PLATFORMS = "registry.platforms";
+    static final String TOPIC_MODELS = "registry.models";
+
+    private final Outbox outbox;
+
+    public RegistryService(Outbox outbox) {
+        this.outbox = outbox;
+    }
+
+    @Transactional
+    public Dto.MakerView createMaker(Dto.MakerRequest req) {
+        Checks c = new Checks();
+        c.id("id", req.id());
+        c.present("name", req.name());
+        c.throwIfAny();
+        if (Maker.findById(req.id()) != null) {
+            throw duplicate("maker", req.id());
+        }
+        Maker m = new Maker();
+        m.id = req.id();
+        m.name = req.name();
+        m.createdAt = Instant.now();
+        m.persist();
+        Dto.MakerView view = Views.of(m);
+        outbox.record(TOPIC_MAKERS, m.id, view);
+        return view;
+    }
+
+    public Dto.MakerView maker(String id) {
+        Maker m = Maker.findById(id);
+        if (m == null) {
+            throw ProblemException.notFound("maker", id);
+        }
+        return Views.of(m);
+    }
+
+    public Page<Dto.MakerView> makers(int page, int size) {
+        Page.check(page, size);
+        var q = Maker.findAll(Sort.by("id")).page(page, size);
+        return new Page<>(q.<Maker>list().stream().map(Views::of).toList(), page, size, q.count());
+    }
+
+    @Transactional
+    public Dto.PlatformView createPlatform(Dto.PlatformRequest req) {
+        Checks c = new Checks();
+        c.id("id", req.id());
+        c.present("name", req.name());
+        c.throwIfAny();
+        if (Platform.findById(req.id()) != null) {
+            throw duplicate("platform", req.id());
+        }
+        Platform p = new Platform();
+        p.id = req.id();
+        p.name = req.name();
+        p.createdAt = Instant.now();
+        p.persist();
+        Dto.PlatformView view = Views.of(p);
+        outbox.record(TOPIC_PLATFORMS, p.id, view);
+        return view;
+    }
+
+    public Dto.PlatformView platform(String id) {
+        Platform p = Platform.findById(id);
+        if (p == null) {
+            throw ProblemException.notFound("platform", id);
+        }
+        return Views.of(p);
+    }
+
+    public Page<Dto.PlatformView> platforms(int page, int size) {
+        Page.check(page, size);
+        var q = Platform.findAll(Sort.by("id")).page(page, size);
+        return new Page<>(
+                q.<Platform>list().stream().map(Views::of).toList(), page, size, q.count());
+    }
+
+    @Transactional
+    public Dto.ModelView createModel(Dto.ModelRequest req) {
+        Checks c = new Checks();
+        c.id("id", req.id());
+        c.present("makerId", req.makerId());
+        c.present("name", req.name());
+        if (c.present("license", req.license())) {
+            c.present("license.id", req.license().id());
+            c.present("license.commercialUse", req.license().commercialUse());
+        }
+        List<Dto.ParentRef> parents = req.parents() == null ? List.of() : req.parents();
+        List<BigDecimal> shares = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (int i = 0; i < parents.size(); i++) {
+            Dto.ParentRef p = parents.get(i);
+            String f = "parents[" + i + "]";
+            if (p == null) {
+                c.add(f, "MISSING_FIELD", f + " is required");
+                continue;
+            }
+            c.present(f + ".modelId", p.modelId());
+            BigDecimal share = c.decimal(f + ".royaltyShare", p.royaltyShare());
+            if (share != null && (share.signum() <= 0 || share.compareTo(BigDecimal.ONE) > 0)) {
+                c.add(f + ".royaltyShare", "INVALID_SHARE", "royaltyShare must be in (0, 1]");
+            }
+            if (p.modelId() != null && !seen.add(p.modelId())) {
+                c.add(
+                        f + ".modelId",
+                        "DUPLICATE_PARENT",
+                        "parent " + p.modelId() + " is named twice");
+            }
+            shares.add(share);
+        }
+        c.throwIfAny();
+        if (Model.findById(req.id()) != null) {
+            throw duplicate("model", req.id());
+        }
+        if (Maker.findById(req.makerId()) == null) {
+            throw ProblemException.unprocessable(
+                    "UNKNOWN_MAKER", "makerId", "maker '" + req.makerId() + "' does not exist");
+        }
+        BigDecimal sum = shares.stream().reduce(BigDecimal.ZERO, BigDecimal::add);
+        if (sum.compareTo(BigDecimal.ONE) > 0) {
+            throw ProblemException.unprocessable(
+                    "SHARES_EXCEED_ONE",
+                    "parents",
+                    "the parents' royalty shares sum to " + sum.toPlainString() + ", above 1");
+        }
+        for (int i = 0; i < parents.size(); i++) {
+            String parentId = parents.get(i).modelId();
+            if (parentId.equals(req.id())) {
+                throw ProblemException.unprocessable(
+                        "LINEAGE_CYCLE",
+                        "parents[" + i + "].modelId",
+                        "a model cannot be its own ancestor");
+            }
+            if (Model.findById(parentId) == null) {
+                throw ProblemException.unprocessable(
+                        "UNKNOWN_PARENT",
+                        "parents[" + i + "].modelId",
+                        "parent model '" + parentId + "' does not exist");
+            }
+        }
+        Model m = new Model();
+        m.id = req.id();
+        m.makerId = req.makerId();
+        m.name = req.name();
+        m.licenseId = req.license().id();
+        m.commercialUse = req.license().commercialUse();
+        m.createdAt = Instant.now();
+        for (int i = 0; i < parents.size(); i++) {
+            ModelParent p = new ModelParent();
+            p.modelId = m.id;
+            p.parentId = parents.get(i).modelId();
+            p.royaltyShare = shares.get(i);
+            m.parents.add(p);
+        }
+        m.parents.sort(java.util.Comparator.comparing(p -> p.parentId));
+        m.persist();
+        Dto.ModelView view = Views.of(m);
+        outbox.record(TOPIC_MODELS, m.id, view);
+        return view;
+    }
+
+    public Dto.ModelView model(String id) {
+        return Views.of(findModel(id));
+    }
+
+    public Page<Dto.ModelView> models(String makerId, int page, int size) {
+        Page.check(page, size);
+        var q =
+                makerId == null
+                        ? Model.findAll(Sort.by("id"))
+                        : Model.find("makerId", Sort.by("id"), makerId);
+        q.page(page, size);
+        return new Page<>(q.<Model>list().stream().map(Views::of).toList(), page, size, q.count());
+    }
+
+    public Dto.Lineage lineage(String id) {
+        Model m = findModel(id);
+        return new Dto.Lineage(m.id, m.makerId, ancestors(m, BigDecimal.ONE, new HashSet<>()));
+    }
+
+    private List<Dto.LineageNode> ancestors(Model m, BigDecimal reaching, Set<String> path) {
+        if (!path.add(m.id)) {
+            throw new IllegalStateException("lineage cycle at " + m.id);
+        }
+        List<Dto.LineageNode> nodes = new ArrayList<>();
+        for (ModelParent p : m.parents) {
+            Model parent = findModel(p.parentId);
+            BigDecimal effective = reaching.multiply(p.royaltyShare);
+            nodes.add(
+                    new Dto.LineageNode(
+                            parent.id,
+                            parent.makerId,
+                            Views.decimal(p.royaltyShare),
+                            Views.decimal(effective),
+                            ancestors(parent, effective, path)));
+        }
+        path.remove(m.id);
+        return nodes;
+    }
+
+    @Transactional
+    public Dto.ModelView addAlias(String modelId, Dto.AliasRequest req) {
+        Checks c = new Checks();
+        c.present("ref", req.ref());
+        Instant validFrom = c.wholeDay("validFrom", req.validFrom());
+        c.throwIfAny();
+        Model m = Model.findById(modelId, LockModeType.PESSIMISTIC_WRITE);
+        if (m == null) {
+            throw ProblemException.notFound("model", modelId);
+        }
+        if (req.platformId() != null && Platform.findById(req.platformId()) == null) {
+            throw ProblemException.unprocessable(
+                    "UNKNOWN_PLATFORM",
+                    "platformId",
+                    "platform '" + req.platformId() + "' does not exist");
+        }
+        Instant from = validFrom == null ? Instant.EPOCH : validFrom;
+        long clash =
+                Panache.getEntityManager()
+                        .createQuery(
+                                "select count(a) from ModelAlias a where a.ref = :ref and a.validFrom = :from"
+                                        + " and coalesce(a.platformId, '') = :platform",
+                                Long.class)
+                        .setParameter("ref", req.ref())
+                        .setParameter("from", from)
+                        .setParameter("platform", req.platformId() == null ? "" : req.platformId())
+                        .getSingleResult();
+        if (clash > 0) {
+            throw new ProblemException(
+                    409,
+                    "ALIAS_CONFLICT",
+                    "alias '"
+                            + req.ref()
+                            + "' already points to a model from "
+                            + from
+                            + "; re-point it with a later validFrom");
+        }
+        ModelAlias a = new ModelAlias();
+        a.modelId = m.id;
+        a.ref = req.ref();
+        a.platformId = req.platformId();
+        a.validFrom = from;
+        m.aliases.add(a);
+        Panache.getEntityManager().persist(a);
+        Panache.getEntityManager().flush();
+        Dto.ModelView view = Views.of(m);
+        outbox.record(TOPIC_MODELS, m.id, view);
+        return view;
+    }
+
+    Model findModel(String id) {
+        Model m = Model.findById(id);
+        if (m == null) {
+            throw ProblemException.notFound("model", id);
+        }
+        return m;
+    }
+
+    static ProblemException duplicate(String what, String id) {
+        return new ProblemException(409, "DUPLICATE_ID", what + " '" + id + "' already exists");
+    }
+}

@@ -1,0 +1,92 @@
+package dev.fairshare.registry;
+
+import static dev.fairshare.registry.RegistryTestSupport.post;
+import static dev.fairshare.registry.RegistryTestSupport.uid;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import dev.fairshare.localstack.FairshareTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@QuarkusTestResource(
+        value = FairshareTestResource.class,
+        initArgs = @ResourceArg(name = "database", value = "registry"))
+class MakerAndPlatformResourceTest {
+
+    @Test
+    void createsGetsAndListsMakers() {
+        String id = uid("maker");
+        post("/makers", "{\"id\":\"" + id + "\",\"name\":\"Coqui\"}")
+                .statusCode(201)
+                .header("Location", endsWith("/makers/" + id))
+                .body("id", equalTo(id))
+                .body("name", equalTo("Coqui"));
+        given().get("/makers/" + id).then().statusCode(200).body("name", equalTo("Coqui"));
+        given().queryParam("size", 1000)
+                .get("/makers")
+                .then()
+                .statusCode(200)
+                .body("items.id", hasItem(id))
+                .body("page", equalTo(0))
+                .body("size", equalTo(1000))
+                .body("total", greaterThanOrEqualTo(1));
+    }
+
+    @Test
+    void duplicateMakerIs409() {
+        String id = uid("maker");
+        post("/makers", "{\"id\":\"" + id + "\",\"name\":\"A\"}").statusCode(201);
+        post("/makers", "{\"id\":\"" + id + "\",\"name\":\"B\"}")
+                .statusCode(409)
+                .contentType("application/problem+json")
+                .body("code", equalTo("DUPLICATE_ID"));
+    }
+
+    @Test
+    void invalidAndMissingFieldsAre422WithTheField() {
+        post("/makers", "{\"id\":\"Not Valid!\",\"name\":\"A\"}")
+                .statusCode(422)
+                .contentType("application/problem+json")
+                .body("code", equalTo("INVALID_ID"))
+                .body("errors[0].field", equalTo("id"));
+        post("/platforms", "{\"id\":\"" + uid("pf") + "\"}")
+                .statusCode(422)
+                .body("code", equalTo("MISSING_FIELD"))
+                .body("errors[0].field", equalTo("name"));
+    }
+
+    @Test
+    void malformedJsonIs400ProblemJson() {
+        post("/makers", "{\"id\": ")
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("code", equalTo("MALFORMED_JSON"));
+    }
+
+    @Test
+    void unknownIs404() {
+        given().get("/makers/nobody").then().statusCode(404).body("code", equalTo("NOT_FOUND"));
+        given().get("/platforms/nowhere").then().statusCode(404).body("code", equalTo("NOT_FOUND"));
+    }
+
+    @Test
+    void createsAndListsPlatforms() {
+        String id = uid("platform");
+        post("/platforms", "{\"id\":\"" + id + "\",\"name\":\"Acme\"}")
+                .statusCode(201)
+                .body("id", equalTo(id));
+        given().get("/platforms/" + id).then().statusCode(200).body("name", equalTo("Acme"));
+        given().queryParam("size", 0)
+                .get("/platforms")
+                .then()
+                .statusCode(400)
+                .body("code", equalTo("INVALID_PAGE"));
+    }
+}

@@ -1,0 +1,137 @@
+package dev.fairshare.settlement.api;
+
+import dev.fairshare.settlement.engine.SettlementEngine;
+import dev.fairshare.settlement.engine.StatementLine;
+import dev.fairshare.settlement.service.SettlementService;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.math.BigDecimal;
+import java.time.YearMonth;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "settlement")
+public class SettlementResource {
+    private final SettlementService settlement;
+
+    public SettlementResource(SettlementService settlement) {
+        this.settlement = settlement;
+    }
+
+    @GET
+    @Path("periods")
+    @Operation(summary = "Periods (calendar months, UTC) with their status")
+    public List<Views.PeriodView> periods() {
+        return settlement.periods().stream()
+                .map(p -> new Views.PeriodView(p.period().toString(), p.status(), p.closedAt() == null ? null : p.closedAt().toString()))
+                .toList();
+    }
+
+    @POST
+    @Path("periods/{period}/close")
+    @Operation(summary = "Close a period: compute, store and freeze its statement")
+    @APIResponse(responseCode = "200", description = "the statement summary")
+    @APIResponse(responseCode = "400", description = "INVALID_PERIOD")
+    @APIResponse(responseCode = "409", description = "PERIOD_CLOSED, GRACE_PERIOD_NOT_OVER, EARLIER_PERIOD_OPEN")
+    public Views.CloseSummary close(@PathParam("period") String period, @QueryParam("force") @DefaultValue("false") boolean force) {
+        SettlementService.Statement s = settlement.close(period(period), force);
+        return new Views.CloseSummary(s.period().toString(), s.status(), s.closedAt().toString(), s.lines().size(),
+                invoices(s.lines()), payouts(s.lines()));
+    }
+
+    @GET
+    @Path("statements/{period}")
+    @Operation(summary = "Statement lines of a period (a running estimate while it is OPEN)")
+    @APIResponse(responseCode = "400", description = "INVALID_PERIOD, INVALID_PAGE")
+    public Views.StatementView statement(
+            @PathParam("period") String period,
+            @QueryParam("makerId") String makerId,
+            @QueryParam("platformId") String platformId,
+            @QueryParam("page") @DefaultValue("0") int page,
+            @QueryParam("size") @DefaultValue("100") int size) {
+        Page.check(page, size);
+        SettlementService.Statement s = settlement.statement(period(period));
+        List<StatementLine> lines = s.lines().stream()
+                .filter(l -> makerId == null || makerId.equals(l.makerId()))
+                .filter(l -> platformId == null || platformId.equals(l.platformId()))
+                .toList();
+        int from = (int) Math.min((long) page * size, lines.size());
+        int to = Math.min(from + size, lines.size());
+        return new Views.StatementView(s.period().toString(), s.status(),
+                lines.subList(from, to).stream().map(Views::line).toList(), page, size, lines.size());
+    }
+
+    @GET
+    @Path("payouts/{period}")
+    @Operation(summary = "What each maker receives in a period, per currency")
+    @APIResponse(responseCode = "400", description = "INVALID_PERIOD")
+    public Views.Totals<Views.MakerAmount> payouts(@PathParam("period") String period, @QueryParam("makerId") String makerId) {
+        SettlementService.Statement s = settlement.statement(period(period));
+        return new Views.Totals<>(s.period().toString(), s.status(),
+                payouts(s.lines()).stream().filter(p -> makerId == null || makerId.equals(p.makerId())).toList());
+    }
+
+    @GET
+    @Path("invoices/{period}")
+    @Operation(summary = "What each platform owes for a period, per currency")
+    @APIResponse(responseCode = "400", description = "INVALID_PERIOD")
+    public Views.Totals<Views.PlatformAmount> invoices(@PathParam("period") String period, @QueryParam("platformId") String platformId) {
+        SettlementService.Statement s = settlement.statement(period(period));
+        return new Views.Totals<>(s.period().toString(), s.status(),
+                invoices(s.lines()).stream().filter(p -> platformId == null || platformId.equals(p.platformId())).toList());
+    }
+
+    @GET
+    @Path("accruals")
+    @Operation(summary = "Running estimate of the open periods' payouts, per maker and currency")
+    public List<Views.Totals<Views.MakerAmount>> accruals(@QueryParam("makerId") String makerId) {
+        List<Views.Totals<Views.MakerAmount>> out = new ArrayList<>();
+        for (var p : settlement.periods()) {
+            if (SettlementService.OPEN.equals(p.status())) {
+                out.add(payouts(p.period().toString(), makerId));
+            }
+        }
+        return out;
+    }
+
+    static List<Views.MakerAmount> payouts(List<StatementLine> lines) {
+        List<Views.MakerAmount> out = new ArrayList<>();
+        for (Map.Entry<String, Map<String, BigDecimal>> m : SettlementEngine.payouts(lines).entrySet()) {
+            m.getValue().forEach((cur, amount) -> out.add(new Views.MakerAmount(m.getKey(), cur, Views.money(amount, cur))));
+        }
+        return out;
+    }
+
+    static List<Views.PlatformAmount> invoices(List<StatementLine> lines) {
+        List<Views.PlatformAmount> out = new ArrayList<>();
+        for (Map.Entry<String, Map<String, BigDecimal>> m : SettlementEngine.invoices(lines).entrySet()) {
+            m.getValue().forEach((cur, amount) -> out.add(new Views.PlatformAmount(m.getKey(), cur, Views.money(amount, cur))));
+        }
+        return out;
+    }
+
+    static YearMonth period(String value) {
+        try {
+            if (value.length() == 7) {
+                return YearMonth.parse(value);
+            }
+        } catch (DateTimeParseException e) {
+            // answered below
+        }
+        throw new ProblemException(400, "INVALID_PERIOD", "period must be a month such as 2026-11",
+                List.of(new Problem.FieldError("period", "INVALID_PERIOD", "period must be a month such as 2026-11")));
+    }
+}

@@ -1,0 +1,121 @@
+package dev.fairshare.settlement.engine;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The usage of a period that the statement does not pay for, so that it is never invisible:
+ *
+ * <ul>
+ *   <li>{@link #uncovered}: usage with no agreement in force on its day (unlicensed usage, and a
+ *       compliance finding when the licence forbids commercial use and the customer is commercial);
+ *   <li>{@link #currencyMismatched}: usage under a revenue-share agreement whose revenue is in
+ *       another currency than the agreement's, which is never converted and so not rated.
+ * </ul>
+ *
+ * For late usage, call these with the late rows and their original period.
+ */
+public final class Coverage {
+
+    private record Key(
+            String platformId, String modelId, CustomerType customerType, String currency) {
+
+        static Key of(UsageRow row) {
+            return new Key(row.platformId(), row.modelId(), row.customerType(), row.currency());
+        }
+    }
+
+    private static final Comparator<Key> KEY_ORDER =
+            Comparator.comparing(Key::platformId)
+                    .thenComparing(Key::modelId)
+                    .thenComparing(Key::customerType)
+                    .thenComparing(Key::currency);
+
+    private static final Comparator<UsageRow> ROW_ORDER =
+            Comparator.comparing(UsageRow::platformId)
+                    .thenComparing(UsageRow::modelId)
+                    .thenComparing(UsageRow::day)
+                    .thenComparing(UsageRow::customerType)
+                    .thenComparing(UsageRow::currency)
+                    .thenComparing(UsageRow::revenue)
+                    .thenComparingLong(UsageRow::events);
+
+    private Coverage() {}
+
+    /**
+     * The period's usage with no agreement in force on its day, summed per platform, model,
+     * customer type and currency, in that order.
+     */
+    public static List<UncoveredUsage> uncovered(
+            YearMonth period,
+            List<UsageRow> usage,
+            Collection<Agreement> agreements,
+            Map<String, ModelInfo> models) {
+        AgreementBook book = new AgreementBook(period, agreements, models);
+        Map<Key, List<UsageRow>> groups = new TreeMap<>(KEY_ORDER);
+        for (UsageRow row : usage) {
+            if (book.agreementFor(row).isEmpty()) {
+                groups.computeIfAbsent(Key.of(row), k -> new ArrayList<>()).add(row);
+            }
+        }
+        List<UncoveredUsage> uncovered = new ArrayList<>(groups.size());
+        groups.forEach(
+                (key, rows) -> uncovered.add(summarise(key, rows, book.model(key.modelId()))));
+        return uncovered;
+    }
+
+    /**
+     * The period's usage that a revenue-share agreement in force does not rate because its revenue
+     * is in another currency, ordered by platform, model, day, customer type and currency.
+     */
+    public static List<UsageRow> currencyMismatched(
+            YearMonth period,
+            List<UsageRow> usage,
+            Collection<Agreement> agreements,
+            Map<String, ModelInfo> models) {
+        AgreementBook book = new AgreementBook(period, agreements, models);
+        return usage.stream().filter(row -> isMismatched(book, row)).sorted(ROW_ORDER).toList();
+    }
+
+    private static boolean isMismatched(AgreementBook book, UsageRow row) {
+        Optional<Agreement> agreement = book.agreementFor(row);
+        return agreement.isPresent()
+                && !agreement.get().terms().appliesTo(row, agreement.get().currency());
+    }
+
+    private static UncoveredUsage summarise(Key key, List<UsageRow> rows, ModelInfo model) {
+        long events = 0;
+        BigDecimal revenue = BigDecimal.ZERO;
+        Map<String, BigDecimal> units = new TreeMap<>();
+        LocalDate firstDay = rows.get(0).day();
+        LocalDate lastDay = firstDay;
+        for (UsageRow row : rows) {
+            events += row.events();
+            revenue = revenue.add(row.revenue());
+            row.units().forEach((unit, amount) -> units.merge(unit, amount, BigDecimal::add));
+            firstDay = row.day().isBefore(firstDay) ? row.day() : firstDay;
+            lastDay = row.day().isAfter(lastDay) ? row.day() : lastDay;
+        }
+        boolean finding = !model.commercialUse() && key.customerType() == CustomerType.COMMERCIAL;
+        return new UncoveredUsage(
+                key.platformId(),
+                key.modelId(),
+                model.makerId(),
+                key.customerType(),
+                key.currency(),
+                events,
+                revenue,
+                units,
+                finding,
+                firstDay,
+                lastDay);
+    }
+}

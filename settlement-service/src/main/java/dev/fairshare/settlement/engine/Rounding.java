@@ -1,0 +1,60 @@
+package dev.fairshare.settlement.engine;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Currency;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * Rounding to a currency's minor unit by the largest-remainder method, so that no cent is created
+ * or lost: the rounded lines sum exactly to the exact total rounded HALF_EVEN. Each line is first
+ * floored to the minor unit; the minor units still missing go one each to the lines with the
+ * largest remainders (on a tie, the earlier line first). Every rounded line is therefore within one
+ * minor unit of its exact amount.
+ */
+public final class Rounding {
+
+    private Rounding() {}
+
+    /**
+     * The minor-unit digits of an ISO 4217 currency ({@link Currency#getDefaultFractionDigits()}),
+     * 2 for a currency without one (such as XAU).
+     */
+    public static int fractionDigits(String currency) {
+        int digits = Currency.getInstance(currency).getDefaultFractionDigits();
+        return digits < 0 ? 2 : digits;
+    }
+
+    /**
+     * Rounds non-negative exact amounts, in order, so that they sum to their rounded exact total.
+     */
+    public static List<BigDecimal> largestRemainder(List<BigDecimal> exact, String currency) {
+        int digits = fractionDigits(currency);
+        BigDecimal total = BigDecimal.ZERO;
+        BigDecimal flooredTotal = BigDecimal.ZERO;
+        List<BigDecimal> rounded = new ArrayList<>(exact.size());
+        List<BigDecimal> remainders = new ArrayList<>(exact.size());
+        for (BigDecimal amount : exact) {
+            if (amount.signum() < 0) {
+                throw new IllegalArgumentException("cannot round a negative line: " + amount);
+            }
+            BigDecimal floor = amount.setScale(digits, RoundingMode.FLOOR);
+            total = total.add(amount);
+            flooredTotal = flooredTotal.add(floor);
+            rounded.add(floor);
+            remainders.add(amount.subtract(floor));
+        }
+        BigDecimal target = total.setScale(digits, RoundingMode.HALF_EVEN);
+        int missingUnits = target.subtract(flooredTotal).movePointRight(digits).intValueExact();
+        BigDecimal minorUnit = BigDecimal.ONE.movePointLeft(digits);
+        IntStream.range(0, exact.size())
+                .boxed()
+                .sorted(Comparator.comparing(remainders::get, Comparator.reverseOrder()))
+                .limit(missingUnits)
+                .forEach(i -> rounded.set(i, rounded.get(i).add(minorUnit)));
+        return rounded;
+    }
+}

@@ -1,0 +1,246 @@
+package dev.fairshare.settlement.engine;
+
+import java.math.BigDecimal;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * Settles one period: rates the usage under the agreements in force, cascades every royalty along
+ * the model lineage, tops up minimum guarantees, adds late adjustments for closed periods, and
+ * rounds.
+ *
+ * <ol>
+ *   <li><b>Rating.</b> Each usage row is rated by the agreement in force on its day (see {@link
+ *       Agreement}); a revenue share rates revenue in its own currency only, per-unit terms price
+ *       the agreement's whole volume of the period through graduated tiers and allocate the price
+ *       to its models and customer types in proportion to their volume. The result is a royalty
+ *       {@code R} per agreement, model and customer type.
+ *   <li><b>Lineage cascade.</b> Each parent of the model receives {@code share × R} as an {@code
+ *       UPSTREAM_ROYALTY} line, recursively up the tree; the model's maker keeps the rest as a
+ *       {@code ROYALTY} line. The lines of one cascade sum exactly to {@code R}.
+ *   <li><b>Minimum guarantee.</b> When an agreement's total {@code R} in the period is below its
+ *       guarantee pro-rated by its days in force, the maker gets a {@code MINIMUM_GUARANTEE_TOPUP}
+ *       of the difference, with no usage at all too. Top-ups are not cascaded.
+ *   <li><b>Late usage.</b> Usage that arrived for a closed period is rated with that period's
+ *       agreements and tier position: it pays the marginal amount {@code rate(settled + late) −
+ *       rate(settled)}, allocated to the late usage's models and customer types in proportion to
+ *       their late volume (or, for a revenue share, {@code rate × late revenue}), and cascaded as
+ *       usual. Each resulting hop becomes a {@code LATE_ADJUSTMENT} line of the current period with
+ *       {@code adjustsPeriod} set and the earning model as {@code sourceModelId}; zero adjustments
+ *       are omitted. Late adjustments are therefore never negative. The minimum-guarantee top-ups
+ *       of a closed period are not revisited: a top-up that later usage would have reduced stays
+ *       paid, and late royalties are paid in full.
+ *   <li><b>Rounding.</b> Lines with the same identity are merged; each invoice (platform and
+ *       currency) is then rounded as a whole by {@link Rounding#largestRemainder} in {@link
+ *       StatementLine#ORDER}.
+ * </ol>
+ *
+ * The same inputs always give the same lines in the same order, whatever the order of the input
+ * lists and maps. Unknown models (in usage or as parents) and lineage cycles are errors, never
+ * skipped.
+ */
+public final class SettlementEngine {
+
+    private SettlementEngine() {}
+
+    /**
+     * The full rounded statement of {@code period}: its own usage, plus a late adjustment for each
+     * of the {@code late} closed periods (each strictly before {@code period}).
+     */
+    public static List<StatementLine> settle(
+            YearMonth period,
+            List<UsageRow> usage,
+            List<LateUsage> late,
+            Collection<Agreement> agreements,
+            Map<String, ModelInfo> models) {
+        List<StatementLine> lines = new ArrayList<>(exactLines(period, usage, agreements, models));
+        for (LateUsage lateUsage : late) {
+            lines.addAll(lateLines(period, lateUsage, agreements, models));
+        }
+        return round(merge(lines));
+    }
+
+    /**
+     * The unrounded lines of {@code period}'s own usage and top-ups ({@code amount ==
+     * exactAmount}), in statement order. Every row of {@code usage} must lie in {@code period}.
+     */
+    public static List<StatementLine> exactLines(
+            YearMonth period,
+            List<UsageRow> usage,
+            Collection<Agreement> agreements,
+            Map<String, ModelInfo> models) {
+        AgreementBook book = new AgreementBook(period, agreements, models);
+        LineageCascade cascade = new LineageCascade(models);
+        Map<Agreement, List<UsageRow>> rated = book.ratedRows(usage);
+        List<StatementLine> lines = new ArrayList<>();
+        for (Agreement agreement : book.inForce()) {
+            List<UsageRow> rows = rated.getOrDefault(agreement, List.of());
+            BigDecimal royalty = BigDecimal.ZERO;
+            for (RatedGroup group : RatedGroup.rate(agreement, BigDecimal.ZERO, rows)) {
+                royalty = royalty.add(group.royalty());
+                for (LineageCascade.Share share : cascade.split(group)) {
+                    LineKind kind = share.upstream() ? LineKind.UPSTREAM_ROYALTY : LineKind.ROYALTY;
+                    lines.add(line(period, group, share, kind, null));
+                }
+            }
+            topUp(period, agreement, royalty).ifPresent(lines::add);
+        }
+        return merge(lines);
+    }
+
+    /** Total rounded amount per maker and currency. */
+    public static Map<String, Map<String, BigDecimal>> payouts(List<StatementLine> lines) {
+        return totals(lines, StatementLine::makerId);
+    }
+
+    /** Total rounded amount per platform and currency. */
+    public static Map<String, Map<String, BigDecimal>> invoices(List<StatementLine> lines) {
+        return totals(lines, StatementLine::platformId);
+    }
+
+    private static List<StatementLine> lateLines(
+            YearMonth period,
+            LateUsage lateUsage,
+            Collection<Agreement> agreements,
+            Map<String, ModelInfo> models) {
+        YearMonth original = lateUsage.originalPeriod();
+        if (!original.isBefore(period)) {
+            throw new IllegalArgumentException(
+                    "late usage for " + original + " must be for a period before " + period);
+        }
+        AgreementBook book = new AgreementBook(original, agreements, models);
+        LineageCascade cascade = new LineageCascade(models);
+        Map<Agreement, List<UsageRow>> settled = book.ratedRows(lateUsage.settled());
+        List<StatementLine> lines = new ArrayList<>();
+        for (Map.Entry<Agreement, List<UsageRow>> late :
+                book.ratedRows(lateUsage.late()).entrySet()) {
+            Agreement agreement = late.getKey();
+            BigDecimal settledBasis = BigDecimal.ZERO;
+            for (UsageRow row : settled.getOrDefault(agreement, List.of())) {
+                settledBasis = settledBasis.add(agreement.terms().basis(row));
+            }
+            for (RatedGroup group : RatedGroup.rate(agreement, settledBasis, late.getValue())) {
+                for (LineageCascade.Share share : cascade.split(group)) {
+                    if (share.amount().signum() != 0) {
+                        lines.add(line(period, group, share, LineKind.LATE_ADJUSTMENT, original));
+                    }
+                }
+            }
+        }
+        return lines;
+    }
+
+    private static StatementLine line(
+            YearMonth period,
+            RatedGroup group,
+            LineageCascade.Share share,
+            LineKind kind,
+            YearMonth adjustsPeriod) {
+        Agreement agreement = group.agreement();
+        return StatementLine.exact(
+                period,
+                share.makerId(),
+                agreement.platformId(),
+                share.modelId(),
+                agreement.id(),
+                kind,
+                group.modelId(),
+                group.customerType(),
+                share.basis(),
+                share.amount(),
+                agreement.currency(),
+                adjustsPeriod);
+    }
+
+    /**
+     * The top-up that lifts the agreement's royalty to its guarantee pro-rated by its days in
+     * force, if any.
+     */
+    private static Optional<StatementLine> topUp(
+            YearMonth period, Agreement agreement, BigDecimal royalty) {
+        if (agreement.minimumGuarantee() == null) {
+            return Optional.empty();
+        }
+        BigDecimal daysInForce = BigDecimal.valueOf(agreement.daysInForce(period));
+        BigDecimal daysInPeriod = BigDecimal.valueOf(period.lengthOfMonth());
+        BigDecimal guaranteed =
+                Decimals.divide(agreement.minimumGuarantee().multiply(daysInForce), daysInPeriod);
+        if (royalty.compareTo(guaranteed) >= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(
+                StatementLine.exact(
+                        period,
+                        agreement.makerId(),
+                        agreement.platformId(),
+                        agreement.modelId(),
+                        agreement.id(),
+                        LineKind.MINIMUM_GUARANTEE_TOPUP,
+                        agreement.modelId(),
+                        null,
+                        guaranteed,
+                        guaranteed.subtract(royalty),
+                        agreement.currency(),
+                        null));
+    }
+
+    /**
+     * Sorts the lines into statement order and merges lines of the same identity (lineage
+     * diamonds).
+     */
+    private static List<StatementLine> merge(List<StatementLine> lines) {
+        List<StatementLine> sorted = new ArrayList<>(lines);
+        sorted.sort(StatementLine.ORDER);
+        List<StatementLine> merged = new ArrayList<>(sorted.size());
+        for (StatementLine line : sorted) {
+            int last = merged.size() - 1;
+            if (last >= 0 && StatementLine.ORDER.compare(merged.get(last), line) == 0) {
+                merged.set(last, merged.get(last).plus(line));
+            } else {
+                merged.add(line);
+            }
+        }
+        return merged;
+    }
+
+    /** Rounds each invoice (a run of sorted lines with one platform and currency) as a whole. */
+    private static List<StatementLine> round(List<StatementLine> sorted) {
+        List<StatementLine> rounded = new ArrayList<>(sorted.size());
+        int start = 0;
+        while (start < sorted.size()) {
+            StatementLine first = sorted.get(start);
+            int end = start;
+            while (end < sorted.size()
+                    && sorted.get(end).platformId().equals(first.platformId())
+                    && sorted.get(end).currency().equals(first.currency())) {
+                end++;
+            }
+            List<StatementLine> invoice = sorted.subList(start, end);
+            List<BigDecimal> amounts =
+                    Rounding.largestRemainder(
+                            invoice.stream().map(StatementLine::exactAmount).toList(),
+                            first.currency());
+            for (int i = 0; i < invoice.size(); i++) {
+                rounded.add(invoice.get(i).withAmount(amounts.get(i)));
+            }
+            start = end;
+        }
+        return List.copyOf(rounded);
+    }
+
+    private static Map<String, Map<String, BigDecimal>> totals(
+            List<StatementLine> lines, Function<StatementLine, String> party) {
+        Map<String, Map<String, BigDecimal>> totals = new TreeMap<>();
+        for (StatementLine line : lines) {
+            totals.computeIfAbsent(party.apply(line), p -> new TreeMap<>())
+                    .merge(line.currency(), line.amount(), BigDecimal::add);
+        }
+        return totals;
+    }
+}

@@ -1,0 +1,41 @@
+package dev.fairshare.settlement.engine;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * Usage of a model on a platform with no agreement in force on its days ("no agreement, no payout —
+ * but never invisible"), summed per platform, model, customer type and revenue currency over {@code
+ * firstDay..lastDay}. It is reported to the maker as unlicensed usage, and it is a {@code
+ * complianceFinding} when the model's licence forbids commercial use and the customer is {@code
+ * COMMERCIAL}.
+ */
+public record UncoveredUsage(
+        String platformId,
+        String modelId,
+        String makerId,
+        CustomerType customerType,
+        String currency,
+        long events,
+        BigDecimal revenue,
+        Map<String, BigDecimal> units,
+        boolean complianceFinding,
+        LocalDate firstDay,
+        LocalDate lastDay) {
+
+    public UncoveredUsage {
+        Objects.requireNonNull(platformId, "platformId");
+        Objects.requireNonNull(modelId, "modelId");
+        Objects.requireNonNull(makerId, "makerId");
+        Objects.requireNonNull(customerType, "customerType");
+        Objects.requireNonNull(currency, "currency");
+        Objects.requireNonNull(revenue, "revenue");
+        Objects.requireNonNull(firstDay, "firstDay");
+        Objects.requireNonNull(lastDay, "lastDay");
+        units = Collections.unmodifiableMap(new TreeMap<>(units));
+    }
+}

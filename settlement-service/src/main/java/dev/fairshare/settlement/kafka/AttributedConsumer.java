@@ -1,0 +1,215 @@
+package dev.fairshare.settlement.kafka;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fairshare.settlement.config.SettlementConfig;
+import dev.fairshare.settlement.store.RollupStore;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Applies {@code usage.attributed} to settlement's roll-ups exactly once: each poll is one
+ * PostgreSQL transaction that records the delta ids (a delta seen before is skipped), adds the new
+ * ones' sums and stores the consumer offsets, which are where it resumes after any restart.
+ */
+@ApplicationScoped
+public class AttributedConsumer {
+    public static final String TOPIC = "usage.attributed";
+    private static final Logger LOG = Logger.getLogger(AttributedConsumer.class);
+
+    private final AgroalDataSource dataSource;
+    private final RollupStore rollups;
+    private final ObjectMapper mapper;
+    private final String bootstrapServers;
+    private final String group;
+    private volatile boolean running;
+    private volatile boolean consuming;
+    private volatile KafkaConsumer<String, String> consumer;
+    private Thread thread;
+
+    public AttributedConsumer(
+            AgroalDataSource dataSource,
+            RollupStore rollups,
+            ObjectMapper mapper,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+            SettlementConfig config) {
+        this.dataSource = dataSource;
+        this.rollups = rollups;
+        this.mapper = mapper;
+        this.bootstrapServers = bootstrapServers;
+        this.group = config.consumerGroup();
+    }
+
+    void start(@Observes StartupEvent event) {
+        running = true;
+        thread = new Thread(this::run, "attributed-consumer");
+        thread.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        running = false;
+        KafkaConsumer<String, String> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        if (thread != null) {
+            thread.join(15_000);
+        }
+    }
+
+    public boolean consuming() {
+        return consuming;
+    }
+
+    private void run() {
+        while (running) {
+            try (KafkaConsumer<String, String> c = newConsumer()) {
+                consumer = c;
+                c.subscribe(List.of(TOPIC), new SeekToStored(c));
+                consuming = true;
+                while (running) {
+                    ConsumerRecords<String, String> records = c.poll(Duration.ofMillis(200));
+                    if (!records.isEmpty()) {
+                        apply(c, records);
+                    }
+                }
+            } catch (WakeupException e) {
+                // shutting down
+            } catch (RuntimeException e) {
+                if (running) {
+                    LOG.errorf(e, "usage.attributed consumer failed; it restarts from the offsets stored in PostgreSQL");
+                    sleep(1000);
+                }
+            } finally {
+                consumer = null;
+            }
+        }
+    }
+
+    private void apply(KafkaConsumer<String, String> c, ConsumerRecords<String, String> records) {
+        List<UsageDelta> deltas = new ArrayList<>();
+        Map<TopicPartition, Long> first = new HashMap<>();
+        Map<TopicPartition, Long> next = new HashMap<>();
+        for (ConsumerRecord<String, String> r : records) {
+            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+            first.putIfAbsent(tp, r.offset());
+            next.put(tp, r.offset() + 1);
+            try {
+                deltas.add(mapper.readValue(r.value(), UsageDelta.class));
+            } catch (Exception e) {
+                LOG.errorf("unreadable usage.attributed record at %s/%d/%d skipped: %s", r.topic(), r.partition(), r.offset(), e);
+            }
+        }
+        try (Connection conn = dataSource.getConnection()) {
+            conn.setAutoCommit(false);
+            try {
+                rollups.apply(conn, deltas);
+                try (PreparedStatement ps = conn.prepareStatement(
+                        "insert into consumer_offset (consumer_group, topic, partition_no, next_offset) values (?, ?, ?, ?)"
+                                + " on conflict (consumer_group, topic, partition_no) do update set next_offset = excluded.next_offset")) {
+                    for (Map.Entry<TopicPartition, Long> e : next.entrySet()) {
+                        ps.setString(1, group);
+                        ps.setString(2, e.getKey().topic());
+                        ps.setInt(3, e.getKey().partition());
+                        ps.setLong(4, e.getValue());
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
+                }
+                conn.commit();
+            } catch (SQLException | RuntimeException e) {
+                conn.rollback();
+                throw e;
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.warnf("usage.attributed batch not applied, retrying from its first offsets: %s", e.toString());
+            first.forEach(c::seek);
+            sleep(1000);
+        }
+    }
+
+    private final class SeekToStored implements ConsumerRebalanceListener {
+        private final KafkaConsumer<String, String> c;
+
+        SeekToStored(KafkaConsumer<String, String> c) {
+            this.c = c;
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            Map<Integer, Long> stored = new HashMap<>();
+            try (Connection conn = dataSource.getConnection();
+                    PreparedStatement ps = conn.prepareStatement(
+                            "select partition_no, next_offset from consumer_offset where consumer_group = ? and topic = ?")) {
+                ps.setString(1, group);
+                ps.setString(2, TOPIC);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        stored.put(rs.getInt(1), rs.getLong(2));
+                    }
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot read the stored offsets", e);
+            }
+            List<TopicPartition> fromStart = new ArrayList<>();
+            for (TopicPartition tp : partitions) {
+                Long off = stored.get(tp.partition());
+                if (off == null) {
+                    fromStart.add(tp);
+                } else {
+                    c.seek(tp, off);
+                }
+            }
+            if (!fromStart.isEmpty()) {
+                c.seekToBeginning(fromStart);
+            }
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            // every applied batch is already committed with its offsets
+        }
+    }
+
+    private KafkaConsumer<String, String> newConsumer() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        return new KafkaConsumer<>(p);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package dev.fairshare.settlement.registry;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fairshare.settlement.engine.Agreement;
+import dev.fairshare.settlement.engine.ModelInfo;
+import dev.fairshare.settlement.engine.Parent;
+import dev.fairshare.settlement.engine.PerUnit;
+import dev.fairshare.settlement.engine.RevenueShare;
+import dev.fairshare.settlement.engine.Terms;
+import dev.fairshare.settlement.engine.Tier;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Settlement's copy of the registry (makers, platforms, models with licence and parents,
+ * agreements), read from the compacted {@code registry.*} topics from the beginning at every start.
+ */
+@ApplicationScoped
+public class RegistryReplica {
+    static final List<String> TOPICS = List.of("registry.makers", "registry.platforms", "registry.models", "registry.agreements");
+    private static final Logger LOG = Logger.getLogger(RegistryReplica.class);
+
+    private final Map<String, String> makers = new ConcurrentHashMap<>();
+    private final Map<String, String> platforms = new ConcurrentHashMap<>();
+    private final Map<String, ModelInfo> models = new ConcurrentHashMap<>();
+    private final Map<String, Agreement> agreements = new ConcurrentHashMap<>();
+    private final ObjectMapper mapper;
+    private final String bootstrapServers;
+    private volatile boolean caughtUp;
+    private volatile boolean running;
+    private Thread thread;
+
+    public RegistryReplica(ObjectMapper mapper, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+        this.mapper = mapper;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    void start(@Observes StartupEvent event) {
+        running = true;
+        thread = new Thread(this::run, "registry-replica");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        running = false;
+        if (thread != null) {
+            thread.join(10_000);
+        }
+    }
+
+    public boolean caughtUp() {
+        return caughtUp;
+    }
+
+    public Map<String, ModelInfo> models() {
+        return Map.copyOf(models);
+    }
+
+    public List<Agreement> agreements() {
+        return List.copyOf(agreements.values());
+    }
+
+    public Map<String, String> makerNames() {
+        return Map.copyOf(makers);
+    }
+
+    public Map<String, String> platformNames() {
+        return Map.copyOf(platforms);
+    }
+
+    private void run() {
+        while (running) {
+            try (KafkaConsumer<String, String> consumer = consumer()) {
+                List<TopicPartition> partitions = new ArrayList<>();
+                for (String topic : TOPICS) {
+                    consumer.partitionsFor(topic, Duration.ofSeconds(30))
+                            .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+                }
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+                Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+                while (running) {
+                    for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                        try {
+                            apply(r);
+                        } catch (Exception e) {
+                            LOG.errorf("unreadable %s record %s at offset %d: %s", r.topic(), r.key(), r.offset(), e);
+                        }
+                    }
+                    if (!caughtUp && ends.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                        caughtUp = true;
+                        LOG.infof("registry replica caught up: %d models, %d agreements", models.size(), agreements.size());
+                    }
+                }
+            } catch (RuntimeException e) {
+                if (running) {
+                    LOG.warnf("registry replica failed, restarting from the beginning: %s", e.toString());
+                    try {
+                        Thread.sleep(1000);
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+
+    void apply(ConsumerRecord<String, String> r) throws Exception {
+        String key = r.key();
+        if (r.value() == null) {
+            switch (r.topic()) {
+                case "registry.makers" -> makers.remove(key);
+                case "registry.platforms" -> platforms.remove(key);
+                case "registry.models" -> models.remove(key);
+                default -> agreements.remove(key);
+            }
+            return;
+        }
+        JsonNode n = mapper.readTree(r.value());
+        switch (r.topic()) {
+            case "registry.makers" -> makers.put(key, n.path("name").asText());
+            case "registry.platforms" -> platforms.put(key, n.path("name").asText());
+            case "registry.models" -> models.put(key, model(n));
+            default -> agreements.put(key, agreement(n));
+        }
+    }
+
+    public static ModelInfo model(JsonNode n) {
+        List<Parent> parents = new ArrayList<>();
+        for (JsonNode p : n.path("parents")) {
+            parents.add(new Parent(p.get("modelId").asText(), new BigDecimal(p.get("royaltyShare").asText())));
+        }
+        return new ModelInfo(n.get("id").asText(), n.get("makerId").asText(), n.path("license").path("commercialUse").asBoolean(), parents);
+    }
+
+    public static Agreement agreement(JsonNode n) {
+        JsonNode t = n.get("terms");
+        Terms terms;
+        if ("REVENUE_SHARE".equals(t.get("type").asText())) {
+            terms = new RevenueShare(new BigDecimal(t.get("rate").asText()));
+        } else {
+            List<Tier> tiers = new ArrayList<>();
+            for (JsonNode tier : t.path("tiers")) {
+                tiers.add(new Tier(
+                        tier.hasNonNull("upTo") ? new BigDecimal(tier.get("upTo").asText()) : null,
+                        new BigDecimal(tier.get("price").asText())));
+            }
+            terms = new PerUnit(t.get("metric").asText(), new BigDecimal(t.get("unitSize").asText()), tiers);
+        }
+        return new Agreement(
+                n.get("id").asText(),
+                n.get("makerId").asText(),
+                n.get("platformId").asText(),
+                n.hasNonNull("modelId") ? n.get("modelId").asText() : null,
+                n.get("currency").asText(),
+                day(n.get("validFrom").asText()),
+                n.hasNonNull("validTo") ? day(n.get("validTo").asText()) : null,
+                terms,
+                n.hasNonNull("minimumGuarantee") ? new BigDecimal(n.get("minimumGuarantee").asText()) : null);
+    }
+
+    private static LocalDate day(String instant) {
+        return Instant.parse(instant).atZone(ZoneOffset.UTC).toLocalDate();
+    }
+
+    private KafkaConsumer<String, String> consumer() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        return new KafkaConsumer<>(p);
+    }
+}

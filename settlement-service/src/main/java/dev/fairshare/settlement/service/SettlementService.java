@@ -1,0 +1,193 @@
+package dev.fairshare.settlement.service;
+
+import dev.fairshare.settlement.api.ProblemException;
+import dev.fairshare.settlement.config.SettlementConfig;
+import dev.fairshare.settlement.engine.LateUsage;
+import dev.fairshare.settlement.engine.SettlementEngine;
+import dev.fairshare.settlement.engine.StatementLine;
+import dev.fairshare.settlement.engine.UsageRow;
+import dev.fairshare.settlement.registry.RegistryReplica;
+import dev.fairshare.settlement.store.RollupStore;
+import dev.fairshare.settlement.store.StatementStore;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Periods and statements: an OPEN period's statement is computed on demand from the usage so far
+ * (the accrual); closing computes it once more, stores it with the usage it settled, and never
+ * changes it again. Usage that arrives later for a closed period is settled by the next close as
+ * LATE_ADJUSTMENT lines.
+ */
+@ApplicationScoped
+public class SettlementService {
+    public static final String OPEN = "OPEN";
+    public static final String CLOSED = "CLOSED";
+
+    private final AgroalDataSource dataSource;
+    private final RollupStore rollups;
+    private final StatementStore statements;
+    private final RegistryReplica registry;
+    private final SettlementConfig config;
+    private final Clock clock;
+
+    public SettlementService(
+            AgroalDataSource dataSource,
+            RollupStore rollups,
+            StatementStore statements,
+            RegistryReplica registry,
+            SettlementConfig config) {
+        this.dataSource = dataSource;
+        this.rollups = rollups;
+        this.statements = statements;
+        this.registry = registry;
+        this.config = config;
+        this.clock = Clock.systemUTC();
+    }
+
+    /** A statement: its lines and whether it is final. */
+    public record Statement(YearMonth period, String status, Instant closedAt, List<StatementLine> lines) {}
+
+    /** Every period that has usage or a state, oldest first. */
+    public List<StatementStore.PeriodState> periods() {
+        try (Connection c = dataSource.getConnection()) {
+            Map<YearMonth, StatementStore.PeriodState> all = new TreeMap<>();
+            for (YearMonth p : rollups.periodsWithUsage(c)) {
+                all.put(p, new StatementStore.PeriodState(p, OPEN, null));
+            }
+            for (StatementStore.PeriodState s : statements.periods(c)) {
+                all.put(s.period(), s);
+            }
+            return new ArrayList<>(all.values());
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The period's statement: stored if CLOSED, computed from the usage so far if OPEN. */
+    public Statement statement(YearMonth period) {
+        requireRegistry();
+        try (Connection c = dataSource.getConnection()) {
+            var state = statements.period(c, period);
+            if (state.isPresent() && CLOSED.equals(state.get().status())) {
+                return new Statement(period, CLOSED, state.get().closedAt(), statements.lines(c, period));
+            }
+            return new Statement(period, OPEN, null, compute(c, period).lines());
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Closes a period: computes, stores and freezes its statement in one transaction. */
+    public Statement close(YearMonth period, boolean force) {
+        requireRegistry();
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                StatementStore.PeriodState state = statements.lock(c, period);
+                if (CLOSED.equals(state.status())) {
+                    throw new ProblemException(409, "PERIOD_CLOSED", "period " + period + " was closed at " + state.closedAt());
+                }
+                Instant closable = period.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC).plus(config.closeGrace());
+                if (!force && clock.instant().isBefore(closable)) {
+                    throw new ProblemException(409, "GRACE_PERIOD_NOT_OVER",
+                            "period " + period + " can be closed from " + closable
+                                    + " (its end plus a grace of " + config.closeGrace().toDays()
+                                    + " days for late usage); use force=true to close it now");
+                }
+                List<YearMonth> closed = closedPeriods(c);
+                for (YearMonth p : rollups.periodsWithUsage(c)) {
+                    if (p.isBefore(period) && !closed.contains(p)) {
+                        throw new ProblemException(409, "EARLIER_PERIOD_OPEN",
+                                "period " + p + " is still open; periods close in order");
+                    }
+                }
+                Computed computed = compute(c, period);
+                statements.insertLines(c, period, computed.lines());
+                rollups.upsert(c, "settled_usage", period, computed.settled());
+                statements.markClosed(c, period);
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return statement(period);
+    }
+
+    private record Computed(List<StatementLine> lines, List<UsageRow> settled) {}
+
+    private Computed compute(Connection c, YearMonth period) throws SQLException {
+        List<UsageRow> own = rollups.usage(c, period, false);
+        List<UsageRow> settled = new ArrayList<>(own);
+        List<LateUsage> late = new ArrayList<>();
+        for (YearMonth p : closedPeriods(c)) {
+            if (!p.isBefore(period)) {
+                continue;
+            }
+            List<UsageRow> before = rollups.usage(c, p, true);
+            List<UsageRow> diff = difference(rollups.usage(c, p, false), before);
+            if (!diff.isEmpty()) {
+                late.add(new LateUsage(p, before, diff));
+                settled.addAll(diff);
+            }
+        }
+        List<StatementLine> lines = SettlementEngine.settle(period, own, late, registry.agreements(), registry.models());
+        return new Computed(lines, settled);
+    }
+
+    /** What {@code now} has beyond {@code settled}, key by key (roll-ups only grow). */
+    static List<UsageRow> difference(List<UsageRow> now, List<UsageRow> settled) {
+        Map<String, UsageRow> before = new LinkedHashMap<>();
+        settled.forEach(r -> before.put(key(r), r));
+        List<UsageRow> out = new ArrayList<>();
+        for (UsageRow r : now) {
+            UsageRow b = before.get(key(r));
+            if (b == null) {
+                out.add(r);
+                continue;
+            }
+            Map<String, BigDecimal> units = new TreeMap<>();
+            boolean changed = r.events() != b.events() || r.revenue().compareTo(b.revenue()) != 0;
+            for (var u : r.units().entrySet()) {
+                BigDecimal d = u.getValue().subtract(b.units().getOrDefault(u.getKey(), BigDecimal.ZERO));
+                if (d.signum() != 0) {
+                    changed = true;
+                    units.put(u.getKey(), d);
+                }
+            }
+            if (changed) {
+                out.add(new UsageRow(r.platformId(), r.modelId(), r.day(), r.customerType(), r.currency(),
+                        r.events() - b.events(), r.revenue().subtract(b.revenue()), units));
+            }
+        }
+        return out;
+    }
+
+    private static String key(UsageRow r) {
+        return r.platformId() + "\u0000" + r.modelId() + "\u0000" + r.day() + "\u0000" + r.customerType() + "\u0000" + r.currency();
+    }
+
+    private List<YearMonth> closedPeriods(Connection c) throws SQLException {
+        return statements.periods(c).stream().filter(s -> CLOSED.equals(s.status())).map(StatementStore.PeriodState::period).toList();
+    }
+
+    private void requireRegistry() {
+        if (!registry.caughtUp()) {
+            throw new ProblemException(503, "STARTING", "the service is still reading the registry; retry in a few seconds");
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package dev.fairshare.usage.api;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fairshare.usage.config.UsageConfig;
+import dev.fairshare.usage.ingest.IngestService;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/usage-events")
+@Tag(name = "ingestion")
+public class UsageEventsResource {
+    public static final String NDJSON = "application/x-ndjson";
+
+    private final IngestService ingest;
+    private final ObjectMapper mapper;
+    private final UsageConfig config;
+
+    public UsageEventsResource(IngestService ingest, ObjectMapper mapper, UsageConfig config) {
+        this.ingest = ingest;
+        this.mapper = mapper;
+        this.config = config;
+    }
+
+    @POST
+    @Consumes({MediaType.APPLICATION_JSON, NDJSON})
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Report usage events: a JSON array or NDJSON, at most 10,000 per request")
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            examples =
+                                    @ExampleObject(
+                                            name = "one event",
+                                            value =
+                                                    "[{\"eventId\": \"acme-2026-11-24-000001\", \"platformId\": \"acme-cloud\", \"modelRef\": \"coqui/XTTS-v2\","
+                                                            + " \"occurredAt\": \"2026-11-24T10:15:30Z\", \"customerType\": \"COMMERCIAL\","
+                                                            + " \"units\": {\"requests\": 1, \"output_tokens\": 800}, \"revenue\": {\"amount\": \"0.0123\", \"currency\": \"USD\"}}]")))
+    @APIResponse(
+            responseCode = "202",
+            description =
+                    "accepted events are durably in Kafka (acks=all); rejected ones are listed with their codes")
+    @APIResponse(
+            responseCode = "400",
+            description = "MALFORMED_JSON: the body is not a JSON array or NDJSON")
+    @APIResponse(responseCode = "413", description = "TOO_MANY_EVENTS")
+    @APIResponse(
+            responseCode = "503",
+            description = "STARTING, BROKER_UNAVAILABLE: retry; events are de-duplicated")
+    public Response post(@jakarta.ws.rs.core.Context HttpHeaders headers, byte[] body) {
+        MediaType type = headers.getMediaType();
+        List<JsonNode> events =
+                type != null && type.isCompatible(MediaType.valueOf(NDJSON))
+                        ? ndjson(body)
+                        : array(body);
+        IngestResult result = ingest.ingest(events, null);
+        return Response.accepted(result).type(MediaType.APPLICATION_JSON).build();
+    }
+
+    private List<JsonNode> array(byte[] body) {
+        List<JsonNode> events = new ArrayList<>();
+        try (JsonParser p = mapper.createParser(body)) {
+            if (p.nextToken() != JsonToken.START_ARRAY) {
+                throw malformed("the body must be a JSON array of usage events");
+            }
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+                if (t == null) {
+                    throw malformed("the JSON array is not closed");
+                }
+                if (events.size() == config.maxBatchEvents()) {
+                    throw tooMany();
+                }
+                events.add(mapper.readTree(p));
+            }
+            if (p.nextToken() != null) {
+                throw malformed("unexpected content after the JSON array");
+            }
+        } catch (IOException e) {
+            throw malformed(
+                    "the body is not valid JSON: "
+                            + (e instanceof com.fasterxml.jackson.core.JsonProcessingException j
+                                    ? j.getOriginalMessage()
+                                    : e.getMessage()));
+        }
+        return events;
+    }
+
+    private List<JsonNode> ndjson(byte[] body) {
+        List<JsonNode> events = new ArrayList<>();
+        int parsed = 0;
+        for (String line : new String(body, java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            if (events.size() == config.maxBatchEvents()) {
+                throw tooMany();
+            }
+            JsonNode node;
+            try {
+                node = mapper.readTree(line);
+                parsed++;
+            } catch (IOException e) {
+                node = null;
+            }
+            events.add(node);
+        }
+        if (parsed == 0 && !events.isEmpty()) {
+            throw malformed("no line of the body is JSON");
+        }
+        return events;
+    }
+
+    private ProblemException tooMany() {
+        return new ProblemException(
+                413,
+                "TOO_MANY_EVENTS",
+                "at most " + config.maxBatchEvents() + " events per request; split the batch");
+    }
+
+    private static ProblemException malformed(String detail) {
+        return new ProblemException(400, "MALFORMED_JSON", detail);
+    }
+}

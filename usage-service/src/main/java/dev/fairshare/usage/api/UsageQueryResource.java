@@ -1,0 +1,115 @@
+package dev.fairshare.usage.api;
+
+import dev.fairshare.usage.store.UsageQueries;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/usage")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "usage")
+public class UsageQueryResource {
+    private final UsageQueries queries;
+
+    public UsageQueryResource(UsageQueries queries) {
+        this.queries = queries;
+    }
+
+    @GET
+    @Path("/summary")
+    @Operation(
+            summary =
+                    "Roll-ups by platform, model and day or month: units, revenue per currency, events")
+    @APIResponse(responseCode = "400", description = "INVALID_VALUE (from, to, groupBy)")
+    public Map<String, List<UsageQueries.SummaryItem>> summary(
+            @QueryParam("platformId") String platformId,
+            @QueryParam("modelId") String modelId,
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
+            @QueryParam("groupBy") @DefaultValue("day") String groupBy) {
+        if (!groupBy.equals("day") && !groupBy.equals("month")) {
+            throw invalid("groupBy", "groupBy must be day or month");
+        }
+        return Map.of(
+                "items",
+                queries.summary(platformId, modelId, day("from", from), day("to", to), groupBy));
+    }
+
+    @GET
+    @Path("/unattributed")
+    @Operation(
+            summary =
+                    "Events that resolve to no registered model, counted per platform and modelRef")
+    public Map<String, List<UsageQueries.Unattributed>> unattributed(
+            @QueryParam("platformId") String platformId) {
+        return Map.of("items", queries.unattributed(platformId));
+    }
+
+    @GET
+    @Path("/events/{platformId}/{eventId}")
+    @Operation(summary = "One stored event with its attribution (audit drill-down)")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND")
+    public UsageQueries.StoredEvent event(
+            @PathParam("platformId") String platformId, @PathParam("eventId") String eventId) {
+        return queries.event(platformId, eventId)
+                .orElseThrow(() -> ProblemException.notFound("event", platformId + "/" + eventId));
+    }
+
+    @GET
+    @Path("/events")
+    @Operation(
+            summary =
+                    "Stored events of a platform, optionally of one model, by occurredAt day range [from, to] (paged)")
+    @APIResponse(
+            responseCode = "400",
+            description = "MISSING_FIELD (platformId), INVALID_VALUE, INVALID_PAGE")
+    public Page<UsageQueries.StoredEvent> events(
+            @QueryParam("platformId") String platformId,
+            @QueryParam("modelId") String modelId,
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
+            @QueryParam("page") @DefaultValue("0") int page,
+            @QueryParam("size") @DefaultValue("100") int size) {
+        if (platformId == null || platformId.isBlank()) {
+            throw new ProblemException(
+                    400,
+                    "MISSING_FIELD",
+                    "platformId is required",
+                    List.of(
+                            new Problem.FieldError(
+                                    "platformId", "MISSING_FIELD", "platformId is required")));
+        }
+        Page.check(page, size);
+        return queries.events(platformId, modelId, day("from", from), day("to", to), page, size);
+    }
+
+    private static LocalDate day(String field, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return LocalDate.parse(value.length() > 10 ? value.substring(0, 10) : value);
+        } catch (DateTimeParseException e) {
+            throw invalid(field, field + " must be a date such as 2026-11-01");
+        }
+    }
+
+    private static ProblemException invalid(String field, String message) {
+        return new ProblemException(
+                400,
+                "INVALID_VALUE",
+                message,
+                List.of(new Problem.FieldError(field, "INVALID_VALUE", message)));
+    }
+}

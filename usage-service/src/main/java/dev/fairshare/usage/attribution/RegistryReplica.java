@@ -1,0 +1,172 @@
+package dev.fairshare.usage.attribution;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * The usage service's copy of the registry: platforms and models with their aliases, read from the
+ * compacted {@code registry.platforms} and {@code registry.models} topics from the beginning at
+ * every start. {@link #caughtUp()} turns true once it has read up to the end offsets it saw at
+ * start; ingestion waits for that.
+ */
+@ApplicationScoped
+public class RegistryReplica {
+    static final String MODELS = "registry.models";
+    static final String PLATFORMS = "registry.platforms";
+    private static final Logger LOG = Logger.getLogger(RegistryReplica.class);
+
+    private final AliasIndex index = new AliasIndex();
+    private final Set<String> platforms = ConcurrentHashMap.newKeySet();
+    private final List<Consumer<String>> modelListeners = new CopyOnWriteArrayList<>();
+    private final ObjectMapper mapper;
+    private final String bootstrapServers;
+    private volatile boolean caughtUp;
+    private volatile boolean running;
+    private Thread thread;
+
+    public RegistryReplica(
+            ObjectMapper mapper,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+        this.mapper = mapper;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    void start(@Observes StartupEvent event) {
+        running = true;
+        thread = new Thread(this::run, "registry-replica");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        running = false;
+        if (thread != null) {
+            thread.join(10_000);
+        }
+    }
+
+    public AliasIndex aliases() {
+        return index;
+    }
+
+    public boolean knowsPlatform(String platformId) {
+        return platforms.contains(platformId);
+    }
+
+    public boolean caughtUp() {
+        return caughtUp;
+    }
+
+    /** Called with a model id each time a model (or its aliases) changes, after catch-up. */
+    public void onModelChange(Consumer<String> listener) {
+        modelListeners.add(listener);
+    }
+
+    private void run() {
+        while (running) {
+            try (KafkaConsumer<String, String> consumer = consumer()) {
+                List<TopicPartition> partitions = new ArrayList<>();
+                for (String topic : List.of(PLATFORMS, MODELS)) {
+                    consumer.partitionsFor(topic, Duration.ofSeconds(30))
+                            .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+                }
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+                Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+                while (running) {
+                    for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                        apply(r);
+                    }
+                    if (!caughtUp
+                            && ends.entrySet().stream()
+                                    .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                        caughtUp = true;
+                        LOG.infof("registry replica caught up: %d platforms", platforms.size());
+                    }
+                }
+            } catch (RuntimeException e) {
+                if (running) {
+                    LOG.warnf(
+                            "registry replica failed, restarting from the beginning: %s",
+                            e.toString());
+                    sleep();
+                }
+            }
+        }
+    }
+
+    private void apply(ConsumerRecord<String, String> r) {
+        if (r.topic().equals(PLATFORMS)) {
+            if (r.value() == null) {
+                platforms.remove(r.key());
+            } else {
+                platforms.add(r.key());
+            }
+            return;
+        }
+        if (r.value() == null) {
+            index.removeModel(r.key());
+        } else {
+            try {
+                JsonNode m = mapper.readTree(r.value());
+                List<AliasIndex.Alias> aliases = new ArrayList<>();
+                for (JsonNode a : m.path("aliases")) {
+                    aliases.add(
+                            new AliasIndex.Alias(
+                                    a.path("ref").asText(),
+                                    a.hasNonNull("platformId")
+                                            ? a.get("platformId").asText()
+                                            : null,
+                                    Instant.parse(a.path("validFrom").asText())));
+                }
+                index.putModel(r.key(), aliases);
+            } catch (Exception e) {
+                LOG.errorf(
+                        "unreadable registry.models record %s at offset %d: %s",
+                        r.key(), r.offset(), e);
+                return;
+            }
+        }
+        if (caughtUp) {
+            modelListeners.forEach(l -> l.accept(r.key()));
+        }
+    }
+
+    private KafkaConsumer<String, String> consumer() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        return new KafkaConsumer<>(p);
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package dev.fairshare.usage.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** The usage service's settings (prefix {@code usage}); each has a working local default. */
+@ConfigMapping(prefix = "usage")
+public interface UsageConfig {
+    /** Consumer group of the inbound consumers; offsets are kept in PostgreSQL under this name. */
+    @WithDefault("usage-service")
+    String consumerGroup();
+
+    /** Records a poll may return (one database transaction). */
+    @WithDefault("5000")
+    int maxPollRecords();
+
+    /** Events older than this are rejected with EVENT_TOO_OLD. */
+    @WithDefault("400d")
+    Duration maxEventAge();
+
+    /** Events further in the future than this are rejected with EVENT_IN_FUTURE. */
+    @WithDefault("5m")
+    Duration maxClockSkew();
+
+    /** Largest number of events in one POST /usage-events. */
+    @WithDefault("10000")
+    int maxBatchEvents();
+
+    /** Pause of the attributed-delta relay when it finds nothing to send. */
+    @WithDefault("100ms")
+    Duration relayInterval();
+}

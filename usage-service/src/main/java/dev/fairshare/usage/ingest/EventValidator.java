@@ -1,0 +1,342 @@
+package dev.fairshare.usage.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Currency;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns one JSON usage event into a {@link UsageEvent} or the list of its violations. The same
+ * rules serve the HTTP edge and the Kafka consumer.
+ */
+public final class EventValidator {
+    public static final int MAX_ID_LENGTH = 200;
+
+    /** Decimals that {@code numeric(38, 18)} keeps exactly. */
+    public static final int MAX_SCALE = 18;
+
+    static final Set<String> CUSTOMER_TYPES = Set.of("COMMERCIAL", "NON_COMMERCIAL");
+
+    private final Clock clock;
+    private final Duration maxAge;
+    private final Duration maxFuture;
+
+    public EventValidator(Clock clock, Duration maxAge, Duration maxFuture) {
+        this.clock = clock;
+        this.maxAge = maxAge;
+        this.maxFuture = maxFuture;
+    }
+
+    /** The outcome: exactly one of {@code event} and {@code errors} is meaningful. */
+    public record Result(UsageEvent event, List<EventError> errors) {
+        public boolean valid() {
+            return errors.isEmpty();
+        }
+    }
+
+    /**
+     * Validates {@code node}; {@code expectedPlatform} (the token's or the topic's platform) may be
+     * null when the platform is taken from the event itself.
+     */
+    public Result validate(JsonNode node, String expectedPlatform) {
+        List<EventError> errors = new ArrayList<>();
+        if (node == null || !node.isObject()) {
+            errors.add(
+                    new EventError("MALFORMED_JSON", null, "a usage event must be a JSON object"));
+            return new Result(null, errors);
+        }
+        String eventId = text(node, "eventId", errors);
+        if (eventId != null && eventId.length() > MAX_ID_LENGTH) {
+            errors.add(
+                    new EventError(
+                            "INVALID_VALUE", "eventId", "eventId is longer than " + MAX_ID_LENGTH));
+        }
+        String platformId = text(node, "platformId", errors);
+        if (platformId != null
+                && expectedPlatform != null
+                && !platformId.equals(expectedPlatform)) {
+            errors.add(
+                    new EventError(
+                            "PLATFORM_MISMATCH",
+                            "platformId",
+                            "platformId '"
+                                    + platformId
+                                    + "' is not the sender's platform '"
+                                    + expectedPlatform
+                                    + "'"));
+        }
+        String modelRef = text(node, "modelRef", errors);
+        Instant occurredAt = occurredAt(node, errors);
+        String customerType = text(node, "customerType", errors);
+        if (customerType != null && !CUSTOMER_TYPES.contains(customerType)) {
+            errors.add(
+                    new EventError(
+                            "BAD_CUSTOMER_TYPE",
+                            "customerType",
+                            "customerType must be COMMERCIAL or NON_COMMERCIAL"));
+        }
+        Map<String, BigDecimal> units = units(node.get("units"), errors);
+        BigDecimal revenue = null;
+        String currency = null;
+        JsonNode rev = node.get("revenue");
+        if (rev == null || rev.isNull()) {
+            errors.add(new EventError("MISSING_FIELD", "revenue", "revenue is required"));
+        } else if (!rev.isObject()) {
+            errors.add(
+                    new EventError(
+                            "INVALID_VALUE",
+                            "revenue",
+                            "revenue must be an object {amount, currency}"));
+        } else {
+            revenue = amount(rev.get("amount"), errors);
+            currency = text(rev, "currency", "revenue.currency", errors);
+            if (currency != null && !isCurrency(currency)) {
+                errors.add(
+                        new EventError(
+                                "BAD_CURRENCY",
+                                "revenue.currency",
+                                "'" + currency + "' is not an ISO 4217 code"));
+                currency = null;
+            }
+        }
+        List<UsageEvent.Component> components = components(node.get("components"), errors);
+        if (!errors.isEmpty()) {
+            return new Result(null, errors);
+        }
+        return new Result(
+                new UsageEvent(
+                        eventId,
+                        platformId,
+                        modelRef,
+                        occurredAt,
+                        customerType,
+                        units,
+                        revenue,
+                        currency,
+                        components),
+                List.of());
+    }
+
+    private static String text(JsonNode node, String field, List<EventError> errors) {
+        return text(node, field, field, errors);
+    }
+
+    private static String text(JsonNode node, String field, String path, List<EventError> errors) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            errors.add(new EventError("MISSING_FIELD", path, path + " is required"));
+            return null;
+        }
+        if (!v.isTextual()) {
+            errors.add(new EventError("INVALID_VALUE", path, path + " must be a string"));
+            return null;
+        }
+        if (v.asText().isBlank()) {
+            errors.add(new EventError("MISSING_FIELD", path, path + " must not be blank"));
+            return null;
+        }
+        return v.asText();
+    }
+
+    private Instant occurredAt(JsonNode node, List<EventError> errors) {
+        JsonNode v = node.get("occurredAt");
+        if (v == null || v.isNull()) {
+            errors.add(new EventError("MISSING_FIELD", "occurredAt", "occurredAt is required"));
+            return null;
+        }
+        Instant at;
+        try {
+            at = Instant.parse(v.asText());
+        } catch (DateTimeParseException e) {
+            errors.add(
+                    new EventError(
+                            "BAD_TIMESTAMP",
+                            "occurredAt",
+                            "occurredAt must be an ISO-8601 UTC instant"));
+            return null;
+        }
+        Instant now = clock.instant();
+        if (at.isBefore(now.minus(maxAge))) {
+            errors.add(
+                    new EventError(
+                            "EVENT_TOO_OLD",
+                            "occurredAt",
+                            "occurredAt is older than " + maxAge.toDays() + " days"));
+        } else if (at.isAfter(now.plus(maxFuture))) {
+            errors.add(
+                    new EventError(
+                            "EVENT_IN_FUTURE",
+                            "occurredAt",
+                            "occurredAt is more than "
+                                    + maxFuture.toMinutes()
+                                    + " minutes in the future"));
+        }
+        return at;
+    }
+
+    private static Map<String, BigDecimal> units(JsonNode units, List<EventError> errors) {
+        Map<String, BigDecimal> out = new LinkedHashMap<>();
+        if (units == null || units.isNull()) {
+            return out;
+        }
+        if (!units.isObject()) {
+            errors.add(
+                    new EventError(
+                            "INVALID_VALUE",
+                            "units",
+                            "units must be an object of unit name to quantity"));
+            return out;
+        }
+        Iterator<Map.Entry<String, JsonNode>> it = units.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String field = "units." + e.getKey();
+            BigDecimal q = number(e.getValue());
+            if (q == null || q.scale() > MAX_SCALE) {
+                errors.add(
+                        new EventError(
+                                "BAD_UNITS",
+                                field,
+                                field
+                                        + " must be a decimal number with at most "
+                                        + MAX_SCALE
+                                        + " decimals"));
+            } else if (q.signum() < 0) {
+                errors.add(
+                        new EventError("NEGATIVE_UNITS", field, field + " must not be negative"));
+            } else {
+                out.put(e.getKey(), q);
+            }
+        }
+        return out;
+    }
+
+    /** A JSON number or decimal string, exactly as written (never through double). */
+    static BigDecimal number(JsonNode v) {
+        if (v == null) {
+            return null;
+        }
+        try {
+            if (v.isNumber()) {
+                return new BigDecimal(v.asText());
+            }
+            if (v.isTextual()) {
+                return new BigDecimal(v.asText().trim());
+            }
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        return null;
+    }
+
+    private static BigDecimal amount(JsonNode v, List<EventError> errors) {
+        if (v == null || v.isNull()) {
+            errors.add(
+                    new EventError(
+                            "MISSING_FIELD", "revenue.amount", "revenue.amount is required"));
+            return null;
+        }
+        if (!v.isTextual()) {
+            errors.add(
+                    new EventError(
+                            "BAD_AMOUNT",
+                            "revenue.amount",
+                            "revenue.amount must be a decimal string such as \"0.0123\", never a float"));
+            return null;
+        }
+        BigDecimal a = number(v);
+        if (a == null || a.scale() > MAX_SCALE) {
+            errors.add(
+                    new EventError(
+                            "BAD_AMOUNT",
+                            "revenue.amount",
+                            "revenue.amount must be a decimal string"));
+            return null;
+        }
+        if (a.signum() < 0) {
+            errors.add(
+                    new EventError(
+                            "NEGATIVE_REVENUE",
+                            "revenue.amount",
+                            "revenue.amount must not be negative"));
+            return null;
+        }
+        return a;
+    }
+
+    private static List<UsageEvent.Component> components(JsonNode v, List<EventError> errors) {
+        if (v == null || v.isNull()) {
+            return List.of();
+        }
+        if (!v.isArray() || v.isEmpty()) {
+            errors.add(
+                    new EventError(
+                            "INVALID_VALUE", "components", "components must be a non-empty array"));
+            return List.of();
+        }
+        List<UsageEvent.Component> out = new ArrayList<>();
+        BigDecimal sum = BigDecimal.ZERO;
+        boolean ok = true;
+        for (int i = 0; i < v.size(); i++) {
+            JsonNode c = v.get(i);
+            String f = "components[" + i + "]";
+            if (!c.isObject()) {
+                errors.add(
+                        new EventError(
+                                "INVALID_VALUE", f, f + " must be an object {modelRef, weight}"));
+                ok = false;
+                continue;
+            }
+            String ref = text(c, "modelRef", f + ".modelRef", errors);
+            BigDecimal w = number(c.get("weight"));
+            if (w == null) {
+                errors.add(
+                        new EventError(
+                                c.get("weight") == null ? "MISSING_FIELD" : "INVALID_VALUE",
+                                f + ".weight",
+                                f + ".weight must be a decimal"));
+                ok = false;
+            } else if (w.signum() <= 0 || w.compareTo(BigDecimal.ONE) > 0) {
+                errors.add(
+                        new EventError(
+                                "INVALID_WEIGHT", f + ".weight", f + ".weight must be in (0, 1]"));
+                ok = false;
+            } else {
+                sum = sum.add(w);
+            }
+            if (ref == null) {
+                ok = false;
+            }
+            out.add(new UsageEvent.Component(ref, w));
+        }
+        if (ok && sum.compareTo(BigDecimal.ONE) != 0) {
+            errors.add(
+                    new EventError(
+                            "WEIGHTS_DONT_SUM_TO_ONE",
+                            "components",
+                            "component weights sum to " + sum.toPlainString() + ", not 1"));
+        }
+        return out;
+    }
+
+    static boolean isCurrency(String code) {
+        if (code.length() != 3) {
+            return false;
+        }
+        try {
+            Currency.getInstance(code);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,205 @@
+package dev.fairshare.usage.ingest;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fairshare.usage.api.IngestResult;
+import dev.fairshare.usage.api.ProblemException;
+import dev.fairshare.usage.attribution.RegistryReplica;
+import dev.fairshare.usage.kafka.KafkaClients;
+import dev.fairshare.usage.kafka.UsageConsumer;
+import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.jboss.logging.Logger;
+
+/**
+ * The HTTP edge: validates each event, drops the duplicates it already knows, and writes the rest
+ * to their platform's inbound topic, acknowledged by every in-sync replica before it answers.
+ */
+@ApplicationScoped
+public class IngestService {
+    private static final Logger LOG = Logger.getLogger(IngestService.class);
+
+    private final EventValidator validator;
+    private final RegistryReplica replica;
+    private final KafkaClients clients;
+    private final AgroalDataSource dataSource;
+    private final ObjectMapper mapper;
+    private final MeterRegistry metrics;
+
+    public IngestService(
+            EventValidator validator,
+            RegistryReplica replica,
+            KafkaClients clients,
+            AgroalDataSource dataSource,
+            ObjectMapper mapper,
+            MeterRegistry metrics) {
+        this.validator = validator;
+        this.replica = replica;
+        this.clients = clients;
+        this.dataSource = dataSource;
+        this.mapper = mapper;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Ingests parsed events; an element that failed to parse is a null node. {@code platformId} is
+     * the sender's platform (null: each event names its own).
+     */
+    public IngestResult ingest(List<JsonNode> events, String platformId) {
+        if (!replica.caughtUp()) {
+            throw new ProblemException(
+                    503,
+                    "STARTING",
+                    "the service is still reading the registry; retry in a few seconds");
+        }
+        List<IngestResult.Rejected> rejected = new ArrayList<>();
+        List<UsageEvent> valid = new ArrayList<>();
+        List<JsonNode> validNodes = new ArrayList<>();
+        Set<String> inRequest = new HashSet<>();
+        int duplicates = 0;
+        for (int i = 0; i < events.size(); i++) {
+            JsonNode node = events.get(i);
+            EventValidator.Result r =
+                    node == null
+                            ? new EventValidator.Result(
+                                    null,
+                                    List.of(
+                                            new EventError(
+                                                    "MALFORMED_JSON",
+                                                    null,
+                                                    "this line is not valid JSON")))
+                            : validator.validate(node, platformId);
+            List<EventError> errors = new ArrayList<>(r.errors());
+            if (r.valid() && !replica.knowsPlatform(r.event().platformId())) {
+                errors.add(
+                        new EventError(
+                                "UNKNOWN_PLATFORM",
+                                "platformId",
+                                "platform '" + r.event().platformId() + "' is not onboarded"));
+            }
+            if (!errors.isEmpty()) {
+                String eventId =
+                        node != null && node.path("eventId").isTextual()
+                                ? node.get("eventId").asText()
+                                : null;
+                rejected.add(new IngestResult.Rejected(i, eventId, errors));
+                errors.stream()
+                        .map(EventError::code)
+                        .distinct()
+                        .forEach(
+                                code ->
+                                        metrics.counter(
+                                                        "usage.events.rejected",
+                                                        "code",
+                                                        code,
+                                                        "path",
+                                                        "http")
+                                                .increment());
+                continue;
+            }
+            if (!inRequest.add(r.event().platformId() + "\u0000" + r.event().eventId())) {
+                duplicates++;
+                continue;
+            }
+            valid.add(r.event());
+            validNodes.add(node);
+        }
+        Set<String> known = alreadyStored(valid);
+        List<Future<RecordMetadata>> acks = new ArrayList<>();
+        int accepted = 0;
+        for (int i = 0; i < valid.size(); i++) {
+            UsageEvent e = valid.get(i);
+            if (known.contains(e.platformId() + "\u0000" + e.eventId())) {
+                duplicates++;
+                continue;
+            }
+            acks.add(
+                    clients.producer()
+                            .send(
+                                    new ProducerRecord<>(
+                                            UsageConsumer.INBOUND_PREFIX + e.platformId(),
+                                            e.eventId().getBytes(StandardCharsets.UTF_8),
+                                            bytes(validNodes.get(i)))));
+            accepted++;
+        }
+        try {
+            for (Future<RecordMetadata> a : acks) {
+                a.get(60, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw unavailable(e);
+        }
+        metrics.counter("usage.events.accepted", "path", "http").increment(accepted);
+        metrics.counter("usage.events.duplicate", "path", "http").increment(duplicates);
+        return new IngestResult(accepted, duplicates, rejected);
+    }
+
+    private static ProblemException unavailable(Exception e) {
+        LOG.warnf("could not write usage to Kafka: %s", e.toString());
+        return new ProblemException(
+                503,
+                "BROKER_UNAVAILABLE",
+                "the events could not be written durably; retry the whole request (events are de-duplicated by eventId)");
+    }
+
+    private byte[] bytes(JsonNode node) {
+        try {
+            return mapper.writeValueAsBytes(node);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The (platform, eventId) pairs among {@code events} that are already stored. */
+    private Set<String> alreadyStored(List<UsageEvent> events) {
+        Set<String> known = new HashSet<>();
+        if (events.isEmpty()) {
+            return known;
+        }
+        Map<String, List<String>> byPlatform = new HashMap<>();
+        events.forEach(
+                e ->
+                        byPlatform
+                                .computeIfAbsent(e.platformId(), p -> new ArrayList<>())
+                                .add(e.eventId()));
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "select event_id from event_key where platform_id = ? and event_id = any(?)")) {
+            for (Map.Entry<String, List<String>> e : byPlatform.entrySet()) {
+                ps.setString(1, e.getKey());
+                ps.setArray(2, c.createArrayOf("text", e.getValue().toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        known.add(e.getKey() + "\u0000" + rs.getString(1));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            // the edge's duplicate check is an optimisation; the consumer de-duplicates for sure
+            LOG.debugf("duplicate look-up failed: %s", e);
+        }
+        return known;
+    }
+}

@@ -1,0 +1,371 @@
+package dev.fairshare.usage.kafka;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fairshare.usage.attribution.Attribution;
+import dev.fairshare.usage.attribution.RegistryReplica;
+import dev.fairshare.usage.config.UsageConfig;
+import dev.fairshare.usage.ingest.EventError;
+import dev.fairshare.usage.ingest.EventValidator;
+import dev.fairshare.usage.ingest.UsageEvent;
+import dev.fairshare.usage.store.EventStore;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Future;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.jboss.logging.Logger;
+
+/**
+ * Reads every platform's {@code usage.in.<platformId>} topic (pattern subscription) and commits
+ * each poll as one PostgreSQL transaction: new raw events, their roll-ups, their deltas for {@code
+ * usage.attributed}, and the consumer offsets. On assignment it seeks to the offsets stored in
+ * PostgreSQL, so a crash at any instant neither loses nor double-counts an event. Invalid records
+ * go to {@code usage.dlq} (acknowledged before the offsets that pass them are committed).
+ */
+@ApplicationScoped
+public class UsageConsumer {
+    public static final Pattern INBOUND = Pattern.compile("usage\\.in\\..+");
+    public static final String INBOUND_PREFIX = "usage.in.";
+    public static final String DLQ = "usage.dlq";
+    private static final Logger LOG = Logger.getLogger(UsageConsumer.class);
+
+    private final KafkaClients clients;
+    private final EventStore store;
+    private final RegistryReplica replica;
+    private final EventValidator validator;
+    private final ObjectMapper mapper;
+    private final UsageConfig config;
+    private final MeterRegistry metrics;
+    private final Timer batchTimer;
+    private final ConcurrentLinkedQueue<String> changedModels = new ConcurrentLinkedQueue<>();
+    private volatile boolean running;
+    private volatile boolean consuming;
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private Thread thread;
+
+    public UsageConsumer(
+            KafkaClients clients,
+            EventStore store,
+            RegistryReplica replica,
+            EventValidator validator,
+            ObjectMapper mapper,
+            UsageConfig config,
+            MeterRegistry metrics) {
+        this.clients = clients;
+        this.store = store;
+        this.replica = replica;
+        this.validator = validator;
+        this.mapper = mapper;
+        this.config = config;
+        this.metrics = metrics;
+        this.batchTimer =
+                Timer.builder("usage.batch.duration")
+                        .description("one poll, validated and committed")
+                        .register(metrics);
+        replica.onModelChange(changedModels::add);
+    }
+
+    void start(@Observes StartupEvent event) {
+        running = true;
+        thread = new Thread(this::run, "usage-consumer");
+        thread.start();
+    }
+
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        running = false;
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        if (thread != null) {
+            thread.join(15_000);
+        }
+    }
+
+    /** True once the consumer polls (the registry replica has caught up). */
+    public boolean consuming() {
+        return consuming;
+    }
+
+    private void run() {
+        while (running && !replica.caughtUp()) {
+            sleep(100);
+        }
+        while (running) {
+            try (KafkaConsumer<byte[], byte[]> c =
+                    clients.consumer(config.consumerGroup(), config.maxPollRecords())) {
+                consumer = c;
+                c.subscribe(INBOUND, new SeekToStored(c));
+                consuming = true;
+                while (running) {
+                    reattributeChangedModels();
+                    ConsumerRecords<byte[], byte[]> records = c.poll(Duration.ofMillis(200));
+                    if (!records.isEmpty()) {
+                        process(c, records);
+                    }
+                }
+            } catch (WakeupException e) {
+                // shutting down
+            } catch (RuntimeException e) {
+                if (running) {
+                    LOG.errorf(
+                            e,
+                            "usage consumer failed; it restarts from the offsets stored in PostgreSQL");
+                    sleep(1000);
+                }
+            } finally {
+                consumer = null;
+            }
+        }
+    }
+
+    private void process(KafkaConsumer<byte[], byte[]> c, ConsumerRecords<byte[], byte[]> records) {
+        Timer.Sample sample = Timer.start(metrics);
+        List<EventStore.Incoming> valid = new ArrayList<>(records.count());
+        List<ProducerRecord<byte[], byte[]>> dead = new ArrayList<>();
+        Map<TopicPartition, Long> first = new HashMap<>();
+        Map<TopicPartition, Long> next = new HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records) {
+            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
+            first.putIfAbsent(tp, r.offset());
+            next.put(tp, r.offset() + 1);
+            String platform = r.topic().substring(INBOUND_PREFIX.length());
+            List<EventError> errors;
+            UsageEvent event = null;
+            try {
+                JsonNode node = r.value() == null ? null : mapper.readTree(r.value());
+                EventValidator.Result result = validator.validate(node, platform);
+                errors = result.errors();
+                event = result.event();
+            } catch (java.io.IOException e) {
+                errors =
+                        List.of(
+                                new EventError(
+                                        "MALFORMED_JSON",
+                                        null,
+                                        "not valid JSON: "
+                                                + (e
+                                                                instanceof
+                                                                com.fasterxml.jackson.core
+                                                                                .JsonProcessingException
+                                                                        j
+                                                        ? j.getOriginalMessage()
+                                                        : e.getMessage())));
+            }
+            if (errors.isEmpty()) {
+                Optional<List<Attribution.Part>> parts =
+                        Attribution.attribute(event, replica.aliases());
+                valid.add(
+                        new EventStore.Incoming(
+                                event, parts, r.topic() + "/" + r.partition() + "/" + r.offset()));
+            } else {
+                dead.add(deadLetter(r, errors));
+                errors.stream()
+                        .map(EventError::code)
+                        .distinct()
+                        .forEach(
+                                code ->
+                                        metrics.counter(
+                                                        "usage.events.rejected",
+                                                        "code",
+                                                        code,
+                                                        "path",
+                                                        "kafka")
+                                                .increment());
+            }
+        }
+        try {
+            sendAll(dead);
+            List<EventStore.Position> positions = new ArrayList<>();
+            next.forEach(
+                    (tp, off) ->
+                            positions.add(
+                                    new EventStore.Position(
+                                            config.consumerGroup(),
+                                            tp.topic(),
+                                            tp.partition(),
+                                            off)));
+            EventStore.Written written;
+            try (Connection conn = store.connection()) {
+                try {
+                    written = store.write(conn, valid, positions);
+                    conn.commit();
+                } catch (SQLException | RuntimeException e) {
+                    conn.rollback();
+                    throw e;
+                }
+            }
+            metrics.counter("usage.events.accepted", "path", "kafka")
+                    .increment(written.newEvents());
+            metrics.counter("usage.events.duplicate", "path", "kafka")
+                    .increment(written.duplicates());
+            metrics.counter("usage.events.unattributed").increment(written.unattributed());
+            metrics.summary("usage.batch.size").record(records.count());
+            Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+            next.forEach((tp, off) -> commit.put(tp, new OffsetAndMetadata(off)));
+            // informational only (lag monitoring): the positions that count are PostgreSQL's
+            c.commitAsync(commit, null);
+        } catch (Exception e) {
+            LOG.warnf(
+                    "batch of %d records not committed, retrying from its first offsets: %s",
+                    records.count(), e.toString());
+            first.forEach(c::seek);
+            sleep(1000);
+        } finally {
+            sample.stop(batchTimer);
+        }
+    }
+
+    private ProducerRecord<byte[], byte[]> deadLetter(
+            ConsumerRecord<byte[], byte[]> r, List<EventError> errors) {
+        ProducerRecord<byte[], byte[]> d = new ProducerRecord<>(DLQ, r.key(), r.value());
+        EventError main = errors.get(0);
+        String message =
+                errors.stream()
+                        .map(e -> (e.field() == null ? "" : e.field() + ": ") + e.message())
+                        .reduce((a, b) -> a + "; " + b)
+                        .orElse("");
+        d.headers().add("error.code", main.code().getBytes(StandardCharsets.UTF_8));
+        d.headers().add("error.message", message.getBytes(StandardCharsets.UTF_8));
+        d.headers().add("source.topic", r.topic().getBytes(StandardCharsets.UTF_8));
+        d.headers()
+                .add(
+                        "source.partition",
+                        Integer.toString(r.partition()).getBytes(StandardCharsets.UTF_8));
+        d.headers()
+                .add("source.offset", Long.toString(r.offset()).getBytes(StandardCharsets.UTF_8));
+        return d;
+    }
+
+    private void sendAll(List<ProducerRecord<byte[], byte[]>> records) throws Exception {
+        List<Future<RecordMetadata>> acks = new ArrayList<>();
+        for (ProducerRecord<byte[], byte[]> r : records) {
+            acks.add(clients.producer().send(r));
+        }
+        for (Future<RecordMetadata> a : acks) {
+            a.get();
+        }
+    }
+
+    /** Events stored unattributed that a changed model may now claim are attributed now. */
+    private void reattributeChangedModels() {
+        Set<String> models = new HashSet<>();
+        for (String m; (m = changedModels.poll()) != null; ) {
+            models.add(m);
+        }
+        if (models.isEmpty()) {
+            return;
+        }
+        Set<String> refs = new HashSet<>();
+        models.forEach(m -> refs.addAll(replica.aliases().refsOf(m)));
+        String afterPlatform = "";
+        String afterEvent = "";
+        try (Connection conn = store.connection()) {
+            while (true) {
+                List<UsageEvent> candidates =
+                        store.unattributed(conn, refs, afterPlatform, afterEvent, 2000);
+                if (candidates.isEmpty()) {
+                    conn.commit();
+                    return;
+                }
+                List<EventStore.Incoming> resolved = new ArrayList<>();
+                for (UsageEvent e : candidates) {
+                    Attribution.attribute(e, replica.aliases())
+                            .ifPresent(
+                                    parts ->
+                                            resolved.add(
+                                                    new EventStore.Incoming(
+                                                            e,
+                                                            Optional.of(parts),
+                                                            "reattributed")));
+                }
+                int n = store.attributeLate(conn, resolved);
+                conn.commit();
+                if (n > 0) {
+                    LOG.infof("attributed %d stored events after a registry change", n);
+                }
+                UsageEvent last = candidates.get(candidates.size() - 1);
+                afterPlatform = last.platformId();
+                afterEvent = last.eventId();
+            }
+        } catch (SQLException e) {
+            LOG.warnf("re-attribution failed, will retry: %s", e.toString());
+            changedModels.addAll(models);
+        }
+    }
+
+    /** On assignment: seek to the positions stored in PostgreSQL (the beginning where none). */
+    private final class SeekToStored implements ConsumerRebalanceListener {
+        private final KafkaConsumer<byte[], byte[]> c;
+
+        SeekToStored(KafkaConsumer<byte[], byte[]> c) {
+            this.c = c;
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (partitions.isEmpty()) {
+                return;
+            }
+            Set<String> names = new HashSet<>();
+            partitions.forEach(tp -> names.add(tp.topic() + "-" + tp.partition()));
+            Map<String, Long> stored;
+            try {
+                stored = store.positions(config.consumerGroup(), names);
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot read the stored offsets", e);
+            }
+            List<TopicPartition> fromStart = new ArrayList<>();
+            for (TopicPartition tp : partitions) {
+                Long off = stored.get(tp.topic() + "-" + tp.partition());
+                if (off == null) {
+                    fromStart.add(tp);
+                } else {
+                    c.seek(tp, off);
+                }
+            }
+            if (!fromStart.isEmpty()) {
+                c.seekToBeginning(fromStart);
+            }
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            // every processed batch is already committed with its offsets
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,257 @@
+package dev.fairshare.usage.store;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fairshare.usage.api.Page;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** Read side of the usage store: summaries, unattributed usage and the audit drill-down. */
+@ApplicationScoped
+public class UsageQueries {
+    private final AgroalDataSource dataSource;
+    private final ObjectMapper mapper;
+
+    public UsageQueries(AgroalDataSource dataSource, ObjectMapper mapper) {
+        this.dataSource = dataSource;
+        this.mapper = mapper;
+    }
+
+    public record Money(String amount, String currency) {}
+
+    public record SummaryItem(
+            String platformId,
+            String modelId,
+            String period,
+            long events,
+            List<Money> revenue,
+            Map<String, String> units) {}
+
+    public record Unattributed(
+            String platformId, String modelRef, long events, String firstSeen, String lastSeen) {}
+
+    public record StoredEvent(
+            String platformId,
+            String eventId,
+            String occurredAt,
+            String modelRef,
+            String customerType,
+            Map<String, String> units,
+            Money revenue,
+            JsonNode components,
+            JsonNode attribution,
+            String attributedAt,
+            String receivedAt,
+            String source,
+            String batchId) {}
+
+    public List<SummaryItem> summary(
+            String platformId, String modelId, LocalDate from, LocalDate to, String groupBy) {
+        String period =
+                groupBy.equals("month") ? "to_char(day, 'YYYY-MM')" : "to_char(day, 'YYYY-MM-DD')";
+        String sql =
+                "select platform_id, model_id, "
+                        + period
+                        + " as period, currency, sum(events), sum(revenue), sum_units(units)"
+                        + " from usage_rollup where (?::text is null or platform_id = ?) and (?::text is null or model_id = ?)"
+                        + " and (?::date is null or day >= ?::date) and (?::date is null or day <= ?::date)"
+                        + " group by 1, 2, 3, 4 order by 1, 2, 3, 4";
+        Map<String, SummaryAcc> items = new LinkedHashMap<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, platformId);
+            ps.setString(2, platformId);
+            ps.setString(3, modelId);
+            ps.setString(4, modelId);
+            ps.setString(5, from == null ? null : from.toString());
+            ps.setString(6, from == null ? null : from.toString());
+            ps.setString(7, to == null ? null : to.toString());
+            ps.setString(8, to == null ? null : to.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String key =
+                            rs.getString(1)
+                                    + "\u0000"
+                                    + rs.getString(2)
+                                    + "\u0000"
+                                    + rs.getString(3);
+                    SummaryAcc acc = items.computeIfAbsent(key, k -> new SummaryAcc());
+                    acc.platformId = rs.getString(1);
+                    acc.modelId = rs.getString(2);
+                    acc.period = rs.getString(3);
+                    acc.events += rs.getLong(5);
+                    acc.revenue.put(rs.getString(4), plain(rs.getBigDecimal(6)));
+                    addUnits(acc.units, rs.getString(7));
+                }
+            }
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException("summary query failed", e);
+        }
+        List<SummaryItem> out = new ArrayList<>();
+        for (SummaryAcc a : items.values()) {
+            Map<String, String> units = new TreeMap<>();
+            a.units.forEach((k, v) -> units.put(k, plain(v)));
+            out.add(
+                    new SummaryItem(
+                            a.platformId,
+                            a.modelId,
+                            a.period,
+                            a.events,
+                            a.revenue.entrySet().stream()
+                                    .map(e -> new Money(e.getValue(), e.getKey()))
+                                    .toList(),
+                            units));
+        }
+        return out;
+    }
+
+    private static final class SummaryAcc {
+        String platformId;
+        String modelId;
+        String period;
+        long events;
+        final Map<String, String> revenue = new TreeMap<>();
+        final Map<String, BigDecimal> units = new TreeMap<>();
+    }
+
+    private void addUnits(Map<String, BigDecimal> into, String json) throws IOException {
+        mapper.readTree(json)
+                .fields()
+                .forEachRemaining(
+                        e -> into.merge(e.getKey(), e.getValue().decimalValue(), BigDecimal::add));
+    }
+
+    public List<Unattributed> unattributed(String platformId) {
+        String sql =
+                "select platform_id, model_ref, count(*), min(occurred_at), max(occurred_at) from usage_event"
+                        + " where attribution is null and (?::text is null or platform_id = ?) group by 1, 2 order by 1, 2";
+        List<Unattributed> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, platformId);
+            ps.setString(2, platformId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(
+                            new Unattributed(
+                                    rs.getString(1),
+                                    rs.getString(2),
+                                    rs.getLong(3),
+                                    rs.getTimestamp(4).toInstant().toString(),
+                                    rs.getTimestamp(5).toInstant().toString()));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("unattributed query failed", e);
+        }
+        return out;
+    }
+
+    private static final String EVENT_COLUMNS =
+            "platform_id, event_id, occurred_at, model_ref, customer_type, units, revenue, currency,"
+                    + " components, attribution, attributed_at, received_at, source, batch_id";
+
+    public Optional<StoredEvent> event(String platformId, String eventId) {
+        String sql =
+                "select "
+                        + EVENT_COLUMNS.replaceAll("(^|, )", "$1e.")
+                        + " from event_key k join usage_event e on e.platform_id = k.platform_id and e.event_id = k.event_id"
+                        + " and e.occurred_at = k.occurred_at where k.platform_id = ? and k.event_id = ?";
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, platformId);
+            ps.setString(2, eventId);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(read(rs)) : Optional.empty();
+            }
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException("event query failed", e);
+        }
+    }
+
+    public Page<StoredEvent> events(
+            String platformId, String modelId, LocalDate from, LocalDate to, int page, int size) {
+        String where =
+                " from usage_event where platform_id = ?"
+                        + " and (?::text is null or attribution @> jsonb_build_array(jsonb_build_object('modelId', ?::text)))"
+                        + " and (?::date is null or occurred_at >= (?::date)::timestamp at time zone 'UTC')"
+                        + " and (?::date is null or occurred_at < ((?::date) + 1)::timestamp at time zone 'UTC')";
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement count = c.prepareStatement("select count(*)" + where);
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "select "
+                                        + EVENT_COLUMNS
+                                        + where
+                                        + " order by occurred_at, event_id limit ? offset ?")) {
+            for (PreparedStatement s : List.of(count, ps)) {
+                s.setString(1, platformId);
+                s.setString(2, modelId);
+                s.setString(3, modelId);
+                s.setString(4, from == null ? null : from.toString());
+                s.setString(5, from == null ? null : from.toString());
+                s.setString(6, to == null ? null : to.toString());
+                s.setString(7, to == null ? null : to.toString());
+            }
+            ps.setInt(8, size);
+            ps.setLong(9, (long) page * size);
+            long total;
+            try (ResultSet rs = count.executeQuery()) {
+                rs.next();
+                total = rs.getLong(1);
+            }
+            List<StoredEvent> items = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    items.add(read(rs));
+                }
+            }
+            return new Page<>(items, page, size, total);
+        } catch (SQLException | IOException e) {
+            throw new IllegalStateException("events query failed", e);
+        }
+    }
+
+    private StoredEvent read(ResultSet rs) throws SQLException, IOException {
+        Map<String, String> units = new TreeMap<>();
+        mapper.readTree(rs.getString("units"))
+                .fields()
+                .forEachRemaining(e -> units.put(e.getKey(), plain(e.getValue().decimalValue())));
+        String comp = rs.getString("components");
+        String attr = rs.getString("attribution");
+        return new StoredEvent(
+                rs.getString("platform_id"),
+                rs.getString("event_id"),
+                rs.getTimestamp("occurred_at").toInstant().toString(),
+                rs.getString("model_ref"),
+                rs.getString("customer_type"),
+                units,
+                new Money(plain(rs.getBigDecimal("revenue")), rs.getString("currency")),
+                comp == null ? null : mapper.readTree(comp),
+                attr == null ? null : mapper.readTree(attr),
+                rs.getTimestamp("attributed_at") == null
+                        ? null
+                        : rs.getTimestamp("attributed_at").toInstant().toString(),
+                rs.getTimestamp("received_at").toInstant().toString(),
+                rs.getString("source"),
+                rs.getString("batch_id"));
+    }
+
+    static String plain(BigDecimal d) {
+        BigDecimal s = d.stripTrailingZeros();
+        return (s.scale() < 0 ? s.setScale(0) : s).toPlainString();
+    }
+}

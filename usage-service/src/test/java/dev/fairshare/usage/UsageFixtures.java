@@ -1,0 +1,88 @@
+package dev.fairshare.usage;
+
+import dev.fairshare.localstack.FairshareTestResource;
+import dev.fairshare.localstack.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/** Registry records and raw Kafka access for the usage tests, against the real broker. */
+final class UsageFixtures {
+    private UsageFixtures() {}
+
+    static String bootstrap() {
+        return FairshareTestResource.infrastructure().broker().bootstrapServers();
+    }
+
+    static String uid(String prefix) {
+        return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    static void send(String topic, String key, String value) {
+        try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
+            p.send(new ProducerRecord<>(topic, key, value)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Onboards a platform as the registry would: its inbound topic, then its record. */
+    static String platform() {
+        String id = uid("pf");
+        Topics.create(bootstrap(), List.of(new NewTopic(Topics.usageIn(id), 4, (short) 1)));
+        send("registry.platforms", id, "{\"id\":\"" + id + "\",\"name\":\"P\"}");
+        return id;
+    }
+
+    static void model(String id, String aliasesJson) {
+        send("registry.models", id, "{\"id\":\"" + id + "\",\"makerId\":\"mk\",\"name\":\"M\","
+                + "\"license\":{\"id\":\"mit\",\"commercialUse\":true},\"parents\":[],\"aliases\":" + aliasesJson + "}");
+    }
+
+    static String event(String eventId, String platform, String ref, Instant at, String amount) {
+        return "{\"eventId\":\"" + eventId + "\",\"platformId\":\"" + platform + "\",\"modelRef\":\"" + ref + "\","
+                + "\"occurredAt\":\"" + at + "\",\"customerType\":\"COMMERCIAL\","
+                + "\"units\":{\"requests\":1,\"output_tokens\":800},\"revenue\":{\"amount\":\"" + amount + "\",\"currency\":\"USD\"}}";
+    }
+
+    /** Every record of a topic from the beginning (all partitions). */
+    static List<ConsumerRecord<byte[], byte[]>> records(String topic) {
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
+            List<TopicPartition> tps = c.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+            c.assign(tps);
+            c.seekToBeginning(tps);
+            Map<TopicPartition, Long> ends = c.endOffsets(tps);
+            List<ConsumerRecord<byte[], byte[]>> out = new ArrayList<>();
+            while (tps.stream().anyMatch(tp -> c.position(tp) < ends.get(tp))) {
+                c.poll(Duration.ofMillis(200)).forEach(out::add);
+            }
+            return out;
+        }
+    }
+
+    static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+        var h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}
