@@ -97,6 +97,32 @@ class SettlementFlowTest {
         assertThat(statement.getString("items.find { it.kind == 'UPSTREAM_ROYALTY' }.sourceModelId")).isEqualTo(derived);
         assertThat(statement.getString("items.find { it.kind == 'UPSTREAM_ROYALTY' }.makerId")).isEqualTo(makerA);
 
+        // the close posted a balanced journal entry that reconciles with invoices, payouts and the CSV
+        JsonPath ledger = given().get("/ledger/2025-03").then().statusCode(200).extract().jsonPath();
+        String entry = "items.find { it.platformId == '" + platform + "' }";
+        assertThat(ledger.getString(entry + ".currency")).isEqualTo("USD");
+        assertThat(ledger.getString(entry + ".lines.find { it.account == 'platform:" + platform + ":payable' }.debit")).isEqualTo("20.00");
+        assertThat(ledger.getString(entry + ".lines.find { it.account == 'maker:" + makerA + ":receivable' }.credit")).isEqualTo("6.00");
+        assertThat(ledger.getString(entry + ".lines.find { it.account == 'maker:" + makerB + ":receivable' }.credit")).isEqualTo("14.00");
+        JsonPath balances = given().get("/ledger/balances").then().statusCode(200).extract().jsonPath();
+        assertThat(balances.getString("items.find { it.account == 'platform:" + platform + ":payable' }.balance")).isEqualTo("-20.00");
+        assertThat(balances.getString("items.find { it.account == 'maker:" + makerA + ":receivable' }.balance")).isEqualTo("6.00");
+        String csv = given().get("/reports/2025-03/settlement.csv").then().statusCode(200)
+                .contentType(org.hamcrest.Matchers.startsWith("text/csv")).extract().asString();
+        java.util.List<org.apache.commons.csv.CSVRecord> rows;
+        try {
+            rows = org.apache.commons.csv.CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()
+                    .parse(new java.io.StringReader(csv)).getRecords();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        assertThat(csv).startsWith("period,platformId,makerId,modelId,sourceModelId,agreementId,kind,customerType,basis,amount,currency,adjustsPeriod\r\n");
+        List<org.apache.commons.csv.CSVRecord> mine = rows.stream().filter(r -> r.get("platformId").equals(platform)).toList();
+        assertThat(mine).hasSize(2);
+        assertThat(mine.stream().map(r -> new BigDecimal(r.get("amount"))).reduce(BigDecimal.ZERO, BigDecimal::add)).isEqualByComparingTo("20.00");
+        assertThat(mine.stream().filter(r -> r.get("makerId").equals(makerA)).findFirst().orElseThrow().get("kind")).isEqualTo("UPSTREAM_ROYALTY");
+        given().get("/ledger/balances?asOf=yesterday").then().statusCode(400).body("code", equalTo("INVALID_VALUE"));
+
         // late usage for the closed March: the March statement does not change; April settles it
         send("usage.attributed", derived, delta(UUID.randomUUID() + "/" + derived, derived, platform, "2025-03-20", "10.00"));
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {

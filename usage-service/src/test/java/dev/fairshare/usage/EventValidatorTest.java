@@ -15,12 +15,17 @@ import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 class EventValidatorTest {
-    static final ObjectMapper MAPPER = new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    static final ObjectMapper MAPPER =
+            new ObjectMapper().enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
     static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
-    final EventValidator validator = new EventValidator(Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofDays(400), Duration.ofMinutes(5));
+    final EventValidator validator =
+            new EventValidator(
+                    Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofDays(400), Duration.ofMinutes(5));
 
     static ObjectNode event() throws Exception {
-        return (ObjectNode) MAPPER.readTree("""
+        return (ObjectNode)
+                MAPPER.readTree(
+                        """
                 {"eventId":"e-1","platformId":"acme","modelRef":"coqui/XTTS-v2","occurredAt":"2026-11-24T10:15:30Z",
                  "customerType":"COMMERCIAL","units":{"requests":1,"output_tokens":800,"gpu_seconds":0.42,"my_unit":3},
                  "revenue":{"amount":"0.0123","currency":"USD"},
@@ -42,7 +47,8 @@ class EventValidatorTest {
     void aValidEventKeepsEveryUnitExactly() throws Exception {
         EventValidator.Result r = validator.validate(event(), "acme");
         assertThat(r.errors()).isEmpty();
-        assertThat(r.event().units().get("gpu_seconds")).isEqualByComparingTo(new BigDecimal("0.42"));
+        assertThat(r.event().units().get("gpu_seconds"))
+                .isEqualByComparingTo(new BigDecimal("0.42"));
         assertThat(r.event().units()).containsKey("my_unit");
         assertThat(r.event().revenue()).isEqualByComparingTo(new BigDecimal("0.0123"));
         assertThat(r.event().components()).hasSize(2);
@@ -52,7 +58,8 @@ class EventValidatorTest {
     void everyViolationHasItsCodeAndField() throws Exception {
         ObjectNode e = event();
         e.remove("eventId");
-        assertThat(error(e)).isEqualTo(new EventError("MISSING_FIELD", "eventId", "eventId is required"));
+        assertThat(error(e))
+                .isEqualTo(new EventError("MISSING_FIELD", "eventId", "eventId is required"));
         e = event();
         e.put("occurredAt", "yesterday");
         assertThat(error(e).code()).isEqualTo("BAD_TIMESTAMP");
@@ -67,13 +74,17 @@ class EventValidatorTest {
         assertThat(validator.validate(e, null).valid()).isTrue();
         e = event();
         ((ObjectNode) e.get("units")).put("requests", -1);
-        assertThat(error(e)).extracting(EventError::code, EventError::field).containsExactly("NEGATIVE_UNITS", "units.requests");
+        assertThat(error(e))
+                .extracting(EventError::code, EventError::field)
+                .containsExactly("NEGATIVE_UNITS", "units.requests");
         e = event();
         ((ObjectNode) e.get("units")).put("requests", "lots");
         assertThat(error(e).code()).isEqualTo("BAD_UNITS");
         e = event();
         ((ObjectNode) e.get("revenue")).put("currency", "XXY");
-        assertThat(error(e)).extracting(EventError::code, EventError::field).containsExactly("BAD_CURRENCY", "revenue.currency");
+        assertThat(error(e))
+                .extracting(EventError::code, EventError::field)
+                .containsExactly("BAD_CURRENCY", "revenue.currency");
         e = event();
         ((ObjectNode) e.get("revenue")).put("amount", 0.0123);
         assertThat(error(e).code()).isEqualTo("BAD_AMOUNT");
@@ -82,12 +93,15 @@ class EventValidatorTest {
         assertThat(error(e).code()).isEqualTo("NEGATIVE_REVENUE");
         e = event();
         ((ObjectNode) e.get("components").get(0)).put("weight", "0.2");
-        assertThat(error(e)).extracting(EventError::code, EventError::field).containsExactly("WEIGHTS_DONT_SUM_TO_ONE", "components");
+        assertThat(error(e))
+                .extracting(EventError::code, EventError::field)
+                .containsExactly("WEIGHTS_DONT_SUM_TO_ONE", "components");
         e = event();
         e.put("customerType", "GOVERNMENT");
         assertThat(error(e).code()).isEqualTo("BAD_CUSTOMER_TYPE");
         assertThat(code(event(), "other-platform")).isEqualTo("PLATFORM_MISMATCH");
-        assertThat(validator.validate(MAPPER.readTree("[1]"), null).errors().get(0).code()).isEqualTo("MALFORMED_JSON");
+        assertThat(validator.validate(MAPPER.readTree("[1]"), null).errors().get(0).code())
+                .isEqualTo("MALFORMED_JSON");
     }
 
     @Test
@@ -103,7 +117,8 @@ class EventValidatorTest {
         ObjectNode e = event();
         e.remove("modelRef");
         e.put("customerType", "X");
-        assertThat(validator.validate(e, null).errors()).extracting(EventError::code)
+        assertThat(validator.validate(e, null).errors())
+                .extracting(EventError::code)
                 .containsExactly("MISSING_FIELD", "BAD_CUSTOMER_TYPE");
     }
 }

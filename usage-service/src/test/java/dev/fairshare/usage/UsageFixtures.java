@@ -33,11 +33,17 @@ final class UsageFixtures {
     }
 
     static void send(String topic, String key, String value) {
-        try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
+        try (KafkaProducer<String, String> p =
+                new KafkaProducer<>(
+                        Map.of(
+                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                bootstrap(),
+                                ProducerConfig.ACKS_CONFIG,
+                                "all",
+                                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                                StringSerializer.class,
+                                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                                StringSerializer.class))) {
             p.send(new ProducerRecord<>(topic, key, value)).get();
         } catch (Exception e) {
             throw new IllegalStateException(e);
@@ -53,23 +59,47 @@ final class UsageFixtures {
     }
 
     static void model(String id, String aliasesJson) {
-        send("registry.models", id, "{\"id\":\"" + id + "\",\"makerId\":\"mk\",\"name\":\"M\","
-                + "\"license\":{\"id\":\"mit\",\"commercialUse\":true},\"parents\":[],\"aliases\":" + aliasesJson + "}");
+        send(
+                "registry.models",
+                id,
+                "{\"id\":\""
+                        + id
+                        + "\",\"makerId\":\"mk\",\"name\":\"M\","
+                        + "\"license\":{\"id\":\"mit\",\"commercialUse\":true},\"parents\":[],\"aliases\":"
+                        + aliasesJson
+                        + "}");
     }
 
     static String event(String eventId, String platform, String ref, Instant at, String amount) {
-        return "{\"eventId\":\"" + eventId + "\",\"platformId\":\"" + platform + "\",\"modelRef\":\"" + ref + "\","
-                + "\"occurredAt\":\"" + at + "\",\"customerType\":\"COMMERCIAL\","
-                + "\"units\":{\"requests\":1,\"output_tokens\":800},\"revenue\":{\"amount\":\"" + amount + "\",\"currency\":\"USD\"}}";
+        return "{\"eventId\":\""
+                + eventId
+                + "\",\"platformId\":\""
+                + platform
+                + "\",\"modelRef\":\""
+                + ref
+                + "\","
+                + "\"occurredAt\":\""
+                + at
+                + "\",\"customerType\":\"COMMERCIAL\","
+                + "\"units\":{\"requests\":1,\"output_tokens\":800},\"revenue\":{\"amount\":\""
+                + amount
+                + "\",\"currency\":\"USD\"}}";
     }
 
     /** Every record of a topic from the beginning (all partitions). */
     static List<ConsumerRecord<byte[], byte[]>> records(String topic) {
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class))) {
-            List<TopicPartition> tps = c.partitionsFor(topic).stream().map(p -> new TopicPartition(topic, p.partition())).toList();
+        try (KafkaConsumer<byte[], byte[]> c =
+                new KafkaConsumer<>(
+                        Map.of(
+                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
+                                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                                        ByteArrayDeserializer.class,
+                                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                                        ByteArrayDeserializer.class))) {
+            List<TopicPartition> tps =
+                    c.partitionsFor(topic).stream()
+                            .map(p -> new TopicPartition(topic, p.partition()))
+                            .toList();
             c.assign(tps);
             c.seekToBeginning(tps);
             Map<TopicPartition, Long> ends = c.endOffsets(tps);

@@ -2,6 +2,7 @@ package dev.fairshare.localstack;
 
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.common.utils.Exit;
 import org.apache.kafka.server.common.MetadataVersion;
 
 /**
@@ -9,6 +10,8 @@ import org.apache.kafka.server.common.MetadataVersion;
  * external cluster when {@code FAIRSHARE_KAFKA_BOOTSTRAP} names one.
  */
 public final class Broker implements AutoCloseable {
+    private static final java.util.logging.Logger LOG =
+            java.util.logging.Logger.getLogger(Broker.class.getName());
     private final KafkaClusterTestKit cluster;
     private final String bootstrapServers;
 
@@ -24,6 +27,17 @@ public final class Broker implements AutoCloseable {
         if (external != null && !external.isBlank()) {
             broker = new Broker(null, external);
         } else {
+            // Kafka's test kit deletes its log directories from a JVM shutdown hook; a broker that
+            // then finds its directory gone would halt this JVM with status 1. An in-process broker
+            // must never decide the exit status of its host (a test run, the local runner).
+            Exit.setHaltProcedure(
+                    (status, message) ->
+                            LOG.warning(
+                                    "in-process Kafka asked to halt (" + status + "): " + message));
+            Exit.setExitProcedure(
+                    (status, message) ->
+                            LOG.warning(
+                                    "in-process Kafka asked to exit (" + status + "): " + message));
             try {
                 KafkaClusterTestKit cluster =
                         new KafkaClusterTestKit.Builder(

@@ -22,26 +22,53 @@ public final class DemoSeed {
         String start = previous.atDay(1) + "T00:00:00Z";
 
         Http.postExpect(registryUrl + "/makers", "{\"id\":\"coqui\",\"name\":\"Coqui\"}", 201);
-        Http.postExpect(registryUrl + "/makers", "{\"id\":\"voicelab\",\"name\":\"VoiceLab\"}", 201);
-        Http.postExpect(registryUrl + "/platforms", "{\"id\":\"acme-cloud\",\"name\":\"Acme Cloud\"}", 201);
-        Http.postExpect(registryUrl + "/platforms", "{\"id\":\"nimbus-ai\",\"name\":\"Nimbus AI\"}", 201);
-        Http.postExpect(registryUrl + "/models", "{\"id\":\"xtts-v2\",\"makerId\":\"coqui\",\"name\":\"XTTS v2\","
-                + "\"license\":{\"id\":\"CPML\",\"commercialUse\":true}}", 201);
-        Http.postExpect(registryUrl + "/models", "{\"id\":\"xtts-v2-nordic\",\"makerId\":\"voicelab\",\"name\":\"XTTS v2 Nordic\","
-                + "\"license\":{\"id\":\"CC-BY-NC-4.0\",\"commercialUse\":false},"
-                + "\"parents\":[{\"modelId\":\"xtts-v2\",\"royaltyShare\":\"0.30\"}]}", 201);
-        Http.postExpect(registryUrl + "/models/xtts-v2/aliases", "{\"ref\":\"coqui/XTTS-v2\"}", 201);
-        Http.postExpect(registryUrl + "/models/xtts-v2-nordic/aliases",
-                "{\"ref\":\"nordic-tts\",\"platformId\":\"acme-cloud\"}", 201);
-        Http.postExpect(registryUrl + "/agreements", "{\"id\":\"acme-coqui\",\"makerId\":\"coqui\",\"platformId\":\"acme-cloud\","
-                + "\"currency\":\"USD\",\"validFrom\":\"" + start + "\",\"terms\":{\"type\":\"REVENUE_SHARE\",\"rate\":\"0.20\"},"
-                + "\"minimumGuarantee\":\"25.00\"}", 201);
-        Http.postExpect(registryUrl + "/agreements", "{\"id\":\"acme-voicelab\",\"makerId\":\"voicelab\",\"platformId\":\"acme-cloud\","
-                + "\"modelId\":\"xtts-v2-nordic\",\"currency\":\"USD\",\"validFrom\":\"" + start + "\","
-                + "\"terms\":{\"type\":\"PER_UNIT\",\"metric\":\"characters\",\"unitSize\":\"1000\","
-                + "\"tiers\":[{\"upTo\":\"100000\",\"price\":\"0.05\"},{\"upTo\":null,\"price\":\"0.03\"}]}}", 201);
-        Http.postExpect(registryUrl + "/agreements", "{\"id\":\"nimbus-coqui\",\"makerId\":\"coqui\",\"platformId\":\"nimbus-ai\","
-                + "\"currency\":\"EUR\",\"validFrom\":\"" + start + "\",\"terms\":{\"type\":\"REVENUE_SHARE\",\"rate\":\"0.15\"}}", 201);
+        Http.postExpect(
+                registryUrl + "/makers", "{\"id\":\"voicelab\",\"name\":\"VoiceLab\"}", 201);
+        Http.postExpect(
+                registryUrl + "/platforms", "{\"id\":\"acme-cloud\",\"name\":\"Acme Cloud\"}", 201);
+        Http.postExpect(
+                registryUrl + "/platforms", "{\"id\":\"nimbus-ai\",\"name\":\"Nimbus AI\"}", 201);
+        Http.postExpect(
+                registryUrl + "/models",
+                "{\"id\":\"xtts-v2\",\"makerId\":\"coqui\",\"name\":\"XTTS v2\","
+                        + "\"license\":{\"id\":\"CPML\",\"commercialUse\":true}}",
+                201);
+        Http.postExpect(
+                registryUrl + "/models",
+                "{\"id\":\"xtts-v2-nordic\",\"makerId\":\"voicelab\",\"name\":\"XTTS v2 Nordic\","
+                        + "\"license\":{\"id\":\"CC-BY-NC-4.0\",\"commercialUse\":false},"
+                        + "\"parents\":[{\"modelId\":\"xtts-v2\",\"royaltyShare\":\"0.30\"}]}",
+                201);
+        Http.postExpect(
+                registryUrl + "/models/xtts-v2/aliases", "{\"ref\":\"coqui/XTTS-v2\"}", 201);
+        Http.postExpect(
+                registryUrl + "/models/xtts-v2-nordic/aliases",
+                "{\"ref\":\"nordic-tts\",\"platformId\":\"acme-cloud\"}",
+                201);
+        Http.postExpect(
+                registryUrl + "/agreements",
+                "{\"id\":\"acme-coqui\",\"makerId\":\"coqui\",\"platformId\":\"acme-cloud\","
+                        + "\"currency\":\"USD\",\"validFrom\":\""
+                        + start
+                        + "\",\"terms\":{\"type\":\"REVENUE_SHARE\",\"rate\":\"0.20\"},"
+                        + "\"minimumGuarantee\":\"25.00\"}",
+                201);
+        Http.postExpect(
+                registryUrl + "/agreements",
+                "{\"id\":\"acme-voicelab\",\"makerId\":\"voicelab\",\"platformId\":\"acme-cloud\","
+                        + "\"modelId\":\"xtts-v2-nordic\",\"currency\":\"USD\",\"validFrom\":\""
+                        + start
+                        + "\","
+                        + "\"terms\":{\"type\":\"PER_UNIT\",\"metric\":\"characters\",\"unitSize\":\"1000\","
+                        + "\"tiers\":[{\"upTo\":\"100000\",\"price\":\"0.05\"},{\"upTo\":null,\"price\":\"0.03\"}]}}",
+                201);
+        Http.postExpect(
+                registryUrl + "/agreements",
+                "{\"id\":\"nimbus-coqui\",\"makerId\":\"coqui\",\"platformId\":\"nimbus-ai\","
+                        + "\"currency\":\"EUR\",\"validFrom\":\""
+                        + start
+                        + "\",\"terms\":{\"type\":\"REVENUE_SHARE\",\"rate\":\"0.15\"}}",
+                201);
         // nimbus-ai serves voicelab's non-commercial model without an agreement: unlicensed usage
 
         Random random = new Random(42);
@@ -52,20 +79,47 @@ public final class DemoSeed {
                 YearMonth month = i % 2 == 0 ? previous : current;
                 int lastDay = month.equals(current) ? today.getDayOfMonth() : month.lengthOfMonth();
                 LocalDate day = month.atDay(1 + random.nextInt(lastDay));
-                String at = day.atTime(random.nextInt(day.equals(today) ? 1 : 24), random.nextInt(60)).toInstant(ZoneOffset.UTC).toString();
-                String ref = platform.equals("acme-cloud")
-                        ? (i % 3 == 0 ? "nordic-tts" : "coqui/XTTS-v2")
-                        : (i % 4 == 0 ? "xtts-v2-nordic" : "xtts-v2");
+                String at =
+                        day.atTime(random.nextInt(day.equals(today) ? 1 : 24), random.nextInt(60))
+                                .toInstant(ZoneOffset.UTC)
+                                .toString();
+                String ref =
+                        platform.equals("acme-cloud")
+                                ? (i % 3 == 0 ? "nordic-tts" : "coqui/XTTS-v2")
+                                : (i % 4 == 0 ? "xtts-v2-nordic" : "xtts-v2");
                 String currency = platform.equals("acme-cloud") ? "USD" : "EUR";
                 String customer = i % 5 == 0 ? "NON_COMMERCIAL" : "COMMERCIAL";
                 int chars = 200 + random.nextInt(4000);
                 String amount = String.format("%d.%04d", random.nextInt(3), random.nextInt(10000));
-                events.add("{\"eventId\":\"" + platform + "-demo-" + i + "\",\"platformId\":\"" + platform + "\","
-                        + "\"modelRef\":\"" + ref + "\",\"occurredAt\":\"" + at + "\",\"customerType\":\"" + customer + "\","
-                        + "\"units\":{\"requests\":1,\"characters\":" + chars + ",\"audio_seconds\":" + (chars / 15) + "},"
-                        + "\"revenue\":{\"amount\":\"" + amount + "\",\"currency\":\"" + currency + "\"}}");
+                events.add(
+                        "{\"eventId\":\""
+                                + platform
+                                + "-demo-"
+                                + i
+                                + "\",\"platformId\":\""
+                                + platform
+                                + "\","
+                                + "\"modelRef\":\""
+                                + ref
+                                + "\",\"occurredAt\":\""
+                                + at
+                                + "\",\"customerType\":\""
+                                + customer
+                                + "\","
+                                + "\"units\":{\"requests\":1,\"characters\":"
+                                + chars
+                                + ",\"audio_seconds\":"
+                                + (chars / 15)
+                                + "},"
+                                + "\"revenue\":{\"amount\":\""
+                                + amount
+                                + "\",\"currency\":\""
+                                + currency
+                                + "\"}}");
             }
-            String body = Http.postExpect(usageUrl + "/usage-events", "[" + String.join(",", events) + "]", 202);
+            String body =
+                    Http.postExpect(
+                            usageUrl + "/usage-events", "[" + String.join(",", events) + "]", 202);
             accepted += Integer.parseInt(body.replaceAll(".*\"accepted\":(\\d+).*", "$1"));
         }
         return accepted;

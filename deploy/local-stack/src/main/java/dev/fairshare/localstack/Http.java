@@ -9,7 +9,8 @@ import java.time.Duration;
 
 /** A tiny JSON-over-HTTP client for the runner, the demo seed and the system tests. */
 public final class Http {
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private Http() {}
 
@@ -17,9 +18,10 @@ public final class Http {
     public record Response(int status, String body) {}
 
     public static Response post(String url, String json) {
-        return send(HttpRequest.newBuilder(URI.create(url))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)));
+        return send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
     public static Response get(String url) {
@@ -30,14 +32,18 @@ public final class Http {
     public static String postExpect(String url, String json, int expected) {
         Response r = post(url, json);
         if (r.status() != expected) {
-            throw new IllegalStateException("POST " + url + " answered " + r.status() + ": " + r.body());
+            throw new IllegalStateException(
+                    "POST " + url + " answered " + r.status() + ": " + r.body());
         }
         return r.body();
     }
 
     private static Response send(HttpRequest.Builder request) {
         try {
-            HttpResponse<String> r = CLIENT.send(request.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r =
+                    CLIENT.send(
+                            request.timeout(Duration.ofSeconds(60)).build(),
+                            HttpResponse.BodyHandlers.ofString());
             return new Response(r.statusCode(), r.body());
         } catch (IOException e) {
             throw new IllegalStateException(e);

@@ -17,8 +17,10 @@ import java.util.concurrent.CountDownLatch;
  * target/local-stack/} and is recreated at each start.
  */
 public final class LocalRunner {
-    static final List<String> SERVICES = List.of("registry-service", "usage-service", "settlement-service");
-    static final Map<String, Integer> PORTS = Map.of("registry-service", 8081, "usage-service", 8082, "settlement-service", 8083);
+    static final List<String> SERVICES =
+            List.of("registry-service", "usage-service", "settlement-service");
+    static final Map<String, Integer> PORTS =
+            Map.of("registry-service", 8081, "usage-service", 8082, "settlement-service", 8083);
 
     private LocalRunner() {}
 
@@ -31,17 +33,26 @@ public final class LocalRunner {
         Infrastructure infra = Infrastructure.start(work.resolve("postgres"), 0);
         List<ServiceProcess> services = new ArrayList<>();
         CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            System.out.println("\nStopping ...");
-            for (int i = services.size() - 1; i >= 0; i--) {
-                services.get(i).close();
-            }
-            infra.close();
-            stopped.countDown();
-        }));
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> {
+                                    System.out.println("\nStopping ...");
+                                    for (int i = services.size() - 1; i >= 0; i--) {
+                                        services.get(i).close();
+                                    }
+                                    infra.close();
+                                    stopped.countDown();
+                                }));
         for (String name : SERVICES) {
             System.out.println("Starting " + name + " on " + PORTS.get(name) + " ...");
-            services.add(ServiceProcess.start(repo, name, PORTS.get(name), infra.environment(name.replace("-service", "")), work.resolve("logs")));
+            services.add(
+                    ServiceProcess.start(
+                            repo,
+                            name,
+                            PORTS.get(name),
+                            infra.environment(name.replace("-service", "")),
+                            work.resolve("logs")));
         }
         for (ServiceProcess s : services) {
             s.awaitReady(Duration.ofMinutes(2));
@@ -51,17 +62,50 @@ public final class LocalRunner {
         String settlement = services.get(2).url();
         if (seed) {
             int n = DemoSeed.seed(registry, usage, LocalDate.now(ZoneOffset.UTC));
-            System.out.println("Demo data seeded: 2 makers, 2 models, 2 platforms, 3 agreements, " + n + " usage events.");
+            System.out.println(
+                    "Demo data seeded: 2 makers, 2 models, 2 platforms, 3 agreements, "
+                            + n
+                            + " usage events.");
         }
         System.out.println();
         System.out.println("Fairshare is up.");
-        System.out.println("  registry-service    " + registry + "   Swagger UI " + registry + "/q/swagger-ui   health " + registry + "/q/health");
-        System.out.println("  usage-service       " + usage + "   Swagger UI " + usage + "/q/swagger-ui   health " + usage + "/q/health");
-        System.out.println("  settlement-service  " + settlement + "   Swagger UI " + settlement + "/q/swagger-ui   health " + settlement + "/q/health");
-        System.out.println("  PostgreSQL          " + infra.database().jdbcUrl("<registry|usage|settlement>") + " (user " + infra.database().user() + ")");
+        System.out.println(
+                "  registry-service    "
+                        + registry
+                        + "   Swagger UI "
+                        + registry
+                        + "/q/swagger-ui   health "
+                        + registry
+                        + "/q/health");
+        System.out.println(
+                "  usage-service       "
+                        + usage
+                        + "   Swagger UI "
+                        + usage
+                        + "/q/swagger-ui   health "
+                        + usage
+                        + "/q/health");
+        System.out.println(
+                "  settlement-service  "
+                        + settlement
+                        + "   Swagger UI "
+                        + settlement
+                        + "/q/swagger-ui   health "
+                        + settlement
+                        + "/q/health");
+        System.out.println(
+                "  PostgreSQL          "
+                        + infra.database().jdbcUrl("<registry|usage|settlement>")
+                        + " (user "
+                        + infra.database().user()
+                        + ")");
         System.out.println("  Kafka               " + infra.broker().bootstrapServers());
         System.out.println("  logs                " + work.resolve("logs"));
-        System.out.println("  try: curl " + settlement + "/payouts/" + java.time.YearMonth.now(ZoneOffset.UTC));
+        System.out.println(
+                "  try: curl "
+                        + settlement
+                        + "/payouts/"
+                        + java.time.YearMonth.now(ZoneOffset.UTC));
         System.out.println("Press Ctrl-C to stop every process this started.");
         stopped.await();
     }

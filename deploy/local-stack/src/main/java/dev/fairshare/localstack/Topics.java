@@ -49,7 +49,35 @@ public final class Topics {
         return topics;
     }
 
-    /** Creates the topics that do not exist yet. */
+    /**
+     * Waits until every partition of the topics has a leader: a producer that writes to a partition
+     * before its leader is known can see its first batch refused and later ones accepted.
+     */
+    static void awaitLeaders(Admin admin, List<String> names)
+            throws InterruptedException, ExecutionException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (true) {
+            try {
+                boolean ready =
+                        admin.describeTopics(names).allTopicNames().get().values().stream()
+                                .flatMap(t -> t.partitions().stream())
+                                .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
+                if (ready) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("topics " + names + " have no leader after 30 s");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** Creates the topics that do not exist yet and waits for their leaders. */
     public static void create(String bootstrapServers, List<NewTopic> topics) {
         try (Admin admin =
                 Admin.create(
@@ -70,6 +98,7 @@ public final class Topics {
                     }
                 }
             }
+            awaitLeaders(admin, missing.stream().map(NewTopic::name).toList());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

@@ -209,6 +209,17 @@ public class OutboxRelay {
                 throw new ExecutionException("topic creation timed out", e);
             }
         }
+        // platforms produce as soon as they see themselves announced: every partition leads first
+        List<String> names = topics.stream().map(NewTopic::name).toList();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!admin().describeTopics(names).allTopicNames().get().values().stream()
+                .flatMap(t -> t.partitions().stream())
+                .allMatch(p -> p.leader() != null && !p.leader().isEmpty())) {
+            if (System.nanoTime() > deadline) {
+                throw new ExecutionException(new IllegalStateException("no leaders for " + names));
+            }
+            Thread.sleep(50);
+        }
     }
 
     private synchronized KafkaProducer<String, String> producer() {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -28,10 +29,18 @@ final class AgreementBook {
 
     private record Party(String makerId, String platformId) {}
 
+    private record Served(String platformId, String modelId) {}
+
     private final YearMonth period;
     private final Map<String, ModelInfo> models;
     private final List<Agreement> inForce;
     private final Map<Party, List<Agreement>> byParty = new HashMap<>();
+
+    /**
+     * The agreements that may rate a model on a platform, in {@link #PREFERENCE} order, built on
+     * first use: a close looks them up once per usage row.
+     */
+    private final Map<Served, List<Agreement>> candidates = new HashMap<>();
 
     AgreementBook(
             YearMonth period, Collection<Agreement> agreements, Map<String, ModelInfo> models) {
@@ -70,7 +79,8 @@ final class AgreementBook {
 
     /** The agreement that rates the row's day, if any. */
     Optional<Agreement> agreementFor(UsageRow row) {
-        if (!YearMonth.from(row.day()).equals(period)) {
+        if (row.day().getYear() != period.getYear()
+                || row.day().getMonthValue() != period.getMonthValue()) {
             throw new IllegalArgumentException(
                     "usage of "
                             + row.modelId()
@@ -79,11 +89,30 @@ final class AgreementBook {
                             + " does not belong to period "
                             + period);
         }
-        String makerId = model(row.modelId()).makerId();
-        return byParty.getOrDefault(new Party(makerId, row.platformId()), List.of()).stream()
-                .filter(a -> a.modelId() == null || a.modelId().equals(row.modelId()))
-                .filter(a -> a.inForceOn(row.day()))
-                .min(PREFERENCE);
+        List<Agreement> candidates =
+                this.candidates.get(new Served(row.platformId(), row.modelId()));
+        if (candidates == null) {
+            candidates = candidates(row.platformId(), row.modelId());
+            this.candidates.put(new Served(row.platformId(), row.modelId()), candidates);
+        }
+        for (Agreement agreement : candidates) {
+            if (agreement.inForceOn(row.day())) {
+                return Optional.of(agreement);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The agreements of the model's maker on the platform for that model or all the maker's models,
+     * most preferred first, so that the first one in force on a day is the one that rates it.
+     */
+    private List<Agreement> candidates(String platformId, String modelId) {
+        String makerId = model(modelId).makerId();
+        return byParty.getOrDefault(new Party(makerId, platformId), List.of()).stream()
+                .filter(a -> a.modelId() == null || a.modelId().equals(modelId))
+                .sorted(PREFERENCE)
+                .toList();
     }
 
     /**
@@ -91,12 +120,17 @@ final class AgreementBook {
      * terms apply to them (so not revenue in another currency than a revenue share's).
      */
     Map<Agreement, List<UsageRow>> ratedRows(List<UsageRow> rows) {
-        Map<Agreement, List<UsageRow>> rated = new TreeMap<>(BY_ID);
+        // The book holds one instance per agreement id, so identity is the id, and cheaper to
+        // look up per row than comparing ids.
+        Map<Agreement, List<UsageRow>> byAgreement = new IdentityHashMap<>();
         for (UsageRow row : rows) {
             agreementFor(row)
                     .filter(a -> a.terms().appliesTo(row, a.currency()))
-                    .ifPresent(a -> rated.computeIfAbsent(a, x -> new ArrayList<>()).add(row));
+                    .ifPresent(
+                            a -> byAgreement.computeIfAbsent(a, x -> new ArrayList<>()).add(row));
         }
+        Map<Agreement, List<UsageRow>> rated = new TreeMap<>(BY_ID);
+        rated.putAll(byAgreement);
         return rated;
     }
 }

@@ -3,6 +3,7 @@ package dev.fairshare.settlement.engine;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -28,13 +29,16 @@ record RatedGroup(
      * of {@code priorBasis} already rated under the agreement in the same period.
      */
     static List<RatedGroup> rate(Agreement agreement, BigDecimal priorBasis, List<UsageRow> rows) {
-        Map<Key, BigDecimal> bases = new TreeMap<>(ORDER);
+        // Summed in a hash map and then ordered: exact sums do not depend on the order of rows.
+        Map<Key, BigDecimal> sums = new HashMap<>();
         for (UsageRow row : rows) {
-            bases.merge(
+            sums.merge(
                     new Key(row.modelId(), row.customerType()),
                     agreement.terms().basis(row),
                     BigDecimal::add);
         }
+        Map<Key, BigDecimal> bases = new TreeMap<>(ORDER);
+        bases.putAll(sums);
         List<Key> keys = new ArrayList<>(bases.keySet());
         List<BigDecimal> basisList = new ArrayList<>(bases.values());
         List<BigDecimal> royalties = agreement.terms().royalties(priorBasis, basisList);

@@ -3,10 +3,9 @@ package dev.fairshare.settlement.engine;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.Currency;
 import java.util.List;
-import java.util.stream.IntStream;
 
 /**
  * Rounding to a currency's minor unit by the largest-remainder method, so that no cent is created
@@ -49,12 +48,22 @@ public final class Rounding {
         }
         BigDecimal target = total.setScale(digits, RoundingMode.HALF_EVEN);
         int missingUnits = target.subtract(flooredTotal).movePointRight(digits).intValueExact();
-        BigDecimal minorUnit = BigDecimal.ONE.movePointLeft(digits);
-        IntStream.range(0, exact.size())
-                .boxed()
-                .sorted(Comparator.comparing(remainders::get, Comparator.reverseOrder()))
-                .limit(missingUnits)
-                .forEach(i -> rounded.set(i, rounded.get(i).add(minorUnit)));
+        if (missingUnits > 0) {
+            BigDecimal minorUnit = BigDecimal.ONE.movePointLeft(digits);
+            // At one scale (exactly: only zeros are appended), the many comparisons of the sort
+            // compare unscaled values without rescaling them each time.
+            int scale = remainders.stream().mapToInt(BigDecimal::scale).max().orElse(0);
+            BigDecimal[] remainder =
+                    remainders.stream().map(r -> r.setScale(scale)).toArray(BigDecimal[]::new);
+            Integer[] byRemainder = new Integer[remainder.length];
+            Arrays.setAll(byRemainder, i -> i);
+            // Arrays.sort is stable: on equal remainders the earlier line stays first.
+            Arrays.sort(byRemainder, (a, b) -> remainder[b].compareTo(remainder[a]));
+            for (int k = 0; k < Math.min(missingUnits, byRemainder.length); k++) {
+                int i = byRemainder[k];
+                rounded.set(i, rounded.get(i).add(minorUnit));
+            }
+        }
         return rounded;
     }
 }

@@ -43,24 +43,7 @@ public record StatementLine(
      * source model, customer type, agreement, adjusted period. Within one period it identifies a
      * line uniquely.
      */
-    public static final Comparator<StatementLine> ORDER =
-            Comparator.comparing(StatementLine::platformId)
-                    .thenComparing(StatementLine::currency)
-                    .thenComparing(StatementLine::makerId)
-                    .thenComparing(
-                            StatementLine::modelId,
-                            Comparator.nullsFirst(Comparator.naturalOrder()))
-                    .thenComparing(StatementLine::kind)
-                    .thenComparing(
-                            StatementLine::sourceModelId,
-                            Comparator.nullsFirst(Comparator.naturalOrder()))
-                    .thenComparing(
-                            StatementLine::customerType,
-                            Comparator.nullsFirst(Comparator.naturalOrder()))
-                    .thenComparing(StatementLine::agreementId)
-                    .thenComparing(
-                            StatementLine::adjustsPeriod,
-                            Comparator.nullsFirst(Comparator.naturalOrder()));
+    public static final Comparator<StatementLine> ORDER = StatementLine::compareInOrder;
 
     public StatementLine {
         Objects.requireNonNull(period, "period");
@@ -83,6 +66,46 @@ public record StatementLine(
             throw new IllegalArgumentException(
                     "adjustsPeriod is required on, and only on, a late adjustment");
         }
+    }
+
+    /**
+     * {@link #ORDER}, written out: a close sorts tens of thousands of lines, and this is much
+     * faster than the equivalent chain of {@code Comparator.comparing}.
+     */
+    private static int compareInOrder(StatementLine a, StatementLine b) {
+        int c = a.platformId.compareTo(b.platformId);
+        if (c == 0) {
+            c = a.currency.compareTo(b.currency);
+        }
+        if (c == 0) {
+            c = a.makerId.compareTo(b.makerId);
+        }
+        if (c == 0) {
+            c = nullsFirst(a.modelId, b.modelId);
+        }
+        if (c == 0) {
+            c = a.kind.compareTo(b.kind);
+        }
+        if (c == 0) {
+            c = nullsFirst(a.sourceModelId, b.sourceModelId);
+        }
+        if (c == 0) {
+            c = nullsFirst(a.customerType, b.customerType);
+        }
+        if (c == 0) {
+            c = a.agreementId.compareTo(b.agreementId);
+        }
+        if (c == 0) {
+            c = nullsFirst(a.adjustsPeriod, b.adjustsPeriod);
+        }
+        return c;
+    }
+
+    private static <T extends Comparable<? super T>> int nullsFirst(T a, T b) {
+        if (a == null || b == null) {
+            return a == null ? (b == null ? 0 : -1) : 1;
+        }
+        return a.compareTo(b);
     }
 
     /** An unrounded line: its amount is its exact amount. */

@@ -2,11 +2,15 @@ package dev.fairshare.settlement.service;
 
 import dev.fairshare.settlement.api.ProblemException;
 import dev.fairshare.settlement.config.SettlementConfig;
+import dev.fairshare.settlement.engine.Coverage;
 import dev.fairshare.settlement.engine.LateUsage;
+import dev.fairshare.settlement.engine.Ledger;
 import dev.fairshare.settlement.engine.SettlementEngine;
 import dev.fairshare.settlement.engine.StatementLine;
+import dev.fairshare.settlement.engine.UncoveredUsage;
 import dev.fairshare.settlement.engine.UsageRow;
 import dev.fairshare.settlement.registry.RegistryReplica;
+import dev.fairshare.settlement.store.LedgerStore;
 import dev.fairshare.settlement.store.RollupStore;
 import dev.fairshare.settlement.store.StatementStore;
 import io.agroal.api.AgroalDataSource;
@@ -38,6 +42,7 @@ public class SettlementService {
     private final AgroalDataSource dataSource;
     private final RollupStore rollups;
     private final StatementStore statements;
+    private final LedgerStore ledger;
     private final RegistryReplica registry;
     private final SettlementConfig config;
     private final Clock clock;
@@ -46,11 +51,13 @@ public class SettlementService {
             AgroalDataSource dataSource,
             RollupStore rollups,
             StatementStore statements,
+            LedgerStore ledger,
             RegistryReplica registry,
             SettlementConfig config) {
         this.dataSource = dataSource;
         this.rollups = rollups;
         this.statements = statements;
+        this.ledger = ledger;
         this.registry = registry;
         this.config = config;
         this.clock = Clock.systemUTC();
@@ -89,11 +96,30 @@ public class SettlementService {
         }
     }
 
+    /** Every line of the period's statement, streamed from the database when it is closed. */
+    public void forEachLine(YearMonth period, java.util.function.Consumer<StatementLine> sink) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            var state = statements.period(c, period);
+            if (state.isPresent() && CLOSED.equals(state.get().status())) {
+                statements.forEachLine(c, period, sink);
+            } else {
+                requireRegistry();
+                compute(c, period).lines().forEach(sink);
+            }
+            c.commit();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Closes a period: computes, stores and freezes its statement in one transaction. */
     public Statement close(YearMonth period, boolean force) {
         requireRegistry();
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
+            // one snapshot for everything the close reads and copies
+            c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             try {
                 StatementStore.PeriodState state = statements.lock(c, period);
                 if (CLOSED.equals(state.status())) {
@@ -115,24 +141,69 @@ public class SettlementService {
                 }
                 Computed computed = compute(c, period);
                 statements.insertLines(c, period, computed.lines());
-                rollups.upsert(c, "settled_usage", period, computed.settled());
+                ledger.post(c, Ledger.post(period, computed.lines()));
+                // the period's own usage as this transaction's snapshot read it, copied server-side
+                rollups.snapshot(c, period);
+                rollups.upsert(c, "settled_usage", period, computed.late());
                 statements.markClosed(c, period);
                 c.commit();
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
+            } finally {
+                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
             }
         } catch (SQLException e) {
+            if ("40001".equals(e.getSQLState())) {
+                throw new ProblemException(409, "CLOSE_IN_PROGRESS", "period " + period + " is being closed by another request");
+            }
             throw new IllegalStateException(e);
         }
         return statement(period);
     }
 
-    private record Computed(List<StatementLine> lines, List<UsageRow> settled) {}
+    /** Usage of models on platforms with no agreement in force, per period with usage (or one period). */
+    public List<Uncovered> uncovered(YearMonth only) {
+        requireRegistry();
+        List<Uncovered> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection()) {
+            for (YearMonth p : only == null ? rollups.periodsWithUsage(c) : List.of(only)) {
+                for (UncoveredUsage u : Coverage.uncovered(p, rollups.usage(c, p, false), registry.agreements(), registry.models())) {
+                    out.add(new Uncovered(p, u));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
+
+    /** One period's uncovered usage. */
+    public record Uncovered(YearMonth period, UncoveredUsage usage) {}
+
+    /** The journal entries a period's close posted (none while it is open). */
+    public List<LedgerStore.Posted> ledger(YearMonth period) {
+        try (Connection c = dataSource.getConnection()) {
+            return ledger.entries(c, period);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public List<LedgerStore.Balance> balances(Instant asOf) {
+        try (Connection c = dataSource.getConnection()) {
+            return ledger.balances(c, asOf);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A computed statement and the late usage (of closed periods) it settles. */
+    private record Computed(List<StatementLine> lines, List<UsageRow> late) {}
 
     private Computed compute(Connection c, YearMonth period) throws SQLException {
         List<UsageRow> own = rollups.usage(c, period, false);
-        List<UsageRow> settled = new ArrayList<>(own);
+        List<UsageRow> lateRows = new ArrayList<>();
         List<LateUsage> late = new ArrayList<>();
         for (YearMonth p : closedPeriods(c)) {
             if (!p.isBefore(period)) {
@@ -142,11 +213,11 @@ public class SettlementService {
             List<UsageRow> diff = difference(rollups.usage(c, p, false), before);
             if (!diff.isEmpty()) {
                 late.add(new LateUsage(p, before, diff));
-                settled.addAll(diff);
+                lateRows.addAll(diff);
             }
         }
         List<StatementLine> lines = SettlementEngine.settle(period, own, late, registry.agreements(), registry.models());
-        return new Computed(lines, settled);
+        return new Computed(lines, lateRows);
     }
 
     /** What {@code now} has beyond {@code settled}, key by key (roll-ups only grow). */

@@ -105,6 +105,19 @@ public class RollupStore {
         }
     }
 
+    /** Copies the period's roll-ups, as this transaction sees them, into what its statement settled. */
+    public void snapshot(Connection c, YearMonth period) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "insert into settled_usage (settled_in, platform_id, model_id, day, customer_type, currency, events, revenue, units)"
+                        + " select ?, platform_id, model_id, day, customer_type, currency, events, revenue, units"
+                        + " from usage_rollup where day >= ?::date and day < ?::date")) {
+            ps.setString(1, period.toString());
+            ps.setString(2, period.atDay(1).toString());
+            ps.setString(3, period.plusMonths(1).atDay(1).toString());
+            ps.executeUpdate();
+        }
+    }
+
     /** The usage of a period's days: all of it ({@code usage_rollup}), or what statements settled. */
     public List<UsageRow> usage(Connection c, YearMonth period, boolean settledOnly) throws SQLException {
         String sql = settledOnly

@@ -95,13 +95,23 @@ public class StatementStore {
 
     public List<StatementLine> lines(Connection c, YearMonth period) throws SQLException {
         List<StatementLine> out = new ArrayList<>();
+        forEachLine(c, period, out::add);
+        return out;
+    }
+
+    /**
+     * Streams a closed statement's lines through a cursor, a page at a time, so that a statement of
+     * any size needs memory for one page only. {@code c} must not be in auto-commit mode.
+     */
+    public void forEachLine(Connection c, YearMonth period, java.util.function.Consumer<StatementLine> sink) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(
                 "select maker_id, platform_id, model_id, agreement_id, kind, source_model_id, customer_type, basis, exact_amount,"
                         + " amount, currency, adjusts_period from statement_line where period = ? order by line_no")) {
             ps.setString(1, period.toString());
+            ps.setFetchSize(1000);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new StatementLine(period, rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                    sink.accept(new StatementLine(period, rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                             LineKind.valueOf(rs.getString(5)), rs.getString(6),
                             rs.getString(7) == null ? null : CustomerType.valueOf(rs.getString(7)),
                             rs.getBigDecimal(8), rs.getBigDecimal(9), rs.getBigDecimal(10), rs.getString(11),
@@ -109,6 +119,5 @@ public class StatementStore {
                 }
             }
         }
-        return out;
     }
 }

@@ -11,6 +11,7 @@ import dev.fairshare.usage.ingest.UsageEvent;
 import dev.fairshare.usage.store.EventStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -67,6 +68,7 @@ public class UsageConsumer {
     private volatile boolean running;
     private volatile boolean consuming;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private KafkaClientMetrics clientMetrics;
     private Thread thread;
 
     public UsageConsumer(
@@ -108,6 +110,16 @@ public class UsageConsumer {
         }
     }
 
+    /**
+     * Closes the Kafka consumer wherever it is and starts a new one, which resumes from the offsets
+     * stored in PostgreSQL (a rebalance or a crash looks the same to the data).
+     */
+    public synchronized void restart() throws InterruptedException {
+        stop(null);
+        consuming = false;
+        start(null);
+    }
+
     /** True once the consumer polls (the registry replica has caught up). */
     public boolean consuming() {
         return consuming;
@@ -121,6 +133,9 @@ public class UsageConsumer {
             try (KafkaConsumer<byte[], byte[]> c =
                     clients.consumer(config.consumerGroup(), config.maxPollRecords())) {
                 consumer = c;
+                // the client's own metrics, records-lag per partition among them
+                clientMetrics = new KafkaClientMetrics(c);
+                clientMetrics.bindTo(metrics);
                 c.subscribe(INBOUND, new SeekToStored(c));
                 consuming = true;
                 while (running) {
@@ -141,6 +156,10 @@ public class UsageConsumer {
                 }
             } finally {
                 consumer = null;
+                if (clientMetrics != null) {
+                    clientMetrics.close();
+                    clientMetrics = null;
+                }
             }
         }
     }
@@ -353,6 +372,7 @@ public class UsageConsumer {
             if (!fromStart.isEmpty()) {
                 c.seekToBeginning(fromStart);
             }
+            LOG.infof("assigned %d partitions (%d new, read from the beginning)", partitions.size(), fromStart.size());
         }
 
         @Override

@@ -1,0 +1,160 @@
+package dev.fairshare.settlement.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.fairshare.settlement.engine.UncoveredUsage;
+import dev.fairshare.settlement.report.SettlementCsv;
+import dev.fairshare.settlement.service.SettlementService;
+import dev.fairshare.settlement.store.LedgerStore;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.BufferedWriter;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** What finance reconciles and what makers must see: the ledger, the CSV, unlicensed usage, findings. */
+@Path("/")
+@Tag(name = "finance")
+public class FinanceResource {
+    private final SettlementService settlement;
+
+    public FinanceResource(SettlementService settlement) {
+        this.settlement = settlement;
+    }
+
+    public record JournalLineView(String account, String currency, String debit, String credit) {}
+
+    public record EntryView(long id, String period, String platformId, String currency, String memo, String postedAt, List<JournalLineView> lines) {}
+
+    public record BalanceView(String account, String currency, String balance) {}
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record UsageView(
+            String period,
+            String platformId,
+            String modelId,
+            String makerId,
+            String customerType,
+            long events,
+            String revenue,
+            String currency,
+            Map<String, String> units,
+            String firstSeen,
+            String lastSeen) {}
+
+    @GET
+    @Path("ledger/{period}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Journal entries posted by a period's close, with their lines (append-only)")
+    @APIResponse(responseCode = "400", description = "INVALID_PERIOD")
+    public Map<String, Object> ledger(@PathParam("period") String period) {
+        List<EntryView> items = settlement.ledger(SettlementResource.period(period)).stream().map(FinanceResource::entry).toList();
+        return Map.of("period", period, "items", items);
+    }
+
+    @GET
+    @Path("ledger/balances")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Balance (credits − debits) per account and currency, as of an instant or a day (default: now)")
+    @APIResponse(responseCode = "400", description = "INVALID_VALUE (asOf)")
+    public Map<String, Object> balances(@QueryParam("asOf") String asOf) {
+        Instant at = asOf(asOf);
+        List<BalanceView> items = settlement.balances(at).stream()
+                .map(b -> new BalanceView(b.account(), b.currency(), Views.money(b.balance(), b.currency())))
+                .toList();
+        return Map.of("asOf", at.toString(), "items", items);
+    }
+
+    @GET
+    @Path("reports/{period}/settlement.csv")
+    @Produces("text/csv")
+    @Operation(summary = "One RFC 4180 row per statement line, with a header row (streamed)")
+    @APIResponse(responseCode = "400", description = "INVALID_PERIOD")
+    public Response csv(@PathParam("period") String period) {
+        var p = SettlementResource.period(period);
+        StreamingOutput body = out -> {
+            BufferedWriter writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+            try (SettlementCsv csv = new SettlementCsv(writer)) {
+                settlement.forEachLine(p, line -> {
+                    try {
+                        csv.write(line);
+                    } catch (java.io.IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                });
+            }
+            writer.flush();
+        };
+        return Response.ok(body, "text/csv; charset=UTF-8")
+                .header("Content-Disposition", "attachment; filename=\"settlement-" + p + ".csv\"")
+                .build();
+    }
+
+    @GET
+    @Path("unlicensed-usage")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Usage of a maker's models on platforms with no agreement in force for it")
+    @APIResponse(responseCode = "400", description = "INVALID_PERIOD")
+    public Map<String, List<UsageView>> unlicensed(@QueryParam("makerId") String makerId, @QueryParam("period") String period) {
+        return Map.of("items", uncovered(makerId, period, false));
+    }
+
+    @GET
+    @Path("compliance/findings")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Commercial use of models whose licence forbids it, on platforms without an agreement")
+    @APIResponse(responseCode = "400", description = "INVALID_PERIOD")
+    public Map<String, List<UsageView>> findings(@QueryParam("makerId") String makerId, @QueryParam("period") String period) {
+        return Map.of("items", uncovered(makerId, period, true));
+    }
+
+    private List<UsageView> uncovered(String makerId, String period, boolean findingsOnly) {
+        return settlement.uncovered(period == null ? null : SettlementResource.period(period)).stream()
+                .filter(u -> makerId == null || makerId.equals(u.usage().makerId()))
+                .filter(u -> !findingsOnly || u.usage().complianceFinding())
+                .map(u -> view(u.period().toString(), u.usage()))
+                .toList();
+    }
+
+    static UsageView view(String period, UncoveredUsage u) {
+        Map<String, String> units = new TreeMap<>();
+        u.units().forEach((k, v) -> units.put(k, Views.plain(v)));
+        return new UsageView(period, u.platformId(), u.modelId(), u.makerId(), u.customerType().name(), u.events(),
+                Views.plain(u.revenue()), u.currency(), units, u.firstDay().toString(), u.lastDay().toString());
+    }
+
+    static EntryView entry(LedgerStore.Posted p) {
+        return new EntryView(p.id(), p.entry().period().toString(), p.entry().platformId(), p.entry().currency(), p.entry().memo(),
+                p.postedAt().toString(),
+                p.entry().lines().stream()
+                        .map(l -> new JournalLineView(l.account(), l.currency(), Views.money(l.debit(), l.currency()), Views.money(l.credit(), l.currency())))
+                        .toList());
+    }
+
+    static Instant asOf(String value) {
+        if (value == null || value.isBlank()) {
+            return Instant.now();
+        }
+        try {
+            return value.length() == 10 ? LocalDate.parse(value).plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC).minusNanos(1) : Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new ProblemException(400, "INVALID_VALUE", "asOf must be an instant or a day such as 2026-11-30",
+                    List.of(new Problem.FieldError("asOf", "INVALID_VALUE", "asOf must be an instant or a day")));
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.fairshare.settlement.engine;
+
+import java.math.BigDecimal;
+import java.time.YearMonth;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * A balanced double-entry journal entry in one currency, posted for one platform's invoice of a
+ * period's statement (DESIGN.md rule 5): its lines' debits equal its credits, always, and every
+ * line is in the entry's currency. An entry with no line is not an entry.
+ */
+public record JournalEntry(
+        YearMonth period,
+        String platformId,
+        String currency,
+        String memo,
+        List<JournalLine> lines) {
+
+    public JournalEntry {
+        Objects.requireNonNull(period, "period");
+        Objects.requireNonNull(platformId, "platformId");
+        Objects.requireNonNull(currency, "currency");
+        Objects.requireNonNull(memo, "memo");
+        lines = List.copyOf(lines);
+        if (lines.isEmpty()) {
+            throw new IllegalArgumentException("journal entry " + memo + " has no line");
+        }
+        BigDecimal debits = BigDecimal.ZERO;
+        BigDecimal credits = BigDecimal.ZERO;
+        for (JournalLine line : lines) {
+            if (!line.currency().equals(currency)) {
+                throw new IllegalArgumentException(
+                        "journal entry "
+                                + memo
+                                + " in "
+                                + currency
+                                + " has a line of "
+                                + line.account()
+                                + " in "
+                                + line.currency());
+            }
+            debits = debits.add(line.debit());
+            credits = credits.add(line.credit());
+        }
+        if (debits.compareTo(credits) != 0) {
+            throw new IllegalArgumentException(
+                    "journal entry "
+                            + memo
+                            + " does not balance: debits "
+                            + debits
+                            + " != credits "
+                            + credits
+                            + " "
+                            + currency);
+        }
+    }
+
+    /** The entry's total debits (equal to its total credits). */
+    public BigDecimal total() {
+        return lines.stream().map(JournalLine::debit).reduce(BigDecimal.ZERO, BigDecimal::add);
+    }
+}

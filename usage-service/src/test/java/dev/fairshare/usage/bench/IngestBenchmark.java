@@ -1,0 +1,385 @@
+package dev.fairshare.usage.bench;
+
+import dev.fairshare.localstack.Http;
+import dev.fairshare.localstack.Infrastructure;
+import dev.fairshare.localstack.ServiceProcess;
+import dev.fairshare.localstack.Topics;
+import java.io.StringReader;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.postgresql.PGConnection;
+
+/**
+ * The ingestion benchmark (not a test): loads N realistic events into the inbound topics, then
+ * measures on this machine, broker and PostgreSQL on the same box:
+ *
+ * <ol>
+ *   <li>the broker's raw consume rate (a bare consumer that only counts);
+ *   <li>PostgreSQL's COPY rate of the same rows into a table shaped like {@code usage_event};
+ *   <li>usage-service end to end: from its first committed batch until every event is committed in
+ *       the roll-ups (from {@code received_at}), and its peak RSS;
+ *   <li>HTTP ingestion with batches of 1,000 events.
+ * </ol>
+ *
+ * Run: {@code usage-service/bench/run-ingest-benchmark.sh [events]} (see docs/benchmarks.md).
+ */
+public final class IngestBenchmark {
+    static final int PLATFORMS = 4;
+    static final int MODELS = 50;
+
+    public static void main(String[] args) throws Exception {
+        long n = args.length > 0 ? Long.parseLong(args[0]) : 2_000_000L;
+        long httpEvents = args.length > 1 ? Long.parseLong(args[1]) : 200_000L;
+        Path repo = Path.of(System.getProperty("fairshare.repo", ".")).toAbsolutePath().normalize();
+        Path work = repo.resolve("usage-service/target/bench");
+        Files.createDirectories(work);
+        try (Infrastructure infra = Infrastructure.start(work.resolve("postgres"), 0)) {
+            String bootstrap = infra.broker().bootstrapServers();
+            List<NewTopic> topics = new ArrayList<>();
+            for (int p = 0; p < PLATFORMS + 1; p++) {
+                topics.add(
+                        new NewTopic(
+                                Topics.usageIn("bench-" + p), Topics.USAGE_PARTITIONS, (short) 1));
+            }
+            Topics.create(bootstrap, topics);
+            registry(bootstrap);
+
+            long t0 = System.nanoTime();
+            long bytes = produce(bootstrap, n);
+            System.out.printf("loaded %,d events (%,d MB) in %.1f s%n", n, bytes >> 20, secs(t0));
+
+            double consume = consumeRate(bootstrap, n);
+            System.out.printf("LIMIT broker raw consume: %,.0f events/s%n", consume);
+            double copy = copyRate(infra, n);
+            System.out.printf("LIMIT PostgreSQL COPY of the same rows: %,.0f rows/s%n", copy);
+
+            int port = freePort();
+            try (ServiceProcess usage =
+                    ServiceProcess.start(
+                            repo,
+                            "usage-service",
+                            port,
+                            infra.environment("usage"),
+                            work.resolve("logs"))) {
+                usage.awaitReady(Duration.ofMinutes(2));
+                long pid = usage.process().pid();
+                String url =
+                        "jdbc:postgresql://"
+                                + infra.database()
+                                        .jdbcUrl("usage")
+                                        .substring("jdbc:postgresql://".length());
+                try (Connection c =
+                        DriverManager.getConnection(
+                                url, infra.database().user(), infra.database().password())) {
+                    long seen = 0;
+                    long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
+                    while (seen < n && System.nanoTime() < deadline) {
+                        Thread.sleep(500);
+                        seen =
+                                scalar(
+                                        c,
+                                        "select coalesce(sum(events), 0) from usage_rollup where platform_id like 'bench-%' and platform_id <> 'bench-"
+                                                + PLATFORMS
+                                                + "'");
+                    }
+                    double span =
+                            scalarDouble(
+                                    c,
+                                    "select extract(epoch from max(received_at) - min(received_at)) from usage_event where platform_id <> 'bench-"
+                                            + PLATFORMS
+                                            + "'");
+                    long stored =
+                            scalar(
+                                    c,
+                                    "select count(*) from usage_event where platform_id <> 'bench-"
+                                            + PLATFORMS
+                                            + "'");
+                    System.out.printf(
+                            "END TO END: %,d events committed in %.1f s = %,.0f events/s (%.0f%% of the COPY limit)%n",
+                            stored, span, stored / span, 100 * (stored / span) / copy);
+                    System.out.printf(
+                            "usage-service peak RSS after Kafka ingestion: %d MB%n",
+                            peakRssMb(pid));
+
+                    double http = httpRate(usage.url(), httpEvents);
+                    System.out.printf(
+                            "HTTP: %,.0f events/s accepted (batches of 1,000, 4 clients)%n", http);
+                    System.out.printf("usage-service peak RSS: %d MB%n", peakRssMb(pid));
+                }
+            }
+        }
+    }
+
+    static void registry(String bootstrap) throws Exception {
+        try (KafkaProducer<byte[], byte[]> p = producer(bootstrap)) {
+            for (int pl = 0; pl <= PLATFORMS; pl++) {
+                p.send(
+                        record(
+                                "registry.platforms",
+                                "bench-" + pl,
+                                "{\"id\":\"bench-" + pl + "\",\"name\":\"Bench\"}"));
+            }
+            for (int m = 0; m < MODELS; m++) {
+                p.send(
+                        record(
+                                "registry.models",
+                                "model-" + m,
+                                "{\"id\":\"model-"
+                                        + m
+                                        + "\",\"makerId\":\"maker\",\"name\":\"M\","
+                                        + "\"license\":{\"id\":\"mit\",\"commercialUse\":true},\"parents\":[],"
+                                        + "\"aliases\":[{\"ref\":\"org/model-"
+                                        + m
+                                        + "\",\"platformId\":null,\"validFrom\":\"1970-01-01T00:00:00Z\"}]}"));
+            }
+        }
+    }
+
+    static ProducerRecord<byte[], byte[]> record(String topic, String key, String value) {
+        return new ProducerRecord<>(
+                topic,
+                key.getBytes(StandardCharsets.UTF_8),
+                value.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
+        p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        return new KafkaProducer<>(p);
+    }
+
+    /**
+     * A realistic event: ~330 bytes, one of 50 models, a day of the last month, sometimes a
+     * pipeline.
+     */
+    static String event(Random r, String platform, long i, Instant base) {
+        String id = platform + "-" + i;
+        Instant at = base.minusSeconds(r.nextInt(28 * 86_400));
+        String ref = "org/model-" + r.nextInt(MODELS);
+        String components =
+                i % 10 == 0
+                        ? ",\"components\":[{\"modelRef\":\"org/model-"
+                                + r.nextInt(MODELS)
+                                + "\",\"weight\":\"0.3\"},{\"modelRef\":\""
+                                + ref
+                                + "\",\"weight\":\"0.7\"}]"
+                        : "";
+        return "{\"eventId\":\""
+                + id
+                + "\",\"platformId\":\""
+                + platform
+                + "\",\"modelRef\":\""
+                + ref
+                + "\",\"occurredAt\":\""
+                + at
+                + "\",\"customerType\":\""
+                + (i % 3 == 0 ? "NON_COMMERCIAL" : "COMMERCIAL")
+                + "\",\"units\":{\"requests\":1,\"input_tokens\":"
+                + r.nextInt(2000)
+                + ",\"output_tokens\":"
+                + r.nextInt(4000)
+                + ",\"gpu_seconds\":0."
+                + r.nextInt(1000)
+                + "},\"revenue\":{\"amount\":\"0."
+                + String.format("%04d", r.nextInt(10_000))
+                + "\",\"currency\":\"USD\"}"
+                + components
+                + "}";
+    }
+
+    static long produce(String bootstrap, long n) throws Exception {
+        Random r = new Random(7);
+        Instant base = Instant.now().truncatedTo(ChronoUnit.HOURS);
+        long bytes = 0;
+        try (KafkaProducer<byte[], byte[]> p = producer(bootstrap)) {
+            for (long i = 0; i < n; i++) {
+                String platform = "bench-" + (i % PLATFORMS);
+                byte[] value = event(r, platform, i, base).getBytes(StandardCharsets.UTF_8);
+                bytes += value.length;
+                p.send(
+                        new ProducerRecord<>(
+                                Topics.usageIn(platform),
+                                (platform + "-" + i).getBytes(StandardCharsets.UTF_8),
+                                value));
+            }
+        }
+        return bytes;
+    }
+
+    static double consumeRate(String bootstrap, long n) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(64 << 20));
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(8 << 20));
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p)) {
+            List<TopicPartition> tps = new ArrayList<>();
+            for (int pl = 0; pl < PLATFORMS; pl++) {
+                for (int part = 0; part < Topics.USAGE_PARTITIONS; part++) {
+                    tps.add(new TopicPartition(Topics.usageIn("bench-" + pl), part));
+                }
+            }
+            c.assign(tps);
+            c.seekToBeginning(tps);
+            long seen = 0;
+            long t0 = System.nanoTime();
+            while (seen < n) {
+                seen += c.poll(Duration.ofMillis(500)).count();
+            }
+            return seen / secs(t0);
+        }
+    }
+
+    static double copyRate(Infrastructure infra, long n) throws Exception {
+        Random r = new Random(7);
+        Instant base = Instant.now().truncatedTo(ChronoUnit.HOURS);
+        try (Connection c =
+                        DriverManager.getConnection(
+                                infra.database().jdbcUrl("usage"),
+                                infra.database().user(),
+                                infra.database().password());
+                Statement s = c.createStatement()) {
+            s.execute(
+                    "create table if not exists copy_bench (platform_id text, event_id text, occurred_at timestamptz, model_ref text,"
+                            + " customer_type text, currency char(3), revenue numeric(38,18), units jsonb, source text, received_at timestamptz)");
+            s.execute("truncate copy_bench");
+            StringBuilder csv = new StringBuilder();
+            long rows = Math.min(n, 1_000_000);
+            for (long i = 0; i < rows; i++) {
+                csv.append("bench-0\te-")
+                        .append(i)
+                        .append('\t')
+                        .append(base.minusSeconds(r.nextInt(28 * 86_400)))
+                        .append("\torg/model-")
+                        .append(r.nextInt(MODELS))
+                        .append("\tCOMMERCIAL\tUSD\t0.")
+                        .append(String.format("%04d", r.nextInt(10_000)))
+                        .append("\t{\"requests\": 1, \"input_tokens\": ")
+                        .append(r.nextInt(2000))
+                        .append(", \"output_tokens\": ")
+                        .append(r.nextInt(4000))
+                        .append(", \"gpu_seconds\": 0.")
+                        .append(r.nextInt(1000))
+                        .append("}\tusage.in.bench-0/0/")
+                        .append(i)
+                        .append("\t2026-11-25T00:00:00Z\n");
+            }
+            long t0 = System.nanoTime();
+            c.unwrap(PGConnection.class)
+                    .getCopyAPI()
+                    .copyIn("copy copy_bench from stdin", new StringReader(csv.toString()));
+            return rows / secs(t0);
+        }
+    }
+
+    static double httpRate(String url, long events) throws Exception {
+        Random r = new Random(11);
+        Instant base = Instant.now().truncatedTo(ChronoUnit.HOURS);
+        String platform = "bench-" + PLATFORMS;
+        List<String> bodies = new ArrayList<>();
+        for (long b = 0; b < events / 1000; b++) {
+            StringBuilder sb = new StringBuilder("[");
+            for (int i = 0; i < 1000; i++) {
+                sb.append(i == 0 ? "" : ",").append(event(r, platform, b * 1000 + i, base));
+            }
+            bodies.add(sb.append(']').toString());
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        AtomicLong accepted = new AtomicLong();
+        long t0 = System.nanoTime();
+        List<Future<?>> done = new ArrayList<>();
+        for (String body : bodies) {
+            done.add(
+                    pool.submit(
+                            () -> {
+                                Http.Response resp = Http.post(url + "/usage-events", body);
+                                if (resp.status() != 202) {
+                                    throw new IllegalStateException(
+                                            "HTTP " + resp.status() + ": " + resp.body());
+                                }
+                                accepted.addAndGet(
+                                        Long.parseLong(
+                                                resp.body()
+                                                        .replaceAll(
+                                                                ".*\"accepted\":(\\d+).*", "$1")));
+                            }));
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
+        double rate = accepted.get() / secs(t0);
+        pool.shutdown();
+        return rate;
+    }
+
+    static long scalar(Connection c, String sql) throws Exception {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    static double scalarDouble(Connection c, String sql) throws Exception {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getDouble(1);
+        }
+    }
+
+    static long peakRssMb(long pid) throws Exception {
+        for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+            }
+        }
+        return -1;
+    }
+
+    static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    static double secs(long t0) {
+        return (System.nanoTime() - t0) / 1e9;
+    }
+
+    private IngestBenchmark() {}
+}
