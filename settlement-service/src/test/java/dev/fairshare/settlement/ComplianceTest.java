@@ -17,7 +17,9 @@ import org.junit.jupiter.api.Test;
 
 /** A non-commercial model served to commercial customers by a platform without an agreement. */
 @QuarkusTest
-@QuarkusTestResource(value = FairshareTestResource.class, initArgs = @ResourceArg(name = "database", value = "settlement"))
+@QuarkusTestResource(
+        value = FairshareTestResource.class,
+        initArgs = @ResourceArg(name = "database", value = "settlement"))
 class ComplianceTest {
 
     @Test
@@ -28,29 +30,65 @@ class ComplianceTest {
         String platform = "nc-pf-" + s;
         send("registry.makers", maker, "{\"id\":\"" + maker + "\",\"name\":\"NC\"}");
         send("registry.platforms", platform, "{\"id\":\"" + platform + "\",\"name\":\"Q\"}");
-        send("registry.models", model, "{\"id\":\"" + model + "\",\"makerId\":\"" + maker + "\",\"name\":\"NC\","
-                + "\"license\":{\"id\":\"cc-by-nc-4.0\",\"commercialUse\":false},\"parents\":[],\"aliases\":[]}");
-        send("usage.attributed", model, delta(UUID.randomUUID() + "/" + model, model, platform, "2026-02-03", "7.00"));
-        send("usage.attributed", model, delta(UUID.randomUUID() + "/" + model, model, platform, "2026-02-09", "5.00"));
-        send("usage.attributed", model, delta(UUID.randomUUID() + "/" + model, model, platform, "2026-02-05", "1.00")
-                .replace("COMMERCIAL", "NON_COMMERCIAL"));
+        send(
+                "registry.models",
+                model,
+                "{\"id\":\""
+                        + model
+                        + "\",\"makerId\":\""
+                        + maker
+                        + "\",\"name\":\"NC\","
+                        + "\"license\":{\"id\":\"cc-by-nc-4.0\",\"commercialUse\":false},\"parents\":[],\"aliases\":[]}");
+        send(
+                "usage.attributed",
+                model,
+                delta(UUID.randomUUID() + "/" + model, model, platform, "2026-02-03", "7.00"));
+        send(
+                "usage.attributed",
+                model,
+                delta(UUID.randomUUID() + "/" + model, model, platform, "2026-02-09", "5.00"));
+        send(
+                "usage.attributed",
+                model,
+                delta(UUID.randomUUID() + "/" + model, model, platform, "2026-02-05", "1.00")
+                        .replace("COMMERCIAL", "NON_COMMERCIAL"));
 
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            JsonPath f = given().queryParam("makerId", maker).queryParam("period", "2026-02").get("/compliance/findings")
-                    .then().statusCode(200).extract().jsonPath();
-            assertThat(f.getList("items")).hasSize(1);
-            assertThat(f.getString("items[0].platformId")).isEqualTo(platform);
-            assertThat(f.getString("items[0].customerType")).isEqualTo("COMMERCIAL");
-            assertThat(f.getLong("items[0].events")).isEqualTo(6);
-            assertThat(f.getString("items[0].revenue")).isEqualTo("12");
-            assertThat(f.getString("items[0].firstSeen")).isEqualTo("2026-02-03");
-            assertThat(f.getString("items[0].lastSeen")).isEqualTo("2026-02-09");
-        });
-        JsonPath u = given().queryParam("makerId", maker).get("/unlicensed-usage").then().statusCode(200).extract().jsonPath();
-        assertThat(u.getList("items.customerType")).containsExactlyInAnyOrder("COMMERCIAL", "NON_COMMERCIAL");
-        assertThat(u.getString("items.find { it.customerType == 'NON_COMMERCIAL' }.events")).isEqualTo("3");
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> {
+                            JsonPath f =
+                                    given().queryParam("makerId", maker)
+                                            .queryParam("period", "2026-02")
+                                            .get("/compliance/findings")
+                                            .then()
+                                            .statusCode(200)
+                                            .extract()
+                                            .jsonPath();
+                            assertThat(f.getList("items")).hasSize(1);
+                            assertThat(f.getString("items[0].platformId")).isEqualTo(platform);
+                            assertThat(f.getString("items[0].customerType"))
+                                    .isEqualTo("COMMERCIAL");
+                            assertThat(f.getLong("items[0].events")).isEqualTo(6);
+                            assertThat(f.getString("items[0].revenue")).isEqualTo("12");
+                            assertThat(f.getString("items[0].firstSeen")).isEqualTo("2026-02-03");
+                            assertThat(f.getString("items[0].lastSeen")).isEqualTo("2026-02-09");
+                        });
+        JsonPath u =
+                given().queryParam("makerId", maker)
+                        .get("/unlicensed-usage")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath();
+        assertThat(u.getList("items.customerType"))
+                .containsExactlyInAnyOrder("COMMERCIAL", "NON_COMMERCIAL");
+        assertThat(u.getString("items.find { it.customerType == 'NON_COMMERCIAL' }.events"))
+                .isEqualTo("3");
         // another maker sees none of it
-        given().queryParam("makerId", "someone-else").get("/compliance/findings").then().statusCode(200)
+        given().queryParam("makerId", "someone-else")
+                .get("/compliance/findings")
+                .then()
+                .statusCode(200)
                 .body("items.size()", org.hamcrest.Matchers.equalTo(0));
     }
 }

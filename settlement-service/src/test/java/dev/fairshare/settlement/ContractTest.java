@@ -28,7 +28,8 @@ class ContractTest {
         JsonNode example = example("usage-attributed.json");
         UsageDelta delta = mapper.treeToValue(example, UsageDelta.class);
         assertThat(delta.deltaId()).endsWith("/xtts-v2");
-        assertThat(new BigDecimal(delta.rows().get(0).units().get("gpu_seconds"))).isEqualByComparingTo("0.84");
+        assertThat(new BigDecimal(delta.rows().get(0).units().get("gpu_seconds")))
+                .isEqualByComparingTo("0.84");
         assertThat(mapper.readTree(mapper.writeValueAsString(delta))).isEqualTo(example);
     }
 

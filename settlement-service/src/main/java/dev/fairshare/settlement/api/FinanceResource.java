@@ -27,7 +27,10 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** What finance reconciles and what makers must see: the ledger, the CSV, unlicensed usage, findings. */
+/**
+ * What finance reconciles and what makers must see: the ledger, the CSV, unlicensed usage,
+ * findings.
+ */
 @Path("/")
 @Tag(name = "finance")
 public class FinanceResource {
@@ -39,7 +42,14 @@ public class FinanceResource {
 
     public record JournalLineView(String account, String currency, String debit, String credit) {}
 
-    public record EntryView(long id, String period, String platformId, String currency, String memo, String postedAt, List<JournalLineView> lines) {}
+    public record EntryView(
+            long id,
+            String period,
+            String platformId,
+            String currency,
+            String memo,
+            String postedAt,
+            List<JournalLineView> lines) {}
 
     public record BalanceView(String account, String currency, String balance) {}
 
@@ -60,23 +70,35 @@ public class FinanceResource {
     @GET
     @Path("ledger/{period}")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Journal entries posted by a period's close, with their lines (append-only)")
+    @Operation(
+            summary = "Journal entries posted by a period's close, with their lines (append-only)")
     @APIResponse(responseCode = "400", description = "INVALID_PERIOD")
     public Map<String, Object> ledger(@PathParam("period") String period) {
-        List<EntryView> items = settlement.ledger(SettlementResource.period(period)).stream().map(FinanceResource::entry).toList();
+        List<EntryView> items =
+                settlement.ledger(SettlementResource.period(period)).stream()
+                        .map(FinanceResource::entry)
+                        .toList();
         return Map.of("period", period, "items", items);
     }
 
     @GET
     @Path("ledger/balances")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Balance (credits − debits) per account and currency, as of an instant or a day (default: now)")
+    @Operation(
+            summary =
+                    "Balance (credits − debits) per account and currency, as of an instant or a day (default: now)")
     @APIResponse(responseCode = "400", description = "INVALID_VALUE (asOf)")
     public Map<String, Object> balances(@QueryParam("asOf") String asOf) {
         Instant at = asOf(asOf);
-        List<BalanceView> items = settlement.balances(at).stream()
-                .map(b -> new BalanceView(b.account(), b.currency(), Views.money(b.balance(), b.currency())))
-                .toList();
+        List<BalanceView> items =
+                settlement.balances(at).stream()
+                        .map(
+                                b ->
+                                        new BalanceView(
+                                                b.account(),
+                                                b.currency(),
+                                                Views.money(b.balance(), b.currency())))
+                        .toList();
         return Map.of("asOf", at.toString(), "items", items);
     }
 
@@ -87,19 +109,23 @@ public class FinanceResource {
     @APIResponse(responseCode = "400", description = "INVALID_PERIOD")
     public Response csv(@PathParam("period") String period) {
         var p = SettlementResource.period(period);
-        StreamingOutput body = out -> {
-            BufferedWriter writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
-            try (SettlementCsv csv = new SettlementCsv(writer)) {
-                settlement.forEachLine(p, line -> {
-                    try {
-                        csv.write(line);
-                    } catch (java.io.IOException e) {
-                        throw new java.io.UncheckedIOException(e);
+        StreamingOutput body =
+                out -> {
+                    BufferedWriter writer =
+                            new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+                    try (SettlementCsv csv = new SettlementCsv(writer)) {
+                        settlement.forEachLine(
+                                p,
+                                line -> {
+                                    try {
+                                        csv.write(line);
+                                    } catch (java.io.IOException e) {
+                                        throw new java.io.UncheckedIOException(e);
+                                    }
+                                });
                     }
-                });
-            }
-            writer.flush();
-        };
+                    writer.flush();
+                };
         return Response.ok(body, "text/csv; charset=UTF-8")
                 .header("Content-Disposition", "attachment; filename=\"settlement-" + p + ".csv\"")
                 .build();
@@ -110,21 +136,27 @@ public class FinanceResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Usage of a maker's models on platforms with no agreement in force for it")
     @APIResponse(responseCode = "400", description = "INVALID_PERIOD")
-    public Map<String, List<UsageView>> unlicensed(@QueryParam("makerId") String makerId, @QueryParam("period") String period) {
+    public Map<String, List<UsageView>> unlicensed(
+            @QueryParam("makerId") String makerId, @QueryParam("period") String period) {
         return Map.of("items", uncovered(makerId, period, false));
     }
 
     @GET
     @Path("compliance/findings")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Commercial use of models whose licence forbids it, on platforms without an agreement")
+    @Operation(
+            summary =
+                    "Commercial use of models whose licence forbids it, on platforms without an agreement")
     @APIResponse(responseCode = "400", description = "INVALID_PERIOD")
-    public Map<String, List<UsageView>> findings(@QueryParam("makerId") String makerId, @QueryParam("period") String period) {
+    public Map<String, List<UsageView>> findings(
+            @QueryParam("makerId") String makerId, @QueryParam("period") String period) {
         return Map.of("items", uncovered(makerId, period, true));
     }
 
     private List<UsageView> uncovered(String makerId, String period, boolean findingsOnly) {
-        return settlement.uncovered(period == null ? null : SettlementResource.period(period)).stream()
+        return settlement
+                .uncovered(period == null ? null : SettlementResource.period(period))
+                .stream()
                 .filter(u -> makerId == null || makerId.equals(u.usage().makerId()))
                 .filter(u -> !findingsOnly || u.usage().complianceFinding())
                 .map(u -> view(u.period().toString(), u.usage()))
@@ -134,15 +166,36 @@ public class FinanceResource {
     static UsageView view(String period, UncoveredUsage u) {
         Map<String, String> units = new TreeMap<>();
         u.units().forEach((k, v) -> units.put(k, Views.plain(v)));
-        return new UsageView(period, u.platformId(), u.modelId(), u.makerId(), u.customerType().name(), u.events(),
-                Views.plain(u.revenue()), u.currency(), units, u.firstDay().toString(), u.lastDay().toString());
+        return new UsageView(
+                period,
+                u.platformId(),
+                u.modelId(),
+                u.makerId(),
+                u.customerType().name(),
+                u.events(),
+                Views.plain(u.revenue()),
+                u.currency(),
+                units,
+                u.firstDay().toString(),
+                u.lastDay().toString());
     }
 
     static EntryView entry(LedgerStore.Posted p) {
-        return new EntryView(p.id(), p.entry().period().toString(), p.entry().platformId(), p.entry().currency(), p.entry().memo(),
+        return new EntryView(
+                p.id(),
+                p.entry().period().toString(),
+                p.entry().platformId(),
+                p.entry().currency(),
+                p.entry().memo(),
                 p.postedAt().toString(),
                 p.entry().lines().stream()
-                        .map(l -> new JournalLineView(l.account(), l.currency(), Views.money(l.debit(), l.currency()), Views.money(l.credit(), l.currency())))
+                        .map(
+                                l ->
+                                        new JournalLineView(
+                                                l.account(),
+                                                l.currency(),
+                                                Views.money(l.debit(), l.currency()),
+                                                Views.money(l.credit(), l.currency())))
                         .toList());
     }
 
@@ -151,10 +204,21 @@ public class FinanceResource {
             return Instant.now();
         }
         try {
-            return value.length() == 10 ? LocalDate.parse(value).plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC).minusNanos(1) : Instant.parse(value);
+            return value.length() == 10
+                    ? LocalDate.parse(value)
+                            .plusDays(1)
+                            .atStartOfDay()
+                            .toInstant(ZoneOffset.UTC)
+                            .minusNanos(1)
+                    : Instant.parse(value);
         } catch (DateTimeParseException e) {
-            throw new ProblemException(400, "INVALID_VALUE", "asOf must be an instant or a day such as 2026-11-30",
-                    List.of(new Problem.FieldError("asOf", "INVALID_VALUE", "asOf must be an instant or a day")));
+            throw new ProblemException(
+                    400,
+                    "INVALID_VALUE",
+                    "asOf must be an instant or a day such as 2026-11-30",
+                    List.of(
+                            new Problem.FieldError(
+                                    "asOf", "INVALID_VALUE", "asOf must be an instant or a day")));
         }
     }
 }

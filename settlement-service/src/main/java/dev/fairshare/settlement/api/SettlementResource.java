@@ -36,7 +36,12 @@ public class SettlementResource {
     @Operation(summary = "Periods (calendar months, UTC) with their status")
     public List<Views.PeriodView> periods() {
         return settlement.periods().stream()
-                .map(p -> new Views.PeriodView(p.period().toString(), p.status(), p.closedAt() == null ? null : p.closedAt().toString()))
+                .map(
+                        p ->
+                                new Views.PeriodView(
+                                        p.period().toString(),
+                                        p.status(),
+                                        p.closedAt() == null ? null : p.closedAt().toString()))
                 .toList();
     }
 
@@ -45,11 +50,20 @@ public class SettlementResource {
     @Operation(summary = "Close a period: compute, store and freeze its statement")
     @APIResponse(responseCode = "200", description = "the statement summary")
     @APIResponse(responseCode = "400", description = "INVALID_PERIOD")
-    @APIResponse(responseCode = "409", description = "PERIOD_CLOSED, GRACE_PERIOD_NOT_OVER, EARLIER_PERIOD_OPEN")
-    public Views.CloseSummary close(@PathParam("period") String period, @QueryParam("force") @DefaultValue("false") boolean force) {
+    @APIResponse(
+            responseCode = "409",
+            description = "PERIOD_CLOSED, GRACE_PERIOD_NOT_OVER, EARLIER_PERIOD_OPEN")
+    public Views.CloseSummary close(
+            @PathParam("period") String period,
+            @QueryParam("force") @DefaultValue("false") boolean force) {
         SettlementService.Statement s = settlement.close(period(period), force);
-        return new Views.CloseSummary(s.period().toString(), s.status(), s.closedAt().toString(), s.lines().size(),
-                invoices(s.lines()), payouts(s.lines()));
+        return new Views.CloseSummary(
+                s.period().toString(),
+                s.status(),
+                s.closedAt().toString(),
+                s.lines().size(),
+                invoices(s.lines()),
+                payouts(s.lines()));
     }
 
     @GET
@@ -64,34 +78,50 @@ public class SettlementResource {
             @QueryParam("size") @DefaultValue("100") int size) {
         Page.check(page, size);
         SettlementService.Statement s = settlement.statement(period(period));
-        List<StatementLine> lines = s.lines().stream()
-                .filter(l -> makerId == null || makerId.equals(l.makerId()))
-                .filter(l -> platformId == null || platformId.equals(l.platformId()))
-                .toList();
+        List<StatementLine> lines =
+                s.lines().stream()
+                        .filter(l -> makerId == null || makerId.equals(l.makerId()))
+                        .filter(l -> platformId == null || platformId.equals(l.platformId()))
+                        .toList();
         int from = (int) Math.min((long) page * size, lines.size());
         int to = Math.min(from + size, lines.size());
-        return new Views.StatementView(s.period().toString(), s.status(),
-                lines.subList(from, to).stream().map(Views::line).toList(), page, size, lines.size());
+        return new Views.StatementView(
+                s.period().toString(),
+                s.status(),
+                lines.subList(from, to).stream().map(Views::line).toList(),
+                page,
+                size,
+                lines.size());
     }
 
     @GET
     @Path("payouts/{period}")
     @Operation(summary = "What each maker receives in a period, per currency")
     @APIResponse(responseCode = "400", description = "INVALID_PERIOD")
-    public Views.Totals<Views.MakerAmount> payouts(@PathParam("period") String period, @QueryParam("makerId") String makerId) {
+    public Views.Totals<Views.MakerAmount> payouts(
+            @PathParam("period") String period, @QueryParam("makerId") String makerId) {
         SettlementService.Statement s = settlement.statement(period(period));
-        return new Views.Totals<>(s.period().toString(), s.status(),
-                payouts(s.lines()).stream().filter(p -> makerId == null || makerId.equals(p.makerId())).toList());
+        return new Views.Totals<>(
+                s.period().toString(),
+                s.status(),
+                payouts(s.lines()).stream()
+                        .filter(p -> makerId == null || makerId.equals(p.makerId()))
+                        .toList());
     }
 
     @GET
     @Path("invoices/{period}")
     @Operation(summary = "What each platform owes for a period, per currency")
     @APIResponse(responseCode = "400", description = "INVALID_PERIOD")
-    public Views.Totals<Views.PlatformAmount> invoices(@PathParam("period") String period, @QueryParam("platformId") String platformId) {
+    public Views.Totals<Views.PlatformAmount> invoices(
+            @PathParam("period") String period, @QueryParam("platformId") String platformId) {
         SettlementService.Statement s = settlement.statement(period(period));
-        return new Views.Totals<>(s.period().toString(), s.status(),
-                invoices(s.lines()).stream().filter(p -> platformId == null || platformId.equals(p.platformId())).toList());
+        return new Views.Totals<>(
+                s.period().toString(),
+                s.status(),
+                invoices(s.lines()).stream()
+                        .filter(p -> platformId == null || platformId.equals(p.platformId()))
+                        .toList());
     }
 
     @GET
@@ -109,16 +139,28 @@ public class SettlementResource {
 
     static List<Views.MakerAmount> payouts(List<StatementLine> lines) {
         List<Views.MakerAmount> out = new ArrayList<>();
-        for (Map.Entry<String, Map<String, BigDecimal>> m : SettlementEngine.payouts(lines).entrySet()) {
-            m.getValue().forEach((cur, amount) -> out.add(new Views.MakerAmount(m.getKey(), cur, Views.money(amount, cur))));
+        for (Map.Entry<String, Map<String, BigDecimal>> m :
+                SettlementEngine.payouts(lines).entrySet()) {
+            m.getValue()
+                    .forEach(
+                            (cur, amount) ->
+                                    out.add(
+                                            new Views.MakerAmount(
+                                                    m.getKey(), cur, Views.money(amount, cur))));
         }
         return out;
     }
 
     static List<Views.PlatformAmount> invoices(List<StatementLine> lines) {
         List<Views.PlatformAmount> out = new ArrayList<>();
-        for (Map.Entry<String, Map<String, BigDecimal>> m : SettlementEngine.invoices(lines).entrySet()) {
-            m.getValue().forEach((cur, amount) -> out.add(new Views.PlatformAmount(m.getKey(), cur, Views.money(amount, cur))));
+        for (Map.Entry<String, Map<String, BigDecimal>> m :
+                SettlementEngine.invoices(lines).entrySet()) {
+            m.getValue()
+                    .forEach(
+                            (cur, amount) ->
+                                    out.add(
+                                            new Views.PlatformAmount(
+                                                    m.getKey(), cur, Views.money(amount, cur))));
         }
         return out;
     }
@@ -131,7 +173,14 @@ public class SettlementResource {
         } catch (DateTimeParseException e) {
             // answered below
         }
-        throw new ProblemException(400, "INVALID_PERIOD", "period must be a month such as 2026-11",
-                List.of(new Problem.FieldError("period", "INVALID_PERIOD", "period must be a month such as 2026-11")));
+        throw new ProblemException(
+                400,
+                "INVALID_PERIOD",
+                "period must be a month such as 2026-11",
+                List.of(
+                        new Problem.FieldError(
+                                "period",
+                                "INVALID_PERIOD",
+                                "period must be a month such as 2026-11")));
     }
 }

@@ -29,17 +29,25 @@ public final class Views {
             String currency,
             String adjustsPeriod) {}
 
-    public record StatementView(String period, String status, List<LineView> items, int page, int size, long total) {}
+    public record StatementView(
+            String period, String status, List<LineView> items, int page, int size, long total) {}
 
     public record MakerAmount(String makerId, String currency, String amount) {}
 
     public record PlatformAmount(String platformId, String currency, String amount) {}
 
-    /** Per-maker or per-platform totals of a period; {@code status} OPEN means a running estimate. */
+    /**
+     * Per-maker or per-platform totals of a period; {@code status} OPEN means a running estimate.
+     */
     public record Totals<T>(String period, String status, List<T> items) {}
 
     public record CloseSummary(
-            String period, String status, String closedAt, int lines, List<PlatformAmount> invoices, List<MakerAmount> payouts) {}
+            String period,
+            String status,
+            String closedAt,
+            int lines,
+            List<PlatformAmount> invoices,
+            List<MakerAmount> payouts) {}
 
     public static LineView line(StatementLine l) {
         return new LineView(

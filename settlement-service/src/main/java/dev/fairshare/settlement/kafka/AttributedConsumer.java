@@ -100,7 +100,9 @@ public class AttributedConsumer {
                 // shutting down
             } catch (RuntimeException e) {
                 if (running) {
-                    LOG.errorf(e, "usage.attributed consumer failed; it restarts from the offsets stored in PostgreSQL");
+                    LOG.errorf(
+                            e,
+                            "usage.attributed consumer failed; it restarts from the offsets stored in PostgreSQL");
                     sleep(1000);
                 }
             } finally {
@@ -120,16 +122,19 @@ public class AttributedConsumer {
             try {
                 deltas.add(mapper.readValue(r.value(), UsageDelta.class));
             } catch (Exception e) {
-                LOG.errorf("unreadable usage.attributed record at %s/%d/%d skipped: %s", r.topic(), r.partition(), r.offset(), e);
+                LOG.errorf(
+                        "unreadable usage.attributed record at %s/%d/%d skipped: %s",
+                        r.topic(), r.partition(), r.offset(), e);
             }
         }
         try (Connection conn = dataSource.getConnection()) {
             conn.setAutoCommit(false);
             try {
                 rollups.apply(conn, deltas);
-                try (PreparedStatement ps = conn.prepareStatement(
-                        "insert into consumer_offset (consumer_group, topic, partition_no, next_offset) values (?, ?, ?, ?)"
-                                + " on conflict (consumer_group, topic, partition_no) do update set next_offset = excluded.next_offset")) {
+                try (PreparedStatement ps =
+                        conn.prepareStatement(
+                                "insert into consumer_offset (consumer_group, topic, partition_no, next_offset) values (?, ?, ?, ?)"
+                                        + " on conflict (consumer_group, topic, partition_no) do update set next_offset = excluded.next_offset")) {
                     for (Map.Entry<TopicPartition, Long> e : next.entrySet()) {
                         ps.setString(1, group);
                         ps.setString(2, e.getKey().topic());
@@ -145,7 +150,9 @@ public class AttributedConsumer {
                 throw e;
             }
         } catch (SQLException | RuntimeException e) {
-            LOG.warnf("usage.attributed batch not applied, retrying from its first offsets: %s", e.toString());
+            LOG.warnf(
+                    "usage.attributed batch not applied, retrying from its first offsets: %s",
+                    e.toString());
             first.forEach(c::seek);
             sleep(1000);
         }
@@ -162,8 +169,9 @@ public class AttributedConsumer {
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             Map<Integer, Long> stored = new HashMap<>();
             try (Connection conn = dataSource.getConnection();
-                    PreparedStatement ps = conn.prepareStatement(
-                            "select partition_no, next_offset from consumer_offset where consumer_group = ? and topic = ?")) {
+                    PreparedStatement ps =
+                            conn.prepareStatement(
+                                    "select partition_no, next_offset from consumer_offset where consumer_group = ? and topic = ?")) {
                 ps.setString(1, group);
                 ps.setString(2, TOPIC);
                 try (ResultSet rs = ps.executeQuery()) {

@@ -37,7 +37,12 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class RegistryReplica {
-    static final List<String> TOPICS = List.of("registry.makers", "registry.platforms", "registry.models", "registry.agreements");
+    static final List<String> TOPICS =
+            List.of(
+                    "registry.makers",
+                    "registry.platforms",
+                    "registry.models",
+                    "registry.agreements");
     private static final Logger LOG = Logger.getLogger(RegistryReplica.class);
 
     private final Map<String, String> makers = new ConcurrentHashMap<>();
@@ -50,7 +55,9 @@ public class RegistryReplica {
     private volatile boolean running;
     private Thread thread;
 
-    public RegistryReplica(ObjectMapper mapper, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+    public RegistryReplica(
+            ObjectMapper mapper,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
         this.mapper = mapper;
         this.bootstrapServers = bootstrapServers;
     }
@@ -105,17 +112,25 @@ public class RegistryReplica {
                         try {
                             apply(r);
                         } catch (Exception e) {
-                            LOG.errorf("unreadable %s record %s at offset %d: %s", r.topic(), r.key(), r.offset(), e);
+                            LOG.errorf(
+                                    "unreadable %s record %s at offset %d: %s",
+                                    r.topic(), r.key(), r.offset(), e);
                         }
                     }
-                    if (!caughtUp && ends.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                    if (!caughtUp
+                            && ends.entrySet().stream()
+                                    .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
                         caughtUp = true;
-                        LOG.infof("registry replica caught up: %d models, %d agreements", models.size(), agreements.size());
+                        LOG.infof(
+                                "registry replica caught up: %d models, %d agreements",
+                                models.size(), agreements.size());
                     }
                 }
             } catch (RuntimeException e) {
                 if (running) {
-                    LOG.warnf("registry replica failed, restarting from the beginning: %s", e.toString());
+                    LOG.warnf(
+                            "registry replica failed, restarting from the beginning: %s",
+                            e.toString());
                     try {
                         Thread.sleep(1000);
                     } catch (InterruptedException ie) {
@@ -149,9 +164,16 @@ public class RegistryReplica {
     public static ModelInfo model(JsonNode n) {
         List<Parent> parents = new ArrayList<>();
         for (JsonNode p : n.path("parents")) {
-            parents.add(new Parent(p.get("modelId").asText(), new BigDecimal(p.get("royaltyShare").asText())));
+            parents.add(
+                    new Parent(
+                            p.get("modelId").asText(),
+                            new BigDecimal(p.get("royaltyShare").asText())));
         }
-        return new ModelInfo(n.get("id").asText(), n.get("makerId").asText(), n.path("license").path("commercialUse").asBoolean(), parents);
+        return new ModelInfo(
+                n.get("id").asText(),
+                n.get("makerId").asText(),
+                n.path("license").path("commercialUse").asBoolean(),
+                parents);
     }
 
     public static Agreement agreement(JsonNode n) {
@@ -162,11 +184,18 @@ public class RegistryReplica {
         } else {
             List<Tier> tiers = new ArrayList<>();
             for (JsonNode tier : t.path("tiers")) {
-                tiers.add(new Tier(
-                        tier.hasNonNull("upTo") ? new BigDecimal(tier.get("upTo").asText()) : null,
-                        new BigDecimal(tier.get("price").asText())));
+                tiers.add(
+                        new Tier(
+                                tier.hasNonNull("upTo")
+                                        ? new BigDecimal(tier.get("upTo").asText())
+                                        : null,
+                                new BigDecimal(tier.get("price").asText())));
             }
-            terms = new PerUnit(t.get("metric").asText(), new BigDecimal(t.get("unitSize").asText()), tiers);
+            terms =
+                    new PerUnit(
+                            t.get("metric").asText(),
+                            new BigDecimal(t.get("unitSize").asText()),
+                            tiers);
         }
         return new Agreement(
                 n.get("id").asText(),
@@ -177,7 +206,9 @@ public class RegistryReplica {
                 day(n.get("validFrom").asText()),
                 n.hasNonNull("validTo") ? day(n.get("validTo").asText()) : null,
                 terms,
-                n.hasNonNull("minimumGuarantee") ? new BigDecimal(n.get("minimumGuarantee").asText()) : null);
+                n.hasNonNull("minimumGuarantee")
+                        ? new BigDecimal(n.get("minimumGuarantee").asText())
+                        : null);
     }
 
     private static LocalDate day(String instant) {

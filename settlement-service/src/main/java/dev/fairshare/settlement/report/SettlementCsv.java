@@ -2,16 +2,14 @@ package dev.fairshare.settlement.report;
 
 import dev.fairshare.settlement.engine.Rounding;
 import dev.fairshare.settlement.engine.StatementLine;
-
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVPrinter;
-
 import java.io.IOException;
 import java.io.Writer;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.List;
 import java.util.Objects;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVPrinter;
 
 /**
  * Writes statement lines as an RFC 4180 CSV settlement report, one row per line as it is written

@@ -64,7 +64,8 @@ public class SettlementService {
     }
 
     /** A statement: its lines and whether it is final. */
-    public record Statement(YearMonth period, String status, Instant closedAt, List<StatementLine> lines) {}
+    public record Statement(
+            YearMonth period, String status, Instant closedAt, List<StatementLine> lines) {}
 
     /** Every period that has usage or a state, oldest first. */
     public List<StatementStore.PeriodState> periods() {
@@ -88,7 +89,8 @@ public class SettlementService {
         try (Connection c = dataSource.getConnection()) {
             var state = statements.period(c, period);
             if (state.isPresent() && CLOSED.equals(state.get().status())) {
-                return new Statement(period, CLOSED, state.get().closedAt(), statements.lines(c, period));
+                return new Statement(
+                        period, CLOSED, state.get().closedAt(), statements.lines(c, period));
             }
             return new Statement(period, OPEN, null, compute(c, period).lines());
         } catch (SQLException e) {
@@ -123,19 +125,35 @@ public class SettlementService {
             try {
                 StatementStore.PeriodState state = statements.lock(c, period);
                 if (CLOSED.equals(state.status())) {
-                    throw new ProblemException(409, "PERIOD_CLOSED", "period " + period + " was closed at " + state.closedAt());
+                    throw new ProblemException(
+                            409,
+                            "PERIOD_CLOSED",
+                            "period " + period + " was closed at " + state.closedAt());
                 }
-                Instant closable = period.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC).plus(config.closeGrace());
+                Instant closable =
+                        period.plusMonths(1)
+                                .atDay(1)
+                                .atStartOfDay()
+                                .toInstant(ZoneOffset.UTC)
+                                .plus(config.closeGrace());
                 if (!force && clock.instant().isBefore(closable)) {
-                    throw new ProblemException(409, "GRACE_PERIOD_NOT_OVER",
-                            "period " + period + " can be closed from " + closable
-                                    + " (its end plus a grace of " + config.closeGrace().toDays()
+                    throw new ProblemException(
+                            409,
+                            "GRACE_PERIOD_NOT_OVER",
+                            "period "
+                                    + period
+                                    + " can be closed from "
+                                    + closable
+                                    + " (its end plus a grace of "
+                                    + config.closeGrace().toDays()
                                     + " days for late usage); use force=true to close it now");
                 }
                 List<YearMonth> closed = closedPeriods(c);
                 for (YearMonth p : rollups.periodsWithUsage(c)) {
                     if (p.isBefore(period) && !closed.contains(p)) {
-                        throw new ProblemException(409, "EARLIER_PERIOD_OPEN",
+                        throw new ProblemException(
+                                409,
+                                "EARLIER_PERIOD_OPEN",
                                 "period " + p + " is still open; periods close in order");
                     }
                 }
@@ -155,20 +173,31 @@ public class SettlementService {
             }
         } catch (SQLException e) {
             if ("40001".equals(e.getSQLState())) {
-                throw new ProblemException(409, "CLOSE_IN_PROGRESS", "period " + period + " is being closed by another request");
+                throw new ProblemException(
+                        409,
+                        "CLOSE_IN_PROGRESS",
+                        "period " + period + " is being closed by another request");
             }
             throw new IllegalStateException(e);
         }
         return statement(period);
     }
 
-    /** Usage of models on platforms with no agreement in force, per period with usage (or one period). */
+    /**
+     * Usage of models on platforms with no agreement in force, per period with usage (or one
+     * period).
+     */
     public List<Uncovered> uncovered(YearMonth only) {
         requireRegistry();
         List<Uncovered> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
             for (YearMonth p : only == null ? rollups.periodsWithUsage(c) : List.of(only)) {
-                for (UncoveredUsage u : Coverage.uncovered(p, rollups.usage(c, p, false), registry.agreements(), registry.models())) {
+                for (UncoveredUsage u :
+                        Coverage.uncovered(
+                                p,
+                                rollups.usage(c, p, false),
+                                registry.agreements(),
+                                registry.models())) {
                     out.add(new Uncovered(p, u));
                 }
             }
@@ -216,7 +245,9 @@ public class SettlementService {
                 lateRows.addAll(diff);
             }
         }
-        List<StatementLine> lines = SettlementEngine.settle(period, own, late, registry.agreements(), registry.models());
+        List<StatementLine> lines =
+                SettlementEngine.settle(
+                        period, own, late, registry.agreements(), registry.models());
         return new Computed(lines, lateRows);
     }
 
@@ -234,31 +265,54 @@ public class SettlementService {
             Map<String, BigDecimal> units = new TreeMap<>();
             boolean changed = r.events() != b.events() || r.revenue().compareTo(b.revenue()) != 0;
             for (var u : r.units().entrySet()) {
-                BigDecimal d = u.getValue().subtract(b.units().getOrDefault(u.getKey(), BigDecimal.ZERO));
+                BigDecimal d =
+                        u.getValue().subtract(b.units().getOrDefault(u.getKey(), BigDecimal.ZERO));
                 if (d.signum() != 0) {
                     changed = true;
                     units.put(u.getKey(), d);
                 }
             }
             if (changed) {
-                out.add(new UsageRow(r.platformId(), r.modelId(), r.day(), r.customerType(), r.currency(),
-                        r.events() - b.events(), r.revenue().subtract(b.revenue()), units));
+                out.add(
+                        new UsageRow(
+                                r.platformId(),
+                                r.modelId(),
+                                r.day(),
+                                r.customerType(),
+                                r.currency(),
+                                r.events() - b.events(),
+                                r.revenue().subtract(b.revenue()),
+                                units));
             }
         }
         return out;
     }
 
     private static String key(UsageRow r) {
-        return r.platformId() + "\u0000" + r.modelId() + "\u0000" + r.day() + "\u0000" + r.customerType() + "\u0000" + r.currency();
+        return r.platformId()
+                + "\u0000"
+                + r.modelId()
+                + "\u0000"
+                + r.day()
+                + "\u0000"
+                + r.customerType()
+                + "\u0000"
+                + r.currency();
     }
 
     private List<YearMonth> closedPeriods(Connection c) throws SQLException {
-        return statements.periods(c).stream().filter(s -> CLOSED.equals(s.status())).map(StatementStore.PeriodState::period).toList();
+        return statements.periods(c).stream()
+                .filter(s -> CLOSED.equals(s.status()))
+                .map(StatementStore.PeriodState::period)
+                .toList();
     }
 
     private void requireRegistry() {
         if (!registry.caughtUp()) {
-            throw new ProblemException(503, "STARTING", "the service is still reading the registry; retry in a few seconds");
+            throw new ProblemException(
+                    503,
+                    "STARTING",
+                    "the service is still reading the registry; retry in a few seconds");
         }
     }
 }

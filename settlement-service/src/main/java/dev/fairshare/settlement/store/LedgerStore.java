@@ -30,10 +30,12 @@ public class LedgerStore {
     public record Balance(String account, String currency, BigDecimal balance) {}
 
     public void post(Connection c, List<JournalEntry> entries) throws SQLException {
-        try (PreparedStatement e = c.prepareStatement(
-                        "insert into journal_entry (period, platform_id, currency, memo, posted_at) values (?, ?, ?, ?, now()) returning id");
-                PreparedStatement l = c.prepareStatement(
-                        "insert into journal_line (entry_id, line_no, account, currency, debit, credit) values (?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement e =
+                        c.prepareStatement(
+                                "insert into journal_entry (period, platform_id, currency, memo, posted_at) values (?, ?, ?, ?, now()) returning id");
+                PreparedStatement l =
+                        c.prepareStatement(
+                                "insert into journal_line (entry_id, line_no, account, currency, debit, credit) values (?, ?, ?, ?, ?, ?)")) {
             for (JournalEntry entry : entries) {
                 e.setString(1, entry.period().toString());
                 e.setString(2, entry.platformId());
@@ -60,32 +62,54 @@ public class LedgerStore {
     }
 
     public List<Posted> entries(Connection c, YearMonth period) throws SQLException {
-        Map<Long, Posted> out = new LinkedHashMap<>();
-        Map<Long, List<JournalLine>> lines = new LinkedHashMap<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "select e.id, e.posted_at, e.platform_id, e.currency, e.memo, l.account, l.currency, l.debit, l.credit"
-                        + " from journal_entry e join journal_line l on l.entry_id = e.id where e.period = ? order by e.id, l.line_no")) {
+        record Head(long id, Instant postedAt, String platformId, String currency, String memo) {}
+        Map<Head, List<JournalLine>> entries = new LinkedHashMap<>();
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "select e.id, e.posted_at, e.platform_id, e.currency, e.memo, l.account, l.currency, l.debit, l.credit"
+                                + " from journal_entry e join journal_line l on l.entry_id = e.id where e.period = ? order by e.id, l.line_no")) {
             ps.setString(1, period.toString());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    long id = rs.getLong(1);
-                    List<JournalLine> ls = lines.computeIfAbsent(id, k -> new ArrayList<>());
-                    ls.add(new JournalLine(rs.getString(6), rs.getString(7), rs.getBigDecimal(8), rs.getBigDecimal(9)));
-                    if (!out.containsKey(id)) {
-                        out.put(id, new Posted(id, rs.getTimestamp(2).toInstant(),
-                                new JournalEntry(period, rs.getString(3), rs.getString(4), rs.getString(5), ls)));
-                    }
+                    Head head =
+                            new Head(
+                                    rs.getLong(1),
+                                    rs.getTimestamp(2).toInstant(),
+                                    rs.getString(3),
+                                    rs.getString(4),
+                                    rs.getString(5));
+                    entries.computeIfAbsent(head, h -> new ArrayList<>())
+                            .add(
+                                    new JournalLine(
+                                            rs.getString(6),
+                                            rs.getString(7),
+                                            rs.getBigDecimal(8),
+                                            rs.getBigDecimal(9)));
                 }
             }
         }
-        return new ArrayList<>(out.values());
+        List<Posted> out = new ArrayList<>();
+        entries.forEach(
+                (h, lines) ->
+                        out.add(
+                                new Posted(
+                                        h.id(),
+                                        h.postedAt(),
+                                        new JournalEntry(
+                                                period,
+                                                h.platformId(),
+                                                h.currency(),
+                                                h.memo(),
+                                                lines))));
+        return out;
     }
 
     public List<Balance> balances(Connection c, Instant asOf) throws SQLException {
         List<Balance> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "select l.account, l.currency, sum(l.credit) - sum(l.debit) from journal_line l join journal_entry e on e.id = l.entry_id"
-                        + " where e.posted_at <= ? group by 1, 2 order by 1, 2")) {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "select l.account, l.currency, sum(l.credit) - sum(l.debit) from journal_line l join journal_entry e on e.id = l.entry_id"
+                                + " where e.posted_at <= ? group by 1, 2 order by 1, 2")) {
             ps.setTimestamp(1, Timestamp.from(asOf));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {

@@ -3,6 +3,7 @@ package dev.fairshare.settlement.store;
 import dev.fairshare.settlement.engine.CustomerType;
 import dev.fairshare.settlement.engine.LineKind;
 import dev.fairshare.settlement.engine.StatementLine;
+import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,7 +13,6 @@ import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import jakarta.enterprise.context.ApplicationScoped;
 
 /** Periods and the closed statements' lines. */
 @ApplicationScoped
@@ -23,11 +23,18 @@ public class StatementStore {
 
     public List<PeriodState> periods(Connection c) throws SQLException {
         List<PeriodState> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("select period, status, closed_at from period order by period");
+        try (PreparedStatement ps =
+                        c.prepareStatement(
+                                "select period, status, closed_at from period order by period");
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                out.add(new PeriodState(YearMonth.parse(rs.getString(1)), rs.getString(2),
-                        rs.getTimestamp(3) == null ? null : rs.getTimestamp(3).toInstant()));
+                out.add(
+                        new PeriodState(
+                                YearMonth.parse(rs.getString(1)),
+                                rs.getString(2),
+                                rs.getTimestamp(3) == null
+                                        ? null
+                                        : rs.getTimestamp(3).toInstant()));
             }
         }
         return out;
@@ -35,42 +42,59 @@ public class StatementStore {
 
     /** Locks the period's row (creating it OPEN) for the rest of the transaction. */
     public PeriodState lock(Connection c, YearMonth period) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "insert into period (period, status) values (?, 'OPEN') on conflict do nothing")) {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "insert into period (period, status) values (?, 'OPEN') on conflict do nothing")) {
             ps.setString(1, period.toString());
             ps.executeUpdate();
         }
-        try (PreparedStatement ps = c.prepareStatement("select status, closed_at from period where period = ? for update")) {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "select status, closed_at from period where period = ? for update")) {
             ps.setString(1, period.toString());
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                return new PeriodState(period, rs.getString(1), rs.getTimestamp(2) == null ? null : rs.getTimestamp(2).toInstant());
+                return new PeriodState(
+                        period,
+                        rs.getString(1),
+                        rs.getTimestamp(2) == null ? null : rs.getTimestamp(2).toInstant());
             }
         }
     }
 
     public Optional<PeriodState> period(Connection c, YearMonth period) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("select status, closed_at from period where period = ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement("select status, closed_at from period where period = ?")) {
             ps.setString(1, period.toString());
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next()
-                        ? Optional.of(new PeriodState(period, rs.getString(1), rs.getTimestamp(2) == null ? null : rs.getTimestamp(2).toInstant()))
+                        ? Optional.of(
+                                new PeriodState(
+                                        period,
+                                        rs.getString(1),
+                                        rs.getTimestamp(2) == null
+                                                ? null
+                                                : rs.getTimestamp(2).toInstant()))
                         : Optional.empty();
             }
         }
     }
 
     public void markClosed(Connection c, YearMonth period) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement("update period set status = 'CLOSED', closed_at = now() where period = ?")) {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "update period set status = 'CLOSED', closed_at = now() where period = ?")) {
             ps.setString(1, period.toString());
             ps.executeUpdate();
         }
     }
 
-    public void insertLines(Connection c, YearMonth period, List<StatementLine> lines) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "insert into statement_line (period, line_no, maker_id, platform_id, model_id, agreement_id, kind, source_model_id,"
-                        + " customer_type, basis, exact_amount, amount, currency, adjusts_period) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+    public void insertLines(Connection c, YearMonth period, List<StatementLine> lines)
+            throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "insert into statement_line (period, line_no, maker_id, platform_id, model_id, agreement_id, kind, source_model_id,"
+                                + " customer_type, basis, exact_amount, amount, currency, adjusts_period) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             int n = 0;
             for (StatementLine l : lines) {
                 ps.setString(1, period.toString());
@@ -103,19 +127,36 @@ public class StatementStore {
      * Streams a closed statement's lines through a cursor, a page at a time, so that a statement of
      * any size needs memory for one page only. {@code c} must not be in auto-commit mode.
      */
-    public void forEachLine(Connection c, YearMonth period, java.util.function.Consumer<StatementLine> sink) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(
-                "select maker_id, platform_id, model_id, agreement_id, kind, source_model_id, customer_type, basis, exact_amount,"
-                        + " amount, currency, adjusts_period from statement_line where period = ? order by line_no")) {
+    public void forEachLine(
+            Connection c, YearMonth period, java.util.function.Consumer<StatementLine> sink)
+            throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "select maker_id, platform_id, model_id, agreement_id, kind, source_model_id, customer_type, basis, exact_amount,"
+                                + " amount, currency, adjusts_period from statement_line where period = ? order by line_no")) {
             ps.setString(1, period.toString());
             ps.setFetchSize(1000);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    sink.accept(new StatementLine(period, rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                            LineKind.valueOf(rs.getString(5)), rs.getString(6),
-                            rs.getString(7) == null ? null : CustomerType.valueOf(rs.getString(7)),
-                            rs.getBigDecimal(8), rs.getBigDecimal(9), rs.getBigDecimal(10), rs.getString(11),
-                            rs.getString(12) == null ? null : YearMonth.parse(rs.getString(12))));
+                    sink.accept(
+                            new StatementLine(
+                                    period,
+                                    rs.getString(1),
+                                    rs.getString(2),
+                                    rs.getString(3),
+                                    rs.getString(4),
+                                    LineKind.valueOf(rs.getString(5)),
+                                    rs.getString(6),
+                                    rs.getString(7) == null
+                                            ? null
+                                            : CustomerType.valueOf(rs.getString(7)),
+                                    rs.getBigDecimal(8),
+                                    rs.getBigDecimal(9),
+                                    rs.getBigDecimal(10),
+                                    rs.getString(11),
+                                    rs.getString(12) == null
+                                            ? null
+                                            : YearMonth.parse(rs.getString(12))));
                 }
             }
         }

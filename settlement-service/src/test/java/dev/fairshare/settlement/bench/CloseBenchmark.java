@@ -13,7 +13,6 @@ import dev.fairshare.settlement.engine.Terms;
 import dev.fairshare.settlement.engine.Tier;
 import dev.fairshare.settlement.engine.UncoveredUsage;
 import dev.fairshare.settlement.engine.UsageRow;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.GarbageCollectorMXBean;
@@ -39,10 +38,10 @@ import java.util.TreeMap;
  * <p>The world (fixed seed, so every run settles the same inputs): 100 makers with 20 models each
  * (2,000 models in four lineage layers, so royalties cascade up to three hops), 20 platforms, each
  * model served on 5 of them (10,000 platform-model pairs), 1,000 agreements (revenue shares and
- * graduated per-unit prices, 70% of them for all the maker's models, a third with a minimum
- * guarantee, a tenth ending mid-month and followed by a new version), and a usage row for every
- * pair, every day of November 2026 and both customer types: 600,000 rows of 1 to 5 events each
- * (about 1.8 million events), a twentieth of them in EUR.
+ * graduated per-unit prices, 70% of them for all the maker's models, a tenth in EUR, a third with a
+ * minimum guarantee, a tenth ending mid-month and followed by a new version), and a usage row for
+ * every pair, every day of November 2026 and both customer types: 600,000 rows of 1 to 5 events
+ * each (about 1.8 million events, a third of them with no agreement), a twentieth of them in EUR.
  *
  * <p>Arguments: {@code [warm-up runs (3)] [measured runs (5)] [file to write the lines to]}. It
  * prints the number of lines, a hash of them (equal hashes = equal statements, to check that an

@@ -5,14 +5,12 @@ import static dev.fairshare.settlement.engine.CustomerType.NON_COMMERCIAL;
 import static dev.fairshare.settlement.engine.Fixtures.NOVEMBER;
 import static dev.fairshare.settlement.engine.Fixtures.d;
 import static dev.fairshare.settlement.engine.Fixtures.nov;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class CoverageTest {
 

@@ -11,16 +11,14 @@ import static dev.fairshare.settlement.engine.Fixtures.models;
 import static dev.fairshare.settlement.engine.Fixtures.revenue;
 import static dev.fairshare.settlement.engine.Fixtures.tokenTiers;
 import static dev.fairshare.settlement.engine.Fixtures.tokens;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
-import org.junit.jupiter.api.Test;
-
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class LateAdjustmentTest {
 

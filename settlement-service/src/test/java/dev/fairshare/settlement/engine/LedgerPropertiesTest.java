@@ -2,16 +2,9 @@ package dev.fairshare.settlement.engine;
 
 import static dev.fairshare.settlement.engine.Fixtures.NOVEMBER;
 import static dev.fairshare.settlement.engine.Fixtures.OCTOBER;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fairshare.settlement.engine.Worlds.World;
-
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -20,6 +13,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.function.Function;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 
 /** DESIGN.md rule 5, checked over random statements: debits equal credits, always. */
 class LedgerPropertiesTest {

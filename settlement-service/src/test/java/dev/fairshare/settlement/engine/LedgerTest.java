@@ -8,17 +8,15 @@ import static dev.fairshare.settlement.engine.Fixtures.d;
 import static dev.fairshare.settlement.engine.Fixtures.model;
 import static dev.fairshare.settlement.engine.Fixtures.models;
 import static dev.fairshare.settlement.engine.Fixtures.nov;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
-
-import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class LedgerTest {
 

@@ -10,16 +10,14 @@ import static dev.fairshare.settlement.engine.Fixtures.nov;
 import static dev.fairshare.settlement.engine.Fixtures.revenue;
 import static dev.fairshare.settlement.engine.Fixtures.tokenTiers;
 import static dev.fairshare.settlement.engine.Fixtures.tokens;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
-import org.junit.jupiter.api.Test;
-
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class LineageCascadeTest {
 

@@ -2,14 +2,12 @@ package dev.fairshare.settlement.engine;
 
 import static dev.fairshare.settlement.engine.Fixtures.d;
 import static dev.fairshare.settlement.engine.Fixtures.tokenTiers;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import org.junit.jupiter.api.Test;
-
 import java.math.BigDecimal;
 import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class PerUnitTest {
 

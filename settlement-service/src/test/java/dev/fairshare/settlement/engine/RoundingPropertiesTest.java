@@ -2,15 +2,14 @@ package dev.fairshare.settlement.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.List;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-
-import java.math.BigDecimal;
-import java.math.RoundingMode;
-import java.util.List;
 
 class RoundingPropertiesTest {
 

@@ -11,12 +11,9 @@ import static dev.fairshare.settlement.engine.Fixtures.nov;
 import static dev.fairshare.settlement.engine.Fixtures.revenue;
 import static dev.fairshare.settlement.engine.Fixtures.tokenTiers;
 import static dev.fairshare.settlement.engine.Fixtures.tokens;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
-
-import org.junit.jupiter.api.Test;
 
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -24,6 +21,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
 
 class SettlementEngineTest {
 

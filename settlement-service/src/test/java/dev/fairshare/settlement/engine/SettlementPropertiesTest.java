@@ -2,16 +2,9 @@ package dev.fairshare.settlement.engine;
 
 import static dev.fairshare.settlement.engine.Fixtures.NOVEMBER;
 import static dev.fairshare.settlement.engine.Fixtures.OCTOBER;
-
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.fairshare.settlement.engine.Worlds.World;
-
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.YearMonth;
@@ -26,6 +19,10 @@ import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
 
 /**
  * The rules of DESIGN.md "Agreements and money", checked over random agreements, lineage and usage.

@@ -3,11 +3,6 @@ package dev.fairshare.settlement.engine;
 import static dev.fairshare.settlement.engine.Fixtures.NOVEMBER;
 import static dev.fairshare.settlement.engine.Fixtures.OCTOBER;
 
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.Tuple;
-
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.time.YearMonth;
@@ -18,6 +13,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.IntStream;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.Tuple;
 
 /**
  * Random but consistent settlement inputs: up to 6 models whose parents always have a lower index

@@ -372,7 +372,9 @@ public class UsageConsumer {
             if (!fromStart.isEmpty()) {
                 c.seekToBeginning(fromStart);
             }
-            LOG.infof("assigned %d partitions (%d new, read from the beginning)", partitions.size(), fromStart.size());
+            LOG.infof(
+                    "assigned %d partitions (%d new, read from the beginning)",
+                    partitions.size(), fromStart.size());
         }
 
         @Override
