@@ -18,5 +18,6 @@ if stale registry-service $app || stale usage-service $app || stale settlement-s
   ./mvnw -q -B install -DskipTests -pl deploy/local-stack,registry-service,usage-service,settlement-service -am
 fi
 
-exec java -Xmx512m -cp "deploy/local-stack/target/classes:$(cat deploy/local-stack/target/runner.classpath)" \
+mkdir -p target/local-stack/tmp
+exec java -Xmx512m -Djava.io.tmpdir=target/local-stack/tmp -cp "deploy/local-stack/target/classes:$(cat deploy/local-stack/target/runner.classpath)" \
   dev.fairshare.localstack.LocalRunner "$(pwd)" "$@"

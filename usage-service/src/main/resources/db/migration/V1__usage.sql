@@ -54,7 +54,14 @@ create table usage_rollup (
     currency      char(3) not null,
     events        bigint not null,
     revenue       numeric(38, 18) not null,
-    units         jsonb not null,
+    -- the units of DESIGN.md's event as columns (cheap to add up); any other unit in other_units
+    requests      numeric(38, 18) not null,
+    input_tokens  numeric(38, 18) not null,
+    output_tokens numeric(38, 18) not null,
+    characters    numeric(38, 18) not null,
+    audio_seconds numeric(38, 18) not null,
+    gpu_seconds   numeric(38, 18) not null,
+    other_units   jsonb not null,
     primary key (platform_id, model_id, day, customer_type, currency)
 );
 

@@ -50,7 +50,10 @@ public final class Database implements AutoCloseable {
                         EmbeddedPostgres.builder()
                                 .setCleanDataDirectory(clean)
                                 .setServerConfig("max_connections", "200")
-                                .setServerConfig("fsync", "on");
+                                // zonky starts the server with fsync and synchronous commit off;
+                                // money is settled here, so both are on, as in production
+                                .setServerConfig("fsync", "on")
+                                .setServerConfig("synchronous_commit", "on");
                 if (dataDir != null) {
                     builder.setDataDirectory(dataDir);
                 }

@@ -86,7 +86,7 @@ public final class DemoSeed {
                 String ref =
                         platform.equals("acme-cloud")
                                 ? (i % 3 == 0 ? "nordic-tts" : "coqui/XTTS-v2")
-                                : (i % 4 == 0 ? "xtts-v2-nordic" : "xtts-v2");
+                                : (i % 4 < 2 ? "xtts-v2-nordic" : "xtts-v2");
                 String currency = platform.equals("acme-cloud") ? "USD" : "EUR";
                 String customer = i % 5 == 0 ? "NON_COMMERCIAL" : "COMMERCIAL";
                 int chars = 200 + random.nextInt(4000);

@@ -38,12 +38,23 @@ class EndToEndIT {
 
     @BeforeAll
     static void start() throws Exception {
-        Path repo = Path.of(System.getProperty("fairshare.repo", "../..")).toAbsolutePath().normalize();
+        Path repo =
+                Path.of(System.getProperty("fairshare.repo", "../..")).toAbsolutePath().normalize();
         Path logs = repo.resolve("deploy/system-tests/target/it-logs");
         infra = Infrastructure.start(null, 0);
-        registry = ServiceProcess.start(repo, "registry-service", freePort(), infra.environment("registry"), logs);
-        usage = ServiceProcess.start(repo, "usage-service", freePort(), infra.environment("usage"), logs);
-        settlement = ServiceProcess.start(repo, "settlement-service", freePort(), infra.environment("settlement"), logs);
+        registry =
+                ServiceProcess.start(
+                        repo, "registry-service", freePort(), infra.environment("registry"), logs);
+        usage =
+                ServiceProcess.start(
+                        repo, "usage-service", freePort(), infra.environment("usage"), logs);
+        settlement =
+                ServiceProcess.start(
+                        repo,
+                        "settlement-service",
+                        freePort(),
+                        infra.environment("settlement"),
+                        logs);
         for (ServiceProcess s : new ServiceProcess[] {registry, usage, settlement}) {
             s.awaitReady(Duration.ofMinutes(2));
         }
@@ -68,9 +79,15 @@ class EndToEndIT {
     }
 
     static String event(String id, Instant at, String amount) {
-        return "{\"eventId\":\"" + id + "\",\"platformId\":\"acme-cloud\",\"modelRef\":\"coqui/XTTS-v2\","
-                + "\"occurredAt\":\"" + at + "\",\"customerType\":\"COMMERCIAL\","
-                + "\"units\":{\"requests\":1,\"output_tokens\":800},\"revenue\":{\"amount\":\"" + amount + "\",\"currency\":\"USD\"}}";
+        return "{\"eventId\":\""
+                + id
+                + "\",\"platformId\":\"acme-cloud\",\"modelRef\":\"coqui/XTTS-v2\","
+                + "\"occurredAt\":\""
+                + at
+                + "\",\"customerType\":\"COMMERCIAL\","
+                + "\"units\":{\"requests\":1,\"output_tokens\":800},\"revenue\":{\"amount\":\""
+                + amount
+                + "\",\"currency\":\"USD\"}}";
     }
 
     @Test
@@ -78,42 +95,79 @@ class EndToEndIT {
         String r = registry.url();
         Http.postExpect(r + "/makers", "{\"id\":\"coqui\",\"name\":\"Coqui\"}", 201);
         Http.postExpect(r + "/platforms", "{\"id\":\"acme-cloud\",\"name\":\"Acme Cloud\"}", 201);
-        Http.postExpect(r + "/models", "{\"id\":\"xtts-v2\",\"makerId\":\"coqui\",\"name\":\"XTTS v2\","
-                + "\"license\":{\"id\":\"CPML\",\"commercialUse\":true}}", 201);
+        Http.postExpect(
+                r + "/models",
+                "{\"id\":\"xtts-v2\",\"makerId\":\"coqui\",\"name\":\"XTTS v2\","
+                        + "\"license\":{\"id\":\"CPML\",\"commercialUse\":true}}",
+                201);
         Http.postExpect(r + "/models/xtts-v2/aliases", "{\"ref\":\"coqui/XTTS-v2\"}", 201);
-        Http.postExpect(r + "/agreements", "{\"id\":\"acme-coqui\",\"makerId\":\"coqui\",\"platformId\":\"acme-cloud\","
-                + "\"currency\":\"USD\",\"validFrom\":\"2020-01-01T00:00:00Z\",\"terms\":{\"type\":\"REVENUE_SHARE\",\"rate\":\"0.20\"}}", 201);
+        Http.postExpect(
+                r + "/agreements",
+                "{\"id\":\"acme-coqui\",\"makerId\":\"coqui\",\"platformId\":\"acme-cloud\","
+                        + "\"currency\":\"USD\",\"validFrom\":\"2020-01-01T00:00:00Z\",\"terms\":{\"type\":\"REVENUE_SHARE\",\"rate\":\"0.20\"}}",
+                201);
 
         Instant at = Instant.now().minusSeconds(60);
         YearMonth period = YearMonth.from(at.atZone(ZoneOffset.UTC));
-        String overHttp = "[" + event("http-1", at, "10.00") + "," + event("bad-1", at, "1.00").replace("\"USD\"", "\"XYZ\"") + "]";
+        String overHttp =
+                "["
+                        + event("http-1", at, "10.00")
+                        + ","
+                        + event("bad-1", at, "1.00").replace("\"USD\"", "\"XYZ\"")
+                        + "]";
         // the platform becomes known to the usage service once the registry has published it
-        JsonNode answer = await().atMost(Duration.ofSeconds(30)).until(
-                () -> MAPPER.readTree(Http.post(usage.url() + "/usage-events", overHttp).body()),
-                n -> n.path("accepted").asInt() == 1);
+        JsonNode answer =
+                await().atMost(Duration.ofSeconds(30))
+                        .until(
+                                () ->
+                                        MAPPER.readTree(
+                                                Http.post(usage.url() + "/usage-events", overHttp)
+                                                        .body()),
+                                n -> n.path("accepted").asInt() == 1);
         assertThat(answer.get("rejected")).hasSize(1);
         assertThat(answer.at("/rejected/0/index").asInt()).isEqualTo(1);
         assertThat(answer.at("/rejected/0/errors/0/code").asText()).isEqualTo("BAD_CURRENCY");
 
-        try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.broker().bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class))) {
-            p.send(new ProducerRecord<>("usage.in.acme-cloud", "kafka-1", event("kafka-1", at, "2.50"))).get();
+        try (KafkaProducer<String, String> p =
+                new KafkaProducer<>(
+                        Map.of(
+                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                infra.broker().bootstrapServers(),
+                                ProducerConfig.ACKS_CONFIG,
+                                "all",
+                                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+                                StringSerializer.class,
+                                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+                                StringSerializer.class))) {
+            p.send(
+                            new ProducerRecord<>(
+                                    "usage.in.acme-cloud", "kafka-1", event("kafka-1", at, "2.50")))
+                    .get();
         }
         // the same event twice more: counted once
-        Http.postExpect(usage.url() + "/usage-events", "[" + event("http-1", at, "10.00") + "]", 202);
-        Http.postExpect(usage.url() + "/usage-events", "[" + event("http-1", at, "10.00") + "]", 202);
+        Http.postExpect(
+                usage.url() + "/usage-events", "[" + event("http-1", at, "10.00") + "]", 202);
+        Http.postExpect(
+                usage.url() + "/usage-events", "[" + event("http-1", at, "10.00") + "]", 202);
 
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            JsonNode payouts = MAPPER.readTree(Http.get(settlement.url() + "/payouts/" + period).body());
-            assertThat(payouts.at("/items/0/makerId").asText()).isEqualTo("coqui");
-            assertThat(payouts.at("/items/0/currency").asText()).isEqualTo("USD");
-            assertThat(new BigDecimal(payouts.at("/items/0/amount").asText())).isEqualByComparingTo("2.50");
-        });
-        JsonNode summary = MAPPER.readTree(Http.get(usage.url() + "/usage/summary?platformId=acme-cloud&groupBy=month").body());
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(
+                        () -> {
+                            JsonNode payouts =
+                                    MAPPER.readTree(
+                                            Http.get(settlement.url() + "/payouts/" + period)
+                                                    .body());
+                            assertThat(payouts.at("/items/0/makerId").asText()).isEqualTo("coqui");
+                            assertThat(payouts.at("/items/0/currency").asText()).isEqualTo("USD");
+                            assertThat(new BigDecimal(payouts.at("/items/0/amount").asText()))
+                                    .isEqualByComparingTo("2.50");
+                        });
+        JsonNode summary =
+                MAPPER.readTree(
+                        Http.get(usage.url() + "/usage/summary?platformId=acme-cloud&groupBy=month")
+                                .body());
         assertThat(summary.at("/items/0/events").asLong()).isEqualTo(2);
-        assertThat(new BigDecimal(summary.at("/items/0/revenue/0/amount").asText())).isEqualByComparingTo("12.50");
+        assertThat(new BigDecimal(summary.at("/items/0/revenue/0/amount").asText()))
+                .isEqualByComparingTo("12.50");
     }
 }

@@ -7,6 +7,7 @@ import dev.fairshare.usage.ingest.UsageEvent;
 import dev.fairshare.usage.kafka.AttributedDelta;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -32,6 +33,32 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @ApplicationScoped
 public class EventStore {
+    /**
+     * The units of DESIGN.md's event, kept as roll-up columns; others go to {@code other_units}.
+     */
+    public static final List<String> STANDARD_UNITS =
+            List.of(
+                    "requests",
+                    "input_tokens",
+                    "output_tokens",
+                    "characters",
+                    "audio_seconds",
+                    "gpu_seconds");
+
+    /** Adds a batch's sums to the roll-ups: plain additions, jsonb work only for unusual units. */
+    static final String ROLLUP_UPSERT =
+            "insert into usage_rollup (platform_id, model_id, day, customer_type, currency, events, revenue, "
+                    + String.join(", ", STANDARD_UNITS)
+                    + ", other_units) select * from unnest(?::text[], ?::text[], ?::date[], ?::text[], ?::text[], ?::bigint[], ?::numeric[], "
+                    + "?::numeric[], ".repeat(STANDARD_UNITS.size())
+                    + "?::jsonb[]) on conflict (platform_id, model_id, day, customer_type, currency) do update set"
+                    + " events = usage_rollup.events + excluded.events, revenue = usage_rollup.revenue + excluded.revenue, "
+                    + STANDARD_UNITS.stream()
+                            .map(u -> u + " = usage_rollup." + u + " + excluded." + u)
+                            .collect(java.util.stream.Collectors.joining(", "))
+                    + ", other_units = case when excluded.other_units = '{}'::jsonb then usage_rollup.other_units"
+                    + " else add_units(usage_rollup.other_units, excluded.other_units) end";
+
     private final AgroalDataSource dataSource;
     private final ObjectMapper mapper;
     private final Set<YearMonth> partitions = ConcurrentHashMap.newKeySet();
@@ -209,7 +236,8 @@ public class EventStore {
             return;
         }
         int n = rollup.size();
-        String[][] cols = new String[8][n];
+        int width = 8 + STANDARD_UNITS.size();
+        String[][] cols = new String[width][n];
         int i = 0;
         Map<String, List<AttributedDelta.Row>> byModel = new TreeMap<>();
         for (Map.Entry<RollupKey, RollupDelta> e : rollup.entrySet()) {
@@ -222,7 +250,12 @@ public class EventStore {
             cols[4][i] = k.currency();
             cols[5][i] = Long.toString(d.events());
             cols[6][i] = d.revenue().toPlainString();
-            cols[7][i] = json(d.units());
+            Map<String, BigDecimal> other = new TreeMap<>(d.units());
+            for (int u = 0; u < STANDARD_UNITS.size(); u++) {
+                BigDecimal q = other.remove(STANDARD_UNITS.get(u));
+                cols[7 + u][i] = q == null ? "0" : q.toPlainString();
+            }
+            cols[width - 1][i] = json(other);
             i++;
             Map<String, String> units = new TreeMap<>();
             d.units().forEach((u, q) -> units.put(u, q.toPlainString()));
@@ -237,15 +270,8 @@ public class EventStore {
                                     d.revenue().toPlainString(),
                                     units));
         }
-        try (PreparedStatement ps =
-                c.prepareStatement(
-                        "insert into usage_rollup (platform_id, model_id, day, customer_type, currency, events, revenue, units)"
-                                + " select * from unnest(?::text[], ?::text[], ?::date[], ?::text[], ?::text[], ?::bigint[], ?::numeric[], ?::jsonb[])"
-                                + " on conflict (platform_id, model_id, day, customer_type, currency) do update set"
-                                + " events = usage_rollup.events + excluded.events,"
-                                + " revenue = usage_rollup.revenue + excluded.revenue,"
-                                + " units = add_units(usage_rollup.units, excluded.units)")) {
-            for (int k = 0; k < 8; k++) {
+        try (PreparedStatement ps = c.prepareStatement(ROLLUP_UPSERT)) {
+            for (int k = 0; k < width; k++) {
                 ps.setArray(k + 1, c.createArrayOf("text", cols[k]));
             }
             ps.executeUpdate();

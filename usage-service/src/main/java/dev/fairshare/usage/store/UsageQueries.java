@@ -65,7 +65,10 @@ public class UsageQueries {
         String sql =
                 "select platform_id, model_id, "
                         + period
-                        + " as period, currency, sum(events), sum(revenue), sum_units(units)"
+                        + " as period, currency, sum(events), sum(revenue), sum_units(other_units), "
+                        + EventStore.STANDARD_UNITS.stream()
+                                .map(u -> "sum(" + u + ")")
+                                .collect(java.util.stream.Collectors.joining(", "))
                         + " from usage_rollup where (?::text is null or platform_id = ?) and (?::text is null or model_id = ?)"
                         + " and (?::date is null or day >= ?::date) and (?::date is null or day <= ?::date)"
                         + " group by 1, 2, 3, 4 order by 1, 2, 3, 4";
@@ -95,6 +98,12 @@ public class UsageQueries {
                     acc.events += rs.getLong(5);
                     acc.revenue.put(rs.getString(4), plain(rs.getBigDecimal(6)));
                     addUnits(acc.units, rs.getString(7));
+                    for (int u = 0; u < EventStore.STANDARD_UNITS.size(); u++) {
+                        BigDecimal q = rs.getBigDecimal(8 + u);
+                        if (q.signum() != 0) {
+                            acc.units.merge(EventStore.STANDARD_UNITS.get(u), q, BigDecimal::add);
+                        }
+                    }
                 }
             }
         } catch (SQLException | IOException e) {

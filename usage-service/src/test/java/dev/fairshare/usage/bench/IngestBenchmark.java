@@ -104,7 +104,7 @@ public final class IngestBenchmark {
                         seen =
                                 scalar(
                                         c,
-                                        "select coalesce(sum(events), 0) from usage_rollup where platform_id like 'bench-%' and platform_id <> 'bench-"
+                                        "select count(*) from event_key where platform_id like 'bench-%' and platform_id <> 'bench-"
                                                 + PLATFORMS
                                                 + "'");
                     }
@@ -274,9 +274,9 @@ public final class IngestBenchmark {
                                 infra.database().password());
                 Statement s = c.createStatement()) {
             s.execute(
-                    "create table if not exists copy_bench (platform_id text, event_id text, occurred_at timestamptz, model_ref text,"
+                    "create schema if not exists bench; create table if not exists bench.copy_bench (platform_id text, event_id text, occurred_at timestamptz, model_ref text,"
                             + " customer_type text, currency char(3), revenue numeric(38,18), units jsonb, source text, received_at timestamptz)");
-            s.execute("truncate copy_bench");
+            s.execute("truncate bench.copy_bench");
             StringBuilder csv = new StringBuilder();
             long rows = Math.min(n, 1_000_000);
             for (long i = 0; i < rows; i++) {
@@ -301,7 +301,7 @@ public final class IngestBenchmark {
             long t0 = System.nanoTime();
             c.unwrap(PGConnection.class)
                     .getCopyAPI()
-                    .copyIn("copy copy_bench from stdin", new StringReader(csv.toString()));
+                    .copyIn("copy bench.copy_bench from stdin", new StringReader(csv.toString()));
             return rows / secs(t0);
         }
     }

@@ -1,0 +1,144 @@
+package dev.fairshare.settlement.bench;
+
+import dev.fairshare.localstack.Http;
+import dev.fairshare.localstack.Infrastructure;
+import dev.fairshare.localstack.ServiceProcess;
+import dev.fairshare.settlement.engine.Agreement;
+import dev.fairshare.settlement.engine.ModelInfo;
+import dev.fairshare.settlement.engine.Parent;
+import dev.fairshare.settlement.engine.PerUnit;
+import dev.fairshare.settlement.engine.RevenueShare;
+import dev.fairshare.settlement.engine.Tier;
+import dev.fairshare.settlement.engine.UsageRow;
+import java.io.StringReader;
+import java.math.BigDecimal;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.postgresql.PGConnection;
+
+/**
+ * A whole period close through the running settlement-service (not a test): the world of {@link
+ * CloseBenchmark} (1,000 agreements, 10,000 platform–model pairs, lineage up to depth 3, 600,000
+ * roll-up rows of about 1.8M events) is published to the registry topics and loaded into the
+ * service's roll-ups; then {@code POST /periods/2026-11/close?force=true} is timed: reading the
+ * usage, rating, cascade, rounding, storing the statement, the ledger and the settled snapshot, in
+ * one transaction, and answering the summary.
+ *
+ * <p>Run: {@code settlement-service/bench/run-close-benchmark.sh} (see docs/benchmarks.md).
+ */
+public final class PeriodCloseBenchmark {
+    private PeriodCloseBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        Path repo = Path.of(System.getProperty("fairshare.repo", ".")).toAbsolutePath().normalize();
+        Path work = repo.resolve("settlement-service/target/bench");
+        Files.createDirectories(work);
+        CloseBenchmark.World world = CloseBenchmark.world(new Random(20261130L));
+        long events = world.usage().stream().mapToLong(UsageRow::events).sum();
+        try (Infrastructure infra = Infrastructure.start(work.resolve("postgres"), 0)) {
+            publishRegistry(infra.broker().bootstrapServers(), world);
+            int port;
+            try (ServerSocket s = new ServerSocket(0)) {
+                port = s.getLocalPort();
+            }
+            try (ServiceProcess settlement =
+                    ServiceProcess.start(repo, "settlement-service", port, infra.environment("settlement"), work.resolve("logs"), "-Xmx1g")) {
+                settlement.awaitReady(Duration.ofMinutes(3));
+                load(infra, world);
+                System.out.printf("world: %d agreements, %d models, %d roll-up rows, %,d events%n",
+                        world.agreements().size(), world.models().size(), world.usage().size(), events);
+                // one warm-up of the same computation (an open period's statement), then the close
+                long t0 = System.nanoTime();
+                Http.Response preview = Http.get(settlement.url() + "/payouts/" + CloseBenchmark.PERIOD);
+                System.out.printf("open-period estimate (GET /payouts): %d ms, HTTP %d%n", (System.nanoTime() - t0) / 1_000_000, preview.status());
+                t0 = System.nanoTime();
+                Http.Response closed = Http.post(settlement.url() + "/periods/" + CloseBenchmark.PERIOD + "/close?force=true", "");
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                String lines = closed.body().replaceAll("(?s).*\"lines\":(\\d+).*", "$1");
+                System.out.printf("CLOSE: HTTP %d in %d ms, %s statement lines%n", closed.status(), ms, lines);
+            }
+        }
+    }
+
+    static void publishRegistry(String bootstrap, CloseBenchmark.World world) throws Exception {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "10");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p)) {
+            TreeSet<String> makers = new TreeSet<>();
+            for (ModelInfo m : world.models().values()) {
+                makers.add(m.makerId());
+                String parents = m.parents().stream()
+                        .map((Parent x) -> "{\"modelId\":\"" + x.modelId() + "\",\"royaltyShare\":\"" + x.royaltyShare().toPlainString() + "\"}")
+                        .collect(Collectors.joining(","));
+                producer.send(new ProducerRecord<>("registry.models", m.id(), "{\"id\":\"" + m.id() + "\",\"makerId\":\"" + m.makerId()
+                        + "\",\"name\":\"M\",\"license\":{\"id\":\"x\",\"commercialUse\":" + m.commercialUse() + "},\"parents\":[" + parents
+                        + "],\"aliases\":[]}"));
+            }
+            for (String maker : makers) {
+                producer.send(new ProducerRecord<>("registry.makers", maker, "{\"id\":\"" + maker + "\",\"name\":\"" + maker + "\"}"));
+            }
+            for (Agreement a : world.agreements()) {
+                producer.send(new ProducerRecord<>("registry.agreements", a.id(), agreementJson(a)));
+            }
+        }
+    }
+
+    static String agreementJson(Agreement a) {
+        String terms;
+        if (a.terms() instanceof RevenueShare r) {
+            terms = "{\"type\":\"REVENUE_SHARE\",\"rate\":\"" + r.rate().toPlainString() + "\"}";
+        } else {
+            PerUnit u = (PerUnit) a.terms();
+            terms = "{\"type\":\"PER_UNIT\",\"metric\":\"" + u.metric() + "\",\"unitSize\":\"" + u.unitSize().toPlainString() + "\",\"tiers\":["
+                    + u.tiers().stream()
+                            .map((Tier t) -> "{\"upTo\":" + (t.upTo() == null ? "null" : "\"" + t.upTo().toPlainString() + "\"")
+                                    + ",\"price\":\"" + t.price().toPlainString() + "\"}")
+                            .collect(Collectors.joining(","))
+                    + "]}";
+        }
+        return "{\"id\":\"" + a.id() + "\",\"makerId\":\"" + a.makerId() + "\",\"platformId\":\"" + a.platformId() + "\",\"modelId\":"
+                + (a.modelId() == null ? "null" : "\"" + a.modelId() + "\"") + ",\"currency\":\"" + a.currency() + "\",\"validFrom\":\""
+                + day(a.validFrom()) + "\",\"validTo\":" + (a.validTo() == null ? "null" : "\"" + day(a.validTo()) + "\"") + ",\"terms\":" + terms
+                + ",\"minimumGuarantee\":" + (a.minimumGuarantee() == null ? "null" : "\"" + a.minimumGuarantee().toPlainString() + "\"") + "}";
+    }
+
+    static String day(LocalDate d) {
+        return d + "T00:00:00Z";
+    }
+
+    static void load(Infrastructure infra, CloseBenchmark.World world) throws Exception {
+        StringBuilder tsv = new StringBuilder();
+        for (UsageRow r : world.usage()) {
+            tsv.append(r.platformId()).append('\t').append(r.modelId()).append('\t').append(r.day()).append('\t')
+                    .append(r.customerType()).append('\t').append(r.currency()).append('\t').append(r.events()).append('\t')
+                    .append(r.revenue().toPlainString()).append('\t').append(units(r.units())).append('\n');
+        }
+        try (Connection c = DriverManager.getConnection(infra.database().jdbcUrl("settlement"), infra.database().user(), infra.database().password())) {
+            c.unwrap(PGConnection.class).getCopyAPI().copyIn(
+                    "copy usage_rollup (platform_id, model_id, day, customer_type, currency, events, revenue, units) from stdin",
+                    new StringReader(tsv.toString()));
+        }
+    }
+
+    static String units(Map<String, BigDecimal> units) {
+        return units.entrySet().stream().map(e -> "\"" + e.getKey() + "\": " + e.getValue().toPlainString())
+                .collect(Collectors.joining(", ", "{", "}"));
+    }
+}
