@@ -194,6 +194,13 @@ class AgreementResourceTest {
                 .body("code", equalTo("BAD_CURRENCY"));
         post(
                         "/agreements",
+                        agreement(uid("a"), maker, platform, null, day, null, SHARE)
+                                .replace("}}", "},\"minimumGuarantee\":\"1e21\"}"))
+                .statusCode(422)
+                .body("code", equalTo("INVALID_DECIMAL"))
+                .body("errors[0].field", equalTo("minimumGuarantee"));
+        post(
+                        "/agreements",
                         agreement(
                                 uid("a"),
                                 maker,
@@ -294,7 +301,7 @@ class AgreementResourceTest {
                                 platform,
                                 null,
                                 "2026-01-01T00:00:00Z",
-                                "2026-12-01T00:00:00Z",
+                                "2099-12-01T00:00:00Z",
                                 SHARE))
                 .statusCode(201);
         post(
@@ -304,17 +311,20 @@ class AgreementResourceTest {
                                 maker,
                                 platform,
                                 null,
-                                "2026-06-01T00:00:00Z",
+                                "2099-06-01T00:00:00Z",
                                 null,
                                 SHARE))
                 .statusCode(422)
                 .body("code", equalTo("AGREEMENT_OVERLAP"));
-        post("/agreements/" + id + "/end", "{\"validTo\":\"2027-01-01T00:00:00Z\"}")
+        post("/agreements/" + id + "/end", "{\"validTo\":\"2100-01-01T00:00:00Z\"}")
                 .statusCode(422)
                 .body("code", equalTo("TERMS_IMMUTABLE"));
-        post("/agreements/" + id + "/end", "{\"validTo\":\"2026-06-01T00:00:00Z\"}")
+        post("/agreements/" + id + "/end", "{\"validTo\":\"2026-02-01T00:00:00Z\"}")
+                .statusCode(422)
+                .body("code", equalTo("RETROACTIVE_CHANGE"));
+        post("/agreements/" + id + "/end", "{\"validTo\":\"2099-06-01T00:00:00Z\"}")
                 .statusCode(200)
-                .body("validTo", equalTo("2026-06-01T00:00:00Z"));
+                .body("validTo", equalTo("2099-06-01T00:00:00Z"));
         post(
                         "/agreements",
                         agreement(
@@ -322,7 +332,7 @@ class AgreementResourceTest {
                                 maker,
                                 platform,
                                 null,
-                                "2026-06-01T00:00:00Z",
+                                "2099-06-01T00:00:00Z",
                                 null,
                                 SHARE))
                 .statusCode(201);

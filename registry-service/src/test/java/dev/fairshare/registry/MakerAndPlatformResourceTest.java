@@ -71,6 +71,17 @@ class MakerAndPlatformResourceTest {
     }
 
     @Test
+    void anEmptyBodyIs400() {
+        io.restassured.RestAssured.given()
+                .contentType(io.restassured.http.ContentType.JSON)
+                .post("/makers")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("code", equalTo("MALFORMED_JSON"));
+    }
+
+    @Test
     void unknownIs404() {
         given().get("/makers/nobody").then().statusCode(404).body("code", equalTo("NOT_FOUND"));
         given().get("/platforms/nowhere").then().statusCode(404).body("code", equalTo("NOT_FOUND"));

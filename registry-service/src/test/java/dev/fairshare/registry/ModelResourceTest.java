@@ -210,5 +210,9 @@ class ModelResourceTest {
                 .statusCode(422)
                 .body("code", equalTo("UNKNOWN_PLATFORM"));
         post("/models/ghost/aliases", "{\"ref\":\"x\"}").statusCode(404);
+        // an alias cannot take the usage of another model's id
+        post("/models/" + v1 + "/aliases", "{\"ref\":\"" + v2 + "\"}")
+                .statusCode(422)
+                .body("code", equalTo("ALIAS_SHADOWS_MODEL"));
     }
 }

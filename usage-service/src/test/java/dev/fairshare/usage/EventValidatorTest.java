@@ -105,6 +105,44 @@ class EventValidatorTest {
     }
 
     @Test
+    void valuesThatStorageCannotHoldExactlyAreRejected() throws Exception {
+        ObjectNode e = event();
+        ((ObjectNode) e.get("revenue")).put("amount", "1e21");
+        assertThat(error(e).code()).isEqualTo("BAD_AMOUNT");
+        e = event();
+        ((ObjectNode) e.get("units")).put("requests", new BigDecimal("1e25"));
+        assertThat(error(e))
+                .extracting(EventError::code, EventError::field)
+                .containsExactly("BAD_UNITS", "units.requests");
+        e = event();
+        ((ObjectNode) e.get("revenue")).put("amount", "0.0000000000000000001");
+        assertThat(error(e).code()).isEqualTo("BAD_AMOUNT");
+        e = event();
+        e.put("eventId", "a\u0000b");
+        assertThat(error(e))
+                .extracting(EventError::code, EventError::field)
+                .containsExactly("INVALID_VALUE", "eventId");
+        e = event();
+        e.put("occurredAt", "2026-11-24T10:15:30.1234567Z");
+        assertThat(validator.validate(e, null).event().occurredAt())
+                .isEqualTo(Instant.parse("2026-11-24T10:15:30.123456Z"));
+    }
+
+    @Test
+    void theKafkaPathJudgesAgeAtArrival() throws Exception {
+        ObjectNode e = event();
+        e.put("occurredAt", "2025-11-01T00:00:00Z");
+        assertThat(validator.validate(e, null).valid()).isTrue();
+        assertThat(
+                        validator
+                                .validate(e, null, NOW.plus(Duration.ofDays(30)))
+                                .errors()
+                                .get(0)
+                                .code())
+                .isEqualTo("EVENT_TOO_OLD");
+    }
+
+    @Test
     void revenueMayBeZeroAndComponentsOptional() throws Exception {
         ObjectNode e = event();
         ((ObjectNode) e.get("revenue")).put("amount", "0");

@@ -135,6 +135,25 @@ class UsageIngestionTest {
                 .body("modelRef", equalTo(ref))
                 .body("attribution[0].modelId", equalTo(model))
                 .body("revenue.amount", equalTo("0.0123"));
+        // the audit drill-down pages through the stored events of a platform, model and days
+        given().queryParam("platformId", platform)
+                .queryParam("modelId", model)
+                .queryParam("from", DAY)
+                .queryParam("to", DAY)
+                .queryParam("size", 2)
+                .get("/usage/events")
+                .then()
+                .statusCode(200)
+                .body("total", equalTo(3))
+                .body("items", hasSize(2))
+                .body("size", equalTo(2));
+        given().queryParam("platformId", platform)
+                .queryParam("modelId", "nobody")
+                .get("/usage/events")
+                .then()
+                .statusCode(200)
+                .body("total", equalTo(0));
+        given().get("/usage/events").then().statusCode(400).body("code", equalTo("MISSING_FIELD"));
     }
 
     @Test

@@ -15,6 +15,15 @@ import java.util.Random;
 public final class DemoSeed {
     private DemoSeed() {}
 
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Seeds the world; returns the number of usage events accepted. */
     public static int seed(String registryUrl, String usageUrl, LocalDate today) {
         YearMonth current = YearMonth.from(today);
@@ -80,7 +89,16 @@ public final class DemoSeed {
                 int lastDay = month.equals(current) ? today.getDayOfMonth() : month.lengthOfMonth();
                 LocalDate day = month.atDay(1 + random.nextInt(lastDay));
                 String at =
-                        day.atTime(random.nextInt(day.equals(today) ? 1 : 24), random.nextInt(60))
+                        day.atTime(
+                                        random.nextInt(
+                                                day.equals(today)
+                                                        ? Math.max(
+                                                                1,
+                                                                java.time.LocalTime.now(
+                                                                                ZoneOffset.UTC)
+                                                                        .getHour())
+                                                        : 24),
+                                        random.nextInt(60))
                                 .toInstant(ZoneOffset.UTC)
                                 .toString();
                 String ref =
@@ -117,10 +135,18 @@ public final class DemoSeed {
                                 + currency
                                 + "\"}}");
             }
-            String body =
-                    Http.postExpect(
-                            usageUrl + "/usage-events", "[" + String.join(",", events) + "]", 202);
-            accepted += Integer.parseInt(body.replaceAll(".*\"accepted\":(\\d+).*", "$1"));
+            // the usage service learns of the new platforms from the registry topics within
+            // moments;
+            // events are de-duplicated by eventId, so posting again until none is refused is safe
+            String body = "[" + String.join(",", events) + "]";
+            for (int attempt = 0; attempt < 60; attempt++) {
+                String answer = Http.postExpect(usageUrl + "/usage-events", body, 202);
+                accepted += Integer.parseInt(answer.replaceAll(".*\"accepted\":(\\d+).*", "$1"));
+                if (!answer.contains("UNKNOWN_PLATFORM")) {
+                    break;
+                }
+                sleep(500);
+            }
         }
         return accepted;
     }

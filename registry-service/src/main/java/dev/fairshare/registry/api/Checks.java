@@ -34,7 +34,15 @@ public final class Checks {
             return null;
         }
         try {
-            return new BigDecimal(value.trim());
+            BigDecimal d = new BigDecimal(value.trim());
+            if (d.scale() > 18 || d.precision() - d.scale() > 20) {
+                add(
+                        field,
+                        "INVALID_DECIMAL",
+                        field + " must have at most 20 integer digits and 18 decimals");
+                return null;
+            }
+            return d;
         } catch (NumberFormatException e) {
             add(field, "INVALID_DECIMAL", field + " must be a decimal string such as \"0.20\"");
             return null;
@@ -60,6 +68,14 @@ public final class Checks {
             add(field, "BAD_TIMESTAMP", field + " must be an ISO-8601 UTC instant");
             return null;
         }
+    }
+
+    /** A request without a body is a malformed request. */
+    public static <T> T body(T request) {
+        if (request == null) {
+            throw new ProblemException(400, "MALFORMED_JSON", "the request needs a JSON body");
+        }
+        return request;
     }
 
     public void add(String field, String code, String message) {

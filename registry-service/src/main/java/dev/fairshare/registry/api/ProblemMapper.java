@@ -72,6 +72,22 @@ public class ProblemMapper {
                 List.of());
     }
 
+    /**
+     * A unique constraint that a concurrent request won first: the same answer as a sequential
+     * duplicate.
+     */
+    @ServerExceptionMapper
+    public Response constraint(org.hibernate.exception.ConstraintViolationException e) {
+        if ("23505".equals(e.getSQLState())) {
+            return build(
+                    409,
+                    "DUPLICATE_ID",
+                    "a concurrent request created the same resource first",
+                    List.of());
+        }
+        return unexpected(e);
+    }
+
     @ServerExceptionMapper
     public Response unexpected(RuntimeException e) {
         LOG.error("unexpected error", e);

@@ -31,6 +31,7 @@ public class AgreementService {
 
     @Transactional
     public Dto.AgreementView create(Dto.AgreementRequest req) {
+        Checks.body(req);
         Checks c = new Checks();
         c.id("id", req.id());
         c.present("makerId", req.makerId());
@@ -111,6 +112,7 @@ public class AgreementService {
     /** Ends an agreement early; its terms stay as they are. */
     @Transactional
     public Dto.AgreementView end(String id, Dto.EndAgreementRequest req) {
+        Checks.body(req);
         Checks c = new Checks();
         Instant to = null;
         if (c.present("validTo", req.validTo())) {
@@ -124,6 +126,17 @@ public class AgreementService {
         if (!to.isAfter(a.validFrom)) {
             throw ProblemException.unprocessable(
                     "INVALID_VALIDITY", "validTo", "validTo must be after validFrom");
+        }
+        Instant currentMonth =
+                java.time.YearMonth.now(java.time.ZoneOffset.UTC)
+                        .atDay(1)
+                        .atStartOfDay(java.time.ZoneOffset.UTC)
+                        .toInstant();
+        if (to.isBefore(currentMonth)) {
+            throw ProblemException.unprocessable(
+                    "RETROACTIVE_CHANGE",
+                    "validTo",
+                    "an agreement cannot end before the current month: past periods were settled under it");
         }
         if (a.validTo != null && to.isAfter(a.validTo)) {
             throw ProblemException.unprocessable(

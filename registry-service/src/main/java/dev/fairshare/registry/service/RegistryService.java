@@ -36,6 +36,7 @@ public class RegistryService {
 
     @Transactional
     public Dto.MakerView createMaker(Dto.MakerRequest req) {
+        Checks.body(req);
         Checks c = new Checks();
         c.id("id", req.id());
         c.present("name", req.name());
@@ -69,6 +70,7 @@ public class RegistryService {
 
     @Transactional
     public Dto.PlatformView createPlatform(Dto.PlatformRequest req) {
+        Checks.body(req);
         Checks c = new Checks();
         c.id("id", req.id());
         c.present("name", req.name());
@@ -103,6 +105,7 @@ public class RegistryService {
 
     @Transactional
     public Dto.ModelView createModel(Dto.ModelRequest req) {
+        Checks.body(req);
         Checks c = new Checks();
         c.id("id", req.id());
         c.present("makerId", req.makerId());
@@ -226,6 +229,7 @@ public class RegistryService {
 
     @Transactional
     public Dto.ModelView addAlias(String modelId, Dto.AliasRequest req) {
+        Checks.body(req);
         Checks c = new Checks();
         c.present("ref", req.ref());
         Instant validFrom = c.wholeDay("validFrom", req.validFrom());
@@ -241,6 +245,14 @@ public class RegistryService {
                     "platform '" + req.platformId() + "' does not exist");
         }
         Instant from = validFrom == null ? Instant.EPOCH : validFrom;
+        if (!req.ref().equals(m.id) && Model.findById(req.ref()) != null) {
+            throw ProblemException.unprocessable(
+                    "ALIAS_SHADOWS_MODEL",
+                    "ref",
+                    "'"
+                            + req.ref()
+                            + "' is the id of another model; an alias cannot take its usage");
+        }
         long clash =
                 Panache.getEntityManager()
                         .createQuery(

@@ -1,10 +1,10 @@
 package dev.fairshare.settlement.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.fairshare.settlement.engine.Rounding;
 import dev.fairshare.settlement.engine.StatementLine;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.util.Currency;
 import java.util.List;
 
 /** Settlement's response bodies; money is a decimal string at the currency's minor unit. */
@@ -66,8 +66,8 @@ public final class Views {
     }
 
     public static String money(BigDecimal amount, String currency) {
-        int digits = Currency.getInstance(currency).getDefaultFractionDigits();
-        return amount.setScale(Math.max(digits, 0), RoundingMode.UNNECESSARY).toPlainString();
+        return amount.setScale(Rounding.fractionDigits(currency), RoundingMode.UNNECESSARY)
+                .toPlainString();
     }
 
     public static String plain(BigDecimal d) {

@@ -113,6 +113,7 @@ public class AttributedConsumer {
 
     private void apply(KafkaConsumer<String, String> c, ConsumerRecords<String, String> records) {
         List<UsageDelta> deltas = new ArrayList<>();
+        List<Object[]> unreadable = new ArrayList<>();
         Map<TopicPartition, Long> first = new HashMap<>();
         Map<TopicPartition, Long> next = new HashMap<>();
         for (ConsumerRecord<String, String> r : records) {
@@ -123,14 +124,32 @@ public class AttributedConsumer {
                 deltas.add(mapper.readValue(r.value(), UsageDelta.class));
             } catch (Exception e) {
                 LOG.errorf(
-                        "unreadable usage.attributed record at %s/%d/%d skipped: %s",
+                        "unreadable usage.attributed record at %s/%d/%d parked in unreadable_delta: %s",
                         r.topic(), r.partition(), r.offset(), e);
+                unreadable.add(
+                        new Object[] {
+                            r.topic(), r.partition(), r.offset(), r.value(), e.toString()
+                        });
             }
         }
         try (Connection conn = dataSource.getConnection()) {
             conn.setAutoCommit(false);
             try {
                 rollups.apply(conn, deltas);
+                if (!unreadable.isEmpty()) {
+                    try (PreparedStatement ps =
+                            conn.prepareStatement(
+                                    "insert into unreadable_delta (topic, partition_no, offset_no, payload, error, received_at)"
+                                            + " values (?, ?, ?, ?, ?, now()) on conflict do nothing")) {
+                        for (Object[] u : unreadable) {
+                            for (int k = 0; k < u.length; k++) {
+                                ps.setObject(k + 1, u[k]);
+                            }
+                            ps.addBatch();
+                        }
+                        ps.executeBatch();
+                    }
+                }
                 try (PreparedStatement ps =
                         conn.prepareStatement(
                                 "insert into consumer_offset (consumer_group, topic, partition_no, next_offset) values (?, ?, ?, ?)"

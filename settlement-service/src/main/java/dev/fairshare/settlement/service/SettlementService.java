@@ -123,6 +123,9 @@ public class SettlementService {
             // one snapshot for everything the close reads and copies
             c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             try {
+                // closes run one at a time: two closes must never settle the same late usage; the
+                // lock comes first so that the snapshot is taken once it is held
+                statements.lockPeriods(c);
                 StatementStore.PeriodState state = statements.lock(c, period);
                 if (CLOSED.equals(state.status())) {
                     throw new ProblemException(
@@ -234,8 +237,14 @@ public class SettlementService {
         List<UsageRow> own = rollups.usage(c, period, false);
         List<UsageRow> lateRows = new ArrayList<>();
         List<LateUsage> late = new ArrayList<>();
-        for (YearMonth p : closedPeriods(c)) {
-            if (!p.isBefore(period)) {
+        List<YearMonth> closed = closedPeriods(c);
+        // late usage of closed periods is settled by the earliest open period (the next to close);
+        // a later open period's estimate does not count it again
+        boolean settlesLate =
+                rollups.periodsWithUsage(c).stream()
+                        .noneMatch(p -> p.isBefore(period) && !closed.contains(p));
+        for (YearMonth p : closed) {
+            if (!settlesLate || !p.isBefore(period)) {
                 continue;
             }
             List<UsageRow> before = rollups.usage(c, p, true);

@@ -40,6 +40,13 @@ public class StatementStore {
         return out;
     }
 
+    /** Serialises closes: held until the transaction ends; readers are not blocked. */
+    public void lockPeriods(Connection c) throws SQLException {
+        try (java.sql.Statement s = c.createStatement()) {
+            s.execute("lock table period in share row exclusive mode");
+        }
+    }
+
     /** Locks the period's row (creating it OPEN) for the rest of the transaction. */
     public PeriodState lock(Connection c, YearMonth period) throws SQLException {
         try (PreparedStatement ps =

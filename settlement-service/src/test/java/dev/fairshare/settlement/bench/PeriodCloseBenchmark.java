@@ -56,20 +56,41 @@ public final class PeriodCloseBenchmark {
                 port = s.getLocalPort();
             }
             try (ServiceProcess settlement =
-                    ServiceProcess.start(repo, "settlement-service", port, infra.environment("settlement"), work.resolve("logs"), "-Xmx1g")) {
+                    ServiceProcess.start(
+                            repo,
+                            "settlement-service",
+                            port,
+                            infra.environment("settlement"),
+                            work.resolve("logs"),
+                            "-Xmx1g")) {
                 settlement.awaitReady(Duration.ofMinutes(3));
                 load(infra, world);
-                System.out.printf("world: %d agreements, %d models, %d roll-up rows, %,d events%n",
-                        world.agreements().size(), world.models().size(), world.usage().size(), events);
+                System.out.printf(
+                        "world: %d agreements, %d models, %d roll-up rows, %,d events%n",
+                        world.agreements().size(),
+                        world.models().size(),
+                        world.usage().size(),
+                        events);
                 // one warm-up of the same computation (an open period's statement), then the close
                 long t0 = System.nanoTime();
-                Http.Response preview = Http.get(settlement.url() + "/payouts/" + CloseBenchmark.PERIOD);
-                System.out.printf("open-period estimate (GET /payouts): %d ms, HTTP %d%n", (System.nanoTime() - t0) / 1_000_000, preview.status());
+                Http.Response preview =
+                        Http.get(settlement.url() + "/payouts/" + CloseBenchmark.PERIOD);
+                System.out.printf(
+                        "open-period estimate (GET /payouts): %d ms, HTTP %d%n",
+                        (System.nanoTime() - t0) / 1_000_000, preview.status());
                 t0 = System.nanoTime();
-                Http.Response closed = Http.post(settlement.url() + "/periods/" + CloseBenchmark.PERIOD + "/close?force=true", "");
+                Http.Response closed =
+                        Http.post(
+                                settlement.url()
+                                        + "/periods/"
+                                        + CloseBenchmark.PERIOD
+                                        + "/close?force=true",
+                                "");
                 long ms = (System.nanoTime() - t0) / 1_000_000;
                 String lines = closed.body().replaceAll("(?s).*\"lines\":(\\d+).*", "$1");
-                System.out.printf("CLOSE: HTTP %d in %d ms, %s statement lines%n", closed.status(), ms, lines);
+                System.out.printf(
+                        "CLOSE: HTTP %d in %d ms, %s statement lines%n",
+                        closed.status(), ms, lines);
             }
         }
     }
@@ -84,18 +105,40 @@ public final class PeriodCloseBenchmark {
             TreeSet<String> makers = new TreeSet<>();
             for (ModelInfo m : world.models().values()) {
                 makers.add(m.makerId());
-                String parents = m.parents().stream()
-                        .map((Parent x) -> "{\"modelId\":\"" + x.modelId() + "\",\"royaltyShare\":\"" + x.royaltyShare().toPlainString() + "\"}")
-                        .collect(Collectors.joining(","));
-                producer.send(new ProducerRecord<>("registry.models", m.id(), "{\"id\":\"" + m.id() + "\",\"makerId\":\"" + m.makerId()
-                        + "\",\"name\":\"M\",\"license\":{\"id\":\"x\",\"commercialUse\":" + m.commercialUse() + "},\"parents\":[" + parents
-                        + "],\"aliases\":[]}"));
+                String parents =
+                        m.parents().stream()
+                                .map(
+                                        (Parent x) ->
+                                                "{\"modelId\":\""
+                                                        + x.modelId()
+                                                        + "\",\"royaltyShare\":\""
+                                                        + x.royaltyShare().toPlainString()
+                                                        + "\"}")
+                                .collect(Collectors.joining(","));
+                producer.send(
+                        new ProducerRecord<>(
+                                "registry.models",
+                                m.id(),
+                                "{\"id\":\""
+                                        + m.id()
+                                        + "\",\"makerId\":\""
+                                        + m.makerId()
+                                        + "\",\"name\":\"M\",\"license\":{\"id\":\"x\",\"commercialUse\":"
+                                        + m.commercialUse()
+                                        + "},\"parents\":["
+                                        + parents
+                                        + "],\"aliases\":[]}"));
             }
             for (String maker : makers) {
-                producer.send(new ProducerRecord<>("registry.makers", maker, "{\"id\":\"" + maker + "\",\"name\":\"" + maker + "\"}"));
+                producer.send(
+                        new ProducerRecord<>(
+                                "registry.makers",
+                                maker,
+                                "{\"id\":\"" + maker + "\",\"name\":\"" + maker + "\"}"));
             }
             for (Agreement a : world.agreements()) {
-                producer.send(new ProducerRecord<>("registry.agreements", a.id(), agreementJson(a)));
+                producer.send(
+                        new ProducerRecord<>("registry.agreements", a.id(), agreementJson(a)));
             }
         }
     }
@@ -106,17 +149,49 @@ public final class PeriodCloseBenchmark {
             terms = "{\"type\":\"REVENUE_SHARE\",\"rate\":\"" + r.rate().toPlainString() + "\"}";
         } else {
             PerUnit u = (PerUnit) a.terms();
-            terms = "{\"type\":\"PER_UNIT\",\"metric\":\"" + u.metric() + "\",\"unitSize\":\"" + u.unitSize().toPlainString() + "\",\"tiers\":["
-                    + u.tiers().stream()
-                            .map((Tier t) -> "{\"upTo\":" + (t.upTo() == null ? "null" : "\"" + t.upTo().toPlainString() + "\"")
-                                    + ",\"price\":\"" + t.price().toPlainString() + "\"}")
-                            .collect(Collectors.joining(","))
-                    + "]}";
+            terms =
+                    "{\"type\":\"PER_UNIT\",\"metric\":\""
+                            + u.metric()
+                            + "\",\"unitSize\":\""
+                            + u.unitSize().toPlainString()
+                            + "\",\"tiers\":["
+                            + u.tiers().stream()
+                                    .map(
+                                            (Tier t) ->
+                                                    "{\"upTo\":"
+                                                            + (t.upTo() == null
+                                                                    ? "null"
+                                                                    : "\""
+                                                                            + t.upTo()
+                                                                                    .toPlainString()
+                                                                            + "\"")
+                                                            + ",\"price\":\""
+                                                            + t.price().toPlainString()
+                                                            + "\"}")
+                                    .collect(Collectors.joining(","))
+                            + "]}";
         }
-        return "{\"id\":\"" + a.id() + "\",\"makerId\":\"" + a.makerId() + "\",\"platformId\":\"" + a.platformId() + "\",\"modelId\":"
-                + (a.modelId() == null ? "null" : "\"" + a.modelId() + "\"") + ",\"currency\":\"" + a.currency() + "\",\"validFrom\":\""
-                + day(a.validFrom()) + "\",\"validTo\":" + (a.validTo() == null ? "null" : "\"" + day(a.validTo()) + "\"") + ",\"terms\":" + terms
-                + ",\"minimumGuarantee\":" + (a.minimumGuarantee() == null ? "null" : "\"" + a.minimumGuarantee().toPlainString() + "\"") + "}";
+        return "{\"id\":\""
+                + a.id()
+                + "\",\"makerId\":\""
+                + a.makerId()
+                + "\",\"platformId\":\""
+                + a.platformId()
+                + "\",\"modelId\":"
+                + (a.modelId() == null ? "null" : "\"" + a.modelId() + "\"")
+                + ",\"currency\":\""
+                + a.currency()
+                + "\",\"validFrom\":\""
+                + day(a.validFrom())
+                + "\",\"validTo\":"
+                + (a.validTo() == null ? "null" : "\"" + day(a.validTo()) + "\"")
+                + ",\"terms\":"
+                + terms
+                + ",\"minimumGuarantee\":"
+                + (a.minimumGuarantee() == null
+                        ? "null"
+                        : "\"" + a.minimumGuarantee().toPlainString() + "\"")
+                + "}";
     }
 
     static String day(LocalDate d) {
@@ -126,19 +201,39 @@ public final class PeriodCloseBenchmark {
     static void load(Infrastructure infra, CloseBenchmark.World world) throws Exception {
         StringBuilder tsv = new StringBuilder();
         for (UsageRow r : world.usage()) {
-            tsv.append(r.platformId()).append('\t').append(r.modelId()).append('\t').append(r.day()).append('\t')
-                    .append(r.customerType()).append('\t').append(r.currency()).append('\t').append(r.events()).append('\t')
-                    .append(r.revenue().toPlainString()).append('\t').append(units(r.units())).append('\n');
+            tsv.append(r.platformId())
+                    .append('\t')
+                    .append(r.modelId())
+                    .append('\t')
+                    .append(r.day())
+                    .append('\t')
+                    .append(r.customerType())
+                    .append('\t')
+                    .append(r.currency())
+                    .append('\t')
+                    .append(r.events())
+                    .append('\t')
+                    .append(r.revenue().toPlainString())
+                    .append('\t')
+                    .append(units(r.units()))
+                    .append('\n');
         }
-        try (Connection c = DriverManager.getConnection(infra.database().jdbcUrl("settlement"), infra.database().user(), infra.database().password())) {
-            c.unwrap(PGConnection.class).getCopyAPI().copyIn(
-                    "copy usage_rollup (platform_id, model_id, day, customer_type, currency, events, revenue, units) from stdin",
-                    new StringReader(tsv.toString()));
+        try (Connection c =
+                DriverManager.getConnection(
+                        infra.database().jdbcUrl("settlement"),
+                        infra.database().user(),
+                        infra.database().password())) {
+            c.unwrap(PGConnection.class)
+                    .getCopyAPI()
+                    .copyIn(
+                            "copy usage_rollup (platform_id, model_id, day, customer_type, currency, events, revenue, units) from stdin",
+                            new StringReader(tsv.toString()));
         }
     }
 
     static String units(Map<String, BigDecimal> units) {
-        return units.entrySet().stream().map(e -> "\"" + e.getKey() + "\": " + e.getValue().toPlainString())
+        return units.entrySet().stream()
+                .map(e -> "\"" + e.getKey() + "\": " + e.getValue().toPlainString())
                 .collect(Collectors.joining(", ", "{", "}"));
     }
 }

@@ -114,7 +114,12 @@ public class UsageEventsResource {
             }
             JsonNode node;
             try {
-                node = mapper.readTree(line);
+                node =
+                        mapper.reader()
+                                .with(
+                                        com.fasterxml.jackson.databind.DeserializationFeature
+                                                .FAIL_ON_TRAILING_TOKENS)
+                                .readTree(line);
                 parsed++;
             } catch (IOException e) {
                 node = null;

@@ -59,7 +59,10 @@ public final class AliasIndex {
         }
     }
 
-    public Optional<String> resolve(String platformId, String ref, Instant at) {
+    /**
+     * Synchronized with {@link #putModel}: a model's aliases are replaced atomically for readers.
+     */
+    public synchronized Optional<String> resolve(String platformId, String ref, Instant at) {
         String hit = lookup(key(platformId, ref), at);
         if (hit == null) {
             hit = lookup(key(null, ref), at);

@@ -24,6 +24,14 @@ public final class EventValidator {
     /** Decimals that {@code numeric(38, 18)} keeps exactly. */
     public static final int MAX_SCALE = 18;
 
+    /** Integer digits that {@code numeric(38, 18)} keeps. */
+    public static final int MAX_INTEGER_DIGITS = 20;
+
+    /** A decimal that {@code numeric(38, 18)} stores exactly. */
+    static boolean storable(BigDecimal d) {
+        return d.scale() <= MAX_SCALE && d.precision() - d.scale() <= MAX_INTEGER_DIGITS;
+    }
+
     static final Set<String> CUSTOMER_TYPES = Set.of("COMMERCIAL", "NON_COMMERCIAL");
 
     private final Clock clock;
@@ -48,6 +56,14 @@ public final class EventValidator {
      * null when the platform is taken from the event itself.
      */
     public Result validate(JsonNode node, String expectedPlatform) {
+        return validate(node, expectedPlatform, clock.instant());
+    }
+
+    /**
+     * Validates against the time horizon around {@code now}: the arrival time of the event (the
+     * Kafka record's timestamp), so that a backlog is judged as it was when it arrived.
+     */
+    public Result validate(JsonNode node, String expectedPlatform, Instant now) {
         List<EventError> errors = new ArrayList<>();
         if (node == null || !node.isObject()) {
             errors.add(
@@ -75,7 +91,7 @@ public final class EventValidator {
                                     + "'"));
         }
         String modelRef = text(node, "modelRef", errors);
-        Instant occurredAt = occurredAt(node, errors);
+        Instant occurredAt = occurredAt(node, now, errors);
         String customerType = text(node, "customerType", errors);
         if (customerType != null && !CUSTOMER_TYPES.contains(customerType)) {
             errors.add(
@@ -144,10 +160,16 @@ public final class EventValidator {
             errors.add(new EventError("MISSING_FIELD", path, path + " must not be blank"));
             return null;
         }
+        if (v.asText().indexOf('\u0000') >= 0) {
+            errors.add(
+                    new EventError(
+                            "INVALID_VALUE", path, path + " must not contain NUL characters"));
+            return null;
+        }
         return v.asText();
     }
 
-    private Instant occurredAt(JsonNode node, List<EventError> errors) {
+    private Instant occurredAt(JsonNode node, Instant now, List<EventError> errors) {
         JsonNode v = node.get("occurredAt");
         if (v == null || v.isNull()) {
             errors.add(new EventError("MISSING_FIELD", "occurredAt", "occurredAt is required"));
@@ -155,7 +177,8 @@ public final class EventValidator {
         }
         Instant at;
         try {
-            at = Instant.parse(v.asText());
+            // PostgreSQL keeps microseconds: the instant stored is the instant rolled up
+            at = Instant.parse(v.asText()).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         } catch (DateTimeParseException e) {
             errors.add(
                     new EventError(
@@ -164,7 +187,6 @@ public final class EventValidator {
                             "occurredAt must be an ISO-8601 UTC instant"));
             return null;
         }
-        Instant now = clock.instant();
         if (at.isBefore(now.minus(maxAge))) {
             errors.add(
                     new EventError(
@@ -201,7 +223,7 @@ public final class EventValidator {
             Map.Entry<String, JsonNode> e = it.next();
             String field = "units." + e.getKey();
             BigDecimal q = number(e.getValue());
-            if (q == null || q.scale() > MAX_SCALE) {
+            if (q == null || !storable(q) || e.getKey().indexOf('\u0000') >= 0) {
                 errors.add(
                         new EventError(
                                 "BAD_UNITS",
@@ -254,7 +276,7 @@ public final class EventValidator {
             return null;
         }
         BigDecimal a = number(v);
-        if (a == null || a.scale() > MAX_SCALE) {
+        if (a == null || !storable(a)) {
             errors.add(
                     new EventError(
                             "BAD_AMOUNT",

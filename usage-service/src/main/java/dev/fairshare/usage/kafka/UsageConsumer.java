@@ -54,6 +54,10 @@ public class UsageConsumer {
     public static final Pattern INBOUND = Pattern.compile("usage\\.in\\..+");
     public static final String INBOUND_PREFIX = "usage.in.";
     public static final String DLQ = "usage.dlq";
+
+    /** A re-attribution request for every stored unattributed event. */
+    static final String ALL_MODELS = "\u0000all";
+
     private static final Logger LOG = Logger.getLogger(UsageConsumer.class);
 
     private final KafkaClients clients;
@@ -129,6 +133,7 @@ public class UsageConsumer {
         while (running && !replica.caughtUp()) {
             sleep(100);
         }
+        changedModels.add(ALL_MODELS);
         while (running) {
             try (KafkaConsumer<byte[], byte[]> c =
                     clients.consumer(config.consumerGroup(), config.maxPollRecords())) {
@@ -179,7 +184,9 @@ public class UsageConsumer {
             UsageEvent event = null;
             try {
                 JsonNode node = r.value() == null ? null : mapper.readTree(r.value());
-                EventValidator.Result result = validator.validate(node, platform);
+                EventValidator.Result result =
+                        validator.validate(
+                                node, platform, java.time.Instant.ofEpochMilli(r.timestamp()));
                 errors = result.errors();
                 event = result.event();
             } catch (java.io.IOException e) {
@@ -255,6 +262,8 @@ public class UsageConsumer {
                     "batch of %d records not committed, retrying from its first offsets: %s",
                     records.count(), e.toString());
             first.forEach(c::seek);
+            // partitions created by the rolled-back transaction are gone again
+            store.forgetPartitions();
             sleep(1000);
         } finally {
             sample.stop(batchTimer);
@@ -301,41 +310,51 @@ public class UsageConsumer {
         if (models.isEmpty()) {
             return;
         }
-        Set<String> refs = new HashSet<>();
-        models.forEach(m -> refs.addAll(replica.aliases().refsOf(m)));
+        // ALL_MODELS after each start: the registry may have changed while this service was down
+        Set<String> refs = models.contains(ALL_MODELS) ? null : new HashSet<>();
+        if (refs != null) {
+            models.forEach(m -> refs.addAll(replica.aliases().refsOf(m)));
+        }
         String afterPlatform = "";
         String afterEvent = "";
         try (Connection conn = store.connection()) {
-            while (true) {
-                List<UsageEvent> candidates =
-                        store.unattributed(conn, refs, afterPlatform, afterEvent, 2000);
-                if (candidates.isEmpty()) {
+            try {
+                while (true) {
+                    List<UsageEvent> candidates =
+                            store.unattributed(conn, refs, afterPlatform, afterEvent, 2000);
+                    if (candidates.isEmpty()) {
+                        conn.commit();
+                        return;
+                    }
+                    List<EventStore.Incoming> resolved = new ArrayList<>();
+                    for (UsageEvent e : candidates) {
+                        Attribution.attribute(e, replica.aliases())
+                                .ifPresent(
+                                        parts ->
+                                                resolved.add(
+                                                        new EventStore.Incoming(
+                                                                e,
+                                                                Optional.of(parts),
+                                                                "reattributed")));
+                    }
+                    int n = store.attributeLate(conn, resolved);
                     conn.commit();
-                    return;
+                    if (n > 0) {
+                        LOG.infof("attributed %d stored events after a registry change", n);
+                    }
+                    UsageEvent last = candidates.get(candidates.size() - 1);
+                    afterPlatform = last.platformId();
+                    afterEvent = last.eventId();
                 }
-                List<EventStore.Incoming> resolved = new ArrayList<>();
-                for (UsageEvent e : candidates) {
-                    Attribution.attribute(e, replica.aliases())
-                            .ifPresent(
-                                    parts ->
-                                            resolved.add(
-                                                    new EventStore.Incoming(
-                                                            e,
-                                                            Optional.of(parts),
-                                                            "reattributed")));
-                }
-                int n = store.attributeLate(conn, resolved);
-                conn.commit();
-                if (n > 0) {
-                    LOG.infof("attributed %d stored events after a registry change", n);
-                }
-                UsageEvent last = candidates.get(candidates.size() - 1);
-                afterPlatform = last.platformId();
-                afterEvent = last.eventId();
+            } catch (Exception e) {
+                // Agroal commits an open transaction when a connection goes back to the pool
+                conn.rollback();
+                throw e;
             }
-        } catch (SQLException e) {
+        } catch (Exception e) {
             LOG.warnf("re-attribution failed, will retry: %s", e.toString());
             changedModels.addAll(models);
+            store.forgetPartitions();
         }
     }
 

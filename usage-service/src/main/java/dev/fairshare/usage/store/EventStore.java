@@ -84,6 +84,14 @@ public class EventStore {
         return c;
     }
 
+    /**
+     * Forgets which monthly partitions exist, after a transaction that may have created some
+     * failed.
+     */
+    public void forgetPartitions() {
+        partitions.clear();
+    }
+
     /** Writes one batch in {@code c}'s transaction; the caller commits. */
     public Written write(Connection c, List<Incoming> batch, List<Position> positions)
             throws SQLException {
@@ -346,13 +354,15 @@ public class EventStore {
                 c.prepareStatement(
                         "select platform_id, event_id, occurred_at, model_ref, customer_type, currency, revenue, units, components"
                                 + " from usage_event where attribution is null"
-                                + " and (model_ref = any(?) or components is not null)"
+                                + " and (?::text[] is null or model_ref = any(?::text[]) or components is not null)"
                                 + " and (platform_id, event_id) > (?, ?)"
                                 + " order by platform_id, event_id limit ?")) {
-            ps.setArray(1, c.createArrayOf("text", refs.toArray()));
-            ps.setString(2, afterPlatform);
-            ps.setString(3, afterEvent);
-            ps.setInt(4, limit);
+            java.sql.Array refArray = refs == null ? null : c.createArrayOf("text", refs.toArray());
+            ps.setArray(1, refArray);
+            ps.setArray(2, refArray);
+            ps.setString(3, afterPlatform);
+            ps.setString(4, afterEvent);
+            ps.setInt(5, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(readEvent(rs));
