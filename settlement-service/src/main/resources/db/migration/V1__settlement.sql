@@ -1,15 +1,17 @@
+-- Ids are compared byte by byte (collate "C"): cheaper btrees and sorts than a language collation.
+
 -- Each usage.attributed delta is applied once, forever.
 create table applied_delta (
-    delta_id   text primary key,
+    delta_id   text collate "C" primary key,
     applied_at timestamptz not null
 );
 
 -- Attributed usage at the grain of the engine: (platform, model, UTC day, customer type, currency).
 create table usage_rollup (
-    platform_id   text not null,
-    model_id      text not null,
+    platform_id   text collate "C" not null,
+    model_id      text collate "C" not null,
     day           date not null,
-    customer_type text not null,
+    customer_type text collate "C" not null,
     currency      char(3) not null,
     events        bigint not null,
     revenue       numeric(38, 18) not null,
@@ -46,10 +48,10 @@ create table period (
 -- usage of a closed period beyond what is settled here is late and goes to the next statement.
 create table settled_usage (
     settled_in    char(7) not null references period (period),
-    platform_id   text not null,
-    model_id      text not null,
+    platform_id   text collate "C" not null,
+    model_id      text collate "C" not null,
     day           date not null,
-    customer_type text not null,
+    customer_type text collate "C" not null,
     currency      char(3) not null,
     events        bigint not null,
     revenue       numeric(38, 18) not null,
@@ -62,12 +64,12 @@ create table statement_line (
     period          char(7) not null references period (period),
     line_no         int not null,
     maker_id        text not null,
-    platform_id     text not null,
-    model_id        text,
+    platform_id     text collate "C" not null,
+    model_id        text collate "C",
     agreement_id    text not null,
     kind            text not null check (kind in ('ROYALTY', 'UPSTREAM_ROYALTY', 'MINIMUM_GUARANTEE_TOPUP', 'LATE_ADJUSTMENT')),
     source_model_id text,
-    customer_type   text,
+    customer_type   text collate "C",
     basis           numeric(38, 18) not null,
     exact_amount    numeric(38, 18) not null,
     amount          numeric(38, 18) not null check (amount >= 0),

@@ -1,18 +1,20 @@
+-- Ids are compared byte by byte (collate "C"): cheaper btrees and sorts than a language collation.
+
 -- Each (platform, eventId) once, forever: the de-duplication key of every ingestion path.
 create table event_key (
-    platform_id text not null,
-    event_id    text not null,
+    platform_id text collate "C" not null,
+    event_id    text collate "C" not null,
     occurred_at timestamptz not null,
     primary key (platform_id, event_id)
 );
 
 -- The raw events, the audit trail, partitioned by month of occurredAt.
 create table usage_event (
-    platform_id   text not null,
-    event_id      text not null,
+    platform_id   text collate "C" not null,
+    event_id      text collate "C" not null,
     occurred_at   timestamptz not null,
-    model_ref     text not null,
-    customer_type text not null,
+    model_ref     text collate "C" not null,
+    customer_type text collate "C" not null,
     currency      char(3) not null,
     revenue       numeric(38, 18) not null,
     units         jsonb not null,
@@ -25,7 +27,9 @@ create table usage_event (
     received_at   timestamptz not null,
     primary key (platform_id, event_id, occurred_at)
 ) partition by range (occurred_at);
+-- unattributed events: listed per (platform, modelRef), re-examined per modelRef when an alias appears
 create index usage_event_unattributed_idx on usage_event (platform_id, model_ref) where attribution is null;
+create index usage_event_unattributed_ref_idx on usage_event (model_ref) where attribution is null;
 
 -- Creates the monthly partitions that a range of instants needs (idempotent).
 create or replace function ensure_usage_event_partitions(from_ts timestamptz, to_ts timestamptz)
@@ -47,10 +51,10 @@ end $$;
 
 -- Roll-ups at the grain settlement needs: (platform, model, UTC day, customer type, currency).
 create table usage_rollup (
-    platform_id   text not null,
-    model_id      text not null,
+    platform_id   text collate "C" not null,
+    model_id      text collate "C" not null,
     day           date not null,
-    customer_type text not null,
+    customer_type text collate "C" not null,
     currency      char(3) not null,
     events        bigint not null,
     revenue       numeric(38, 18) not null,
@@ -80,8 +84,8 @@ $$;
 -- The deltas for usage.attributed, committed with the batch that made them; the relay deletes sent ones.
 create table attributed_outbox (
     id         bigserial primary key,
-    delta_id   text not null unique,
-    model_id   text not null,
+    delta_id   text collate "C" not null unique,
+    model_id   text collate "C" not null,
     payload    text not null,
     created_at timestamptz not null
 );

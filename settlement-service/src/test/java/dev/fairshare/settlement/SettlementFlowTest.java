@@ -31,21 +31,7 @@ import org.junit.jupiter.api.Test;
 class SettlementFlowTest {
 
     static void send(String topic, String key, String value) {
-        try (KafkaProducer<String, String> p =
-                new KafkaProducer<>(
-                        Map.of(
-                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                FairshareTestResource.infrastructure().broker().bootstrapServers(),
-                                ProducerConfig.ACKS_CONFIG,
-                                "all",
-                                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-                                StringSerializer.class,
-                                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-                                StringSerializer.class))) {
-            p.send(new ProducerRecord<>(topic, key, value)).get();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        FairshareTestResource.infrastructure().broker().send(topic, key, value);
     }
 
     static String delta(String deltaId, String model, String platform, String day, String revenue) {

@@ -46,17 +46,7 @@ class ConsumerRestartTest {
         Instant at = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(2, ChronoUnit.DAYS);
         int events = 3000;
         BigDecimal tally = BigDecimal.ZERO;
-        try (KafkaProducer<String, String> p =
-                new KafkaProducer<>(
-                        Map.of(
-                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                bootstrap(),
-                                ProducerConfig.ACKS_CONFIG,
-                                "all",
-                                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-                                StringSerializer.class,
-                                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-                                StringSerializer.class))) {
+        try (KafkaProducer<String, String> p = FairshareTestResource.infrastructure().broker().producer()) {
             for (int i = 0; i < events; i++) {
                 String id = platform + "-" + i;
                 String amount = "0." + String.format("%04d", i % 10_000);

@@ -33,21 +33,7 @@ final class UsageFixtures {
     }
 
     static void send(String topic, String key, String value) {
-        try (KafkaProducer<String, String> p =
-                new KafkaProducer<>(
-                        Map.of(
-                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                bootstrap(),
-                                ProducerConfig.ACKS_CONFIG,
-                                "all",
-                                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-                                StringSerializer.class,
-                                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-                                StringSerializer.class))) {
-            p.send(new ProducerRecord<>(topic, key, value)).get();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        FairshareTestResource.infrastructure().broker().send(topic, key, value);
     }
 
     /** Onboards a platform as the registry would: its inbound topic, then its record. */

@@ -128,17 +128,7 @@ class EndToEndIT {
         assertThat(answer.at("/rejected/0/index").asInt()).isEqualTo(1);
         assertThat(answer.at("/rejected/0/errors/0/code").asText()).isEqualTo("BAD_CURRENCY");
 
-        try (KafkaProducer<String, String> p =
-                new KafkaProducer<>(
-                        Map.of(
-                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                infra.broker().bootstrapServers(),
-                                ProducerConfig.ACKS_CONFIG,
-                                "all",
-                                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-                                StringSerializer.class,
-                                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-                                StringSerializer.class))) {
+        try (KafkaProducer<String, String> p = infra.broker().producer()) {
             p.send(
                             new ProducerRecord<>(
                                     "usage.in.acme-cloud", "kafka-1", event("kafka-1", at, "2.50")))

@@ -263,10 +263,10 @@ public class SettlementService {
     /** What {@code now} has beyond {@code settled}, key by key (roll-ups only grow). */
     static List<UsageRow> difference(List<UsageRow> now, List<UsageRow> settled) {
         Map<String, UsageRow> before = new LinkedHashMap<>();
-        settled.forEach(r -> before.put(key(r), r));
+        settled.forEach(r -> before.put(RollupStore.key(r), r));
         List<UsageRow> out = new ArrayList<>();
         for (UsageRow r : now) {
-            UsageRow b = before.get(key(r));
+            UsageRow b = before.get(RollupStore.key(r));
             if (b == null) {
                 out.add(r);
                 continue;
@@ -295,18 +295,6 @@ public class SettlementService {
             }
         }
         return out;
-    }
-
-    private static String key(UsageRow r) {
-        return r.platformId()
-                + "\u0000"
-                + r.modelId()
-                + "\u0000"
-                + r.day()
-                + "\u0000"
-                + r.customerType()
-                + "\u0000"
-                + r.currency();
     }
 
     private List<YearMonth> closedPeriods(Connection c) throws SQLException {

@@ -75,7 +75,8 @@ public class RollupStore {
         return sums.size();
     }
 
-    static String key(UsageRow r) {
+    /** The roll-up grain of a row, as one string: (platform, model, day, customer type, currency). */
+    public static String key(UsageRow r) {
         return r.platformId()
                 + "\u0000"
                 + r.modelId()
@@ -161,9 +162,9 @@ public class RollupStore {
         String sql =
                 settledOnly
                         ? "select platform_id, model_id, day, customer_type, currency, sum(events), sum(revenue), jsonb_agg(units)"
-                                + " from settled_usage where day >= ?::date and day < ?::date group by 1, 2, 3, 4, 5 order by 1, 2, 3, 4, 5"
+                                + " from settled_usage where day >= ?::date and day < ?::date group by 1, 2, 3, 4, 5"
                         : "select platform_id, model_id, day, customer_type, currency, events, revenue, jsonb_build_array(units)"
-                                + " from usage_rollup where day >= ?::date and day < ?::date order by 1, 2, 3, 4, 5";
+                                + " from usage_rollup where day >= ?::date and day < ?::date";
         List<UsageRow> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, period.atDay(1).toString());
@@ -205,7 +206,7 @@ public class RollupStore {
         List<YearMonth> out = new ArrayList<>();
         try (PreparedStatement ps =
                         c.prepareStatement(
-                                "select distinct to_char(day, 'YYYY-MM') from usage_rollup order by 1");
+                                "select distinct to_char(date_trunc('month', day), 'YYYY-MM') from usage_rollup order by 1");
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(YearMonth.parse(rs.getString(1)));
