@@ -36,6 +36,8 @@ import java.util.TreeMap;
  */
 @ApplicationScoped
 public class SettlementService {
+    private static final org.jboss.logging.Logger LOG =
+            org.jboss.logging.Logger.getLogger(SettlementService.class);
     public static final String OPEN = "OPEN";
     public static final String CLOSED = "CLOSED";
 
@@ -118,6 +120,7 @@ public class SettlementService {
     /** Closes a period: computes, stores and freezes its statement in one transaction. */
     public Statement close(YearMonth period, boolean force) {
         requireRegistry();
+        Statement closedStatement;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             // one snapshot for everything the close reads and copies
@@ -160,14 +163,28 @@ public class SettlementService {
                                 "period " + p + " is still open; periods close in order");
                     }
                 }
+                long t0 = System.nanoTime();
                 Computed computed = compute(c, period);
+                long t1 = System.nanoTime();
                 statements.insertLines(c, period, computed.lines());
                 ledger.post(c, Ledger.post(period, computed.lines()));
+                long t2 = System.nanoTime();
                 // the period's own usage as this transaction's snapshot read it, copied server-side
                 rollups.snapshot(c, period);
                 rollups.upsert(c, "settled_usage", period, computed.late());
-                statements.markClosed(c, period);
+                Instant closedAt = statements.markClosed(c, period);
+                long t3 = System.nanoTime();
                 c.commit();
+                closedStatement = new Statement(period, CLOSED, closedAt, computed.lines());
+                LOG.infof(
+                        "closed %s: %d lines; read and rated in %d ms, lines and ledger stored in %d ms,"
+                                + " settled usage recorded in %d ms, committed in %d ms",
+                        period,
+                        computed.lines().size(),
+                        (t1 - t0) / 1_000_000,
+                        (t2 - t1) / 1_000_000,
+                        (t3 - t2) / 1_000_000,
+                        (System.nanoTime() - t3) / 1_000_000);
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
@@ -183,7 +200,8 @@ public class SettlementService {
             }
             throw new IllegalStateException(e);
         }
-        return statement(period);
+        // the lines just stored, as stored: nothing to read back
+        return closedStatement;
     }
 
     /**
@@ -234,7 +252,11 @@ public class SettlementService {
     private record Computed(List<StatementLine> lines, List<UsageRow> late) {}
 
     private Computed compute(Connection c, YearMonth period) throws SQLException {
+        long t0 = System.nanoTime();
         List<UsageRow> own = rollups.usage(c, period, false);
+        LOG.debugf(
+                "read %d roll-up rows of %s in %d ms",
+                (Object) own.size(), period, (System.nanoTime() - t0) / 1_000_000);
         List<UsageRow> lateRows = new ArrayList<>();
         List<LateUsage> late = new ArrayList<>();
         List<YearMonth> closed = closedPeriods(c);

@@ -75,7 +75,9 @@ public class RollupStore {
         return sums.size();
     }
 
-    /** The roll-up grain of a row, as one string: (platform, model, day, customer type, currency). */
+    /**
+     * The roll-up grain of a row, as one string: (platform, model, day, customer type, currency).
+     */
     public static String key(UsageRow r) {
         return r.platformId()
                 + "\u0000"

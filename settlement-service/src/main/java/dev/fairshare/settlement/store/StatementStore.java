@@ -87,12 +87,16 @@ public class StatementStore {
         }
     }
 
-    public void markClosed(Connection c, YearMonth period) throws SQLException {
+    /** Marks the period CLOSED and answers the instant it was closed at. */
+    public Instant markClosed(Connection c, YearMonth period) throws SQLException {
         try (PreparedStatement ps =
                 c.prepareStatement(
-                        "update period set status = 'CLOSED', closed_at = now() where period = ?")) {
+                        "update period set status = 'CLOSED', closed_at = now() where period = ? returning closed_at")) {
             ps.setString(1, period.toString());
-            ps.executeUpdate();
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getTimestamp(1).toInstant();
+            }
         }
     }
 

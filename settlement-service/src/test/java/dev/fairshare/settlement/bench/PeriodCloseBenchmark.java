@@ -62,7 +62,8 @@ public final class PeriodCloseBenchmark {
                             port,
                             infra.environment("settlement"),
                             work.resolve("logs"),
-                            "-Xmx1g")) {
+                            "-Xmx1g",
+                            "-Dquarkus.log.category.\"dev.fairshare\".level=DEBUG")) {
                 settlement.awaitReady(Duration.ofMinutes(3));
                 load(infra, world);
                 System.out.printf(
@@ -91,6 +92,14 @@ public final class PeriodCloseBenchmark {
                 System.out.printf(
                         "CLOSE: HTTP %d in %d ms, %s statement lines%n",
                         closed.status(), ms, lines);
+                // where the time went, as the service logged it
+                for (String line :
+                        Files.readAllLines(work.resolve("logs/settlement-service.log"))) {
+                    if (line.contains("roll-up rows of")
+                            || line.contains("closed " + CloseBenchmark.PERIOD)) {
+                        System.out.println("  service: " + line.substring(line.indexOf(')') + 2));
+                    }
+                }
             }
         }
     }
