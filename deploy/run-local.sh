@@ -19,5 +19,5 @@ if stale registry-service $app || stale usage-service $app || stale settlement-s
 fi
 
 mkdir -p target/local-stack/tmp
-exec java -Xmx512m -Djava.io.tmpdir=target/local-stack/tmp -cp "deploy/local-stack/target/classes:$(cat deploy/local-stack/target/runner.classpath)" \
+exec java -Xmx512m -Djava.io.tmpdir=target/local-stack/tmp -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "deploy/local-stack/target/classes:$(cat deploy/local-stack/target/runner.classpath)" \
   dev.fairshare.localstack.LocalRunner "$(pwd)" "$@"

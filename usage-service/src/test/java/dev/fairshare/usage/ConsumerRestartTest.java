@@ -1,6 +1,5 @@
 package dev.fairshare.usage;
 
-import static dev.fairshare.usage.UsageFixtures.bootstrap;
 import static dev.fairshare.usage.UsageFixtures.event;
 import static dev.fairshare.usage.UsageFixtures.model;
 import static dev.fairshare.usage.UsageFixtures.platform;
@@ -20,11 +19,8 @@ import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -46,7 +42,8 @@ class ConsumerRestartTest {
         Instant at = Instant.now().truncatedTo(ChronoUnit.DAYS).minus(2, ChronoUnit.DAYS);
         int events = 3000;
         BigDecimal tally = BigDecimal.ZERO;
-        try (KafkaProducer<String, String> p = FairshareTestResource.infrastructure().broker().producer()) {
+        try (KafkaProducer<String, String> p =
+                FairshareTestResource.infrastructure().broker().producer()) {
             for (int i = 0; i < events; i++) {
                 String id = platform + "-" + i;
                 String amount = "0." + String.format("%04d", i % 10_000);
