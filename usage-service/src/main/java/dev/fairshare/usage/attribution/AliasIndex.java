@@ -2,26 +2,29 @@ package dev.fairshare.usage.attribution;
 
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Resolves a {@code modelRef} to a registered model at an instant: the platform's own alias first,
  * then a global alias, then a model whose id equals the ref; each alias counts from its validFrom.
- * Thread-safe: the replica writes, ingestion threads read.
+ *
+ * <p>Thread-safe: the replica writes, ingestion threads read, and every method holds the index's
+ * lock, so a reader never sees a model between the removal of its old aliases and the arrival of
+ * its new ones (an event resolved in that gap would be attributed to the wrong model for good).
  */
 public final class AliasIndex {
     /** An alias as the registry publishes it; {@code platformId} null is global. */
     public record Alias(String ref, String platformId, Instant validFrom) {}
 
-    private final Set<String> models = ConcurrentHashMap.newKeySet();
+    private final Set<String> models = new HashSet<>();
     private final Map<String, List<Alias>> aliasesByModel = new HashMap<>();
-    private final Map<String, NavigableMap<Instant, String>> targets = new ConcurrentHashMap<>();
+    private final Map<String, NavigableMap<Instant, String>> targets = new HashMap<>();
 
     /** Replaces what the index knows of one model (its aliases included). */
     public synchronized void putModel(String modelId, List<Alias> aliases) {
@@ -29,14 +32,7 @@ public final class AliasIndex {
         models.add(modelId);
         aliasesByModel.put(modelId, List.copyOf(aliases));
         for (Alias a : aliases) {
-            targets.compute(
-                    key(a.platformId(), a.ref()),
-                    (k, m) -> {
-                        NavigableMap<Instant, String> copy =
-                                m == null ? new TreeMap<>() : new TreeMap<>(m);
-                        copy.put(a.validFrom(), modelId);
-                        return copy;
-                    });
+            targets.computeIfAbsent(key(a.platformId(), a.ref()), k -> new TreeMap<>()).put(a.validFrom(), modelId);
         }
     }
 
@@ -47,21 +43,17 @@ public final class AliasIndex {
             return;
         }
         for (Alias a : old) {
-            targets.computeIfPresent(
-                    key(a.platformId(), a.ref()),
-                    (k, m) -> {
-                        NavigableMap<Instant, String> copy = new TreeMap<>(m);
-                        if (modelId.equals(copy.get(a.validFrom()))) {
-                            copy.remove(a.validFrom());
-                        }
-                        return copy.isEmpty() ? null : copy;
-                    });
+            String key = key(a.platformId(), a.ref());
+            NavigableMap<Instant, String> byTime = targets.get(key);
+            if (byTime != null && modelId.equals(byTime.get(a.validFrom()))) {
+                byTime.remove(a.validFrom());
+                if (byTime.isEmpty()) {
+                    targets.remove(key);
+                }
+            }
         }
     }
 
-    /**
-     * Synchronized with {@link #putModel}: a model's aliases are replaced atomically for readers.
-     */
     public synchronized Optional<String> resolve(String platformId, String ref, Instant at) {
         String hit = lookup(key(platformId, ref), at);
         if (hit == null) {
@@ -75,22 +67,18 @@ public final class AliasIndex {
 
     /** The refs that resolve to {@code modelId} at some instant: its aliases and its own id. */
     public synchronized Set<String> refsOf(String modelId) {
-        Set<String> refs = new java.util.HashSet<>();
+        Set<String> refs = new HashSet<>();
         refs.add(modelId);
         aliasesByModel.getOrDefault(modelId, List.of()).forEach(a -> refs.add(a.ref()));
         return refs;
     }
 
-    public boolean knowsModel(String modelId) {
-        return models.contains(modelId);
-    }
-
     private String lookup(String key, Instant at) {
-        NavigableMap<Instant, String> m = targets.get(key);
-        if (m == null) {
+        NavigableMap<Instant, String> byTime = targets.get(key);
+        if (byTime == null) {
             return null;
         }
-        Map.Entry<Instant, String> e = m.floorEntry(at);
+        Map.Entry<Instant, String> e = byTime.floorEntry(at);
         return e == null ? null : e.getValue();
     }
 
