@@ -84,6 +84,19 @@ class ComplianceTest {
                 .containsExactlyInAnyOrder("COMMERCIAL", "NON_COMMERCIAL");
         assertThat(u.getString("items.find { it.customerType == 'NON_COMMERCIAL' }.events"))
                 .isEqualTo("3");
+        assertThat(u.getInt("total")).isEqualTo(2);
+        assertThat(u.getInt("page")).isEqualTo(0);
+        JsonPath second =
+                given().queryParam("makerId", maker)
+                        .queryParam("size", 1)
+                        .queryParam("page", 1)
+                        .get("/unlicensed-usage")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath();
+        assertThat(second.getList("items")).hasSize(1);
+        assertThat(second.getInt("total")).isEqualTo(2);
         // another maker sees none of it
         given().queryParam("makerId", "someone-else")
                 .get("/compliance/findings")

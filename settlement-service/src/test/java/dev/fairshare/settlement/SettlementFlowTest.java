@@ -284,6 +284,12 @@ class SettlementFlowTest {
         JsonPath april = given().get("/payouts/2025-04").then().extract().jsonPath();
         assertThat(amount(april, makerA)).isEqualTo("0.60");
         assertThat(amount(april, makerB)).isEqualTo("1.40");
+        assertThat(april.getInt("total")).isEqualTo(april.getList("items").size());
+        given().get("/accruals")
+                .then()
+                .statusCode(200)
+                .body("period", equalTo(YearMonth.now(ZoneOffset.UTC).toString()))
+                .body("status", equalTo("OPEN"));
         given().get("/periods")
                 .then()
                 .statusCode(200)

@@ -5,6 +5,7 @@ import dev.fairshare.settlement.engine.UncoveredUsage;
 import dev.fairshare.settlement.report.SettlementCsv;
 import dev.fairshare.settlement.service.SettlementService;
 import dev.fairshare.settlement.store.LedgerStore;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -136,9 +137,12 @@ public class FinanceResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Usage of a maker's models on platforms with no agreement in force for it")
     @APIResponse(responseCode = "400", description = "INVALID_PERIOD")
-    public Map<String, List<UsageView>> unlicensed(
-            @QueryParam("makerId") String makerId, @QueryParam("period") String period) {
-        return Map.of("items", uncovered(makerId, period, false));
+    public Page<UsageView> unlicensed(
+            @QueryParam("makerId") String makerId,
+            @QueryParam("period") String period,
+            @QueryParam("page") @DefaultValue("0") int page,
+            @QueryParam("size") @DefaultValue("100") int size) {
+        return Page.of(uncovered(makerId, period, false), page, size);
     }
 
     @GET
@@ -148,9 +152,12 @@ public class FinanceResource {
             summary =
                     "Commercial use of models whose licence forbids it, on platforms without an agreement")
     @APIResponse(responseCode = "400", description = "INVALID_PERIOD")
-    public Map<String, List<UsageView>> findings(
-            @QueryParam("makerId") String makerId, @QueryParam("period") String period) {
-        return Map.of("items", uncovered(makerId, period, true));
+    public Page<UsageView> findings(
+            @QueryParam("makerId") String makerId,
+            @QueryParam("period") String period,
+            @QueryParam("page") @DefaultValue("0") int page,
+            @QueryParam("size") @DefaultValue("100") int size) {
+        return Page.of(uncovered(makerId, period, true), page, size);
     }
 
     private List<UsageView> uncovered(String makerId, String period, boolean findingsOnly) {

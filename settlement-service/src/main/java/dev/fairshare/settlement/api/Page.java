@@ -6,6 +6,14 @@ import java.util.List;
 public record Page<T>(List<T> items, int page, int size, long total) {
     public static final int MAX_SIZE = 1000;
 
+    /** Page {@code page} of {@code all} (checked like every page request). */
+    public static <T> Page<T> of(List<T> all, int page, int size) {
+        check(page, size);
+        int from = (int) Math.min((long) page * size, all.size());
+        return new Page<>(
+                all.subList(from, Math.min(from + size, all.size())), page, size, all.size());
+    }
+
     public static void check(int page, int size) {
         if (page < 0) {
             throw new ProblemException(

@@ -76,22 +76,20 @@ public class SettlementResource {
             @QueryParam("platformId") String platformId,
             @QueryParam("page") @DefaultValue("0") int page,
             @QueryParam("size") @DefaultValue("100") int size) {
-        Page.check(page, size);
         SettlementService.Statement s = settlement.statement(period(period));
         List<StatementLine> lines =
                 s.lines().stream()
                         .filter(l -> makerId == null || makerId.equals(l.makerId()))
                         .filter(l -> platformId == null || platformId.equals(l.platformId()))
                         .toList();
-        int from = (int) Math.min((long) page * size, lines.size());
-        int to = Math.min(from + size, lines.size());
+        Page<StatementLine> p = Page.of(lines, page, size);
         return new Views.StatementView(
                 s.period().toString(),
                 s.status(),
-                lines.subList(from, to).stream().map(Views::line).toList(),
+                p.items().stream().map(Views::line).toList(),
                 page,
                 size,
-                lines.size());
+                p.total());
     }
 
     @GET
@@ -99,14 +97,19 @@ public class SettlementResource {
     @Operation(summary = "What each maker receives in a period, per currency")
     @APIResponse(responseCode = "400", description = "INVALID_PERIOD")
     public Views.Totals<Views.MakerAmount> payouts(
-            @PathParam("period") String period, @QueryParam("makerId") String makerId) {
+            @PathParam("period") String period,
+            @QueryParam("makerId") String makerId,
+            @QueryParam("page") @DefaultValue("0") int page,
+            @QueryParam("size") @DefaultValue("100") int size) {
         SettlementService.Statement s = settlement.statement(period(period));
-        return new Views.Totals<>(
+        return Views.Totals.page(
                 s.period().toString(),
                 s.status(),
                 payouts(s.lines()).stream()
                         .filter(p -> makerId == null || makerId.equals(p.makerId()))
-                        .toList());
+                        .toList(),
+                page,
+                size);
     }
 
     @GET
@@ -114,27 +117,32 @@ public class SettlementResource {
     @Operation(summary = "What each platform owes for a period, per currency")
     @APIResponse(responseCode = "400", description = "INVALID_PERIOD")
     public Views.Totals<Views.PlatformAmount> invoices(
-            @PathParam("period") String period, @QueryParam("platformId") String platformId) {
+            @PathParam("period") String period,
+            @QueryParam("platformId") String platformId,
+            @QueryParam("page") @DefaultValue("0") int page,
+            @QueryParam("size") @DefaultValue("100") int size) {
         SettlementService.Statement s = settlement.statement(period(period));
-        return new Views.Totals<>(
+        return Views.Totals.page(
                 s.period().toString(),
                 s.status(),
                 invoices(s.lines()).stream()
                         .filter(p -> platformId == null || platformId.equals(p.platformId()))
-                        .toList());
+                        .toList(),
+                page,
+                size);
     }
 
     @GET
     @Path("accruals")
-    @Operation(summary = "Running estimate of the open periods' payouts, per maker and currency")
-    public List<Views.Totals<Views.MakerAmount>> accruals(@QueryParam("makerId") String makerId) {
-        List<Views.Totals<Views.MakerAmount>> out = new ArrayList<>();
-        for (var p : settlement.periods()) {
-            if (SettlementService.OPEN.equals(p.status())) {
-                out.add(payouts(p.period().toString(), makerId));
-            }
-        }
-        return out;
+    @Operation(
+            summary =
+                    "Running estimate of the current period's payouts, per maker and currency (same shape as /payouts)")
+    public Views.Totals<Views.MakerAmount> accruals(
+            @QueryParam("makerId") String makerId,
+            @QueryParam("page") @DefaultValue("0") int page,
+            @QueryParam("size") @DefaultValue("100") int size) {
+        return payouts(
+                java.time.YearMonth.now(java.time.ZoneOffset.UTC).toString(), makerId, page, size);
     }
 
     static List<Views.MakerAmount> payouts(List<StatementLine> lines) {

@@ -39,7 +39,16 @@ public final class Views {
     /**
      * Per-maker or per-platform totals of a period; {@code status} OPEN means a running estimate.
      */
-    public record Totals<T>(String period, String status, List<T> items) {}
+    public record Totals<T>(
+            String period, String status, List<T> items, int page, int size, long total) {
+
+        /** One page of {@code all}, paged like every list of the API. */
+        public static <T> Totals<T> page(
+                String period, String status, List<T> all, int page, int size) {
+            Page<T> p = Page.of(all, page, size);
+            return new Totals<>(period, status, p.items(), page, size, p.total());
+        }
+    }
 
     public record CloseSummary(
             String period,
