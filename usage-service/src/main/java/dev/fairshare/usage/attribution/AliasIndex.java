@@ -32,7 +32,8 @@ public final class AliasIndex {
         models.add(modelId);
         aliasesByModel.put(modelId, List.copyOf(aliases));
         for (Alias a : aliases) {
-            targets.computeIfAbsent(key(a.platformId(), a.ref()), k -> new TreeMap<>()).put(a.validFrom(), modelId);
+            targets.computeIfAbsent(key(a.platformId(), a.ref()), k -> new TreeMap<>())
+                    .put(a.validFrom(), modelId);
         }
     }
 
