@@ -45,10 +45,22 @@ public class RegistryReplica {
                     "registry.agreements");
     private static final Logger LOG = Logger.getLogger(RegistryReplica.class);
 
-    private final Map<String, String> makers = new ConcurrentHashMap<>();
-    private final Map<String, String> platforms = new ConcurrentHashMap<>();
-    private final Map<String, ModelInfo> models = new ConcurrentHashMap<>();
-    private final Map<String, Agreement> agreements = new ConcurrentHashMap<>();
+    /** One consistent copy of the registry; replaced whole once a re-read has caught up. */
+    private record State(
+            Map<String, String> makers,
+            Map<String, String> platforms,
+            Map<String, ModelInfo> models,
+            Map<String, Agreement> agreements) {
+        State() {
+            this(
+                    new ConcurrentHashMap<>(),
+                    new ConcurrentHashMap<>(),
+                    new ConcurrentHashMap<>(),
+                    new ConcurrentHashMap<>());
+        }
+    }
+
+    private volatile State state = new State();
     private final ObjectMapper mapper;
     private final String bootstrapServers;
     private volatile boolean caughtUp;
@@ -81,23 +93,25 @@ public class RegistryReplica {
     }
 
     public Map<String, ModelInfo> models() {
-        return Map.copyOf(models);
+        return Map.copyOf(state.models());
     }
 
     public List<Agreement> agreements() {
-        return List.copyOf(agreements.values());
+        return List.copyOf(state.agreements().values());
     }
 
     public Map<String, String> makerNames() {
-        return Map.copyOf(makers);
+        return Map.copyOf(state.makers());
     }
 
     public Map<String, String> platformNames() {
-        return Map.copyOf(platforms);
+        return Map.copyOf(state.platforms());
     }
 
     private void run() {
         while (running) {
+            State building = new State();
+            boolean live = false;
             try (KafkaConsumer<String, String> consumer = consumer()) {
                 List<TopicPartition> partitions = new ArrayList<>();
                 for (String topic : TOPICS) {
@@ -110,20 +124,22 @@ public class RegistryReplica {
                 while (running) {
                     for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
                         try {
-                            apply(r);
+                            apply(r, building);
                         } catch (Exception e) {
                             LOG.errorf(
                                     "unreadable %s record %s at offset %d: %s",
                                     r.topic(), r.key(), r.offset(), e);
                         }
                     }
-                    if (!caughtUp
+                    if (!live
                             && ends.entrySet().stream()
                                     .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                        state = building;
+                        live = true;
                         caughtUp = true;
                         LOG.infof(
                                 "registry replica caught up: %d models, %d agreements",
-                                models.size(), agreements.size());
+                                building.models().size(), building.agreements().size());
                     }
                 }
             } catch (RuntimeException e) {
@@ -141,23 +157,23 @@ public class RegistryReplica {
         }
     }
 
-    void apply(ConsumerRecord<String, String> r) throws Exception {
+    void apply(ConsumerRecord<String, String> r, State into) throws Exception {
         String key = r.key();
         if (r.value() == null) {
             switch (r.topic()) {
-                case "registry.makers" -> makers.remove(key);
-                case "registry.platforms" -> platforms.remove(key);
-                case "registry.models" -> models.remove(key);
-                default -> agreements.remove(key);
+                case "registry.makers" -> into.makers().remove(key);
+                case "registry.platforms" -> into.platforms().remove(key);
+                case "registry.models" -> into.models().remove(key);
+                default -> into.agreements().remove(key);
             }
             return;
         }
         JsonNode n = mapper.readTree(r.value());
         switch (r.topic()) {
-            case "registry.makers" -> makers.put(key, n.path("name").asText());
-            case "registry.platforms" -> platforms.put(key, n.path("name").asText());
-            case "registry.models" -> models.put(key, model(n));
-            default -> agreements.put(key, agreement(n));
+            case "registry.makers" -> into.makers().put(key, n.path("name").asText());
+            case "registry.platforms" -> into.platforms().put(key, n.path("name").asText());
+            case "registry.models" -> into.models().put(key, model(n));
+            default -> into.agreements().put(key, agreement(n));
         }
     }
 

@@ -276,9 +276,21 @@ public class SettlementService {
                 lateRows.addAll(diff);
             }
         }
-        List<StatementLine> lines =
-                SettlementEngine.settle(
-                        period, own, late, registry.agreements(), registry.models());
+        List<StatementLine> lines;
+        try {
+            lines =
+                    SettlementEngine.settle(
+                            period, own, late, registry.agreements(), registry.models());
+        } catch (IllegalArgumentException e) {
+            // the engine refuses to guess (an unknown model, a broken lineage): say so, do not pay
+            throw new ProblemException(
+                    409,
+                    "REGISTRY_INCOMPLETE",
+                    "the statement of "
+                            + period
+                            + " cannot be computed from the registry as known here: "
+                            + e.getMessage());
+        }
         return new Computed(lines, lateRows);
     }
 

@@ -36,8 +36,10 @@ public class RegistryReplica {
     static final String PLATFORMS = "registry.platforms";
     private static final Logger LOG = Logger.getLogger(RegistryReplica.class);
 
-    private final AliasIndex index = new AliasIndex();
-    private final Set<String> platforms = ConcurrentHashMap.newKeySet();
+    // replaced whole when a (re)read from the beginning has caught up, so that a replay after an
+    // error never serves older registry states than it already served
+    private volatile AliasIndex index = new AliasIndex();
+    private volatile Set<String> platforms = ConcurrentHashMap.newKeySet();
     private final List<Consumer<String>> modelListeners = new CopyOnWriteArrayList<>();
     private final ObjectMapper mapper;
     private final String bootstrapServers;
@@ -85,6 +87,10 @@ public class RegistryReplica {
 
     private void run() {
         while (running) {
+            AliasIndex building = new AliasIndex();
+            Set<String> buildingPlatforms = ConcurrentHashMap.newKeySet();
+            Set<String> replayed = new java.util.HashSet<>();
+            boolean live = false;
             try (KafkaConsumer<String, String> consumer = consumer()) {
                 List<TopicPartition> partitions = new ArrayList<>();
                 for (String topic : List.of(PLATFORMS, MODELS)) {
@@ -96,19 +102,36 @@ public class RegistryReplica {
                 Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
                 while (running) {
                     for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-                        apply(r);
+                        String model = apply(r, building, buildingPlatforms);
+                        if (model != null) {
+                            if (live) {
+                                modelListeners.forEach(l -> l.accept(model));
+                            } else {
+                                replayed.add(model);
+                            }
+                        }
                     }
-                    if (!caughtUp
+                    if (!live
                             && ends.entrySet().stream()
                                     .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                        index = building;
+                        platforms = buildingPlatforms;
+                        live = true;
+                        if (caughtUp) {
+                            // a replay after an error: what changed meanwhile may claim stored
+                            // events
+                            replayed.forEach(m -> modelListeners.forEach(l -> l.accept(m)));
+                        }
                         caughtUp = true;
-                        LOG.infof("registry replica caught up: %d platforms", platforms.size());
+                        LOG.infof(
+                                "registry replica caught up: %d platforms",
+                                buildingPlatforms.size());
                     }
                 }
             } catch (RuntimeException e) {
                 if (running) {
                     LOG.warnf(
-                            "registry replica failed, restarting from the beginning: %s",
+                            "registry replica failed, re-reading from the beginning: %s",
                             e.toString());
                     sleep();
                 }
@@ -116,40 +139,38 @@ public class RegistryReplica {
         }
     }
 
-    private void apply(ConsumerRecord<String, String> r) {
+    /** Applies one record; answers the model id it changed, if any. */
+    private String apply(
+            ConsumerRecord<String, String> r, AliasIndex into, Set<String> intoPlatforms) {
         if (r.topic().equals(PLATFORMS)) {
             if (r.value() == null) {
-                platforms.remove(r.key());
+                intoPlatforms.remove(r.key());
             } else {
-                platforms.add(r.key());
+                intoPlatforms.add(r.key());
             }
-            return;
+            return null;
         }
         if (r.value() == null) {
-            index.removeModel(r.key());
-        } else {
-            try {
-                JsonNode m = mapper.readTree(r.value());
-                List<AliasIndex.Alias> aliases = new ArrayList<>();
-                for (JsonNode a : m.path("aliases")) {
-                    aliases.add(
-                            new AliasIndex.Alias(
-                                    a.path("ref").asText(),
-                                    a.hasNonNull("platformId")
-                                            ? a.get("platformId").asText()
-                                            : null,
-                                    Instant.parse(a.path("validFrom").asText())));
-                }
-                index.putModel(r.key(), aliases);
-            } catch (Exception e) {
-                LOG.errorf(
-                        "unreadable registry.models record %s at offset %d: %s",
-                        r.key(), r.offset(), e);
-                return;
-            }
+            into.removeModel(r.key());
+            return r.key();
         }
-        if (caughtUp) {
-            modelListeners.forEach(l -> l.accept(r.key()));
+        try {
+            JsonNode m = mapper.readTree(r.value());
+            List<AliasIndex.Alias> aliases = new ArrayList<>();
+            for (JsonNode a : m.path("aliases")) {
+                aliases.add(
+                        new AliasIndex.Alias(
+                                a.path("ref").asText(),
+                                a.hasNonNull("platformId") ? a.get("platformId").asText() : null,
+                                Instant.parse(a.path("validFrom").asText())));
+            }
+            into.putModel(r.key(), aliases);
+            return r.key();
+        } catch (Exception e) {
+            LOG.errorf(
+                    "unreadable registry.models record %s at offset %d: %s",
+                    r.key(), r.offset(), e);
+            return null;
         }
     }
 
