@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 
 import dev.fairshare.localstack.FairshareTestResource;
+import dev.fairshare.localstack.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -80,13 +81,17 @@ class AgreementResourceTest {
                 .body("terms.tiers[0].upTo", equalTo("1000000000"))
                 .body("terms.tiers[1].upTo", equalTo(null))
                 .body("minimumGuarantee", equalTo("50"));
-        given().queryParam("makerId", maker)
+        given().auth()
+                .oauth2(Tokens.admin())
+                .queryParam("makerId", maker)
                 .queryParam("platformId", platform)
                 .get("/agreements")
                 .then()
                 .statusCode(200)
                 .body("total", equalTo(2));
-        given().get("/agreements/" + id2)
+        given().auth()
+                .oauth2(Tokens.admin())
+                .get("/agreements/" + id2)
                 .then()
                 .statusCode(200)
                 .body("terms.metric", equalTo("output_tokens"));

@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
 
 import dev.fairshare.localstack.FairshareTestResource;
+import dev.fairshare.localstack.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -28,8 +29,15 @@ class MakerAndPlatformResourceTest {
                 .header("Location", endsWith("/makers/" + id))
                 .body("id", equalTo(id))
                 .body("name", equalTo("Coqui"));
-        given().get("/makers/" + id).then().statusCode(200).body("name", equalTo("Coqui"));
-        given().queryParam("size", 1000)
+        given().auth()
+                .oauth2(Tokens.admin())
+                .get("/makers/" + id)
+                .then()
+                .statusCode(200)
+                .body("name", equalTo("Coqui"));
+        given().auth()
+                .oauth2(Tokens.admin())
+                .queryParam("size", 1000)
                 .get("/makers")
                 .then()
                 .statusCode(200)
@@ -73,6 +81,8 @@ class MakerAndPlatformResourceTest {
     @Test
     void anEmptyBodyIs400() {
         io.restassured.RestAssured.given()
+                .auth()
+                .oauth2(Tokens.admin())
                 .contentType(io.restassured.http.ContentType.JSON)
                 .post("/makers")
                 .then()
@@ -83,8 +93,18 @@ class MakerAndPlatformResourceTest {
 
     @Test
     void unknownIs404() {
-        given().get("/makers/nobody").then().statusCode(404).body("code", equalTo("NOT_FOUND"));
-        given().get("/platforms/nowhere").then().statusCode(404).body("code", equalTo("NOT_FOUND"));
+        given().auth()
+                .oauth2(Tokens.admin())
+                .get("/makers/nobody")
+                .then()
+                .statusCode(404)
+                .body("code", equalTo("NOT_FOUND"));
+        given().auth()
+                .oauth2(Tokens.admin())
+                .get("/platforms/nowhere")
+                .then()
+                .statusCode(404)
+                .body("code", equalTo("NOT_FOUND"));
     }
 
     @Test
@@ -93,8 +113,15 @@ class MakerAndPlatformResourceTest {
         post("/platforms", "{\"id\":\"" + id + "\",\"name\":\"Acme\"}")
                 .statusCode(201)
                 .body("id", equalTo(id));
-        given().get("/platforms/" + id).then().statusCode(200).body("name", equalTo("Acme"));
-        given().queryParam("size", 0)
+        given().auth()
+                .oauth2(Tokens.admin())
+                .get("/platforms/" + id)
+                .then()
+                .statusCode(200)
+                .body("name", equalTo("Acme"));
+        given().auth()
+                .oauth2(Tokens.admin())
+                .queryParam("size", 0)
                 .get("/platforms")
                 .then()
                 .statusCode(400)

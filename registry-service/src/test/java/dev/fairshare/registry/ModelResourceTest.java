@@ -10,6 +10,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 
 import dev.fairshare.localstack.FairshareTestResource;
+import dev.fairshare.localstack.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -47,7 +48,9 @@ class ModelResourceTest {
                 .body("license.commercialUse", equalTo(false))
                 .body("parents[0].modelId", equalTo(base))
                 .body("parents[0].royaltyShare", equalTo("0.3"));
-        given().queryParam("makerId", maker)
+        given().auth()
+                .oauth2(Tokens.admin())
+                .queryParam("makerId", maker)
                 .get("/models")
                 .then()
                 .statusCode(200)
@@ -149,7 +152,9 @@ class ModelResourceTest {
         String mid = model(maker, "[{\"modelId\":\"" + root + "\",\"royaltyShare\":\"0.10\"}]");
         String leaf = model(maker, "[{\"modelId\":\"" + mid + "\",\"royaltyShare\":\"0.30\"}]");
         String tip = model(maker, "[{\"modelId\":\"" + leaf + "\",\"royaltyShare\":\"0.5\"}]");
-        given().get("/models/" + tip + "/lineage")
+        given().auth()
+                .oauth2(Tokens.admin())
+                .get("/models/" + tip + "/lineage")
                 .then()
                 .statusCode(200)
                 .body("modelId", equalTo(tip))
@@ -161,7 +166,7 @@ class ModelResourceTest {
                 .body("parents[0].parents[0].parents[0].modelId", equalTo(root))
                 .body("parents[0].parents[0].parents[0].effectiveShare", equalTo("0.015"))
                 .body("parents[0].parents[0].parents[0].parents", hasSize(0));
-        given().get("/models/nope/lineage").then().statusCode(404);
+        given().auth().oauth2(Tokens.admin()).get("/models/nope/lineage").then().statusCode(404);
     }
 
     @Test

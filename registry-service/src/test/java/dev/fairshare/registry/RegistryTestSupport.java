@@ -2,6 +2,7 @@ package dev.fairshare.registry;
 
 import static io.restassured.RestAssured.given;
 
+import dev.fairshare.localstack.Tokens;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import java.util.UUID;
@@ -15,7 +16,13 @@ final class RegistryTestSupport {
     }
 
     static ValidatableResponse post(String path, String json) {
-        return given().contentType(ContentType.JSON).body(json).when().post(path).then();
+        return given().auth()
+                .oauth2(Tokens.admin())
+                .contentType(ContentType.JSON)
+                .body(json)
+                .when()
+                .post(path)
+                .then();
     }
 
     static String maker() {

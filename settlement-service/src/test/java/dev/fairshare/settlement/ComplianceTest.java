@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.fairshare.localstack.FairshareTestResource;
+import dev.fairshare.localstack.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -57,7 +58,9 @@ class ComplianceTest {
                 .untilAsserted(
                         () -> {
                             JsonPath f =
-                                    given().queryParam("makerId", maker)
+                                    given().auth()
+                                            .oauth2(Tokens.finance())
+                                            .queryParam("makerId", maker)
                                             .queryParam("period", "2026-02")
                                             .get("/compliance/findings")
                                             .then()
@@ -74,7 +77,9 @@ class ComplianceTest {
                             assertThat(f.getString("items[0].lastSeen")).isEqualTo("2026-02-09");
                         });
         JsonPath u =
-                given().queryParam("makerId", maker)
+                given().auth()
+                        .oauth2(Tokens.finance())
+                        .queryParam("makerId", maker)
                         .get("/unlicensed-usage")
                         .then()
                         .statusCode(200)
@@ -87,7 +92,9 @@ class ComplianceTest {
         assertThat(u.getInt("total")).isEqualTo(2);
         assertThat(u.getInt("page")).isEqualTo(0);
         JsonPath second =
-                given().queryParam("makerId", maker)
+                given().auth()
+                        .oauth2(Tokens.finance())
+                        .queryParam("makerId", maker)
                         .queryParam("size", 1)
                         .queryParam("page", 1)
                         .get("/unlicensed-usage")
@@ -98,7 +105,9 @@ class ComplianceTest {
         assertThat(second.getList("items")).hasSize(1);
         assertThat(second.getInt("total")).isEqualTo(2);
         // another maker sees none of it
-        given().queryParam("makerId", "someone-else")
+        given().auth()
+                .oauth2(Tokens.finance())
+                .queryParam("makerId", "someone-else")
                 .get("/compliance/findings")
                 .then()
                 .statusCode(200)

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.fairshare.localstack.FairshareTestResource;
+import dev.fairshare.localstack.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -99,7 +100,9 @@ class SettlementFlowTest {
                 .untilAsserted(
                         () -> {
                             JsonPath p =
-                                    given().get("/payouts/2025-03")
+                                    given().auth()
+                                            .oauth2(Tokens.finance())
+                                            .get("/payouts/2025-03")
                                             .then()
                                             .statusCode(200)
                                             .extract()
@@ -108,14 +111,18 @@ class SettlementFlowTest {
                             assertThat(amount(p, makerA)).isEqualTo("6.00");
                             assertThat(amount(p, makerB)).isEqualTo("14.00");
                         });
-        given().get("/invoices/2025-03")
+        given().auth()
+                .oauth2(Tokens.finance())
+                .get("/invoices/2025-03")
                 .then()
                 .statusCode(200)
                 .body(
                         "items.find { it.platformId == '" + platform + "' }.amount",
                         equalTo("20.00"));
 
-        given().post("/periods/2025-03/close")
+        given().auth()
+                .oauth2(Tokens.finance())
+                .post("/periods/2025-03/close")
                 .then()
                 .statusCode(200)
                 .body("status", equalTo("CLOSED"))
@@ -123,22 +130,30 @@ class SettlementFlowTest {
                 .body(
                         "invoices.find { it.platformId == '" + platform + "' }.amount",
                         equalTo("20.00"));
-        given().post("/periods/2025-03/close")
+        given().auth()
+                .oauth2(Tokens.finance())
+                .post("/periods/2025-03/close")
                 .then()
                 .statusCode(409)
                 .body("code", equalTo("PERIOD_CLOSED"));
         String current = YearMonth.now(ZoneOffset.UTC).toString();
-        given().post("/periods/" + current + "/close")
+        given().auth()
+                .oauth2(Tokens.finance())
+                .post("/periods/" + current + "/close")
                 .then()
                 .statusCode(409)
                 .body("code", equalTo("GRACE_PERIOD_NOT_OVER"));
-        given().post("/periods/2025-13/close")
+        given().auth()
+                .oauth2(Tokens.finance())
+                .post("/periods/2025-13/close")
                 .then()
                 .statusCode(400)
                 .body("code", equalTo("INVALID_PERIOD"));
 
         JsonPath statement =
-                given().queryParam("platformId", platform)
+                given().auth()
+                        .oauth2(Tokens.finance())
+                        .queryParam("platformId", platform)
                         .get("/statements/2025-03")
                         .then()
                         .statusCode(200)
@@ -156,7 +171,13 @@ class SettlementFlowTest {
         // the close posted a balanced journal entry that reconciles with invoices, payouts and the
         // CSV
         JsonPath ledger =
-                given().get("/ledger/2025-03").then().statusCode(200).extract().jsonPath();
+                given().auth()
+                        .oauth2(Tokens.finance())
+                        .get("/ledger/2025-03")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath();
         String entry = "items.find { it.platformId == '" + platform + "' }";
         assertThat(ledger.getString(entry + ".currency")).isEqualTo("USD");
         assertThat(
@@ -181,7 +202,13 @@ class SettlementFlowTest {
                                         + ":receivable' }.credit"))
                 .isEqualTo("14.00");
         JsonPath balances =
-                given().get("/ledger/balances").then().statusCode(200).extract().jsonPath();
+                given().auth()
+                        .oauth2(Tokens.finance())
+                        .get("/ledger/balances")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath();
         assertThat(
                         balances.getString(
                                 "items.find { it.account == 'platform:"
@@ -195,7 +222,9 @@ class SettlementFlowTest {
                                         + ":receivable' }.balance"))
                 .isEqualTo("6.00");
         String csv =
-                given().get("/reports/2025-03/settlement.csv")
+                given().auth()
+                        .oauth2(Tokens.finance())
+                        .get("/reports/2025-03/settlement.csv")
                         .then()
                         .statusCode(200)
                         .contentType(org.hamcrest.Matchers.startsWith("text/csv"))
@@ -232,7 +261,9 @@ class SettlementFlowTest {
                                 .orElseThrow()
                                 .get("kind"))
                 .isEqualTo("UPSTREAM_ROYALTY");
-        given().get("/ledger/balances?asOf=yesterday")
+        given().auth()
+                .oauth2(Tokens.finance())
+                .get("/ledger/balances?asOf=yesterday")
                 .then()
                 .statusCode(400)
                 .body("code", equalTo("INVALID_VALUE"));
@@ -246,7 +277,9 @@ class SettlementFlowTest {
                 .untilAsserted(
                         () -> {
                             JsonPath april =
-                                    given().queryParam("platformId", platform)
+                                    given().auth()
+                                            .oauth2(Tokens.finance())
+                                            .queryParam("platformId", platform)
                                             .get("/statements/2025-04")
                                             .then()
                                             .statusCode(200)
@@ -275,25 +308,199 @@ class SettlementFlowTest {
                                                                     + "' }.amount")))
                                     .isEqualByComparingTo("1.40");
                         });
-        JsonPath march = given().get("/payouts/2025-03").then().extract().jsonPath();
+        JsonPath march =
+                given().auth()
+                        .oauth2(Tokens.finance())
+                        .get("/payouts/2025-03")
+                        .then()
+                        .extract()
+                        .jsonPath();
         assertThat(march.getString("status")).isEqualTo("CLOSED");
         assertThat(amount(march, makerA)).isEqualTo("6.00");
         assertThat(amount(march, makerB)).isEqualTo("14.00");
 
-        given().post("/periods/2025-04/close").then().statusCode(200).body("lines", equalTo(2));
-        JsonPath april = given().get("/payouts/2025-04").then().extract().jsonPath();
+        given().auth()
+                .oauth2(Tokens.finance())
+                .post("/periods/2025-04/close")
+                .then()
+                .statusCode(200)
+                .body("lines", equalTo(2));
+        JsonPath april =
+                given().auth()
+                        .oauth2(Tokens.finance())
+                        .get("/payouts/2025-04")
+                        .then()
+                        .extract()
+                        .jsonPath();
         assertThat(amount(april, makerA)).isEqualTo("0.60");
         assertThat(amount(april, makerB)).isEqualTo("1.40");
         assertThat(april.getInt("total")).isEqualTo(april.getList("items").size());
-        given().get("/accruals")
+        given().auth()
+                .oauth2(Tokens.finance())
+                .get("/accruals")
                 .then()
                 .statusCode(200)
                 .body("period", equalTo(YearMonth.now(ZoneOffset.UTC).toString()))
                 .body("status", equalTo("OPEN"));
-        given().get("/periods")
+        given().auth()
+                .oauth2(Tokens.finance())
+                .get("/periods")
                 .then()
                 .statusCode(200)
                 .body("find { it.period == '2025-03' }.status", equalTo("CLOSED"))
                 .body("find { it.period == '2025-04' }.status", equalTo("CLOSED"));
+
+        agreementChangeAndLateUsageAcrossATier(s, platform);
+    }
+
+    /**
+     * May 2025 (after March and April closed above): per-unit terms until the 15th, then a revenue
+     * share, so the service must rate that model day by day; late usage then crosses a tier, twice.
+     */
+    private void agreementChangeAndLateUsageAcrossATier(String s, String platform) {
+        String maker = "maker-c-" + s;
+        String model = "solo-" + s;
+        send("registry.makers", maker, "{\"id\":\"" + maker + "\",\"name\":\"C\"}");
+        send(
+                "registry.models",
+                model,
+                "{\"id\":\""
+                        + model
+                        + "\",\"makerId\":\""
+                        + maker
+                        + "\",\"name\":\"Solo\","
+                        + "\"license\":{\"id\":\"mit\",\"commercialUse\":true},\"parents\":[],\"aliases\":[]}");
+        String common =
+                "\",\"makerId\":\""
+                        + maker
+                        + "\",\"platformId\":\""
+                        + platform
+                        + "\",\"modelId\":\""
+                        + model
+                        + "\",\"currency\":\"USD\",";
+        send(
+                "registry.agreements",
+                "pu-" + s,
+                "{\"id\":\"pu-"
+                        + s
+                        + common
+                        + "\"validFrom\":\"2025-05-01T00:00:00Z\",\"validTo\":\"2025-05-15T00:00:00Z\","
+                        + "\"terms\":{\"type\":\"PER_UNIT\",\"metric\":\"requests\",\"unitSize\":\"1\","
+                        + "\"tiers\":[{\"upTo\":\"10\",\"price\":\"1.00\"},{\"upTo\":null,\"price\":\"0.50\"}]},"
+                        + "\"minimumGuarantee\":null}");
+        send(
+                "registry.agreements",
+                "rs-" + s,
+                "{\"id\":\"rs-"
+                        + s
+                        + common
+                        + "\"validFrom\":\"2025-05-15T00:00:00Z\",\"validTo\":null,"
+                        + "\"terms\":{\"type\":\"REVENUE_SHARE\",\"rate\":\"0.1\"},\"minimumGuarantee\":null}");
+        // 3 requests a delta: 6 requests under the per-unit terms (6.00), 50.00 revenue at 10%
+        // (5.00)
+        for (String day : List.of("2025-05-10", "2025-05-11")) {
+            send(
+                    "usage.attributed",
+                    model,
+                    delta(UUID.randomUUID() + "/" + model, model, platform, day, "100.00"));
+        }
+        send(
+                "usage.attributed",
+                model,
+                delta(UUID.randomUUID() + "/" + model, model, platform, "2025-05-20", "50.00"));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () ->
+                                assertThat(
+                                                amount(
+                                                        given().auth()
+                                                                .oauth2(Tokens.finance())
+                                                                .get("/payouts/2025-05")
+                                                                .then()
+                                                                .extract()
+                                                                .jsonPath(),
+                                                        maker))
+                                        .isEqualTo("11.00"));
+        given().auth()
+                .oauth2(Tokens.finance())
+                .post("/periods/2025-05/close")
+                .then()
+                .statusCode(200);
+
+        // late: 6 settled + 3 + 3 = 12 requests: rate(12) - rate(6) = (10 + 1.00) - 6 = 5.00
+        for (String day : List.of("2025-05-12", "2025-05-13")) {
+            send(
+                    "usage.attributed",
+                    model,
+                    delta(UUID.randomUUID() + "/" + model, model, platform, day, "1.00"));
+        }
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () ->
+                                assertThat(
+                                                amount(
+                                                        given().auth()
+                                                                .oauth2(Tokens.finance())
+                                                                .get("/payouts/2025-06")
+                                                                .then()
+                                                                .extract()
+                                                                .jsonPath(),
+                                                        maker))
+                                        .isEqualTo("5.00"));
+        given().auth()
+                .oauth2(Tokens.finance())
+                .post("/periods/2025-06/close")
+                .then()
+                .statusCode(200);
+        JsonPath june =
+                given().auth()
+                        .oauth2(Tokens.finance())
+                        .queryParam("makerId", maker)
+                        .get("/statements/2025-06")
+                        .then()
+                        .extract()
+                        .jsonPath();
+        assertThat(june.getList("items.kind")).containsOnly("LATE_ADJUSTMENT");
+        assertThat(june.getList("items.adjustsPeriod")).containsOnly("2025-05");
+        assertThat(june.getList("items.agreementId")).containsOnly("pu-" + s);
+
+        // once more, now from the 12 requests settled by May and June: 3 x 0.50 = 1.50 in July
+        send(
+                "usage.attributed",
+                model,
+                delta(UUID.randomUUID() + "/" + model, model, platform, "2025-05-14", "1.00"));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () ->
+                                assertThat(
+                                                amount(
+                                                        given().auth()
+                                                                .oauth2(Tokens.finance())
+                                                                .get("/payouts/2025-07")
+                                                                .then()
+                                                                .extract()
+                                                                .jsonPath(),
+                                                        maker))
+                                        .isEqualTo("1.50"));
+        assertThat(
+                        amount(
+                                given().auth()
+                                        .oauth2(Tokens.finance())
+                                        .get("/payouts/2025-05")
+                                        .then()
+                                        .extract()
+                                        .jsonPath(),
+                                maker))
+                .isEqualTo("11.00");
+        assertThat(
+                        amount(
+                                given().auth()
+                                        .oauth2(Tokens.finance())
+                                        .get("/payouts/2025-06")
+                                        .then()
+                                        .extract()
+                                        .jsonPath(),
+                                maker))
+                .isEqualTo("5.00");
     }
 }

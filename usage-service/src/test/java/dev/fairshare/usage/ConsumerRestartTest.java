@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.fairshare.localstack.FairshareTestResource;
+import dev.fairshare.localstack.Tokens;
 import dev.fairshare.usage.kafka.UsageConsumer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -64,7 +65,9 @@ class ConsumerRestartTest {
                 .untilAsserted(
                         () -> {
                             JsonPath s =
-                                    given().queryParam("platformId", platform)
+                                    given().auth()
+                                            .oauth2(Tokens.finance())
+                                            .queryParam("platformId", platform)
                                             .get("/usage/summary")
                                             .then()
                                             .extract()

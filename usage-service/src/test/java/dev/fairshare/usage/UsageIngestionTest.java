@@ -16,6 +16,7 @@ import static org.hamcrest.Matchers.hasSize;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fairshare.localstack.FairshareTestResource;
+import dev.fairshare.localstack.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -77,11 +78,18 @@ class UsageIngestionTest {
     }
 
     private io.restassured.response.ValidatableResponse post(String body) {
-        return given().contentType(ContentType.JSON).body(body).post("/usage-events").then();
+        return given().auth()
+                .oauth2(Tokens.platform(platform))
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post("/usage-events")
+                .then();
     }
 
     private JsonPath summary() {
-        return given().queryParam("platformId", platform)
+        return given().auth()
+                .oauth2(Tokens.finance())
+                .queryParam("platformId", platform)
                 .queryParam("modelId", model)
                 .get("/usage/summary")
                 .then()
@@ -129,14 +137,18 @@ class UsageIngestionTest {
         assertThat(s.getString("items[0].revenue[0].currency")).isEqualTo("USD");
         assertThat(new BigDecimal(s.getString("items[0].units.output_tokens")))
                 .isEqualByComparingTo("2400");
-        given().get("/usage/events/" + platform + "/" + e1)
+        given().auth()
+                .oauth2(Tokens.finance())
+                .get("/usage/events/" + platform + "/" + e1)
                 .then()
                 .statusCode(200)
                 .body("modelRef", equalTo(ref))
                 .body("attribution[0].modelId", equalTo(model))
                 .body("revenue.amount", equalTo("0.0123"));
         // the audit drill-down pages through the stored events of a platform, model and days
-        given().queryParam("platformId", platform)
+        given().auth()
+                .oauth2(Tokens.finance())
+                .queryParam("platformId", platform)
                 .queryParam("modelId", model)
                 .queryParam("from", DAY)
                 .queryParam("to", DAY)
@@ -147,13 +159,20 @@ class UsageIngestionTest {
                 .body("total", equalTo(3))
                 .body("items", hasSize(2))
                 .body("size", equalTo(2));
-        given().queryParam("platformId", platform)
+        given().auth()
+                .oauth2(Tokens.finance())
+                .queryParam("platformId", platform)
                 .queryParam("modelId", "nobody")
                 .get("/usage/events")
                 .then()
                 .statusCode(200)
                 .body("total", equalTo(0));
-        given().get("/usage/events").then().statusCode(400).body("code", equalTo("MISSING_FIELD"));
+        given().auth()
+                .oauth2(Tokens.finance())
+                .get("/usage/events")
+                .then()
+                .statusCode(400)
+                .body("code", equalTo("MISSING_FIELD"));
     }
 
     @Test
@@ -180,7 +199,7 @@ class UsageIngestionTest {
         String bad =
                 event(uid("e"), platform, ref, AT, "1")
                         .replace("\"requests\":1", "\"requests\":-1");
-        String unknown = event(uid("e"), "no-such-platform", ref, AT, "1");
+        String unknown = event(uid("e"), "another-platform", ref, AT, "1");
         String future =
                 event(uid("e"), platform, ref, Instant.now().plus(1, ChronoUnit.HOURS), "1");
         JsonPath r =
@@ -200,11 +219,22 @@ class UsageIngestionTest {
         assertThat(r.getList("rejected.index", Integer.class)).containsExactly(1, 2, 3, 4);
         assertThat(r.getString("rejected[0].errors[0].code")).isEqualTo("NEGATIVE_UNITS");
         assertThat(r.getString("rejected[0].errors[0].field")).isEqualTo("units.requests");
-        assertThat(r.getString("rejected[1].errors[0].code")).isEqualTo("UNKNOWN_PLATFORM");
+        assertThat(r.getString("rejected[1].errors[0].code")).isEqualTo("PLATFORM_MISMATCH");
+        assertThat(r.getString("rejected[1].errors[0].field")).isEqualTo("platformId");
         assertThat(r.getString("rejected[2].eventId")).isEqualTo("x");
         assertThat(r.getString("rejected[2].errors[0].code")).isEqualTo("MISSING_FIELD");
         assertThat(r.getString("rejected[3].errors[0].code")).isEqualTo("EVENT_IN_FUTURE");
         awaitEvents(2);
+        // a platform token for a platform the registry does not know
+        given().auth()
+                .oauth2(Tokens.platform("no-such-platform"))
+                .contentType(ContentType.JSON)
+                .body("[" + event(uid("e"), "no-such-platform", ref, AT, "1") + "]")
+                .post("/usage-events")
+                .then()
+                .statusCode(202)
+                .body("accepted", equalTo(0))
+                .body("rejected[0].errors[0].code", equalTo("UNKNOWN_PLATFORM"));
     }
 
     @Test
@@ -214,7 +244,9 @@ class UsageIngestionTest {
                         + "\n{not json\n"
                         + event(uid("e"), platform, ref, AT, "1")
                         + "\n";
-        given().contentType("application/x-ndjson")
+        given().auth()
+                .oauth2(Tokens.platform(platform))
+                .contentType("application/x-ndjson")
                 .body(body.getBytes(java.nio.charset.StandardCharsets.UTF_8))
                 .post("/usage-events")
                 .then()
@@ -293,7 +325,9 @@ class UsageIngestionTest {
                         () -> {
                             post("[" + pipeline + "]").statusCode(202).body("rejected", hasSize(0));
                             JsonPath e =
-                                    given().get("/usage/events/" + platform + "/" + id)
+                                    given().auth()
+                                            .oauth2(Tokens.finance())
+                                            .get("/usage/events/" + platform + "/" + id)
                                             .then()
                                             .statusCode(200)
                                             .extract()
@@ -308,7 +342,9 @@ class UsageIngestionTest {
         assertThat(new BigDecimal(s.getString("items[0].units.output_tokens")))
                 .isEqualByComparingTo("1360");
         JsonPath o =
-                given().queryParam("modelId", other)
+                given().auth()
+                        .oauth2(Tokens.finance())
+                        .queryParam("modelId", other)
                         .get("/usage/summary")
                         .then()
                         .extract()
@@ -334,7 +370,9 @@ class UsageIngestionTest {
         await().atMost(Duration.ofSeconds(20))
                 .untilAsserted(
                         () ->
-                                given().queryParam("platformId", platform)
+                                given().auth()
+                                        .oauth2(Tokens.finance())
+                                        .queryParam("platformId", platform)
                                         .get("/usage/unattributed")
                                         .then()
                                         .body(
@@ -354,7 +392,9 @@ class UsageIngestionTest {
                 .untilAsserted(
                         () -> {
                             JsonPath s =
-                                    given().queryParam("modelId", target)
+                                    given().auth()
+                                            .oauth2(Tokens.finance())
+                                            .queryParam("modelId", target)
                                             .get("/usage/summary")
                                             .then()
                                             .extract()
@@ -363,7 +403,9 @@ class UsageIngestionTest {
                             assertThat(new BigDecimal(s.getString("items[0].revenue[0].amount")))
                                     .isEqualByComparingTo("4.00");
                         });
-        given().queryParam("platformId", platform)
+        given().auth()
+                .oauth2(Tokens.finance())
+                .queryParam("platformId", platform)
                 .get("/usage/unattributed")
                 .then()
                 .body("items.findAll { it.modelRef == '" + late + "' }", hasSize(0));

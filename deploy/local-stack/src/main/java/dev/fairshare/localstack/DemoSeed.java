@@ -24,36 +24,69 @@ public final class DemoSeed {
         }
     }
 
-    /** Seeds the world; returns the number of usage events accepted. */
-    public static int seed(String registryUrl, String usageUrl, LocalDate today) {
+    /** The password of every demo account (local stack only). */
+    public static final String DEMO_PASSWORD = "fairshare-demo";
+
+    /** The demo accounts: username → role and tenant, as the runner prints them. */
+    public static final java.util.Map<String, String> ACCOUNTS =
+            new java.util.LinkedHashMap<>(
+                    java.util.Map.of(
+                            "finance", "{\"role\":\"FINANCE\"}",
+                            "coqui", "{\"role\":\"MAKER\",\"makerId\":\"coqui\"}",
+                            "voicelab", "{\"role\":\"MAKER\",\"makerId\":\"voicelab\"}",
+                            "acme", "{\"role\":\"PLATFORM\",\"platformId\":\"acme-cloud\"}"));
+
+    /** What the seed created: events accepted, and an API key per platform. */
+    public record Seeded(int events, java.util.Map<String, String> apiKeys) {}
+
+    /**
+     * Seeds the world as the initial admin ({@code adminPassword}), creates the demo accounts and
+     * an API key per platform, and reports usage with each platform's own token.
+     */
+    public static Seeded seed(
+            String registryUrl, String usageUrl, LocalDate today, String adminPassword) {
+        String admin =
+                Http.token(
+                        registryUrl,
+                        "{\"username\":\"admin\",\"password\":\"" + adminPassword + "\"}");
         YearMonth current = YearMonth.from(today);
         YearMonth previous = current.minusMonths(1);
         String start = previous.atDay(1) + "T00:00:00Z";
 
-        Http.postExpect(registryUrl + "/makers", "{\"id\":\"coqui\",\"name\":\"Coqui\"}", 201);
         Http.postExpect(
-                registryUrl + "/makers", "{\"id\":\"voicelab\",\"name\":\"VoiceLab\"}", 201);
+                registryUrl + "/makers", "{\"id\":\"coqui\",\"name\":\"Coqui\"}", 201, admin);
         Http.postExpect(
-                registryUrl + "/platforms", "{\"id\":\"acme-cloud\",\"name\":\"Acme Cloud\"}", 201);
+                registryUrl + "/makers", "{\"id\":\"voicelab\",\"name\":\"VoiceLab\"}", 201, admin);
         Http.postExpect(
-                registryUrl + "/platforms", "{\"id\":\"nimbus-ai\",\"name\":\"Nimbus AI\"}", 201);
+                registryUrl + "/platforms",
+                "{\"id\":\"acme-cloud\",\"name\":\"Acme Cloud\"}",
+                201,
+                admin);
+        Http.postExpect(
+                registryUrl + "/platforms",
+                "{\"id\":\"nimbus-ai\",\"name\":\"Nimbus AI\"}",
+                201,
+                admin);
         Http.postExpect(
                 registryUrl + "/models",
                 "{\"id\":\"xtts-v2\",\"makerId\":\"coqui\",\"name\":\"XTTS v2\","
                         + "\"license\":{\"id\":\"CPML\",\"commercialUse\":true}}",
-                201);
+                201,
+                admin);
         Http.postExpect(
                 registryUrl + "/models",
                 "{\"id\":\"xtts-v2-nordic\",\"makerId\":\"voicelab\",\"name\":\"XTTS v2 Nordic\","
                         + "\"license\":{\"id\":\"CC-BY-NC-4.0\",\"commercialUse\":false},"
                         + "\"parents\":[{\"modelId\":\"xtts-v2\",\"royaltyShare\":\"0.30\"}]}",
-                201);
+                201,
+                admin);
         Http.postExpect(
-                registryUrl + "/models/xtts-v2/aliases", "{\"ref\":\"coqui/XTTS-v2\"}", 201);
+                registryUrl + "/models/xtts-v2/aliases", "{\"ref\":\"coqui/XTTS-v2\"}", 201, admin);
         Http.postExpect(
                 registryUrl + "/models/xtts-v2-nordic/aliases",
                 "{\"ref\":\"nordic-tts\",\"platformId\":\"acme-cloud\"}",
-                201);
+                201,
+                admin);
         Http.postExpect(
                 registryUrl + "/agreements",
                 "{\"id\":\"acme-coqui\",\"makerId\":\"coqui\",\"platformId\":\"acme-cloud\","
@@ -61,7 +94,8 @@ public final class DemoSeed {
                         + start
                         + "\",\"terms\":{\"type\":\"REVENUE_SHARE\",\"rate\":\"0.20\"},"
                         + "\"minimumGuarantee\":\"25.00\"}",
-                201);
+                201,
+                admin);
         Http.postExpect(
                 registryUrl + "/agreements",
                 "{\"id\":\"acme-voicelab\",\"makerId\":\"voicelab\",\"platformId\":\"acme-cloud\","
@@ -70,15 +104,38 @@ public final class DemoSeed {
                         + "\","
                         + "\"terms\":{\"type\":\"PER_UNIT\",\"metric\":\"characters\",\"unitSize\":\"1000\","
                         + "\"tiers\":[{\"upTo\":\"100000\",\"price\":\"0.05\"},{\"upTo\":null,\"price\":\"0.03\"}]}}",
-                201);
+                201,
+                admin);
         Http.postExpect(
                 registryUrl + "/agreements",
                 "{\"id\":\"nimbus-coqui\",\"makerId\":\"coqui\",\"platformId\":\"nimbus-ai\","
                         + "\"currency\":\"EUR\",\"validFrom\":\""
                         + start
                         + "\",\"terms\":{\"type\":\"REVENUE_SHARE\",\"rate\":\"0.15\"}}",
-                201);
+                201,
+                admin);
         // nimbus-ai serves voicelab's non-commercial model without an agreement: unlicensed usage
+
+        for (var account : ACCOUNTS.entrySet()) {
+            Http.postExpect(
+                    registryUrl + "/accounts",
+                    "{\"username\":\""
+                            + account.getKey()
+                            + "\",\"password\":\""
+                            + DEMO_PASSWORD
+                            + "\","
+                            + account.getValue().substring(1),
+                    201,
+                    admin);
+        }
+        java.util.Map<String, String> apiKeys = new java.util.LinkedHashMap<>();
+        for (String platform : List.of("acme-cloud", "nimbus-ai")) {
+            String created =
+                    Http.postExpect(
+                            registryUrl + "/platforms/" + platform + "/api-keys", "", 201, admin);
+            apiKeys.put(
+                    platform, created.replaceAll("(?s).*\"apiKey\"\\s*:\\s*\"([^\"]+)\".*", "$1"));
+        }
 
         Random random = new Random(42);
         int accepted = 0;
@@ -139,8 +196,10 @@ public final class DemoSeed {
             // moments;
             // events are de-duplicated by eventId, so posting again until none is refused is safe
             String body = "[" + String.join(",", events) + "]";
+            String token =
+                    Http.token(registryUrl, "{\"apiKey\":\"" + apiKeys.get(platform) + "\"}");
             for (int attempt = 0; attempt < 60; attempt++) {
-                String answer = Http.postExpect(usageUrl + "/usage-events", body, 202);
+                String answer = Http.postExpect(usageUrl + "/usage-events", body, 202, token);
                 accepted += Integer.parseInt(answer.replaceAll(".*\"accepted\":(\\d+).*", "$1"));
                 if (!answer.contains("UNKNOWN_PLATFORM")) {
                     break;
@@ -148,6 +207,6 @@ public final class DemoSeed {
                 sleep(500);
             }
         }
-        return accepted;
+        return new Seeded(accepted, apiKeys);
     }
 }

@@ -6,19 +6,39 @@ import java.util.Map;
 
 /** PostgreSQL and Kafka together, and the configuration a service needs to use them. */
 public final class Infrastructure implements AutoCloseable {
+    /** The initial admin's password of the tests and of the local stack (not for production). */
+    public static final String ADMIN_PASSWORD = "fairshare-admin";
+
     private final Database database;
     private final Broker broker;
+    private final Keys keys;
 
-    private Infrastructure(Database database, Broker broker) {
+    private Infrastructure(Database database, Broker broker, Keys keys) {
         this.database = database;
         this.broker = broker;
+        this.keys = keys;
     }
 
-    /** Starts both servers; {@code dataDir} null keeps PostgreSQL's files in a temporary folder. */
+    /**
+     * Starts both servers with the fixed test key pair; {@code dataDir} null keeps PostgreSQL's
+     * files in a temporary folder.
+     */
     public static Infrastructure start(Path dataDir, int pgPort) {
+        try {
+            return start(
+                    dataDir,
+                    pgPort,
+                    Keys.testPair(java.nio.file.Files.createTempDirectory("fairshare-keys")));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** Starts both servers; the services sign and verify tokens with {@code keys}. */
+    public static Infrastructure start(Path dataDir, int pgPort, Keys keys) {
         Database db = Database.start(dataDir, pgPort, true);
         try {
-            return new Infrastructure(db, Broker.start());
+            return new Infrastructure(db, Broker.start(), keys);
         } catch (RuntimeException e) {
             db.close();
             throw e;
@@ -33,6 +53,10 @@ public final class Infrastructure implements AutoCloseable {
         return broker;
     }
 
+    public Keys keys() {
+        return keys;
+    }
+
     /** Quarkus configuration of one service: its own database and the shared broker. */
     public Map<String, String> quarkusConfig(String databaseName) {
         Map<String, String> config = new LinkedHashMap<>();
@@ -40,6 +64,11 @@ public final class Infrastructure implements AutoCloseable {
         config.put("quarkus.datasource.username", database.user());
         config.put("quarkus.datasource.password", database.password());
         config.put("kafka.bootstrap.servers", broker.bootstrapServers());
+        config.put("mp.jwt.verify.publickey.location", keys.publicKey().toUri().toString());
+        if (databaseName.equals("registry")) {
+            config.put("smallrye.jwt.sign.key.location", keys.privateKey().toUri().toString());
+            config.put("fairshare.admin.password", ADMIN_PASSWORD);
+        }
         return config;
     }
 

@@ -30,7 +30,10 @@ public final class LocalRunner {
         Path work = repo.resolve("target/local-stack");
         Files.createDirectories(work);
         System.out.println("Starting PostgreSQL and Kafka ...");
-        Infrastructure infra = Infrastructure.start(work.resolve("postgres"), 0);
+        // the services sign and verify tokens with a pair generated on the first start
+        Infrastructure infra =
+                Infrastructure.start(
+                        work.resolve("postgres"), 0, Keys.generatedIn(work.resolve("keys")));
         List<ServiceProcess> services = new ArrayList<>();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
@@ -60,11 +63,17 @@ public final class LocalRunner {
         String registry = services.get(0).url();
         String usage = services.get(1).url();
         String settlement = services.get(2).url();
+        DemoSeed.Seeded seeded = null;
         if (seed) {
-            int n = DemoSeed.seed(registry, usage, LocalDate.now(ZoneOffset.UTC));
+            seeded =
+                    DemoSeed.seed(
+                            registry,
+                            usage,
+                            LocalDate.now(ZoneOffset.UTC),
+                            Infrastructure.ADMIN_PASSWORD);
             System.out.println(
                     "Demo data seeded: 2 makers, 2 models, 2 platforms, 3 agreements, "
-                            + n
+                            + seeded.events()
                             + " usage events.");
         }
         System.out.println();
@@ -101,8 +110,37 @@ public final class LocalRunner {
                         + ")");
         System.out.println("  Kafka               " + infra.broker().bootstrapServers());
         System.out.println("  logs                " + work.resolve("logs"));
+        System.out.println();
+        System.out.println("Credentials (local stack only; POST " + registry + "/auth/token):");
         System.out.println(
-                "  try: curl "
+                "  admin / "
+                        + Infrastructure.ADMIN_PASSWORD
+                        + "   (ADMIN: onboards, records agreements)");
+        if (seeded != null) {
+            DemoSeed.ACCOUNTS.forEach(
+                    (user, account) ->
+                            System.out.println(
+                                    "  "
+                                            + user
+                                            + " / "
+                                            + DemoSeed.DEMO_PASSWORD
+                                            + "   "
+                                            + account));
+            seeded.apiKeys()
+                    .forEach(
+                            (platform, key) ->
+                                    System.out.println("  API key of " + platform + ": " + key));
+        }
+        System.out.println("  token signing keys  " + infra.keys().privateKey().getParent());
+        System.out.println(
+                "  try: TOKEN=$(curl -s -H 'Content-Type: application/json' -d"
+                        + " '{\"username\":\"finance\",\"password\":\""
+                        + DemoSeed.DEMO_PASSWORD
+                        + "\"}' "
+                        + registry
+                        + "/auth/token | sed 's/.*\"accessToken\":\"\\([^\"]*\\)\".*/\\1/')");
+        System.out.println(
+                "       curl -H \"Authorization: Bearer $TOKEN\" "
                         + settlement
                         + "/payouts/"
                         + java.time.YearMonth.now(ZoneOffset.UTC));

@@ -15,11 +15,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
-import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -93,19 +90,50 @@ class EndToEndIT {
     @Test
     void usageOverHttpAndKafkaIsPaidOutExactlyOnce() throws Exception {
         String r = registry.url();
-        Http.postExpect(r + "/makers", "{\"id\":\"coqui\",\"name\":\"Coqui\"}", 201);
-        Http.postExpect(r + "/platforms", "{\"id\":\"acme-cloud\",\"name\":\"Acme Cloud\"}", 201);
+        // the initial admin from configuration onboards everything
+        String admin =
+                Http.token(
+                        r,
+                        "{\"username\":\"admin\",\"password\":\""
+                                + Infrastructure.ADMIN_PASSWORD
+                                + "\"}");
+        Http.postExpect(r + "/makers", "{\"id\":\"coqui\",\"name\":\"Coqui\"}", 201, admin);
+        Http.postExpect(
+                r + "/platforms", "{\"id\":\"acme-cloud\",\"name\":\"Acme Cloud\"}", 201, admin);
         Http.postExpect(
                 r + "/models",
                 "{\"id\":\"xtts-v2\",\"makerId\":\"coqui\",\"name\":\"XTTS v2\","
                         + "\"license\":{\"id\":\"CPML\",\"commercialUse\":true}}",
-                201);
-        Http.postExpect(r + "/models/xtts-v2/aliases", "{\"ref\":\"coqui/XTTS-v2\"}", 201);
+                201,
+                admin);
+        Http.postExpect(r + "/models/xtts-v2/aliases", "{\"ref\":\"coqui/XTTS-v2\"}", 201, admin);
         Http.postExpect(
                 r + "/agreements",
                 "{\"id\":\"acme-coqui\",\"makerId\":\"coqui\",\"platformId\":\"acme-cloud\","
                         + "\"currency\":\"USD\",\"validFrom\":\"2020-01-01T00:00:00Z\",\"terms\":{\"type\":\"REVENUE_SHARE\",\"rate\":\"0.20\"}}",
-                201);
+                201,
+                admin);
+
+        // the platform reports with its API key's token, finance and the maker read with theirs
+        String apiKey =
+                MAPPER.readTree(
+                                Http.postExpect(
+                                        r + "/platforms/acme-cloud/api-keys", "", 201, admin))
+                        .get("apiKey")
+                        .asText();
+        String platform = Http.token(r, "{\"apiKey\":\"" + apiKey + "\"}");
+        Http.postExpect(
+                r + "/accounts",
+                "{\"username\":\"fin\",\"password\":\"finance-password\",\"role\":\"FINANCE\"}",
+                201,
+                admin);
+        String finance = Http.token(r, "{\"username\":\"fin\",\"password\":\"finance-password\"}");
+        Http.postExpect(
+                r + "/accounts",
+                "{\"username\":\"coqui\",\"password\":\"coqui-password\",\"role\":\"MAKER\",\"makerId\":\"coqui\"}",
+                201,
+                admin);
+        String maker = Http.token(r, "{\"username\":\"coqui\",\"password\":\"coqui-password\"}");
 
         Instant at = Instant.now().minusSeconds(60);
         YearMonth period = YearMonth.from(at.atZone(ZoneOffset.UTC));
@@ -121,7 +149,10 @@ class EndToEndIT {
                         .until(
                                 () ->
                                         MAPPER.readTree(
-                                                Http.post(usage.url() + "/usage-events", overHttp)
+                                                Http.post(
+                                                                usage.url() + "/usage-events",
+                                                                overHttp,
+                                                                platform)
                                                         .body()),
                                 n -> n.path("accepted").asInt() == 1);
         assertThat(answer.get("rejected")).hasSize(1);
@@ -136,16 +167,24 @@ class EndToEndIT {
         }
         // the same event twice more: counted once
         Http.postExpect(
-                usage.url() + "/usage-events", "[" + event("http-1", at, "10.00") + "]", 202);
+                usage.url() + "/usage-events",
+                "[" + event("http-1", at, "10.00") + "]",
+                202,
+                platform);
         Http.postExpect(
-                usage.url() + "/usage-events", "[" + event("http-1", at, "10.00") + "]", 202);
+                usage.url() + "/usage-events",
+                "[" + event("http-1", at, "10.00") + "]",
+                202,
+                platform);
 
         await().atMost(Duration.ofSeconds(60))
                 .untilAsserted(
                         () -> {
                             JsonNode payouts =
                                     MAPPER.readTree(
-                                            Http.get(settlement.url() + "/payouts/" + period)
+                                            Http.get(
+                                                            settlement.url() + "/payouts/" + period,
+                                                            finance)
                                                     .body());
                             assertThat(payouts.at("/items/0/makerId").asText()).isEqualTo("coqui");
                             assertThat(payouts.at("/items/0/currency").asText()).isEqualTo("USD");
@@ -154,10 +193,35 @@ class EndToEndIT {
                         });
         JsonNode summary =
                 MAPPER.readTree(
-                        Http.get(usage.url() + "/usage/summary?platformId=acme-cloud&groupBy=month")
+                        Http.get(
+                                        usage.url()
+                                                + "/usage/summary?platformId=acme-cloud&groupBy=month",
+                                        platform)
                                 .body());
         assertThat(summary.at("/items/0/events").asLong()).isEqualTo(2);
         assertThat(new BigDecimal(summary.at("/items/0/revenue/0/amount").asText()))
                 .isEqualByComparingTo("12.50");
+
+        // the maker sees its own payout, and nothing of another maker or of the ledger
+        JsonNode own =
+                MAPPER.readTree(Http.get(settlement.url() + "/payouts/" + period, maker).body());
+        assertThat(new BigDecimal(own.at("/items/0/amount").asText())).isEqualByComparingTo("2.50");
+        assertThat(
+                        Http.get(settlement.url() + "/payouts/" + period + "?makerId=other", maker)
+                                .status())
+                .isEqualTo(403);
+        assertThat(Http.get(settlement.url() + "/ledger/balances", maker).status()).isEqualTo(403);
+        assertThat(Http.get(settlement.url() + "/payouts/" + period).status()).isEqualTo(401);
+        // a revoked key is refused
+        String keyId =
+                MAPPER.readTree(Http.get(r + "/platforms/acme-cloud/api-keys", admin).body())
+                        .at("/0/keyId")
+                        .asText();
+        assertThat(
+                        Http.send("DELETE", r + "/platforms/acme-cloud/api-keys/" + keyId, admin)
+                                .status())
+                .isEqualTo(204);
+        assertThat(Http.post(r + "/auth/token", "{\"apiKey\":\"" + apiKey + "\"}").status())
+                .isEqualTo(401);
     }
 }

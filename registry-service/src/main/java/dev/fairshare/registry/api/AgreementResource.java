@@ -1,6 +1,9 @@
 package dev.fairshare.registry.api;
 
+import dev.fairshare.registry.auth.Caller;
+import dev.fairshare.registry.auth.Roles;
 import dev.fairshare.registry.service.AgreementService;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -26,11 +29,15 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class AgreementResource {
     private final AgreementService agreements;
 
-    public AgreementResource(AgreementService agreements) {
+    private final Caller caller;
+
+    public AgreementResource(AgreementService agreements, Caller caller) {
         this.agreements = agreements;
+        this.caller = caller;
     }
 
     @POST
+    @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Record an agreement between a maker and a platform")
     @RequestBody(
             content =
@@ -63,6 +70,7 @@ public class AgreementResource {
     }
 
     @POST
+    @RolesAllowed(Roles.ADMIN)
     @Path("/{id}/end")
     @Operation(
             summary = "End an agreement earlier (terms are immutable; a change is a new agreement)")
@@ -76,20 +84,40 @@ public class AgreementResource {
     }
 
     @GET
+    @RolesAllowed({Roles.ADMIN, Roles.FINANCE, Roles.MAKER, Roles.PLATFORM})
     @Operation(summary = "List agreements, optionally of one maker and/or platform (paged)")
     public Page<Dto.AgreementView> list(
             @QueryParam("makerId") String makerId,
             @QueryParam("platformId") String platformId,
             @QueryParam("page") @DefaultValue("0") int page,
             @QueryParam("size") @DefaultValue("100") int size) {
+        // a maker sees its own agreements, a platform those it is party to
+        if (caller.makerId() != null) {
+            caller.requireMaker(makerId == null ? caller.makerId() : makerId);
+            makerId = caller.makerId();
+        }
+        if (caller.platformId() != null) {
+            if (platformId != null && !platformId.equals(caller.platformId())) {
+                throw Caller.forbidden(
+                        "this token acts for platform '" + caller.platformId() + "' only");
+            }
+            platformId = caller.platformId();
+        }
         return agreements.list(makerId, platformId, page, size);
     }
 
     @GET
+    @RolesAllowed({Roles.ADMIN, Roles.FINANCE, Roles.MAKER, Roles.PLATFORM})
     @Path("/{id}")
     @Operation(summary = "One agreement")
     @APIResponse(responseCode = "404", description = "NOT_FOUND")
     public Dto.AgreementView get(@PathParam("id") String id) {
-        return agreements.get(id);
+        Dto.AgreementView a = agreements.get(id);
+        // another party's agreement is answered as if it did not exist
+        if ((caller.makerId() != null && !caller.makerId().equals(a.makerId()))
+                || (caller.platformId() != null && !caller.platformId().equals(a.platformId()))) {
+            throw ProblemException.notFound("agreement", id);
+        }
+        return a;
     }
 }

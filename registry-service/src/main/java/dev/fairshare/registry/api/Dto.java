@@ -82,4 +82,20 @@ public final class Dto {
             String createdAt) {}
 
     public record EndAgreementRequest(String validTo) {}
+
+    public record TokenRequest(String username, String password, String apiKey) {}
+
+    public record TokenResponse(String accessToken, String tokenType, long expiresIn) {}
+
+    public record AccountRequest(
+            String username, String password, String role, String makerId, String platformId) {}
+
+    public record AccountView(
+            String username, String role, String makerId, String platformId, String createdAt) {}
+
+    /** A new API key: {@code apiKey} is shown here once and never again. */
+    public record ApiKeyCreated(String apiKey, String keyId, String platformId, String createdAt) {}
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record ApiKeyView(String keyId, String platformId, String createdAt, String revokedAt) {}
 }

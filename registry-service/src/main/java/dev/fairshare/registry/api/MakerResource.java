@@ -1,6 +1,8 @@
 package dev.fairshare.registry.api;
 
+import dev.fairshare.registry.auth.Roles;
 import dev.fairshare.registry.service.RegistryService;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -31,6 +33,7 @@ public class MakerResource {
     }
 
     @POST
+    @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Register a model maker")
     @RequestBody(
             content =
@@ -48,6 +51,7 @@ public class MakerResource {
     }
 
     @GET
+    @RolesAllowed({Roles.ADMIN, Roles.FINANCE, Roles.MAKER, Roles.PLATFORM})
     @Operation(summary = "List makers (paged)")
     public Page<Dto.MakerView> list(
             @QueryParam("page") @DefaultValue("0") int page,
@@ -56,6 +60,7 @@ public class MakerResource {
     }
 
     @GET
+    @RolesAllowed({Roles.ADMIN, Roles.FINANCE, Roles.MAKER, Roles.PLATFORM})
     @Path("/{id}")
     @Operation(summary = "One maker")
     @APIResponse(responseCode = "404", description = "NOT_FOUND")

@@ -1,6 +1,9 @@
 package dev.fairshare.registry.api;
 
+import dev.fairshare.registry.auth.Caller;
+import dev.fairshare.registry.auth.Roles;
 import dev.fairshare.registry.service.RegistryService;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -26,11 +29,15 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class ModelResource {
     private final RegistryService registry;
 
-    public ModelResource(RegistryService registry) {
+    private final Caller caller;
+
+    public ModelResource(RegistryService registry, Caller caller) {
         this.registry = registry;
+        this.caller = caller;
     }
 
     @POST
+    @RolesAllowed({Roles.ADMIN, Roles.MAKER})
     @Operation(summary = "Register a model with its licence and parents")
     @RequestBody(
             content =
@@ -49,11 +56,15 @@ public class ModelResource {
             description =
                     "MISSING_FIELD, INVALID_ID, INVALID_SHARE, UNKNOWN_MAKER, UNKNOWN_PARENT, SHARES_EXCEED_ONE, LINEAGE_CYCLE")
     public Response create(Dto.ModelRequest req) {
+        if (req != null) {
+            caller.requireMaker(req.makerId());
+        }
         Dto.ModelView m = registry.createModel(req);
         return Response.created(URI.create("/models/" + m.id())).entity(m).build();
     }
 
     @GET
+    @RolesAllowed({Roles.ADMIN, Roles.FINANCE, Roles.MAKER, Roles.PLATFORM})
     @Operation(summary = "List models, optionally of one maker (paged)")
     public Page<Dto.ModelView> list(
             @QueryParam("makerId") String makerId,
@@ -63,6 +74,7 @@ public class ModelResource {
     }
 
     @GET
+    @RolesAllowed({Roles.ADMIN, Roles.FINANCE, Roles.MAKER, Roles.PLATFORM})
     @Path("/{id}")
     @Operation(summary = "One model with its parents and aliases")
     @APIResponse(responseCode = "404", description = "NOT_FOUND")
@@ -71,6 +83,7 @@ public class ModelResource {
     }
 
     @GET
+    @RolesAllowed({Roles.ADMIN, Roles.FINANCE, Roles.MAKER, Roles.PLATFORM})
     @Path("/{id}/lineage")
     @Operation(
             summary =
@@ -81,6 +94,7 @@ public class ModelResource {
     }
 
     @POST
+    @RolesAllowed({Roles.ADMIN, Roles.MAKER})
     @Path("/{id}/aliases")
     @Operation(summary = "Add an alias (platform-specific or global) valid from a whole UTC day")
     @RequestBody(
@@ -98,6 +112,7 @@ public class ModelResource {
             responseCode = "422",
             description = "MISSING_FIELD, NOT_WHOLE_DAY, BAD_TIMESTAMP, UNKNOWN_PLATFORM")
     public Response addAlias(@PathParam("id") String id, Dto.AliasRequest req) {
+        caller.requireMaker(registry.model(id).makerId());
         Dto.ModelView m = registry.addAlias(id, req);
         return Response.created(URI.create("/models/" + m.id())).entity(m).build();
     }

@@ -1,7 +1,11 @@
 package dev.fairshare.registry.api;
 
+import dev.fairshare.registry.auth.AuthService;
+import dev.fairshare.registry.auth.Roles;
 import dev.fairshare.registry.service.RegistryService;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -12,6 +16,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
@@ -26,11 +31,49 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class PlatformResource {
     private final RegistryService registry;
 
-    public PlatformResource(RegistryService registry) {
+    private final AuthService auth;
+
+    public PlatformResource(RegistryService registry, AuthService auth) {
         this.registry = registry;
+        this.auth = auth;
     }
 
     @POST
+    @RolesAllowed(Roles.ADMIN)
+    @Path("/{id}/api-keys")
+    @Operation(
+            summary =
+                    "Issue an API key for the platform: shown in this answer once, stored only as a hash")
+    @APIResponse(responseCode = "201", description = "{ apiKey, keyId, platformId, createdAt }")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND")
+    public Response createApiKey(@PathParam("id") String id) {
+        Dto.ApiKeyCreated key = auth.createApiKey(id);
+        return Response.created(URI.create("/platforms/" + id + "/api-keys/" + key.keyId()))
+                .entity(key)
+                .build();
+    }
+
+    @GET
+    @RolesAllowed(Roles.ADMIN)
+    @Path("/{id}/api-keys")
+    @Operation(summary = "The platform's API keys (ids and dates; never the secrets)")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND")
+    public List<Dto.ApiKeyView> apiKeys(@PathParam("id") String id) {
+        return auth.apiKeys(id);
+    }
+
+    @DELETE
+    @RolesAllowed(Roles.ADMIN)
+    @Path("/{id}/api-keys/{keyId}")
+    @Operation(summary = "Revoke an API key: token requests with it are refused from now on")
+    @APIResponse(responseCode = "204", description = "revoked")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND")
+    public void revokeApiKey(@PathParam("id") String id, @PathParam("keyId") String keyId) {
+        auth.revokeApiKey(id, keyId);
+    }
+
+    @POST
+    @RolesAllowed(Roles.ADMIN)
     @Operation(summary = "Onboard a hosting platform (creates its inbound topic usage.in.<id>)")
     @RequestBody(
             content =
@@ -49,6 +92,7 @@ public class PlatformResource {
     }
 
     @GET
+    @RolesAllowed({Roles.ADMIN, Roles.FINANCE, Roles.MAKER, Roles.PLATFORM})
     @Operation(summary = "List platforms (paged)")
     public Page<Dto.PlatformView> list(
             @QueryParam("page") @DefaultValue("0") int page,
@@ -57,6 +101,7 @@ public class PlatformResource {
     }
 
     @GET
+    @RolesAllowed({Roles.ADMIN, Roles.FINANCE, Roles.MAKER, Roles.PLATFORM})
     @Path("/{id}")
     @Operation(summary = "One platform")
     @APIResponse(responseCode = "404", description = "NOT_FOUND")

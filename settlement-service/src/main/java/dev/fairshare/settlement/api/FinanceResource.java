@@ -1,10 +1,12 @@
 package dev.fairshare.settlement.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.fairshare.settlement.auth.Caller;
 import dev.fairshare.settlement.engine.UncoveredUsage;
 import dev.fairshare.settlement.report.SettlementCsv;
 import dev.fairshare.settlement.service.SettlementService;
 import dev.fairshare.settlement.store.LedgerStore;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -37,7 +39,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class FinanceResource {
     private final SettlementService settlement;
 
-    public FinanceResource(SettlementService settlement) {
+    private final Caller caller;
+
+    public FinanceResource(SettlementService settlement, Caller caller) {
+        this.caller = caller;
         this.settlement = settlement;
     }
 
@@ -69,6 +74,7 @@ public class FinanceResource {
             String lastSeen) {}
 
     @GET
+    @RolesAllowed(Caller.FINANCE)
     @Path("ledger/{period}")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(
@@ -83,6 +89,7 @@ public class FinanceResource {
     }
 
     @GET
+    @RolesAllowed(Caller.FINANCE)
     @Path("ledger/balances")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(
@@ -104,6 +111,7 @@ public class FinanceResource {
     }
 
     @GET
+    @RolesAllowed(Caller.FINANCE)
     @Path("reports/{period}/settlement.csv")
     @Produces("text/csv")
     @Operation(summary = "One RFC 4180 row per statement line, with a header row (streamed)")
@@ -133,6 +141,7 @@ public class FinanceResource {
     }
 
     @GET
+    @RolesAllowed({Caller.FINANCE, Caller.MAKER})
     @Path("unlicensed-usage")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Usage of a maker's models on platforms with no agreement in force for it")
@@ -142,10 +151,11 @@ public class FinanceResource {
             @QueryParam("period") String period,
             @QueryParam("page") @DefaultValue("0") int page,
             @QueryParam("size") @DefaultValue("100") int size) {
-        return Page.of(uncovered(makerId, period, false), page, size);
+        return Page.of(uncovered(caller.makerScope(makerId), period, false), page, size);
     }
 
     @GET
+    @RolesAllowed({Caller.FINANCE, Caller.MAKER})
     @Path("compliance/findings")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(
@@ -157,7 +167,7 @@ public class FinanceResource {
             @QueryParam("period") String period,
             @QueryParam("page") @DefaultValue("0") int page,
             @QueryParam("size") @DefaultValue("100") int size) {
-        return Page.of(uncovered(makerId, period, true), page, size);
+        return Page.of(uncovered(caller.makerScope(makerId), period, true), page, size);
     }
 
     private List<UsageView> uncovered(String makerId, String period, boolean findingsOnly) {

@@ -1,8 +1,10 @@
 package dev.fairshare.settlement.api;
 
+import dev.fairshare.settlement.auth.Caller;
 import dev.fairshare.settlement.engine.SettlementEngine;
 import dev.fairshare.settlement.engine.StatementLine;
 import dev.fairshare.settlement.service.SettlementService;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -27,11 +29,15 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class SettlementResource {
     private final SettlementService settlement;
 
-    public SettlementResource(SettlementService settlement) {
+    private final Caller caller;
+
+    public SettlementResource(SettlementService settlement, Caller caller) {
+        this.caller = caller;
         this.settlement = settlement;
     }
 
     @GET
+    @RolesAllowed({Caller.FINANCE, Caller.MAKER, Caller.PLATFORM, Caller.ADMIN})
     @Path("periods")
     @Operation(summary = "Periods (calendar months, UTC) with their status")
     public List<Views.PeriodView> periods() {
@@ -46,6 +52,7 @@ public class SettlementResource {
     }
 
     @POST
+    @RolesAllowed(Caller.FINANCE)
     @Path("periods/{period}/close")
     @Operation(summary = "Close a period: compute, store and freeze its statement")
     @APIResponse(responseCode = "200", description = "the statement summary")
@@ -67,6 +74,7 @@ public class SettlementResource {
     }
 
     @GET
+    @RolesAllowed({Caller.FINANCE, Caller.MAKER, Caller.PLATFORM})
     @Path("statements/{period}")
     @Operation(summary = "Statement lines of a period (a running estimate while it is OPEN)")
     @APIResponse(responseCode = "400", description = "INVALID_PERIOD, INVALID_PAGE")
@@ -76,11 +84,13 @@ public class SettlementResource {
             @QueryParam("platformId") String platformId,
             @QueryParam("page") @DefaultValue("0") int page,
             @QueryParam("size") @DefaultValue("100") int size) {
+        String maker = caller.makerScope(makerId);
+        String platform = caller.platformScope(platformId);
         SettlementService.Statement s = settlement.statement(period(period));
         List<StatementLine> lines =
                 s.lines().stream()
-                        .filter(l -> makerId == null || makerId.equals(l.makerId()))
-                        .filter(l -> platformId == null || platformId.equals(l.platformId()))
+                        .filter(l -> maker == null || maker.equals(l.makerId()))
+                        .filter(l -> platform == null || platform.equals(l.platformId()))
                         .toList();
         Page<StatementLine> p = Page.of(lines, page, size);
         return new Views.StatementView(
@@ -93,6 +103,7 @@ public class SettlementResource {
     }
 
     @GET
+    @RolesAllowed({Caller.FINANCE, Caller.MAKER})
     @Path("payouts/{period}")
     @Operation(summary = "What each maker receives in a period, per currency")
     @APIResponse(responseCode = "400", description = "INVALID_PERIOD")
@@ -101,18 +112,20 @@ public class SettlementResource {
             @QueryParam("makerId") String makerId,
             @QueryParam("page") @DefaultValue("0") int page,
             @QueryParam("size") @DefaultValue("100") int size) {
+        String maker = caller.makerScope(makerId);
         SettlementService.Statement s = settlement.statement(period(period));
         return Views.Totals.page(
                 s.period().toString(),
                 s.status(),
                 payouts(s.lines()).stream()
-                        .filter(p -> makerId == null || makerId.equals(p.makerId()))
+                        .filter(p -> maker == null || maker.equals(p.makerId()))
                         .toList(),
                 page,
                 size);
     }
 
     @GET
+    @RolesAllowed({Caller.FINANCE, Caller.PLATFORM})
     @Path("invoices/{period}")
     @Operation(summary = "What each platform owes for a period, per currency")
     @APIResponse(responseCode = "400", description = "INVALID_PERIOD")
@@ -121,18 +134,20 @@ public class SettlementResource {
             @QueryParam("platformId") String platformId,
             @QueryParam("page") @DefaultValue("0") int page,
             @QueryParam("size") @DefaultValue("100") int size) {
+        String platform = caller.platformScope(platformId);
         SettlementService.Statement s = settlement.statement(period(period));
         return Views.Totals.page(
                 s.period().toString(),
                 s.status(),
                 invoices(s.lines()).stream()
-                        .filter(p -> platformId == null || platformId.equals(p.platformId()))
+                        .filter(p -> platform == null || platform.equals(p.platformId()))
                         .toList(),
                 page,
                 size);
     }
 
     @GET
+    @RolesAllowed({Caller.FINANCE, Caller.MAKER})
     @Path("accruals")
     @Operation(
             summary =

@@ -15,7 +15,6 @@ import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,16 +25,27 @@ import java.util.TreeMap;
  */
 @ApplicationScoped
 public class RollupStore {
+    private static final org.jboss.logging.Logger LOG =
+            org.jboss.logging.Logger.getLogger(RollupStore.class);
     private final ObjectMapper mapper;
 
     public RollupStore(ObjectMapper mapper) {
         this.mapper = mapper;
     }
 
-    /** Applies the deltas not applied before, in {@code c}'s transaction. */
+    /**
+     * Applies the deltas not applied before, in {@code c}'s transaction: to the day and month
+     * roll-ups, and, for days of a CLOSED period, to the late usage the next close settles. Waits
+     * while a period is being closed, so that each delta is either in the usage a close reads or
+     * late for it, never both or neither.
+     */
     public int apply(Connection c, List<UsageDelta> deltas) throws SQLException {
         if (deltas.isEmpty()) {
             return 0;
+        }
+        try (java.sql.Statement s = c.createStatement()) {
+            // conflicts with the lock a close holds (StatementStore.lockPeriods), not with itself
+            s.execute("lock table period in share mode");
         }
         Set<String> fresh = new HashSet<>();
         try (PreparedStatement ps =
@@ -50,7 +60,8 @@ public class RollupStore {
                 }
             }
         }
-        Map<String, UsageRow> sums = new LinkedHashMap<>();
+        // sorted by key: concurrent consumers then lock shared rows in the same order
+        Map<String, UsageRow> days = new TreeMap<>();
         for (UsageDelta d : deltas) {
             if (!fresh.remove(d.deltaId())) {
                 continue;
@@ -68,11 +79,79 @@ public class RollupStore {
                                 r.events(),
                                 new BigDecimal(r.revenue()),
                                 units);
-                sums.merge(key(row), row, RollupStore::add);
+                days.merge(key(row), row, RollupStore::add);
             }
         }
-        upsert(c, "usage_rollup", null, sums.values());
-        return sums.size();
+        if (days.isEmpty()) {
+            return 0;
+        }
+        Set<YearMonth> closed = closedPeriods(c);
+        Map<String, UsageRow> months = new TreeMap<>();
+        List<UsageRow> late = new ArrayList<>();
+        for (UsageRow r : days.values()) {
+            YearMonth period = YearMonth.from(r.day());
+            UsageRow m = withDay(r, period.atDay(1));
+            months.merge(key(m), m, RollupStore::add);
+            if (closed.contains(period)) {
+                late.add(r);
+            }
+        }
+        write(c, DAY_UPSERT, days.values(), false);
+        write(c, MONTH_UPSERT, months.values(), true);
+        write(c, LATE_UPSERT, late, false);
+        return days.size();
+    }
+
+    private static final String DAY_UPSERT =
+            "insert into usage_rollup (platform_id, model_id, day, customer_type, currency, events, revenue, units)"
+                    + " values (?, ?, ?::date, ?, ?, ?, ?, ?::jsonb) on conflict (platform_id, model_id, day, customer_type, currency)"
+                    + " do update set events = usage_rollup.events + excluded.events, revenue = usage_rollup.revenue + excluded.revenue,"
+                    + " units = add_units(usage_rollup.units, excluded.units)";
+    private static final String MONTH_UPSERT =
+            "insert into usage_rollup_month (platform_id, model_id, period, customer_type, currency, events, revenue, units)"
+                    + " values (?, ?, ?, ?, ?, ?, ?, ?::jsonb) on conflict (period, platform_id, model_id, customer_type, currency)"
+                    + " do update set events = usage_rollup_month.events + excluded.events,"
+                    + " revenue = usage_rollup_month.revenue + excluded.revenue,"
+                    + " units = add_units(usage_rollup_month.units, excluded.units)";
+    private static final String LATE_UPSERT =
+            "insert into late_usage (platform_id, model_id, day, customer_type, currency, events, revenue, units)"
+                    + " values (?, ?, ?::date, ?, ?, ?, ?, ?::jsonb)"
+                    + " on conflict (platform_id, model_id, day, customer_type, currency) where settled_in is null"
+                    + " do update set events = late_usage.events + excluded.events, revenue = late_usage.revenue + excluded.revenue,"
+                    + " units = add_units(late_usage.units, excluded.units)";
+
+    private void write(
+            Connection c, String sql, java.util.Collection<UsageRow> rows, boolean monthly)
+            throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (UsageRow r : rows) {
+                ps.setString(1, r.platformId());
+                ps.setString(2, r.modelId());
+                ps.setString(3, monthly ? YearMonth.from(r.day()).toString() : r.day().toString());
+                ps.setString(4, r.customerType().name());
+                ps.setString(5, r.currency());
+                ps.setLong(6, r.events());
+                ps.setBigDecimal(7, r.revenue());
+                ps.setString(8, json(r.units()));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    private static Set<YearMonth> closedPeriods(Connection c) throws SQLException {
+        Set<YearMonth> out = new HashSet<>();
+        try (PreparedStatement ps =
+                        c.prepareStatement("select period from period where status = 'CLOSED'");
+                ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                out.add(YearMonth.parse(rs.getString(1)));
+            }
+        }
+        return out;
     }
 
     /**
@@ -104,100 +183,149 @@ public class RollupStore {
                 units);
     }
 
-    /**
-     * Adds rows to {@code usage_rollup}, or inserts them into {@code settled_usage} for a period.
-     */
-    public void upsert(
-            Connection c, String table, YearMonth settledIn, java.util.Collection<UsageRow> rows)
-            throws SQLException {
-        if (rows.isEmpty()) {
-            return;
-        }
-        String sql =
-                table.equals("usage_rollup")
-                        ? "insert into usage_rollup (platform_id, model_id, day, customer_type, currency, events, revenue, units)"
-                                + " values (?, ?, ?::date, ?, ?, ?, ?, ?::jsonb) on conflict (platform_id, model_id, day, customer_type, currency)"
-                                + " do update set events = usage_rollup.events + excluded.events, revenue = usage_rollup.revenue + excluded.revenue,"
-                                + " units = add_units(usage_rollup.units, excluded.units)"
-                        : "insert into settled_usage (platform_id, model_id, day, customer_type, currency, events, revenue, units, settled_in)"
-                                + " values (?, ?, ?::date, ?, ?, ?, ?, ?::jsonb, ?)";
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            for (UsageRow r : rows) {
-                ps.setString(1, r.platformId());
-                ps.setString(2, r.modelId());
-                ps.setString(3, r.day().toString());
-                ps.setString(4, r.customerType().name());
-                ps.setString(5, r.currency());
-                ps.setLong(6, r.events());
-                ps.setBigDecimal(7, r.revenue());
-                ps.setString(8, json(r.units()));
-                if (settledIn != null) {
-                    ps.setString(9, settledIn.toString());
-                }
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
+    private static UsageRow withDay(UsageRow r, LocalDate day) {
+        return new UsageRow(
+                r.platformId(),
+                r.modelId(),
+                day,
+                r.customerType(),
+                r.currency(),
+                r.events(),
+                r.revenue(),
+                r.units());
     }
 
     /**
-     * Copies the period's roll-ups, as this transaction sees them, into what its statement settled.
+     * A period's usage at the grain the engine rates it: one row per (platform, model, customer
+     * type, currency) dated the period's first day, except for the (platform, model) pairs that
+     * {@code needsDays} names (an agreement of theirs starts or ends inside the period), which come
+     * day by day.
      */
-    public void snapshot(Connection c, YearMonth period) throws SQLException {
+    public List<UsageRow> periodUsage(
+            Connection c,
+            YearMonth period,
+            java.util.function.BiPredicate<String, String> needsDays)
+            throws SQLException {
+        long started = System.nanoTime();
+        List<UsageRow> out = new ArrayList<>();
+        java.util.Set<List<String>> dayPairs = new java.util.LinkedHashSet<>();
         try (PreparedStatement ps =
                 c.prepareStatement(
-                        "insert into settled_usage (settled_in, platform_id, model_id, day, customer_type, currency, events, revenue, units)"
-                                + " select ?, platform_id, model_id, day, customer_type, currency, events, revenue, units"
-                                + " from usage_rollup where day >= ?::date and day < ?::date")) {
+                        "select platform_id, model_id, ?::date, customer_type, currency, events, revenue, jsonb_build_array(units)"
+                                + " from usage_rollup_month where period = ?")) {
+            ps.setString(1, period.atDay(1).toString());
+            ps.setString(2, period.toString());
+            for (UsageRow r : read(ps)) {
+                if (needsDays.test(r.platformId(), r.modelId())) {
+                    dayPairs.add(List.of(r.platformId(), r.modelId()));
+                } else {
+                    out.add(r);
+                }
+            }
+        }
+        long monthly = System.nanoTime();
+        if (!dayPairs.isEmpty()) {
+            try (PreparedStatement ps =
+                    c.prepareStatement(
+                            "select r.platform_id, r.model_id, r.day, r.customer_type, r.currency, r.events, r.revenue,"
+                                    + " jsonb_build_array(r.units) from usage_rollup r"
+                                    + " join unnest(?::text[], ?::text[]) p (platform_id, model_id)"
+                                    + " on p.platform_id = r.platform_id and p.model_id = r.model_id"
+                                    + " where r.day >= ?::date and r.day < ?::date")) {
+                ps.setArray(
+                        1, c.createArrayOf("text", dayPairs.stream().map(x -> x.get(0)).toArray()));
+                ps.setArray(
+                        2, c.createArrayOf("text", dayPairs.stream().map(x -> x.get(1)).toArray()));
+                ps.setString(3, period.atDay(1).toString());
+                ps.setString(4, period.plusMonths(1).atDay(1).toString());
+                out.addAll(read(ps));
+            }
+        }
+        LOG.debugf(
+                "%s: monthly rows read in %d ms, %d pairs day by day in %d ms",
+                period,
+                (monthly - started) / 1_000_000,
+                dayPairs.size(),
+                (System.nanoTime() - monthly) / 1_000_000);
+        return out;
+    }
+
+    /** The usage of a period's days, day by day: all of it, or of the given platforms only. */
+    public List<UsageRow> usage(Connection c, YearMonth period, java.util.Set<String> platforms)
+            throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "select platform_id, model_id, day, customer_type, currency, events, revenue, jsonb_build_array(units)"
+                                + " from usage_rollup where day >= ?::date and day < ?::date"
+                                + (platforms == null
+                                        ? ""
+                                        : " and platform_id = any (?::text[])"))) {
+            ps.setString(1, period.atDay(1).toString());
+            ps.setString(2, period.plusMonths(1).atDay(1).toString());
+            if (platforms != null) {
+                ps.setArray(3, c.createArrayOf("text", platforms.toArray()));
+            }
+            return read(ps);
+        }
+    }
+
+    /** All usage of a period's days, day by day. */
+    public List<UsageRow> usage(Connection c, YearMonth period) throws SQLException {
+        return usage(c, period, null);
+    }
+
+    /** Usage of the closed period {@code period} that no statement has settled yet. */
+    public List<UsageRow> pendingLate(Connection c, YearMonth period) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "select platform_id, model_id, day, customer_type, currency, events, revenue, jsonb_build_array(units)"
+                                + " from late_usage where settled_in is null and day >= ?::date and day < ?::date")) {
+            ps.setString(1, period.atDay(1).toString());
+            ps.setString(2, period.plusMonths(1).atDay(1).toString());
+            return read(ps);
+        }
+    }
+
+    /** Records that {@code period}'s statement settled all pending late usage of earlier days. */
+    public void settleLate(Connection c, YearMonth period) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "update late_usage set settled_in = ? where settled_in is null and day < ?::date")) {
             ps.setString(1, period.toString());
             ps.setString(2, period.atDay(1).toString());
-            ps.setString(3, period.plusMonths(1).atDay(1).toString());
             ps.executeUpdate();
         }
     }
 
-    /**
-     * The usage of a period's days: all of it ({@code usage_rollup}), or what statements settled.
-     */
-    public List<UsageRow> usage(Connection c, YearMonth period, boolean settledOnly)
-            throws SQLException {
-        String sql =
-                settledOnly
-                        ? "select platform_id, model_id, day, customer_type, currency, sum(events), sum(revenue), jsonb_agg(units)"
-                                + " from settled_usage where day >= ?::date and day < ?::date group by 1, 2, 3, 4, 5"
-                        : "select platform_id, model_id, day, customer_type, currency, events, revenue, jsonb_build_array(units)"
-                                + " from usage_rollup where day >= ?::date and day < ?::date";
+    private List<UsageRow> read(PreparedStatement ps) throws SQLException {
         List<UsageRow> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, period.atDay(1).toString());
-            ps.setString(2, period.plusMonths(1).atDay(1).toString());
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    Map<String, BigDecimal> units = new TreeMap<>();
-                    try {
-                        for (var u : mapper.readTree(rs.getString(8))) {
-                            u.fields()
-                                    .forEachRemaining(
-                                            e ->
-                                                    units.merge(
-                                                            e.getKey(),
-                                                            e.getValue().decimalValue(),
-                                                            BigDecimal::add));
-                        }
-                    } catch (JsonProcessingException e) {
-                        throw new SQLException("unreadable units", e);
+        ps.setFetchSize(10_000);
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                Map<String, BigDecimal> units = new TreeMap<>();
+                try {
+                    for (var u : mapper.readTree(rs.getString(8))) {
+                        u.fields()
+                                .forEachRemaining(
+                                        e ->
+                                                units.merge(
+                                                        e.getKey(),
+                                                        e.getValue().decimalValue(),
+                                                        BigDecimal::add));
                     }
-                    out.add(
-                            new UsageRow(
-                                    rs.getString(1),
-                                    rs.getString(2),
-                                    rs.getObject(3, LocalDate.class),
-                                    CustomerType.valueOf(rs.getString(4)),
-                                    rs.getString(5),
-                                    rs.getLong(6),
-                                    rs.getBigDecimal(7),
-                                    units));
+                } catch (JsonProcessingException e) {
+                    throw new SQLException("unreadable units", e);
                 }
+                out.add(
+                        new UsageRow(
+                                rs.getString(1),
+                                rs.getString(2),
+                                rs.getObject(3, LocalDate.class),
+                                CustomerType.valueOf(rs.getString(4)),
+                                rs.getString(5),
+                                rs.getLong(6),
+                                rs.getBigDecimal(7),
+                                units));
             }
         }
         return out;
@@ -208,7 +336,7 @@ public class RollupStore {
         List<YearMonth> out = new ArrayList<>();
         try (PreparedStatement ps =
                         c.prepareStatement(
-                                "select distinct to_char(date_trunc('month', day), 'YYYY-MM') from usage_rollup order by 1");
+                                "select distinct period from usage_rollup_month order by 1");
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(YearMonth.parse(rs.getString(1)));

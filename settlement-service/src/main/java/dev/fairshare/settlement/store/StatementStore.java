@@ -100,31 +100,39 @@ public class StatementStore {
         }
     }
 
+    /** Stores a statement's lines, numbered in order, with one COPY. */
     public void insertLines(Connection c, YearMonth period, List<StatementLine> lines)
             throws SQLException {
-        try (PreparedStatement ps =
-                c.prepareStatement(
-                        "insert into statement_line (period, line_no, maker_id, platform_id, model_id, agreement_id, kind, source_model_id,"
-                                + " customer_type, basis, exact_amount, amount, currency, adjusts_period) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            int n = 0;
-            for (StatementLine l : lines) {
-                ps.setString(1, period.toString());
-                ps.setInt(2, ++n);
-                ps.setString(3, l.makerId());
-                ps.setString(4, l.platformId());
-                ps.setString(5, l.modelId());
-                ps.setString(6, l.agreementId());
-                ps.setString(7, l.kind().name());
-                ps.setString(8, l.sourceModelId());
-                ps.setString(9, l.customerType() == null ? null : l.customerType().name());
-                ps.setBigDecimal(10, l.basis());
-                ps.setBigDecimal(11, l.exactAmount());
-                ps.setBigDecimal(12, l.amount());
-                ps.setString(13, l.currency());
-                ps.setString(14, l.adjustsPeriod() == null ? null : l.adjustsPeriod().toString());
-                ps.addBatch();
-            }
-            ps.executeBatch();
+        StringBuilder rows = new StringBuilder(lines.size() * 160);
+        int n = 0;
+        for (StatementLine l : lines) {
+            CopyText.row(
+                    rows,
+                    period,
+                    ++n,
+                    l.makerId(),
+                    l.platformId(),
+                    l.modelId(),
+                    l.agreementId(),
+                    l.kind(),
+                    l.sourceModelId(),
+                    l.customerType(),
+                    l.basis().toPlainString(),
+                    l.exactAmount().toPlainString(),
+                    l.amount().toPlainString(),
+                    l.currency(),
+                    l.adjustsPeriod());
+        }
+        try {
+            c.unwrap(org.postgresql.PGConnection.class)
+                    .getCopyAPI()
+                    .copyIn(
+                            "copy statement_line (period, line_no, maker_id, platform_id, model_id, agreement_id, kind,"
+                                    + " source_model_id, customer_type, basis, exact_amount, amount, currency, adjusts_period)"
+                                    + " from stdin",
+                            new java.io.StringReader(rows.toString()));
+        } catch (java.io.IOException e) {
+            throw new SQLException("statement lines not copied", e);
         }
     }
 

@@ -72,6 +72,29 @@ public class ProblemMapper {
                 List.of());
     }
 
+    /** No token, or one that is expired, tampered with or signed by another key. */
+    @ServerExceptionMapper({
+        io.quarkus.security.UnauthorizedException.class,
+        io.quarkus.security.AuthenticationFailedException.class
+    })
+    public Response unauthenticated(RuntimeException e) {
+        return Response.fromResponse(
+                        build(
+                                401,
+                                "UNAUTHORIZED",
+                                "a valid bearer token is required (POST /auth/token on"
+                                        + " registry-service issues one)",
+                                List.of()))
+                .header("WWW-Authenticate", "Bearer")
+                .build();
+    }
+
+    /** A valid token whose role may not call this endpoint. */
+    @ServerExceptionMapper
+    public Response forbidden(io.quarkus.security.ForbiddenException e) {
+        return build(403, "FORBIDDEN", "this token's role may not call this endpoint", List.of());
+    }
+
     @ServerExceptionMapper
     public Response unexpected(RuntimeException e) {
         LOG.error("unexpected error", e);

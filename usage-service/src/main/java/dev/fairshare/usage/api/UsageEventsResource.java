@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fairshare.usage.auth.Caller;
 import dev.fairshare.usage.config.UsageConfig;
 import dev.fairshare.usage.ingest.IngestService;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -32,13 +34,18 @@ public class UsageEventsResource {
     private final ObjectMapper mapper;
     private final UsageConfig config;
 
-    public UsageEventsResource(IngestService ingest, ObjectMapper mapper, UsageConfig config) {
+    private final Caller caller;
+
+    public UsageEventsResource(
+            IngestService ingest, ObjectMapper mapper, UsageConfig config, Caller caller) {
+        this.caller = caller;
         this.ingest = ingest;
         this.mapper = mapper;
         this.config = config;
     }
 
     @POST
+    @RolesAllowed(Caller.PLATFORM)
     @Consumes({MediaType.APPLICATION_JSON, NDJSON})
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(summary = "Report usage events: a JSON array or NDJSON, at most 10,000 per request")
@@ -60,6 +67,10 @@ public class UsageEventsResource {
     @APIResponse(
             responseCode = "400",
             description = "MALFORMED_JSON: the body is not a JSON array or NDJSON")
+    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
+    @APIResponse(
+            responseCode = "403",
+            description = "FORBIDDEN: only a PLATFORM token reports usage")
     @APIResponse(responseCode = "413", description = "TOO_MANY_EVENTS")
     @APIResponse(
             responseCode = "503",
@@ -70,7 +81,8 @@ public class UsageEventsResource {
                 type != null && type.isCompatible(MediaType.valueOf(NDJSON))
                         ? ndjson(body)
                         : array(body);
-        IngestResult result = ingest.ingest(events, null);
+        // the platform comes from the token: an event naming another is PLATFORM_MISMATCH
+        IngestResult result = ingest.ingest(events, caller.platformId());
         return Response.accepted(result).type(MediaType.APPLICATION_JSON).build();
     }
 

@@ -1,6 +1,8 @@
 package dev.fairshare.usage.api;
 
+import dev.fairshare.usage.auth.Caller;
 import dev.fairshare.usage.store.UsageQueries;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -22,11 +24,15 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class UsageQueryResource {
     private final UsageQueries queries;
 
-    public UsageQueryResource(UsageQueries queries) {
+    private final Caller caller;
+
+    public UsageQueryResource(UsageQueries queries, Caller caller) {
+        this.caller = caller;
         this.queries = queries;
     }
 
     @GET
+    @RolesAllowed({Caller.PLATFORM, Caller.FINANCE, Caller.ADMIN})
     @Path("/summary")
     @Operation(
             summary =
@@ -43,30 +49,41 @@ public class UsageQueryResource {
         }
         return Map.of(
                 "items",
-                queries.summary(platformId, modelId, day("from", from), day("to", to), groupBy));
+                queries.summary(
+                        caller.platformScope(platformId),
+                        modelId,
+                        day("from", from),
+                        day("to", to),
+                        groupBy));
     }
 
     @GET
+    @RolesAllowed({Caller.PLATFORM, Caller.FINANCE, Caller.ADMIN})
     @Path("/unattributed")
     @Operation(
             summary =
                     "Events that resolve to no registered model, counted per platform and modelRef")
     public Map<String, List<UsageQueries.Unattributed>> unattributed(
             @QueryParam("platformId") String platformId) {
-        return Map.of("items", queries.unattributed(platformId));
+        return Map.of("items", queries.unattributed(caller.platformScope(platformId)));
     }
 
     @GET
+    @RolesAllowed({Caller.PLATFORM, Caller.FINANCE, Caller.ADMIN})
     @Path("/events/{platformId}/{eventId}")
     @Operation(summary = "One stored event with its attribution (audit drill-down)")
     @APIResponse(responseCode = "404", description = "NOT_FOUND")
     public UsageQueries.StoredEvent event(
             @PathParam("platformId") String platformId, @PathParam("eventId") String eventId) {
+        // another platform's event is answered as if it did not exist
+        String own = caller.platformId();
         return queries.event(platformId, eventId)
+                .filter(e -> own == null || own.equals(platformId))
                 .orElseThrow(() -> ProblemException.notFound("event", platformId + "/" + eventId));
     }
 
     @GET
+    @RolesAllowed({Caller.PLATFORM, Caller.FINANCE, Caller.ADMIN})
     @Path("/events")
     @Operation(
             summary =
@@ -81,6 +98,7 @@ public class UsageQueryResource {
             @QueryParam("to") String to,
             @QueryParam("page") @DefaultValue("0") int page,
             @QueryParam("size") @DefaultValue("100") int size) {
+        platformId = caller.platformScope(platformId);
         if (platformId == null || platformId.isBlank()) {
             throw new ProblemException(
                     400,

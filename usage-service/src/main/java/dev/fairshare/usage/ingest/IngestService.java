@@ -77,6 +77,12 @@ public class IngestService {
         int duplicates = 0;
         for (int i = 0; i < events.size(); i++) {
             JsonNode node = events.get(i);
+            if (platformId != null
+                    && node instanceof com.fasterxml.jackson.databind.node.ObjectNode o
+                    && !o.has("platformId")) {
+                // the edge stamps the sender's platform on an event that does not name one
+                o.put("platformId", platformId);
+            }
             EventValidator.Result r =
                     node == null
                             ? new EventValidator.Result(

@@ -318,6 +318,7 @@ public final class IngestBenchmark {
             }
             bodies.add(sb.append(']').toString());
         }
+        String token = dev.fairshare.localstack.Tokens.platform(platform);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         AtomicLong accepted = new AtomicLong();
         long t0 = System.nanoTime();
@@ -326,7 +327,7 @@ public final class IngestBenchmark {
             done.add(
                     pool.submit(
                             () -> {
-                                Http.Response resp = Http.post(url + "/usage-events", body);
+                                Http.Response resp = Http.post(url + "/usage-events", body, token);
                                 if (resp.status() != 202) {
                                     throw new IllegalStateException(
                                             "HTTP " + resp.status() + ": " + resp.body());

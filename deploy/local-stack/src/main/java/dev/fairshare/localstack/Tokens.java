@@ -1,0 +1,104 @@
+package dev.fairshare.localstack;
+
+import java.security.PrivateKey;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.lang.JoseException;
+
+/**
+ * Access tokens for tests, signed with the fixed test key: the same claims registry-service issues
+ * ({@code iss}, {@code upn}, {@code groups} with the role, and {@code makerId} or {@code
+ * platformId}).
+ */
+public final class Tokens {
+    /** The issuer every service expects (mp.jwt.verify.issuer). */
+    public static final String ISSUER = "https://fairshare.dev";
+
+    private static PrivateKey key;
+
+    private Tokens() {}
+
+    public static String admin() {
+        return token("test-admin", "ADMIN", null, null, Duration.ofHours(1));
+    }
+
+    public static String finance() {
+        return token("test-finance", "FINANCE", null, null, Duration.ofHours(1));
+    }
+
+    public static String maker(String makerId) {
+        return token("maker-" + makerId, "MAKER", makerId, null, Duration.ofHours(1));
+    }
+
+    public static String platform(String platformId) {
+        return token("platform-" + platformId, "PLATFORM", null, platformId, Duration.ofHours(1));
+    }
+
+    /** A token with any claims; a negative {@code lifetime} gives one that has expired. */
+    public static String token(
+            String subject, String role, String makerId, String platformId, Duration lifetime) {
+        return sign(subject, role, makerId, platformId, lifetime, testKey());
+    }
+
+    /** The same token signed with another key: every service must refuse it. */
+    public static String signedByAStranger(String role) {
+        try {
+            var generator = java.security.KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return sign(
+                    "stranger",
+                    role,
+                    null,
+                    null,
+                    Duration.ofHours(1),
+                    generator.generateKeyPair().getPrivate());
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static synchronized PrivateKey testKey() {
+        if (key == null) {
+            key = Keys.testPrivateKey();
+        }
+        return key;
+    }
+
+    private static String sign(
+            String subject,
+            String role,
+            String makerId,
+            String platformId,
+            Duration lifetime,
+            PrivateKey signingKey) {
+        JwtClaims claims = new JwtClaims();
+        claims.setIssuer(ISSUER);
+        claims.setSubject(subject);
+        claims.setClaim("upn", subject);
+        claims.setJwtId(UUID.randomUUID().toString());
+        long now = System.currentTimeMillis() / 1000;
+        claims.setClaim("iat", lifetime.isNegative() ? now + lifetime.toSeconds() - 60 : now);
+        claims.setClaim("exp", now + lifetime.toSeconds());
+        claims.setStringListClaim("groups", List.of(role));
+        if (makerId != null) {
+            claims.setClaim("makerId", makerId);
+        }
+        if (platformId != null) {
+            claims.setClaim("platformId", platformId);
+        }
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(claims.toJson());
+        jws.setKey(signingKey);
+        jws.setHeader("typ", "JWT");
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+        try {
+            return jws.getCompactSerialization();
+        } catch (JoseException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

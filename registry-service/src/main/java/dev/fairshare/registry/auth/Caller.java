@@ -1,0 +1,43 @@
+package dev.fairshare.registry.auth;
+
+import dev.fairshare.registry.api.ProblemException;
+import jakarta.enterprise.context.RequestScoped;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/** The authenticated caller of a request: its role and the maker or platform it acts for. */
+@RequestScoped
+public class Caller {
+    private final JsonWebToken token;
+
+    public Caller(JsonWebToken token) {
+        this.token = token;
+    }
+
+    public boolean is(String role) {
+        return token.getGroups() != null && token.getGroups().contains(role);
+    }
+
+    /** The maker a MAKER token acts for (null for other roles). */
+    public String makerId() {
+        return is(Roles.MAKER) ? token.getClaim("makerId") : null;
+    }
+
+    /** The platform a PLATFORM token acts for (null for other roles). */
+    public String platformId() {
+        return is(Roles.PLATFORM) ? token.getClaim("platformId") : null;
+    }
+
+    /** ADMIN may act for every maker; a MAKER only for its own. */
+    public void requireMaker(String makerId) {
+        if (is(Roles.ADMIN)) {
+            return;
+        }
+        if (makerId == null || !makerId.equals(makerId())) {
+            throw forbidden("this token acts for maker '" + makerId() + "' only");
+        }
+    }
+
+    public static ProblemException forbidden(String detail) {
+        return new ProblemException(403, "FORBIDDEN", detail);
+    }
+}

@@ -1,0 +1,32 @@
+package dev.fairshare.settlement.store;
+
+/** Rows in PostgreSQL's COPY text format: tab-separated, {@code \N} for null, escaped. */
+final class CopyText {
+    private CopyText() {}
+
+    /** Appends one row of values (their {@code toString()}, or null) and its newline. */
+    static void row(StringBuilder out, Object... values) {
+        for (int i = 0; i < values.length; i++) {
+            if (i > 0) {
+                out.append('\t');
+            }
+            Object v = values[i];
+            if (v == null) {
+                out.append("\\N");
+                continue;
+            }
+            String s = v.toString();
+            for (int k = 0; k < s.length(); k++) {
+                char ch = s.charAt(k);
+                switch (ch) {
+                    case '\\' -> out.append("\\\\");
+                    case '\t' -> out.append("\\t");
+                    case '\n' -> out.append("\\n");
+                    case '\r' -> out.append("\\r");
+                    default -> out.append(ch);
+                }
+            }
+        }
+        out.append('\n');
+    }
+}
