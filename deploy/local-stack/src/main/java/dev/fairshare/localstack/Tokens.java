@@ -61,6 +61,24 @@ public final class Tokens {
         }
     }
 
+    /** The token with the first character of its signature changed (all its 6 bits count). */
+    public static String tampered(String jwt) {
+        String[] parts = jwt.split("\\.");
+        char first = parts[2].charAt(0);
+        return parts[0] + "." + parts[1] + "." + (first == 'A' ? 'B' : 'A') + parts[2].substring(1);
+    }
+
+    /**
+     * Tokens every service must refuse with 401 although they name {@code role}: one tampered with,
+     * one expired, one signed by another key.
+     */
+    public static List<String> invalid(String role) {
+        return List.of(
+                tampered(token("tampered", role, null, null, Duration.ofHours(1))),
+                token("expired", role, null, null, Duration.ofMinutes(-10)),
+                signedByAStranger(role));
+    }
+
     private static synchronized PrivateKey testKey() {
         if (key == null) {
             key = Keys.testPrivateKey();
