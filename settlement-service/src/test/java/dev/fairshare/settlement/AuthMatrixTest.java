@@ -247,33 +247,19 @@ class AuthMatrixTest {
         String platform = "authz-p1-" + s;
         String otherPlatform = "authz-p2-" + s;
         String model = "authz-md-" + s;
-        send("registry.makers", maker, "{\"id\":\"" + maker + "\",\"name\":\"M1\"}");
-        send("registry.makers", otherMaker, "{\"id\":\"" + otherMaker + "\",\"name\":\"M2\"}");
-        send("registry.platforms", platform, "{\"id\":\"" + platform + "\",\"name\":\"P1\"}");
-        send(
-                "registry.platforms",
-                otherPlatform,
-                "{\"id\":\"" + otherPlatform + "\",\"name\":\"P2\"}");
-        send(
-                "registry.models",
-                model,
-                "{\"id\":\""
-                        + model
-                        + "\",\"makerId\":\""
-                        + maker
-                        + "\",\"name\":\"M\","
-                        + "\"license\":{\"id\":\"mit\",\"commercialUse\":true},\"parents\":[],\"aliases\":[]}");
-        send(
-                "registry.agreements",
+        RegistryRecords.maker(maker, "M1");
+        RegistryRecords.maker(otherMaker, "M2");
+        RegistryRecords.platform(platform, "P1");
+        RegistryRecords.platform(otherPlatform, "P2");
+        RegistryRecords.model(model, maker, "M", "mit", true, null, null);
+        RegistryRecords.agreement(
                 "authz-ag-" + s,
-                "{\"id\":\"authz-ag-"
-                        + s
-                        + "\",\"makerId\":\""
-                        + maker
-                        + "\",\"platformId\":\""
-                        + platform
-                        + "\",\"modelId\":null,\"currency\":\"USD\",\"validFrom\":\"2025-01-01T00:00:00Z\",\"validTo\":null,"
-                        + "\"terms\":{\"type\":\"REVENUE_SHARE\",\"rate\":\"0.2\"},\"minimumGuarantee\":null}");
+                maker,
+                platform,
+                null,
+                "2025-01-01",
+                null,
+                RegistryRecords.REVENUE_SHARE_20);
         send(
                 "usage.attributed",
                 model,

@@ -29,17 +29,9 @@ class ComplianceTest {
         String maker = "nc-maker-" + s;
         String model = "nc-model-" + s;
         String platform = "nc-pf-" + s;
-        send("registry.makers", maker, "{\"id\":\"" + maker + "\",\"name\":\"NC\"}");
-        send("registry.platforms", platform, "{\"id\":\"" + platform + "\",\"name\":\"Q\"}");
-        send(
-                "registry.models",
-                model,
-                "{\"id\":\""
-                        + model
-                        + "\",\"makerId\":\""
-                        + maker
-                        + "\",\"name\":\"NC\","
-                        + "\"license\":{\"id\":\"cc-by-nc-4.0\",\"commercialUse\":false},\"parents\":[],\"aliases\":[]}");
+        RegistryRecords.maker(maker, "NC");
+        RegistryRecords.platform(platform, "Q");
+        RegistryRecords.model(model, maker, "NC", "cc-by-nc-4.0", false, null, null);
         send(
                 "usage.attributed",
                 model,

@@ -57,40 +57,19 @@ class SettlementFlowTest {
         String makerA = "maker-a-" + s;
         String makerB = "maker-b-" + s;
         String platform = "pf-" + s;
-        send("registry.makers", makerA, "{\"id\":\"" + makerA + "\",\"name\":\"A\"}");
-        send("registry.makers", makerB, "{\"id\":\"" + makerB + "\",\"name\":\"B\"}");
-        send("registry.platforms", platform, "{\"id\":\"" + platform + "\",\"name\":\"P\"}");
-        send(
-                "registry.models",
-                base,
-                "{\"id\":\""
-                        + base
-                        + "\",\"makerId\":\""
-                        + makerA
-                        + "\",\"name\":\"Base\","
-                        + "\"license\":{\"id\":\"mit\",\"commercialUse\":true},\"parents\":[],\"aliases\":[]}");
-        send(
-                "registry.models",
-                derived,
-                "{\"id\":\""
-                        + derived
-                        + "\",\"makerId\":\""
-                        + makerB
-                        + "\",\"name\":\"Derived\","
-                        + "\"license\":{\"id\":\"mit\",\"commercialUse\":true},\"parents\":[{\"modelId\":\""
-                        + base
-                        + "\",\"royaltyShare\":\"0.3\"}],\"aliases\":[]}");
-        send(
-                "registry.agreements",
+        RegistryRecords.maker(makerA, "A");
+        RegistryRecords.maker(makerB, "B");
+        RegistryRecords.platform(platform, "P");
+        RegistryRecords.model(base, makerA, "Base", "mit", true, null, null);
+        RegistryRecords.model(derived, makerB, "Derived", "mit", true, base, "0.3");
+        RegistryRecords.agreement(
                 "ag-" + s,
-                "{\"id\":\"ag-"
-                        + s
-                        + "\",\"makerId\":\""
-                        + makerB
-                        + "\",\"platformId\":\""
-                        + platform
-                        + "\",\"modelId\":null,\"currency\":\"USD\",\"validFrom\":\"2025-01-01T00:00:00Z\",\"validTo\":null,"
-                        + "\"terms\":{\"type\":\"REVENUE_SHARE\",\"rate\":\"0.2\"},\"minimumGuarantee\":null}");
+                makerB,
+                platform,
+                null,
+                "2025-01-01",
+                null,
+                RegistryRecords.REVENUE_SHARE_20);
 
         String d1 = UUID.randomUUID() + "/" + derived;
         send("usage.attributed", derived, delta(d1, derived, platform, "2025-03-10", "100.00"));
@@ -360,42 +339,25 @@ class SettlementFlowTest {
     private void agreementChangeAndLateUsageAcrossATier(String s, String platform) {
         String maker = "maker-c-" + s;
         String model = "solo-" + s;
-        send("registry.makers", maker, "{\"id\":\"" + maker + "\",\"name\":\"C\"}");
-        send(
-                "registry.models",
-                model,
-                "{\"id\":\""
-                        + model
-                        + "\",\"makerId\":\""
-                        + maker
-                        + "\",\"name\":\"Solo\","
-                        + "\"license\":{\"id\":\"mit\",\"commercialUse\":true},\"parents\":[],\"aliases\":[]}");
-        String common =
-                "\",\"makerId\":\""
-                        + maker
-                        + "\",\"platformId\":\""
-                        + platform
-                        + "\",\"modelId\":\""
-                        + model
-                        + "\",\"currency\":\"USD\",";
-        send(
-                "registry.agreements",
+        RegistryRecords.maker(maker, "C");
+        RegistryRecords.model(model, maker, "Solo", "mit", true, null, null);
+        RegistryRecords.agreement(
                 "pu-" + s,
-                "{\"id\":\"pu-"
-                        + s
-                        + common
-                        + "\"validFrom\":\"2025-05-01T00:00:00Z\",\"validTo\":\"2025-05-15T00:00:00Z\","
-                        + "\"terms\":{\"type\":\"PER_UNIT\",\"metric\":\"requests\",\"unitSize\":\"1\","
-                        + "\"tiers\":[{\"upTo\":\"10\",\"price\":\"1.00\"},{\"upTo\":null,\"price\":\"0.50\"}]},"
-                        + "\"minimumGuarantee\":null}");
-        send(
-                "registry.agreements",
+                maker,
+                platform,
+                model,
+                "2025-05-01",
+                "2025-05-15",
+                "{\"type\":\"PER_UNIT\",\"metric\":\"requests\",\"unitSize\":\"1\","
+                        + "\"tiers\":[{\"upTo\":\"10\",\"price\":\"1.00\"},{\"upTo\":null,\"price\":\"0.50\"}]}");
+        RegistryRecords.agreement(
                 "rs-" + s,
-                "{\"id\":\"rs-"
-                        + s
-                        + common
-                        + "\"validFrom\":\"2025-05-15T00:00:00Z\",\"validTo\":null,"
-                        + "\"terms\":{\"type\":\"REVENUE_SHARE\",\"rate\":\"0.1\"},\"minimumGuarantee\":null}");
+                maker,
+                platform,
+                model,
+                "2025-05-15",
+                null,
+                "{\"type\":\"REVENUE_SHARE\",\"rate\":\"0.1\"}");
         // 3 requests a delta: 6 requests under the per-unit terms (6.00), 50.00 revenue at 10%
         // (5.00)
         for (String day : List.of("2025-05-10", "2025-05-11")) {

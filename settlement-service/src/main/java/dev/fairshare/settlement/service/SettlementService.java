@@ -160,7 +160,7 @@ public class SettlementService {
                                     + config.closeGrace().toDays()
                                     + " days for late usage); use force=true to close it now");
                 }
-                List<YearMonth> closed = closedPeriods(c);
+                Set<YearMonth> closed = statements.closed(c);
                 for (YearMonth p : rollups.periodsWithUsage(c)) {
                     if (p.isBefore(period) && !closed.contains(p)) {
                         throw new ProblemException(
@@ -266,7 +266,7 @@ public class SettlementService {
                 "read %d roll-up rows of %s in %d ms",
                 (Object) own.size(), period, (System.nanoTime() - t0) / 1_000_000);
         List<LateUsage> late = new ArrayList<>();
-        List<YearMonth> closed = closedPeriods(c);
+        Set<YearMonth> closed = statements.closed(c);
         // late usage of closed periods is settled by the earliest open period (the next to close);
         // a later open period's estimate does not count it again
         boolean settlesLate =
@@ -361,13 +361,6 @@ public class SettlementService {
                     && (changing.contains(Arrays.asList(platformId, model.makerId(), modelId))
                             || changing.contains(Arrays.asList(platformId, model.makerId(), null)));
         };
-    }
-
-    private List<YearMonth> closedPeriods(Connection c) throws SQLException {
-        return statements.periods(c).stream()
-                .filter(s -> CLOSED.equals(s.status()))
-                .map(StatementStore.PeriodState::period)
-                .toList();
     }
 
     private void requireRegistry() {

@@ -28,9 +28,11 @@ public class RollupStore {
     private static final org.jboss.logging.Logger LOG =
             org.jboss.logging.Logger.getLogger(RollupStore.class);
     private final ObjectMapper mapper;
+    private final StatementStore statements;
 
-    public RollupStore(ObjectMapper mapper) {
+    public RollupStore(ObjectMapper mapper, StatementStore statements) {
         this.mapper = mapper;
+        this.statements = statements;
     }
 
     /**
@@ -85,7 +87,7 @@ public class RollupStore {
         if (days.isEmpty()) {
             return 0;
         }
-        Set<YearMonth> closed = closedPeriods(c);
+        Set<YearMonth> closed = statements.closed(c);
         Map<String, UsageRow> months = new TreeMap<>();
         List<UsageRow> late = new ArrayList<>();
         for (UsageRow r : days.values()) {
@@ -140,18 +142,6 @@ public class RollupStore {
             }
             ps.executeBatch();
         }
-    }
-
-    private static Set<YearMonth> closedPeriods(Connection c) throws SQLException {
-        Set<YearMonth> out = new HashSet<>();
-        try (PreparedStatement ps =
-                        c.prepareStatement("select period from period where status = 'CLOSED'");
-                ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(YearMonth.parse(rs.getString(1)));
-            }
-        }
-        return out;
     }
 
     /**

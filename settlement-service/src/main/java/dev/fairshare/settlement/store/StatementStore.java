@@ -40,6 +40,17 @@ public class StatementStore {
         return out;
     }
 
+    /** The CLOSED periods. */
+    public java.util.SortedSet<YearMonth> closed(Connection c) throws SQLException {
+        java.util.SortedSet<YearMonth> out = new java.util.TreeSet<>();
+        for (PeriodState p : periods(c)) {
+            if ("CLOSED".equals(p.status())) {
+                out.add(p.period());
+            }
+        }
+        return out;
+    }
+
     /** Serialises closes: held until the transaction ends; readers are not blocked. */
     public void lockPeriods(Connection c) throws SQLException {
         try (java.sql.Statement s = c.createStatement()) {

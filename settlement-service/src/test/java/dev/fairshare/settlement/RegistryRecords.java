@@ -1,0 +1,90 @@
+package dev.fairshare.settlement;
+
+import dev.fairshare.localstack.FairshareTestResource;
+
+/**
+ * The registry's compacted records as registry-service publishes them, sent straight to the broker:
+ * what settlement's replica reads.
+ */
+final class RegistryRecords {
+    private RegistryRecords() {}
+
+    static void maker(String id, String name) {
+        send("registry.makers", id, "{\"id\":\"" + id + "\",\"name\":\"" + name + "\"}");
+    }
+
+    static void platform(String id, String name) {
+        send("registry.platforms", id, "{\"id\":\"" + id + "\",\"name\":\"" + name + "\"}");
+    }
+
+    /** A model; {@code parentId} null for none, else with {@code royaltyShare}. */
+    static void model(
+            String id,
+            String makerId,
+            String name,
+            String licenseId,
+            boolean commercialUse,
+            String parentId,
+            String royaltyShare) {
+        send(
+                "registry.models",
+                id,
+                "{\"id\":\""
+                        + id
+                        + "\",\"makerId\":\""
+                        + makerId
+                        + "\",\"name\":\""
+                        + name
+                        + "\",\"license\":{\"id\":\""
+                        + licenseId
+                        + "\",\"commercialUse\":"
+                        + commercialUse
+                        + "},\"parents\":"
+                        + (parentId == null
+                                ? "[]"
+                                : "[{\"modelId\":\""
+                                        + parentId
+                                        + "\",\"royaltyShare\":\""
+                                        + royaltyShare
+                                        + "\"}]")
+                        + ",\"aliases\":[]}");
+    }
+
+    /**
+     * An agreement; {@code modelId} and {@code validTo} may be null, days are {@code yyyy-mm-dd},
+     * {@code terms} is the terms' JSON object.
+     */
+    static void agreement(
+            String id,
+            String makerId,
+            String platformId,
+            String modelId,
+            String validFrom,
+            String validTo,
+            String terms) {
+        send(
+                "registry.agreements",
+                id,
+                "{\"id\":\""
+                        + id
+                        + "\",\"makerId\":\""
+                        + makerId
+                        + "\",\"platformId\":\""
+                        + platformId
+                        + "\",\"modelId\":"
+                        + (modelId == null ? "null" : "\"" + modelId + "\"")
+                        + ",\"currency\":\"USD\",\"validFrom\":\""
+                        + validFrom
+                        + "T00:00:00Z\",\"validTo\":"
+                        + (validTo == null ? "null" : "\"" + validTo + "T00:00:00Z\"")
+                        + ",\"terms\":"
+                        + terms
+                        + ",\"minimumGuarantee\":null}");
+    }
+
+    static final String REVENUE_SHARE_20 = "{\"type\":\"REVENUE_SHARE\",\"rate\":\"0.2\"}";
+
+    private static void send(String topic, String key, String value) {
+        FairshareTestResource.infrastructure().broker().send(topic, key, value);
+    }
+}
