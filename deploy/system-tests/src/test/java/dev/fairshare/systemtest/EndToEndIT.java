@@ -9,8 +9,6 @@ import dev.fairshare.localstack.Http;
 import dev.fairshare.localstack.Infrastructure;
 import dev.fairshare.localstack.ServiceProcess;
 import java.math.BigDecimal;
-import java.net.ServerSocket;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
@@ -28,6 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class EndToEndIT {
     static final ObjectMapper MAPPER = new ObjectMapper();
+    static SystemStack stack;
     static Infrastructure infra;
     static ServiceProcess registry;
     static ServiceProcess usage;
@@ -35,43 +34,17 @@ class EndToEndIT {
 
     @BeforeAll
     static void start() throws Exception {
-        Path repo =
-                Path.of(System.getProperty("fairshare.repo", "../..")).toAbsolutePath().normalize();
-        Path logs = repo.resolve("deploy/system-tests/target/it-logs");
-        infra = Infrastructure.start(null, 0);
-        registry =
-                ServiceProcess.start(
-                        repo, "registry-service", freePort(), infra.environment("registry"), logs);
-        usage =
-                ServiceProcess.start(
-                        repo, "usage-service", freePort(), infra.environment("usage"), logs);
-        settlement =
-                ServiceProcess.start(
-                        repo,
-                        "settlement-service",
-                        freePort(),
-                        infra.environment("settlement"),
-                        logs);
-        for (ServiceProcess s : new ServiceProcess[] {registry, usage, settlement}) {
-            s.awaitReady(Duration.ofMinutes(2));
-        }
+        stack = SystemStack.start();
+        infra = stack.infra;
+        registry = stack.registry;
+        usage = stack.usage;
+        settlement = stack.settlement;
     }
 
     @AfterAll
     static void stop() {
-        for (ServiceProcess s : new ServiceProcess[] {settlement, usage, registry}) {
-            if (s != null) {
-                s.close();
-            }
-        }
-        if (infra != null) {
-            infra.close();
-        }
-    }
-
-    static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
+        if (stack != null) {
+            stack.close();
         }
     }
 

@@ -160,7 +160,7 @@ public class SettlementResource {
                 java.time.YearMonth.now(java.time.ZoneOffset.UTC).toString(), makerId, page, size);
     }
 
-    static List<Views.MakerAmount> payouts(List<StatementLine> lines) {
+    public static List<Views.MakerAmount> payouts(List<StatementLine> lines) {
         List<Views.MakerAmount> out = new ArrayList<>();
         for (Map.Entry<String, Map<String, BigDecimal>> m :
                 SettlementEngine.payouts(lines).entrySet()) {
@@ -174,7 +174,7 @@ public class SettlementResource {
         return out;
     }
 
-    static List<Views.PlatformAmount> invoices(List<StatementLine> lines) {
+    public static List<Views.PlatformAmount> invoices(List<StatementLine> lines) {
         List<Views.PlatformAmount> out = new ArrayList<>();
         for (Map.Entry<String, Map<String, BigDecimal>> m :
                 SettlementEngine.invoices(lines).entrySet()) {
@@ -188,7 +188,7 @@ public class SettlementResource {
         return out;
     }
 
-    static YearMonth period(String value) {
+    public static YearMonth period(String value) {
         try {
             if (value.length() == 7) {
                 return YearMonth.parse(value);

@@ -1,0 +1,405 @@
+package dev.fairshare.systemtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fairshare.localstack.DemoSeed;
+import dev.fairshare.localstack.Http;
+import dev.fairshare.localstack.Infrastructure;
+import java.io.File;
+import java.io.StringReader;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.text.NumberFormat;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Currency;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+
+/**
+ * The dashboard in a real browser (Debian's chromium through chromium-driver, headless) against the
+ * three services as processes, seeded with the demo world: a maker sees exactly its own numbers,
+ * finance closes a period and downloads its CSV. Each step saves a screenshot under {@code
+ * target/screenshots/}.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class DashboardIT {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    static final Path DRIVER = Path.of("/usr/bin/chromedriver");
+    static final Path SHOTS = SystemStack.repo().resolve("deploy/system-tests/target/screenshots");
+
+    static SystemStack stack;
+    static WebDriver browser;
+    static String finance;
+    static YearMonth current = YearMonth.now(ZoneOffset.UTC);
+    static YearMonth previous = current.minusMonths(1);
+
+    @BeforeAll
+    static void start() throws Exception {
+        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER);
+        if (!present && !"required".equals(System.getenv("FAIRSHARE_BROWSER_TESTS"))) {
+            Assumptions.abort(
+                    "no /usr/bin/chromium and /usr/bin/chromedriver: apt-get install chromium"
+                            + " chromium-driver (.ci/run does, and requires them)");
+        }
+        assertThat(present).as("chromium and chromium-driver are installed").isTrue();
+        stack = SystemStack.start();
+        String registry = stack.registry.url();
+        DemoSeed.Seeded seeded =
+                DemoSeed.seed(
+                        registry,
+                        stack.usage.url(),
+                        LocalDate.now(ZoneOffset.UTC),
+                        Infrastructure.ADMIN_PASSWORD);
+        finance =
+                Http.token(
+                        registry,
+                        "{\"username\":\"finance\",\"password\":\""
+                                + DemoSeed.DEMO_PASSWORD
+                                + "\"}");
+        // every accepted event is in usage's roll-ups, and settlement has stopped moving
+        await().atMost(Duration.ofSeconds(60))
+                .until(
+                        () -> {
+                            long events = 0;
+                            for (YearMonth p : List.of(previous, current)) {
+                                for (JsonNode i :
+                                        json(
+                                                        stack.usage.url()
+                                                                + "/usage/summary?groupBy=month&from="
+                                                                + p.atDay(1)
+                                                                + "&to="
+                                                                + p.atEndOfMonth(),
+                                                        finance)
+                                                .get("items")) {
+                                    events += i.get("events").asLong();
+                                }
+                            }
+                            return events == seeded.events();
+                        });
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofSeconds(2))
+                .until(new Stable(() -> payouts(previous) + payouts(current)));
+
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-dev-shm-usage",
+                "--window-size=1280,1000");
+        browser =
+                new ChromeDriver(
+                        new ChromeDriverService.Builder()
+                                .usingDriverExecutable(DRIVER.toFile())
+                                .build(),
+                        options);
+        Files.createDirectories(SHOTS);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    /** True once the supplied value is the same twice in a row. */
+    static final class Stable implements java.util.concurrent.Callable<Boolean> {
+        private final java.util.concurrent.Callable<String> value;
+        private String last;
+
+        Stable(java.util.concurrent.Callable<String> value) {
+            this.value = value;
+        }
+
+        @Override
+        public Boolean call() throws Exception {
+            String now = value.call();
+            boolean same = now.equals(last);
+            last = now;
+            return same;
+        }
+    }
+
+    static JsonNode json(String url, String token) throws Exception {
+        Http.Response r = Http.get(url, token);
+        assertThat(r.status()).as("GET " + url).isEqualTo(200);
+        return MAPPER.readTree(r.body());
+    }
+
+    static String payouts(YearMonth p) throws Exception {
+        return json(stack.settlement.url() + "/payouts/" + p, finance).get("items").toString();
+    }
+
+    /** A maker's payout of a period per currency, as the API answers it to finance. */
+    static Map<String, BigDecimal> payout(YearMonth p, String makerId) throws Exception {
+        Map<String, BigDecimal> out = new TreeMap<>();
+        for (JsonNode i : json(stack.settlement.url() + "/payouts/" + p, finance).get("items")) {
+            if (i.get("makerId").asText().equals(makerId)) {
+                out.put(i.get("currency").asText(), new BigDecimal(i.get("amount").asText()));
+            }
+        }
+        return out;
+    }
+
+    static String money(BigDecimal amount, String currency) {
+        NumberFormat f = NumberFormat.getCurrencyInstance(Locale.US);
+        f.setCurrency(Currency.getInstance(currency));
+        f.setMinimumFractionDigits(2);
+        f.setMaximumFractionDigits(2);
+        return f.format(amount);
+    }
+
+    static void signIn(String user) {
+        browser.get(stack.settlement.url() + "/login");
+        browser.findElement(By.id("username")).sendKeys(user);
+        browser.findElement(By.id("password")).sendKeys(DemoSeed.DEMO_PASSWORD);
+        browser.findElement(By.id("sign-in")).click();
+    }
+
+    static void screenshot(String name) throws Exception {
+        File shot = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
+        Files.copy(
+                shot.toPath(),
+                SHOTS.resolve(name + ".png"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    static List<List<String>> rows(String tableId) {
+        List<List<String>> out = new ArrayList<>();
+        for (WebElement tr : browser.findElements(By.cssSelector("#" + tableId + " tbody tr"))) {
+            List<String> cells = new ArrayList<>();
+            tr.findElements(By.tagName("td")).forEach(td -> cells.add(td.getText().trim()));
+            out.add(cells);
+        }
+        return out;
+    }
+
+    @Test
+    @Order(1)
+    void aWrongPasswordIsRefused() throws Exception {
+        browser.get(stack.settlement.url() + "/login");
+        browser.findElement(By.id("username")).sendKeys("coqui");
+        browser.findElement(By.id("password")).sendKeys("not-the-password");
+        browser.findElement(By.id("sign-in")).click();
+        assertThat(browser.findElement(By.id("login-error")).getText())
+                .isEqualTo("Unknown username or wrong password.");
+        screenshot("login-refused");
+    }
+
+    @Test
+    @Order(2)
+    void aMakerSeesExactlyItsOwnEarnings() throws Exception {
+        signIn("coqui");
+        assertThat(browser.getCurrentUrl()).endsWith("/dashboard/maker");
+        assertThat(browser.findElement(By.id("maker-name")).getText()).isEqualTo("Coqui");
+
+        // this period so far, and each period's total: the API's payouts of coqui, formatted
+        Map<String, BigDecimal> accrual = payout(current, "coqui");
+        assertThat(accrual).containsOnlyKeys("EUR", "USD");
+        for (var e : accrual.entrySet()) {
+            assertThat(browser.findElement(By.id("accrual-" + e.getKey())).getText())
+                    .isEqualTo(money(e.getValue(), e.getKey()));
+        }
+        int totals = 0;
+        for (YearMonth p : List.of(previous, current)) {
+            for (var e : payout(p, "coqui").entrySet()) {
+                assertThat(browser.findElement(By.id("total-" + p + "-" + e.getKey())).getText())
+                        .isEqualTo(money(e.getValue(), e.getKey()));
+                totals++;
+            }
+        }
+        assertThat(rows("totals")).hasSize(totals);
+        // the chart was drawn from the webjar's echarts (nothing fetched from the internet)
+        assertThat(browser.findElements(By.cssSelector("#chart canvas"))).isNotEmpty();
+
+        // only coqui's lines: royalties of its own model, upstream from the model derived from it
+        for (List<String> row : rows("earnings")) {
+            if (row.get(0).equals("ROYALTY")) {
+                assertThat(row.get(1)).isEqualTo("xtts-v2");
+            }
+            if (row.get(0).equals("UPSTREAM_ROYALTY")) {
+                assertThat(row.get(2)).isEqualTo("xtts-v2-nordic");
+            }
+        }
+        assertThat(rows("earnings"))
+                .extracting(r -> r.get(0))
+                .contains("ROYALTY", "UPSTREAM_ROYALTY");
+        assertThat(browser.getPageSource()).doesNotContain("id=\"accrual-" + "JPY");
+        // every use of coqui's models is under an agreement (voicelab's is not: see below)
+        assertThat(rows("unlicensed"))
+                .containsExactly(List.of("Every use of your models is covered by an agreement."));
+        screenshot("maker");
+
+        // the number links to the lines behind it, and they are all coqui's
+        browser.findElement(By.id("total-" + current + "-USD")).click();
+        List<List<String>> lines = rows("lines");
+        assertThat(lines).isNotEmpty().allSatisfy(r -> assertThat(r.get(0)).isEqualTo("coqui"));
+        assertThat(browser.findElement(By.id("lines-total")).getText())
+                .isEqualTo(money(accrual.get("USD"), "USD"));
+        screenshot("maker-lines");
+
+        // another maker's numbers are not reachable by URL either
+        browser.get(stack.settlement.url() + "/payouts/" + current + "?makerId=voicelab");
+        assertThat(browser.getPageSource()).contains("FORBIDDEN");
+
+        browser.get(stack.settlement.url() + "/dashboard/maker");
+        browser.manage().window().setSize(new Dimension(390, 844));
+        screenshot("maker-phone");
+        browser.manage().window().setSize(new Dimension(1280, 1000));
+        browser.findElement(By.id("sign-out")).click();
+        assertThat(browser.getCurrentUrl()).endsWith("/login");
+        browser.get(stack.settlement.url() + "/dashboard/maker");
+        assertThat(browser.getCurrentUrl()).endsWith("/login");
+    }
+
+    @Test
+    @Order(3)
+    void aMakerSeesWhoUsesItsModelsWithoutPaying() throws Exception {
+        // nimbus-ai serves voicelab's non-commercial model without an agreement
+        signIn("voicelab");
+        List<List<String>> unlicensed = rows("unlicensed");
+        assertThat(unlicensed).isNotEmpty();
+        assertThat(unlicensed)
+                .allSatisfy(
+                        r -> {
+                            assertThat(r.get(1)).isEqualTo("Nimbus AI");
+                            assertThat(r.get(2)).isEqualTo("xtts-v2-nordic");
+                            assertThat(r.get(7))
+                                    .isEqualTo(
+                                            r.get(3).equals("COMMERCIAL")
+                                                    ? "compliance finding"
+                                                    : "");
+                        });
+        assertThat(unlicensed).extracting(r -> r.get(3)).contains("COMMERCIAL");
+        screenshot("maker-unlicensed");
+        browser.findElement(By.id("sign-out")).click();
+    }
+
+    @Test
+    @Order(4)
+    void financeClosesAPeriodAndDownloadsItsCsv() throws Exception {
+        signIn("finance");
+        assertThat(browser.getCurrentUrl()).contains("/dashboard/finance");
+        assertThat(browser.findElement(By.id("status-" + previous)).getText()).isEqualTo("OPEN");
+
+        // invoices as the API has them
+        JsonNode invoices = json(stack.settlement.url() + "/invoices/" + previous, finance);
+        for (JsonNode i : invoices.get("items")) {
+            String cur = i.get("currency").asText();
+            assertThat(
+                            browser.findElement(
+                                            By.id(
+                                                    "invoice-"
+                                                            + i.get("platformId").asText()
+                                                            + "-"
+                                                            + cur))
+                                    .getText())
+                    .isEqualTo(money(new BigDecimal(i.get("amount").asText()), cur));
+        }
+        screenshot("finance");
+
+        // close the previous month now (before its grace period ends, if it has not), confirmed
+        browser.findElement(By.id("force-" + previous)).click();
+        browser.findElement(By.id("close-" + previous)).click();
+        browser.switchTo().alert().accept();
+        assertThat(browser.findElement(By.id("message")).getText())
+                .startsWith("Closed " + previous);
+        assertThat(browser.findElement(By.id("status-" + previous)).getText()).isEqualTo("CLOSED");
+        assertThat(
+                        json(stack.settlement.url() + "/payouts/" + previous, finance)
+                                .get("status")
+                                .asText())
+                .isEqualTo("CLOSED");
+        screenshot("finance-closed");
+
+        // closing the current month is refused with the grace rule explained
+        browser.findElement(By.id("close-" + current)).click();
+        browser.switchTo().alert().accept();
+        assertThat(browser.findElement(By.id("error")).getText())
+                .contains("grace")
+                .contains("force=true");
+        screenshot("finance-refused");
+
+        // the CSV behind the link, with the browser's own cookie: one row per statement line,
+        // summing to the invoices
+        browser.get(stack.settlement.url() + "/dashboard/finance?period=" + previous);
+        String href = browser.findElement(By.id("csv")).getAttribute("href");
+        String cookie = browser.manage().getCookieNamed("fairshare_token").getValue();
+        HttpResponse<String> csv =
+                HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create(href))
+                                        .header("Cookie", "fairshare_token=" + cookie)
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+        assertThat(csv.statusCode()).isEqualTo(200);
+        var records =
+                org.apache.commons.csv.CSVFormat.RFC4180
+                        .builder()
+                        .setHeader()
+                        .setSkipHeaderRecord(true)
+                        .get()
+                        .parse(new StringReader(csv.body()))
+                        .getRecords();
+        assertThat(records)
+                .hasSize(
+                        json(
+                                        stack.settlement.url()
+                                                + "/statements/"
+                                                + previous
+                                                + "?size=1",
+                                        finance)
+                                .get("total")
+                                .asInt());
+        Map<String, BigDecimal> byInvoice = new TreeMap<>();
+        records.forEach(
+                r ->
+                        byInvoice.merge(
+                                r.get("platformId") + "-" + r.get("currency"),
+                                new BigDecimal(r.get("amount")),
+                                BigDecimal::add));
+        Map<String, BigDecimal> expected = new TreeMap<>();
+        for (JsonNode i : invoices.get("items")) {
+            expected.put(
+                    i.get("platformId").asText() + "-" + i.get("currency").asText(),
+                    new BigDecimal(i.get("amount").asText()));
+        }
+        assertThat(byInvoice.keySet()).isEqualTo(expected.keySet());
+        byInvoice.forEach((k, v) -> assertThat(v).isEqualByComparingTo(expected.get(k)));
+    }
+}

@@ -1,0 +1,653 @@
+package dev.fairshare.settlement.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fairshare.settlement.api.ProblemException;
+import dev.fairshare.settlement.api.SettlementResource;
+import dev.fairshare.settlement.api.Views;
+import dev.fairshare.settlement.engine.LineKind;
+import dev.fairshare.settlement.engine.ModelInfo;
+import dev.fairshare.settlement.engine.Parent;
+import dev.fairshare.settlement.engine.StatementLine;
+import dev.fairshare.settlement.registry.RegistryReplica;
+import dev.fairshare.settlement.service.SettlementService;
+import io.quarkus.qute.Location;
+import io.quarkus.qute.Template;
+import io.quarkus.qute.TemplateInstance;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.PermitAll;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.NewCookie;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * The dashboard, served at {@code /}: a login through the registry's token endpoint (the token then
+ * lives in an HttpOnly, SameSite cookie that every endpoint of this service accepts), the maker's
+ * view of its earnings and the finance view of periods, invoices, payouts and reports. Every number
+ * comes from the same service methods as the API, narrowed to the caller's tenant here as there.
+ */
+@Path("/")
+@Blocking
+@Tag(name = "dashboard")
+public class DashboardResource {
+    public static final String COOKIE = "fairshare_token";
+
+    private final SettlementService settlement;
+    private final RegistryReplica registry;
+    private final Peers peers;
+    private final ObjectMapper mapper;
+    private final SecurityIdentity identity;
+    private final JsonWebToken jwt;
+    private final boolean secureCookie;
+    private final Template login;
+    private final Template maker;
+    private final Template finance;
+    private final Template lines;
+
+    public DashboardResource(
+            SettlementService settlement,
+            RegistryReplica registry,
+            Peers peers,
+            ObjectMapper mapper,
+            SecurityIdentity identity,
+            JsonWebToken jwt,
+            @ConfigProperty(name = "fairshare.dashboard.secure-cookie") boolean secureCookie,
+            @Location("login.html") Template login,
+            @Location("maker.html") Template maker,
+            @Location("finance.html") Template finance,
+            @Location("lines.html") Template lines) {
+        this.settlement = settlement;
+        this.registry = registry;
+        this.peers = peers;
+        this.mapper = mapper;
+        this.identity = identity;
+        this.jwt = jwt;
+        this.secureCookie = secureCookie;
+        this.login = login;
+        this.maker = maker;
+        this.finance = finance;
+        this.lines = lines;
+    }
+
+    /** The signed-in user, from the cookie or a bearer token. */
+    private record Viewer(String user, String role, String makerId, String token) {}
+
+    private Optional<Viewer> viewer() {
+        try {
+            if (identity.isAnonymous()) {
+                return Optional.empty();
+            }
+        } catch (AuthenticationFailedException e) {
+            // an expired or foreign cookie: sign in again
+            return Optional.empty();
+        }
+        String role =
+                jwt.getGroups().stream()
+                        .filter(g -> List.of("MAKER", "FINANCE", "PLATFORM", "ADMIN").contains(g))
+                        .findFirst()
+                        .orElse("");
+        return Optional.of(
+                new Viewer(jwt.getName(), role, jwt.getClaim("makerId"), jwt.getRawToken()));
+    }
+
+    private static Response redirect(String to) {
+        return Response.seeOther(URI.create(to)).build();
+    }
+
+    @GET
+    @PermitAll
+    @Operation(hidden = true)
+    public Response root() {
+        return redirect("/dashboard");
+    }
+
+    @GET
+    @PermitAll
+    @Path("dashboard")
+    @Operation(summary = "The dashboard: the maker or finance view of the signed-in user")
+    public Response dashboard() {
+        Optional<Viewer> v = viewer();
+        if (v.isEmpty()) {
+            return redirect("/login");
+        }
+        return switch (v.get().role()) {
+            case "MAKER" -> redirect("/dashboard/maker");
+            case "FINANCE" -> redirect("/dashboard/finance");
+            default ->
+                    Response.status(403)
+                            .type(MediaType.TEXT_HTML)
+                            .entity(
+                                    login.data(
+                                            "error",
+                                            "The dashboard is for makers and finance; "
+                                                    + v.get().role()
+                                                    + " accounts use the API."))
+                            .build();
+        };
+    }
+
+    @GET
+    @PermitAll
+    @Path("login")
+    @Produces(MediaType.TEXT_HTML)
+    @Operation(summary = "The sign-in page")
+    public TemplateInstance loginPage() {
+        return login.data("error", null);
+    }
+
+    @POST
+    @PermitAll
+    @Path("login")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Produces(MediaType.TEXT_HTML)
+    @Operation(
+            summary =
+                    "Sign in with a username and password (checked by registry-service); sets the HttpOnly token cookie")
+    public Response signIn(
+            @FormParam("username") String username, @FormParam("password") String password) {
+        if (username == null || username.isBlank() || password == null || password.isEmpty()) {
+            return Response.status(400)
+                    .entity(login.data("error", "Enter your username and password."))
+                    .build();
+        }
+        Optional<Peers.Token> token;
+        try {
+            token = peers.login(username.trim(), password);
+        } catch (IOException e) {
+            return Response.status(503)
+                    .entity(login.data("error", "Sign-in is unavailable right now; try again."))
+                    .build();
+        }
+        if (token.isEmpty()) {
+            return Response.status(401)
+                    .entity(login.data("error", "Unknown username or wrong password."))
+                    .build();
+        }
+        NewCookie cookie =
+                new NewCookie.Builder(COOKIE)
+                        .value(token.get().accessToken())
+                        .path("/")
+                        .httpOnly(true)
+                        .secure(secureCookie)
+                        .sameSite(NewCookie.SameSite.STRICT)
+                        .maxAge((int) token.get().expiresIn())
+                        .build();
+        return Response.seeOther(URI.create("/dashboard")).cookie(cookie).build();
+    }
+
+    @POST
+    @PermitAll
+    @Path("logout")
+    @Operation(summary = "Sign out: clears the token cookie")
+    public Response signOut() {
+        NewCookie gone =
+                new NewCookie.Builder(COOKIE)
+                        .value("")
+                        .path("/")
+                        .httpOnly(true)
+                        .secure(secureCookie)
+                        .sameSite(NewCookie.SameSite.STRICT)
+                        .maxAge(0)
+                        .build();
+        return Response.seeOther(URI.create("/login")).cookie(gone).build();
+    }
+
+    // ---------------------------------------------------------------- maker
+
+    @GET
+    @PermitAll
+    @Path("dashboard/maker")
+    @Produces(MediaType.TEXT_HTML)
+    @Operation(summary = "A maker's earnings, lineage, unlicensed usage and findings")
+    public Response makerPage(@QueryParam("period") String period) {
+        Optional<Viewer> v = viewer();
+        if (v.isEmpty() || !"MAKER".equals(v.get().role()) || v.get().makerId() == null) {
+            return redirect(v.isEmpty() ? "/login" : "/dashboard");
+        }
+        String me = v.get().makerId();
+        YearMonth current = YearMonth.now(ZoneOffset.UTC);
+        YearMonth selected = period == null ? current : SettlementResource.period(period);
+        Map<String, String> platformNames = registry.platformNames();
+
+        // every period's statement once: the chart, the totals, and the selected period's lines
+        TreeSet<YearMonth> all = new TreeSet<>();
+        settlement.periods().forEach(p -> all.add(p.period()));
+        all.add(current);
+        all.add(selected);
+        Map<YearMonth, SettlementService.Statement> statements = new TreeMap<>();
+        for (YearMonth p : all) {
+            statements.put(p, settlement.statement(p));
+        }
+
+        List<Pages.PeriodTotal> totals = new ArrayList<>();
+        Map<String, Map<YearMonth, BigDecimal>> stacks = new TreeMap<>();
+        for (var s : statements.values()) {
+            Map<String, BigDecimal> byCurrency = new TreeMap<>();
+            for (StatementLine l : mine(s.lines(), me)) {
+                byCurrency.merge(l.currency(), l.amount(), BigDecimal::add);
+                stacks.computeIfAbsent(
+                                platformNames.getOrDefault(l.platformId(), l.platformId())
+                                        + " ("
+                                        + l.currency()
+                                        + ")",
+                                k -> new TreeMap<>())
+                        .merge(s.period(), l.amount(), BigDecimal::add);
+            }
+            byCurrency.forEach(
+                    (cur, amount) ->
+                            totals.add(
+                                    new Pages.PeriodTotal(
+                                            s.period().toString(),
+                                            s.status(),
+                                            cur,
+                                            Money.format(amount, cur),
+                                            "total-" + s.period() + "-" + cur,
+                                            "/dashboard/lines/"
+                                                    + s.period()
+                                                    + "?currency="
+                                                    + cur)));
+        }
+
+        List<Pages.Amount> accrual = new ArrayList<>();
+        Map<String, BigDecimal> accrued = new TreeMap<>();
+        mine(statements.get(current).lines(), me)
+                .forEach(l -> accrued.merge(l.currency(), l.amount(), BigDecimal::add));
+        accrued.forEach(
+                (cur, amount) ->
+                        accrual.add(
+                                new Pages.Amount(
+                                        cur, Money.format(amount, cur), "accrual-" + cur)));
+
+        List<Pages.Earning> earnings = earnings(statements.get(selected), me, platformNames);
+        List<Pages.Uncovered> unlicensed = new ArrayList<>();
+        for (SettlementService.Uncovered u : settlement.uncovered(null)) {
+            if (me.equals(u.usage().makerId())) {
+                unlicensed.add(
+                        new Pages.Uncovered(
+                                u.period().toString(),
+                                platformNames.getOrDefault(
+                                        u.usage().platformId(), u.usage().platformId()),
+                                u.usage().modelId(),
+                                u.usage().customerType().name(),
+                                u.usage().events(),
+                                Money.format(u.usage().revenue(), u.usage().currency()),
+                                u.usage().complianceFinding(),
+                                u.usage().firstDay().toString(),
+                                u.usage().lastDay().toString()));
+            }
+        }
+        Pages.MakerPage page =
+                new Pages.MakerPage(
+                        v.get().user(),
+                        me,
+                        registry.makerNames().getOrDefault(me, me),
+                        selected.toString(),
+                        periods(all, selected),
+                        accrual,
+                        current.toString(),
+                        chart(all, stacks),
+                        totals,
+                        earnings,
+                        lineage(me),
+                        unlicensed);
+        return Response.ok(maker.data("page", page)).type(MediaType.TEXT_HTML).build();
+    }
+
+    private static List<StatementLine> mine(List<StatementLine> lines, String makerId) {
+        return lines.stream().filter(l -> makerId.equals(l.makerId())).toList();
+    }
+
+    private List<Pages.Earning> earnings(
+            SettlementService.Statement s, String me, Map<String, String> platformNames) {
+        record Key(
+                LineKind kind,
+                String modelId,
+                String sourceModelId,
+                String platformId,
+                String currency) {}
+        Map<Key, BigDecimal> sums = new java.util.LinkedHashMap<>();
+        for (StatementLine l : mine(s.lines(), me)) {
+            sums.merge(
+                    new Key(l.kind(), l.modelId(), l.sourceModelId(), l.platformId(), l.currency()),
+                    l.amount(),
+                    BigDecimal::add);
+        }
+        List<Pages.Earning> out = new ArrayList<>();
+        sums.forEach(
+                (k, amount) ->
+                        out.add(
+                                new Pages.Earning(
+                                        k.kind().name(),
+                                        k.modelId(),
+                                        k.sourceModelId(),
+                                        platformNames.getOrDefault(k.platformId(), k.platformId()),
+                                        k.currency(),
+                                        Money.format(amount, k.currency()),
+                                        "/dashboard/lines/"
+                                                + s.period()
+                                                + "?kind="
+                                                + k.kind()
+                                                + "&platformId="
+                                                + encode(k.platformId())
+                                                + "&currency="
+                                                + k.currency()
+                                                + (k.modelId() == null
+                                                        ? ""
+                                                        : "&modelId=" + encode(k.modelId()))
+                                                + (k.sourceModelId() == null
+                                                        ? ""
+                                                        : "&sourceModelId="
+                                                                + encode(k.sourceModelId())))));
+        return out;
+    }
+
+    /** The maker's models with their ancestors, then the models derived from them. */
+    private List<Pages.LineageRow> lineage(String me) {
+        Map<String, ModelInfo> models = registry.models();
+        List<Pages.LineageRow> rows = new ArrayList<>();
+        for (ModelInfo m : new TreeMap<>(models).values()) {
+            if (me.equals(m.makerId())) {
+                rows.add(new Pages.LineageRow(0, m.id(), m.makerId(), null, true));
+                ancestors(m, models, 1, rows);
+            }
+        }
+        for (ModelInfo m : new TreeMap<>(models).values()) {
+            for (Parent p : m.parents()) {
+                ModelInfo parent = models.get(p.modelId());
+                if (!me.equals(m.makerId()) && parent != null && me.equals(parent.makerId())) {
+                    rows.add(
+                            new Pages.LineageRow(
+                                    0,
+                                    m.id() + " (derived from " + parent.id() + ")",
+                                    m.makerId(),
+                                    p.royaltyShare().stripTrailingZeros().toPlainString(),
+                                    false));
+                }
+            }
+        }
+        return rows;
+    }
+
+    private static void ancestors(
+            ModelInfo m, Map<String, ModelInfo> models, int depth, List<Pages.LineageRow> rows) {
+        if (depth > 10) {
+            return;
+        }
+        for (Parent p : m.parents()) {
+            ModelInfo parent = models.get(p.modelId());
+            rows.add(
+                    new Pages.LineageRow(
+                            depth,
+                            p.modelId(),
+                            parent == null ? "?" : parent.makerId(),
+                            p.royaltyShare().stripTrailingZeros().toPlainString(),
+                            false));
+            if (parent != null) {
+                ancestors(parent, models, depth + 1, rows);
+            }
+        }
+    }
+
+    /** The chart's data: periods on the x axis, one stacked series per platform and currency. */
+    private String chart(
+            TreeSet<YearMonth> periods, Map<String, Map<YearMonth, BigDecimal>> stacks) {
+        ObjectNode json = mapper.createObjectNode();
+        ArrayNode x = json.putArray("periods");
+        periods.forEach(p -> x.add(p.toString()));
+        ArrayNode series = json.putArray("series");
+        stacks.forEach(
+                (name, byPeriod) -> {
+                    ObjectNode s = series.addObject();
+                    s.put("name", name);
+                    s.put("stack", name.substring(name.lastIndexOf('(') + 1, name.length() - 1));
+                    ArrayNode data = s.putArray("data");
+                    periods.forEach(
+                            p ->
+                                    data.add(
+                                            byPeriod.getOrDefault(p, BigDecimal.ZERO)
+                                                    .toPlainString()));
+                });
+        try {
+            // inside a <script> element: no "</" may appear
+            return mapper.writeValueAsString(json).replace("<", "\\u003c");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static List<Pages.Period> periods(TreeSet<YearMonth> all, YearMonth selected) {
+        List<Pages.Period> out = new ArrayList<>();
+        for (YearMonth p : all.descendingSet()) {
+            out.add(new Pages.Period(p.toString(), null, null, p.equals(selected)));
+        }
+        return out;
+    }
+
+    // ---------------------------------------------------------------- finance
+
+    @GET
+    @PermitAll
+    @Path("dashboard/finance")
+    @Produces(MediaType.TEXT_HTML)
+    @Operation(
+            summary = "Finance: periods and closes, invoices, payouts, reports, unattributed usage")
+    public Response financePage(
+            @QueryParam("period") String period,
+            @QueryParam("message") String message,
+            @QueryParam("error") String error) {
+        Optional<Viewer> v = viewer();
+        if (v.isEmpty() || !"FINANCE".equals(v.get().role())) {
+            return redirect(v.isEmpty() ? "/login" : "/dashboard");
+        }
+        YearMonth current = YearMonth.now(ZoneOffset.UTC);
+        YearMonth selected =
+                period == null ? current.minusMonths(1) : SettlementResource.period(period);
+        List<Pages.Period> periods = new ArrayList<>();
+        TreeSet<YearMonth> known = new TreeSet<>();
+        for (var p : settlement.periods()) {
+            known.add(p.period());
+        }
+        known.add(selected);
+        Map<YearMonth, String[]> states = new TreeMap<>();
+        settlement
+                .periods()
+                .forEach(
+                        p ->
+                                states.put(
+                                        p.period(),
+                                        new String[] {
+                                            p.status(),
+                                            p.closedAt() == null ? "" : p.closedAt().toString()
+                                        }));
+        for (YearMonth p : known.descendingSet()) {
+            String[] s = states.getOrDefault(p, new String[] {SettlementService.OPEN, ""});
+            periods.add(new Pages.Period(p.toString(), s[0], s[1], p.equals(selected)));
+        }
+        SettlementService.Statement s = settlement.statement(selected);
+        Map<String, String> platformNames = registry.platformNames();
+        Map<String, String> makerNames = registry.makerNames();
+        List<Pages.PartyAmount> invoices = new ArrayList<>();
+        for (Views.PlatformAmount a : SettlementResource.invoices(s.lines())) {
+            invoices.add(
+                    new Pages.PartyAmount(
+                            a.platformId(),
+                            platformNames.getOrDefault(a.platformId(), a.platformId()),
+                            a.currency(),
+                            Money.format(new BigDecimal(a.amount()), a.currency()),
+                            "invoice-" + a.platformId() + "-" + a.currency()));
+        }
+        List<Pages.PartyAmount> payouts = new ArrayList<>();
+        for (Views.MakerAmount a : SettlementResource.payouts(s.lines())) {
+            payouts.add(
+                    new Pages.PartyAmount(
+                            a.makerId(),
+                            makerNames.getOrDefault(a.makerId(), a.makerId()),
+                            a.currency(),
+                            Money.format(new BigDecimal(a.amount()), a.currency()),
+                            "payout-" + a.makerId() + "-" + a.currency()));
+        }
+        List<Pages.Unattributed> unattributed = new ArrayList<>();
+        String unattributedError = null;
+        try {
+            for (JsonNode n : peers.unattributed(v.get().token())) {
+                unattributed.add(
+                        new Pages.Unattributed(
+                                n.path("platformId").asText(),
+                                n.path("modelRef").asText(),
+                                n.path("events").asLong(),
+                                n.path("firstSeen").asText(),
+                                n.path("lastSeen").asText()));
+            }
+        } catch (IOException e) {
+            unattributedError = "usage-service did not answer: " + e.getMessage();
+        }
+        Pages.FinancePage page =
+                new Pages.FinancePage(
+                        v.get().user(),
+                        selected.toString(),
+                        s.status(),
+                        periods,
+                        invoices,
+                        payouts,
+                        "/reports/" + selected + "/settlement.csv",
+                        unattributed,
+                        unattributedError,
+                        message,
+                        error);
+        return Response.ok(finance.data("page", page)).type(MediaType.TEXT_HTML).build();
+    }
+
+    @POST
+    @PermitAll
+    @Path("dashboard/finance/close")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Operation(
+            summary =
+                    "Close a period from the dashboard (the same rules as POST /periods/{p}/close)")
+    public Response close(@FormParam("period") String period, @FormParam("force") String force) {
+        Optional<Viewer> v = viewer();
+        if (v.isEmpty() || !"FINANCE".equals(v.get().role())) {
+            return redirect(v.isEmpty() ? "/login" : "/dashboard");
+        }
+        YearMonth p = SettlementResource.period(period);
+        try {
+            SettlementService.Statement s = settlement.close(p, "on".equals(force));
+            return redirect(
+                    "/dashboard/finance?period="
+                            + p
+                            + "&message="
+                            + encode(
+                                    "Closed "
+                                            + p
+                                            + ": "
+                                            + s.lines().size()
+                                            + " statement lines are final."));
+        } catch (ProblemException e) {
+            return redirect("/dashboard/finance?period=" + p + "&error=" + encode(e.getMessage()));
+        }
+    }
+
+    // ---------------------------------------------------------------- lines
+
+    @GET
+    @PermitAll
+    @Path("dashboard/lines/{period}")
+    @Produces(MediaType.TEXT_HTML)
+    @Operation(summary = "The statement lines behind a number of the dashboard")
+    public Response linesPage(
+            @PathParam("period") String period,
+            @QueryParam("kind") String kind,
+            @QueryParam("platformId") String platformId,
+            @QueryParam("modelId") String modelId,
+            @QueryParam("sourceModelId") String sourceModelId,
+            @QueryParam("currency") String currency) {
+        Optional<Viewer> v = viewer();
+        if (v.isEmpty() || !("MAKER".equals(v.get().role()) || "FINANCE".equals(v.get().role()))) {
+            return redirect(v.isEmpty() ? "/login" : "/dashboard");
+        }
+        String makerId = "MAKER".equals(v.get().role()) ? v.get().makerId() : null;
+        SettlementService.Statement s = settlement.statement(SettlementResource.period(period));
+        Map<String, String> platformNames = registry.platformNames();
+        List<Pages.Line> rows = new ArrayList<>();
+        Map<String, BigDecimal> total = new TreeMap<>();
+        for (StatementLine l : s.lines()) {
+            if ((makerId != null && !makerId.equals(l.makerId()))
+                    || (kind != null && !kind.equals(l.kind().name()))
+                    || (platformId != null && !platformId.equals(l.platformId()))
+                    || (modelId != null && !modelId.equals(l.modelId()))
+                    || (sourceModelId != null && !sourceModelId.equals(l.sourceModelId()))
+                    || (currency != null && !currency.equals(l.currency()))) {
+                continue;
+            }
+            total.merge(l.currency(), l.amount(), BigDecimal::add);
+            rows.add(
+                    new Pages.Line(
+                            l.makerId(),
+                            platformNames.getOrDefault(l.platformId(), l.platformId()),
+                            l.modelId(),
+                            l.kind().name(),
+                            l.sourceModelId(),
+                            l.customerType() == null ? "" : l.customerType().name(),
+                            Views.plain(l.basis()),
+                            Money.format(l.amount(), l.currency()),
+                            l.adjustsPeriod() == null ? "" : l.adjustsPeriod().toString()));
+        }
+        List<String> filter = new ArrayList<>();
+        for (String f : new String[] {kind, platformId, modelId, sourceModelId, currency}) {
+            if (f != null) {
+                filter.add(f);
+            }
+        }
+        StringBuilder totals = new StringBuilder();
+        total.forEach(
+                (cur, amount) ->
+                        totals.append(totals.isEmpty() ? "" : " · ")
+                                .append(Money.format(amount, cur)));
+        Pages.LinesPage page =
+                new Pages.LinesPage(
+                        v.get().user(),
+                        s.period().toString(),
+                        s.status(),
+                        String.join(" · ", filter),
+                        "MAKER".equals(v.get().role())
+                                ? "/dashboard/maker?period=" + s.period()
+                                : "/dashboard/finance?period=" + s.period(),
+                        rows,
+                        totals.toString());
+        return Response.ok(lines.data("page", page)).type(MediaType.TEXT_HTML).build();
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(Objects.requireNonNull(s), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.fairshare.settlement.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** The dashboard's calls to the other services: the registry's token endpoint, usage's reports. */
+@ApplicationScoped
+public class Peers {
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final ObjectMapper mapper;
+    private final String registryUrl;
+    private final String usageUrl;
+
+    public Peers(
+            ObjectMapper mapper,
+            @ConfigProperty(name = "fairshare.registry.url") String registryUrl,
+            @ConfigProperty(name = "fairshare.usage.url") String usageUrl) {
+        this.mapper = mapper;
+        this.registryUrl = registryUrl;
+        this.usageUrl = usageUrl;
+    }
+
+    /** An issued token. */
+    public record Token(String accessToken, long expiresIn) {}
+
+    /** The registry's answer to a username and password: a token, or empty when refused. */
+    public Optional<Token> login(String username, String password) throws IOException {
+        String body =
+                mapper.writeValueAsString(
+                        mapper.createObjectNode()
+                                .put("username", username)
+                                .put("password", password));
+        HttpResponse<String> r =
+                send(
+                        HttpRequest.newBuilder(URI.create(registryUrl + "/auth/token"))
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        if (r.statusCode() != 200) {
+            return Optional.empty();
+        }
+        JsonNode json = mapper.readTree(r.body());
+        return Optional.of(
+                new Token(json.path("accessToken").asText(), json.path("expiresIn").asLong()));
+    }
+
+    /** usage-service's unattributed usage, read with the caller's own token. */
+    public JsonNode unattributed(String token) throws IOException {
+        HttpResponse<String> r =
+                send(
+                        HttpRequest.newBuilder(URI.create(usageUrl + "/usage/unattributed"))
+                                .header("Authorization", "Bearer " + token)
+                                .GET());
+        if (r.statusCode() != 200) {
+            throw new IOException("usage-service answered " + r.statusCode());
+        }
+        return mapper.readTree(r.body()).path("items");
+    }
+
+    private static HttpResponse<String> send(HttpRequest.Builder request) throws IOException {
+        try {
+            return CLIENT.send(
+                    request.timeout(Duration.ofSeconds(10)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException(e);
+        }
+    }
+}
