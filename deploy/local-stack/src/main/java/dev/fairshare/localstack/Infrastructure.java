@@ -59,11 +59,25 @@ public final class Infrastructure implements AutoCloseable {
 
     /** Quarkus configuration of one service: its own database and the shared broker. */
     public Map<String, String> quarkusConfig(String databaseName) {
+        return config(database, broker.bootstrapServers(), keys, databaseName);
+    }
+
+    /** The same configuration as environment variables, for a service run as a process. */
+    public Map<String, String> environment(String databaseName) {
+        return asEnvironment(quarkusConfig(databaseName));
+    }
+
+    /**
+     * The configuration of the service whose database is {@code databaseName}, on any PostgreSQL
+     * and broker (the fault-injection suite runs its own, restartable ones).
+     */
+    public static Map<String, String> config(
+            Database database, String bootstrapServers, Keys keys, String databaseName) {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("quarkus.datasource.jdbc.url", database.jdbcUrl(databaseName));
         config.put("quarkus.datasource.username", database.user());
         config.put("quarkus.datasource.password", database.password());
-        config.put("kafka.bootstrap.servers", broker.bootstrapServers());
+        config.put("kafka.bootstrap.servers", bootstrapServers);
         config.put("mp.jwt.verify.publickey.location", keys.publicKey().toUri().toString());
         if (databaseName.equals("registry")) {
             config.put("smallrye.jwt.sign.key.location", keys.privateKey().toUri().toString());
@@ -72,11 +86,10 @@ public final class Infrastructure implements AutoCloseable {
         return config;
     }
 
-    /** The same configuration as environment variables, for a service run as a process. */
-    public Map<String, String> environment(String databaseName) {
+    /** Configuration properties as the environment variables MicroProfile Config maps them from. */
+    public static Map<String, String> asEnvironment(Map<String, String> config) {
         Map<String, String> env = new LinkedHashMap<>();
-        quarkusConfig(databaseName)
-                .forEach((k, v) -> env.put(k.toUpperCase().replace('.', '_').replace('-', '_'), v));
+        config.forEach((k, v) -> env.put(k.toUpperCase().replace('.', '_').replace('-', '_'), v));
         return env;
     }
 

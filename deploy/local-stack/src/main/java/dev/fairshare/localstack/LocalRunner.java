@@ -110,7 +110,10 @@ public final class LocalRunner {
                         + ")");
         System.out.println("  Kafka               " + infra.broker().bootstrapServers());
         System.out.println("  logs                " + work.resolve("logs"));
-        System.out.println("  dashboard           " + settlement + "/  (sign in as coqui, voicelab or finance)");
+        System.out.println(
+                "  dashboard           "
+                        + settlement
+                        + "/  (sign in as coqui, voicelab or finance)");
         System.out.println();
         System.out.println("Credentials (local stack only; POST " + registry + "/auth/token):");
         System.out.println(

@@ -124,6 +124,8 @@ class DashboardIT {
                                 .usingDriverExecutable(DRIVER.toFile())
                                 .build(),
                         options);
+        // elements of a page that is still loading are waited for
+        browser.manage().timeouts().implicitlyWait(Duration.ofSeconds(10));
         Files.createDirectories(SHOTS);
     }
 
@@ -189,6 +191,13 @@ class DashboardIT {
         browser.findElement(By.id("username")).sendKeys(user);
         browser.findElement(By.id("password")).sendKeys(DemoSeed.DEMO_PASSWORD);
         browser.findElement(By.id("sign-in")).click();
+        awaitPage("/dashboard/");
+    }
+
+    /** Waits until the browser has arrived at a page whose URL contains {@code path}. */
+    static void awaitPage(String path) {
+        new org.openqa.selenium.support.ui.WebDriverWait(browser, Duration.ofSeconds(15))
+                .until(d -> d.getCurrentUrl().contains(path));
     }
 
     static void screenshot(String name) throws Exception {
@@ -225,7 +234,7 @@ class DashboardIT {
     @Order(2)
     void aMakerSeesExactlyItsOwnEarnings() throws Exception {
         signIn("coqui");
-        assertThat(browser.getCurrentUrl()).endsWith("/dashboard/maker");
+        awaitPage("/dashboard/maker");
         assertThat(browser.findElement(By.id("maker-name")).getText()).isEqualTo("Coqui");
 
         // this period so far, and each period's total: the API's payouts of coqui, formatted
@@ -267,6 +276,7 @@ class DashboardIT {
 
         // the number links to the lines behind it, and they are all coqui's
         browser.findElement(By.id("total-" + current + "-USD")).click();
+        awaitPage("/dashboard/lines/");
         List<List<String>> lines = rows("lines");
         assertThat(lines).isNotEmpty().allSatisfy(r -> assertThat(r.get(0)).isEqualTo("coqui"));
         assertThat(browser.findElement(By.id("lines-total")).getText())
@@ -282,7 +292,7 @@ class DashboardIT {
         screenshot("maker-phone");
         browser.manage().window().setSize(new Dimension(1280, 1000));
         browser.findElement(By.id("sign-out")).click();
-        assertThat(browser.getCurrentUrl()).endsWith("/login");
+        awaitPage("/login");
         browser.get(stack.settlement.url() + "/dashboard/maker");
         assertThat(browser.getCurrentUrl()).endsWith("/login");
     }
@@ -308,13 +318,14 @@ class DashboardIT {
         assertThat(unlicensed).extracting(r -> r.get(3)).contains("COMMERCIAL");
         screenshot("maker-unlicensed");
         browser.findElement(By.id("sign-out")).click();
+        awaitPage("/login");
     }
 
     @Test
     @Order(4)
     void financeClosesAPeriodAndDownloadsItsCsv() throws Exception {
         signIn("finance");
-        assertThat(browser.getCurrentUrl()).contains("/dashboard/finance");
+        awaitPage("/dashboard/finance");
         assertThat(browser.findElement(By.id("status-" + previous)).getText()).isEqualTo("OPEN");
 
         // invoices as the API has them

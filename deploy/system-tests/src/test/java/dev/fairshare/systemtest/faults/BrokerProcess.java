@@ -1,0 +1,154 @@
+package dev.fairshare.systemtest.faults;
+
+import dev.fairshare.localstack.Topics;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * An Apache Kafka broker (KRaft, one node as broker and controller) as its own process, started
+ * from Kafka's own jars ({@code kafka.Kafka}), which the test can stop and start on the same ports
+ * and log directory.
+ */
+final class BrokerProcess implements AutoCloseable {
+    private final Path dir;
+    private final int port;
+    private final Path config;
+    private Process process;
+
+    private BrokerProcess(Path dir, int port, Path config) {
+        this.dir = dir;
+        this.port = port;
+        this.config = config;
+    }
+
+    static BrokerProcess start(Path dir) throws Exception {
+        Files.createDirectories(dir);
+        int port = freePort();
+        int controller = freePort();
+        Path config = dir.resolve("server.properties");
+        Files.writeString(
+                config,
+                String.join(
+                                "\n",
+                                "process.roles=broker,controller",
+                                "node.id=1",
+                                "controller.quorum.voters=1@localhost:" + controller,
+                                "listeners=PLAINTEXT://localhost:"
+                                        + port
+                                        + ",CONTROLLER://localhost:"
+                                        + controller,
+                                "advertised.listeners=PLAINTEXT://localhost:" + port,
+                                "controller.listener.names=CONTROLLER",
+                                "inter.broker.listener.name=PLAINTEXT",
+                                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                                "log.dirs=" + dir.resolve("data"),
+                                "offsets.topic.replication.factor=1",
+                                "transaction.state.log.replication.factor=1",
+                                "transaction.state.log.min.isr=1",
+                                "share.coordinator.state.topic.replication.factor=1",
+                                "share.coordinator.state.topic.min.isr=1",
+                                "group.initial.rebalance.delay.ms=0",
+                                "auto.create.topics.enable=false",
+                                "")
+                        + "\n");
+        BrokerProcess broker = new BrokerProcess(dir, port, config);
+        Process format =
+                java(
+                                "kafka.tools.StorageTool",
+                                "format",
+                                "-t",
+                                Uuid.randomUuid().toString(),
+                                "-c",
+                                config.toString())
+                        .redirectOutput(dir.resolve("format.log").toFile())
+                        .redirectErrorStream(true)
+                        .start();
+        if (!format.waitFor(60, TimeUnit.SECONDS) || format.exitValue() != 0) {
+            throw new IllegalStateException(
+                    "formatting the broker's storage failed: "
+                            + Files.readString(dir.resolve("format.log")));
+        }
+        broker.launch();
+        Topics.create(broker.bootstrapServers(), Topics.fixedTopics());
+        return broker;
+    }
+
+    private static ProcessBuilder java(String main, String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx512m");
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(main);
+        command.addAll(List.of(args));
+        return new ProcessBuilder(command);
+    }
+
+    private void launch() throws Exception {
+        process =
+                java("kafka.Kafka", config.toString())
+                        .redirectErrorStream(true)
+                        .redirectOutput(
+                                ProcessBuilder.Redirect.appendTo(
+                                        dir.resolve("broker.log").toFile()))
+                        .start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(
+                        "the broker exited; see " + dir.resolve("broker.log"));
+            }
+            try (Admin admin =
+                    Admin.create(
+                            Map.of(
+                                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000,
+                                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000))) {
+                admin.describeCluster().nodes().get(3, TimeUnit.SECONDS);
+                return;
+            } catch (Exception e) {
+                Thread.sleep(300);
+            }
+        }
+        throw new IllegalStateException(
+                "the broker did not start; see " + dir.resolve("broker.log"));
+    }
+
+    String bootstrapServers() {
+        return "localhost:" + port;
+    }
+
+    /** Stops the broker (SIGTERM, a controlled shutdown) and starts it again on the same data. */
+    void restart() throws Exception {
+        stop();
+        launch();
+    }
+
+    private void stop() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor();
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        stop();
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
