@@ -13,6 +13,7 @@ import dev.fairshare.settlement.engine.Parent;
 import dev.fairshare.settlement.engine.StatementLine;
 import dev.fairshare.settlement.registry.RegistryReplica;
 import dev.fairshare.settlement.service.SettlementService;
+import dev.fairshare.settlement.store.StatementStore;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateInstance;
@@ -472,26 +473,20 @@ public class DashboardResource {
         YearMonth current = YearMonth.now(ZoneOffset.UTC);
         YearMonth selected =
                 period == null ? current.minusMonths(1) : SettlementResource.period(period);
+        // every period with usage or a state, and the selected one, newest first
+        Map<YearMonth, StatementStore.PeriodState> states = new TreeMap<>();
+        settlement.periods().forEach(p -> states.put(p.period(), p));
+        states.putIfAbsent(
+                selected, new StatementStore.PeriodState(selected, SettlementService.OPEN, null));
         List<Pages.Period> periods = new ArrayList<>();
-        TreeSet<YearMonth> known = new TreeSet<>();
-        for (var p : settlement.periods()) {
-            known.add(p.period());
-        }
-        known.add(selected);
-        Map<YearMonth, String[]> states = new TreeMap<>();
-        settlement
-                .periods()
-                .forEach(
-                        p ->
-                                states.put(
-                                        p.period(),
-                                        new String[] {
-                                            p.status(),
-                                            p.closedAt() == null ? "" : p.closedAt().toString()
-                                        }));
-        for (YearMonth p : known.descendingSet()) {
-            String[] s = states.getOrDefault(p, new String[] {SettlementService.OPEN, ""});
-            periods.add(new Pages.Period(p.toString(), s[0], s[1], p.equals(selected)));
+        for (StatementStore.PeriodState p : states.values()) {
+            periods.add(
+                    0,
+                    new Pages.Period(
+                            p.period().toString(),
+                            p.status(),
+                            p.closedAt() == null ? "" : p.closedAt().toString(),
+                            p.period().equals(selected)));
         }
         SettlementService.Statement s = settlement.statement(selected);
         Map<String, String> platformNames = registry.platformNames();

@@ -309,6 +309,8 @@ class FaultInjectionIT {
         // the ledger posted with the statement: one balanced entry per invoice
         JsonNode ledger = json(settlement.url() + "/ledger/" + PERIOD, finance);
         assertThat(ledger.get("items")).hasSize(expectedPayouts.size());
+        // and after every scenario, the dead letters are still exactly the poison records
+        assertThat(deadLetters()).isEqualTo(poison);
     }
 
     // ---------------------------------------------------------------- one scenario's world and
