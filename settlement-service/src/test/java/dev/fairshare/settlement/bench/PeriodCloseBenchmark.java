@@ -63,7 +63,12 @@ public final class PeriodCloseBenchmark {
                             infra.environment("settlement"),
                             work.resolve("logs"),
                             "-Xmx1g",
-                            "-Dquarkus.log.category.\"dev.fairshare\".level=DEBUG")) {
+                            "-Dquarkus.log.category.\"dev.fairshare\".level=DEBUG",
+                            // BENCH_JFR=<file>: profile the service with Flight Recorder
+                            System.getenv("BENCH_JFR") == null
+                                    ? "-Dbench.jfr=off"
+                                    : "-XX:StartFlightRecording=settings=profile,filename="
+                                            + System.getenv("BENCH_JFR"))) {
                 settlement.awaitReady(Duration.ofMinutes(3));
                 load(infra, world);
                 System.out.printf(
