@@ -48,6 +48,8 @@ public final class ServiceProcess implements AutoCloseable {
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.add("-Xmx256m");
+            // the collector of the images' run-java.sh: throughput first, small heaps
+            command.add("-XX:+UseParallelGC");
             command.addAll(List.of(jvmArgs));
             command.add("-jar");
             command.add(jar.toString());

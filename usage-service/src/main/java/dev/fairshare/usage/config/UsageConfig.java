@@ -11,9 +11,19 @@ public interface UsageConfig {
     @WithDefault("usage-service")
     String consumerGroup();
 
-    /** Records a poll may return (one database transaction). */
-    @WithDefault("5000")
+    /**
+     * Records a poll may return; they are shared out among the writers. Larger batches add up more
+     * events per roll-up row and commit less often.
+     */
+    @WithDefault("10000")
     int maxPollRecords();
+
+    /**
+     * Writers of the inbound consumer: each owns a share of the assigned partitions and commits its
+     * batches (with their partitions' offsets) on its own database connection.
+     */
+    @WithDefault("2")
+    int writers();
 
     /** Events older than this are rejected with EVENT_TOO_OLD. */
     @WithDefault("400d")

@@ -1,5 +1,6 @@
 package dev.fairshare.usage.kafka;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fairshare.usage.attribution.Attribution;
@@ -16,10 +17,12 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -29,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -43,11 +47,13 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
 /**
- * Reads every platform's {@code usage.in.<platformId>} topic (pattern subscription) and commits
- * each poll as one PostgreSQL transaction: new raw events, their roll-ups, their deltas for {@code
- * usage.attributed}, and the consumer offsets. On assignment it seeks to the offsets stored in
- * PostgreSQL, so a crash at any instant neither loses nor double-counts an event. Invalid records
- * go to {@code usage.dlq} (acknowledged before the offsets that pass them are committed).
+ * Reads every platform's {@code usage.in.<platformId>} topic (pattern subscription) and hands each
+ * poll's records to the writers of their partitions ({@link PartitionWriters}); a writer commits
+ * its share as one PostgreSQL transaction: new raw events, their roll-ups, their deltas for {@code
+ * usage.attributed}, and the consumer offsets of its partitions. On assignment it seeks to the
+ * offsets stored in PostgreSQL, so a crash at any instant neither loses nor double-counts an event.
+ * Invalid records go to {@code usage.dlq} (acknowledged before the offsets that pass them are
+ * committed).
  */
 @ApplicationScoped
 public class UsageConsumer {
@@ -135,31 +141,45 @@ public class UsageConsumer {
         }
         changedModels.add(ALL_MODELS);
         while (running) {
+            PartitionWriters writers = new PartitionWriters(config.writers(), "usage-writer");
             try (KafkaConsumer<byte[], byte[]> c =
                     clients.consumer(config.consumerGroup(), config.maxPollRecords())) {
                 consumer = c;
                 // the client's own metrics, records-lag per partition among them
                 clientMetrics = new KafkaClientMetrics(c);
                 clientMetrics.bindTo(metrics);
-                c.subscribe(INBOUND, new SeekToStored(c));
+                c.subscribe(INBOUND, new SeekToStored(c, writers));
                 consuming = true;
                 while (running) {
-                    reattributeChangedModels();
+                    commitToKafka(c, writers.finished());
+                    writers.checkHealthy();
+                    if (!changedModels.isEmpty()) {
+                        // batches parsed before the registry changed are committed first
+                        commitToKafka(c, writers.drain());
+                        reattributeChangedModels();
+                    }
                     ConsumerRecords<byte[], byte[]> records = c.poll(Duration.ofMillis(200));
                     if (!records.isEmpty()) {
-                        process(c, records);
+                        dispatch(c, records, writers);
                     }
                 }
+                commitToKafka(c, writers.drain());
             } catch (WakeupException e) {
                 // shutting down
-            } catch (RuntimeException e) {
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running = false;
+            } catch (ExecutionException | RuntimeException e) {
                 if (running) {
                     LOG.errorf(
-                            e,
+                            e instanceof ExecutionException ? e.getCause() : e,
                             "usage consumer failed; it restarts from the offsets stored in PostgreSQL");
                     sleep(1000);
                 }
             } finally {
+                writers.close();
+                // partitions created by a rolled-back transaction are gone again
+                store.forgetPartitions();
                 consumer = null;
                 if (clientMetrics != null) {
                     clientMetrics.close();
@@ -169,38 +189,70 @@ public class UsageConsumer {
         }
     }
 
-    private void process(KafkaConsumer<byte[], byte[]> c, ConsumerRecords<byte[], byte[]> records) {
+    /** Shares a poll's records out to the writers of their partitions. */
+    private void dispatch(
+            KafkaConsumer<byte[], byte[]> c,
+            ConsumerRecords<byte[], byte[]> records,
+            PartitionWriters writers)
+            throws InterruptedException, ExecutionException {
+        List<List<ConsumerRecord<byte[], byte[]>>> shares = new ArrayList<>();
+        for (int i = 0; i < writers.size(); i++) {
+            shares.add(new ArrayList<>());
+        }
+        for (TopicPartition tp : records.partitions()) {
+            shares.get(writers.writerOf(tp)).addAll(records.records(tp));
+        }
+        for (int i = 0; i < shares.size(); i++) {
+            List<ConsumerRecord<byte[], byte[]>> share = shares.get(i);
+            if (!share.isEmpty()) {
+                commitToKafka(c, writers.submit(i, () -> write(share)));
+            }
+        }
+    }
+
+    /**
+     * Informational only (lag monitoring, autoscaling): the positions that count are PostgreSQL's.
+     */
+    private static void commitToKafka(
+            KafkaConsumer<byte[], byte[]> c, List<Map<TopicPartition, Long>> committed) {
+        if (committed.isEmpty()) {
+            return;
+        }
+        Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
+        committed.forEach(m -> m.forEach((tp, off) -> commit.put(tp, new OffsetAndMetadata(off))));
+        c.commitAsync(commit, null);
+    }
+
+    /**
+     * Validates, attributes and commits one writer's share of a poll as one PostgreSQL transaction
+     * (events, roll-ups, outbox, offsets); answers the next offsets it stored.
+     */
+    private Map<TopicPartition, Long> write(List<ConsumerRecord<byte[], byte[]>> records)
+            throws Exception {
         Timer.Sample sample = Timer.start(metrics);
-        List<EventStore.Incoming> valid = new ArrayList<>(records.count());
+        long started = System.nanoTime();
+        List<EventStore.Incoming> valid = new ArrayList<>(records.size());
         List<ProducerRecord<byte[], byte[]>> dead = new ArrayList<>();
-        Map<TopicPartition, Long> first = new HashMap<>();
         Map<TopicPartition, Long> next = new HashMap<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
-            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-            first.putIfAbsent(tp, r.offset());
-            next.put(tp, r.offset() + 1);
+            next.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
             String platform = r.topic().substring(INBOUND_PREFIX.length());
             List<EventError> errors;
             UsageEvent event = null;
             try {
                 JsonNode node = r.value() == null ? null : mapper.readTree(r.value());
                 EventValidator.Result result =
-                        validator.validate(
-                                node, platform, java.time.Instant.ofEpochMilli(r.timestamp()));
+                        validator.validate(node, platform, Instant.ofEpochMilli(r.timestamp()));
                 errors = result.errors();
                 event = result.event();
-            } catch (java.io.IOException e) {
+            } catch (IOException e) {
                 errors =
                         List.of(
                                 new EventError(
                                         "MALFORMED_JSON",
                                         null,
                                         "not valid JSON: "
-                                                + (e
-                                                                instanceof
-                                                                com.fasterxml.jackson.core
-                                                                                .JsonProcessingException
-                                                                        j
+                                                + (e instanceof JsonProcessingException j
                                                         ? j.getOriginalMessage()
                                                         : e.getMessage())));
             }
@@ -226,7 +278,9 @@ public class UsageConsumer {
                                                 .increment());
             }
         }
+        long parsed = System.nanoTime();
         try {
+            // dead letters are acknowledged before the offsets that pass them are committed
             sendAll(dead);
             List<EventStore.Position> positions = new ArrayList<>();
             next.forEach(
@@ -252,19 +306,14 @@ public class UsageConsumer {
             metrics.counter("usage.events.duplicate", "path", "kafka")
                     .increment(written.duplicates());
             metrics.counter("usage.events.unattributed").increment(written.unattributed());
-            metrics.summary("usage.batch.size").record(records.count());
-            Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
-            next.forEach((tp, off) -> commit.put(tp, new OffsetAndMetadata(off)));
-            // informational only (lag monitoring): the positions that count are PostgreSQL's
-            c.commitAsync(commit, null);
-        } catch (Exception e) {
-            LOG.warnf(
-                    "batch of %d records not committed, retrying from its first offsets: %s",
-                    records.count(), e.toString());
-            first.forEach(c::seek);
-            // partitions created by the rolled-back transaction are gone again
-            store.forgetPartitions();
-            sleep(1000);
+            metrics.summary("usage.batch.size").record(records.size());
+            if (LOG.isDebugEnabled()) {
+                long end = System.nanoTime();
+                LOG.debugf(
+                        "batch of %d records: parsed in %d ms, written and committed in %d ms",
+                        records.size(), (parsed - started) / 1_000_000, (end - parsed) / 1_000_000);
+            }
+            return next;
         } finally {
             sample.stop(batchTimer);
         }
@@ -361,9 +410,11 @@ public class UsageConsumer {
     /** On assignment: seek to the positions stored in PostgreSQL (the beginning where none). */
     private final class SeekToStored implements ConsumerRebalanceListener {
         private final KafkaConsumer<byte[], byte[]> c;
+        private final PartitionWriters writers;
 
-        SeekToStored(KafkaConsumer<byte[], byte[]> c) {
+        SeekToStored(KafkaConsumer<byte[], byte[]> c, PartitionWriters writers) {
             this.c = c;
+            this.writers = writers;
         }
 
         @Override
@@ -398,7 +449,17 @@ public class UsageConsumer {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            // every processed batch is already committed with its offsets
+            // the batches handed to the writers are committed (with their offsets) before the
+            // partitions go to another consumer, which reads the offsets from PostgreSQL
+            try {
+                commitToKafka(c, writers.drain());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while committing", e);
+            } catch (ExecutionException e) {
+                throw new IllegalStateException(
+                        "a batch failed before the rebalance", e.getCause());
+            }
         }
     }
 

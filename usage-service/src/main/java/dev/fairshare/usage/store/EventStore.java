@@ -8,16 +8,21 @@ import dev.fairshare.usage.kafka.AttributedDelta;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +30,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
 /**
  * The hot path's writes, in plain JDBC batches: raw events once per (platform, eventId), the
@@ -33,6 +41,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @ApplicationScoped
 public class EventStore {
+    private static final Logger LOG = Logger.getLogger(EventStore.class);
+
     /**
      * The units of DESIGN.md's event, kept as roll-up columns; others go to {@code other_units}.
      */
@@ -92,31 +102,87 @@ public class EventStore {
         partitions.clear();
     }
 
+    /**
+     * The batch's rows, copied into a session-local table emptied at each commit; from there one
+     * statement claims the (platform, eventId) keys and stores the events whose key was new.
+     */
+    static final String STAGE =
+            "create temp table if not exists usage_stage ("
+                    + " idx int not null, platform_id text collate \"C\" not null, event_id text collate \"C\" not null,"
+                    + " occurred_at timestamptz not null, model_ref text not null, customer_type text not null,"
+                    + " currency char(3) not null, revenue numeric not null, units jsonb not null, components jsonb,"
+                    + " attribution jsonb, source text not null) on commit delete rows";
+
+    /**
+     * Claims the staged keys (staged in key order, so that two writers never wait on each other in
+     * a cycle), stores the events whose key was new and answers the batch positions of the others:
+     * the duplicates of events stored before.
+     */
+    static final String CLAIM_AND_STORE =
+            "with fresh as ("
+                    + " insert into event_key (platform_id, event_id, occurred_at)"
+                    + " select platform_id, event_id, occurred_at from usage_stage"
+                    + " on conflict do nothing returning platform_id, event_id),"
+                    + " stored as ("
+                    + " insert into usage_event (platform_id, event_id, occurred_at, model_ref, customer_type, currency,"
+                    + " revenue, units, components, attribution, attributed_at, batch_id, source, received_at)"
+                    + " select s.platform_id, s.event_id, s.occurred_at, s.model_ref, s.customer_type, s.currency,"
+                    + " s.revenue, s.units, s.components, s.attribution,"
+                    + " case when s.attribution is null then null else now() end, ?::uuid, s.source, now()"
+                    + " from usage_stage s join fresh f on f.platform_id = s.platform_id and f.event_id = s.event_id)"
+                    + " select s.idx from usage_stage s where not exists"
+                    + " (select 1 from fresh f where f.platform_id = s.platform_id and f.event_id = s.event_id)";
+
     /** Writes one batch in {@code c}'s transaction; the caller commits. */
     public Written write(Connection c, List<Incoming> batch, List<Position> positions)
             throws SQLException {
         UUID batchId = UUID.randomUUID();
-        Map<String, Incoming> unique = new LinkedHashMap<>();
+        // the first of each (platform, eventId) within the batch, in key order: PostgreSQL then
+        // finds its input sorted, and two writers claim keys in the same order (no deadlock)
+        List<Incoming> unique = new ArrayList<>(batch.size());
+        Set<String> keys = new HashSet<>(batch.size() * 2);
         for (Incoming in : batch) {
-            unique.putIfAbsent(in.event().platformId() + "\u0000" + in.event().eventId(), in);
+            if (keys.add(in.event().platformId() + "\u0000" + in.event().eventId())) {
+                unique.add(in);
+            }
         }
-        List<Incoming> fresh = insertKeys(c, unique);
-        if (!fresh.isEmpty()) {
-            ensurePartitions(c, fresh);
-            insertEvents(c, fresh, batchId);
-            Map<RollupKey, RollupDelta> rollup = new TreeMap<>(ROLLUP_ORDER);
+        unique.sort(KEY_ORDER);
+        List<Incoming> fresh = List.of();
+        long t0 = System.nanoTime();
+        long t1 = t0;
+        int rollupRows = 0;
+        if (!unique.isEmpty()) {
+            ensurePartitions(c, unique);
+            fresh = insertEvents(c, unique, batchId);
+            t1 = System.nanoTime();
+            Map<RollupKey, RollupDelta> rollup = new HashMap<>();
             for (Incoming in : fresh) {
                 in.parts().ifPresent(parts -> addToRollup(rollup, in.event(), parts));
             }
             applyRollup(c, rollup, batchId);
+            rollupRows = rollup.size();
         }
         storePositions(c, positions);
+        if (LOG.isDebugEnabled()) {
+            LOG.debugf(
+                    "%d events: staged and stored in %d ms, %d roll-up rows and positions in %d ms",
+                    unique.size(),
+                    (t1 - t0) / 1_000_000,
+                    rollupRows,
+                    (System.nanoTime() - t1) / 1_000_000);
+        }
         int unattributed = (int) fresh.stream().filter(i -> i.parts().isEmpty()).count();
         return new Written(fresh.size(), batch.size() - fresh.size(), unattributed);
     }
 
-    static final java.util.Comparator<RollupKey> ROLLUP_ORDER =
-            java.util.Comparator.comparing(RollupKey::platformId)
+    /** The order of event keys ({@code collate "C"} for the ASCII ids of practice). */
+    static final Comparator<Incoming> KEY_ORDER =
+            Comparator.comparing((Incoming in) -> in.event().platformId())
+                    .thenComparing(in -> in.event().eventId());
+
+    /** The order in which roll-up rows are locked: the same in every writer, so no deadlock. */
+    static final Comparator<RollupKey> ROLLUP_ORDER =
+            Comparator.comparing(RollupKey::platformId)
                     .thenComparing(RollupKey::modelId)
                     .thenComparing(RollupKey::day)
                     .thenComparing(RollupKey::customerType)
@@ -124,61 +190,19 @@ public class EventStore {
 
     static void addToRollup(
             Map<RollupKey, RollupDelta> rollup, UsageEvent e, List<Attribution.Part> parts) {
+        LocalDate day = LocalDate.ofInstant(e.occurredAt(), ZoneOffset.UTC);
         for (Attribution.Part p : parts) {
             RollupKey k =
-                    new RollupKey(
-                            e.platformId(),
-                            p.modelId(),
-                            e.occurredAt().atZone(ZoneOffset.UTC).toLocalDate(),
-                            e.customerType(),
-                            e.currency());
+                    new RollupKey(e.platformId(), p.modelId(), day, e.customerType(), e.currency());
             rollup.computeIfAbsent(k, x -> new RollupDelta()).add(p.revenue(), p.units());
         }
     }
 
-    private List<Incoming> insertKeys(Connection c, Map<String, Incoming> unique)
-            throws SQLException {
-        int n = unique.size();
-        String[] platform = new String[n];
-        String[] event = new String[n];
-        String[] at = new String[n];
-        int i = 0;
-        for (Incoming in : unique.values()) {
-            platform[i] = in.event().platformId();
-            event[i] = in.event().eventId();
-            at[i] = in.event().occurredAt().toString();
-            i++;
-        }
-        Set<String> inserted = new HashSet<>();
-        try (PreparedStatement ps =
-                c.prepareStatement(
-                        "insert into event_key (platform_id, event_id, occurred_at)"
-                                + " select * from unnest(?::text[], ?::text[], ?::timestamptz[])"
-                                + " on conflict do nothing returning platform_id, event_id")) {
-            ps.setArray(1, c.createArrayOf("text", platform));
-            ps.setArray(2, c.createArrayOf("text", event));
-            ps.setArray(3, c.createArrayOf("text", at));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    inserted.add(rs.getString(1) + "\u0000" + rs.getString(2));
-                }
-            }
-        }
-        List<Incoming> fresh = new ArrayList<>(inserted.size());
-        unique.forEach(
-                (k, v) -> {
-                    if (inserted.contains(k)) {
-                        fresh.add(v);
-                    }
-                });
-        return fresh;
-    }
-
-    private void ensurePartitions(Connection c, List<Incoming> fresh) throws SQLException {
+    private void ensurePartitions(Connection c, List<Incoming> events) throws SQLException {
         Instant min = null;
         Instant max = null;
         boolean missing = false;
-        for (Incoming in : fresh) {
+        for (Incoming in : events) {
             Instant at = in.event().occurredAt();
             if (!partitions.contains(YearMonth.from(at.atZone(ZoneOffset.UTC)))) {
                 missing = true;
@@ -203,38 +227,106 @@ public class EventStore {
         }
     }
 
-    private void insertEvents(Connection c, List<Incoming> fresh, UUID batchId)
+    /** Characters of COPY text sent to the server at a time. */
+    private static final int COPY_SLICE = 64 * 1024;
+
+    private static void send(CopyIn copy, StringBuilder rows) throws SQLException {
+        if (rows.length() > 0) {
+            byte[] bytes = rows.toString().getBytes(StandardCharsets.UTF_8);
+            copy.writeToCopy(bytes, 0, bytes.length);
+            rows.setLength(0);
+        }
+    }
+
+    /** One row of {@code usage_stage}: the event, its attribution (or null) and its source. */
+    private static void stageRow(StringBuilder rows, StringBuilder json, int idx, Incoming in) {
+        UsageEvent e = in.event();
+        rows.append(idx);
+        CopyText.tab(rows);
+        CopyText.text(rows, e.platformId());
+        CopyText.tab(rows);
+        CopyText.text(rows, e.eventId());
+        CopyText.tab(rows);
+        rows.append(e.occurredAt());
+        CopyText.tab(rows);
+        CopyText.text(rows, e.modelRef());
+        CopyText.tab(rows);
+        CopyText.text(rows, e.customerType());
+        CopyText.tab(rows);
+        CopyText.text(rows, e.currency());
+        CopyText.tab(rows);
+        rows.append(e.revenue().toPlainString());
+        CopyText.tab(rows);
+        json.setLength(0);
+        CopyText.jsonNumbers(json, e.units(), false);
+        CopyText.text(rows, json);
+        CopyText.tab(rows);
+        if (e.components().isEmpty()) {
+            CopyText.nul(rows);
+        } else {
+            json.setLength(0);
+            componentsJson(json, e.components());
+            CopyText.text(rows, json);
+        }
+        CopyText.tab(rows);
+        if (in.parts().isEmpty()) {
+            CopyText.nul(rows);
+        } else {
+            json.setLength(0);
+            attributionJson(json, in.parts().get());
+            CopyText.text(rows, json);
+        }
+        CopyText.tab(rows);
+        CopyText.text(rows, in.source());
+        CopyText.end(rows);
+    }
+
+    /**
+     * Stages {@code unique} with one COPY, then stores the events whose key is new; answers them.
+     */
+    private List<Incoming> insertEvents(Connection c, List<Incoming> unique, UUID batchId)
             throws SQLException {
-        int n = fresh.size();
-        String[][] cols = new String[11][n];
-        for (int i = 0; i < n; i++) {
-            Incoming in = fresh.get(i);
-            UsageEvent e = in.event();
-            cols[0][i] = e.platformId();
-            cols[1][i] = e.eventId();
-            cols[2][i] = e.occurredAt().toString();
-            cols[3][i] = e.modelRef();
-            cols[4][i] = e.customerType();
-            cols[5][i] = e.currency();
-            cols[6][i] = e.revenue().toPlainString();
-            cols[7][i] = json(e.units());
-            cols[8][i] = e.components().isEmpty() ? null : json(e.components());
-            cols[9][i] = in.parts().map(p -> json(attributionJson(p))).orElse(null);
-            cols[10][i] = in.source();
+        try (Statement st = c.createStatement()) {
+            st.execute(STAGE);
         }
-        try (PreparedStatement ps =
-                c.prepareStatement(
-                        "insert into usage_event (platform_id, event_id, occurred_at, model_ref, customer_type, currency,"
-                                + " revenue, units, components, attribution, attributed_at, batch_id, source, received_at)"
-                                + " select p, e, o, m, ct, cur, r, u, comp, a, case when a is null then null else now() end, ?::uuid, s, now()"
-                                + " from unnest(?::text[], ?::text[], ?::timestamptz[], ?::text[], ?::text[], ?::text[],"
-                                + " ?::numeric[], ?::jsonb[], ?::jsonb[], ?::jsonb[], ?::text[]) as t(p, e, o, m, ct, cur, r, u, comp, a, s)")) {
-            ps.setString(1, batchId.toString());
-            for (int k = 0; k < 11; k++) {
-                ps.setArray(k + 2, c.createArrayOf("text", cols[k]));
+        // streamed in slices: no batch-sized string on the heap
+        CopyIn copy =
+                c.unwrap(PGConnection.class).getCopyAPI().copyIn("copy usage_stage from stdin");
+        try {
+            StringBuilder rows = new StringBuilder(COPY_SLICE + 4096);
+            StringBuilder json = new StringBuilder(256);
+            for (int i = 0; i < unique.size(); i++) {
+                stageRow(rows, json, i, unique.get(i));
+                if (rows.length() >= COPY_SLICE) {
+                    send(copy, rows);
+                }
             }
-            ps.executeUpdate();
+            send(copy, rows);
+            copy.endCopy();
+        } finally {
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
         }
+        BitSet duplicate = new BitSet(unique.size());
+        try (PreparedStatement ps = c.prepareStatement(CLAIM_AND_STORE)) {
+            ps.setString(1, batchId.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    duplicate.set(rs.getInt(1));
+                }
+            }
+        }
+        if (duplicate.isEmpty()) {
+            return unique;
+        }
+        List<Incoming> fresh = new ArrayList<>(unique.size() - duplicate.cardinality());
+        for (int i = 0; i < unique.size(); i++) {
+            if (!duplicate.get(i)) {
+                fresh.add(unique.get(i));
+            }
+        }
+        return fresh;
     }
 
     /** Adds {@code rollup} to the roll-ups and records its deltas for {@code usage.attributed}. */
@@ -248,7 +340,9 @@ public class EventStore {
         String[][] cols = new String[width][n];
         int i = 0;
         Map<String, List<AttributedDelta.Row>> byModel = new TreeMap<>();
-        for (Map.Entry<RollupKey, RollupDelta> e : rollup.entrySet()) {
+        List<Map.Entry<RollupKey, RollupDelta>> sorted = new ArrayList<>(rollup.entrySet());
+        sorted.sort(Map.Entry.comparingByKey(ROLLUP_ORDER));
+        for (Map.Entry<RollupKey, RollupDelta> e : sorted) {
             RollupKey k = e.getKey();
             RollupDelta d = e.getValue();
             cols[0][i] = k.platformId();
@@ -415,7 +509,9 @@ public class EventStore {
                                 + " where platform_id = ? and event_id = ? and occurred_at = ?::timestamptz and attribution is null")) {
             for (Incoming in : resolved) {
                 UsageEvent e = in.event();
-                ps.setString(1, json(attributionJson(in.parts().orElseThrow())));
+                StringBuilder attribution = new StringBuilder();
+                attributionJson(attribution, in.parts().orElseThrow());
+                ps.setString(1, attribution.toString());
                 ps.setString(2, e.platformId());
                 ps.setString(3, e.eventId());
                 ps.setString(4, e.occurredAt().toString());
@@ -429,19 +525,35 @@ public class EventStore {
         return n;
     }
 
-    static List<Map<String, Object>> attributionJson(List<Attribution.Part> parts) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (Attribution.Part p : parts) {
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("modelId", p.modelId());
-            m.put("weight", p.weight().toPlainString());
-            m.put("revenue", p.revenue().toPlainString());
-            Map<String, String> units = new TreeMap<>();
-            p.units().forEach((k, v) -> units.put(k, v.toPlainString()));
-            m.put("units", units);
-            out.add(m);
+    /**
+     * The attribution column: {@code [{"modelId","weight","revenue","units"}]}, amounts and
+     * quantities as exact decimal strings.
+     */
+    static void attributionJson(StringBuilder out, List<Attribution.Part> parts) {
+        out.append('[');
+        for (int i = 0; i < parts.size(); i++) {
+            Attribution.Part p = parts.get(i);
+            out.append(i == 0 ? "{\"modelId\":" : ",{\"modelId\":");
+            CopyText.jsonString(out, p.modelId());
+            out.append(",\"weight\":\"").append(p.weight().toPlainString());
+            out.append("\",\"revenue\":\"").append(p.revenue().toPlainString());
+            out.append("\",\"units\":");
+            CopyText.jsonNumbers(out, p.units(), true);
+            out.append('}');
         }
-        return out;
+        out.append(']');
+    }
+
+    /** The components column: {@code [{"modelRef","weight"}]}, weights as JSON numbers. */
+    static void componentsJson(StringBuilder out, List<UsageEvent.Component> components) {
+        out.append('[');
+        for (int i = 0; i < components.size(); i++) {
+            UsageEvent.Component c = components.get(i);
+            out.append(i == 0 ? "{\"modelRef\":" : ",{\"modelRef\":");
+            CopyText.jsonString(out, c.modelRef());
+            out.append(",\"weight\":").append(c.weight().toPlainString()).append('}');
+        }
+        out.append(']');
     }
 
     String json(Object o) {

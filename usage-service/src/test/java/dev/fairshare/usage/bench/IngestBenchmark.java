@@ -86,7 +86,16 @@ public final class IngestBenchmark {
                             "usage-service",
                             port,
                             infra.environment("usage"),
-                            work.resolve("logs"))) {
+                            work.resolve("logs"),
+                            // BENCH_JVM="<options>": the service's JVM options (GC, heap)
+                            System.getenv().getOrDefault("BENCH_JVM", "-Dbench.jvm=default"),
+                            "-Dquarkus.log.category.\"dev.fairshare.usage.store\".level=DEBUG",
+                            "-Dquarkus.log.category.\"dev.fairshare.usage.kafka\".level=DEBUG",
+                            // BENCH_JFR=<file>: profile the service with Flight Recorder
+                            System.getenv("BENCH_JFR") == null
+                                    ? "-Dbench.jfr=off"
+                                    : "-XX:StartFlightRecording=settings=profile,filename="
+                                            + System.getenv("BENCH_JFR"))) {
                 usage.awaitReady(Duration.ofMinutes(2));
                 long pid = usage.process().pid();
                 String url =
@@ -101,10 +110,11 @@ public final class IngestBenchmark {
                     long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
                     while (seen < n && System.nanoTime() < deadline) {
                         Thread.sleep(500);
+                        // the committed positions: a few rows, unlike counting the events
                         seen =
                                 scalar(
                                         c,
-                                        "select count(*) from event_key where platform_id like 'bench-%' and platform_id <> 'bench-"
+                                        "select coalesce(sum(next_offset), 0) from consumer_offset where topic like 'usage.in.bench-%' and topic <> 'usage.in.bench-"
                                                 + PLATFORMS
                                                 + "'");
                     }

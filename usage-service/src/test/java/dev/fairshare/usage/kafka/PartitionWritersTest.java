@@ -1,0 +1,86 @@
+package dev.fairshare.usage.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+class PartitionWritersTest {
+    static final TopicPartition A0 = new TopicPartition("usage.in.a", 0);
+    static final TopicPartition A1 = new TopicPartition("usage.in.a", 1);
+    static final TopicPartition B0 = new TopicPartition("usage.in.b", 0);
+
+    @Test
+    void aPartitionKeepsItsWriterAndPartitionsAreSharedInTurn() {
+        try (PartitionWriters w = new PartitionWriters(2, "test")) {
+            assertThat(w.writerOf(A0)).isEqualTo(0);
+            assertThat(w.writerOf(A1)).isEqualTo(1);
+            assertThat(w.writerOf(B0)).isEqualTo(0);
+            assertThat(w.writerOf(A1)).isEqualTo(1);
+            assertThat(w.writerOf(A0)).isEqualTo(0);
+        }
+    }
+
+    @Test
+    void batchesOfOneWriterCommitInOrderAndReportTheirPositions() throws Exception {
+        List<Long> order = new CopyOnWriteArrayList<>();
+        try (PartitionWriters w = new PartitionWriters(2, "test")) {
+            for (long i = 1; i <= 5; i++) {
+                long n = i;
+                w.submit(
+                        0,
+                        () -> {
+                            order.add(n);
+                            return Map.of(A0, n * 10);
+                        });
+            }
+            List<Map<TopicPartition, Long>> done = w.drain();
+            assertThat(order).containsExactly(1L, 2L, 3L, 4L, 5L);
+            assertThat(done.get(done.size() - 1)).containsEntry(A0, 50L);
+        }
+    }
+
+    @Test
+    void afterAFailedBatchItsWriterRefusesEveryLaterBatch() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> ran = new CopyOnWriteArrayList<>();
+        try (PartitionWriters w = new PartitionWriters(2, "test")) {
+            w.submit(
+                    0,
+                    () -> {
+                        release.await(10, TimeUnit.SECONDS);
+                        ran.add("failing");
+                        throw new IllegalStateException("database gone");
+                    });
+            // queued behind the failing batch: must never store its (later) offsets
+            w.submit(
+                    0,
+                    () -> {
+                        ran.add("later");
+                        return Map.of(A0, 99L);
+                    });
+            w.submit(
+                    1,
+                    () -> {
+                        ran.add("other writer");
+                        return Map.of(A1, 7L);
+                    });
+            release.countDown();
+            assertThatThrownBy(w::drain)
+                    .isInstanceOf(ExecutionException.class)
+                    .hasRootCauseMessage("database gone");
+            assertThatThrownBy(w::checkHealthy).isInstanceOf(IllegalStateException.class);
+            assertThatThrownBy(w::drain)
+                    .isInstanceOf(ExecutionException.class)
+                    .hasMessageContaining("an earlier batch of this writer failed");
+            assertThat(ran).contains("failing").doesNotContain("later");
+        }
+    }
+}
