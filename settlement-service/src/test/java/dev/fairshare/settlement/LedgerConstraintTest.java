@@ -61,6 +61,39 @@ class LedgerConstraintTest {
     }
 
     @Test
+    void everyEntryOfATransactionIsCheckedNotOnlyTheFirst() throws Exception {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            entry(c, "10.00", "10.00");
+            entry(c, "3.00", "3.00");
+            entry(c, "7.00", "7.01");
+            assertThatThrownBy(c::commit)
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("does not balance");
+            c.rollback();
+        }
+    }
+
+    @Test
+    void aLineAddedLaterToABalancedEntryIsCheckedAgain() throws Exception {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            long id = entry(c, "10.00", "10.00");
+            c.commit();
+            try (Statement s = c.createStatement()) {
+                s.execute(
+                        "insert into journal_line (entry_id, line_no, account, currency, debit, credit) values ("
+                                + id
+                                + ", 3, 'maker:x:receivable', 'USD', 0, 1.00)");
+            }
+            assertThatThrownBy(c::commit)
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("does not balance");
+            c.rollback();
+        }
+    }
+
+    @Test
     void postedEntriesAreAppendOnly() throws Exception {
         long id;
         try (Connection c = dataSource.getConnection()) {

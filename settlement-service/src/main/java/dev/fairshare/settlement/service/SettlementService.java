@@ -16,6 +16,7 @@ import dev.fairshare.settlement.store.LedgerStore;
 import dev.fairshare.settlement.store.RollupStore;
 import dev.fairshare.settlement.store.StatementStore;
 import io.agroal.api.AgroalDataSource;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -26,6 +27,7 @@ import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -33,6 +35,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.BiPredicate;
 
 /**
@@ -54,6 +60,8 @@ public class SettlementService {
     private final RegistryReplica registry;
     private final SettlementConfig config;
     private final Clock clock;
+    // reads a close's daily roll-ups on a second connection while the close's own reads the rest
+    private final ExecutorService readers;
 
     public SettlementService(
             AgroalDataSource dataSource,
@@ -69,6 +77,18 @@ public class SettlementService {
         this.registry = registry;
         this.config = config;
         this.clock = Clock.systemUTC();
+        this.readers =
+                Executors.newCachedThreadPool(
+                        r -> {
+                            Thread t = new Thread(r, "close-reader");
+                            t.setDaemon(true);
+                            return t;
+                        });
+    }
+
+    @PreDestroy
+    void stop() {
+        readers.shutdownNow();
     }
 
     /** A statement: its lines and whether it is final. */
@@ -100,7 +120,7 @@ public class SettlementService {
                 return new Statement(
                         period, CLOSED, state.get().closedAt(), statements.lines(c, period));
             }
-            return new Statement(period, OPEN, null, compute(c, period).lines());
+            return new Statement(period, OPEN, null, compute(c, period, false).lines());
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
@@ -115,7 +135,7 @@ public class SettlementService {
                 statements.forEachLine(c, period, sink);
             } else {
                 requireRegistry();
-                compute(c, period).lines().forEach(sink);
+                compute(c, period, false).lines().forEach(sink);
             }
             c.commit();
         } catch (SQLException e) {
@@ -170,7 +190,8 @@ public class SettlementService {
                     }
                 }
                 long t0 = System.nanoTime();
-                Computed computed = compute(c, period);
+                // reads in this transaction's snapshot, taken once the lock was held
+                Computed computed = compute(c, period, true);
                 long t1 = System.nanoTime();
                 statements.insertLines(c, period, computed.lines());
                 long tLines = System.nanoTime();
@@ -259,12 +280,82 @@ public class SettlementService {
     /** A computed statement. */
     private record Computed(List<StatementLine> lines) {}
 
-    private Computed compute(Connection c, YearMonth period) throws SQLException {
+    /**
+     * Computes the period's statement from what {@code c} sees. With {@code parallel}, {@code c}
+     * must be in a REPEATABLE READ transaction whose snapshot is already taken: the daily roll-ups
+     * of the pairs rated day by day are then read at the same time on a second connection, in that
+     * same snapshot (exported from {@code c}'s transaction, which stays open until the read is
+     * over), while {@code c} reads the monthly roll-ups and the late usage.
+     */
+    private Computed compute(Connection c, YearMonth period, boolean parallel) throws SQLException {
         long t0 = System.nanoTime();
-        List<UsageRow> own = rollups.periodUsage(c, period, needsDays(period));
-        LOG.debugf(
-                "read %d roll-up rows of %s in %d ms",
-                (Object) own.size(), period, (System.nanoTime() - t0) / 1_000_000);
+        Set<List<String>> dayPairs = dayPairs(period);
+        BiPredicate<String, String> needsDays =
+                (platformId, modelId) -> dayPairs.contains(Arrays.asList(platformId, modelId));
+        List<UsageRow> own;
+        List<LateUsage> late;
+        if (!parallel || dayPairs.isEmpty()) {
+            own = rollups.periodUsage(c, period, needsDays);
+            LOG.debugf(
+                    "read %d roll-up rows of %s in %d ms",
+                    (Object) own.size(), period, (System.nanoTime() - t0) / 1_000_000);
+            late = lateUsage(c, period);
+        } else {
+            String snapshot = rollups.exportSnapshot(c);
+            CompletableFuture<List<UsageRow>> days =
+                    CompletableFuture.supplyAsync(
+                            () -> dayUsage(snapshot, period, dayPairs), readers);
+            List<UsageRow> months;
+            try {
+                months = rollups.monthUsage(c, period);
+                late = lateUsage(c, period);
+            } catch (SQLException | RuntimeException e) {
+                // the other connection is done with the snapshot before this transaction ends
+                days.handle((rows, failure) -> null).join();
+                throw e;
+            }
+            long tMonths = System.nanoTime();
+            List<UsageRow> dayRows;
+            try {
+                dayRows = await(days);
+            } catch (SQLException | RuntimeException e) {
+                // no second connection (the pool is exhausted, say): c has the same snapshot
+                LOG.warnf(
+                        e,
+                        "%s: daily roll-ups not read on a second connection; reading them here",
+                        period);
+                dayRows = rollups.dayUsage(c, period, dayPairs);
+            }
+            own = RollupStore.periodUsage(months, dayRows, needsDays);
+            LOG.debugf(
+                    "read %d roll-up rows of %s in %d ms (monthly rows and late usage in %d ms,"
+                            + " %d pairs day by day beside them)",
+                    own.size(),
+                    period,
+                    (System.nanoTime() - t0) / 1_000_000,
+                    (tMonths - t0) / 1_000_000,
+                    dayPairs.size());
+        }
+        List<StatementLine> lines;
+        try {
+            lines =
+                    SettlementEngine.settle(
+                            period, own, late, registry.agreements(), registry.models());
+        } catch (IllegalArgumentException e) {
+            // the engine refuses to guess (an unknown model, a broken lineage): say so, do not pay
+            throw new ProblemException(
+                    409,
+                    "REGISTRY_INCOMPLETE",
+                    "the statement of "
+                            + period
+                            + " cannot be computed from the registry as known here: "
+                            + e.getMessage());
+        }
+        return new Computed(lines);
+    }
+
+    /** The usage of closed periods that {@code period}'s statement settles, if any. */
+    private List<LateUsage> lateUsage(Connection c, YearMonth period) throws SQLException {
         List<LateUsage> late = new ArrayList<>();
         Set<YearMonth> closed = statements.closed(c);
         // late usage of closed periods is settled by the earliest open period (the next to close);
@@ -285,22 +376,54 @@ public class SettlementService {
                 late.add(new LateUsage(p, settled, pending));
             }
         }
-        List<StatementLine> lines;
-        try {
-            lines =
-                    SettlementEngine.settle(
-                            period, own, late, registry.agreements(), registry.models());
-        } catch (IllegalArgumentException e) {
-            // the engine refuses to guess (an unknown model, a broken lineage): say so, do not pay
-            throw new ProblemException(
-                    409,
-                    "REGISTRY_INCOMPLETE",
-                    "the statement of "
-                            + period
-                            + " cannot be computed from the registry as known here: "
-                            + e.getMessage());
+        return late;
+    }
+
+    /**
+     * The daily roll-ups of {@code pairs} in {@code period}, read on a connection of its own in the
+     * exported snapshot {@code snapshot}.
+     */
+    private List<UsageRow> dayUsage(String snapshot, YearMonth period, Set<List<String>> pairs) {
+        long started = System.nanoTime();
+        try (Connection d = dataSource.getConnection()) {
+            d.setAutoCommit(false);
+            try {
+                rollups.importSnapshot(d, snapshot);
+                List<UsageRow> rows = rollups.dayUsage(d, period, pairs);
+                d.commit();
+                LOG.debugf(
+                        "%s: %d daily roll-up rows of %d pairs read in %d ms on a second connection",
+                        period,
+                        rows.size(),
+                        pairs.size(),
+                        (System.nanoTime() - started) / 1_000_000);
+                return rows;
+            } catch (SQLException | RuntimeException e) {
+                d.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new CompletionException(e);
         }
-        return new Computed(lines);
+    }
+
+    /** The result of {@code f}, or what it failed with. */
+    private static <T> T await(CompletableFuture<T> f) throws SQLException {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SQLException s) {
+                throw s;
+            }
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
     }
 
     /** What {@code now} has beyond {@code settled}, key by key (roll-ups only grow). */
@@ -341,11 +464,13 @@ public class SettlementService {
     }
 
     /**
-     * Whether a (platform, model) pair's usage must be rated day by day in {@code period}: an
-     * agreement that could rate it starts or ends inside the period. Every other pair is rated from
-     * its monthly sums, which gives the same exact amounts from far fewer rows.
+     * The (platform, model) pairs whose usage must be rated day by day in {@code period}: an
+     * agreement that could rate it (for the model, or for all its maker's models on the platform)
+     * starts or ends inside the period. Every other pair is rated from its monthly sums, which
+     * gives the same exact amounts from far fewer rows. Pairs of models the registry does not know
+     * are never among them.
      */
-    private BiPredicate<String, String> needsDays(YearMonth period) {
+    private Set<List<String>> dayPairs(YearMonth period) {
         Set<List<String>> changing = new HashSet<>();
         int days = period.lengthOfMonth();
         for (Agreement a : registry.agreements()) {
@@ -354,13 +479,26 @@ public class SettlementService {
                 changing.add(Arrays.asList(a.platformId(), a.makerId(), a.modelId()));
             }
         }
-        Map<String, ModelInfo> models = registry.models();
-        return (platformId, modelId) -> {
-            ModelInfo model = models.get(modelId);
-            return model != null
-                    && (changing.contains(Arrays.asList(platformId, model.makerId(), modelId))
-                            || changing.contains(Arrays.asList(platformId, model.makerId(), null)));
-        };
+        Set<List<String>> pairs = new HashSet<>();
+        if (changing.isEmpty()) {
+            return pairs;
+        }
+        Map<String, List<String>> modelsOfMaker = new HashMap<>();
+        for (Map.Entry<String, ModelInfo> m : registry.models().entrySet()) {
+            modelsOfMaker
+                    .computeIfAbsent(m.getValue().makerId(), k -> new ArrayList<>())
+                    .add(m.getKey());
+        }
+        for (List<String> a : changing) {
+            String platformId = a.get(0);
+            List<String> models = modelsOfMaker.getOrDefault(a.get(1), List.of());
+            for (String modelId : models) {
+                if (a.get(2) == null || a.get(2).equals(modelId)) {
+                    pairs.add(Arrays.asList(platformId, modelId));
+                }
+            }
+        }
+        return pairs;
     }
 
     private void requireRegistry() {

@@ -12,6 +12,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,35 +30,90 @@ public class LedgerStore {
     /** An account's balance in one currency: credits − debits. */
     public record Balance(String account, String currency, BigDecimal balance) {}
 
+    /**
+     * Appends the entries in two round trips, whatever their number: their ids from the sequence of
+     * {@code journal_entry.id}, ascending in the order of {@code entries} (as one insert per entry
+     * would have numbered them), then one statement that inserts the entries and all their lines,
+     * numbered from 1 in each entry. Whether each entry balances is checked at commit by the
+     * deferred trigger, as for any insert.
+     */
     public void post(Connection c, List<JournalEntry> entries) throws SQLException {
-        try (PreparedStatement e =
-                        c.prepareStatement(
-                                "insert into journal_entry (period, platform_id, currency, memo, posted_at) values (?, ?, ?, ?, now()) returning id");
-                PreparedStatement l =
-                        c.prepareStatement(
-                                "insert into journal_line (entry_id, line_no, account, currency, debit, credit) values (?, ?, ?, ?, ?, ?)")) {
-            for (JournalEntry entry : entries) {
-                e.setString(1, entry.period().toString());
-                e.setString(2, entry.platformId());
-                e.setString(3, entry.currency());
-                e.setString(4, entry.memo());
-                long id;
-                try (ResultSet rs = e.executeQuery()) {
-                    rs.next();
-                    id = rs.getLong(1);
-                }
-                int n = 0;
-                for (JournalLine line : entry.lines()) {
-                    l.setLong(1, id);
-                    l.setInt(2, ++n);
-                    l.setString(3, line.account());
-                    l.setString(4, line.currency());
-                    l.setBigDecimal(5, line.debit());
-                    l.setBigDecimal(6, line.credit());
-                    l.addBatch();
+        if (entries.isEmpty()) {
+            return;
+        }
+        long[] ids = new long[entries.size()];
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "select nextval(pg_get_serial_sequence('journal_entry', 'id')) from generate_series(1, ?)")) {
+            ps.setInt(1, ids.length);
+            try (ResultSet rs = ps.executeQuery()) {
+                for (int i = 0; i < ids.length; i++) {
+                    if (!rs.next()) {
+                        throw new SQLException("fewer journal entry ids than entries");
+                    }
+                    ids[i] = rs.getLong(1);
                 }
             }
-            l.executeBatch();
+        }
+        // the entries take the ids in their order, whatever order the rows came in
+        Arrays.sort(ids);
+        int lineCount = 0;
+        for (JournalEntry entry : entries) {
+            lineCount += entry.lines().size();
+        }
+        Long[] entryIds = new Long[entries.size()];
+        String[] periods = new String[entries.size()];
+        String[] platforms = new String[entries.size()];
+        String[] currencies = new String[entries.size()];
+        String[] memos = new String[entries.size()];
+        Long[] lineEntryIds = new Long[lineCount];
+        Integer[] lineNos = new Integer[lineCount];
+        String[] accounts = new String[lineCount];
+        String[] lineCurrencies = new String[lineCount];
+        String[] debits = new String[lineCount];
+        String[] credits = new String[lineCount];
+        int k = 0;
+        for (int i = 0; i < entries.size(); i++) {
+            JournalEntry entry = entries.get(i);
+            entryIds[i] = ids[i];
+            periods[i] = entry.period().toString();
+            platforms[i] = entry.platformId();
+            currencies[i] = entry.currency();
+            memos[i] = entry.memo();
+            int n = 0;
+            for (JournalLine line : entry.lines()) {
+                lineEntryIds[k] = ids[i];
+                lineNos[k] = ++n;
+                accounts[k] = line.account();
+                lineCurrencies[k] = line.currency();
+                debits[k] = line.debit().toPlainString();
+                credits[k] = line.credit().toPlainString();
+                k++;
+            }
+        }
+        // the lines' foreign key is checked at the end of the statement, once the entries are in
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "with entry as (insert into journal_entry (id, period, platform_id, currency, memo, posted_at)"
+                                + " select id, period, platform_id, currency, memo, now()"
+                                + " from unnest(?::int8[], ?::text[], ?::text[], ?::text[], ?::text[])"
+                                + " as e (id, period, platform_id, currency, memo))"
+                                + " insert into journal_line (entry_id, line_no, account, currency, debit, credit)"
+                                + " select entry_id, line_no, account, currency, debit, credit"
+                                + " from unnest(?::int8[], ?::int4[], ?::text[], ?::text[], ?::text[]::numeric[], ?::text[]::numeric[])"
+                                + " as l (entry_id, line_no, account, currency, debit, credit)")) {
+            ps.setArray(1, c.createArrayOf("int8", entryIds));
+            ps.setArray(2, c.createArrayOf("text", periods));
+            ps.setArray(3, c.createArrayOf("text", platforms));
+            ps.setArray(4, c.createArrayOf("text", currencies));
+            ps.setArray(5, c.createArrayOf("text", memos));
+            ps.setArray(6, c.createArrayOf("int8", lineEntryIds));
+            ps.setArray(7, c.createArrayOf("int4", lineNos));
+            ps.setArray(8, c.createArrayOf("text", accounts));
+            ps.setArray(9, c.createArrayOf("text", lineCurrencies));
+            ps.setArray(10, c.createArrayOf("text", debits));
+            ps.setArray(11, c.createArrayOf("text", credits));
+            ps.executeUpdate();
         }
     }
 

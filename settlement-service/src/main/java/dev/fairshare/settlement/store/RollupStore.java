@@ -199,37 +199,16 @@ public class RollupStore {
         long started = System.nanoTime();
         List<UsageRow> out = new ArrayList<>();
         java.util.Set<List<String>> dayPairs = new java.util.LinkedHashSet<>();
-        try (PreparedStatement ps =
-                c.prepareStatement(
-                        "select platform_id, model_id, ?::date, customer_type, currency, events, revenue, jsonb_build_array(units)"
-                                + " from usage_rollup_month where period = ?")) {
-            ps.setString(1, period.atDay(1).toString());
-            ps.setString(2, period.toString());
-            for (UsageRow r : read(ps)) {
-                if (needsDays.test(r.platformId(), r.modelId())) {
-                    dayPairs.add(List.of(r.platformId(), r.modelId()));
-                } else {
-                    out.add(r);
-                }
+        for (UsageRow r : monthUsage(c, period)) {
+            if (needsDays.test(r.platformId(), r.modelId())) {
+                dayPairs.add(List.of(r.platformId(), r.modelId()));
+            } else {
+                out.add(r);
             }
         }
         long monthly = System.nanoTime();
         if (!dayPairs.isEmpty()) {
-            try (PreparedStatement ps =
-                    c.prepareStatement(
-                            "select r.platform_id, r.model_id, r.day, r.customer_type, r.currency, r.events, r.revenue,"
-                                    + " jsonb_build_array(r.units) from usage_rollup r"
-                                    + " join unnest(?::text[], ?::text[]) p (platform_id, model_id)"
-                                    + " on p.platform_id = r.platform_id and p.model_id = r.model_id"
-                                    + " where r.day >= ?::date and r.day < ?::date")) {
-                ps.setArray(
-                        1, c.createArrayOf("text", dayPairs.stream().map(x -> x.get(0)).toArray()));
-                ps.setArray(
-                        2, c.createArrayOf("text", dayPairs.stream().map(x -> x.get(1)).toArray()));
-                ps.setString(3, period.atDay(1).toString());
-                ps.setString(4, period.plusMonths(1).atDay(1).toString());
-                out.addAll(read(ps));
-            }
+            out.addAll(dayUsage(c, period, dayPairs));
         }
         LOG.debugf(
                 "%s: monthly rows read in %d ms, %d pairs day by day in %d ms",
@@ -238,6 +217,97 @@ public class RollupStore {
                 dayPairs.size(),
                 (System.nanoTime() - monthly) / 1_000_000);
         return out;
+    }
+
+    /**
+     * What {@link #periodUsage(Connection, YearMonth, java.util.function.BiPredicate)} answers,
+     * from its two reads made apart (possibly at once, on two connections in one snapshot): {@code
+     * months} as {@link #monthUsage} reads them and {@code days} as {@link #dayUsage} reads them
+     * for any set of pairs that holds every pair {@code needsDays} names. Day rows of a pair with
+     * no monthly row in the period are left out, as that method never asks for them.
+     */
+    public static List<UsageRow> periodUsage(
+            List<UsageRow> months,
+            List<UsageRow> days,
+            java.util.function.BiPredicate<String, String> needsDays) {
+        List<UsageRow> out = new ArrayList<>(months.size() + days.size());
+        java.util.Set<List<String>> dayPairs = new HashSet<>();
+        for (UsageRow r : months) {
+            if (needsDays.test(r.platformId(), r.modelId())) {
+                dayPairs.add(List.of(r.platformId(), r.modelId()));
+            } else {
+                out.add(r);
+            }
+        }
+        for (UsageRow r : days) {
+            if (dayPairs.contains(List.of(r.platformId(), r.modelId()))) {
+                out.add(r);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The monthly roll-up rows of a period, every (platform, model) pair, dated the period's first
+     * day.
+     */
+    public List<UsageRow> monthUsage(Connection c, YearMonth period) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "select platform_id, model_id, ?::date, customer_type, currency, events, revenue, jsonb_build_array(units)"
+                                + " from usage_rollup_month where period = ?")) {
+            ps.setString(1, period.atDay(1).toString());
+            ps.setString(2, period.toString());
+            return read(ps);
+        }
+    }
+
+    /** The daily roll-up rows of a period's days for the given (platform, model) pairs. */
+    public List<UsageRow> dayUsage(
+            Connection c, YearMonth period, java.util.Collection<List<String>> pairs)
+            throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "select r.platform_id, r.model_id, r.day, r.customer_type, r.currency, r.events, r.revenue,"
+                                + " jsonb_build_array(r.units) from usage_rollup r"
+                                + " join unnest(?::text[], ?::text[]) p (platform_id, model_id)"
+                                + " on p.platform_id = r.platform_id and p.model_id = r.model_id"
+                                + " where r.day >= ?::date and r.day < ?::date")) {
+            ps.setArray(1, c.createArrayOf("text", pairs.stream().map(x -> x.get(0)).toArray()));
+            ps.setArray(2, c.createArrayOf("text", pairs.stream().map(x -> x.get(1)).toArray()));
+            ps.setString(3, period.atDay(1).toString());
+            ps.setString(4, period.plusMonths(1).atDay(1).toString());
+            return read(ps);
+        }
+    }
+
+    /**
+     * Exports the snapshot of {@code c}'s transaction (which must be REPEATABLE READ and stay open
+     * until every importer has imported it) for {@link #importSnapshot}.
+     */
+    public String exportSnapshot(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select pg_export_snapshot()");
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
+    /**
+     * Starts a read-only REPEATABLE READ transaction on {@code c} (not in auto-commit mode, no
+     * statement run yet in its transaction) that sees exactly the snapshot {@code snapshotId} of
+     * another, still open, transaction: what that one saw when it exported it, without its own
+     * writes.
+     */
+    public void importSnapshot(Connection c, String snapshotId) throws SQLException {
+        // an id is hexadecimal digits and dashes; SET cannot take it as a parameter
+        if (!snapshotId.matches("[0-9A-Fa-f-]+")) {
+            throw new SQLException("not a snapshot id: " + snapshotId);
+        }
+        try (java.sql.Statement s = c.createStatement()) {
+            s.execute("set transaction isolation level repeatable read, read only");
+            s.execute("set transaction snapshot '" + snapshotId + "'");
+        }
     }
 
     /** The usage of a period's days, day by day: all of it, or of the given platforms only. */

@@ -4,6 +4,7 @@ import dev.fairshare.settlement.engine.CustomerType;
 import dev.fairshare.settlement.engine.LineKind;
 import dev.fairshare.settlement.engine.StatementLine;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -13,6 +14,8 @@ import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
 /** Periods and the closed statements' lines. */
 @ApplicationScoped
@@ -114,36 +117,56 @@ public class StatementStore {
     /** Stores a statement's lines, numbered in order, with one COPY. */
     public void insertLines(Connection c, YearMonth period, List<StatementLine> lines)
             throws SQLException {
-        StringBuilder rows = new StringBuilder(lines.size() * 160);
-        int n = 0;
-        for (StatementLine l : lines) {
-            CopyText.row(
-                    rows,
-                    period,
-                    ++n,
-                    l.makerId(),
-                    l.platformId(),
-                    l.modelId(),
-                    l.agreementId(),
-                    l.kind(),
-                    l.sourceModelId(),
-                    l.customerType(),
-                    l.basis().toPlainString(),
-                    l.exactAmount().toPlainString(),
-                    l.amount().toPlainString(),
-                    l.currency(),
-                    l.adjustsPeriod());
-        }
+        String p = period.toString();
+        // streamed in slices: the server parses one slice while the next is written
+        CopyIn copy =
+                c.unwrap(PGConnection.class)
+                        .getCopyAPI()
+                        .copyIn(
+                                "copy statement_line (period, line_no, maker_id, platform_id, model_id, agreement_id, kind,"
+                                        + " source_model_id, customer_type, basis, exact_amount, amount, currency, adjusts_period)"
+                                        + " from stdin");
         try {
-            c.unwrap(org.postgresql.PGConnection.class)
-                    .getCopyAPI()
-                    .copyIn(
-                            "copy statement_line (period, line_no, maker_id, platform_id, model_id, agreement_id, kind,"
-                                    + " source_model_id, customer_type, basis, exact_amount, amount, currency, adjusts_period)"
-                                    + " from stdin",
-                            new java.io.StringReader(rows.toString()));
-        } catch (java.io.IOException e) {
-            throw new SQLException("statement lines not copied", e);
+            StringBuilder rows = new StringBuilder(COPY_SLICE + 4096);
+            int n = 0;
+            for (StatementLine l : lines) {
+                CopyText.row(
+                        rows,
+                        p,
+                        ++n,
+                        l.makerId(),
+                        l.platformId(),
+                        l.modelId(),
+                        l.agreementId(),
+                        l.kind(),
+                        l.sourceModelId(),
+                        l.customerType(),
+                        l.basis().toPlainString(),
+                        l.exactAmount().toPlainString(),
+                        l.amount().toPlainString(),
+                        l.currency(),
+                        l.adjustsPeriod());
+                if (rows.length() >= COPY_SLICE) {
+                    send(copy, rows);
+                }
+            }
+            send(copy, rows);
+            copy.endCopy();
+        } finally {
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
+        }
+    }
+
+    /** Characters of COPY text sent to the server at a time. */
+    private static final int COPY_SLICE = 64 * 1024;
+
+    private static void send(CopyIn copy, StringBuilder rows) throws SQLException {
+        if (rows.length() > 0) {
+            byte[] bytes = rows.toString().getBytes(StandardCharsets.UTF_8);
+            copy.writeToCopy(bytes, 0, bytes.length);
+            rows.setLength(0);
         }
     }
 
