@@ -176,6 +176,58 @@ class UsageIngestionTest {
     }
 
     @Test
+    void idsRefsAndUnitNamesWithAwkwardCharactersAreStoredExactly() throws Exception {
+        // tab, newline, backslash, quote, NUL-free non-ASCII: COPY text and JSON both escape them
+        String id = uid("e") + "\t\\n\"é€𝄞\n";
+        String awkwardRef = "org/" + uid("w") + "\\x\tö\"";
+        String awkwardModel = uid("md");
+        model(
+                awkwardModel,
+                mapper.writeValueAsString(
+                        List.of(
+                                java.util.Map.of(
+                                        "ref", awkwardRef, "validFrom", "1970-01-01T00:00:00Z"))));
+        var event = mapper.createObjectNode();
+        event.put("eventId", id);
+        event.put("platformId", platform);
+        event.put("modelRef", awkwardRef);
+        event.put("occurredAt", AT.toString());
+        event.put("customerType", "COMMERCIAL");
+        event.putObject("units").put("requests", 1).put("tök\\ens\t\"x", new BigDecimal("2.5"));
+        event.putObject("revenue").put("amount", "0.0042").put("currency", "USD");
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(
+                        () ->
+                                post(mapper.writeValueAsString(List.of(event)))
+                                        .statusCode(202)
+                                        .body("accepted", equalTo(1)));
+        String unit = "tök\\ens\t\"x";
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(
+                        () -> {
+                            JsonPath stored =
+                                    given().auth()
+                                            .oauth2(Tokens.finance())
+                                            .get("/usage/events/{p}/{e}", platform, id)
+                                            .then()
+                                            .statusCode(200)
+                                            .extract()
+                                            .jsonPath();
+                            assertThat(stored.getString("eventId")).isEqualTo(id);
+                            assertThat(stored.getString("modelRef")).isEqualTo(awkwardRef);
+                            assertThat(stored.getMap("units"))
+                                    .containsEntry(unit, "2.5")
+                                    .containsEntry("requests", "1");
+                            assertThat(stored.getString("attribution[0].modelId"))
+                                    .isEqualTo(awkwardModel);
+                            assertThat(stored.getMap("attribution[0].units"))
+                                    .containsEntry(unit, "2.5");
+                            assertThat(stored.getString("attribution[0].revenue"))
+                                    .isEqualTo("0.0042");
+                        });
+    }
+
+    @Test
     void aDuplicateAcrossHttpAndKafkaIsCountedOnce() {
         String id = uid("e");
         send("usage.in." + platform, id, event(id, platform, ref, AT, "1.00"));

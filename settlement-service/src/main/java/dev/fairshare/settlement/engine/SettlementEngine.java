@@ -7,7 +7,12 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 /**
@@ -64,6 +69,78 @@ public final class SettlementEngine {
             lines.addAll(lateLines(period, lateUsage, agreements, models));
         }
         return round(merge(lines));
+    }
+
+    /**
+     * The same statement as {@link #settle(YearMonth, List, List, Collection, Map)}, computed a
+     * platform at a time on {@code executor}. Every line belongs to the platform whose usage or
+     * agreement made it (an agreement binds one platform; a cascade and a late adjustment stay on
+     * the platform of their usage), and merging, invoices and {@link StatementLine#ORDER} all start
+     * with the platform: the platforms' statements laid end to end in platform order are the
+     * statement, line for line.
+     */
+    public static List<StatementLine> settle(
+            YearMonth period,
+            List<UsageRow> usage,
+            List<LateUsage> late,
+            Collection<Agreement> agreements,
+            Map<String, ModelInfo> models,
+            Executor executor) {
+        Map<String, List<UsageRow>> usageOf = byPlatform(usage);
+        Map<String, List<Agreement>> agreementsOf = new TreeMap<>();
+        for (Agreement a : agreements) {
+            agreementsOf.computeIfAbsent(a.platformId(), p -> new ArrayList<>()).add(a);
+        }
+        Set<String> platforms = new TreeSet<>(usageOf.keySet());
+        platforms.addAll(agreementsOf.keySet());
+        List<Map<String, List<UsageRow>>> settledOf = new ArrayList<>();
+        List<Map<String, List<UsageRow>>> lateOf = new ArrayList<>();
+        for (LateUsage l : late) {
+            settledOf.add(byPlatform(l.settled()));
+            lateOf.add(byPlatform(l.late()));
+            platforms.addAll(settledOf.get(settledOf.size() - 1).keySet());
+            platforms.addAll(lateOf.get(lateOf.size() - 1).keySet());
+        }
+        List<CompletableFuture<List<StatementLine>>> parts = new ArrayList<>();
+        for (String platform : platforms) {
+            List<LateUsage> lateHere = new ArrayList<>(late.size());
+            for (int i = 0; i < late.size(); i++) {
+                lateHere.add(
+                        new LateUsage(
+                                late.get(i).originalPeriod(),
+                                settledOf.get(i).getOrDefault(platform, List.of()),
+                                lateOf.get(i).getOrDefault(platform, List.of())));
+            }
+            List<UsageRow> usageHere = usageOf.getOrDefault(platform, List.of());
+            List<Agreement> agreementsHere = agreementsOf.getOrDefault(platform, List.of());
+            parts.add(
+                    CompletableFuture.supplyAsync(
+                            () -> settle(period, usageHere, lateHere, agreementsHere, models),
+                            executor));
+        }
+        List<StatementLine> lines = new ArrayList<>();
+        for (CompletableFuture<List<StatementLine>> part : parts) {
+            try {
+                lines.addAll(part.join());
+            } catch (CompletionException e) {
+                if (e.getCause() instanceof RuntimeException r) {
+                    throw r;
+                }
+                if (e.getCause() instanceof Error err) {
+                    throw err;
+                }
+                throw e;
+            }
+        }
+        return lines;
+    }
+
+    private static Map<String, List<UsageRow>> byPlatform(List<UsageRow> rows) {
+        Map<String, List<UsageRow>> out = new TreeMap<>();
+        for (UsageRow r : rows) {
+            out.computeIfAbsent(r.platformId(), p -> new ArrayList<>()).add(r);
+        }
+        return out;
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.fairshare.settlement.api.ProblemException;
 import dev.fairshare.settlement.config.SettlementConfig;
 import dev.fairshare.settlement.engine.Agreement;
 import dev.fairshare.settlement.engine.Coverage;
+import dev.fairshare.settlement.engine.JournalEntry;
 import dev.fairshare.settlement.engine.LateUsage;
 import dev.fairshare.settlement.engine.Ledger;
 import dev.fairshare.settlement.engine.ModelInfo;
@@ -62,6 +63,8 @@ public class SettlementService {
     private final Clock clock;
     // reads a close's daily roll-ups on a second connection while the close's own reads the rest
     private final ExecutorService readers;
+    // rates the platforms of a statement side by side, a thread per core
+    private final ExecutorService raters;
 
     public SettlementService(
             AgroalDataSource dataSource,
@@ -84,11 +87,20 @@ public class SettlementService {
                             t.setDaemon(true);
                             return t;
                         });
+        this.raters =
+                Executors.newFixedThreadPool(
+                        Runtime.getRuntime().availableProcessors(),
+                        r -> {
+                            Thread t = new Thread(r, "statement-rater");
+                            t.setDaemon(true);
+                            return t;
+                        });
     }
 
     @PreDestroy
     void stop() {
         readers.shutdownNow();
+        raters.shutdownNow();
     }
 
     /** A statement: its lines and whether it is final. */
@@ -193,9 +205,13 @@ public class SettlementService {
                 // reads in this transaction's snapshot, taken once the lock was held
                 Computed computed = compute(c, period, true);
                 long t1 = System.nanoTime();
-                statements.insertLines(c, period, computed.lines());
+                // the journal is worked out beside the COPY of the lines
+                CompletableFuture<List<JournalEntry>> journal =
+                        CompletableFuture.supplyAsync(
+                                () -> Ledger.post(period, computed.lines()), raters);
+                statements.insertLines(c, period, computed.lines(), raters);
                 long tLines = System.nanoTime();
-                ledger.post(c, Ledger.post(period, computed.lines()));
+                ledger.post(c, journal.join());
                 LOG.debugf(
                         "%s: lines copied in %d ms, ledger posted in %d ms",
                         period,
@@ -340,7 +356,7 @@ public class SettlementService {
         try {
             lines =
                     SettlementEngine.settle(
-                            period, own, late, registry.agreements(), registry.models());
+                            period, own, late, registry.agreements(), registry.models(), raters);
         } catch (IllegalArgumentException e) {
             // the engine refuses to guess (an unknown model, a broken lineage): say so, do not pay
             throw new ProblemException(

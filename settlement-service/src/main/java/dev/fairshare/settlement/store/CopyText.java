@@ -16,6 +16,10 @@ final class CopyText {
                 continue;
             }
             String s = v.toString();
+            if (clean(s)) {
+                out.append(s);
+                continue;
+            }
             for (int k = 0; k < s.length(); k++) {
                 char ch = s.charAt(k);
                 switch (ch) {
@@ -28,5 +32,16 @@ final class CopyText {
             }
         }
         out.append('\n');
+    }
+
+    /** True when {@code s} has nothing COPY would need escaped (the common case: ids, amounts). */
+    private static boolean clean(String s) {
+        for (int k = 0; k < s.length(); k++) {
+            char ch = s.charAt(k);
+            if (ch == '\\' || ch == '\t' || ch == '\n' || ch == '\r') {
+                return false;
+            }
+        }
+        return true;
     }
 }

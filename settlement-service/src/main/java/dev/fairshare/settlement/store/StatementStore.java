@@ -14,12 +14,17 @@ import java.time.YearMonth;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
 /** Periods and the closed statements' lines. */
 @ApplicationScoped
 public class StatementStore {
+    private static final org.jboss.logging.Logger LOG =
+            org.jboss.logging.Logger.getLogger(StatementStore.class);
 
     /** A period's state. */
     public record PeriodState(YearMonth period, String status, Instant closedAt) {}
@@ -115,10 +120,24 @@ public class StatementStore {
     }
 
     /** Stores a statement's lines, numbered in order, with one COPY. */
-    public void insertLines(Connection c, YearMonth period, List<StatementLine> lines)
+    /**
+     * Copies a statement's lines into {@code statement_line}, numbered in order. Turning exact
+     * amounts into text is most of the work: the second half of the lines is formatted on {@code
+     * executor} while the first half is formatted and streamed here.
+     */
+    public void insertLines(
+            Connection c, YearMonth period, List<StatementLine> lines, Executor executor)
             throws SQLException {
         String p = period.toString();
-        // streamed in slices: the server parses one slice while the next is written
+        int half = lines.size() / 2;
+        CompletableFuture<List<byte[]>> second =
+                CompletableFuture.supplyAsync(
+                        () -> {
+                            List<byte[]> slices = new ArrayList<>();
+                            format(p, lines, half, lines.size(), slices::add);
+                            return slices;
+                        },
+                        executor);
         CopyIn copy =
                 c.unwrap(PGConnection.class)
                         .getCopyAPI()
@@ -126,32 +145,34 @@ public class StatementStore {
                                 "copy statement_line (period, line_no, maker_id, platform_id, model_id, agreement_id, kind,"
                                         + " source_model_id, customer_type, basis, exact_amount, amount, currency, adjusts_period)"
                                         + " from stdin");
+        long started = System.nanoTime();
         try {
-            StringBuilder rows = new StringBuilder(COPY_SLICE + 4096);
-            int n = 0;
-            for (StatementLine l : lines) {
-                CopyText.row(
-                        rows,
-                        p,
-                        ++n,
-                        l.makerId(),
-                        l.platformId(),
-                        l.modelId(),
-                        l.agreementId(),
-                        l.kind(),
-                        l.sourceModelId(),
-                        l.customerType(),
-                        l.basis().toPlainString(),
-                        l.exactAmount().toPlainString(),
-                        l.amount().toPlainString(),
-                        l.currency(),
-                        l.adjustsPeriod());
-                if (rows.length() >= COPY_SLICE) {
-                    send(copy, rows);
-                }
+            // the server parses each slice while the next is formatted
+            format(
+                    p,
+                    lines,
+                    0,
+                    half,
+                    slice -> {
+                        try {
+                            copy.writeToCopy(slice, 0, slice.length);
+                        } catch (SQLException e) {
+                            throw new UncheckedSql(e);
+                        }
+                    });
+            long firstHalf = System.nanoTime();
+            for (byte[] slice : second.join()) {
+                copy.writeToCopy(slice, 0, slice.length);
             }
-            send(copy, rows);
             copy.endCopy();
+            LOG.debugf(
+                    "%s: %d lines copied, the first half formatted and sent in %d ms, the rest in %d ms",
+                    period,
+                    lines.size(),
+                    (firstHalf - started) / 1_000_000,
+                    (System.nanoTime() - firstHalf) / 1_000_000);
+        } catch (UncheckedSql e) {
+            throw e.getCause();
         } finally {
             if (copy.isActive()) {
                 copy.cancelCopy();
@@ -159,16 +180,49 @@ public class StatementStore {
         }
     }
 
-    /** Characters of COPY text sent to the server at a time. */
-    private static final int COPY_SLICE = 64 * 1024;
+    /** An SQLException through a lambda. */
+    private static final class UncheckedSql extends RuntimeException {
+        UncheckedSql(SQLException cause) {
+            super(cause);
+        }
 
-    private static void send(CopyIn copy, StringBuilder rows) throws SQLException {
-        if (rows.length() > 0) {
-            byte[] bytes = rows.toString().getBytes(StandardCharsets.UTF_8);
-            copy.writeToCopy(bytes, 0, bytes.length);
-            rows.setLength(0);
+        @Override
+        public synchronized SQLException getCause() {
+            return (SQLException) super.getCause();
         }
     }
+
+    /** Lines {@code from} to {@code to} (exclusive) as COPY text, in slices of UTF-8 bytes. */
+    private static void format(
+            String period, List<StatementLine> lines, int from, int to, Consumer<byte[]> out) {
+        StringBuilder rows = new StringBuilder(COPY_SLICE + 4096);
+        for (int i = from; i < to; i++) {
+            StatementLine l = lines.get(i);
+            CopyText.row(
+                    rows,
+                    period,
+                    i + 1,
+                    l.makerId(),
+                    l.platformId(),
+                    l.modelId(),
+                    l.agreementId(),
+                    l.kind(),
+                    l.sourceModelId(),
+                    l.customerType(),
+                    l.basis().toPlainString(),
+                    l.exactAmount().toPlainString(),
+                    l.amount().toPlainString(),
+                    l.currency(),
+                    l.adjustsPeriod());
+            if (rows.length() >= COPY_SLICE || i == to - 1) {
+                out.accept(rows.toString().getBytes(StandardCharsets.UTF_8));
+                rows.setLength(0);
+            }
+        }
+    }
+
+    /** Characters of COPY text sent to the server at a time. */
+    private static final int COPY_SLICE = 64 * 1024;
 
     public List<StatementLine> lines(Connection c, YearMonth period) throws SQLException {
         List<StatementLine> out = new ArrayList<>();

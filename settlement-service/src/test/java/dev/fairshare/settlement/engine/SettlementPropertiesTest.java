@@ -15,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -107,6 +109,34 @@ class SettlementPropertiesTest {
 
         assertThat(settleNovember(world)).isEqualTo(first);
         assertThat(shuffled).isEqualTo(first);
+    }
+
+    @Property(tries = 200)
+    void settlingPlatformByPlatformInParallelGivesTheSameStatement(@ForAll("worlds") World world) {
+        LateUsage late = new LateUsage(OCTOBER, world.octoberSettled(), world.octoberLate());
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            assertThat(
+                            SettlementEngine.settle(
+                                    NOVEMBER,
+                                    world.november(),
+                                    List.of(late),
+                                    world.agreements(),
+                                    world.models(),
+                                    pool))
+                    .isEqualTo(settleNovember(world));
+            assertThat(
+                            SettlementEngine.settle(
+                                    OCTOBER,
+                                    world.octoberSettled(),
+                                    List.of(),
+                                    world.agreements(),
+                                    world.models(),
+                                    pool))
+                    .isEqualTo(settleOctober(world));
+        } finally {
+            pool.shutdownNow();
+        }
     }
 
     @Property(tries = 200)

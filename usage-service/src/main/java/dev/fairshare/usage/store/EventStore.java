@@ -94,10 +94,7 @@ public class EventStore {
         return c;
     }
 
-    /**
-     * Forgets which monthly partitions exist, after a transaction that may have created some
-     * failed.
-     */
+    /** Forgets which monthly partitions exist (after a failure: they are looked up again). */
     public void forgetPartitions() {
         partitions.clear();
     }
@@ -152,7 +149,7 @@ public class EventStore {
         long t1 = t0;
         int rollupRows = 0;
         if (!unique.isEmpty()) {
-            ensurePartitions(c, unique);
+            ensurePartitions(unique);
             fresh = insertEvents(c, unique, batchId);
             t1 = System.nanoTime();
             Map<RollupKey, RollupDelta> rollup = new HashMap<>();
@@ -198,7 +195,7 @@ public class EventStore {
         }
     }
 
-    private void ensurePartitions(Connection c, List<Incoming> events) throws SQLException {
+    private void ensurePartitions(List<Incoming> events) throws SQLException {
         Instant min = null;
         Instant max = null;
         boolean missing = false;
@@ -213,9 +210,13 @@ public class EventStore {
         if (!missing) {
             return;
         }
-        try (PreparedStatement ps =
-                c.prepareStatement(
-                        "select ensure_usage_event_partitions(?::timestamptz, ?::timestamptz)")) {
+        // committed on its own connection before the batch writes: a partition is never known
+        // here before every writer can see it, and the parent's lock is held for an instant only
+        try (Connection own = dataSource.getConnection();
+                PreparedStatement ps =
+                        own.prepareStatement(
+                                "select ensure_usage_event_partitions(?::timestamptz, ?::timestamptz)")) {
+            own.setAutoCommit(true);
             ps.setString(1, min.toString());
             ps.setString(2, max.toString());
             ps.execute();
