@@ -502,7 +502,7 @@ public class EventStore {
      * the marked ones to the roll-ups and the outbox. Returns how many it attributed.
      */
     public int attributeLate(Connection c, List<Incoming> resolved) throws SQLException {
-        Map<RollupKey, RollupDelta> rollup = new TreeMap<>(ROLLUP_ORDER);
+        Map<RollupKey, RollupDelta> rollup = new HashMap<>();
         int n = 0;
         try (PreparedStatement ps =
                 c.prepareStatement(
