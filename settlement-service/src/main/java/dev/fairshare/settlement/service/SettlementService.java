@@ -40,6 +40,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
 import java.util.function.BiPredicate;
 
 /**
@@ -80,21 +81,18 @@ public class SettlementService {
         this.registry = registry;
         this.config = config;
         this.clock = Clock.systemUTC();
-        this.readers =
-                Executors.newCachedThreadPool(
-                        r -> {
-                            Thread t = new Thread(r, "close-reader");
-                            t.setDaemon(true);
-                            return t;
-                        });
+        this.readers = Executors.newCachedThreadPool(daemons("close-reader"));
         this.raters =
                 Executors.newFixedThreadPool(
-                        Runtime.getRuntime().availableProcessors(),
-                        r -> {
-                            Thread t = new Thread(r, "statement-rater");
-                            t.setDaemon(true);
-                            return t;
-                        });
+                        Runtime.getRuntime().availableProcessors(), daemons("statement-rater"));
+    }
+
+    private static ThreadFactory daemons(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
     }
 
     @PreDestroy

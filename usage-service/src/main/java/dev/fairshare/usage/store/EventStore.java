@@ -30,6 +30,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -239,6 +240,14 @@ public class EventStore {
         }
     }
 
+    /** A JSON value built in {@code scratch}, then escaped into the COPY row. */
+    private static void jsonField(
+            StringBuilder rows, StringBuilder scratch, Consumer<StringBuilder> build) {
+        scratch.setLength(0);
+        build.accept(scratch);
+        CopyText.text(rows, scratch);
+    }
+
     /** One row of {@code usage_stage}: the event, its attribution (or null) and its source. */
     private static void stageRow(StringBuilder rows, StringBuilder json, int idx, Incoming in) {
         UsageEvent e = in.event();
@@ -258,24 +267,18 @@ public class EventStore {
         CopyText.tab(rows);
         rows.append(e.revenue().toPlainString());
         CopyText.tab(rows);
-        json.setLength(0);
-        CopyText.jsonNumbers(json, e.units(), false);
-        CopyText.text(rows, json);
+        jsonField(rows, json, j -> CopyText.jsonNumbers(j, e.units(), false));
         CopyText.tab(rows);
         if (e.components().isEmpty()) {
             CopyText.nul(rows);
         } else {
-            json.setLength(0);
-            componentsJson(json, e.components());
-            CopyText.text(rows, json);
+            jsonField(rows, json, j -> componentsJson(j, e.components()));
         }
         CopyText.tab(rows);
         if (in.parts().isEmpty()) {
             CopyText.nul(rows);
         } else {
-            json.setLength(0);
-            attributionJson(json, in.parts().get());
-            CopyText.text(rows, json);
+            jsonField(rows, json, j -> attributionJson(j, in.parts().get()));
         }
         CopyText.tab(rows);
         CopyText.text(rows, in.source());
