@@ -37,6 +37,13 @@ public interface UsageConfig {
     @WithDefault("10000")
     int maxBatchEvents();
 
+    /**
+     * Pause between two folds of the roll-up deltas into the roll-ups. Readers see the deltas
+     * either way; a longer pause adds more batches up into each roll-up row it updates.
+     */
+    @WithDefault("10s")
+    Duration rollupFoldInterval();
+
     /** Pause of the attributed-delta relay when it finds nothing to send. */
     @WithDefault("100ms")
     Duration relayInterval();

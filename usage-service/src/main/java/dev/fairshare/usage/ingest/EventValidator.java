@@ -187,6 +187,9 @@ public final class EventValidator {
                             "occurredAt must be an ISO-8601 UTC instant"));
             return null;
         }
+        if (withinHorizon(at, now)) {
+            return at;
+        }
         if (at.isBefore(now.minus(maxAge))) {
             errors.add(
                     new EventError(
@@ -203,6 +206,11 @@ public final class EventValidator {
                                     + " minutes in the future"));
         }
         return at;
+    }
+
+    /** Neither older than the horizon nor further in the future than the allowed skew. */
+    boolean withinHorizon(Instant at, Instant now) {
+        return !at.isBefore(now.minus(maxAge)) && !at.isAfter(now.plus(maxFuture));
     }
 
     private static Map<String, BigDecimal> units(JsonNode units, List<EventError> errors) {
@@ -251,13 +259,19 @@ public final class EventValidator {
             if (v.isNumber()) {
                 return new BigDecimal(v.asText());
             }
-            if (v.isTextual()) {
-                return new BigDecimal(v.asText().trim());
-            }
         } catch (NumberFormatException e) {
             return null;
         }
-        return null;
+        return v.isTextual() ? number(v.asText()) : null;
+    }
+
+    /** A decimal string (surrounding spaces ignored), or null. */
+    static BigDecimal number(String s) {
+        try {
+            return new BigDecimal(s.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     private static BigDecimal amount(JsonNode v, List<EventError> errors) {

@@ -9,6 +9,7 @@ import dev.fairshare.usage.config.UsageConfig;
 import dev.fairshare.usage.ingest.EventError;
 import dev.fairshare.usage.ingest.EventValidator;
 import dev.fairshare.usage.ingest.UsageEvent;
+import dev.fairshare.usage.ingest.WellFormedEvents;
 import dev.fairshare.usage.store.EventStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -70,6 +71,7 @@ public class UsageConsumer {
     private final EventStore store;
     private final RegistryReplica replica;
     private final EventValidator validator;
+    private final WellFormedEvents wellFormed;
     private final ObjectMapper mapper;
     private final UsageConfig config;
     private final MeterRegistry metrics;
@@ -93,6 +95,7 @@ public class UsageConsumer {
         this.store = store;
         this.replica = replica;
         this.validator = validator;
+        this.wellFormed = new WellFormedEvents(validator);
         this.mapper = mapper;
         this.config = config;
         this.metrics = metrics;
@@ -237,25 +240,27 @@ public class UsageConsumer {
         for (ConsumerRecord<byte[], byte[]> r : records) {
             next.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
             String platform = r.topic().substring(INBOUND_PREFIX.length());
-            List<EventError> errors;
-            UsageEvent event = null;
-            try {
-                JsonNode node = r.value() == null ? null : mapper.readTree(r.value());
-                EventValidator.Result result =
-                        validator.validate(node, platform, Instant.ofEpochMilli(r.timestamp()));
-                errors = result.errors();
-                event = result.event();
-            } catch (IOException e) {
-                errors =
-                        List.of(
-                                new EventError(
-                                        "MALFORMED_JSON",
-                                        null,
-                                        "not valid JSON: "
-                                                + (e instanceof JsonProcessingException j
-                                                        ? j.getOriginalMessage()
-                                                        : e.getMessage())));
-            }
+            Instant arrival = Instant.ofEpochMilli(r.timestamp());
+            List<EventError> errors = List.of();
+            // the common case in one streaming pass; the validator's JSON tree for the rest
+            UsageEvent event = wellFormed.read(r.value(), platform, arrival);
+            if (event == null)
+                try {
+                    JsonNode node = r.value() == null ? null : mapper.readTree(r.value());
+                    EventValidator.Result result = validator.validate(node, platform, arrival);
+                    errors = result.errors();
+                    event = result.event();
+                } catch (IOException e) {
+                    errors =
+                            List.of(
+                                    new EventError(
+                                            "MALFORMED_JSON",
+                                            null,
+                                            "not valid JSON: "
+                                                    + (e instanceof JsonProcessingException j
+                                                            ? j.getOriginalMessage()
+                                                            : e.getMessage())));
+                }
             if (errors.isEmpty()) {
                 Optional<List<Attribution.Part>> parts =
                         Attribution.attribute(event, replica.aliases());

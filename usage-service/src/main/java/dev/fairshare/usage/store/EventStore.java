@@ -8,11 +8,11 @@ import dev.fairshare.usage.kafka.AttributedDelta;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.sql.Statement;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -30,7 +30,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
@@ -55,20 +54,6 @@ public class EventStore {
                     "characters",
                     "audio_seconds",
                     "gpu_seconds");
-
-    /** Adds a batch's sums to the roll-ups: plain additions, jsonb work only for unusual units. */
-    static final String ROLLUP_UPSERT =
-            "insert into usage_rollup (platform_id, model_id, day, customer_type, currency, events, revenue, "
-                    + String.join(", ", STANDARD_UNITS)
-                    + ", other_units) select * from unnest(?::text[], ?::text[], ?::date[], ?::text[], ?::text[], ?::bigint[], ?::numeric[], "
-                    + "?::numeric[], ".repeat(STANDARD_UNITS.size())
-                    + "?::jsonb[]) on conflict (platform_id, model_id, day, customer_type, currency) do update set"
-                    + " events = usage_rollup.events + excluded.events, revenue = usage_rollup.revenue + excluded.revenue, "
-                    + STANDARD_UNITS.stream()
-                            .map(u -> u + " = usage_rollup." + u + " + excluded." + u)
-                            .collect(java.util.stream.Collectors.joining(", "))
-                    + ", other_units = case when excluded.other_units = '{}'::jsonb then usage_rollup.other_units"
-                    + " else add_units(usage_rollup.other_units, excluded.other_units) end";
 
     private final AgroalDataSource dataSource;
     private final ObjectMapper mapper;
@@ -229,89 +214,124 @@ public class EventStore {
         }
     }
 
-    /** Characters of COPY text sent to the server at a time. */
-    private static final int COPY_SLICE = 64 * 1024;
-
-    private static void send(CopyIn copy, StringBuilder rows) throws SQLException {
-        if (rows.length() > 0) {
-            byte[] bytes = rows.toString().getBytes(StandardCharsets.UTF_8);
-            copy.writeToCopy(bytes, 0, bytes.length);
-            rows.setLength(0);
-        }
-    }
-
-    /** A JSON value built in {@code scratch}, then escaped into the COPY row. */
-    private static void jsonField(
-            StringBuilder rows, StringBuilder scratch, Consumer<StringBuilder> build) {
-        scratch.setLength(0);
-        build.accept(scratch);
-        CopyText.text(rows, scratch);
-    }
-
-    /** One row of {@code usage_stage}: the event, its attribution (or null) and its source. */
-    private static void stageRow(StringBuilder rows, StringBuilder json, int idx, Incoming in) {
+    /** One row of {@code usage_stage}: its position, the event, its attribution and its source. */
+    private static void stageRow(CopyRows rows, int idx, Incoming in) {
         UsageEvent e = in.event();
-        rows.append(idx);
-        CopyText.tab(rows);
-        CopyText.text(rows, e.platformId());
-        CopyText.tab(rows);
-        CopyText.text(rows, e.eventId());
-        CopyText.tab(rows);
-        rows.append(e.occurredAt());
-        CopyText.tab(rows);
-        CopyText.text(rows, e.modelRef());
-        CopyText.tab(rows);
-        CopyText.text(rows, e.customerType());
-        CopyText.tab(rows);
-        CopyText.text(rows, e.currency());
-        CopyText.tab(rows);
-        rows.append(e.revenue().toPlainString());
-        CopyText.tab(rows);
-        jsonField(rows, json, j -> CopyText.jsonNumbers(j, e.units(), false));
-        CopyText.tab(rows);
-        if (e.components().isEmpty()) {
-            CopyText.nul(rows);
-        } else {
-            jsonField(rows, json, j -> componentsJson(j, e.components()));
-        }
-        CopyText.tab(rows);
-        if (in.parts().isEmpty()) {
-            CopyText.nul(rows);
-        } else {
-            jsonField(rows, json, j -> attributionJson(j, in.parts().get()));
-        }
-        CopyText.tab(rows);
-        CopyText.text(rows, in.source());
-        CopyText.end(rows);
+        rows.number(idx).tab().text(e.platformId()).tab().text(e.eventId()).tab();
+        eventFields(rows, in);
+        rows.tab().text(in.source()).end();
     }
 
-    /**
-     * Stages {@code unique} with one COPY, then stores the events whose key is new; answers them.
-     */
-    private List<Incoming> insertEvents(Connection c, List<Incoming> unique, UUID batchId)
+    /** SQLSTATE of a unique violation. */
+    private static final String UNIQUE_VIOLATION = "23505";
+
+    static final String KEY_COPY = "copy event_key (platform_id, event_id, occurred_at) from stdin";
+
+    static final String EVENT_COPY =
+            "copy usage_event (platform_id, event_id, occurred_at, model_ref, customer_type, currency,"
+                    + " revenue, units, components, attribution, attributed_at, batch_id, source, received_at) from stdin";
+
+    /** Writes the COPY row of the {@code idx}th event into {@code rows}. */
+    @FunctionalInterface
+    interface RowWriter {
+        void write(CopyRows rows, int idx, Incoming in);
+    }
+
+    /** One streamed COPY of {@code events}, a row each. */
+    private static void copy(Connection c, String sql, List<Incoming> events, RowWriter row)
             throws SQLException {
-        try (Statement st = c.createStatement()) {
-            st.execute(STAGE);
-        }
         // streamed in slices: no batch-sized string on the heap
-        CopyIn copy =
-                c.unwrap(PGConnection.class).getCopyAPI().copyIn("copy usage_stage from stdin");
+        CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
         try {
-            StringBuilder rows = new StringBuilder(COPY_SLICE + 4096);
-            StringBuilder json = new StringBuilder(256);
-            for (int i = 0; i < unique.size(); i++) {
-                stageRow(rows, json, i, unique.get(i));
-                if (rows.length() >= COPY_SLICE) {
-                    send(copy, rows);
-                }
+            CopyRows rows = new CopyRows();
+            for (int i = 0; i < events.size(); i++) {
+                row.write(rows, i, events.get(i));
+                rows.sendIfFull(copy);
             }
-            send(copy, rows);
+            rows.send(copy);
             copy.endCopy();
         } finally {
             if (copy.isActive()) {
                 copy.cancelCopy();
             }
         }
+    }
+
+    /**
+     * Stores the events of {@code unique} whose key is new; answers them. The common case, no key
+     * seen before, is two COPYs: the keys into {@code event_key} (its primary key refuses a key
+     * seen before), the events into {@code usage_event}. When a key was seen before, the COPYs are
+     * rolled back to a savepoint and the batch takes the staged path, which sorts duplicates out.
+     */
+    private List<Incoming> insertEvents(Connection c, List<Incoming> unique, UUID batchId)
+            throws SQLException {
+        Savepoint beforeCopy = c.setSavepoint();
+        try {
+            Instant now = Instant.now();
+            copy(c, KEY_COPY, unique, (rows, i, in) -> keyRow(rows, in));
+            copy(c, EVENT_COPY, unique, (rows, i, in) -> eventRow(rows, in, batchId, now));
+            return unique;
+        } catch (SQLException e) {
+            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                throw e;
+            }
+            c.rollback(beforeCopy);
+            return stageAndClaim(c, unique, batchId);
+        }
+    }
+
+    /** One row of {@code event_key}. */
+    private static void keyRow(CopyRows rows, Incoming in) {
+        UsageEvent e = in.event();
+        rows.text(e.platformId()).tab().text(e.eventId()).tab().instant(e.occurredAt()).end();
+    }
+
+    /** One row of {@code usage_event}, received (and attributed, if it is) {@code now}. */
+    private static void eventRow(CopyRows rows, Incoming in, UUID batchId, Instant now) {
+        UsageEvent e = in.event();
+        rows.text(e.platformId()).tab().text(e.eventId()).tab();
+        eventFields(rows, in);
+        rows.tab();
+        if (in.parts().isEmpty()) {
+            rows.nul();
+        } else {
+            rows.instant(now);
+        }
+        rows.tab().ascii(batchId.toString()).tab().text(in.source()).tab().instant(now).end();
+    }
+
+    /**
+     * The fields from occurredAt to the attribution, in {@code usage_event}'s order: the same in
+     * both paths.
+     */
+    private static void eventFields(CopyRows rows, Incoming in) {
+        UsageEvent e = in.event();
+        rows.instant(e.occurredAt()).tab();
+        rows.text(e.modelRef()).tab().text(e.customerType()).tab().text(e.currency()).tab();
+        rows.decimal(e.revenue()).tab().jsonNumbers(e.units(), false).tab();
+        if (e.components().isEmpty()) {
+            rows.nul();
+        } else {
+            componentsJson(rows, e.components());
+        }
+        rows.tab();
+        if (in.parts().isEmpty()) {
+            rows.nul();
+        } else {
+            attributionJson(rows, in.parts().get());
+        }
+    }
+
+    /**
+     * The path of a batch with keys seen before: stages {@code unique} with one COPY, then claims
+     * the new keys and stores their events in one statement; answers the new ones.
+     */
+    private List<Incoming> stageAndClaim(Connection c, List<Incoming> unique, UUID batchId)
+            throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute(STAGE);
+        }
+        copy(c, "copy usage_stage from stdin", unique, EventStore::stageRow);
         BitSet duplicate = new BitSet(unique.size());
         try (PreparedStatement ps = c.prepareStatement(CLAIM_AND_STORE)) {
             ps.setString(1, batchId.toString());
@@ -333,54 +353,50 @@ public class EventStore {
         return fresh;
     }
 
-    /** Adds {@code rollup} to the roll-ups and records its deltas for {@code usage.attributed}. */
+    static final String DELTA_COPY =
+            "copy usage_rollup_delta (platform_id, model_id, day, customer_type, currency, events, revenue, "
+                    + String.join(", ", STANDARD_UNITS)
+                    + ", other_units) from stdin";
+
+    /**
+     * Appends {@code rollup} to the roll-up deltas (folded into the roll-ups by {@link
+     * RollupFolder}) and records its deltas for {@code usage.attributed}.
+     */
     public void applyRollup(Connection c, Map<RollupKey, RollupDelta> rollup, UUID batchId)
             throws SQLException {
         if (rollup.isEmpty()) {
             return;
         }
-        int n = rollup.size();
-        int width = 8 + STANDARD_UNITS.size();
-        String[][] cols = new String[width][n];
-        int i = 0;
         Map<String, List<AttributedDelta.Row>> byModel = new TreeMap<>();
         List<Map.Entry<RollupKey, RollupDelta>> sorted = new ArrayList<>(rollup.entrySet());
         sorted.sort(Map.Entry.comparingByKey(ROLLUP_ORDER));
-        for (Map.Entry<RollupKey, RollupDelta> e : sorted) {
-            RollupKey k = e.getKey();
-            RollupDelta d = e.getValue();
-            cols[0][i] = k.platformId();
-            cols[1][i] = k.modelId();
-            cols[2][i] = k.day().toString();
-            cols[3][i] = k.customerType();
-            cols[4][i] = k.currency();
-            cols[5][i] = Long.toString(d.events());
-            cols[6][i] = d.revenue().toPlainString();
-            Map<String, BigDecimal> other = new TreeMap<>(d.units());
-            for (int u = 0; u < STANDARD_UNITS.size(); u++) {
-                BigDecimal q = other.remove(STANDARD_UNITS.get(u));
-                cols[7 + u][i] = q == null ? "0" : q.toPlainString();
+        CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(DELTA_COPY);
+        try {
+            CopyRows rows = new CopyRows();
+            for (Map.Entry<RollupKey, RollupDelta> e : sorted) {
+                RollupKey k = e.getKey();
+                RollupDelta d = e.getValue();
+                deltaRow(rows, k, d);
+                rows.sendIfFull(copy);
+                Map<String, String> units = new TreeMap<>();
+                d.units().forEach((u, q) -> units.put(u, q.toPlainString()));
+                byModel.computeIfAbsent(k.modelId(), x -> new ArrayList<>())
+                        .add(
+                                new AttributedDelta.Row(
+                                        k.platformId(),
+                                        k.day().toString(),
+                                        k.customerType(),
+                                        k.currency(),
+                                        d.events(),
+                                        d.revenue().toPlainString(),
+                                        units));
             }
-            cols[width - 1][i] = json(other);
-            i++;
-            Map<String, String> units = new TreeMap<>();
-            d.units().forEach((u, q) -> units.put(u, q.toPlainString()));
-            byModel.computeIfAbsent(k.modelId(), x -> new ArrayList<>())
-                    .add(
-                            new AttributedDelta.Row(
-                                    k.platformId(),
-                                    k.day().toString(),
-                                    k.customerType(),
-                                    k.currency(),
-                                    d.events(),
-                                    d.revenue().toPlainString(),
-                                    units));
-        }
-        try (PreparedStatement ps = c.prepareStatement(ROLLUP_UPSERT)) {
-            for (int k = 0; k < width; k++) {
-                ps.setArray(k + 1, c.createArrayOf("text", cols[k]));
+            rows.send(copy);
+            copy.endCopy();
+        } finally {
+            if (copy.isActive()) {
+                copy.cancelCopy();
             }
-            ps.executeUpdate();
         }
         try (PreparedStatement ps =
                 c.prepareStatement(
@@ -398,6 +414,24 @@ public class EventStore {
             }
             ps.executeBatch();
         }
+    }
+
+    /** One row of {@code usage_rollup_delta}: the standard units as columns, others as JSON. */
+    private static void deltaRow(CopyRows rows, RollupKey k, RollupDelta d) {
+        rows.text(k.platformId()).tab().text(k.modelId()).tab().ascii(k.day().toString()).tab();
+        rows.text(k.customerType()).tab().text(k.currency()).tab();
+        rows.number(d.events()).tab().decimal(d.revenue());
+        Map<String, BigDecimal> other = new TreeMap<>(d.units());
+        for (String unit : STANDARD_UNITS) {
+            BigDecimal q = other.remove(unit);
+            rows.tab();
+            if (q == null) {
+                rows.ascii("0");
+            } else {
+                rows.decimal(q);
+            }
+        }
+        rows.tab().jsonNumbers(other, false).end();
     }
 
     private void storePositions(Connection c, List<Position> positions) throws SQLException {
@@ -513,9 +547,7 @@ public class EventStore {
                                 + " where platform_id = ? and event_id = ? and occurred_at = ?::timestamptz and attribution is null")) {
             for (Incoming in : resolved) {
                 UsageEvent e = in.event();
-                StringBuilder attribution = new StringBuilder();
-                attributionJson(attribution, in.parts().orElseThrow());
-                ps.setString(1, attribution.toString());
+                ps.setString(1, json(attributionValue(in.parts().orElseThrow())));
                 ps.setString(2, e.platformId());
                 ps.setString(3, e.eventId());
                 ps.setString(4, e.occurredAt().toString());
@@ -531,33 +563,55 @@ public class EventStore {
 
     /**
      * The attribution column: {@code [{"modelId","weight","revenue","units"}]}, amounts and
-     * quantities as exact decimal strings.
+     * quantities as exact decimal strings ({@link #attributionValue} is the same for Jackson).
      */
-    static void attributionJson(StringBuilder out, List<Attribution.Part> parts) {
-        out.append('[');
+    static void attributionJson(CopyRows out, List<Attribution.Part> parts) {
+        out.json('[');
         for (int i = 0; i < parts.size(); i++) {
             Attribution.Part p = parts.get(i);
-            out.append(i == 0 ? "{\"modelId\":" : ",{\"modelId\":");
-            CopyText.jsonString(out, p.modelId());
-            out.append(",\"weight\":\"").append(p.weight().toPlainString());
-            out.append("\",\"revenue\":\"").append(p.revenue().toPlainString());
-            out.append("\",\"units\":");
-            CopyText.jsonNumbers(out, p.units(), true);
-            out.append('}');
+            if (i > 0) {
+                out.json(',');
+            }
+            out.json('{').jsonString("modelId").json(':').jsonString(p.modelId());
+            out.json(',').jsonString("weight").json(':').jsonString(p.weight().toPlainString());
+            out.json(',').jsonString("revenue").json(':').jsonString(p.revenue().toPlainString());
+            out.json(',').jsonString("units").json(':').jsonNumbers(p.units(), true).json('}');
         }
-        out.append(']');
+        out.json(']');
+    }
+
+    /** The attribution column's value, for Jackson: as {@link #attributionJson} writes it. */
+    static List<Map<String, Object>> attributionValue(List<Attribution.Part> parts) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Attribution.Part p : parts) {
+            Map<String, String> units = new TreeMap<>();
+            p.units().forEach((u, q) -> units.put(u, q.toPlainString()));
+            out.add(
+                    Map.of(
+                            "modelId",
+                            p.modelId(),
+                            "weight",
+                            p.weight().toPlainString(),
+                            "revenue",
+                            p.revenue().toPlainString(),
+                            "units",
+                            units));
+        }
+        return out;
     }
 
     /** The components column: {@code [{"modelRef","weight"}]}, weights as JSON numbers. */
-    static void componentsJson(StringBuilder out, List<UsageEvent.Component> components) {
-        out.append('[');
+    static void componentsJson(CopyRows out, List<UsageEvent.Component> components) {
+        out.json('[');
         for (int i = 0; i < components.size(); i++) {
             UsageEvent.Component c = components.get(i);
-            out.append(i == 0 ? "{\"modelRef\":" : ",{\"modelRef\":");
-            CopyText.jsonString(out, c.modelRef());
-            out.append(",\"weight\":").append(c.weight().toPlainString()).append('}');
+            if (i > 0) {
+                out.json(',');
+            }
+            out.json('{').jsonString("modelRef").json(':').jsonString(c.modelRef());
+            out.json(',').jsonString("weight").json(':').decimal(c.weight()).json('}');
         }
-        out.append(']');
+        out.json(']');
     }
 
     String json(Object o) {

@@ -65,11 +65,11 @@ public class UsageQueries {
         String sql =
                 "select platform_id, model_id, "
                         + period
-                        + " as period, currency, sum(events), sum(revenue), sum_units(other_units), "
+                        + " as period, currency, sum(events), sum(revenue), sum_units(other_units) filter (where other_units <> '{}'::jsonb), "
                         + EventStore.STANDARD_UNITS.stream()
                                 .map(u -> "sum(" + u + ")")
                                 .collect(java.util.stream.Collectors.joining(", "))
-                        + " from usage_rollup where (?::text is null or platform_id = ?) and (?::text is null or model_id = ?)"
+                        + " from usage_rollup_all where (?::text is null or platform_id = ?) and (?::text is null or model_id = ?)"
                         + " and (?::date is null or day >= ?::date) and (?::date is null or day <= ?::date)"
                         + " group by 1, 2, 3, 4 order by 1, 2, 3, 4";
         Map<String, SummaryAcc> items = new LinkedHashMap<>();

@@ -107,6 +107,7 @@ public final class IngestBenchmark {
                         DriverManager.getConnection(
                                 url, infra.database().user(), infra.database().password())) {
                     long seen = 0;
+                    java.util.Map<String, Long> cpuBefore = cpuTicks(pid);
                     long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
                     while (seen < n && System.nanoTime() < deadline) {
                         Thread.sleep(500);
@@ -118,6 +119,7 @@ public final class IngestBenchmark {
                                                 + PLATFORMS
                                                 + "'");
                     }
+                    java.util.Map<String, Long> cpuAfter = cpuTicks(pid);
                     double span =
                             scalarDouble(
                                     c,
@@ -133,6 +135,17 @@ public final class IngestBenchmark {
                     System.out.printf(
                             "END TO END: %,d events committed in %.1f s = %,.0f events/s (%.0f%% of the COPY limit)%n",
                             stored, span, stored / span, 100 * (stored / span) / copy);
+                    System.out.println(
+                            "CPU seconds during the Kafka phase (2 cores: at most 2 s a second):");
+                    cpuAfter.forEach(
+                            (who, ticks) ->
+                                    System.out.printf(
+                                            "  %-40s %7.1f s = %5.1f µs an event%n",
+                                            who,
+                                            (ticks - cpuBefore.getOrDefault(who, 0L)) / 100.0,
+                                            (ticks - cpuBefore.getOrDefault(who, 0L))
+                                                    * 10_000.0
+                                                    / stored));
                     System.out.printf(
                             "usage-service peak RSS after Kafka ingestion: %d MB%n",
                             peakRssMb(pid));
@@ -371,6 +384,55 @@ public final class IngestBenchmark {
             rs.next();
             return rs.getDouble(1);
         }
+    }
+
+    /**
+     * CPU time (clock ticks, 1/100 s) of the service, this process (the broker and the benchmark)
+     * and PostgreSQL's processes by role, from /proc.
+     */
+    static java.util.Map<String, Long> cpuTicks(long servicePid) throws Exception {
+        java.util.Map<String, Long> out = new java.util.TreeMap<>();
+        long self = ProcessHandle.current().pid();
+        try (var procs = Files.list(Path.of("/proc"))) {
+            for (Path proc : (Iterable<Path>) procs::iterator) {
+                String name = proc.getFileName().toString();
+                if (!name.chars().allMatch(Character::isDigit)) {
+                    continue;
+                }
+                long pid = Long.parseLong(name);
+                String who;
+                try {
+                    if (pid == servicePid) {
+                        who = "usage-service";
+                    } else if (pid == self) {
+                        who = "broker + benchmark (this JVM)";
+                    } else if (Files.readString(proc.resolve("comm")).trim().equals("postgres")) {
+                        String title =
+                                new String(
+                                                Files.readAllBytes(proc.resolve("cmdline")),
+                                                StandardCharsets.UTF_8)
+                                        .replace('\0', ' ')
+                                        .trim();
+                        // backends are titled "postgres: <user> <db> <host> <state>"
+                        who =
+                                title.startsWith("postgres: ")
+                                        ? "postgres: "
+                                                + (title.contains(" usage ")
+                                                        ? "backends of the usage database"
+                                                        : title.substring(10).replaceAll(" .*", ""))
+                                        : "postgres: postmaster";
+                    } else {
+                        continue;
+                    }
+                    String stat = Files.readString(proc.resolve("stat"));
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    out.merge(who, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+                } catch (java.io.IOException | RuntimeException gone) {
+                    // the process ended meanwhile
+                }
+            }
+        }
+        return out;
     }
 
     static long peakRssMb(long pid) throws Exception {

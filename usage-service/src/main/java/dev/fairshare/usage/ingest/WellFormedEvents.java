@@ -1,0 +1,266 @@
+package dev.fairshare.usage.ingest;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The hot path's reader: turns a well-formed, valid usage event into a {@link UsageEvent} in one
+ * streaming pass, without a JSON tree. Anything unusual — a rule broken, a field twice, a float
+ * written with trailing zeros or an exponent, JSON that does not parse — answers {@code null}, and
+ * the caller asks {@link EventValidator} (which says what is wrong, or accepts it). It never
+ * accepts what the validator refuses and, what it accepts, it reads exactly as the validator does:
+ * {@code WellFormedEventsTest} checks both on generated events.
+ */
+public final class WellFormedEvents {
+    private static final JsonFactory JSON = new JsonFactory();
+
+    private final EventValidator validator;
+
+    public WellFormedEvents(EventValidator validator) {
+        this.validator = validator;
+    }
+
+    /**
+     * The event of {@code json} if it is well formed and valid against {@code expectedPlatform}
+     * (null: any) and the time horizon around {@code now}; otherwise null.
+     */
+    public UsageEvent read(byte[] json, String expectedPlatform, Instant now) {
+        if (json == null) {
+            return null;
+        }
+        try (JsonParser p = JSON.createParser(json)) {
+            return event(p, expectedPlatform, now);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    private UsageEvent event(JsonParser p, String expectedPlatform, Instant now)
+            throws IOException {
+        if (p.nextToken() != JsonToken.START_OBJECT) {
+            return null;
+        }
+        String eventId = null;
+        String platformId = null;
+        String modelRef = null;
+        String occurredAt = null;
+        String customerType = null;
+        Map<String, BigDecimal> units = null;
+        BigDecimal revenue = null;
+        String currency = null;
+        List<UsageEvent.Component> components = null;
+        boolean revenueSeen = false;
+        boolean componentsSeen = false;
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+            String field = p.currentName();
+            JsonToken v = p.nextToken();
+            switch (field) {
+                case "eventId" -> {
+                    if (eventId != null || (eventId = text(p, v)) == null) {
+                        return null;
+                    }
+                }
+                case "platformId" -> {
+                    if (platformId != null || (platformId = text(p, v)) == null) {
+                        return null;
+                    }
+                }
+                case "modelRef" -> {
+                    if (modelRef != null || (modelRef = text(p, v)) == null) {
+                        return null;
+                    }
+                }
+                case "occurredAt" -> {
+                    if (occurredAt != null || v != JsonToken.VALUE_STRING) {
+                        return null;
+                    }
+                    occurredAt = p.getText();
+                }
+                case "customerType" -> {
+                    if (customerType != null || (customerType = text(p, v)) == null) {
+                        return null;
+                    }
+                }
+                case "units" -> {
+                    if (units != null || (units = units(p, v)) == null) {
+                        return null;
+                    }
+                }
+                case "revenue" -> {
+                    if (revenueSeen || v != JsonToken.START_OBJECT) {
+                        return null;
+                    }
+                    revenueSeen = true;
+                    for (JsonToken r = p.nextToken();
+                            r != JsonToken.END_OBJECT;
+                            r = p.nextToken()) {
+                        String name = p.currentName();
+                        JsonToken rv = p.nextToken();
+                        if (name.equals("amount")) {
+                            if (revenue != null || rv != JsonToken.VALUE_STRING) {
+                                return null;
+                            }
+                            revenue = EventValidator.number(p.getText());
+                            if (revenue == null) {
+                                return null;
+                            }
+                        } else if (name.equals("currency")) {
+                            if (currency != null || (currency = text(p, rv)) == null) {
+                                return null;
+                            }
+                        } else {
+                            p.skipChildren();
+                        }
+                    }
+                }
+                case "components" -> {
+                    if (componentsSeen) {
+                        return null;
+                    }
+                    componentsSeen = true;
+                    if (v != JsonToken.VALUE_NULL && (components = components(p, v)) == null) {
+                        return null;
+                    }
+                }
+                default -> p.skipChildren();
+            }
+        }
+        if (eventId == null
+                || platformId == null
+                || modelRef == null
+                || occurredAt == null
+                || customerType == null
+                || revenue == null
+                || currency == null
+                || eventId.length() > EventValidator.MAX_ID_LENGTH
+                || (expectedPlatform != null && !expectedPlatform.equals(platformId))
+                || !EventValidator.CUSTOMER_TYPES.contains(customerType)
+                || !EventValidator.storable(revenue)
+                || revenue.signum() < 0
+                || !EventValidator.isCurrency(currency)) {
+            return null;
+        }
+        Instant at;
+        try {
+            at = Instant.parse(occurredAt).truncatedTo(ChronoUnit.MICROS);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+        if (!validator.withinHorizon(at, now)) {
+            return null;
+        }
+        return new UsageEvent(
+                eventId,
+                platformId,
+                modelRef,
+                at,
+                customerType,
+                units == null ? new LinkedHashMap<>() : units,
+                revenue,
+                currency,
+                components == null ? List.of() : components);
+    }
+
+    /** A required string as the validator takes it: not blank, no NUL; else null. */
+    private static String text(JsonParser p, JsonToken v) throws IOException {
+        if (v != JsonToken.VALUE_STRING) {
+            return null;
+        }
+        String s = p.getText();
+        return s.isBlank() || s.indexOf('\u0000') >= 0 ? null : s;
+    }
+
+    /**
+     * A quantity or weight written as the validator reads it: a JSON number or a decimal string.
+     * Floats with trailing zeros or an exponent are left to the validator (its JSON tree normalises
+     * them).
+     */
+    private static BigDecimal number(JsonParser p, JsonToken v) throws IOException {
+        if (v == JsonToken.VALUE_NUMBER_INT) {
+            return new BigDecimal(p.getText());
+        }
+        if (v == JsonToken.VALUE_NUMBER_FLOAT) {
+            String s = p.getText();
+            if (s.endsWith("0") || s.indexOf('e') >= 0 || s.indexOf('E') >= 0) {
+                return null;
+            }
+            return new BigDecimal(s);
+        }
+        if (v == JsonToken.VALUE_STRING) {
+            return EventValidator.number(p.getText());
+        }
+        return null;
+    }
+
+    private static Map<String, BigDecimal> units(JsonParser p, JsonToken v) throws IOException {
+        if (v == JsonToken.VALUE_NULL) {
+            return new LinkedHashMap<>();
+        }
+        if (v != JsonToken.START_OBJECT) {
+            return null;
+        }
+        Map<String, BigDecimal> out = new LinkedHashMap<>();
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+            String name = p.currentName();
+            BigDecimal q = number(p, p.nextToken());
+            if (q == null
+                    || !EventValidator.storable(q)
+                    || q.signum() < 0
+                    || name.indexOf('\u0000') >= 0
+                    || out.put(name, q) != null) {
+                return null;
+            }
+        }
+        return out;
+    }
+
+    private static List<UsageEvent.Component> components(JsonParser p, JsonToken v)
+            throws IOException {
+        if (v != JsonToken.START_ARRAY) {
+            return null;
+        }
+        List<UsageEvent.Component> out = new ArrayList<>(2);
+        BigDecimal sum = BigDecimal.ZERO;
+        for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
+            if (t != JsonToken.START_OBJECT) {
+                return null;
+            }
+            String ref = null;
+            BigDecimal weight = null;
+            for (JsonToken c = p.nextToken(); c != JsonToken.END_OBJECT; c = p.nextToken()) {
+                String name = p.currentName();
+                JsonToken cv = p.nextToken();
+                if (name.equals("modelRef")) {
+                    if (ref != null || (ref = text(p, cv)) == null) {
+                        return null;
+                    }
+                } else if (name.equals("weight")) {
+                    if (weight != null || (weight = number(p, cv)) == null) {
+                        return null;
+                    }
+                } else {
+                    p.skipChildren();
+                }
+            }
+            if (ref == null
+                    || weight == null
+                    || weight.signum() <= 0
+                    || weight.compareTo(BigDecimal.ONE) > 0) {
+                return null;
+            }
+            sum = sum.add(weight);
+            out.add(new UsageEvent.Component(ref, weight));
+        }
+        return out.isEmpty() || sum.compareTo(BigDecimal.ONE) != 0 ? null : out;
+    }
+}
