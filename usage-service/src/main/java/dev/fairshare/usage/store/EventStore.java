@@ -93,8 +93,8 @@ public class EventStore {
             "create temp table if not exists usage_stage ("
                     + " idx int not null, platform_id text collate \"C\" not null, event_id text collate \"C\" not null,"
                     + " occurred_at timestamptz not null, model_ref text not null, customer_type text not null,"
-                    + " currency char(3) not null, revenue numeric not null, units jsonb not null, components jsonb,"
-                    + " attribution jsonb, source text not null) on commit delete rows";
+                    + " currency char(3) not null, revenue numeric not null, units json not null, components json,"
+                    + " attribution json, source text not null) on commit delete rows";
 
     /**
      * Claims the staged keys (staged in key order, so that two writers never wait on each other in
@@ -543,7 +543,7 @@ public class EventStore {
         int n = 0;
         try (PreparedStatement ps =
                 c.prepareStatement(
-                        "update usage_event set attribution = ?::jsonb, attributed_at = now()"
+                        "update usage_event set attribution = ?::json, attributed_at = now()"
                                 + " where platform_id = ? and event_id = ? and occurred_at = ?::timestamptz and attribution is null")) {
             for (Incoming in : resolved) {
                 UsageEvent e = in.event();
@@ -562,8 +562,17 @@ public class EventStore {
     }
 
     /**
+     * A plain event's attribution: one model, weight 1, the event's own revenue and units — stored
+     * as {@code [{"modelId","weight":"1"}]} (V3), the rest filled in when it is read.
+     */
+    static boolean plain(List<Attribution.Part> parts) {
+        return parts.size() == 1 && parts.get(0).weight().compareTo(BigDecimal.ONE) == 0;
+    }
+
+    /**
      * The attribution column: {@code [{"modelId","weight","revenue","units"}]}, amounts and
-     * quantities as exact decimal strings ({@link #attributionValue} is the same for Jackson).
+     * quantities as exact decimal strings; a plain event's as {@code [{"modelId","weight":"1"}]}.
+     * {@link #attributionValue} is the same for Jackson.
      */
     static void attributionJson(CopyRows out, List<Attribution.Part> parts) {
         out.json('[');
@@ -574,8 +583,12 @@ public class EventStore {
             }
             out.json('{').jsonString("modelId").json(':').jsonString(p.modelId());
             out.json(',').jsonString("weight").json(':').jsonString(p.weight().toPlainString());
-            out.json(',').jsonString("revenue").json(':').jsonString(p.revenue().toPlainString());
-            out.json(',').jsonString("units").json(':').jsonNumbers(p.units(), true).json('}');
+            if (!plain(parts)) {
+                out.json(',').jsonString("revenue").json(':');
+                out.jsonString(p.revenue().toPlainString());
+                out.json(',').jsonString("units").json(':').jsonNumbers(p.units(), true);
+            }
+            out.json('}');
         }
         out.json(']');
     }
@@ -584,18 +597,16 @@ public class EventStore {
     static List<Map<String, Object>> attributionValue(List<Attribution.Part> parts) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (Attribution.Part p : parts) {
-            Map<String, String> units = new TreeMap<>();
-            p.units().forEach((u, q) -> units.put(u, q.toPlainString()));
-            out.add(
-                    Map.of(
-                            "modelId",
-                            p.modelId(),
-                            "weight",
-                            p.weight().toPlainString(),
-                            "revenue",
-                            p.revenue().toPlainString(),
-                            "units",
-                            units));
+            Map<String, Object> part = new TreeMap<>();
+            part.put("modelId", p.modelId());
+            part.put("weight", p.weight().toPlainString());
+            if (!plain(parts)) {
+                Map<String, String> units = new TreeMap<>();
+                p.units().forEach((u, q) -> units.put(u, q.toPlainString()));
+                part.put("revenue", p.revenue().toPlainString());
+                part.put("units", units);
+            }
+            out.add(part);
         }
         return out;
     }

@@ -2,6 +2,7 @@ package dev.fairshare.usage.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fairshare.usage.api.Page;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -195,7 +196,7 @@ public class UsageQueries {
             String platformId, String modelId, LocalDate from, LocalDate to, int page, int size) {
         String where =
                 " from usage_event where platform_id = ?"
-                        + " and (?::text is null or attribution @> jsonb_build_array(jsonb_build_object('modelId', ?::text)))"
+                        + " and (?::text is null or attribution::jsonb @> jsonb_build_array(jsonb_build_object('modelId', ?::text)))"
                         + " and (?::date is null or occurred_at >= (?::date)::timestamp at time zone 'UTC')"
                         + " and (?::date is null or occurred_at < ((?::date) + 1)::timestamp at time zone 'UTC')";
         try (Connection c = dataSource.getConnection();
@@ -241,6 +242,7 @@ public class UsageQueries {
                 .forEachRemaining(e -> units.put(e.getKey(), plain(e.getValue().decimalValue())));
         String comp = rs.getString("components");
         String attr = rs.getString("attribution");
+        String revenue = plain(rs.getBigDecimal("revenue"));
         return new StoredEvent(
                 rs.getString("platform_id"),
                 rs.getString("event_id"),
@@ -248,15 +250,28 @@ public class UsageQueries {
                 rs.getString("model_ref"),
                 rs.getString("customer_type"),
                 units,
-                new Money(plain(rs.getBigDecimal("revenue")), rs.getString("currency")),
+                new Money(revenue, rs.getString("currency")),
                 comp == null ? null : mapper.readTree(comp),
-                attr == null ? null : mapper.readTree(attr),
+                attr == null ? null : attribution(mapper.readTree(attr), revenue, units),
                 rs.getTimestamp("attributed_at") == null
                         ? null
                         : rs.getTimestamp("attributed_at").toInstant().toString(),
                 rs.getTimestamp("received_at").toInstant().toString(),
                 rs.getString("source"),
                 rs.getString("batch_id"));
+    }
+
+    /**
+     * The stored attribution with a plain event's part completed: stored as {@code
+     * [{"modelId","weight":"1"}]} (V3), its revenue and units are the event's own.
+     */
+    private JsonNode attribution(JsonNode stored, String revenue, Map<String, String> units) {
+        if (stored.size() == 1 && stored.get(0) instanceof ObjectNode part && !part.has("units")) {
+            part.put("revenue", revenue);
+            ObjectNode u = part.putObject("units");
+            units.forEach(u::put);
+        }
+        return stored;
     }
 
     static String plain(BigDecimal d) {
