@@ -10,3 +10,7 @@ alter table usage_event
     alter column units type json using units::json,
     alter column components type json using components::json,
     alter column attribution type json using attribution::json;
+
+-- An outbox payload (a batch's deltas for one model, often several KB) is written once, read once
+-- and deleted: kept out of line without compressing it.
+alter table attributed_outbox alter column payload set storage external;

@@ -24,11 +24,13 @@ import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -287,6 +289,32 @@ class UsageIngestionTest {
                 .statusCode(202)
                 .body("accepted", equalTo(0))
                 .body("rejected[0].errors[0].code", equalTo("UNKNOWN_PLATFORM"));
+    }
+
+    @Test
+    void httpWritesEachEventToKafkaAsSentOrStampedWithTheSendersPlatform() {
+        String asSent = uid("e");
+        String unstamped = uid("e");
+        // spacing and an unknown nested field: read in one pass, written to Kafka byte for byte
+        String first =
+                event(asSent, platform, ref, AT, "0.25")
+                        .replace(",\"modelRef\"", " ,  \"note\": {\"a\": [1, 2]},\n \"modelRef\"");
+        // no platformId: the edge stamps the sender's platform on it
+        String second =
+                event(unstamped, platform, ref, AT, "0.75")
+                        .replace("\"platformId\":\"" + platform + "\",", "");
+        post("[ " + first + " ,\n" + second + "]").statusCode(202).body("accepted", equalTo(2));
+        awaitEvents(3);
+        Map<String, String> values = new java.util.HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records("usage.in." + platform)) {
+            values.put(
+                    new String(r.key(), StandardCharsets.UTF_8),
+                    new String(r.value(), StandardCharsets.UTF_8));
+        }
+        assertThat(values.get(asSent)).isEqualTo(first);
+        assertThat(JsonPath.from(values.get(unstamped)).getString("platformId"))
+                .isEqualTo(platform);
+        assertThat(summary().getString("items[0].revenue[0].amount")).isEqualTo("1");
     }
 
     @Test

@@ -27,6 +27,14 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /**
+     * A service's own JVM options, as its image sets them (src/main/docker/Dockerfile.jvm).
+     * usage-service compiles with C1 only: on two cores shared with PostgreSQL and Kafka, C2's
+     * compilations cost the ingestion more CPU than they save (docs/benchmarks.md, session 4).
+     */
+    static final Map<String, List<String>> SERVICE_JVM_OPTIONS =
+            Map.of("usage-service", List.of("-XX:TieredStopAtLevel=1"));
+
+    /**
      * Starts {@code <repo>/<name>/target/quarkus-app/quarkus-run.jar} on {@code port} with the
      * given environment; its output goes to {@code logDir/<name>.log}.
      */
@@ -50,6 +58,7 @@ public final class ServiceProcess implements AutoCloseable {
             command.add("-Xmx256m");
             // the collector of the images' run-java.sh: throughput first, small heaps
             command.add("-XX:+UseParallelGC");
+            command.addAll(SERVICE_JVM_OPTIONS.getOrDefault(name, List.of()));
             command.addAll(List.of(jvmArgs));
             command.add("-jar");
             command.add(jar.toString());

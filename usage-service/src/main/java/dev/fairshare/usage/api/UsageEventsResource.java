@@ -77,7 +77,7 @@ public class UsageEventsResource {
             description = "STARTING, BROKER_UNAVAILABLE: retry; events are de-duplicated")
     public Response post(@jakarta.ws.rs.core.Context HttpHeaders headers, byte[] body) {
         MediaType type = headers.getMediaType();
-        List<JsonNode> events =
+        List<IngestService.Element> events =
                 type != null && type.isCompatible(MediaType.valueOf(NDJSON))
                         ? ndjson(body)
                         : array(body);
@@ -86,8 +86,9 @@ public class UsageEventsResource {
         return Response.accepted(result).type(MediaType.APPLICATION_JSON).build();
     }
 
-    private List<JsonNode> array(byte[] body) {
-        List<JsonNode> events = new ArrayList<>();
+    /** The elements of a JSON array: each object's bytes as sent, any other value's tree. */
+    private List<IngestService.Element> array(byte[] body) {
+        List<IngestService.Element> events = new ArrayList<>();
         try (JsonParser p = mapper.createParser(body)) {
             if (p.nextToken() != JsonToken.START_ARRAY) {
                 throw malformed("the body must be a JSON array of usage events");
@@ -99,7 +100,16 @@ public class UsageEventsResource {
                 if (events.size() == config.maxBatchEvents()) {
                     throw tooMany();
                 }
-                events.add(mapper.readTree(p));
+                if (t == JsonToken.START_OBJECT) {
+                    int start = (int) p.currentTokenLocation().getByteOffset();
+                    p.skipChildren();
+                    int end = (int) p.currentLocation().getByteOffset();
+                    events.add(
+                            new IngestService.Element(
+                                    java.util.Arrays.copyOfRange(body, start, end), null));
+                } else {
+                    events.add(new IngestService.Element(null, mapper.readTree(p)));
+                }
             }
             if (p.nextToken() != null) {
                 throw malformed("unexpected content after the JSON array");
@@ -114,8 +124,8 @@ public class UsageEventsResource {
         return events;
     }
 
-    private List<JsonNode> ndjson(byte[] body) {
-        List<JsonNode> events = new ArrayList<>();
+    private List<IngestService.Element> ndjson(byte[] body) {
+        List<IngestService.Element> events = new ArrayList<>();
         int parsed = 0;
         for (String line : new String(body, java.nio.charset.StandardCharsets.UTF_8).split("\n")) {
             if (line.isBlank()) {
@@ -136,7 +146,7 @@ public class UsageEventsResource {
             } catch (IOException e) {
                 node = null;
             }
-            events.add(node);
+            events.add(new IngestService.Element(null, node));
         }
         if (parsed == 0 && !events.isEmpty()) {
             throw malformed("no line of the body is JSON");

@@ -44,6 +44,11 @@ public final class EventValidator {
         this.maxFuture = maxFuture;
     }
 
+    /** The instant events are judged against when no arrival time is given. */
+    public Instant now() {
+        return clock.instant();
+    }
+
     /** The outcome: exactly one of {@code event} and {@code errors} is meaningful. */
     public record Result(UsageEvent event, List<EventError> errors) {
         public boolean valid() {

@@ -38,6 +38,7 @@ public class IngestService {
     private static final Logger LOG = Logger.getLogger(IngestService.class);
 
     private final EventValidator validator;
+    private final WellFormedEvents wellFormed;
     private final RegistryReplica replica;
     private final KafkaClients clients;
     private final AgroalDataSource dataSource;
@@ -52,6 +53,7 @@ public class IngestService {
             ObjectMapper mapper,
             MeterRegistry metrics) {
         this.validator = validator;
+        this.wellFormed = new WellFormedEvents(validator);
         this.replica = replica;
         this.clients = clients;
         this.dataSource = dataSource;
@@ -60,10 +62,17 @@ public class IngestService {
     }
 
     /**
-     * Ingests parsed events; an element that failed to parse is a null node. {@code platformId} is
-     * the sender's platform (null: each event names its own).
+     * One element of a request: its bytes as sent when it is a JSON object of a JSON array (read in
+     * one pass when well formed, and written to Kafka as sent), otherwise its JSON tree (null: it
+     * did not parse).
      */
-    public IngestResult ingest(List<JsonNode> events, String platformId) {
+    public record Element(byte[] raw, JsonNode node) {}
+
+    /**
+     * Ingests a request's events. {@code platformId} is the sender's platform (null: each event
+     * names its own).
+     */
+    public IngestResult ingest(List<Element> events, String platformId) {
         if (!replica.caughtUp()) {
             throw new ProblemException(
                     503,
@@ -72,11 +81,25 @@ public class IngestService {
         }
         List<IngestResult.Rejected> rejected = new ArrayList<>();
         List<UsageEvent> valid = new ArrayList<>();
-        List<JsonNode> validNodes = new ArrayList<>();
+        List<byte[]> validValues = new ArrayList<>();
         Set<String> inRequest = new HashSet<>();
         int duplicates = 0;
+        java.time.Instant now = validator.now();
         for (int i = 0; i < events.size(); i++) {
-            JsonNode node = events.get(i);
+            Element element = events.get(i);
+            UsageEvent read =
+                    element.raw() == null ? null : wellFormed.read(element.raw(), platformId, now);
+            if (read != null && replica.knowsPlatform(read.platformId())) {
+                // the common case: well formed and valid, sent to Kafka as it came
+                if (inRequest.add(read.platformId() + "\u0000" + read.eventId())) {
+                    valid.add(read);
+                    validValues.add(element.raw());
+                } else {
+                    duplicates++;
+                }
+                continue;
+            }
+            JsonNode node = element.node() != null ? element.node() : tree(element.raw());
             if (platformId != null
                     && node instanceof com.fasterxml.jackson.databind.node.ObjectNode o
                     && !o.has("platformId")) {
@@ -92,7 +115,7 @@ public class IngestService {
                                                     "MALFORMED_JSON",
                                                     null,
                                                     "this line is not valid JSON")))
-                            : validator.validate(node, platformId);
+                            : validator.validate(node, platformId, now);
             List<EventError> errors = new ArrayList<>(r.errors());
             if (r.valid() && !replica.knowsPlatform(r.event().platformId())) {
                 errors.add(
@@ -126,7 +149,7 @@ public class IngestService {
                 continue;
             }
             valid.add(r.event());
-            validNodes.add(node);
+            validValues.add(bytes(node));
         }
         Set<String> known = alreadyStored(valid);
         List<Future<RecordMetadata>> acks = new ArrayList<>();
@@ -143,7 +166,7 @@ public class IngestService {
                                     new ProducerRecord<>(
                                             UsageConsumer.INBOUND_PREFIX + e.platformId(),
                                             e.eventId().getBytes(StandardCharsets.UTF_8),
-                                            bytes(validNodes.get(i)))));
+                                            validValues.get(i))));
             accepted++;
         }
         try {
@@ -167,6 +190,15 @@ public class IngestService {
                 503,
                 "BROKER_UNAVAILABLE",
                 "the events could not be written durably; retry the whole request (events are de-duplicated by eventId)");
+    }
+
+    /** The tree of an element that parsed as part of its array (null if it does not parse). */
+    private JsonNode tree(byte[] raw) {
+        try {
+            return raw == null ? null : mapper.readTree(raw);
+        } catch (java.io.IOException e) {
+            return null;
+        }
     }
 
     private byte[] bytes(JsonNode node) {

@@ -80,6 +80,21 @@ public final class IngestBenchmark {
             System.out.printf("LIMIT PostgreSQL COPY of the same rows: %,.0f rows/s%n", copy);
 
             int port = freePort();
+            List<String> jvm = new ArrayList<>();
+            // BENCH_JVM="<options>": more JVM options for the service (GC, heap, compiler)
+            for (String option : System.getenv().getOrDefault("BENCH_JVM", "").split("\\s+")) {
+                if (!option.isBlank()) {
+                    jvm.add(option);
+                }
+            }
+            jvm.add("-Dquarkus.log.category.\"dev.fairshare.usage.store\".level=DEBUG");
+            jvm.add("-Dquarkus.log.category.\"dev.fairshare.usage.kafka\".level=DEBUG");
+            if (System.getenv("BENCH_JFR") != null) {
+                // BENCH_JFR=<file>: profile the service with Flight Recorder
+                jvm.add(
+                        "-XX:StartFlightRecording=settings=profile,filename="
+                                + System.getenv("BENCH_JFR"));
+            }
             try (ServiceProcess usage =
                     ServiceProcess.start(
                             repo,
@@ -87,15 +102,7 @@ public final class IngestBenchmark {
                             port,
                             infra.environment("usage"),
                             work.resolve("logs"),
-                            // BENCH_JVM="<options>": the service's JVM options (GC, heap)
-                            System.getenv().getOrDefault("BENCH_JVM", "-Dbench.jvm=default"),
-                            "-Dquarkus.log.category.\"dev.fairshare.usage.store\".level=DEBUG",
-                            "-Dquarkus.log.category.\"dev.fairshare.usage.kafka\".level=DEBUG",
-                            // BENCH_JFR=<file>: profile the service with Flight Recorder
-                            System.getenv("BENCH_JFR") == null
-                                    ? "-Dbench.jfr=off"
-                                    : "-XX:StartFlightRecording=settings=profile,filename="
-                                            + System.getenv("BENCH_JFR"))) {
+                            jvm.toArray(String[]::new))) {
                 usage.awaitReady(Duration.ofMinutes(2));
                 long pid = usage.process().pid();
                 String url =
@@ -135,22 +142,14 @@ public final class IngestBenchmark {
                     System.out.printf(
                             "END TO END: %,d events committed in %.1f s = %,.0f events/s (%.0f%% of the COPY limit)%n",
                             stored, span, stored / span, 100 * (stored / span) / copy);
-                    System.out.println(
-                            "CPU seconds during the Kafka phase (2 cores: at most 2 s a second):");
-                    cpuAfter.forEach(
-                            (who, ticks) ->
-                                    System.out.printf(
-                                            "  %-40s %7.1f s = %5.1f µs an event%n",
-                                            who,
-                                            (ticks - cpuBefore.getOrDefault(who, 0L)) / 100.0,
-                                            (ticks - cpuBefore.getOrDefault(who, 0L))
-                                                    * 10_000.0
-                                                    / stored));
+                    printCpu("the Kafka phase", cpuBefore, cpuAfter, stored);
                     System.out.printf(
                             "usage-service peak RSS after Kafka ingestion: %d MB%n",
                             peakRssMb(pid));
 
+                    java.util.Map<String, Long> httpBefore = cpuTicks(pid);
                     double http = httpRate(usage.url(), httpEvents);
+                    printCpu("the HTTP phase", httpBefore, cpuTicks(pid), httpEvents);
                     System.out.printf(
                             "HTTP: %,.0f events/s accepted (batches of 1,000, 4 clients)%n", http);
                     System.out.printf("usage-service peak RSS: %d MB%n", peakRssMb(pid));
@@ -384,6 +383,23 @@ public final class IngestBenchmark {
             rs.next();
             return rs.getDouble(1);
         }
+    }
+
+    static void printCpu(
+            String phase,
+            java.util.Map<String, Long> before,
+            java.util.Map<String, Long> after,
+            long events) {
+        System.out.printf("CPU seconds during %s (2 cores: at most 2 s a second):%n", phase);
+        after.forEach(
+                (who, ticks) -> {
+                    long used = ticks - before.getOrDefault(who, 0L);
+                    if (used > 0) {
+                        System.out.printf(
+                                "  %-40s %7.1f s = %5.1f µs an event%n",
+                                who, used / 100.0, used * 10_000.0 / events);
+                    }
+                });
     }
 
     /**
