@@ -18,6 +18,8 @@ import java.util.List;
 import java.util.Random;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
 import net.jqwik.api.statistics.Statistics;
 import org.junit.jupiter.api.Test;
 
@@ -107,6 +109,33 @@ class WellFormedEventsTest {
                             c.check("left to the validator").percentage(p -> p >= 2);
                             c.check("refused").percentage(p -> p >= 20);
                         });
+    }
+
+    @Property(tries = 3000)
+    void theCommonFormOfAnInstantIsReadExactlyAsInstantParseReadsIt(
+            @ForAll @LongRange(min = -62_000_000_000L, max = 253_402_300_799L) long second,
+            @ForAll @IntRange(min = 0, max = 999_999_999) int nanos,
+            @ForAll long seed) {
+        Random r = new Random(seed);
+        String canonical = Instant.ofEpochSecond(second, nanos).toString();
+        // years 0000-9999 in Instant.toString's form are always read directly
+        assertThat(WellFormedEvents.isoInstant(canonical))
+                .isEqualTo(Instant.ofEpochSecond(second, nanos));
+        StringBuilder odd = new StringBuilder(canonical);
+        for (int k = r.nextInt(3); k > 0; k--) {
+            int at = r.nextInt(odd.length());
+            String chars = "0123456789-T:.Zx 9";
+            switch (r.nextInt(3)) {
+                case 0 -> odd.setCharAt(at, chars.charAt(r.nextInt(chars.length())));
+                case 1 -> odd.deleteCharAt(at);
+                default -> odd.insert(at, chars.charAt(r.nextInt(chars.length())));
+            }
+        }
+        String s = odd.toString();
+        Instant read = WellFormedEvents.isoInstant(s);
+        if (read != null) {
+            assertThat(read).as(s).isEqualTo(Instant.parse(s));
+        }
     }
 
     static <T> T pick(Random r, List<T> options) {

@@ -2,6 +2,7 @@ package dev.fairshare.usage.store;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -52,7 +53,7 @@ final class CopyRows {
     /** The rows written so far, as text (tests). */
     @Override
     public String toString() {
-        return new String(buf, 0, len, java.nio.charset.StandardCharsets.UTF_8);
+        return new String(buf, 0, len, StandardCharsets.UTF_8);
     }
 
     /** One field separator. */
@@ -98,50 +99,24 @@ final class CopyRows {
      * as {@link String#getBytes} does).
      */
     CopyRows text(CharSequence s) {
-        int n = s.length();
-        room(n * 2);
-        for (int i = 0; i < n; i++) {
-            char ch = s.charAt(i);
-            if (ch < 0x80) {
-                switch (ch) {
-                    case '\\' -> escaped('\\');
-                    case '\t' -> escaped('t');
-                    case '\n' -> escaped('n');
-                    case '\r' -> escaped('r');
-                    default -> buf[len++] = (byte) ch;
-                }
-            } else if (ch < 0x800) {
-                room(2);
-                buf[len++] = (byte) (0xC0 | (ch >> 6));
-                buf[len++] = (byte) (0x80 | (ch & 0x3F));
-            } else if (Character.isSurrogate(ch)) {
-                if (Character.isHighSurrogate(ch)
-                        && i + 1 < n
-                        && Character.isLowSurrogate(s.charAt(i + 1))) {
-                    int cp = Character.toCodePoint(ch, s.charAt(++i));
-                    room(4);
-                    buf[len++] = (byte) (0xF0 | (cp >> 18));
-                    buf[len++] = (byte) (0x80 | ((cp >> 12) & 0x3F));
-                    buf[len++] = (byte) (0x80 | ((cp >> 6) & 0x3F));
-                    buf[len++] = (byte) (0x80 | (cp & 0x3F));
-                } else {
-                    room(1);
-                    buf[len++] = '?';
-                }
-            } else {
-                room(3);
-                buf[len++] = (byte) (0xE0 | (ch >> 12));
-                buf[len++] = (byte) (0x80 | ((ch >> 6) & 0x3F));
-                buf[len++] = (byte) (0x80 | (ch & 0x3F));
+        // the JDK's encoder, then one pass over bytes: a multi-byte character's bytes are all
+        // >= 0x80, so only the four ASCII characters COPY escapes are looked for
+        byte[] utf8 = s.toString().getBytes(StandardCharsets.UTF_8);
+        room(utf8.length * 2);
+        int from = 0;
+        for (int i = 0; i < utf8.length; i++) {
+            byte b = utf8[i];
+            if (b == '\\' || b == '\t' || b == '\n' || b == '\r') {
+                System.arraycopy(utf8, from, buf, len, i - from);
+                len += i - from;
+                buf[len++] = '\\';
+                buf[len++] = (byte) (b == '\\' ? '\\' : b == '\t' ? 't' : b == '\n' ? 'n' : 'r');
+                from = i + 1;
             }
         }
+        System.arraycopy(utf8, from, buf, len, utf8.length - from);
+        len += utf8.length - from;
         return this;
-    }
-
-    private void escaped(char c) {
-        room(2);
-        buf[len++] = '\\';
-        buf[len++] = (byte) c;
     }
 
     /** An instant, ISO-8601 in UTC to the microsecond (PostgreSQL keeps microseconds). */
@@ -188,14 +163,19 @@ final class CopyRows {
 
     /** A JSON string literal of {@code s}, quoted, escaped for JSON and then for COPY. */
     CopyRows jsonString(String s) {
-        put('"');
+        byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
         boolean plain = true;
-        for (int i = 0; i < s.length() && plain; i++) {
-            char ch = s.charAt(i);
-            plain = ch >= 0x20 && ch != '"' && ch != '\\';
+        for (int i = 0; i < utf8.length && plain; i++) {
+            byte b = utf8[i];
+            // bytes of multi-byte characters are negative; controls, quote and backslash escape
+            plain = (b < 0 || b >= 0x20) && b != '"' && b != '\\';
         }
+        put('"');
         if (plain) {
-            text(s);
+            // nothing COPY escapes either (tab, newline, return and backslash are excluded)
+            room(utf8.length);
+            System.arraycopy(utf8, 0, buf, len, utf8.length);
+            len += utf8.length;
         } else {
             StringBuilder quoted = new StringBuilder(s.length() + 8);
             JSON.quoteAsString(s, quoted);

@@ -160,8 +160,12 @@ public class EventStore {
 
     /** The order of event keys ({@code collate "C"} for the ASCII ids of practice). */
     static final Comparator<Incoming> KEY_ORDER =
-            Comparator.comparing((Incoming in) -> in.event().platformId())
-                    .thenComparing(in -> in.event().eventId());
+            (a, b) -> {
+                int byPlatform = a.event().platformId().compareTo(b.event().platformId());
+                return byPlatform != 0
+                        ? byPlatform
+                        : a.event().eventId().compareTo(b.event().eventId());
+            };
 
     /** The order in which roll-up rows are locked: the same in every writer, so no deadlock. */
     static final Comparator<RollupKey> ROLLUP_ORDER =
