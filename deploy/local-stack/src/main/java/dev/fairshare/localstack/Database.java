@@ -54,6 +54,15 @@ public final class Database implements AutoCloseable {
                                 // money is settled here, so both are on, as in production
                                 .setServerConfig("fsync", "on")
                                 .setServerConfig("synchronous_commit", "on");
+                // FAIRSHARE_PG_SETTINGS="name=value,…": more server settings (benchmarks,
+                // profiling)
+                for (String setting : envOr("FAIRSHARE_PG_SETTINGS", "").split(",")) {
+                    int eq = setting.indexOf('=');
+                    if (eq > 0) {
+                        builder.setServerConfig(
+                                setting.substring(0, eq).trim(), setting.substring(eq + 1).trim());
+                    }
+                }
                 if (dataDir != null) {
                     builder.setDataDirectory(dataDir);
                 }

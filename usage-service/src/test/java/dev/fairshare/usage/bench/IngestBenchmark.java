@@ -79,6 +79,7 @@ public final class IngestBenchmark {
             double copy = copyRate(infra, n);
             System.out.printf("LIMIT PostgreSQL COPY of the same rows: %,.0f rows/s%n", copy);
 
+            statementStatistics(infra);
             int port = freePort();
             List<String> jvm = new ArrayList<>();
             // BENCH_JVM="<options>": more JVM options for the service (GC, heap, compiler)
@@ -143,6 +144,7 @@ public final class IngestBenchmark {
                             "END TO END: %,d events committed in %.1f s = %,.0f events/s (%.0f%% of the COPY limit)%n",
                             stored, span, stored / span, 100 * (stored / span) / copy);
                     printCpu("the Kafka phase", cpuBefore, cpuAfter, stored);
+                    printStatements(c);
                     System.out.printf(
                             "usage-service peak RSS after Kafka ingestion: %d MB%n",
                             peakRssMb(pid));
@@ -382,6 +384,43 @@ public final class IngestBenchmark {
                 ResultSet rs = s.executeQuery(sql)) {
             rs.next();
             return rs.getDouble(1);
+        }
+    }
+
+    /**
+     * With FAIRSHARE_PG_SETTINGS=shared_preload_libraries=pg_stat_statements: the statement
+     * statistics of the usage database, from the service's start.
+     */
+    static void statementStatistics(Infrastructure infra) throws Exception {
+        try (Connection c =
+                        DriverManager.getConnection(
+                                infra.database().jdbcUrl("usage"),
+                                infra.database().user(),
+                                infra.database().password());
+                Statement s = c.createStatement()) {
+            s.execute("create extension if not exists pg_stat_statements");
+            s.execute("select pg_stat_statements_reset()");
+        } catch (java.sql.SQLException notLoaded) {
+            // the library is not preloaded: no statement statistics
+        }
+    }
+
+    /** The usage database's statements by total execution time (wall), if collected. */
+    static void printStatements(Connection c) {
+        try (Statement s = c.createStatement();
+                ResultSet rs =
+                        s.executeQuery(
+                                "select calls, rows, total_exec_time, left(regexp_replace(query, '\\s+', ' ', 'g'), 100)"
+                                        + " from pg_stat_statements where dbid = (select oid from pg_database where datname = 'usage')"
+                                        + " order by total_exec_time desc limit 12")) {
+            System.out.println("PostgreSQL statements by total execution time (wall, ms):");
+            while (rs.next()) {
+                System.out.printf(
+                        "  %9.0f ms %8d calls %10d rows  %s%n",
+                        rs.getDouble(3), rs.getLong(1), rs.getLong(2), rs.getString(4));
+            }
+        } catch (java.sql.SQLException notCollected) {
+            // no statement statistics
         }
     }
 
