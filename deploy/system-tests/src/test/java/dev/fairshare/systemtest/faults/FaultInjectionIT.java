@@ -592,7 +592,7 @@ class FaultInjectionIT {
                                 db.jdbcUrl("settlement"), db.user(), db.password());
                 PreparedStatement ps =
                         c.prepareStatement(
-                                "select coalesce(sum(events), 0), coalesce(sum(revenue), 0) from usage_rollup_all where platform_id = ?")) {
+                                "select coalesce(sum(events), 0), coalesce(sum(revenue), 0) from usage_rollup where platform_id = ?")) {
             ps.setString(1, platform);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
