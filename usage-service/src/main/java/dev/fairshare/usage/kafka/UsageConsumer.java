@@ -240,27 +240,10 @@ public class UsageConsumer {
         for (ConsumerRecord<byte[], byte[]> r : records) {
             next.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
             String platform = r.topic().substring(INBOUND_PREFIX.length());
-            Instant arrival = Instant.ofEpochMilli(r.timestamp());
-            List<EventError> errors = List.of();
-            // the common case in one streaming pass; the validator's JSON tree for the rest
-            UsageEvent event = wellFormed.read(r.value(), platform, arrival);
-            if (event == null)
-                try {
-                    JsonNode node = r.value() == null ? null : mapper.readTree(r.value());
-                    EventValidator.Result result = validator.validate(node, platform, arrival);
-                    errors = result.errors();
-                    event = result.event();
-                } catch (IOException e) {
-                    errors =
-                            List.of(
-                                    new EventError(
-                                            "MALFORMED_JSON",
-                                            null,
-                                            "not valid JSON: "
-                                                    + (e instanceof JsonProcessingException j
-                                                            ? j.getOriginalMessage()
-                                                            : e.getMessage())));
-                }
+            EventValidator.Result result =
+                    read(r.value(), platform, Instant.ofEpochMilli(r.timestamp()));
+            List<EventError> errors = result.errors();
+            UsageEvent event = result.event();
             if (errors.isEmpty()) {
                 Optional<List<Attribution.Part>> parts =
                         Attribution.attribute(event, replica.aliases());
@@ -321,6 +304,32 @@ public class UsageConsumer {
             return next;
         } finally {
             sample.stop(batchTimer);
+        }
+    }
+
+    /**
+     * A record's event, judged at its arrival: read in one pass when well formed (the common case),
+     * otherwise through the validator's JSON tree, which says what is wrong.
+     */
+    private EventValidator.Result read(byte[] value, String platform, Instant arrival) {
+        UsageEvent event = wellFormed.read(value, platform, arrival);
+        if (event != null) {
+            return new EventValidator.Result(event, List.of());
+        }
+        try {
+            JsonNode node = value == null ? null : mapper.readTree(value);
+            return validator.validate(node, platform, arrival);
+        } catch (IOException e) {
+            return new EventValidator.Result(
+                    null,
+                    List.of(
+                            new EventError(
+                                    "MALFORMED_JSON",
+                                    null,
+                                    "not valid JSON: "
+                                            + (e instanceof JsonProcessingException j
+                                                    ? j.getOriginalMessage()
+                                                    : e.getMessage()))));
         }
     }
 
