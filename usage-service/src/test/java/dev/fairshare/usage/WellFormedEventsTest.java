@@ -2,6 +2,9 @@ package dev.fairshare.usage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fairshare.usage.ingest.EventValidator;
@@ -63,6 +66,12 @@ class WellFormedEventsTest {
                                 + "\"components\":[{\"modelRef\":\"a\",\"weight\":\"0.3\"},{\"modelRef\":\"b\",\"weight\":0.7}],\"note\":{\"x\":[1,2]}}",
                         "{\"eventId\":\"ü-\\u00e9\\t\",\"platformId\":\"acme\",\"modelRef\":\"org/m\",\"occurredAt\":\"2025-10-27T00:00:00Z\","
                                 + "\"customerType\":\"COMMERCIAL\",\"revenue\":{\"amount\":\" 12.50 \",\"currency\":\"JPY\"},\"components\":null}");
+        typical = new ArrayList<>(typical);
+        // floats with trailing zeros: read as the JSON tree reads them (stripped, zero as 0)
+        typical.add(
+                "{\"eventId\":\"e-3\",\"platformId\":\"acme\",\"modelRef\":\"org/m\",\"occurredAt\":\"2026-11-25T12:04:59Z\","
+                        + "\"customerType\":\"COMMERCIAL\",\"units\":{\"gpu_seconds\":0.50,\"audio_seconds\":100.0,\"characters\":0.00},"
+                        + "\"revenue\":{\"amount\":\"1\",\"currency\":\"USD\"}}");
         for (String json : typical) {
             UsageEvent fast = read(json, "acme");
             assertThat(fast).as(json).isNotNull();
@@ -76,12 +85,8 @@ class WellFormedEventsTest {
         String base =
                 "{\"eventId\":\"e-1\",\"platformId\":\"acme\",\"modelRef\":\"org/m\",\"occurredAt\":\"2026-11-24T10:15:30Z\","
                         + "\"customerType\":\"COMMERCIAL\",\"revenue\":{\"amount\":\"1\",\"currency\":\"USD\"}";
-        // floats the JSON tree normalises, and a field given twice (the tree keeps the last)
-        for (String tail :
-                List.of(
-                        ",\"units\":{\"gpu_seconds\":0.50}}",
-                        ",\"units\":{\"gpu_seconds\":1e3}}",
-                        ",\"eventId\":\"e-2\"}")) {
+        // a float with an exponent, and a field given twice (the tree keeps the last)
+        for (String tail : List.of(",\"units\":{\"gpu_seconds\":1e3}}", ",\"eventId\":\"e-2\"}")) {
             assertThat(read(base + tail, "acme")).as(tail).isNull();
             assertThat(validated(base + tail, "acme")).as(tail).isNotNull();
         }
@@ -109,6 +114,49 @@ class WellFormedEventsTest {
                             c.check("left to the validator").percentage(p -> p >= 2);
                             c.check("refused").percentage(p -> p >= 20);
                         });
+    }
+
+    @Property(tries = 500)
+    void eachObjectOfAnArrayIsReadInTheArraysOwnPassAsItIsReadAlone(@ForAll long seed)
+            throws IOException {
+        Random r = new Random(seed);
+        int n = 1 + r.nextInt(6);
+        List<String> objects = new ArrayList<>();
+        while (objects.size() < n) {
+            String json = event(r);
+            if (isObject(json)) {
+                objects.add(json);
+            }
+        }
+        String platform = r.nextInt(4) == 0 ? null : "acme";
+        byte[] body = ("[" + String.join(" , ", objects) + "]").getBytes(StandardCharsets.UTF_8);
+        try (JsonParser p = new JsonFactory().createParser(body)) {
+            assertThat(p.nextToken()).isEqualTo(JsonToken.START_ARRAY);
+            for (String json : objects) {
+                assertThat(p.nextToken()).isEqualTo(JsonToken.START_OBJECT);
+                int start = (int) p.currentTokenLocation().getByteOffset();
+                UsageEvent event = reader.readObject(p, platform, NOW);
+                // left on the object's end, whatever the reader thought of it
+                assertThat(p.currentToken()).isEqualTo(JsonToken.END_OBJECT);
+                int end = (int) p.currentLocation().getByteOffset();
+                assertThat(new String(body, start, end - start, StandardCharsets.UTF_8))
+                        .isEqualTo(json);
+                assertThat(event).as(json).isEqualTo(read(json, platform));
+            }
+            assertThat(p.nextToken()).isEqualTo(JsonToken.END_ARRAY);
+        }
+    }
+
+    /** Whether {@code json} is one JSON object and nothing else. */
+    static boolean isObject(String json) {
+        try {
+            return MAPPER.reader()
+                    .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .readTree(json)
+                    .isObject();
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     @Property(tries = 3000)

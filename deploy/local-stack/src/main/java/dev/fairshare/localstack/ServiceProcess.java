@@ -29,10 +29,14 @@ public final class ServiceProcess implements AutoCloseable {
     /**
      * A service's own JVM options, as its image sets them (src/main/docker/Dockerfile.jvm).
      * usage-service compiles with C1 only: on two cores shared with PostgreSQL and Kafka, C2's
-     * compilations cost the ingestion more CPU than they save (docs/benchmarks.md, session 4).
+     * compilations cost the ingestion more CPU than they save (docs/benchmarks.md, session 4); and
+     * it keeps no large per-thread copy of the Kafka fetch responses it reads into the heap (the
+     * JDK caches a native buffer as large as the largest read otherwise; session 5).
      */
     static final Map<String, List<String>> SERVICE_JVM_OPTIONS =
-            Map.of("usage-service", List.of("-XX:TieredStopAtLevel=1"));
+            Map.of(
+                    "usage-service",
+                    List.of("-XX:TieredStopAtLevel=1", "-Djdk.nio.maxCachedBufferSize=262144"));
 
     /**
      * Starts {@code <repo>/<name>/target/quarkus-app/quarkus-run.jar} on {@code port} with the
@@ -63,6 +67,8 @@ public final class ServiceProcess implements AutoCloseable {
             command.add("-jar");
             command.add(jar.toString());
             ProcessBuilder pb = new ProcessBuilder(command);
+            // as the images: two malloc arenas, not eight a core (native memory, not speed)
+            pb.environment().put("MALLOC_ARENA_MAX", "2");
             pb.environment().putAll(env);
             pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
             pb.redirectErrorStream(true);

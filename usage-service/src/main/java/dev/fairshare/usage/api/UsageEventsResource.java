@@ -77,17 +77,23 @@ public class UsageEventsResource {
             description = "STARTING, BROKER_UNAVAILABLE: retry; events are de-duplicated")
     public Response post(@jakarta.ws.rs.core.Context HttpHeaders headers, byte[] body) {
         MediaType type = headers.getMediaType();
+        // the platform comes from the token: an event naming another is PLATFORM_MISMATCH
+        String platformId = caller.platformId();
+        java.time.Instant now = ingest.now();
         List<IngestService.Element> events =
                 type != null && type.isCompatible(MediaType.valueOf(NDJSON))
                         ? ndjson(body)
-                        : array(body);
-        // the platform comes from the token: an event naming another is PLATFORM_MISMATCH
-        IngestResult result = ingest.ingest(events, caller.platformId());
+                        : array(body, platformId, now);
+        IngestResult result = ingest.ingest(events, platformId, now);
         return Response.accepted(result).type(MediaType.APPLICATION_JSON).build();
     }
 
-    /** The elements of a JSON array: each object's bytes as sent, any other value's tree. */
-    private List<IngestService.Element> array(byte[] body) {
+    /**
+     * The elements of a JSON array: each object's bytes as sent (and its event, read in the same
+     * pass when it is well formed), any other value's tree.
+     */
+    private List<IngestService.Element> array(
+            byte[] body, String platformId, java.time.Instant now) {
         List<IngestService.Element> events = new ArrayList<>();
         try (JsonParser p = mapper.createParser(body)) {
             if (p.nextToken() != JsonToken.START_ARRAY) {
@@ -101,14 +107,9 @@ public class UsageEventsResource {
                     throw tooMany();
                 }
                 if (t == JsonToken.START_OBJECT) {
-                    int start = (int) p.currentTokenLocation().getByteOffset();
-                    p.skipChildren();
-                    int end = (int) p.currentLocation().getByteOffset();
-                    events.add(
-                            new IngestService.Element(
-                                    java.util.Arrays.copyOfRange(body, start, end), null));
+                    events.add(ingest.arrayObject(p, body, platformId, now));
                 } else {
-                    events.add(new IngestService.Element(null, mapper.readTree(p)));
+                    events.add(new IngestService.Element(mapper.readTree(p)));
                 }
             }
             if (p.nextToken() != null) {
@@ -146,7 +147,7 @@ public class UsageEventsResource {
             } catch (IOException e) {
                 node = null;
             }
-            events.add(new IngestService.Element(null, node));
+            events.add(new IngestService.Element(node));
         }
         if (parsed == 0 && !events.isEmpty()) {
             throw malformed("no line of the body is JSON");

@@ -1,5 +1,6 @@
 package dev.fairshare.usage.ingest;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fairshare.usage.api.IngestResult;
@@ -10,12 +11,15 @@ import dev.fairshare.usage.kafka.UsageConsumer;
 import io.agroal.api.AgroalDataSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -62,17 +66,39 @@ public class IngestService {
     }
 
     /**
-     * One element of a request: its bytes as sent when it is a JSON object of a JSON array (read in
-     * one pass when well formed, and written to Kafka as sent), otherwise its JSON tree (null: it
-     * did not parse).
+     * One element of a request: its bytes as sent when it is a JSON object of a JSON array (written
+     * to Kafka as sent when it is valid) with its event when {@link WellFormedEvents} read it in
+     * the same pass, otherwise its JSON tree (null: it did not parse).
      */
-    public record Element(byte[] raw, JsonNode node) {}
+    public record Element(byte[] raw, JsonNode node, UsageEvent read) {
+        public Element(JsonNode node) {
+            this(null, node, null);
+        }
+    }
+
+    /** The instant against which a request's events are judged (the validator's clock). */
+    public Instant now() {
+        return validator.now();
+    }
 
     /**
-     * Ingests a request's events. {@code platformId} is the sender's platform (null: each event
-     * names its own).
+     * The object of a JSON array at {@code p}'s current {@code START_OBJECT}, read in one pass: its
+     * bytes as sent and, when it is well formed and valid for {@code platformId} at {@code now},
+     * its event. Leaves the parser on the object's {@code END_OBJECT}.
      */
-    public IngestResult ingest(List<Element> events, String platformId) {
+    public Element arrayObject(JsonParser p, byte[] body, String platformId, Instant now)
+            throws IOException {
+        int start = (int) p.currentTokenLocation().getByteOffset();
+        UsageEvent read = wellFormed.readObject(p, platformId, now);
+        int end = (int) p.currentLocation().getByteOffset();
+        return new Element(Arrays.copyOfRange(body, start, end), null, read);
+    }
+
+    /**
+     * Ingests a request's events, judged at {@code now}. {@code platformId} is the sender's
+     * platform (null: each event names its own).
+     */
+    public IngestResult ingest(List<Element> events, String platformId, Instant now) {
         if (!replica.caughtUp()) {
             throw new ProblemException(
                     503,
@@ -84,11 +110,9 @@ public class IngestService {
         List<byte[]> validValues = new ArrayList<>();
         Set<String> inRequest = new HashSet<>();
         int duplicates = 0;
-        java.time.Instant now = validator.now();
         for (int i = 0; i < events.size(); i++) {
             Element element = events.get(i);
-            UsageEvent read =
-                    element.raw() == null ? null : wellFormed.read(element.raw(), platformId, now);
+            UsageEvent read = element.read();
             if (read != null && replica.knowsPlatform(read.platformId())) {
                 // the common case: well formed and valid, sent to Kafka as it came
                 if (inRequest.add(read.platformId() + "\u0000" + read.eventId())) {

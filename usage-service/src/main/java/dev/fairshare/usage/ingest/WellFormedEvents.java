@@ -1,7 +1,9 @@
 package dev.fairshare.usage.ingest;
 
 import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -16,10 +18,10 @@ import java.util.Map;
 /**
  * The hot path's reader: turns a well-formed, valid usage event into a {@link UsageEvent} in one
  * streaming pass, without a JSON tree. Anything unusual — a rule broken, a field twice, a float
- * written with trailing zeros or an exponent, JSON that does not parse — answers {@code null}, and
- * the caller asks {@link EventValidator} (which says what is wrong, or accepts it). It never
- * accepts what the validator refuses and, what it accepts, it reads exactly as the validator does:
- * {@code WellFormedEventsTest} checks both on generated events.
+ * written with an exponent, JSON that does not parse — answers {@code null}, and the caller asks
+ * {@link EventValidator} (which says what is wrong, or accepts it). It never accepts what the
+ * validator refuses and, what it accepts, it reads exactly as the validator does: {@code
+ * WellFormedEventsTest} checks both on generated events.
  */
 public final class WellFormedEvents {
     private static final JsonFactory JSON = new JsonFactory();
@@ -45,11 +47,40 @@ public final class WellFormedEvents {
         }
     }
 
+    /**
+     * The event of the object whose {@code START_OBJECT} is {@code p}'s current token (an element
+     * of a JSON array), judged as {@link #read} judges it; the parser is left on the object's
+     * {@code END_OBJECT} either way. JSON that does not parse throws: the whole body is not JSON.
+     */
+    public UsageEvent readObject(JsonParser p, String expectedPlatform, Instant now)
+            throws IOException {
+        JsonStreamContext outer = p.getParsingContext().getParent();
+        UsageEvent event;
+        try {
+            event = fields(p, expectedPlatform, now);
+        } catch (RuntimeException e) {
+            event = null;
+        }
+        // a refused event may stop anywhere inside its object: the rest of it is skipped
+        while (p.getParsingContext() != outer) {
+            if (p.nextToken() == null) {
+                throw new JsonParseException(p, "the JSON array is not closed");
+            }
+        }
+        return event;
+    }
+
     private UsageEvent event(JsonParser p, String expectedPlatform, Instant now)
             throws IOException {
         if (p.nextToken() != JsonToken.START_OBJECT) {
             return null;
         }
+        return fields(p, expectedPlatform, now);
+    }
+
+    /** The event whose fields follow {@code p}'s current {@code START_OBJECT}, or null. */
+    private UsageEvent fields(JsonParser p, String expectedPlatform, Instant now)
+            throws IOException {
         String eventId = null;
         String platformId = null;
         String modelRef = null;
@@ -244,9 +275,9 @@ public final class WellFormedEvents {
     }
 
     /**
-     * A quantity or weight written as the validator reads it: a JSON number or a decimal string.
-     * Floats with trailing zeros or an exponent are left to the validator (its JSON tree normalises
-     * them).
+     * A quantity or weight written as the validator reads it: a JSON number or a decimal string. A
+     * float with trailing zeros is read as the JSON tree reads it; one with an exponent is left to
+     * the validator.
      */
     private static BigDecimal number(JsonParser p, JsonToken v) throws IOException {
         if (v == JsonToken.VALUE_NUMBER_INT) {
@@ -254,10 +285,14 @@ public final class WellFormedEvents {
         }
         if (v == JsonToken.VALUE_NUMBER_FLOAT) {
             String s = p.getText();
-            if (s.endsWith("0") || s.indexOf('e') >= 0 || s.indexOf('E') >= 0) {
+            if (s.indexOf('e') >= 0 || s.indexOf('E') >= 0) {
                 return null;
             }
-            return new BigDecimal(s);
+            BigDecimal d = new BigDecimal(s);
+            // as the JSON tree reads a float: trailing zeros stripped, zero as 0
+            return !s.endsWith("0")
+                    ? d
+                    : d.signum() == 0 ? BigDecimal.ZERO : d.stripTrailingZeros();
         }
         if (v == JsonToken.VALUE_STRING) {
             return EventValidator.number(p.getText());

@@ -237,9 +237,15 @@ public class UsageConsumer {
         List<EventStore.Incoming> valid = new ArrayList<>(records.size());
         List<ProducerRecord<byte[], byte[]>> dead = new ArrayList<>();
         Map<TopicPartition, Long> next = new HashMap<>();
+        TopicPartition run = null;
+        String platform = null;
         for (ConsumerRecord<byte[], byte[]> r : records) {
-            next.put(new TopicPartition(r.topic(), r.partition()), r.offset() + 1);
-            String platform = r.topic().substring(INBOUND_PREFIX.length());
+            // a share comes partition by partition: one key and one platform per run of records
+            if (run == null || run.partition() != r.partition() || !run.topic().equals(r.topic())) {
+                run = new TopicPartition(r.topic(), r.partition());
+                platform = r.topic().substring(INBOUND_PREFIX.length());
+            }
+            next.put(run, r.offset() + 1);
             EventValidator.Result result =
                     read(r.value(), platform, Instant.ofEpochMilli(r.timestamp()));
             List<EventError> errors = result.errors();

@@ -5,8 +5,6 @@ import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.Map;
 import org.postgresql.copy.CopyIn;
 
@@ -86,12 +84,49 @@ final class CopyRows {
     }
 
     CopyRows number(long v) {
-        return ascii(Long.toString(v));
+        return unscaled(v, 0);
     }
 
-    /** An exact decimal, as written (no exponent). */
+    /**
+     * An exact decimal, as {@link BigDecimal#toPlainString} writes it, without its intermediate
+     * strings when the unscaled value fits in a {@code long} (the hot path's amounts and units).
+     */
     CopyRows decimal(BigDecimal d) {
-        return ascii(d.toPlainString());
+        if (d.scale() < 0 || d.precision() > 18) {
+            return ascii(d.toPlainString());
+        }
+        return unscaled(d.scaleByPowerOfTen(d.scale()).longValue(), d.scale());
+    }
+
+    /**
+     * {@code unscaled × 10^-scale} in plain notation ({@code scale >= 0}, never Long.MIN_VALUE).
+     */
+    private CopyRows unscaled(long unscaled, int scale) {
+        if (unscaled == Long.MIN_VALUE) {
+            return ascii(BigDecimal.valueOf(unscaled, scale).toPlainString());
+        }
+        long v = Math.abs(unscaled);
+        int digits = 1;
+        for (long p = 10; digits < 19 && v >= p; p *= 10) {
+            digits++;
+        }
+        // at least one digit before the point: 0.0123 has five digits for an unscaled 123
+        int shown = Math.max(digits, scale + 1);
+        room(shown + 2);
+        if (unscaled < 0) {
+            buf[len++] = '-';
+        }
+        int end = len + shown + (scale > 0 ? 1 : 0);
+        int at = end;
+        for (int i = 0; i < shown; i++) {
+            if (scale > 0 && i == scale) {
+                buf[--at] = '.';
+            }
+            buf[--at] = (byte) ('0' + v % 10);
+            v /= 10;
+        }
+        len = end;
+        return this;
     }
 
     /**
@@ -99,6 +134,28 @@ final class CopyRows {
      * as {@link String#getBytes} does).
      */
     CopyRows text(CharSequence s) {
+        // the common case, ASCII, written as it is read (no encoded copy of the string)
+        int n = s.length();
+        int start = len;
+        room(n * 2);
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c >= 0x80) {
+                len = start;
+                return utf8Text(s);
+            }
+            if (c == '\\' || c == '\t' || c == '\n' || c == '\r') {
+                buf[len++] = '\\';
+                buf[len++] = (byte) (c == '\\' ? '\\' : c == '\t' ? 't' : c == '\n' ? 'n' : 'r');
+            } else {
+                buf[len++] = (byte) c;
+            }
+        }
+        return this;
+    }
+
+    /** {@link #text} of any string. */
+    private CopyRows utf8Text(CharSequence s) {
         // the JDK's encoder, then one pass over bytes: a multi-byte character's bytes are all
         // >= 0x80, so only the four ASCII characters COPY escapes are looked for
         byte[] utf8 = s.toString().getBytes(StandardCharsets.UTF_8);
@@ -121,22 +178,36 @@ final class CopyRows {
 
     /** An instant, ISO-8601 in UTC to the microsecond (PostgreSQL keeps microseconds). */
     CopyRows instant(Instant t) {
-        LocalDateTime d = LocalDateTime.ofEpochSecond(t.getEpochSecond(), 0, ZoneOffset.UTC);
-        if (d.getYear() < 1000 || d.getYear() > 9999) {
+        long second = t.getEpochSecond();
+        long day = Math.floorDiv(second, 86_400L);
+        int secondOfDay = (int) Math.floorMod(second, 86_400L);
+        // the civil date of a day since 1970-01-01 (H. Hinnant's days_from_civil, inverted),
+        // without java.time's objects; years 1000-9999 only, as ISO-8601 writes them plainly
+        long z = day + 719_468L;
+        long era = Math.floorDiv(z, 146_097L);
+        long dayOfEra = z - era * 146_097L;
+        long yearOfEra =
+                (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365;
+        long dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+        long mp = (5 * dayOfYear + 2) / 153;
+        int dayOfMonth = (int) (dayOfYear - (153 * mp + 2) / 5 + 1);
+        int month = (int) (mp < 10 ? mp + 3 : mp - 9);
+        long year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0);
+        if (year < 1000 || year > 9999) {
             return ascii(t.toString());
         }
         room(27);
-        digits(d.getYear(), 4);
+        digits((int) year, 4);
         put('-');
-        digits(d.getMonthValue(), 2);
+        digits(month, 2);
         put('-');
-        digits(d.getDayOfMonth(), 2);
+        digits(dayOfMonth, 2);
         put('T');
-        digits(d.getHour(), 2);
+        digits(secondOfDay / 3600, 2);
         put(':');
-        digits(d.getMinute(), 2);
+        digits(secondOfDay / 60 % 60, 2);
         put(':');
-        digits(d.getSecond(), 2);
+        digits(secondOfDay % 60, 2);
         int micros = t.getNano() / 1000;
         if (micros != 0) {
             put('.');
@@ -163,6 +234,25 @@ final class CopyRows {
 
     /** A JSON string literal of {@code s}, quoted, escaped for JSON and then for COPY. */
     CopyRows jsonString(String s) {
+        // the common case: printable ASCII other than quote and backslash, written as it is read
+        int n = s.length();
+        room(n + 2);
+        int start = len;
+        buf[len++] = '"';
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
+                len = start;
+                return utf8JsonString(s);
+            }
+            buf[len++] = (byte) c;
+        }
+        buf[len++] = '"';
+        return this;
+    }
+
+    /** {@link #jsonString} of any string. */
+    private CopyRows utf8JsonString(String s) {
         byte[] utf8 = s.getBytes(StandardCharsets.UTF_8);
         boolean plain = true;
         for (int i = 0; i < utf8.length && plain; i++) {

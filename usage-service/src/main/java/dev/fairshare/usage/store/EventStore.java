@@ -177,7 +177,8 @@ public class EventStore {
 
     static void addToRollup(
             Map<RollupKey, RollupDelta> rollup, UsageEvent e, List<Attribution.Part> parts) {
-        LocalDate day = LocalDate.ofInstant(e.occurredAt(), ZoneOffset.UTC);
+        LocalDate day =
+                LocalDate.ofEpochDay(Math.floorDiv(e.occurredAt().getEpochSecond(), 86_400));
         for (Attribution.Part p : parts) {
             RollupKey k =
                     new RollupKey(e.platformId(), p.modelId(), day, e.customerType(), e.currency());
@@ -186,16 +187,18 @@ public class EventStore {
     }
 
     private void ensurePartitions(List<Incoming> events) throws SQLException {
-        Instant min = null;
-        Instant max = null;
-        boolean missing = false;
+        Instant min = events.get(0).event().occurredAt();
+        Instant max = min;
         for (Incoming in : events) {
             Instant at = in.event().occurredAt();
-            if (!partitions.contains(YearMonth.from(at.atZone(ZoneOffset.UTC)))) {
-                missing = true;
-            }
-            min = min == null || at.isBefore(min) ? at : min;
-            max = max == null || at.isAfter(max) ? at : max;
+            min = at.isBefore(min) ? at : min;
+            max = at.isAfter(max) ? at : max;
+        }
+        boolean missing = false;
+        for (YearMonth m = YearMonth.from(min.atZone(ZoneOffset.UTC));
+                !m.isAfter(YearMonth.from(max.atZone(ZoneOffset.UTC)));
+                m = m.plusMonths(1)) {
+            missing |= !partitions.contains(m);
         }
         if (!missing) {
             return;
@@ -272,8 +275,9 @@ public class EventStore {
         Savepoint beforeCopy = c.setSavepoint();
         try {
             Instant now = Instant.now();
+            String batch = batchId.toString();
             copy(c, KEY_COPY, unique, (rows, i, in) -> keyRow(rows, in));
-            copy(c, EVENT_COPY, unique, (rows, i, in) -> eventRow(rows, in, batchId, now));
+            copy(c, EVENT_COPY, unique, (rows, i, in) -> eventRow(rows, in, batch, now));
             return unique;
         } catch (SQLException e) {
             if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
@@ -291,7 +295,7 @@ public class EventStore {
     }
 
     /** One row of {@code usage_event}, received (and attributed, if it is) {@code now}. */
-    private static void eventRow(CopyRows rows, Incoming in, UUID batchId, Instant now) {
+    private static void eventRow(CopyRows rows, Incoming in, String batchId, Instant now) {
         UsageEvent e = in.event();
         rows.text(e.platformId()).tab().text(e.eventId()).tab();
         eventFields(rows, in);
@@ -301,7 +305,7 @@ public class EventStore {
         } else {
             rows.instant(now);
         }
-        rows.tab().ascii(batchId.toString()).tab().text(in.source()).tab().instant(now).end();
+        rows.tab().ascii(batchId).tab().text(in.source()).tab().instant(now).end();
     }
 
     /**

@@ -10,6 +10,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import net.jqwik.api.constraints.CharRange;
+import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.LongRange;
 import org.junit.jupiter.api.Test;
 
@@ -48,6 +50,41 @@ class CopyRowsTest {
         String row = new CopyRows().text(s).toString();
         assertThat(row).doesNotContain("\t", "\n", "\r");
         assertThat(unescape(row)).isEqualTo(encodable);
+    }
+
+    @Property(tries = 500)
+    void asciiTextComesBackFromCopyAsItWasWritten(
+            @ForAll @CharRange(from = '\u0000', to = '\u007f') String s) {
+        // the fast path of ASCII, escapes included
+        String row = new CopyRows().text(s).tab().text(s).toString();
+        assertThat(row.split("\t", -1)).hasSize(2);
+        assertThat(unescape(row.split("\t", -1)[0])).isEqualTo(s);
+        assertThat(unescape(row.split("\t", -1)[1])).isEqualTo(s);
+    }
+
+    @Property(tries = 1000)
+    void decimalsAreWrittenAsTheirPlainString(
+            @ForAll long unscaled,
+            @ForAll @IntRange(min = -3, max = 24) int scale,
+            @ForAll @IntRange(min = 0, max = 3) int widen) {
+        BigDecimal d =
+                new BigDecimal(
+                        java.math.BigInteger.valueOf(unscaled)
+                                .multiply(java.math.BigInteger.TEN.pow(7 * widen)),
+                        scale);
+        assertThat(new CopyRows().decimal(d).tab().toString()).isEqualTo(d.toPlainString() + "\t");
+    }
+
+    @Property(tries = 500)
+    void numbersAreWrittenAsTheirDecimalString(@ForAll long v) {
+        assertThat(new CopyRows().number(v).toString()).isEqualTo(Long.toString(v));
+    }
+
+    @Property(tries = 500)
+    void asciiJsonStringsReadBackExactly(
+            @ForAll @CharRange(from = '\u0000', to = '\u007f') String value) throws Exception {
+        String row = new CopyRows().json('[').jsonString(value).json(']').toString();
+        assertThat(MAPPER.readTree(unescape(row)).get(0).asText()).isEqualTo(value);
     }
 
     @Test
