@@ -102,6 +102,58 @@ class UsageIngestionTest {
                 .jsonPath();
     }
 
+    @Test
+    void writersCreatingTheSameMonthlyPartitionsAtOnceAllSucceed() throws Exception {
+        // two writers (or two instances) may find the same months missing at the same instant; a
+        // failure here once stopped the consumer until its group's session timed out
+        int callers = 4;
+        for (int year = 2090; year < 2095; year++) {
+            String from = year + "-01-01T00:00:00Z";
+            String to = year + "-06-30T00:00:00Z";
+            java.util.concurrent.CyclicBarrier together =
+                    new java.util.concurrent.CyclicBarrier(callers);
+            java.util.concurrent.ExecutorService pool =
+                    java.util.concurrent.Executors.newFixedThreadPool(callers);
+            try {
+                List<java.util.concurrent.Future<?>> calls = new ArrayList<>();
+                for (int i = 0; i < callers; i++) {
+                    calls.add(
+                            pool.submit(
+                                    () -> {
+                                        try (java.sql.Connection c = dataSource.getConnection();
+                                                java.sql.PreparedStatement ps =
+                                                        c.prepareStatement(
+                                                                "select ensure_usage_event_partitions(?::timestamptz, ?::timestamptz)")) {
+                                            c.setAutoCommit(true);
+                                            ps.setString(1, from);
+                                            ps.setString(2, to);
+                                            together.await(
+                                                    10, java.util.concurrent.TimeUnit.SECONDS);
+                                            ps.execute();
+                                        }
+                                        return null;
+                                    }));
+                }
+                for (java.util.concurrent.Future<?> call : calls) {
+                    call.get(30, java.util.concurrent.TimeUnit.SECONDS); // throws what a call threw
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            try (java.sql.Connection c = dataSource.getConnection();
+                    java.sql.Statement st = c.createStatement();
+                    java.sql.ResultSet rs =
+                            st.executeQuery(
+                                    "select count(*) from pg_inherits where inhparent = 'usage_event'::regclass"
+                                            + " and inhrelid::regclass::text like 'usage_event_"
+                                            + year
+                                            + "_%'")) {
+                rs.next();
+                assertThat(rs.getInt(1)).as("partitions of %d", year).isEqualTo(6);
+            }
+        }
+    }
+
     private void awaitEvents(long n) {
         await().atMost(Duration.ofSeconds(60))
                 .untilAsserted(

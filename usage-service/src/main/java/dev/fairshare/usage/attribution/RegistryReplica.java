@@ -2,6 +2,7 @@ package dev.fairshare.usage.attribution;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fairshare.usage.runtime.Daemon;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,8 +45,7 @@ public class RegistryReplica {
     private final ObjectMapper mapper;
     private final String bootstrapServers;
     private volatile boolean caughtUp;
-    private volatile boolean running;
-    private Thread thread;
+    private final Daemon daemon = new Daemon("registry-replica", this::run, false);
 
     public RegistryReplica(
             ObjectMapper mapper,
@@ -55,17 +55,11 @@ public class RegistryReplica {
     }
 
     void start(@Observes StartupEvent event) {
-        running = true;
-        thread = new Thread(this::run, "registry-replica");
-        thread.setDaemon(true);
-        thread.start();
+        daemon.start();
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
-        running = false;
-        if (thread != null) {
-            thread.join(10_000);
-        }
+        daemon.stop();
     }
 
     public AliasIndex aliases() {
@@ -86,7 +80,7 @@ public class RegistryReplica {
     }
 
     private void run() {
-        while (running) {
+        while (daemon.running()) {
             AliasIndex building = new AliasIndex();
             Set<String> buildingPlatforms = ConcurrentHashMap.newKeySet();
             Set<String> replayed = new java.util.HashSet<>();
@@ -100,7 +94,7 @@ public class RegistryReplica {
                 consumer.assign(partitions);
                 consumer.seekToBeginning(partitions);
                 Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-                while (running) {
+                while (daemon.running()) {
                     for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
                         String model = apply(r, building, buildingPlatforms);
                         if (model != null) {
@@ -129,7 +123,7 @@ public class RegistryReplica {
                     }
                 }
             } catch (RuntimeException e) {
-                if (running) {
+                if (daemon.running()) {
                     LOG.warnf(
                             "registry replica failed, re-reading from the beginning: %s",
                             e.toString());

@@ -1,6 +1,7 @@
 package dev.fairshare.usage.kafka;
 
 import dev.fairshare.usage.config.UsageConfig;
+import dev.fairshare.usage.runtime.Daemon;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -31,8 +32,7 @@ public class AttributedRelay {
     private final AgroalDataSource dataSource;
     private final KafkaClients clients;
     private final UsageConfig config;
-    private volatile boolean running;
-    private Thread thread;
+    private final Daemon daemon = new Daemon("attributed-relay", this::loop, false);
 
     public AttributedRelay(AgroalDataSource dataSource, KafkaClients clients, UsageConfig config) {
         this.dataSource = dataSource;
@@ -41,21 +41,15 @@ public class AttributedRelay {
     }
 
     void start(@Observes StartupEvent event) {
-        running = true;
-        thread = new Thread(this::loop, "attributed-relay");
-        thread.setDaemon(true);
-        thread.start();
+        daemon.start();
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
-        running = false;
-        if (thread != null) {
-            thread.join(10_000);
-        }
+        daemon.stop();
     }
 
     private void loop() {
-        while (running) {
+        while (daemon.running()) {
             try {
                 if (relayOnce() == 0) {
                     Thread.sleep(config.relayInterval().toMillis());

@@ -1,6 +1,7 @@
 package dev.fairshare.usage.store;
 
 import dev.fairshare.usage.config.UsageConfig;
+import dev.fairshare.usage.runtime.Daemon;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -56,8 +57,7 @@ public class RollupFolder {
 
     private final AgroalDataSource dataSource;
     private final UsageConfig config;
-    private volatile boolean running;
-    private Thread thread;
+    private final Daemon daemon = new Daemon("rollup-folder", this::loop, true);
 
     public RollupFolder(AgroalDataSource dataSource, UsageConfig config) {
         this.dataSource = dataSource;
@@ -65,22 +65,15 @@ public class RollupFolder {
     }
 
     void start(@Observes StartupEvent event) {
-        running = true;
-        thread = new Thread(this::loop, "rollup-folder");
-        thread.setDaemon(true);
-        thread.start();
+        daemon.start();
     }
 
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
-        running = false;
-        if (thread != null) {
-            thread.interrupt();
-            thread.join(10_000);
-        }
+        daemon.stop();
     }
 
     private void loop() {
-        while (running) {
+        while (daemon.running()) {
             try {
                 Thread.sleep(config.rollupFoldInterval().toMillis());
                 foldOnce();
