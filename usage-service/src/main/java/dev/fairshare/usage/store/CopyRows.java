@@ -99,7 +99,7 @@ final class CopyRows {
     }
 
     /**
-     * {@code unscaled × 10^-scale} in plain notation ({@code scale >= 0}, never Long.MIN_VALUE).
+     * {@code unscaled × 10^-scale} in plain notation ({@code scale >= 0}).
      */
     private CopyRows unscaled(long unscaled, int scale) {
         if (unscaled == Long.MIN_VALUE) {
@@ -181,8 +181,8 @@ final class CopyRows {
         long second = t.getEpochSecond();
         long day = Math.floorDiv(second, 86_400L);
         int secondOfDay = (int) Math.floorMod(second, 86_400L);
-        // the civil date of a day since 1970-01-01 (H. Hinnant's days_from_civil, inverted),
-        // without java.time's objects; years 1000-9999 only, as ISO-8601 writes them plainly
+        // the civil date of a day since 1970-01-01 (H. Hinnant's civil_from_days) without
+        // java.time's objects; years 1000-9999 only, which ISO-8601 writes plainly
         long z = day + 719_468L;
         long era = Math.floorDiv(z, 146_097L);
         long dayOfEra = z - era * 146_097L;
