@@ -89,13 +89,25 @@ final class PartitionWriters implements AutoCloseable {
         }
     }
 
-    /** Waits until every queued batch is committed; throws the first failure. */
+    /**
+     * Waits until every queued batch of every writer has finished (committed, or failed or refused
+     * after a failure); then throws the first failure, if any. Never returns while a batch is still
+     * running: the partitions must not go to another consumer before that.
+     */
     List<Map<TopicPartition, Long>> drain() throws InterruptedException, ExecutionException {
         List<Map<TopicPartition, Long>> done = new ArrayList<>();
+        ExecutionException first = null;
         for (Writer w : writers) {
             while (!w.pending.isEmpty()) {
-                done.add(w.pending.poll().get());
+                try {
+                    done.add(w.pending.poll().get());
+                } catch (ExecutionException e) {
+                    first = first == null ? e : first;
+                }
             }
+        }
+        if (first != null) {
+            throw first;
         }
         return done;
     }

@@ -478,9 +478,10 @@ public class UsageConsumer {
                 throw new IllegalStateException("interrupted while committing", e);
             } catch (ExecutionException e) {
                 // not thrown: the consumer must still leave its group cleanly (else the next one
-                // waits out the session timeout). The failed batch was rolled back, whoever gets
-                // these partitions starts from the offsets in PostgreSQL, and the poll loop learns
-                // of the failure from checkHealthy() and restarts.
+                // waits out the session timeout). drain() has waited for every writer's batches;
+                // the failed one was rolled back, whoever gets these partitions starts from the
+                // offsets in PostgreSQL, and the poll loop learns of the failure from
+                // checkHealthy() and restarts.
                 LOG.warnf("a batch failed before the rebalance: %s", e.getCause());
             }
         }

@@ -98,9 +98,7 @@ final class CopyRows {
         return unscaled(d.scaleByPowerOfTen(d.scale()).longValue(), d.scale());
     }
 
-    /**
-     * {@code unscaled × 10^-scale} in plain notation ({@code scale >= 0}).
-     */
+    /** {@code unscaled × 10^-scale} in plain notation ({@code scale >= 0}). */
     private CopyRows unscaled(long unscaled, int scale) {
         if (unscaled == Long.MIN_VALUE) {
             return ascii(BigDecimal.valueOf(unscaled, scale).toPlainString());

@@ -69,6 +69,8 @@ class PartitionWritersTest {
             w.submit(
                     1,
                     () -> {
+                        release.await(10, TimeUnit.SECONDS);
+                        Thread.sleep(300);
                         ran.add("other writer");
                         return Map.of(A1, 7L);
                     });
@@ -76,11 +78,20 @@ class PartitionWritersTest {
             assertThatThrownBy(w::drain)
                     .isInstanceOf(ExecutionException.class)
                     .hasRootCauseMessage("database gone");
+            // the failure is thrown only once every writer's batches have finished: the
+            // partitions must not go to another consumer while one still runs
+            assertThat(ran).containsExactlyInAnyOrder("failing", "other writer");
             assertThatThrownBy(w::checkHealthy).isInstanceOf(IllegalStateException.class);
+            w.submit(
+                    0,
+                    () -> {
+                        ran.add("after the failure");
+                        return Map.of(A0, 100L);
+                    });
             assertThatThrownBy(w::drain)
                     .isInstanceOf(ExecutionException.class)
                     .hasMessageContaining("an earlier batch of this writer failed");
-            assertThat(ran).contains("failing").doesNotContain("later");
+            assertThat(ran).doesNotContain("later", "after the failure");
         }
     }
 }
