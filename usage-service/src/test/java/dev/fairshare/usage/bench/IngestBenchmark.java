@@ -105,14 +105,7 @@ public final class IngestBenchmark {
                             jvm.toArray(String[]::new))) {
                 usage.awaitReady(Duration.ofMinutes(2));
                 long pid = usage.process().pid();
-                String url =
-                        "jdbc:postgresql://"
-                                + infra.database()
-                                        .jdbcUrl("usage")
-                                        .substring("jdbc:postgresql://".length());
-                try (Connection c =
-                        DriverManager.getConnection(
-                                url, infra.database().user(), infra.database().password())) {
+                try (Connection c = usageDatabase(infra)) {
                     long seen = 0;
                     java.util.Map<String, Long> cpuBefore = cpuTicks(pid);
                     long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
@@ -294,11 +287,7 @@ public final class IngestBenchmark {
     static double copyRate(Infrastructure infra, long n) throws Exception {
         Random r = new Random(7);
         Instant base = Instant.now().truncatedTo(ChronoUnit.HOURS);
-        try (Connection c =
-                        DriverManager.getConnection(
-                                infra.database().jdbcUrl("usage"),
-                                infra.database().user(),
-                                infra.database().password());
+        try (Connection c = usageDatabase(infra);
                 Statement s = c.createStatement()) {
             s.execute(
                     "create schema if not exists bench; create table if not exists bench.copy_bench (platform_id text, event_id text, occurred_at timestamptz, model_ref text,"
@@ -468,6 +457,14 @@ public final class IngestBenchmark {
         }
     }
 
+    /** A connection to the usage service's database. */
+    static Connection usageDatabase(Infrastructure infra) throws java.sql.SQLException {
+        return DriverManager.getConnection(
+                infra.database().jdbcUrl("usage"),
+                infra.database().user(),
+                infra.database().password());
+    }
+
     static long scalar(Connection c, String sql) throws Exception {
         try (Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery(sql)) {
@@ -489,11 +486,7 @@ public final class IngestBenchmark {
      * statistics of the usage database, from the service's start.
      */
     static void statementStatistics(Infrastructure infra) throws Exception {
-        try (Connection c =
-                        DriverManager.getConnection(
-                                infra.database().jdbcUrl("usage"),
-                                infra.database().user(),
-                                infra.database().password());
+        try (Connection c = usageDatabase(infra);
                 Statement s = c.createStatement()) {
             s.execute("create extension if not exists pg_stat_statements");
             s.execute("select pg_stat_statements_reset()");
