@@ -81,6 +81,28 @@ class WellFormedEventsTest {
     }
 
     @Test
+    void eventsShareOneCopyOfTheStringsTheyRepeat() {
+        String json =
+                "{\"eventId\":\"e-%d\",\"platformId\":\"acme\",\"modelRef\":\"org/shared-%s\",\"occurredAt\":\"2026-11-24T10:15:30Z\","
+                        + "\"customerType\":\"COMMERCIAL\",\"revenue\":{\"amount\":\"1\",\"currency\":\"USD\"},"
+                        + "\"components\":[{\"modelRef\":\"org/part-%s\",\"weight\":1}]}";
+        String run = Long.toString(System.nanoTime());
+        // the caller's platform string: not equal by chance, the very instance
+        String platform = new String("acme");
+        UsageEvent first = read(String.format(json, 1, run, run), platform);
+        UsageEvent second = read(String.format(json, 2, run, run), platform);
+        assertThat(first.eventId()).isEqualTo("e-1");
+        assertThat(second.eventId()).isEqualTo("e-2");
+        assertThat(first.platformId()).isSameAs(platform);
+        assertThat(second.modelRef()).isEqualTo("org/shared-" + run).isSameAs(first.modelRef());
+        assertThat(second.customerType()).isSameAs(first.customerType());
+        assertThat(second.currency()).isSameAs(first.currency());
+        assertThat(second.components().get(0).modelRef())
+                .isEqualTo("org/part-" + run)
+                .isSameAs(first.components().get(0).modelRef());
+    }
+
+    @Test
     void unusualButValidEventsAreLeftToTheValidator() {
         String base =
                 "{\"eventId\":\"e-1\",\"platformId\":\"acme\",\"modelRef\":\"org/m\",\"occurredAt\":\"2026-11-24T10:15:30Z\","

@@ -36,7 +36,20 @@ public final class ServiceProcess implements AutoCloseable {
     static final Map<String, List<String>> SERVICE_JVM_OPTIONS =
             Map.of(
                     "usage-service",
-                    List.of("-XX:TieredStopAtLevel=1", "-Djdk.nio.maxCachedBufferSize=262144"));
+                    List.of(
+                            // a fixed heap for the ingestion's measured footprint (session 6): a
+                            // young generation whose survivors hold the batches in flight, so
+                            // that they die there instead of filling the old one
+                            "-XX:+UseSerialGC",
+                            "-Xmx144m",
+                            "-Xmn88m",
+                            "-XX:SurvivorRatio=3",
+                            "-XX:TargetSurvivorRatio=90",
+                            "-XX:TieredStopAtLevel=1",
+                            "-Djdk.nio.maxCachedBufferSize=262144"));
+
+    /** The JVM options of the other services: the collector and a heap of the images' kind. */
+    static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseParallelGC");
 
     /**
      * Starts {@code <repo>/<name>/target/quarkus-app/quarkus-run.jar} on {@code port} with the
@@ -59,10 +72,7 @@ public final class ServiceProcess implements AutoCloseable {
             Path log = logDir.resolve(name + ".log");
             List<String> command = new ArrayList<>();
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            command.add("-Xmx256m");
-            // the collector of the images' run-java.sh: throughput first, small heaps
-            command.add("-XX:+UseParallelGC");
-            command.addAll(SERVICE_JVM_OPTIONS.getOrDefault(name, List.of()));
+            command.addAll(SERVICE_JVM_OPTIONS.getOrDefault(name, DEFAULT_JVM_OPTIONS));
             command.addAll(List.of(jvmArgs));
             command.add("-jar");
             command.add(jar.toString());

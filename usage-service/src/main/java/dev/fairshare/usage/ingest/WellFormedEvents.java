@@ -26,6 +26,9 @@ import java.util.Map;
 public final class WellFormedEvents {
     private static final JsonFactory JSON = new JsonFactory();
 
+    /** Model references, customer types and currencies, one copy each. */
+    static final CanonicalStrings SHARED = new CanonicalStrings(10_000, 256);
+
     private final EventValidator validator;
 
     public WellFormedEvents(EventValidator validator) {
@@ -193,15 +196,16 @@ public final class WellFormedEvents {
         if (!validator.withinHorizon(at, now)) {
             return null;
         }
+        // the events of a batch share one copy of the strings they repeat (the caller's platform)
         return new UsageEvent(
                 eventId,
-                platformId,
-                modelRef,
+                expectedPlatform != null ? expectedPlatform : platformId,
+                SHARED.of(modelRef),
                 at,
-                customerType,
+                SHARED.of(customerType),
                 units == null ? new LinkedHashMap<>() : units,
                 revenue,
-                currency,
+                SHARED.of(currency),
                 components == null ? List.of() : components);
     }
 
@@ -357,7 +361,7 @@ public final class WellFormedEvents {
                 return null;
             }
             sum = sum.add(weight);
-            out.add(new UsageEvent.Component(ref, weight));
+            out.add(new UsageEvent.Component(SHARED.of(ref), weight));
         }
         return out.isEmpty() || sum.compareTo(BigDecimal.ONE) != 0 ? null : out;
     }

@@ -84,9 +84,11 @@ public class AttributedRelay {
             }
             List<Long> ids = new ArrayList<>();
             List<Future<RecordMetadata>> acks = new ArrayList<>();
+            // a row holds one model's deltas of one batch (kilobytes each): a few hundred at a
+            // time keep a relay that catches up from holding a large share of the heap at once
             try (PreparedStatement ps =
                     c.prepareStatement(
-                            "select id, model_id, payload from attributed_outbox order by id limit 1000")) {
+                            "select id, model_id, payload from attributed_outbox order by id limit 200")) {
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         ids.add(rs.getLong(1));

@@ -24,14 +24,17 @@ import org.apache.kafka.common.TopicPartition;
  * <p>Used by the consumer's poll thread only (not thread-safe itself).
  */
 final class PartitionWriters implements AutoCloseable {
-    /** Batches a writer may have queued or running before the poll thread waits for it. */
-    private static final int MAX_PENDING = 2;
-
     private final List<Writer> writers = new ArrayList<>();
     private final Map<TopicPartition, Writer> owners = new HashMap<>();
+    private final int maxPending;
     private int next;
 
-    PartitionWriters(int count, String name) {
+    /**
+     * {@code count} writers, each with at most {@code maxPending} batches queued or running before
+     * the poll thread waits for it (the records of every such batch are in memory).
+     */
+    PartitionWriters(int count, String name, int maxPending) {
+        this.maxPending = maxPending;
         for (int i = 0; i < count; i++) {
             writers.add(new Writer(name + "-" + i));
         }
@@ -52,14 +55,22 @@ final class PartitionWriters implements AutoCloseable {
     }
 
     /**
+     * True when writer {@code index} has as many batches as it may hold (a batch that has finished
+     * counts until {@link #finished} collected it): its partitions should not be polled now.
+     */
+    boolean full(int index) {
+        return writers.get(index).pending.size() >= maxPending;
+    }
+
+    /**
      * Queues {@code batch} on writer {@code index}, first waiting for that writer's oldest batch
-     * when it has {@link #MAX_PENDING} already. Answers what finished meanwhile.
+     * when it has {@code maxPending} already. Answers what finished meanwhile.
      */
     List<Map<TopicPartition, Long>> submit(int index, Callable<Map<TopicPartition, Long>> batch)
             throws InterruptedException, ExecutionException {
         Writer w = writers.get(index);
         List<Map<TopicPartition, Long>> done = new ArrayList<>();
-        while (w.pending.size() >= MAX_PENDING) {
+        while (w.pending.size() >= maxPending) {
             done.add(w.pending.poll().get());
         }
         w.pending.add(w.executor.submit(() -> w.run(batch)));

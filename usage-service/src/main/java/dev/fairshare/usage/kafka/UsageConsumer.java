@@ -144,7 +144,9 @@ public class UsageConsumer {
         }
         changedModels.add(ALL_MODELS);
         while (running) {
-            PartitionWriters writers = new PartitionWriters(config.writers(), "usage-writer");
+            // one batch a writer: the next poll waits in the poll thread, so the records in
+            // memory are at most a batch per writer and one poll (docs/benchmarks.md, session 6)
+            PartitionWriters writers = new PartitionWriters(config.writers(), "usage-writer", 1);
             try (KafkaConsumer<byte[], byte[]> c =
                     clients.consumer(config.consumerGroup(), config.maxPollRecords())) {
                 consumer = c;
@@ -161,7 +163,11 @@ public class UsageConsumer {
                         commitToKafka(c, writers.drain());
                         reattributeChangedModels();
                     }
-                    ConsumerRecords<byte[], byte[]> records = c.poll(Duration.ofMillis(200));
+                    // a full writer's partitions wait in Kafka, not in memory; while one is
+                    // full the loop comes back soon to hand it its next batch once it is free
+                    boolean waiting = pauseFullWriters(c, writers);
+                    ConsumerRecords<byte[], byte[]> records =
+                            c.poll(Duration.ofMillis(waiting ? 5 : 200));
                     if (!records.isEmpty()) {
                         dispatch(c, records, writers);
                     }
@@ -190,6 +196,23 @@ public class UsageConsumer {
                 }
             }
         }
+    }
+
+    /**
+     * Pauses the partitions of the writers that hold as many batches as they may and resumes the
+     * others; answers whether any is paused. Positions do not move: a paused partition's records
+     * are returned by a later poll, after its writer has committed the batch before them.
+     */
+    private static boolean pauseFullWriters(
+            KafkaConsumer<byte[], byte[]> c, PartitionWriters writers) {
+        List<TopicPartition> pause = new ArrayList<>();
+        List<TopicPartition> resume = new ArrayList<>();
+        for (TopicPartition tp : c.assignment()) {
+            (writers.full(writers.writerOf(tp)) ? pause : resume).add(tp);
+        }
+        c.pause(pause);
+        c.resume(resume);
+        return !pause.isEmpty();
     }
 
     /** Shares a poll's records out to the writers of their partitions. */
@@ -273,6 +296,10 @@ public class UsageConsumer {
             }
         }
         long parsed = System.nanoTime();
+        int size = records.size();
+        // the records are no longer needed (the dead letters keep their own): a batch waiting on
+        // the database holds only its parsed events
+        records.clear();
         try {
             // dead letters are acknowledged before the offsets that pass them are committed
             sendAll(dead);
@@ -300,12 +327,12 @@ public class UsageConsumer {
             metrics.counter("usage.events.duplicate", "path", "kafka")
                     .increment(written.duplicates());
             metrics.counter("usage.events.unattributed").increment(written.unattributed());
-            metrics.summary("usage.batch.size").record(records.size());
+            metrics.summary("usage.batch.size").record(size);
             if (LOG.isDebugEnabled()) {
                 long end = System.nanoTime();
                 LOG.debugf(
                         "batch of %d records: parsed in %d ms, written and committed in %d ms",
-                        records.size(), (parsed - started) / 1_000_000, (end - parsed) / 1_000_000);
+                        size, (parsed - started) / 1_000_000, (end - parsed) / 1_000_000);
             }
             return next;
         } finally {

@@ -19,7 +19,7 @@ class PartitionWritersTest {
 
     @Test
     void aPartitionKeepsItsWriterAndPartitionsAreSharedInTurn() {
-        try (PartitionWriters w = new PartitionWriters(2, "test")) {
+        try (PartitionWriters w = new PartitionWriters(2, "test", 2)) {
             assertThat(w.writerOf(A0)).isEqualTo(0);
             assertThat(w.writerOf(A1)).isEqualTo(1);
             assertThat(w.writerOf(B0)).isEqualTo(0);
@@ -31,7 +31,7 @@ class PartitionWritersTest {
     @Test
     void batchesOfOneWriterCommitInOrderAndReportTheirPositions() throws Exception {
         List<Long> order = new CopyOnWriteArrayList<>();
-        try (PartitionWriters w = new PartitionWriters(2, "test")) {
+        try (PartitionWriters w = new PartitionWriters(2, "test", 2)) {
             for (long i = 1; i <= 5; i++) {
                 long n = i;
                 w.submit(
@@ -48,10 +48,50 @@ class PartitionWritersTest {
     }
 
     @Test
+    void withOneBatchAWriterTheNextWaitsInThePollThreadUntilTheRunningOneHasCommitted()
+            throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        List<String> ran = new CopyOnWriteArrayList<>();
+        try (PartitionWriters w = new PartitionWriters(2, "test", 1)) {
+            assertThat(
+                            w.submit(
+                                    0,
+                                    () -> {
+                                        release.await(10, TimeUnit.SECONDS);
+                                        ran.add("first");
+                                        return Map.of(A0, 10L);
+                                    }))
+                    .isEmpty();
+            // the other writer is not held up by the first one's running batch
+            assertThat(w.submit(1, () -> Map.of(A1, 5L))).isEmpty();
+            Thread submitter =
+                    new Thread(
+                            () -> {
+                                try {
+                                    ran.add(
+                                            "second submitted after "
+                                                    + w.submit(0, () -> Map.of(A0, 20L)));
+                                } catch (Exception e) {
+                                    ran.add(e.toString());
+                                }
+                            });
+            submitter.start();
+            submitter.join(300);
+            // still waiting: the writer's one batch has not finished
+            assertThat(submitter.isAlive()).isTrue();
+            assertThat(ran).isEmpty();
+            release.countDown();
+            submitter.join(10_000);
+            assertThat(ran).containsExactly("first", "second submitted after [{" + A0 + "=10}]");
+            assertThat(w.drain()).containsExactlyInAnyOrder(Map.of(A1, 5L), Map.of(A0, 20L));
+        }
+    }
+
+    @Test
     void afterAFailedBatchItsWriterRefusesEveryLaterBatch() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         List<String> ran = new CopyOnWriteArrayList<>();
-        try (PartitionWriters w = new PartitionWriters(2, "test")) {
+        try (PartitionWriters w = new PartitionWriters(2, "test", 2)) {
             w.submit(
                     0,
                     () -> {
