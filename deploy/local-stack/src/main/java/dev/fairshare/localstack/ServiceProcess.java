@@ -41,8 +41,8 @@ public final class ServiceProcess implements AutoCloseable {
                             // young generation whose survivors hold the batches in flight, so
                             // that they die there instead of filling the old one
                             "-XX:+UseSerialGC",
-                            "-Xmx144m",
-                            "-Xmn88m",
+                            "-Xmx136m",
+                            "-Xmn80m",
                             "-XX:SurvivorRatio=3",
                             "-XX:TargetSurvivorRatio=90",
                             "-XX:TieredStopAtLevel=1",

@@ -14,7 +14,8 @@ public interface UsageConfig {
     /**
      * Records a poll may return; they are shared out among the writers. Larger batches add up more
      * events per roll-up row and commit less often, but hold more memory while they wait on the
-     * database (6,000 keeps the service under 300 MB; docs/benchmarks.md, session 6).
+     * database (6,000 keeps the service under 300 MB with the heap of its image;
+     * docs/benchmarks.md, session 6).
      */
     @WithDefault("6000")
     int maxPollRecords();
