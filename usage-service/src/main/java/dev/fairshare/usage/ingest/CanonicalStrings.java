@@ -5,8 +5,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * One shared copy of the short strings that recur in almost every event (model references, customer
  * types, currencies), so that the thousands of events a batch holds while it waits on the database
- * do not each keep their own. Bounded: once full, or for a long string, it answers the string it
- * was given.
+ * do not each keep their own. Bounded: a long string is answered as given, and a full pool starts
+ * again empty (a flood of one-off strings costs the sharing for a moment, never memory).
  */
 final class CanonicalStrings {
     private final ConcurrentHashMap<String, String> pool = new ConcurrentHashMap<>();
@@ -18,7 +18,7 @@ final class CanonicalStrings {
         this.maxLength = maxLength;
     }
 
-    /** The pool's string equal to {@code s} ({@code s} itself when it is new and does not fit). */
+    /** The pool's string equal to {@code s} ({@code s} itself when it is new or too long). */
     String of(String s) {
         if (s == null || s.length() > maxLength) {
             return s;

@@ -144,8 +144,9 @@ public class UsageConsumer {
         }
         changedModels.add(ALL_MODELS);
         while (running) {
-            // one batch a writer: the next poll waits in the poll thread, so the records in
-            // memory are at most a batch per writer and one poll (docs/benchmarks.md, session 6)
+            // one batch a writer, whose partitions are paused until it has committed it (see
+            // pauseFullWriters): the records in memory are about a batch per writer
+            // (docs/benchmarks.md, session 6)
             PartitionWriters writers = new PartitionWriters(config.writers(), "usage-writer", 1);
             try (KafkaConsumer<byte[], byte[]> c =
                     clients.consumer(config.consumerGroup(), config.maxPollRecords())) {
