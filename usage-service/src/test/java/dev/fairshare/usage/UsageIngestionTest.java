@@ -455,6 +455,75 @@ class UsageIngestionTest {
     }
 
     @Test
+    void anEventAboveTheSizeLimitIsRejectedAloneOnBothPaths() {
+        // valid events with a large unknown field: 70 KB (above usage.max-event-bytes, 64 KiB)
+        // and 1.5 MB (above Kafka's own record limit: it used to fail the whole request with 503)
+        String large = uid("e");
+        String largeEvent = withNote(event(large, platform, ref, AT, "1"), 70 * 1024);
+        String huge = withNote(event(uid("e"), platform, ref, AT, "1"), 1536 * 1024);
+        // no platformId: read through the JSON tree, stamped, and judged on its bytes as written
+        String unstamped =
+                withNote(event(uid("e"), platform, ref, AT, "1"), 70 * 1024)
+                        .replace("\"platformId\":\"" + platform + "\",", "");
+        JsonPath r =
+                post("["
+                                + event(uid("e"), platform, ref, AT, "1")
+                                + ","
+                                + largeEvent
+                                + ","
+                                + huge
+                                + ","
+                                + unstamped
+                                + "]")
+                        .statusCode(202)
+                        .extract()
+                        .jsonPath();
+        assertThat(r.getInt("accepted")).isEqualTo(1);
+        assertThat(r.getList("rejected.index", Integer.class)).containsExactly(1, 2, 3);
+        assertThat(r.getString("rejected[0].eventId")).isEqualTo(large);
+        assertThat(r.getList("rejected.errors.code.flatten()", String.class))
+                .containsExactly("EVENT_TOO_LARGE", "EVENT_TOO_LARGE", "EVENT_TOO_LARGE");
+        assertThat(r.getString("rejected[0].errors[0].message"))
+                .isEqualTo(
+                        "the event takes "
+                                + largeEvent.getBytes(StandardCharsets.UTF_8).length
+                                + " bytes; at most 65536");
+        awaitEvents(2);
+        // Kafka: the large record between two good ones goes to the DLQ, the good ones are stored
+        String topic = "usage.in." + platform;
+        send(topic, "k", event(uid("e"), platform, ref, AT, "1"));
+        send(topic, "k", largeEvent);
+        send(topic, "k", event(uid("e"), platform, ref, AT, "1"));
+        awaitEvents(4);
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(
+                        () -> {
+                            List<ConsumerRecord<byte[], byte[]>> dlq = new ArrayList<>();
+                            for (ConsumerRecord<byte[], byte[]> d : records("usage.dlq")) {
+                                if (topic.equals(header(d, "source.topic"))) {
+                                    dlq.add(d);
+                                }
+                            }
+                            assertThat(dlq).hasSize(1);
+                            assertThat(header(dlq.get(0), "error.code"))
+                                    .isEqualTo("EVENT_TOO_LARGE");
+                            assertThat(new String(dlq.get(0).value(), StandardCharsets.UTF_8))
+                                    .isEqualTo(largeEvent);
+                        });
+        given().auth()
+                .oauth2(Tokens.finance())
+                .get("/usage/events/" + platform + "/" + large)
+                .then()
+                .statusCode(404);
+    }
+
+    /** {@code event} with an unknown field {@code note} of {@code chars} ASCII characters. */
+    private static String withNote(String event, int chars) {
+        return event.replace(
+                ",\"modelRef\"", ",\"note\":\"" + "x".repeat(chars) + "\",\"modelRef\"");
+    }
+
+    @Test
     void aPoisonRecordGoesToTheDlqWithHeadersAndDoesNotBlockItsPartition() {
         String topic = "usage.in." + platform;
         String before = uid("e");

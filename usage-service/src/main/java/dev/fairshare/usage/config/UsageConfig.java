@@ -35,6 +35,13 @@ public interface UsageConfig {
     @WithDefault("5m")
     Duration maxClockSkew();
 
+    /**
+     * Bytes one event may take as sent; a larger one is rejected with EVENT_TOO_LARGE (well below
+     * Kafka's 1 MB record limit).
+     */
+    @WithDefault("65536")
+    int maxEventBytes();
+
     /** Largest number of events in one POST /usage-events. */
     @WithDefault("10000")
     int maxBatchEvents();

@@ -10,6 +10,10 @@ public class ValidatorProducer {
     @Produces
     @Singleton
     EventValidator validator(UsageConfig config) {
-        return new EventValidator(Clock.systemUTC(), config.maxEventAge(), config.maxClockSkew());
+        return new EventValidator(
+                Clock.systemUTC(),
+                config.maxEventAge(),
+                config.maxClockSkew(),
+                config.maxEventBytes());
     }
 }

@@ -34,14 +34,37 @@ public final class EventValidator {
 
     static final Set<String> CUSTOMER_TYPES = Set.of("COMMERCIAL", "NON_COMMERCIAL");
 
+    /** Bytes an event may take as sent (a usage event takes a few hundred). */
+    public static final int DEFAULT_MAX_EVENT_BYTES = 64 * 1024;
+
     private final Clock clock;
     private final Duration maxAge;
     private final Duration maxFuture;
+    private final int maxEventBytes;
 
     public EventValidator(Clock clock, Duration maxAge, Duration maxFuture) {
+        this(clock, maxAge, maxFuture, DEFAULT_MAX_EVENT_BYTES);
+    }
+
+    public EventValidator(Clock clock, Duration maxAge, Duration maxFuture, int maxEventBytes) {
         this.clock = clock;
         this.maxAge = maxAge;
         this.maxFuture = maxFuture;
+        this.maxEventBytes = maxEventBytes;
+    }
+
+    /**
+     * {@code EVENT_TOO_LARGE} when an event takes more than the limit as sent (as written to
+     * Kafka), else null. Judged on the bytes before anything else: one large event must not fail
+     * the request or the batch it came with (Kafka refuses a record above its own limit).
+     */
+    public EventError tooLarge(int bytes) {
+        return bytes <= maxEventBytes
+                ? null
+                : new EventError(
+                        "EVENT_TOO_LARGE",
+                        null,
+                        "the event takes " + bytes + " bytes; at most " + maxEventBytes);
     }
 
     /** The instant events are judged against when no arrival time is given. */

@@ -115,7 +115,10 @@ public class IngestService {
             UsageEvent read = element.read();
             if (read != null && replica.knowsPlatform(read.platformId())) {
                 // the common case: well formed and valid, sent to Kafka as it came
-                if (inRequest.add(read.platformId() + "\u0000" + read.eventId())) {
+                EventError tooLarge = validator.tooLarge(element.raw().length);
+                if (tooLarge != null) {
+                    reject(rejected, i, read.eventId(), List.of(tooLarge));
+                } else if (inRequest.add(read.platformId() + "\u0000" + read.eventId())) {
                     valid.add(read);
                     validValues.add(element.raw());
                 } else {
@@ -148,24 +151,17 @@ public class IngestService {
                                 "platformId",
                                 "platform '" + r.event().platformId() + "' is not onboarded"));
             }
+            byte[] value = errors.isEmpty() ? bytes(node) : null;
+            EventError tooLarge = value == null ? null : validator.tooLarge(value.length);
+            if (tooLarge != null) {
+                errors.add(tooLarge);
+            }
             if (!errors.isEmpty()) {
                 String eventId =
                         node != null && node.path("eventId").isTextual()
                                 ? node.get("eventId").asText()
                                 : null;
-                rejected.add(new IngestResult.Rejected(i, eventId, errors));
-                errors.stream()
-                        .map(EventError::code)
-                        .distinct()
-                        .forEach(
-                                code ->
-                                        metrics.counter(
-                                                        "usage.events.rejected",
-                                                        "code",
-                                                        code,
-                                                        "path",
-                                                        "http")
-                                                .increment());
+                reject(rejected, i, eventId, errors);
                 continue;
             }
             if (!inRequest.add(r.event().platformId() + "\u0000" + r.event().eventId())) {
@@ -173,7 +169,7 @@ public class IngestService {
                 continue;
             }
             valid.add(r.event());
-            validValues.add(bytes(node));
+            validValues.add(value);
         }
         Set<String> known = alreadyStored(valid);
         List<Future<RecordMetadata>> acks = new ArrayList<>();
@@ -206,6 +202,27 @@ public class IngestService {
         metrics.counter("usage.events.accepted", "path", "http").increment(accepted);
         metrics.counter("usage.events.duplicate", "path", "http").increment(duplicates);
         return new IngestResult(accepted, duplicates, rejected);
+    }
+
+    /** Lists the {@code index}th event of the request as rejected, and counts it by code. */
+    private void reject(
+            List<IngestResult.Rejected> rejected,
+            int index,
+            String eventId,
+            List<EventError> errors) {
+        rejected.add(new IngestResult.Rejected(index, eventId, errors));
+        errors.stream()
+                .map(EventError::code)
+                .distinct()
+                .forEach(
+                        code ->
+                                metrics.counter(
+                                                "usage.events.rejected",
+                                                "code",
+                                                code,
+                                                "path",
+                                                "http")
+                                        .increment());
     }
 
     private static ProblemException unavailable(Exception e) {

@@ -346,6 +346,10 @@ public class UsageConsumer {
      * otherwise through the validator's JSON tree, which says what is wrong.
      */
     private EventValidator.Result read(byte[] value, String platform, Instant arrival) {
+        EventError tooLarge = value == null ? null : validator.tooLarge(value.length);
+        if (tooLarge != null) {
+            return new EventValidator.Result(null, List.of(tooLarge));
+        }
         UsageEvent event = wellFormed.read(value, platform, arrival);
         if (event != null) {
             return new EventValidator.Result(event, List.of());
