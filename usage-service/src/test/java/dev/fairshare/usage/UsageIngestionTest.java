@@ -498,12 +498,7 @@ class UsageIngestionTest {
         await().atMost(Duration.ofSeconds(20))
                 .untilAsserted(
                         () -> {
-                            List<ConsumerRecord<byte[], byte[]>> dlq = new ArrayList<>();
-                            for (ConsumerRecord<byte[], byte[]> d : records("usage.dlq")) {
-                                if (topic.equals(header(d, "source.topic"))) {
-                                    dlq.add(d);
-                                }
-                            }
+                            List<ConsumerRecord<byte[], byte[]>> dlq = deadLettersOf(topic);
                             assertThat(dlq).hasSize(1);
                             assertThat(header(dlq.get(0), "error.code"))
                                     .isEqualTo("EVENT_TOO_LARGE");
@@ -515,6 +510,17 @@ class UsageIngestionTest {
                 .get("/usage/events/" + platform + "/" + large)
                 .then()
                 .statusCode(404);
+    }
+
+    /** The dead letters of records read from {@code topic}, in order. */
+    private static List<ConsumerRecord<byte[], byte[]>> deadLettersOf(String topic) {
+        List<ConsumerRecord<byte[], byte[]>> dlq = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> d : records("usage.dlq")) {
+            if (topic.equals(header(d, "source.topic"))) {
+                dlq.add(d);
+            }
+        }
+        return dlq;
     }
 
     /** {@code event} with an unknown field {@code note} of {@code chars} ASCII characters. */
@@ -537,12 +543,7 @@ class UsageIngestionTest {
         await().atMost(Duration.ofSeconds(20))
                 .untilAsserted(
                         () -> {
-                            List<ConsumerRecord<byte[], byte[]>> dlq = new ArrayList<>();
-                            for (ConsumerRecord<byte[], byte[]> r : records("usage.dlq")) {
-                                if (topic.equals(header(r, "source.topic"))) {
-                                    dlq.add(r);
-                                }
-                            }
+                            List<ConsumerRecord<byte[], byte[]>> dlq = deadLettersOf(topic);
                             assertThat(dlq).hasSize(2);
                             assertThat(header(dlq.get(0), "error.code"))
                                     .isEqualTo("MALFORMED_JSON");

@@ -211,18 +211,7 @@ public class IngestService {
             String eventId,
             List<EventError> errors) {
         rejected.add(new IngestResult.Rejected(index, eventId, errors));
-        errors.stream()
-                .map(EventError::code)
-                .distinct()
-                .forEach(
-                        code ->
-                                metrics.counter(
-                                                "usage.events.rejected",
-                                                "code",
-                                                code,
-                                                "path",
-                                                "http")
-                                        .increment());
+        RejectedEvents.count(metrics, errors, "http");
     }
 
     private static ProblemException unavailable(Exception e) {

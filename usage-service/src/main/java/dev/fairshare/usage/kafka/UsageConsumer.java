@@ -8,6 +8,7 @@ import dev.fairshare.usage.attribution.RegistryReplica;
 import dev.fairshare.usage.config.UsageConfig;
 import dev.fairshare.usage.ingest.EventError;
 import dev.fairshare.usage.ingest.EventValidator;
+import dev.fairshare.usage.ingest.RejectedEvents;
 import dev.fairshare.usage.ingest.UsageEvent;
 import dev.fairshare.usage.ingest.WellFormedEvents;
 import dev.fairshare.usage.store.EventStore;
@@ -282,18 +283,7 @@ public class UsageConsumer {
                                 event, parts, r.topic() + "/" + r.partition() + "/" + r.offset()));
             } else {
                 dead.add(deadLetter(r, errors));
-                errors.stream()
-                        .map(EventError::code)
-                        .distinct()
-                        .forEach(
-                                code ->
-                                        metrics.counter(
-                                                        "usage.events.rejected",
-                                                        "code",
-                                                        code,
-                                                        "path",
-                                                        "kafka")
-                                                .increment());
+                RejectedEvents.count(metrics, errors, "kafka");
             }
         }
         long parsed = System.nanoTime();
