@@ -1,7 +1,7 @@
 package dev.fairshare.usage;
 
 import static dev.fairshare.usage.UsageFixtures.event;
-import static dev.fairshare.usage.UsageFixtures.model;
+import static dev.fairshare.usage.UsageFixtures.modelKnownAs;
 import static dev.fairshare.usage.UsageFixtures.platform;
 import static dev.fairshare.usage.UsageFixtures.uid;
 import static io.restassured.RestAssured.given;
@@ -58,11 +58,7 @@ class AuthMatrixTest {
             String q = platform();
             String model = uid("md");
             String ref = "org/" + model;
-            model(
-                    model,
-                    "[{\"ref\":\""
-                            + ref
-                            + "\",\"platformId\":null,\"validFrom\":\"1970-01-01T00:00:00Z\"}]");
+            modelKnownAs(model, ref);
             String eventOfP = uid("e");
             String eventOfQ = uid("e");
             awaitAccepted(p, event(eventOfP, p, ref, AT, "1.00"));

@@ -40,6 +40,15 @@ final class UsageFixtures {
         return id;
     }
 
+    /** A model known on every platform by {@code ref}, from the beginning of time. */
+    static void modelKnownAs(String id, String ref) {
+        model(
+                id,
+                "[{\"ref\":\""
+                        + ref
+                        + "\",\"platformId\":null,\"validFrom\":\"1970-01-01T00:00:00Z\"}]");
+    }
+
     static void model(String id, String aliasesJson) {
         send(
                 "registry.models",

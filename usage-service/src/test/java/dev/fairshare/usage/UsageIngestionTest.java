@@ -3,6 +3,7 @@ package dev.fairshare.usage;
 import static dev.fairshare.usage.UsageFixtures.event;
 import static dev.fairshare.usage.UsageFixtures.header;
 import static dev.fairshare.usage.UsageFixtures.model;
+import static dev.fairshare.usage.UsageFixtures.modelKnownAs;
 import static dev.fairshare.usage.UsageFixtures.platform;
 import static dev.fairshare.usage.UsageFixtures.records;
 import static dev.fairshare.usage.UsageFixtures.send;
@@ -58,11 +59,7 @@ class UsageIngestionTest {
         platform = platform();
         model = uid("md");
         ref = "org/" + model;
-        model(
-                model,
-                "[{\"ref\":\""
-                        + ref
-                        + "\",\"platformId\":null,\"validFrom\":\"1970-01-01T00:00:00Z\"}]");
+        modelKnownAs(model, ref);
         await().atMost(Duration.ofSeconds(20))
                 .until(
                         () ->

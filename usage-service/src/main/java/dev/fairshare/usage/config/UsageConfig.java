@@ -21,6 +21,14 @@ public interface UsageConfig {
     int maxPollRecords();
 
     /**
+     * Whether this instance stores what the platforms' inbound topics hold. false: an HTTP edge
+     * only, which validates events and writes them to Kafka (acks=all) for the instances that store
+     * them; edges then scale apart from the storing instances, which the inbound partitions bound.
+     */
+    @WithDefault("true")
+    boolean consumerEnabled();
+
+    /**
      * Writers of the inbound consumer: each owns a share of the assigned partitions and commits its
      * batches (with their partitions' offsets) on its own database connection.
      */

@@ -108,6 +108,11 @@ public class UsageConsumer {
     }
 
     void start(@Observes StartupEvent event) {
+        if (!config.consumerEnabled()) {
+            LOG.info(
+                    "usage.consumer-enabled=false: an HTTP edge only; other instances store the events");
+            return;
+        }
         running = true;
         thread = new Thread(this::run, "usage-consumer");
         thread.start();

@@ -43,7 +43,9 @@ import org.postgresql.PGConnection;
  *   <li>PostgreSQL's COPY rate of the same rows into a table shaped like {@code usage_event};
  *   <li>usage-service end to end: from its first committed batch until every event is committed in
  *       the roll-ups (from {@code received_at}), and its peak RSS;
- *   <li>HTTP ingestion with batches of 1,000 events.
+ *   <li>HTTP ingestion with batches of 1,000 events, while the service stores them alongside;
+ *   <li>the same with an HTTP edge alone ({@code usage.consumer-enabled=false}), after which an
+ *       instance that stores must find every event accepted over HTTP.
  * </ol>
  *
  * Run: {@code usage-service/bench/run-ingest-benchmark.sh [events]} (see docs/benchmarks.md).
@@ -143,7 +145,7 @@ public final class IngestBenchmark {
 
                     // a warm-up, not counted: the JIT of both sides' HTTP code and the edge's
                     // first Kafka batches
-                    long warmUp = Math.max(1_000, httpEvents / 10 / 1_000 * 1_000);
+                    long warmUp = warmUp(httpEvents);
                     httpRate(usage.url(), 0, warmUp);
                     java.util.Map<String, Long> httpBefore = cpuTicks(pid);
                     double http = httpRate(usage.url(), warmUp, httpEvents);
@@ -153,7 +155,68 @@ public final class IngestBenchmark {
                     System.out.printf("usage-service peak RSS: %d MB%n", peakRssMb(pid));
                 }
             }
+            // the HTTP edge alone (usage.consumer-enabled=false): what it accepts when it does
+            // not share the cores with a consumer storing alongside; then an instance that stores
+            // must find every event accepted over HTTP
+            long first = warmUp(httpEvents) + httpEvents;
+            // one Flight Recorder profile, of the first instance
+            String[] later =
+                    jvm.stream()
+                            .filter(o -> !o.startsWith("-XX:StartFlightRecording"))
+                            .toArray(String[]::new);
+            java.util.Map<String, String> edgeEnv =
+                    new java.util.HashMap<>(infra.environment("usage"));
+            edgeEnv.put("USAGE_CONSUMER_ENABLED", "false");
+            try (ServiceProcess edge =
+                    ServiceProcess.start(
+                            repo,
+                            "usage-service",
+                            freePort(),
+                            edgeEnv,
+                            work.resolve("logs"),
+                            later)) {
+                edge.awaitReady(Duration.ofMinutes(2));
+                long pid = edge.process().pid();
+                httpRate(edge.url(), first, warmUp(httpEvents));
+                java.util.Map<String, Long> before = cpuTicks(pid);
+                double http = httpRate(edge.url(), first + warmUp(httpEvents), httpEvents);
+                printCpu("the HTTP phase of the edge alone", before, cpuTicks(pid), httpEvents);
+                System.out.printf(
+                        "HTTP, the edge alone: %,.0f events/s accepted (batches of 1,000, 4 clients); peak RSS %d MB%n",
+                        http, peakRssMb(pid));
+            }
+            long sent = first + warmUp(httpEvents) + httpEvents;
+            try (ServiceProcess usage =
+                            ServiceProcess.start(
+                                    repo,
+                                    "usage-service",
+                                    freePort(),
+                                    infra.environment("usage"),
+                                    work.resolve("logs"),
+                                    later);
+                    Connection c = usageDatabase(infra)) {
+                usage.awaitReady(Duration.ofMinutes(2));
+                String count =
+                        "select count(*) from usage_event where platform_id = 'bench-"
+                                + PLATFORMS
+                                + "'";
+                long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+                long stored = 0;
+                while ((stored = scalar(c, count)) < sent && System.nanoTime() < deadline) {
+                    Thread.sleep(500);
+                }
+                Thread.sleep(2_000);
+                stored = scalar(c, count);
+                System.out.printf(
+                        "HTTP events accepted in all three phases: %,d; stored: %,d%s%n",
+                        sent, stored, stored == sent ? "" : "  <-- MISMATCH");
+            }
         }
+    }
+
+    /** Events posted before a measured HTTP phase, not counted (the JIT of both sides). */
+    static long warmUp(long httpEvents) {
+        return Math.max(1_000, httpEvents / 10 / 1_000 * 1_000);
     }
 
     static void registry(String bootstrap) throws Exception {
