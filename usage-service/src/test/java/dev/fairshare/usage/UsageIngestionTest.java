@@ -492,21 +492,60 @@ class UsageIngestionTest {
         send(topic, "k", largeEvent);
         send(topic, "k", event(uid("e"), platform, ref, AT, "1"));
         awaitEvents(4);
-        await().atMost(Duration.ofSeconds(20))
-                .untilAsserted(
-                        () -> {
-                            List<ConsumerRecord<byte[], byte[]>> dlq = deadLettersOf(topic);
-                            assertThat(dlq).hasSize(1);
-                            assertThat(header(dlq.get(0), "error.code"))
-                                    .isEqualTo("EVENT_TOO_LARGE");
-                            assertThat(new String(dlq.get(0).value(), StandardCharsets.UTF_8))
-                                    .isEqualTo(largeEvent);
-                        });
+        ConsumerRecord<byte[], byte[]> dead = awaitOneDeadLetter(topic, "EVENT_TOO_LARGE");
+        assertThat(new String(dead.value(), StandardCharsets.UTF_8)).isEqualTo(largeEvent);
         given().auth()
                 .oauth2(Tokens.finance())
                 .get("/usage/events/" + platform + "/" + large)
                 .then()
                 .statusCode(404);
+    }
+
+    @Test
+    void aRecordTooLargeToWriteAgainGoesToTheDlqTruncatedAndDoesNotBlockItsPartition()
+            throws Exception {
+        String topic = "usage.in." + platform;
+        // 2 MB of event that its producer compresses into a batch of a few KB: the broker takes
+        // it, but no producer can write it again whole (1 MB a record)
+        String big = withNote(event(uid("e"), platform, ref, AT, "1"), 2 * 1024 * 1024);
+        java.util.Properties props = new java.util.Properties();
+        props.put("bootstrap.servers", UsageFixtures.bootstrap());
+        props.put("compression.type", "lz4");
+        props.put("max.request.size", Integer.toString(8 << 20));
+        props.put("buffer.memory", Integer.toString(64 << 20));
+        props.put("key.serializer", org.apache.kafka.common.serialization.StringSerializer.class);
+        props.put("value.serializer", org.apache.kafka.common.serialization.StringSerializer.class);
+        try (org.apache.kafka.clients.producer.KafkaProducer<String, String> p =
+                new org.apache.kafka.clients.producer.KafkaProducer<>(props)) {
+            for (String value :
+                    List.of(
+                            event(uid("e"), platform, ref, AT, "1"),
+                            big,
+                            event(uid("e"), platform, ref, AT, "1"))) {
+                p.send(new org.apache.kafka.clients.producer.ProducerRecord<>(topic, "k", value))
+                        .get();
+            }
+        }
+        // the one after it is stored too: the partition goes on
+        awaitEvents(3);
+        ConsumerRecord<byte[], byte[]> dead = awaitOneDeadLetter(topic, "EVENT_TOO_LARGE");
+        assertThat(header(dead, "error.truncated-from")).isEqualTo(Integer.toString(big.length()));
+        assertThat(new String(dead.value(), StandardCharsets.UTF_8))
+                .isEqualTo(big.substring(0, 900 * 1024));
+    }
+
+    /** The one dead letter of a record read from {@code topic}, once it is there, with its code. */
+    private static ConsumerRecord<byte[], byte[]> awaitOneDeadLetter(String topic, String code) {
+        List<ConsumerRecord<byte[], byte[]>> dlq = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(
+                        () -> {
+                            dlq.clear();
+                            dlq.addAll(deadLettersOf(topic));
+                            assertThat(dlq).hasSize(1);
+                        });
+        assertThat(header(dlq.get(0), "error.code")).isEqualTo(code);
+        return dlq.get(0);
     }
 
     /** The dead letters of records read from {@code topic}, in order. */

@@ -366,9 +366,34 @@ public class UsageConsumer {
         }
     }
 
+    /**
+     * The most of a record's value a dead letter carries. A platform's producer may compress a
+     * record of megabytes into a batch that the broker takes; no producer can write it again as it
+     * is (1 MB per record), and a dead letter that cannot be written would stop its partition.
+     */
+    static final int MAX_DEAD_LETTER_BYTES = 900 * 1024;
+
+    /** The most of a record's key a dead letter carries (keys are event ids of 200 characters). */
+    static final int MAX_DEAD_LETTER_KEY_BYTES = 1024;
+
     private ProducerRecord<byte[], byte[]> deadLetter(
             ConsumerRecord<byte[], byte[]> r, List<EventError> errors) {
-        ProducerRecord<byte[], byte[]> d = new ProducerRecord<>(DLQ, r.key(), r.value());
+        byte[] key = r.key();
+        if (key != null && key.length > MAX_DEAD_LETTER_KEY_BYTES) {
+            key = java.util.Arrays.copyOf(key, MAX_DEAD_LETTER_KEY_BYTES);
+        }
+        byte[] value = r.value();
+        if (value != null && value.length > MAX_DEAD_LETTER_BYTES) {
+            value = java.util.Arrays.copyOf(value, MAX_DEAD_LETTER_BYTES);
+        }
+        ProducerRecord<byte[], byte[]> d = new ProducerRecord<>(DLQ, key, value);
+        if (value != r.value()) {
+            // the head of the value; the whole record stays at source.topic/partition/offset
+            d.headers()
+                    .add(
+                            "error.truncated-from",
+                            Integer.toString(r.value().length).getBytes(StandardCharsets.UTF_8));
+        }
         EventError main = errors.get(0);
         String message =
                 errors.stream()
