@@ -435,6 +435,32 @@ class UsageIngestionTest {
     }
 
     @Test
+    void readinessCoversTheBrokerTheDatabaseAndTheRegistryReplica() {
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () ->
+                                given().get("/q/health/ready")
+                                        .then()
+                                        .statusCode(200)
+                                        .body("status", equalTo("UP"))
+                                        .body(
+                                                "checks.name",
+                                                org.hamcrest.Matchers.containsInAnyOrder(
+                                                        "Kafka connection health check",
+                                                        "Database connections health check",
+                                                        "usage-ingestion"))
+                                        .body(
+                                                "checks.status",
+                                                org.hamcrest.Matchers.everyItem(equalTo("UP")))
+                                        .body(
+                                                "checks.find { it.name == 'usage-ingestion' }.data.registryReplicaCaughtUp",
+                                                equalTo(true))
+                                        .body(
+                                                "checks.find { it.name == 'usage-ingestion' }.data.consuming",
+                                                equalTo(true)));
+    }
+
+    @Test
     void aBodyThatIsNotAnArrayIs400AndTooManyEventsIs413() {
         post("{\"eventId\":\"x\"}")
                 .statusCode(400)

@@ -33,6 +33,12 @@ public final class ServiceProcess implements AutoCloseable {
      * it keeps no large per-thread copy of the Kafka fetch responses it reads into the heap (the
      * JDK caches a native buffer as large as the largest read otherwise; session 5).
      */
+    /**
+     * As the images' run-java.sh does: a service out of heap exits (where an orchestrator starts it
+     * again, it resumes from what it committed) instead of running on with a thread that died.
+     */
+    static final String EXIT_ON_OUT_OF_MEMORY = "-XX:+ExitOnOutOfMemoryError";
+
     static final Map<String, List<String>> SERVICE_JVM_OPTIONS =
             Map.of(
                     "usage-service",
@@ -46,10 +52,12 @@ public final class ServiceProcess implements AutoCloseable {
                             "-XX:SurvivorRatio=3",
                             "-XX:TargetSurvivorRatio=90",
                             "-XX:TieredStopAtLevel=1",
-                            "-Djdk.nio.maxCachedBufferSize=262144"));
+                            "-Djdk.nio.maxCachedBufferSize=262144",
+                            EXIT_ON_OUT_OF_MEMORY));
 
     /** The JVM options of the other services: the collector and a heap of the images' kind. */
-    static final List<String> DEFAULT_JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseParallelGC");
+    static final List<String> DEFAULT_JVM_OPTIONS =
+            List.of("-Xmx256m", "-XX:+UseParallelGC", EXIT_ON_OUT_OF_MEMORY);
 
     /**
      * Starts {@code <repo>/<name>/target/quarkus-app/quarkus-run.jar} on {@code port} with the

@@ -75,8 +75,11 @@ public final class IngestBenchmark {
             long bytes = produce(bootstrap, n);
             System.out.printf("loaded %,d events (%,d MB) in %.1f s%n", n, bytes >> 20, secs(t0));
 
+            java.util.Map<String, Long> consumeBefore = cpuTicks(-1);
             double consume = consumeRate(bootstrap, n);
+            java.util.Map<String, Long> consumeCpu = minus(cpuTicks(-1), consumeBefore);
             System.out.printf("LIMIT broker raw consume: %,.0f events/s%n", consume);
+            printCpu("the raw consume", consumeCpu, n);
             double copy = copyRate(infra, n);
             System.out.printf("LIMIT PostgreSQL COPY of the same rows: %,.0f rows/s%n", copy);
 
@@ -211,6 +214,13 @@ public final class IngestBenchmark {
                         "HTTP events accepted in all three phases: %,d; stored: %,d%s%n",
                         sent, stored, stored == sent ? "" : "  <-- MISMATCH");
             }
+            // the floor: what storing each event costs PostgreSQL whatever the service does
+            double floor = storageFloor(infra, n);
+            double broker = consumeCpu.getOrDefault(THIS_JVM, 0L) * 10_000.0 / n;
+            System.out.printf(
+                    "CEILING end to end on 2 cores with a service that cost no CPU at all:"
+                            + " 2 s / (%.1f µs PostgreSQL storing + %.1f µs broker and bare consumer) = %,.0f events/s%n",
+                    floor, broker, 2e6 / (floor + broker));
         }
     }
 
@@ -347,6 +357,103 @@ public final class IngestBenchmark {
         }
     }
 
+    /**
+     * The storage every event needs, whatever the service does: its key in a copy of {@code
+     * event_key} (the de-duplication key, kept forever) and its row in a copy of {@code
+     * usage_event} (partitioned by month, with its indexes), each batch of 6,000 rows in key order
+     * by two COPYs and a commit, as a writer does with the fewest statements. Prints and answers
+     * PostgreSQL's CPU an event (its backend, from /proc).
+     */
+    static double storageFloor(Infrastructure infra, long n) throws Exception {
+        Random r = new Random(7);
+        Instant base = Instant.now().truncatedTo(ChronoUnit.HOURS);
+        long rows = Math.min(n, 1_000_000);
+        int batch = 6_000;
+        try (Connection c = usageDatabase(infra);
+                Statement s = c.createStatement()) {
+            s.execute(
+                    "create schema if not exists bench; drop table if exists bench.floor_key, bench.floor_event;"
+                            + " create table bench.floor_key (like public.event_key including all);"
+                            + " create table bench.floor_event (like public.usage_event including all) partition by range (occurred_at)");
+            java.time.YearMonth last =
+                    java.time.YearMonth.from(base.atZone(java.time.ZoneOffset.UTC));
+            for (java.time.YearMonth m = last.minusMonths(2);
+                    !m.isAfter(last);
+                    m = m.plusMonths(1)) {
+                s.execute(
+                        String.format(
+                                "create table bench.floor_event_%d_%02d partition of bench.floor_event"
+                                        + " for values from ('%s-01T00:00:00Z') to ('%s-01T00:00:00Z')",
+                                m.getYear(), m.getMonthValue(), m, m.plusMonths(1)));
+            }
+            c.setAutoCommit(false);
+            var copyApi = c.unwrap(PGConnection.class).getCopyAPI();
+            String received = base.toString();
+            long pgTicks = 0;
+            long t0 = System.nanoTime();
+            for (long from = 0; from < rows; from += batch) {
+                List<String[]> chunk = new ArrayList<>();
+                for (long i = from; i < Math.min(rows, from + batch); i++) {
+                    String platform = "bench-" + (i % PLATFORMS);
+                    int model = r.nextInt(MODELS);
+                    chunk.add(
+                            new String[] {
+                                platform,
+                                platform + "-" + i,
+                                base.minusSeconds(r.nextInt(28 * 86_400)).toString(),
+                                "org/model-" + model,
+                                i % 3 == 0 ? "NON_COMMERCIAL" : "COMMERCIAL",
+                                String.format("0.%04d", r.nextInt(10_000)),
+                                "{\"requests\":1,\"input_tokens\":"
+                                        + r.nextInt(2000)
+                                        + ",\"output_tokens\":"
+                                        + r.nextInt(4000)
+                                        + ",\"gpu_seconds\":0."
+                                        + r.nextInt(1000)
+                                        + "}",
+                                "[{\"modelId\":\"model-" + model + "\",\"weight\":\"1\"}]",
+                                "usage.in." + platform + "/" + (i % 4) + "/" + i
+                            });
+                }
+                chunk.sort(
+                        java.util.Comparator.<String[], String>comparing(a -> a[0])
+                                .thenComparing(a -> a[1]));
+                String batchId = java.util.UUID.randomUUID().toString();
+                StringBuilder keys = new StringBuilder();
+                StringBuilder events = new StringBuilder();
+                for (String[] e : chunk) {
+                    keys.append(e[0])
+                            .append('\t')
+                            .append(e[1])
+                            .append('\t')
+                            .append(e[2])
+                            .append('\n');
+                    events.append(e[0]).append('\t').append(e[1]).append('\t').append(e[2]);
+                    events.append('\t').append(e[3]).append('\t').append(e[4]).append("\tUSD\t");
+                    events.append(e[5]).append('\t').append(e[6]).append("\t\\N\t").append(e[7]);
+                    events.append('\t').append(received).append('\t').append(batchId);
+                    events.append('\t').append(e[8]).append('\t').append(received).append('\n');
+                }
+                java.util.Map<String, Long> before = cpuTicks(-1);
+                copyApi.copyIn(
+                        "copy bench.floor_key (platform_id, event_id, occurred_at) from stdin",
+                        new StringReader(keys.toString()));
+                copyApi.copyIn(
+                        "copy bench.floor_event (platform_id, event_id, occurred_at, model_ref, customer_type, currency,"
+                                + " revenue, units, components, attribution, attributed_at, batch_id, source, received_at) from stdin",
+                        new StringReader(events.toString()));
+                c.commit();
+                pgTicks += minus(cpuTicks(-1), before).getOrDefault(USAGE_BACKENDS, 0L);
+            }
+            double perEvent = pgTicks * 10_000.0 / rows;
+            System.out.printf(
+                    "FLOOR PostgreSQL storing each event's key and row (copies of event_key and usage_event,"
+                            + " batches of %,d by COPY): %,.0f rows/s, %.1f µs of its CPU an event%n",
+                    batch, rows / secs(t0), perEvent);
+            return perEvent;
+        }
+    }
+
     static double copyRate(Infrastructure infra, long n) throws Exception {
         Random r = new Random(7);
         Instant base = Instant.now().truncatedTo(ChronoUnit.HOURS);
@@ -377,11 +484,14 @@ public final class IngestBenchmark {
                         .append(i)
                         .append("\t2026-11-25T00:00:00Z\n");
             }
+            java.util.Map<String, Long> before = cpuTicks(-1);
             long t0 = System.nanoTime();
             c.unwrap(PGConnection.class)
                     .getCopyAPI()
                     .copyIn("copy bench.copy_bench from stdin", new StringReader(csv.toString()));
-            return rows / secs(t0);
+            double rate = rows / secs(t0);
+            printCpu("the COPY", minus(cpuTicks(-1), before), rows);
+            return rate;
         }
     }
 
@@ -577,19 +687,33 @@ public final class IngestBenchmark {
         }
     }
 
+    static final String THIS_JVM = "broker + benchmark (this JVM)";
+    static final String USAGE_BACKENDS = "postgres: backends of the usage database";
+
     static void printCpu(
             String phase,
             java.util.Map<String, Long> before,
             java.util.Map<String, Long> after,
             long events) {
+        printCpu(phase, minus(after, before), events);
+    }
+
+    /** The ticks of each process between two readings of {@link #cpuTicks}. */
+    static java.util.Map<String, Long> minus(
+            java.util.Map<String, Long> after, java.util.Map<String, Long> before) {
+        java.util.Map<String, Long> used = new java.util.TreeMap<>();
+        after.forEach((who, ticks) -> used.put(who, ticks - before.getOrDefault(who, 0L)));
+        return used;
+    }
+
+    static void printCpu(String phase, java.util.Map<String, Long> used, long events) {
         System.out.printf("CPU seconds during %s (2 cores: at most 2 s a second):%n", phase);
-        after.forEach(
+        used.forEach(
                 (who, ticks) -> {
-                    long used = ticks - before.getOrDefault(who, 0L);
-                    if (used > 0) {
+                    if (ticks > 0) {
                         System.out.printf(
                                 "  %-40s %7.1f s = %5.1f µs an event%n",
-                                who, used / 100.0, used * 10_000.0 / events);
+                                who, ticks / 100.0, ticks * 10_000.0 / events);
                     }
                 });
     }
@@ -613,7 +737,7 @@ public final class IngestBenchmark {
                     if (pid == servicePid) {
                         who = "usage-service";
                     } else if (pid == self) {
-                        who = "broker + benchmark (this JVM)";
+                        who = THIS_JVM;
                     } else if (Files.readString(proc.resolve("comm")).trim().equals("postgres")) {
                         String title =
                                 new String(
@@ -626,7 +750,7 @@ public final class IngestBenchmark {
                                 title.startsWith("postgres: ")
                                         ? "postgres: "
                                                 + (title.contains(" usage ")
-                                                        ? "backends of the usage database"
+                                                        ? USAGE_BACKENDS.substring(10)
                                                         : title.substring(10).replaceAll(" .*", ""))
                                         : "postgres: postmaster";
                     } else {
