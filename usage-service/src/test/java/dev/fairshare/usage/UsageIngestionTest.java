@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fairshare.localstack.FairshareTestResource;
 import dev.fairshare.localstack.Tokens;
+import dev.fairshare.usage.kafka.AttributedDelta;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
@@ -149,6 +150,24 @@ class UsageIngestionTest {
                 assertThat(rs.getInt(1)).as("partitions of %d", year).isEqualTo(6);
             }
         }
+    }
+
+    /** Waits until {@code n} events of the test's platform are stored (any day). */
+    private void awaitStored(long n) {
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(
+                        () -> {
+                            try (java.sql.Connection c = dataSource.getConnection();
+                                    java.sql.PreparedStatement ps =
+                                            c.prepareStatement(
+                                                    "select count(*) from usage_event where platform_id = ?")) {
+                                ps.setString(1, platform);
+                                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                                    rs.next();
+                                    assertThat(rs.getLong(1)).isEqualTo(n);
+                                }
+                            }
+                        });
     }
 
     private void awaitEvents(long n) {
@@ -298,7 +317,8 @@ class UsageIngestionTest {
         awaitEvents(4);
         assertThat(new BigDecimal(summary().getString("items[0].revenue[0].amount")))
                 .isEqualByComparingTo("0.875");
-        // folding moves the deltas into the roll-ups: the sums read the same before and after
+        // folding moves the batches' sums into the roll-ups: the sums read the same before and
+        // after
         // (the background folder may be folding at that instant: then the next try finds it done)
         await().atMost(Duration.ofSeconds(20))
                 .untilAsserted(
@@ -307,7 +327,7 @@ class UsageIngestionTest {
                             try (java.sql.Connection c = dataSource.getConnection();
                                     java.sql.PreparedStatement ps =
                                             c.prepareStatement(
-                                                    "select (select count(*) from usage_rollup_delta where platform_id = ?),"
+                                                    "select (select count(*) from usage_rollup_batch b, usage_rollup_batch_rows(b.deltas) r where r.platform_id = ?),"
                                                             + " (select sum(events) from usage_rollup where platform_id = ?)")) {
                                 ps.setString(1, platform);
                                 ps.setString(2, platform);
@@ -324,6 +344,82 @@ class UsageIngestionTest {
                 .isEqualByComparingTo("0.875");
         assertThat(new BigDecimal(s.getString("items[0].units.output_tokens")))
                 .isEqualByComparingTo("3200");
+    }
+
+    @Test
+    void theFoldSendsEachBatchOnceAsUsageAttributedDeltasWithExactSums() throws Exception {
+        // with the probe of world(), four events over two days and two batches at least, one
+        // with a unit of its own
+        Instant day2 = AT.minus(1, ChronoUnit.DAYS);
+        send("usage.in." + platform, "a", event(uid("e"), platform, ref, AT, "0.10"));
+        send("usage.in." + platform, "b", event(uid("e"), platform, ref, AT, "0.25"));
+        awaitStored(3);
+        send(
+                "usage.in." + platform,
+                "c",
+                event(uid("e"), platform, ref, day2, "1.005")
+                        .replace("\"requests\":1", "\"requests\":2,\"frames\":7.5"));
+        awaitStored(4);
+        List<AttributedDelta> deltas = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> {
+                            folder.foldOnce();
+                            deltas.clear();
+                            for (ConsumerRecord<byte[], byte[]> r : records("usage.attributed")) {
+                                AttributedDelta d =
+                                        mapper.readValue(r.value(), AttributedDelta.class);
+                                if (d.modelId().equals(model)
+                                        && d.rows().stream()
+                                                .anyMatch(x -> x.platformId().equals(platform))) {
+                                    assertThat(new String(r.key(), StandardCharsets.UTF_8))
+                                            .isEqualTo(model);
+                                    deltas.add(d);
+                                }
+                            }
+                            assertThat(
+                                            deltas.stream()
+                                                    .flatMap(d -> d.rows().stream())
+                                                    .mapToLong(AttributedDelta.Row::events)
+                                                    .sum())
+                                    .isEqualTo(4);
+                        });
+        // one delta a (model, platform) a fold, each with its own id, its rows the fold's sums
+        assertThat(deltas.stream().map(AttributedDelta::deltaId).distinct()).hasSize(deltas.size());
+        Map<String, List<AttributedDelta.Row>> byDay =
+                deltas.stream()
+                        .flatMap(d -> d.rows().stream())
+                        .collect(Collectors.groupingBy(AttributedDelta.Row::day));
+        assertThat(byDay.keySet()).containsExactlyInAnyOrder(DAY, day2.toString().substring(0, 10));
+        List<AttributedDelta.Row> first = byDay.get(DAY);
+        assertThat(first.stream().mapToLong(AttributedDelta.Row::events).sum()).isEqualTo(3);
+        assertThat(
+                        first.stream()
+                                .map(r -> new BigDecimal(r.revenue()))
+                                .reduce(BigDecimal.ZERO, BigDecimal::add))
+                .isEqualByComparingTo("0.35");
+        assertThat(
+                        first.stream()
+                                .map(r -> new BigDecimal(r.units().get("output_tokens")))
+                                .reduce(BigDecimal.ZERO, BigDecimal::add))
+                .isEqualByComparingTo("2400");
+        assertThat(first).allSatisfy(r -> assertThat(r.units()).doesNotContainKey("frames"));
+        AttributedDelta.Row second = byDay.get(day2.toString().substring(0, 10)).get(0);
+        assertThat(second.events()).isEqualTo(1);
+        assertThat(second.currency()).isEqualTo("USD");
+        assertThat(second.customerType()).isEqualTo("COMMERCIAL");
+        assertThat(new BigDecimal(second.revenue())).isEqualByComparingTo("1.005");
+        assertThat(second.units()).containsOnlyKeys("requests", "output_tokens", "frames");
+        assertThat(new BigDecimal(second.units().get("requests"))).isEqualByComparingTo("2");
+        assertThat(new BigDecimal(second.units().get("frames"))).isEqualByComparingTo("7.5");
+        // folding again sends nothing more for them
+        folder.foldOnce();
+        long again =
+                records("usage.attributed").stream()
+                        .map(r -> new String(r.value(), StandardCharsets.UTF_8))
+                        .filter(v -> v.contains("\"" + platform + "\""))
+                        .count();
+        assertThat(again).isEqualTo(deltas.size());
     }
 
     @Test

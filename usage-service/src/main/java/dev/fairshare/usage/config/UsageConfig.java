@@ -55,8 +55,9 @@ public interface UsageConfig {
     int maxBatchEvents();
 
     /**
-     * Pause between two folds of the roll-up deltas into the roll-ups. Readers see the deltas
-     * either way; a longer pause adds more batches up into each roll-up row it updates.
+     * Pause between two folds of the batches' roll-up sums into the roll-ups and the {@code
+     * usage.attributed} deltas. Readers of the roll-ups see the sums either way; settlement sees
+     * them after the fold. A longer pause adds more batches up into each row and delta.
      */
     @WithDefault("10s")
     Duration rollupFoldInterval();

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fairshare.usage.attribution.Attribution;
 import dev.fairshare.usage.ingest.UsageEvent;
-import dev.fairshare.usage.kafka.AttributedDelta;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
@@ -36,8 +35,8 @@ import org.postgresql.copy.CopyIn;
 
 /**
  * The hot path's writes, in plain JDBC batches: raw events once per (platform, eventId), the
- * roll-ups of only the new ones, their {@code usage.attributed} deltas in the outbox, and the
- * consumer offsets — all in the caller's transaction.
+ * roll-up sums of only the new ones (which {@link RollupFolder} adds to the roll-ups and sends as
+ * {@code usage.attributed} deltas), and the consumer offsets — all in the caller's transaction.
  */
 @ApplicationScoped
 public class EventStore {
@@ -166,14 +165,6 @@ public class EventStore {
                         ? byPlatform
                         : a.event().eventId().compareTo(b.event().eventId());
             };
-
-    /** The order in which roll-up rows are locked: the same in every writer, so no deadlock. */
-    static final Comparator<RollupKey> ROLLUP_ORDER =
-            Comparator.comparing(RollupKey::platformId)
-                    .thenComparing(RollupKey::modelId)
-                    .thenComparing(RollupKey::day)
-                    .thenComparing(RollupKey::customerType)
-                    .thenComparing(RollupKey::currency);
 
     static void addToRollup(
             Map<RollupKey, RollupDelta> rollup, UsageEvent e, List<Attribution.Part> parts) {
@@ -361,44 +352,32 @@ public class EventStore {
         return fresh;
     }
 
-    static final String DELTA_COPY =
-            "copy usage_rollup_delta (platform_id, model_id, day, customer_type, currency, events, revenue, "
-                    + String.join(", ", STANDARD_UNITS)
-                    + ", other_units) from stdin";
+    static final String ROLLUP_BATCH_COPY = "copy usage_rollup_batch (batch_id, deltas) from stdin";
 
     /**
-     * Appends {@code rollup} to the roll-up deltas (folded into the roll-ups by {@link
-     * RollupFolder}) and records its deltas for {@code usage.attributed}.
+     * Appends {@code rollup} to the roll-ups as one row of {@code usage_rollup_batch}: a JSON array
+     * of its sums, named as {@code usage_rollup}'s columns. {@link RollupFolder} adds them to the
+     * roll-ups and sends them as {@code usage.attributed} deltas, both in its own transaction.
      */
     public void applyRollup(Connection c, Map<RollupKey, RollupDelta> rollup, UUID batchId)
             throws SQLException {
         if (rollup.isEmpty()) {
             return;
         }
-        Map<String, List<AttributedDelta.Row>> byModel = new TreeMap<>();
-        List<Map.Entry<RollupKey, RollupDelta>> sorted = new ArrayList<>(rollup.entrySet());
-        sorted.sort(Map.Entry.comparingByKey(ROLLUP_ORDER));
-        CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(DELTA_COPY);
+        CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(ROLLUP_BATCH_COPY);
         try {
             CopyRows rows = new CopyRows();
-            for (Map.Entry<RollupKey, RollupDelta> e : sorted) {
-                RollupKey k = e.getKey();
-                RollupDelta d = e.getValue();
-                deltaRow(rows, k, d);
+            rows.ascii(batchId.toString()).tab().json('[');
+            boolean first = true;
+            for (Map.Entry<RollupKey, RollupDelta> e : rollup.entrySet()) {
+                if (!first) {
+                    rows.json(',');
+                }
+                first = false;
+                rollupJson(rows, e.getKey(), e.getValue());
                 rows.sendIfFull(copy);
-                Map<String, String> units = new TreeMap<>();
-                d.units().forEach((u, q) -> units.put(u, q.toPlainString()));
-                byModel.computeIfAbsent(k.modelId(), x -> new ArrayList<>())
-                        .add(
-                                new AttributedDelta.Row(
-                                        k.platformId(),
-                                        k.day().toString(),
-                                        k.customerType(),
-                                        k.currency(),
-                                        d.events(),
-                                        d.revenue().toPlainString(),
-                                        units));
             }
+            rows.json(']').end();
             rows.send(copy);
             copy.endCopy();
         } finally {
@@ -406,40 +385,33 @@ public class EventStore {
                 copy.cancelCopy();
             }
         }
-        try (PreparedStatement ps =
-                c.prepareStatement(
-                        "insert into attributed_outbox (delta_id, model_id, payload, created_at) values (?, ?, ?, now())")) {
-            for (Map.Entry<String, List<AttributedDelta.Row>> e : byModel.entrySet()) {
-                String deltaId = batchId + "/" + e.getKey();
-                ps.setString(1, deltaId);
-                ps.setString(2, e.getKey());
-                ps.setString(
-                        3,
-                        json(
-                                new AttributedDelta(
-                                        deltaId, batchId.toString(), e.getKey(), e.getValue())));
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
     }
 
-    /** One row of {@code usage_rollup_delta}: the standard units as columns, others as JSON. */
-    private static void deltaRow(CopyRows rows, RollupKey k, RollupDelta d) {
-        rows.text(k.platformId()).tab().text(k.modelId()).tab().ascii(k.day().toString()).tab();
-        rows.text(k.customerType()).tab().text(k.currency()).tab();
-        rows.number(d.events()).tab().decimal(d.revenue());
-        Map<String, BigDecimal> other = new TreeMap<>(d.units());
-        for (String unit : STANDARD_UNITS) {
-            BigDecimal q = other.remove(unit);
-            rows.tab();
-            if (q == null) {
-                rows.ascii("0");
+    /**
+     * One roll-up key's sums as a JSON object: the standard units that occurred as numbers of their
+     * own, any other unit in {@code other_units}.
+     */
+    static void rollupJson(CopyRows rows, RollupKey k, RollupDelta d) {
+        rows.json('{').jsonString("platform_id").json(':').jsonString(k.platformId());
+        rows.json(',').jsonString("model_id").json(':').jsonString(k.modelId());
+        rows.json(',').jsonString("day").json(':').json('"').ascii(k.day().toString()).json('"');
+        rows.json(',').jsonString("customer_type").json(':').jsonString(k.customerType());
+        rows.json(',').jsonString("currency").json(':').jsonString(k.currency());
+        rows.json(',').jsonString("events").json(':').number(d.events());
+        rows.json(',').jsonString("revenue").json(':').decimal(d.revenue());
+        Map<String, BigDecimal> other = null;
+        for (Map.Entry<String, BigDecimal> u : d.units().entrySet()) {
+            if (STANDARD_UNITS.contains(u.getKey())) {
+                rows.json(',').jsonString(u.getKey()).json(':').decimal(u.getValue());
             } else {
-                rows.decimal(q);
+                other = other == null ? new TreeMap<>() : other;
+                other.put(u.getKey(), u.getValue());
             }
         }
-        rows.tab().jsonNumbers(other, false).end();
+        if (other != null) {
+            rows.json(',').jsonString("other_units").json(':').jsonNumbers(other, false);
+        }
+        rows.json('}');
     }
 
     private void storePositions(Connection c, List<Position> positions) throws SQLException {

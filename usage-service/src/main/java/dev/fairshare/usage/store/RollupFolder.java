@@ -11,15 +11,18 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
- * Folds the writers' roll-up deltas ({@code usage_rollup_delta}) into {@code usage_rollup}: in one
- * transaction, every committed delta is deleted, summed per roll-up key and added to its row, so
- * each is added exactly once. One folder at a time (an advisory lock), rows locked in key order.
- * Readers sum {@code usage_rollup_all}, which sees a delta either before or after its fold, never
- * both.
+ * Folds the writers' roll-up sums ({@code usage_rollup_batch}, one row a committed batch) into
+ * {@code usage_rollup} and the outbox: in one transaction, every committed batch row is deleted,
+ * its sums are added per roll-up key to {@code usage_rollup}, and the fold's sums are written to
+ * {@code attributed_outbox} as {@code usage.attributed} deltas, one per (model, platform), their
+ * batch id the fold's. So each batch is added exactly once to both. One folder at a time (an
+ * advisory lock), rows upserted in key order. Readers sum {@code usage_rollup_all}, which sees a
+ * batch either before or after its fold, never both.
  */
 @ApplicationScoped
 public class RollupFolder {
@@ -27,23 +30,42 @@ public class RollupFolder {
     private static final long LOCK_KEY = 0x726f6c6c7570L;
     private static final String KEY = "platform_id, model_id, day, customer_type, currency";
 
+    /** The units of a folded row for {@code usage.attributed}: those that occurred, as strings. */
+    private static final String UNITS_AS_STRINGS =
+            "jsonb_strip_nulls(jsonb_build_object("
+                    + EventStore.STANDARD_UNITS.stream()
+                            .map(u -> "'" + u + "', " + u + "::text")
+                            .collect(Collectors.joining(", "))
+                    + ")) || coalesce((select jsonb_object_agg(key, value #>> '{}') from jsonb_each(other_units)), '{}'::jsonb)";
+
+    /**
+     * Parameter: the fold's id, the batch id of its deltas. Answers the roll-up rows and deltas.
+     */
     static final String FOLD =
-            "with moved as (delete from usage_rollup_delta returning *)"
-                    + " insert into usage_rollup ("
+            "with moved as (delete from usage_rollup_batch returning deltas),"
+                    + " summed as (select "
+                    + KEY
+                    + ", sum(events) as events, sum(revenue) as revenue, "
+                    // null where no event had the unit: left out of the delta's units
+                    + EventStore.STANDARD_UNITS.stream()
+                            .map(u -> "sum(" + u + ") as " + u)
+                            .collect(Collectors.joining(", "))
+                    // add_units is slow; most sums have no unusual unit
+                    + ", sum_units(other_units) filter (where other_units is not null) as other_units"
+                    + " from moved, usage_rollup_batch_rows(moved.deltas) group by "
+                    + KEY
+                    + "),"
+                    + " rolled as (insert into usage_rollup ("
                     + KEY
                     + ", events, revenue, "
                     + String.join(", ", EventStore.STANDARD_UNITS)
                     + ", other_units) select "
                     + KEY
-                    + ", sum(events), sum(revenue), "
+                    + ", events, revenue, "
                     + EventStore.STANDARD_UNITS.stream()
-                            .map(u -> "sum(" + u + ")")
+                            .map(u -> "coalesce(" + u + ", 0)")
                             .collect(Collectors.joining(", "))
-                    // add_units is slow; most deltas have no unusual unit
-                    + ", sum_units(other_units) filter (where other_units <> '{}'::jsonb)"
-                    + " from moved group by "
-                    + KEY
-                    + " order by "
+                    + ", other_units from summed order by "
                     + KEY
                     + " on conflict ("
                     + KEY
@@ -53,7 +75,21 @@ public class RollupFolder {
                             .map(u -> u + " = usage_rollup." + u + " + excluded." + u)
                             .collect(Collectors.joining(", "))
                     + ", other_units = case when excluded.other_units = '{}'::jsonb then usage_rollup.other_units"
-                    + " else add_units(usage_rollup.other_units, excluded.other_units) end";
+                    + " else add_units(usage_rollup.other_units, excluded.other_units) end"
+                    + " returning 1),"
+                    + " delta_rows as (select model_id, platform_id, json_build_object('platformId', platform_id,"
+                    + " 'day', day, 'customerType', customer_type, 'currency', currency, 'events', events,"
+                    + " 'revenue', revenue::text, 'units', "
+                    + UNITS_AS_STRINGS
+                    + ") as delta_row, day, customer_type, currency from summed),"
+                    + " deltas as (select ?::text || '/' || row_number() over (order by model_id, platform_id) as delta_id,"
+                    + " model_id, json_agg(delta_row order by day, customer_type, currency) as delta_rows"
+                    + " from delta_rows group by model_id, platform_id),"
+                    + " sent as (insert into attributed_outbox (delta_id, model_id, payload, created_at)"
+                    + " select delta_id, model_id, json_build_object('deltaId', delta_id, 'batchId', ?::text,"
+                    + " 'modelId', model_id, 'rows', delta_rows)::text, now() from deltas order by delta_id"
+                    + " returning 1)"
+                    + " select (select count(*) from rolled), (select count(*) from sent)";
 
     private final AgroalDataSource dataSource;
     private final UsageConfig config;
@@ -86,8 +122,8 @@ public class RollupFolder {
     }
 
     /**
-     * Folds every committed delta; answers how many roll-up rows it added to (0 when another folder
-     * holds the lock or there was nothing to fold).
+     * Folds every committed batch's sums; answers how many roll-up rows it added to (0 when another
+     * folder holds the lock or there was nothing to fold).
      */
     public int foldOnce() throws SQLException {
         try (Connection c = dataSource.getConnection()) {
@@ -105,12 +141,21 @@ public class RollupFolder {
                         }
                     }
                     long t0 = System.nanoTime();
-                    int rows = fold.executeUpdate();
+                    String foldId = UUID.randomUUID().toString();
+                    fold.setString(1, foldId);
+                    fold.setString(2, foldId);
+                    int rows;
+                    int deltas;
+                    try (ResultSet rs = fold.executeQuery()) {
+                        rs.next();
+                        rows = rs.getInt(1);
+                        deltas = rs.getInt(2);
+                    }
                     c.commit();
                     if (rows > 0 && LOG.isDebugEnabled()) {
                         LOG.debugf(
-                                "folded deltas into %d roll-up rows in %d ms",
-                                rows, (System.nanoTime() - t0) / 1_000_000);
+                                "folded batches into %d roll-up rows and %d usage.attributed deltas in %d ms",
+                                rows, deltas, (System.nanoTime() - t0) / 1_000_000);
                     }
                     return rows;
                 }
