@@ -4,11 +4,10 @@
 -- thousand events touched almost as many roll-up keys, so usage_rollup_delta took ~0.5 row an
 -- event, each copied in, deleted and grouped again by the folder, and every batch also wrote its
 -- usage.attributed deltas to the outbox: a third of PostgreSQL's time on the ingestion path
--- (docs/benchmarks.md, session 7). Now a writer appends one usage_rollup_batch row, a JSON array
--- of its sums named as usage_rollup's columns (standard units absent when no event had them, other
--- units in other_units), and RollupFolder, in one transaction, deletes the committed rows, adds
--- their sums to usage_rollup and writes the outbox's usage.attributed deltas of the whole fold, one
--- per (model, platform). Each batch is still added exactly once: before its fold it is in
+-- (docs/benchmarks.md, session 7). Now a writer appends one usage_rollup_batch row holding its
+-- sums as a JSON array, and RollupFolder, in one transaction, deletes the committed rows, adds their
+-- sums to usage_rollup and writes the outbox's usage.attributed deltas of the whole fold, one per
+-- (model, platform). Each batch is still added exactly once: before its fold it is in
 -- usage_rollup_batch, after it in usage_rollup and the outbox.
 
 -- deltas left by the previous version: folded as its folder did (their outbox rows were written
@@ -39,8 +38,11 @@ drop table usage_rollup_delta;
 
 create table usage_rollup_batch (
     batch_id uuid primary key,
-    -- [{platform_id, model_id, day, customer_type, currency, events, revenue, requests?, …, other_units?}]
-    deltas   json not null
+    -- [{"p": platform_id, "m": model_id, "d": day, "c": customer_type, "k": currency, "n": events,
+    --   "r": revenue, "u": {unit: quantity, …}}], numbers exact; short names: this is most of the
+    -- bytes a batch writes besides its events. Text, not json: only the folder (the service) and
+    -- readers of usage_rollup_all parse it, and checking it on the way in cost more than the rest.
+    deltas   text not null
 ) with (
     -- emptied at every fold: vacuumed by row counts, not by a share of a tiny table
     autovacuum_vacuum_scale_factor = 0,
@@ -51,21 +53,6 @@ create table usage_rollup_batch (
 -- written once, read once by the folder and deleted: kept out of line without compressing it
 alter table usage_rollup_batch alter column deltas set storage external;
 
--- One batch's sums, row by row, typed as usage_rollup's columns.
-create function usage_rollup_batch_rows(deltas json)
-returns table (platform_id text, model_id text, day date, customer_type text, currency char(3), events bigint,
-               revenue numeric(38, 18), requests numeric(38, 18), input_tokens numeric(38, 18),
-               output_tokens numeric(38, 18), characters numeric(38, 18), audio_seconds numeric(38, 18),
-               gpu_seconds numeric(38, 18), other_units jsonb)
-language sql immutable as $$
-    select r.platform_id, r.model_id, r.day, r.customer_type, r.currency::char(3), r.events, r.revenue, r.requests, r.input_tokens, r.output_tokens,
-           r.characters, r.audio_seconds, r.gpu_seconds, r.other_units
-    from json_to_recordset(deltas) as r(platform_id text, model_id text, day date, customer_type text,
-                                        currency text, events bigint, revenue numeric, requests numeric,
-                                        input_tokens numeric, output_tokens numeric, characters numeric,
-                                        audio_seconds numeric, gpu_seconds numeric, other_units jsonb)
-$$;
-
 -- The roll-ups as of now: folded rows plus the batches not folded yet. Sum over it.
 create view usage_rollup_all as
     select platform_id, model_id, day, customer_type, currency, events, revenue, requests, input_tokens,
@@ -73,8 +60,10 @@ create view usage_rollup_all as
     from usage_rollup
     union all
     -- usage_rollup's collation, so that readers compare and group the union's ids alike
-    select r.platform_id collate "C", r.model_id collate "C", r.day, r.customer_type collate "C",
-           r.currency, r.events, r.revenue, coalesce(r.requests, 0), coalesce(r.input_tokens, 0), coalesce(r.output_tokens, 0),
-           coalesce(r.characters, 0), coalesce(r.audio_seconds, 0), coalesce(r.gpu_seconds, 0),
-           coalesce(r.other_units, '{}'::jsonb)
-    from usage_rollup_batch b, usage_rollup_batch_rows(b.deltas) r;
+    select r.p collate "C", r.m collate "C", r.d, r.c collate "C", r.k::char(3), r.n, r.r,
+           coalesce((r.u ->> 'requests')::numeric, 0), coalesce((r.u ->> 'input_tokens')::numeric, 0),
+           coalesce((r.u ->> 'output_tokens')::numeric, 0), coalesce((r.u ->> 'characters')::numeric, 0),
+           coalesce((r.u ->> 'audio_seconds')::numeric, 0), coalesce((r.u ->> 'gpu_seconds')::numeric, 0),
+           r.u - array['requests', 'input_tokens', 'output_tokens', 'characters', 'audio_seconds', 'gpu_seconds']
+    from usage_rollup_batch b,
+         json_to_recordset(b.deltas::json) as r(p text, m text, d date, c text, k text, n bigint, r numeric, u jsonb);

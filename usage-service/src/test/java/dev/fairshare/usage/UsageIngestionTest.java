@@ -327,7 +327,7 @@ class UsageIngestionTest {
                             try (java.sql.Connection c = dataSource.getConnection();
                                     java.sql.PreparedStatement ps =
                                             c.prepareStatement(
-                                                    "select (select count(*) from usage_rollup_batch b, usage_rollup_batch_rows(b.deltas) r where r.platform_id = ?),"
+                                                    "select (select count(*) from usage_rollup_batch b, json_to_recordset(b.deltas::json) r(p text) where r.p = ?),"
                                                             + " (select sum(events) from usage_rollup where platform_id = ?)")) {
                                 ps.setString(1, platform);
                                 ps.setString(2, platform);

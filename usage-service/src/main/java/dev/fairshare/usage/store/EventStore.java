@@ -352,12 +352,10 @@ public class EventStore {
         return fresh;
     }
 
-    static final String ROLLUP_BATCH_COPY = "copy usage_rollup_batch (batch_id, deltas) from stdin";
-
     /**
-     * Appends {@code rollup} to the roll-ups as one row of {@code usage_rollup_batch}: a JSON array
-     * of its sums, named as {@code usage_rollup}'s columns. {@link RollupFolder} adds them to the
-     * roll-ups and sends them as {@code usage.attributed} deltas, both in its own transaction.
+     * Appends {@code rollup} to the roll-ups as one row of {@code usage_rollup_batch}, its sums as
+     * a JSON array ({@link #rollupJson}). {@link RollupFolder} adds them to the roll-ups and sends
+     * them as {@code usage.attributed} deltas, both in its own transaction.
      */
     public void applyRollup(Connection c, Map<RollupKey, RollupDelta> rollup, UUID batchId)
             throws SQLException {
@@ -387,31 +385,22 @@ public class EventStore {
         }
     }
 
+    static final String ROLLUP_BATCH_COPY = "copy usage_rollup_batch (batch_id, deltas) from stdin";
+
     /**
-     * One roll-up key's sums as a JSON object: the standard units that occurred as numbers of their
-     * own, any other unit in {@code other_units}.
+     * One roll-up key's sums in {@code usage_rollup_batch}: {@code {"p": platform, "m": model, "d":
+     * day, "c": customer type, "k": currency, "n": events, "r": revenue, "u": {unit: quantity}}},
+     * numbers exact; read back by {@link RollupBatches}.
      */
     static void rollupJson(CopyRows rows, RollupKey k, RollupDelta d) {
-        rows.json('{').jsonString("platform_id").json(':').jsonString(k.platformId());
-        rows.json(',').jsonString("model_id").json(':').jsonString(k.modelId());
-        rows.json(',').jsonString("day").json(':').json('"').ascii(k.day().toString()).json('"');
-        rows.json(',').jsonString("customer_type").json(':').jsonString(k.customerType());
-        rows.json(',').jsonString("currency").json(':').jsonString(k.currency());
-        rows.json(',').jsonString("events").json(':').number(d.events());
-        rows.json(',').jsonString("revenue").json(':').decimal(d.revenue());
-        Map<String, BigDecimal> other = null;
-        for (Map.Entry<String, BigDecimal> u : d.units().entrySet()) {
-            if (STANDARD_UNITS.contains(u.getKey())) {
-                rows.json(',').jsonString(u.getKey()).json(':').decimal(u.getValue());
-            } else {
-                other = other == null ? new TreeMap<>() : other;
-                other.put(u.getKey(), u.getValue());
-            }
-        }
-        if (other != null) {
-            rows.json(',').jsonString("other_units").json(':').jsonNumbers(other, false);
-        }
-        rows.json('}');
+        rows.json('{').jsonString("p").json(':').jsonString(k.platformId());
+        rows.json(',').jsonString("m").json(':').jsonString(k.modelId());
+        rows.json(',').jsonString("d").json(':').json('"').ascii(k.day().toString()).json('"');
+        rows.json(',').jsonString("c").json(':').jsonString(k.customerType());
+        rows.json(',').jsonString("k").json(':').jsonString(k.currency());
+        rows.json(',').jsonString("n").json(':').number(d.events());
+        rows.json(',').jsonString("r").json(':').decimal(d.revenue());
+        rows.json(',').jsonString("u").json(':').jsonNumbers(d.units(), false).json('}');
     }
 
     private void storePositions(Connection c, List<Position> positions) throws SQLException {

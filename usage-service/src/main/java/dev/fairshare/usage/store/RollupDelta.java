@@ -16,6 +16,13 @@ public final class RollupDelta {
         units.forEach((k, v) -> this.units.merge(k, v, BigDecimal::add));
     }
 
+    /** Adds sums of {@code events} events. */
+    public void addSums(long events, BigDecimal revenue, Map<String, BigDecimal> units) {
+        this.events += events;
+        this.revenue = this.revenue.add(revenue);
+        units.forEach((k, v) -> this.units.merge(k, v, BigDecimal::add));
+    }
+
     public long events() {
         return events;
     }

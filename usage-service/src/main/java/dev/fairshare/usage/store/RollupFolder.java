@@ -1,19 +1,31 @@
 package dev.fairshare.usage.store;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fairshare.usage.config.UsageConfig;
+import dev.fairshare.usage.kafka.AttributedDelta;
 import dev.fairshare.usage.runtime.Daemon;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
 /**
  * Folds the writers' roll-up sums ({@code usage_rollup_batch}, one row a committed batch) into
@@ -30,42 +42,27 @@ public class RollupFolder {
     private static final long LOCK_KEY = 0x726f6c6c7570L;
     private static final String KEY = "platform_id, model_id, day, customer_type, currency";
 
-    /** The units of a folded row for {@code usage.attributed}: those that occurred, as strings. */
-    private static final String UNITS_AS_STRINGS =
-            "jsonb_strip_nulls(jsonb_build_object("
-                    + EventStore.STANDARD_UNITS.stream()
-                            .map(u -> "'" + u + "', " + u + "::text")
-                            .collect(Collectors.joining(", "))
-                    + ")) || coalesce((select jsonb_object_agg(key, value #>> '{}') from jsonb_each(other_units)), '{}'::jsonb)";
+    /** The fold's sums, once per roll-up key, before they are added to {@code usage_rollup}. */
+    static final String STAGE =
+            "create temp table if not exists fold_stage (like usage_rollup) on commit delete rows";
 
-    /**
-     * Parameter: the fold's id, the batch id of its deltas. Answers the roll-up rows and deltas.
-     */
+    static final String STAGE_COPY =
+            "copy fold_stage ("
+                    + KEY
+                    + ", events, revenue, "
+                    + String.join(", ", EventStore.STANDARD_UNITS)
+                    + ", other_units) from stdin";
+
     static final String FOLD =
-            "with moved as (delete from usage_rollup_batch returning deltas),"
-                    + " summed as (select "
-                    + KEY
-                    + ", sum(events) as events, sum(revenue) as revenue, "
-                    // null where no event had the unit: left out of the delta's units
-                    + EventStore.STANDARD_UNITS.stream()
-                            .map(u -> "sum(" + u + ") as " + u)
-                            .collect(Collectors.joining(", "))
-                    // add_units is slow; most sums have no unusual unit
-                    + ", sum_units(other_units) filter (where other_units is not null) as other_units"
-                    + " from moved, usage_rollup_batch_rows(moved.deltas) group by "
-                    + KEY
-                    + "),"
-                    + " rolled as (insert into usage_rollup ("
+            "insert into usage_rollup ("
                     + KEY
                     + ", events, revenue, "
                     + String.join(", ", EventStore.STANDARD_UNITS)
                     + ", other_units) select "
                     + KEY
                     + ", events, revenue, "
-                    + EventStore.STANDARD_UNITS.stream()
-                            .map(u -> "coalesce(" + u + ", 0)")
-                            .collect(Collectors.joining(", "))
-                    + ", other_units from summed order by "
+                    + String.join(", ", EventStore.STANDARD_UNITS)
+                    + ", other_units from fold_stage order by "
                     + KEY
                     + " on conflict ("
                     + KEY
@@ -74,30 +71,30 @@ public class RollupFolder {
                     + EventStore.STANDARD_UNITS.stream()
                             .map(u -> u + " = usage_rollup." + u + " + excluded." + u)
                             .collect(Collectors.joining(", "))
+                    // add_units is slow; most sums have no unusual unit
                     + ", other_units = case when excluded.other_units = '{}'::jsonb then usage_rollup.other_units"
-                    + " else add_units(usage_rollup.other_units, excluded.other_units) end"
-                    + " returning 1),"
-                    + " delta_rows as (select model_id, platform_id, json_build_object('platformId', platform_id,"
-                    + " 'day', day, 'customerType', customer_type, 'currency', currency, 'events', events,"
-                    + " 'revenue', revenue::text, 'units', "
-                    + UNITS_AS_STRINGS
-                    + ") as delta_row, day, customer_type, currency from summed),"
-                    + " deltas as (select ?::text || '/' || row_number() over (order by model_id, platform_id) as delta_id,"
-                    + " model_id, json_agg(delta_row order by day, customer_type, currency) as delta_rows"
-                    + " from delta_rows group by model_id, platform_id),"
-                    + " sent as (insert into attributed_outbox (delta_id, model_id, payload, created_at)"
-                    + " select delta_id, model_id, json_build_object('deltaId', delta_id, 'batchId', ?::text,"
-                    + " 'modelId', model_id, 'rows', delta_rows)::text, now() from deltas order by delta_id"
-                    + " returning 1)"
-                    + " select (select count(*) from rolled), (select count(*) from sent)";
+                    + " else add_units(usage_rollup.other_units, excluded.other_units) end";
+
+    /** Rows of one {@code usage.attributed} delta at most: a message stays well under 1 MB. */
+    static final int MAX_DELTA_ROWS = 1_000;
+
+    /** The order of a fold's deltas and of their rows. */
+    private static final Comparator<RollupKey> DELTA_ORDER =
+            Comparator.comparing(RollupKey::modelId)
+                    .thenComparing(RollupKey::platformId)
+                    .thenComparing(RollupKey::day)
+                    .thenComparing(RollupKey::customerType)
+                    .thenComparing(RollupKey::currency);
 
     private final AgroalDataSource dataSource;
     private final UsageConfig config;
+    private final ObjectMapper mapper;
     private final Daemon daemon = new Daemon("rollup-folder", this::loop, true);
 
-    public RollupFolder(AgroalDataSource dataSource, UsageConfig config) {
+    public RollupFolder(AgroalDataSource dataSource, UsageConfig config, ObjectMapper mapper) {
         this.dataSource = dataSource;
         this.config = config;
+        this.mapper = mapper;
     }
 
     void start(@Observes StartupEvent event) {
@@ -130,8 +127,7 @@ public class RollupFolder {
             c.setAutoCommit(false);
             try {
                 try (PreparedStatement lock =
-                                c.prepareStatement("select pg_try_advisory_xact_lock(?)");
-                        PreparedStatement fold = c.prepareStatement(FOLD)) {
+                        c.prepareStatement("select pg_try_advisory_xact_lock(?)")) {
                     lock.setLong(1, LOCK_KEY);
                     try (ResultSet rs = lock.executeQuery()) {
                         rs.next();
@@ -140,30 +136,162 @@ public class RollupFolder {
                             return 0;
                         }
                     }
-                    long t0 = System.nanoTime();
-                    String foldId = UUID.randomUUID().toString();
-                    fold.setString(1, foldId);
-                    fold.setString(2, foldId);
-                    int rows;
-                    int deltas;
-                    try (ResultSet rs = fold.executeQuery()) {
-                        rs.next();
-                        rows = rs.getInt(1);
-                        deltas = rs.getInt(2);
-                    }
-                    c.commit();
-                    if (rows > 0 && LOG.isDebugEnabled()) {
-                        LOG.debugf(
-                                "folded batches into %d roll-up rows and %d usage.attributed deltas in %d ms",
-                                rows, deltas, (System.nanoTime() - t0) / 1_000_000);
-                    }
-                    return rows;
                 }
+                long t0 = System.nanoTime();
+                Map<RollupKey, RollupDelta> sums = new HashMap<>();
+                List<UUID> batches = read(c, sums);
+                if (batches.isEmpty()) {
+                    c.rollback();
+                    return 0;
+                }
+                try (PreparedStatement delete =
+                        c.prepareStatement(
+                                "delete from usage_rollup_batch where batch_id = any(?)")) {
+                    delete.setArray(1, c.createArrayOf("uuid", batches.toArray()));
+                    delete.executeUpdate();
+                }
+                List<Map.Entry<RollupKey, RollupDelta>> sorted = new ArrayList<>(sums.entrySet());
+                sorted.sort(Map.Entry.comparingByKey(DELTA_ORDER));
+                addToRollups(c, sorted);
+                int deltas = sendAsDeltas(c, sorted);
+                c.commit();
+                if (LOG.isDebugEnabled()) {
+                    LOG.debugf(
+                            "folded %d batches into %d roll-up rows and %d usage.attributed deltas in %d ms",
+                            batches.size(),
+                            sorted.size(),
+                            deltas,
+                            (System.nanoTime() - t0) / 1_000_000);
+                }
+                return sorted.size();
             } catch (SQLException | RuntimeException e) {
                 // Agroal commits an open transaction when a connection goes back to the pool
                 c.rollback();
                 throw e;
             }
+        }
+    }
+
+    /**
+     * Adds up the sums of every committed batch into {@code sums}, one batch's text in memory at a
+     * time; answers their ids. Batches committed after this read wait for the next fold.
+     */
+    private static List<UUID> read(Connection c, Map<RollupKey, RollupDelta> sums)
+            throws SQLException {
+        List<UUID> batches = new ArrayList<>();
+        try (PreparedStatement ps =
+                c.prepareStatement("select batch_id, deltas from usage_rollup_batch")) {
+            ps.setFetchSize(1);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    batches.add(rs.getObject(1, UUID.class));
+                    try {
+                        RollupBatches.addAll(rs.getString(2), sums);
+                    } catch (java.io.IOException e) {
+                        throw new SQLException(
+                                "unreadable roll-up sums of batch "
+                                        + batches.get(batches.size() - 1),
+                                e);
+                    }
+                }
+            }
+        }
+        return batches;
+    }
+
+    /** Adds {@code sums} to {@code usage_rollup}: staged by COPY, upserted in key order. */
+    private static void addToRollups(Connection c, List<Map.Entry<RollupKey, RollupDelta>> sums)
+            throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute(STAGE);
+        }
+        CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(STAGE_COPY);
+        try {
+            CopyRows rows = new CopyRows();
+            for (Map.Entry<RollupKey, RollupDelta> e : sums) {
+                stageRow(rows, e.getKey(), e.getValue());
+                rows.sendIfFull(copy);
+            }
+            rows.send(copy);
+            copy.endCopy();
+        } finally {
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
+        }
+        try (Statement st = c.createStatement()) {
+            st.executeUpdate(FOLD);
+        }
+    }
+
+    /** One row of {@code fold_stage}: the standard units as columns, others as JSON. */
+    private static void stageRow(CopyRows rows, RollupKey k, RollupDelta d) {
+        rows.text(k.platformId()).tab().text(k.modelId()).tab().ascii(k.day().toString()).tab();
+        rows.text(k.customerType()).tab().text(k.currency()).tab();
+        rows.number(d.events()).tab().decimal(d.revenue());
+        Map<String, BigDecimal> other = new TreeMap<>(d.units());
+        for (String unit : EventStore.STANDARD_UNITS) {
+            BigDecimal q = other.remove(unit);
+            rows.tab();
+            if (q == null) {
+                rows.ascii("0");
+            } else {
+                rows.decimal(q);
+            }
+        }
+        rows.tab().jsonNumbers(other, false).end();
+    }
+
+    /**
+     * Writes the fold's sums to the outbox as {@code usage.attributed} deltas: one per (model,
+     * platform), split beyond {@link #MAX_DELTA_ROWS} rows, the fold's id as their batch id;
+     * answers how many.
+     */
+    private int sendAsDeltas(Connection c, List<Map.Entry<RollupKey, RollupDelta>> sorted)
+            throws SQLException {
+        String foldId = UUID.randomUUID().toString();
+        int n = 0;
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "insert into attributed_outbox (delta_id, model_id, payload, created_at) values (?, ?, ?, now())")) {
+            List<AttributedDelta.Row> rows = new ArrayList<>();
+            for (int i = 0; i < sorted.size(); i++) {
+                RollupKey k = sorted.get(i).getKey();
+                RollupDelta d = sorted.get(i).getValue();
+                Map<String, String> units = new TreeMap<>();
+                d.units().forEach((u, q) -> units.put(u, q.toPlainString()));
+                rows.add(
+                        new AttributedDelta.Row(
+                                k.platformId(),
+                                k.day().toString(),
+                                k.customerType(),
+                                k.currency(),
+                                d.events(),
+                                d.revenue().toPlainString(),
+                                units));
+                RollupKey next = i + 1 < sorted.size() ? sorted.get(i + 1).getKey() : null;
+                if (next == null
+                        || !next.modelId().equals(k.modelId())
+                        || !next.platformId().equals(k.platformId())
+                        || rows.size() == MAX_DELTA_ROWS) {
+                    String deltaId = foldId + "/" + ++n;
+                    ps.setString(1, deltaId);
+                    ps.setString(2, k.modelId());
+                    ps.setString(3, json(new AttributedDelta(deltaId, foldId, k.modelId(), rows)));
+                    ps.addBatch();
+                    rows = new ArrayList<>();
+                }
+            }
+            ps.executeBatch();
+        }
+        return n;
+    }
+
+    private String json(Object o) {
+        try {
+            return mapper.writeValueAsString(o);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
         }
     }
 }

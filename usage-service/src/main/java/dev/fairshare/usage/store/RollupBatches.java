@@ -1,0 +1,77 @@
+package dev.fairshare.usage.store;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Reads the sums of a {@code usage_rollup_batch} row, as {@link EventStore#rollupJson} writes them,
+ * and adds them up per roll-up key. Numbers are read exactly (as decimals, never doubles).
+ */
+final class RollupBatches {
+    private static final JsonFactory JSON = new JsonFactory();
+
+    /** Adds every sum of {@code deltas} (a JSON array) to {@code into}. */
+    static void addAll(String deltas, Map<RollupKey, RollupDelta> into) throws IOException {
+        try (JsonParser p = JSON.createParser(deltas)) {
+            expect(p.nextToken(), JsonToken.START_ARRAY);
+            while (p.nextToken() == JsonToken.START_OBJECT) {
+                String platform = null;
+                String model = null;
+                LocalDate day = null;
+                String customerType = null;
+                String currency = null;
+                long events = 0;
+                BigDecimal revenue = null;
+                Map<String, BigDecimal> units = new TreeMap<>();
+                while (p.nextToken() == JsonToken.FIELD_NAME) {
+                    String field = p.currentName();
+                    JsonToken value = p.nextToken();
+                    switch (field) {
+                        case "p" -> platform = p.getText();
+                        case "m" -> model = p.getText();
+                        case "d" -> day = LocalDate.parse(p.getText());
+                        case "c" -> customerType = p.getText();
+                        case "k" -> currency = p.getText();
+                        case "n" -> events = p.getLongValue();
+                        case "r" -> revenue = p.getDecimalValue();
+                        case "u" -> {
+                            expect(value, JsonToken.START_OBJECT);
+                            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                                String unit = p.currentName();
+                                p.nextToken();
+                                units.put(unit, p.getDecimalValue());
+                            }
+                        }
+                        default -> throw new IOException("unknown roll-up field " + field);
+                    }
+                }
+                if (platform == null
+                        || model == null
+                        || day == null
+                        || customerType == null
+                        || currency == null
+                        || revenue == null) {
+                    throw new IOException("incomplete roll-up sums in " + p.currentLocation());
+                }
+                into.computeIfAbsent(
+                                new RollupKey(platform, model, day, customerType, currency),
+                                k -> new RollupDelta())
+                        .addSums(events, revenue, units);
+            }
+        }
+    }
+
+    private static void expect(JsonToken actual, JsonToken expected) throws IOException {
+        if (actual != expected) {
+            throw new IOException("roll-up sums: " + expected + " expected, " + actual + " found");
+        }
+    }
+
+    private RollupBatches() {}
+}
