@@ -18,6 +18,11 @@ final class RollupBatches {
 
     /** Adds every sum of {@code deltas} (a JSON array) to {@code into}. */
     static void addAll(String deltas, Map<RollupKey, RollupDelta> into) throws IOException {
+        addAll(deltas.getBytes(java.nio.charset.StandardCharsets.UTF_8), into);
+    }
+
+    /** {@link #addAll(String, Map)} of the UTF-8 text as PostgreSQL sends it. */
+    static void addAll(byte[] deltas, Map<RollupKey, RollupDelta> into) throws IOException {
         try (JsonParser p = JSON.createParser(deltas)) {
             expect(p.nextToken(), JsonToken.START_ARRAY);
             while (p.nextToken() == JsonToken.START_OBJECT) {
@@ -35,7 +40,7 @@ final class RollupBatches {
                     switch (field) {
                         case "p" -> platform = p.getText();
                         case "m" -> model = p.getText();
-                        case "d" -> day = LocalDate.parse(p.getText());
+                        case "d" -> day = day(p.getText());
                         case "c" -> customerType = p.getText();
                         case "k" -> currency = p.getText();
                         case "n" -> events = p.getLongValue();
@@ -65,6 +70,21 @@ final class RollupBatches {
                         .addSums(events, revenue, units);
             }
         }
+    }
+
+    /** A day as {@code yyyy-mm-dd}, read without a formatter (the common form) or with one. */
+    static LocalDate day(String text) {
+        if (text.length() == 10 && text.charAt(4) == '-' && text.charAt(7) == '-') {
+            try {
+                return LocalDate.of(
+                        Integer.parseInt(text, 0, 4, 10),
+                        Integer.parseInt(text, 5, 7, 10),
+                        Integer.parseInt(text, 8, 10, 10));
+            } catch (RuntimeException notPlain) {
+                // a sign or another form: the formatter decides
+            }
+        }
+        return LocalDate.parse(text);
     }
 
     private static void expect(JsonToken actual, JsonToken expected) throws IOException {

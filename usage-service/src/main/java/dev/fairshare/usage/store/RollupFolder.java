@@ -186,7 +186,8 @@ public class RollupFolder {
                 while (rs.next()) {
                     batches.add(rs.getObject(1, UUID.class));
                     try {
-                        RollupBatches.addAll(rs.getString(2), sums);
+                        // the text's UTF-8 bytes as received: no string to decode and copy
+                        RollupBatches.addAll(rs.getBytes(2), sums);
                     } catch (java.io.IOException e) {
                         throw new SQLException(
                                 "unreadable roll-up sums of batch "

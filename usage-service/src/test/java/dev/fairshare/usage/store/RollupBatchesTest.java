@@ -42,7 +42,8 @@ class RollupBatchesTest {
     void theFolderReadsBackExactlyTheSumsOfEveryKey(@ForAll("batches") List<Sum> sums)
             throws IOException {
         Map<RollupKey, RollupDelta> read = new HashMap<>();
-        RollupBatches.addAll(stored(sums), read);
+        // as the folder reads it: the UTF-8 bytes PostgreSQL sends
+        RollupBatches.addAll(stored(sums).getBytes(java.nio.charset.StandardCharsets.UTF_8), read);
         // the same keys added up independently
         Map<RollupKey, RollupDelta> expected = new HashMap<>();
         for (Sum s : sums) {
@@ -89,6 +90,21 @@ class RollupBatchesTest {
         assertThat(d.revenue()).isEqualByComparingTo("1.105");
         assertThat(d.units()).containsOnlyKeys("requests", "frames");
         assertThat(d.units().get("frames")).isEqualByComparingTo("7.5");
+    }
+
+    @Property(tries = 300)
+    void daysReadAsTheFormatterReadsThem(@ForAll("days") LocalDate day) {
+        assertThat(RollupBatches.day(day.toString())).isEqualTo(day);
+    }
+
+    @Provide
+    Arbitrary<LocalDate> days() {
+        // plain four-digit years and the forms with a sign or more digits
+        return Arbitraries.longs()
+                .between(
+                        LocalDate.of(-20_000, 1, 1).toEpochDay(),
+                        LocalDate.of(20_000, 12, 31).toEpochDay())
+                .map(LocalDate::ofEpochDay);
     }
 
     @Test
