@@ -16,12 +16,10 @@ import java.util.TreeMap;
 final class RollupBatches {
     private static final JsonFactory JSON = new JsonFactory();
 
-    /** Adds every sum of {@code deltas} (a JSON array) to {@code into}. */
-    static void addAll(String deltas, Map<RollupKey, RollupDelta> into) throws IOException {
-        addAll(deltas.getBytes(java.nio.charset.StandardCharsets.UTF_8), into);
-    }
-
-    /** {@link #addAll(String, Map)} of the UTF-8 text as PostgreSQL sends it. */
+    /**
+     * Adds every sum of {@code deltas} (a JSON array, the UTF-8 text as PostgreSQL sends it) to
+     * {@code into}.
+     */
     static void addAll(byte[] deltas, Map<RollupKey, RollupDelta> into) throws IOException {
         try (JsonParser p = JSON.createParser(deltas)) {
             expect(p.nextToken(), JsonToken.START_ARRAY);

@@ -23,8 +23,11 @@ class RollupBatchesTest {
 
     record Sum(RollupKey key, long events, BigDecimal revenue, Map<String, BigDecimal> units) {}
 
-    /** The text of a {@code usage_rollup_batch} row's deltas, as PostgreSQL reads it from COPY. */
-    static String stored(List<Sum> sums) {
+    /**
+     * The text of a {@code usage_rollup_batch} row's deltas as PostgreSQL reads it from COPY, in
+     * UTF-8 as it sends it back.
+     */
+    static byte[] stored(List<Sum> sums) {
         CopyRows rows = new CopyRows().json('[');
         for (int i = 0; i < sums.size(); i++) {
             if (i > 0) {
@@ -35,15 +38,15 @@ class RollupBatchesTest {
             d.addSums(s.events(), s.revenue(), s.units());
             EventStore.rollupJson(rows, s.key(), d);
         }
-        return CopyRowsTest.unescape(rows.json(']').toString());
+        return CopyRowsTest.unescape(rows.json(']').toString())
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Property(tries = 300)
     void theFolderReadsBackExactlyTheSumsOfEveryKey(@ForAll("batches") List<Sum> sums)
             throws IOException {
         Map<RollupKey, RollupDelta> read = new HashMap<>();
-        // as the folder reads it: the UTF-8 bytes PostgreSQL sends
-        RollupBatches.addAll(stored(sums).getBytes(java.nio.charset.StandardCharsets.UTF_8), read);
+        RollupBatches.addAll(stored(sums), read);
         // the same keys added up independently
         Map<RollupKey, RollupDelta> expected = new HashMap<>();
         for (Sum s : sums) {
@@ -109,12 +112,19 @@ class RollupBatchesTest {
 
     @Test
     void unreadableSumsAreRefusedNotSkipped() {
-        assertThatThrownBy(() -> RollupBatches.addAll("[{\"p\":\"x\",\"n\":1}]", new HashMap<>()))
+        assertThatThrownBy(
+                        () ->
+                                RollupBatches.addAll(
+                                        utf8("[{\"p\":\"x\",\"n\":1}]"), new HashMap<>()))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("incomplete");
-        assertThatThrownBy(() -> RollupBatches.addAll("[{\"q\":1}]", new HashMap<>()))
+        assertThatThrownBy(() -> RollupBatches.addAll(utf8("[{\"q\":1}]"), new HashMap<>()))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("unknown roll-up field q");
+    }
+
+    static byte[] utf8(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Provide
