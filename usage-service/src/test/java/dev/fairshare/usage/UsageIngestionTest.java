@@ -817,9 +817,11 @@ class UsageIngestionTest {
                 .get("/usage/unattributed")
                 .then()
                 .body("items.findAll { it.modelRef == '" + late + "' }", hasSize(0));
+        // the deltas leave with the fold after the late attribution's batch (or the background one)
         await().atMost(Duration.ofSeconds(20))
                 .untilAsserted(
                         () -> {
+                            folder.foldOnce();
                             long events = 0;
                             for (ConsumerRecord<byte[], byte[]> r : records("usage.attributed")) {
                                 JsonNode d = mapper.readTree(r.value());
