@@ -3,9 +3,11 @@ package dev.fairshare.usage.store;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Map;
+import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyIn;
 
 /**
@@ -33,17 +35,43 @@ final class CopyRows {
         buf[len++] = (byte) ascii;
     }
 
-    /** Sends the rows written so far once they fill a slice. */
-    void sendIfFull(CopyIn copy) throws SQLException {
-        if (len >= SLICE) {
-            send(copy);
+    /** What one COPY writes: its rows, calling {@link #sendIfFull} between them. */
+    interface Body {
+        void write(CopyRows rows) throws SQLException;
+    }
+
+    /** The COPY the rows stream to (none: they stay here, for {@link #toString}). */
+    private CopyIn target;
+
+    /**
+     * Runs one {@code COPY … from stdin} on {@code c}: {@code body}'s rows are streamed in slices
+     * (no batch-sized text on the heap); the COPY is cancelled if the body or the server fails.
+     */
+    static void copyIn(Connection c, String sql, Body body) throws SQLException {
+        CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
+        try {
+            CopyRows rows = new CopyRows();
+            rows.target = copy;
+            body.write(rows);
+            rows.send();
+            copy.endCopy();
+        } finally {
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
         }
     }
 
-    /** Sends the rows written so far. */
-    void send(CopyIn copy) throws SQLException {
+    /** Sends the rows written so far once they fill a slice. */
+    void sendIfFull() throws SQLException {
+        if (len >= SLICE && target != null) {
+            send();
+        }
+    }
+
+    private void send() throws SQLException {
         if (len > 0) {
-            copy.writeToCopy(buf, 0, len);
+            target.writeToCopy(buf, 0, len);
             len = 0;
         }
     }

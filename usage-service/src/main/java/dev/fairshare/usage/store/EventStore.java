@@ -30,8 +30,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
 
 /**
  * The hot path's writes, in plain JDBC batches: raw events once per (platform, eventId), the
@@ -238,21 +236,15 @@ public class EventStore {
     /** One streamed COPY of {@code events}, a row each. */
     private static void copy(Connection c, String sql, List<Incoming> events, RowWriter row)
             throws SQLException {
-        // streamed in slices: no batch-sized string on the heap
-        CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(sql);
-        try {
-            CopyRows rows = new CopyRows();
-            for (int i = 0; i < events.size(); i++) {
-                row.write(rows, i, events.get(i));
-                rows.sendIfFull(copy);
-            }
-            rows.send(copy);
-            copy.endCopy();
-        } finally {
-            if (copy.isActive()) {
-                copy.cancelCopy();
-            }
-        }
+        CopyRows.copyIn(
+                c,
+                sql,
+                rows -> {
+                    for (int i = 0; i < events.size(); i++) {
+                        row.write(rows, i, events.get(i));
+                        rows.sendIfFull();
+                    }
+                });
     }
 
     /**
@@ -362,27 +354,22 @@ public class EventStore {
         if (rollup.isEmpty()) {
             return;
         }
-        CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(ROLLUP_BATCH_COPY);
-        try {
-            CopyRows rows = new CopyRows();
-            rows.ascii(batchId.toString()).tab().json('[');
-            boolean first = true;
-            for (Map.Entry<RollupKey, RollupDelta> e : rollup.entrySet()) {
-                if (!first) {
-                    rows.json(',');
-                }
-                first = false;
-                rollupJson(rows, e.getKey(), e.getValue());
-                rows.sendIfFull(copy);
-            }
-            rows.json(']').end();
-            rows.send(copy);
-            copy.endCopy();
-        } finally {
-            if (copy.isActive()) {
-                copy.cancelCopy();
-            }
-        }
+        CopyRows.copyIn(
+                c,
+                ROLLUP_BATCH_COPY,
+                rows -> {
+                    rows.ascii(batchId.toString()).tab().json('[');
+                    boolean first = true;
+                    for (Map.Entry<RollupKey, RollupDelta> e : rollup.entrySet()) {
+                        if (!first) {
+                            rows.json(',');
+                        }
+                        first = false;
+                        rollupJson(rows, e.getKey(), e.getValue());
+                        rows.sendIfFull();
+                    }
+                    rows.json(']').end();
+                });
     }
 
     static final String ROLLUP_BATCH_COPY = "copy usage_rollup_batch (batch_id, deltas) from stdin";

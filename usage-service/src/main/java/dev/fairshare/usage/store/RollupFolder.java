@@ -24,8 +24,6 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyIn;
 
 /**
  * Folds the writers' roll-up sums ({@code usage_rollup_batch}, one row a committed batch) into
@@ -206,20 +204,15 @@ public class RollupFolder {
         try (Statement st = c.createStatement()) {
             st.execute(STAGE);
         }
-        CopyIn copy = c.unwrap(PGConnection.class).getCopyAPI().copyIn(STAGE_COPY);
-        try {
-            CopyRows rows = new CopyRows();
-            for (Map.Entry<RollupKey, RollupDelta> e : sums) {
-                stageRow(rows, e.getKey(), e.getValue());
-                rows.sendIfFull(copy);
-            }
-            rows.send(copy);
-            copy.endCopy();
-        } finally {
-            if (copy.isActive()) {
-                copy.cancelCopy();
-            }
-        }
+        CopyRows.copyIn(
+                c,
+                STAGE_COPY,
+                rows -> {
+                    for (Map.Entry<RollupKey, RollupDelta> e : sums) {
+                        stageRow(rows, e.getKey(), e.getValue());
+                        rows.sendIfFull();
+                    }
+                });
         try (Statement st = c.createStatement()) {
             st.executeUpdate(FOLD);
         }
