@@ -71,7 +71,8 @@ public class FinanceResource {
             String currency,
             Map<String, String> units,
             String firstSeen,
-            String lastSeen) {}
+            String lastSeen,
+            boolean licensedLater) {}
 
     @GET
     @RolesAllowed(Caller.FINANCE)
@@ -176,11 +177,11 @@ public class FinanceResource {
                 .stream()
                 .filter(u -> makerId == null || makerId.equals(u.usage().makerId()))
                 .filter(u -> !findingsOnly || u.usage().complianceFinding())
-                .map(u -> view(u.period().toString(), u.usage()))
+                .map(u -> view(u.period().toString(), u.usage(), u.licensedLater()))
                 .toList();
     }
 
-    static UsageView view(String period, UncoveredUsage u) {
+    static UsageView view(String period, UncoveredUsage u, boolean licensedLater) {
         Map<String, String> units = new TreeMap<>();
         u.units().forEach((k, v) -> units.put(k, Views.plain(v)));
         return new UsageView(
@@ -194,7 +195,8 @@ public class FinanceResource {
                 u.currency(),
                 units,
                 u.firstDay().toString(),
-                u.lastDay().toString());
+                u.lastDay().toString(),
+                licensedLater);
     }
 
     static EntryView entry(LedgerStore.Posted p) {

@@ -27,7 +27,8 @@ public final class Views {
             String basis,
             String amount,
             String currency,
-            String adjustsPeriod) {}
+            String adjustsPeriod,
+            List<String> path) {}
 
     public record StatementView(
             String period, String status, List<LineView> items, int page, int size, long total) {}
@@ -71,7 +72,8 @@ public final class Views {
                 plain(l.basis()),
                 money(l.amount(), l.currency()),
                 l.currency(),
-                l.adjustsPeriod() == null ? null : l.adjustsPeriod().toString());
+                l.adjustsPeriod() == null ? null : l.adjustsPeriod().toString(),
+                l.path().isEmpty() ? null : l.path());
     }
 
     public static String money(BigDecimal amount, String currency) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Predicate;
 
 /**
  * The usage of a period that the statement does not pay for, so that it is never invisible:
@@ -70,6 +71,16 @@ public final class Coverage {
         groups.forEach(
                 (key, rows) -> uncovered.add(summarise(key, rows, book.model(key.modelId()))));
         return uncovered;
+    }
+
+    /**
+     * Whether a row of {@code period} has an agreement in force on its day among {@code agreements}
+     * (whatever the currency of its revenue). A row of a model the registry does not know has none.
+     */
+    public static Predicate<UsageRow> hasAgreement(
+            YearMonth period, Collection<Agreement> agreements, Map<String, ModelInfo> models) {
+        AgreementBook book = new AgreementBook(period, agreements, models);
+        return row -> models.containsKey(row.modelId()) && book.agreementFor(row).isPresent();
     }
 
     /**

@@ -15,10 +15,14 @@ import java.util.TreeMap;
  * platform's payable account ({@link #platformAccount}) with the invoice total and credits each
  * maker's receivable account ({@link #makerAccount}) with the sum of that maker's rounded lines in
  * the invoice. An upstream royalty is a line of the ancestor model's maker, so it credits that
- * maker. Debits equal credits because the invoice total is the sum of its rounded lines.
+ * maker. A maker whose lines sum to a negative amount (a guarantee recoupment larger than what it
+ * earns in the invoice) is debited instead, and so is the platform credited should a whole invoice
+ * be negative. Debits equal credits because the invoice total is the sum of its rounded lines.
  *
  * <p>Zero amounts are never posted: a maker whose lines in an invoice sum to zero gets no journal
- * line, and an invoice whose total is zero gets no entry at all.
+ * line, the platform of an invoice whose total is zero none either (its makers' lines, if any,
+ * balance each other: a recoupment against hops), and an invoice with no journal line gets no entry
+ * at all.
  *
  * <p>Balances are signed {@code Σcredit − Σdebit} per account and currency: a maker's receivable
  * balance is positive (what it is owed), a platform's payable balance is negative (what it owes),
@@ -84,7 +88,7 @@ public final class Ledger {
                     for (Map.Entry<String, BigDecimal> maker : makers.entrySet()) {
                         if (maker.getValue().signum() != 0) {
                             journalLines.add(
-                                    JournalLine.credit(
+                                    posting(
                                             makerAccount(maker.getKey()),
                                             invoice.currency(),
                                             maker.getValue()));
@@ -93,10 +97,12 @@ public final class Ledger {
                     }
                     if (total.signum() != 0) {
                         journalLines.add(
-                                JournalLine.debit(
+                                posting(
                                         platformAccount(invoice.platformId()),
                                         invoice.currency(),
-                                        total));
+                                        total.negate()));
+                    }
+                    if (!journalLines.isEmpty()) {
                         journalLines.sort(LINE_ORDER);
                         entries.add(
                                 new JournalEntry(
@@ -124,6 +130,13 @@ public final class Ledger {
             }
         }
         return balances;
+    }
+
+    /** A credit of a positive {@code balance}, a debit of a negative one. */
+    private static JournalLine posting(String account, String currency, BigDecimal balance) {
+        return balance.signum() > 0
+                ? JournalLine.credit(account, currency, balance)
+                : JournalLine.debit(account, currency, balance.negate());
     }
 
     private static String memo(YearMonth period, Invoice invoice) {

@@ -10,8 +10,11 @@ package dev.fairshare.settlement.engine;
  *       maker;
  *   <li>{@code MINIMUM_GUARANTEE_TOPUP}: the gap between an agreement's pro-rated minimum guarantee
  *       and its royalty;
- *   <li>{@code LATE_ADJUSTMENT}: royalty (or upstream hop) for usage that arrived after its period
- *       was closed.
+ *   <li>{@code LATE_ADJUSTMENT}: royalty (or upstream hop) for usage of a closed period that
+ *       arrived after its close, or that an agreement recorded after the close newly covers;
+ *   <li>{@code GUARANTEE_RECOUPMENT}: a negative line of an agreement's maker that takes back the
+ *       part of a closed period's minimum-guarantee top-up that the period's late royalty now
+ *       covers (never more than the top-up still outstanding).
  * </ul>
  *
  * The declaration order is part of the statement's deterministic line order.
@@ -20,5 +23,6 @@ public enum LineKind {
     ROYALTY,
     UPSTREAM_ROYALTY,
     MINIMUM_GUARANTEE_TOPUP,
-    LATE_ADJUSTMENT
+    LATE_ADJUSTMENT,
+    GUARANTEE_RECOUPMENT
 }

@@ -19,14 +19,16 @@ final class LineageCascade {
     /**
      * What one model's maker gets out of a cascade: {@code upstream} is false for the model that
      * earned the royalty; {@code basis} is the amount the model's share was applied to (the
-     * royalty's own basis for the earning model).
+     * royalty's own basis for the earning model); {@code path} is the route from the earning model
+     * to this one. An ancestor reached by two routes gets one share per route.
      */
     record Share(
             String makerId,
             String modelId,
             boolean upstream,
             BigDecimal basis,
-            BigDecimal amount) {}
+            BigDecimal amount,
+            List<String> path) {}
 
     private final Map<String, ModelInfo> models;
 
@@ -62,7 +64,8 @@ final class LineageCascade {
             kept = kept.subtract(gross);
             distribute(parentModel(model, parent), gross, received, true, path, shares);
         }
-        shares.add(new Share(model.makerId(), model.id(), upstream, basis, kept));
+        shares.add(
+                new Share(model.makerId(), model.id(), upstream, basis, kept, List.copyOf(path)));
         path.remove(model.id());
     }
 

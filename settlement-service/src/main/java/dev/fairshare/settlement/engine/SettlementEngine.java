@@ -32,18 +32,26 @@ import java.util.function.Function;
  *   <li><b>Minimum guarantee.</b> When an agreement's total {@code R} in the period is below its
  *       guarantee pro-rated by its days in force, the maker gets a {@code MINIMUM_GUARANTEE_TOPUP}
  *       of the difference, with no usage at all too. Top-ups are not cascaded.
- *   <li><b>Late usage.</b> Usage that arrived for a closed period is rated with that period's
- *       agreements and tier position: it pays the marginal amount {@code rate(settled + late) −
- *       rate(settled)}, allocated to the late usage's models and customer types in proportion to
- *       their late volume (or, for a revenue share, {@code rate × late revenue}), and cascaded as
- *       usual. Each resulting hop becomes a {@code LATE_ADJUSTMENT} line of the current period with
- *       {@code adjustsPeriod} set and the earning model as {@code sourceModelId}; zero adjustments
- *       are omitted. Late adjustments are therefore never negative. The minimum-guarantee top-ups
- *       of a closed period are not revisited: a top-up that later usage would have reduced stays
- *       paid, and late royalties are paid in full.
+ *   <li><b>Late usage.</b> Usage that arrived for a closed period (or that an agreement recorded
+ *       after the close newly covers) is rated with that period's agreements and tier position: it
+ *       pays the marginal amount {@code rate(settled + late) − rate(settled)}, allocated to the
+ *       late usage's models and customer types in proportion to their late volume (or, for a
+ *       revenue share, {@code rate × late revenue}), and cascaded as usual. Each resulting hop
+ *       becomes a {@code LATE_ADJUSTMENT} line of the current period with {@code adjustsPeriod}
+ *       set, the earning model as {@code sourceModelId} and its route as {@code path}; zero
+ *       adjustments are omitted, so late adjustments are never negative.
+ *   <li><b>Guarantee recoupment.</b> A late adjustment changes what the platform owes for the
+ *       closed period by {@code max(G, R_old + R_late) − max(G, R_old)}: the late royalty {@code
+ *       R_late} of an agreement is paid in full (above), and the top-up still outstanding for that
+ *       period ({@link LateUsage#topUpsOutstanding}, which is {@code max(0, G − R_old)}) is
+ *       recouped by a negative {@code GUARANTEE_RECOUPMENT} line of {@code −min(R_late,
+ *       outstanding)} for the agreement's maker, so a top-up is never recouped below zero, however
+ *       many late batches follow. The hops to ancestors stay paid, so the agreement's maker's net
+ *       for the period may be negative.
  *   <li><b>Rounding.</b> Lines with the same identity are merged; each invoice (platform and
  *       currency) is then rounded as a whole by {@link Rounding#largestRemainder} in {@link
- *       StatementLine#ORDER}.
+ *       StatementLine#ORDER}, ties between equal remainders broken by a hash of the period and the
+ *       line's identity ({@link StatementLine#key}), so no line wins every tie.
  * </ol>
  *
  * The same inputs always give the same lines in the same order, whatever the order of the input
@@ -109,7 +117,8 @@ public final class SettlementEngine {
                         new LateUsage(
                                 late.get(i).originalPeriod(),
                                 settledOf.get(i).getOrDefault(platform, List.of()),
-                                lateOf.get(i).getOrDefault(platform, List.of())));
+                                lateOf.get(i).getOrDefault(platform, List.of()),
+                                late.get(i).topUpsOutstanding()));
             }
             List<UsageRow> usageHere = usageOf.getOrDefault(platform, List.of());
             List<Agreement> agreementsHere = agreementsOf.getOrDefault(platform, List.of());
@@ -171,6 +180,30 @@ public final class SettlementEngine {
         return merge(lines);
     }
 
+    /**
+     * The minimum-guarantee top-up of each agreement that is still paid for {@code period}, by
+     * agreement id: the exact amounts of its {@code MINIMUM_GUARANTEE_TOPUP} line in {@code
+     * period}'s statement plus its {@code GUARANTEE_RECOUPMENT} lines that adjust {@code period}
+     * (negative), never below zero. {@code lines} may hold any statements' lines; the others are
+     * ignored.
+     */
+    public static Map<String, BigDecimal> topUpsOutstanding(
+            YearMonth period, Iterable<StatementLine> lines) {
+        Map<String, BigDecimal> outstanding = new TreeMap<>();
+        for (StatementLine line : lines) {
+            boolean topUp =
+                    line.kind() == LineKind.MINIMUM_GUARANTEE_TOPUP && line.period().equals(period);
+            boolean recouped =
+                    line.kind() == LineKind.GUARANTEE_RECOUPMENT
+                            && period.equals(line.adjustsPeriod());
+            if (topUp || recouped) {
+                outstanding.merge(line.agreementId(), line.exactAmount(), BigDecimal::add);
+            }
+        }
+        outstanding.replaceAll((agreement, amount) -> amount.max(BigDecimal.ZERO));
+        return outstanding;
+    }
+
     /** Total rounded amount per maker and currency. */
     public static Map<String, Map<String, BigDecimal>> payouts(List<StatementLine> lines) {
         return totals(lines, StatementLine::makerId);
@@ -202,12 +235,27 @@ public final class SettlementEngine {
             for (UsageRow row : settled.getOrDefault(agreement, List.of())) {
                 settledBasis = settledBasis.add(agreement.terms().basis(row));
             }
+            BigDecimal lateRoyalty = BigDecimal.ZERO;
             for (RatedGroup group : RatedGroup.rate(agreement, settledBasis, late.getValue())) {
+                lateRoyalty = lateRoyalty.add(group.royalty());
                 for (LineageCascade.Share share : cascade.split(group)) {
                     if (share.amount().signum() != 0) {
                         lines.add(line(period, group, share, LineKind.LATE_ADJUSTMENT, original));
                     }
                 }
+            }
+            BigDecimal outstanding =
+                    lateUsage.topUpsOutstanding().getOrDefault(agreement.id(), BigDecimal.ZERO);
+            BigDecimal recouped = lateRoyalty.min(outstanding);
+            if (recouped.signum() > 0) {
+                lines.add(
+                        guaranteeLine(
+                                period,
+                                agreement,
+                                LineKind.GUARANTEE_RECOUPMENT,
+                                outstanding,
+                                recouped.negate(),
+                                original));
             }
         }
         return lines;
@@ -232,7 +280,8 @@ public final class SettlementEngine {
                 share.basis(),
                 share.amount(),
                 agreement.currency(),
-                adjustsPeriod);
+                adjustsPeriod,
+                share.path());
     }
 
     /**
@@ -252,19 +301,41 @@ public final class SettlementEngine {
             return Optional.empty();
         }
         return Optional.of(
-                StatementLine.exact(
+                guaranteeLine(
                         period,
-                        agreement.makerId(),
-                        agreement.platformId(),
-                        agreement.modelId(),
-                        agreement.id(),
+                        agreement,
                         LineKind.MINIMUM_GUARANTEE_TOPUP,
-                        agreement.modelId(),
-                        null,
                         guaranteed,
                         guaranteed.subtract(royalty),
-                        agreement.currency(),
                         null));
+    }
+
+    /**
+     * A top-up (basis: the pro-rated guarantee) or a recoupment (basis: the top-up outstanding
+     * before it) of the agreement's maker, for the agreement's model (none for an all-models
+     * agreement), without customer type or route.
+     */
+    private static StatementLine guaranteeLine(
+            YearMonth period,
+            Agreement agreement,
+            LineKind kind,
+            BigDecimal basis,
+            BigDecimal amount,
+            YearMonth adjustsPeriod) {
+        return StatementLine.exact(
+                period,
+                agreement.makerId(),
+                agreement.platformId(),
+                agreement.modelId(),
+                agreement.id(),
+                kind,
+                agreement.modelId(),
+                null,
+                basis,
+                amount,
+                agreement.currency(),
+                adjustsPeriod,
+                List.of());
     }
 
     /**
@@ -299,10 +370,12 @@ public final class SettlementEngine {
                 end++;
             }
             List<StatementLine> invoice = sorted.subList(start, end);
+            String period = first.period().toString();
             List<BigDecimal> amounts =
                     Rounding.largestRemainder(
                             invoice.stream().map(StatementLine::exactAmount).toList(),
-                            first.currency());
+                            first.currency(),
+                            i -> period + '\u0000' + invoice.get(i).key());
             for (int i = 0; i < invoice.size(); i++) {
                 rounded.add(invoice.get(i).withAmount(amounts.get(i)));
             }

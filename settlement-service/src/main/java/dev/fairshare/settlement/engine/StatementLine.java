@@ -3,6 +3,7 @@ package dev.fairshare.settlement.engine;
 import java.math.BigDecimal;
 import java.time.YearMonth;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -19,8 +20,14 @@ import java.util.Objects;
  *       guarantee for a top-up.
  *   <li>{@code exactAmount} is unrounded; {@code amount} is rounded to the currency's minor unit by
  *       the largest-remainder method over the whole invoice (platform and currency).
- *   <li>{@code adjustsPeriod} is the closed period a {@code LATE_ADJUSTMENT} line corrects, and
- *       null otherwise.
+ *   <li>{@code adjustsPeriod} is the closed period a {@code LATE_ADJUSTMENT} or {@code
+ *       GUARANTEE_RECOUPMENT} line corrects, and null otherwise.
+ *   <li>{@code path} is the route of the money through the lineage: the model ids from {@code
+ *       sourceModelId} to {@code modelId} ({@code [source]} for the earning model's own share,
+ *       {@code [source, parent, …, ancestor]} for an upstream hop), so that an ancestor reached by
+ *       two routes (a lineage diamond) gets one line per route. It is empty on a top-up and a
+ *       recoupment, which are not cascaded, and on lines stored before routes were recorded.
+ *   <li>A top-up and a recoupment have no customer type; a recoupment is the only negative kind.
  * </ul>
  */
 public record StatementLine(
@@ -36,12 +43,13 @@ public record StatementLine(
         BigDecimal exactAmount,
         BigDecimal amount,
         String currency,
-        YearMonth adjustsPeriod) {
+        YearMonth adjustsPeriod,
+        List<String> path) {
 
     /**
      * The statement's deterministic order: platform, currency, maker, model (nulls first), kind,
-     * source model, customer type, agreement, adjusted period. Within one period it identifies a
-     * line uniquely.
+     * source model, customer type, agreement, adjusted period, path. Within one period it
+     * identifies a line uniquely.
      */
     public static final Comparator<StatementLine> ORDER = StatementLine::compareInOrder;
 
@@ -55,17 +63,44 @@ public record StatementLine(
         Objects.requireNonNull(exactAmount, "exactAmount");
         Objects.requireNonNull(amount, "amount");
         Objects.requireNonNull(currency, "currency");
-        boolean topUp = kind == LineKind.MINIMUM_GUARANTEE_TOPUP;
-        if (topUp != (customerType == null)
-                || (!topUp && (modelId == null || sourceModelId == null))) {
+        path = List.copyOf(path);
+        boolean guarantee = isGuarantee(kind);
+        if (guarantee != (customerType == null)
+                || (!guarantee && (modelId == null || sourceModelId == null))) {
             throw new IllegalArgumentException(
-                    "only a top-up line has no customer type, and only a top-up may have no model: "
+                    "only a top-up or recoupment line has no customer type, and only they may have"
+                            + " no model: "
                             + kind);
         }
-        if ((kind == LineKind.LATE_ADJUSTMENT) != (adjustsPeriod != null)) {
+        if ((guarantee && !path.isEmpty())
+                || (!path.isEmpty()
+                        && !(path.get(0).equals(sourceModelId)
+                                && path.get(path.size() - 1).equals(modelId)))) {
             throw new IllegalArgumentException(
-                    "adjustsPeriod is required on, and only on, a late adjustment");
+                    "the path of a "
+                            + kind
+                            + " line must lead from "
+                            + sourceModelId
+                            + " to "
+                            + modelId
+                            + " (and be empty on a top-up or recoupment): "
+                            + path);
         }
+        boolean adjusting =
+                kind == LineKind.LATE_ADJUSTMENT || kind == LineKind.GUARANTEE_RECOUPMENT;
+        if (adjusting != (adjustsPeriod != null)) {
+            throw new IllegalArgumentException(
+                    "adjustsPeriod is required on, and only on, a late adjustment or recoupment");
+        }
+        if (kind != LineKind.GUARANTEE_RECOUPMENT && exactAmount.signum() < 0) {
+            throw new IllegalArgumentException(
+                    "only a recoupment line may be negative: " + kind + " " + exactAmount);
+        }
+    }
+
+    /** Whether lines of this kind are about an agreement's guarantee (not cascaded, no route). */
+    static boolean isGuarantee(LineKind kind) {
+        return kind == LineKind.MINIMUM_GUARANTEE_TOPUP || kind == LineKind.GUARANTEE_RECOUPMENT;
     }
 
     /**
@@ -98,7 +133,54 @@ public record StatementLine(
         if (c == 0) {
             c = nullsFirst(a.adjustsPeriod, b.adjustsPeriod);
         }
+        if (c == 0) {
+            c = comparePaths(a.path, b.path);
+        }
         return c;
+    }
+
+    /** Paths element by element, a shorter path first when it is a prefix of the other. */
+    private static int comparePaths(List<String> a, List<String> b) {
+        if (a == b) {
+            return 0;
+        }
+        int n = Math.min(a.size(), b.size());
+        for (int i = 0; i < n; i++) {
+            int c = a.get(i).compareTo(b.get(i));
+            if (c != 0) {
+                return c;
+            }
+        }
+        return Integer.compare(a.size(), b.size());
+    }
+
+    /**
+     * The line's identity within its statement as one string (every field of {@link #ORDER}, in
+     * that order): what rounding ties are broken by.
+     */
+    String key() {
+        StringBuilder key = new StringBuilder(128);
+        key.append(platformId)
+                .append('\u0000')
+                .append(currency)
+                .append('\u0000')
+                .append(makerId)
+                .append('\u0000')
+                .append(modelId)
+                .append('\u0000')
+                .append(kind)
+                .append('\u0000')
+                .append(sourceModelId)
+                .append('\u0000')
+                .append(customerType)
+                .append('\u0000')
+                .append(agreementId)
+                .append('\u0000')
+                .append(adjustsPeriod);
+        for (String model : path) {
+            key.append('\u0000').append(model);
+        }
+        return key.toString();
     }
 
     private static <T extends Comparable<? super T>> int nullsFirst(T a, T b) {
@@ -121,7 +203,8 @@ public record StatementLine(
             BigDecimal basis,
             BigDecimal exactAmount,
             String currency,
-            YearMonth adjustsPeriod) {
+            YearMonth adjustsPeriod,
+            List<String> path) {
         return new StatementLine(
                 period,
                 makerId,
@@ -135,7 +218,8 @@ public record StatementLine(
                 exactAmount,
                 exactAmount,
                 currency,
-                adjustsPeriod);
+                adjustsPeriod,
+                path);
     }
 
     /** This line with the other line's (same identity) basis and amounts added. */
@@ -153,7 +237,8 @@ public record StatementLine(
                 exactAmount.add(other.exactAmount),
                 amount.add(other.amount),
                 currency,
-                adjustsPeriod);
+                adjustsPeriod,
+                path);
     }
 
     /** This line with its rounded amount. */
@@ -171,6 +256,7 @@ public record StatementLine(
                 exactAmount,
                 rounded,
                 currency,
-                adjustsPeriod);
+                adjustsPeriod,
+                path);
     }
 }

@@ -23,9 +23,11 @@ import org.apache.commons.csv.CSVPrinter;
  *   <li>{@code basis} is the exact basis as a plain decimal without trailing zeros;
  *   <li>{@code period} and {@code adjustsPeriod} are {@code yyyy-MM}; {@code kind} and {@code
  *       customerType} are the enum names;
- *   <li>an absent value ({@code modelId} and {@code sourceModelId} of an all-models top-up, {@code
- *       customerType} of a top-up, {@code adjustsPeriod} of anything but a late adjustment) is an
- *       empty field.
+ *   <li>{@code path} is the line's route through the lineage, the model ids from the source to the
+ *       receiver joined by {@code >} ({@code q>ft>base}; model ids never contain it);
+ *   <li>an absent value ({@code modelId} and {@code sourceModelId} of an all-models top-up or
+ *       recoupment, {@code customerType} and {@code path} of a top-up or recoupment, {@code
+ *       adjustsPeriod} of anything but a late adjustment or recoupment) is an empty field.
  * </ul>
  *
  * Fields are quoted only when they must be (a comma, a quote, or a line break in them), with quotes
@@ -47,7 +49,8 @@ public final class SettlementCsv implements AutoCloseable {
                     "basis",
                     "amount",
                     "currency",
-                    "adjustsPeriod");
+                    "adjustsPeriod",
+                    "path");
 
     private static final CSVFormat FORMAT =
             CSVFormat.RFC4180.builder().setHeader(HEADER.toArray(String[]::new)).get();
@@ -73,7 +76,8 @@ public final class SettlementCsv implements AutoCloseable {
                 line.basis().stripTrailingZeros().toPlainString(),
                 amount(line),
                 line.currency(),
-                line.adjustsPeriod() == null ? null : line.adjustsPeriod().toString());
+                line.adjustsPeriod() == null ? null : line.adjustsPeriod().toString(),
+                line.path().isEmpty() ? null : String.join(">", line.path()));
     }
 
     /** Flushes the rows written so far to the writer, which stays open. */

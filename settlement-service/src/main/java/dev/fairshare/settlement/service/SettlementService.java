@@ -42,6 +42,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.function.BiPredicate;
+import java.util.function.Predicate;
 
 /**
  * Periods and statements: an OPEN period's statement is computed on demand from the usage so far
@@ -216,8 +217,14 @@ public class SettlementService {
                         (tLines - t1) / 1_000_000,
                         (System.nanoTime() - tLines) / 1_000_000);
                 long t2 = System.nanoTime();
-                // the late usage this statement settled is no longer pending
+                // the late usage this statement settled is no longer pending, nor the usage that
+                // licences signed late newly cover; the agreements rating this period are kept
                 rollups.settleLate(c, period);
+                for (Map.Entry<YearMonth, Set<String>> licence :
+                        computed.lateLicences().entrySet()) {
+                    statements.recordAgreements(c, licence.getKey(), licence.getValue(), period);
+                }
+                statements.recordAgreements(c, period, inForce(period), null);
                 Instant closedAt = statements.markClosed(c, period);
                 long t3 = System.nanoTime();
                 c.commit();
@@ -252,17 +259,35 @@ public class SettlementService {
 
     /**
      * Usage of models on platforms with no agreement in force, per period with usage (or one
-     * period).
+     * period). A closed period's is what the agreements its statement rated it with at its close
+     * left uncovered, also once an agreement recorded later covers it: that part is marked {@code
+     * licensedLater} (its royalties are paid as late adjustments).
      */
     public List<Uncovered> uncovered(YearMonth only) {
         requireRegistry();
         List<Uncovered> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
+            Set<YearMonth> closed = statements.closed(c);
             for (YearMonth p : only == null ? rollups.periodsWithUsage(c) : List.of(only)) {
-                for (UncoveredUsage u :
-                        Coverage.uncovered(
-                                p, rollups.usage(c, p), registry.agreements(), registry.models())) {
-                    out.add(new Uncovered(p, u));
+                List<Agreement> now = registry.agreements();
+                List<Agreement> rated =
+                        closed.contains(p)
+                                ? agreementsAmong(statements.agreementsOf(c, p, false))
+                                : now;
+                Predicate<UsageRow> licensed = Coverage.hasAgreement(p, now, registry.models());
+                List<UsageRow> usage = rollups.usage(c, p);
+                if (rated != now) {
+                    Predicate<UsageRow> atClose =
+                            Coverage.hasAgreement(p, rated, registry.models());
+                    usage = usage.stream().filter(atClose.negate()).toList();
+                }
+                List<UsageRow> later = usage.stream().filter(licensed).toList();
+                List<UsageRow> still = usage.stream().filter(licensed.negate()).toList();
+                for (UncoveredUsage u : Coverage.uncovered(p, still, rated, registry.models())) {
+                    out.add(new Uncovered(p, u, false));
+                }
+                for (UncoveredUsage u : Coverage.uncovered(p, later, rated, registry.models())) {
+                    out.add(new Uncovered(p, u, true));
                 }
             }
         } catch (SQLException e) {
@@ -271,8 +296,16 @@ public class SettlementService {
         return out;
     }
 
-    /** One period's uncovered usage. */
-    public record Uncovered(YearMonth period, UncoveredUsage usage) {}
+    /** The registry's agreements with these ids. */
+    private List<Agreement> agreementsAmong(Set<String> ids) {
+        return registry.agreements().stream().filter(a -> ids.contains(a.id())).toList();
+    }
+
+    /**
+     * One period's uncovered usage; {@code licensedLater} when an agreement recorded after the
+     * period's close covers it now.
+     */
+    public record Uncovered(YearMonth period, UncoveredUsage usage, boolean licensedLater) {}
 
     /** The journal entries a period's close posted (none while it is open). */
     public List<LedgerStore.Posted> ledger(YearMonth period) {
@@ -291,8 +324,11 @@ public class SettlementService {
         }
     }
 
-    /** A computed statement. */
-    private record Computed(List<StatementLine> lines) {}
+    /**
+     * A computed statement, and the agreements recorded after the close of an earlier period whose
+     * newly covered usage it settles, by that period.
+     */
+    private record Computed(List<StatementLine> lines, Map<YearMonth, Set<String>> lateLicences) {}
 
     /**
      * Computes the period's statement from what {@code c} sees. With {@code parallel}, {@code c}
@@ -307,7 +343,7 @@ public class SettlementService {
         BiPredicate<String, String> needsDays =
                 (platformId, modelId) -> dayPairs.contains(Arrays.asList(platformId, modelId));
         List<UsageRow> own;
-        List<LateUsage> late;
+        Late late;
         if (!parallel || dayPairs.isEmpty()) {
             own = rollups.periodUsage(c, period, needsDays);
             LOG.debugf(
@@ -354,7 +390,12 @@ public class SettlementService {
         try {
             lines =
                     SettlementEngine.settle(
-                            period, own, late, registry.agreements(), registry.models(), raters);
+                            period,
+                            own,
+                            late.usage(),
+                            registry.agreements(),
+                            registry.models(),
+                            raters);
         } catch (IllegalArgumentException e) {
             // the engine refuses to guess (an unknown model, a broken lineage): say so, do not pay
             throw new ProblemException(
@@ -365,32 +406,72 @@ public class SettlementService {
                             + " cannot be computed from the registry as known here: "
                             + e.getMessage());
         }
-        return new Computed(lines);
+        return new Computed(lines, late.licences());
     }
 
-    /** The usage of closed periods that {@code period}'s statement settles, if any. */
-    private List<LateUsage> lateUsage(Connection c, YearMonth period) throws SQLException {
+    /**
+     * What {@code period}'s statement settles of closed periods: their late usage, and the
+     * agreements recorded after their close that it settles the newly covered usage of.
+     */
+    private record Late(List<LateUsage> usage, Map<YearMonth, Set<String>> licences) {}
+
+    /**
+     * The usage of closed periods that {@code period}'s statement settles, if any: usage that
+     * arrived after their close, and usage that an agreement recorded after their close (a licence
+     * signed late) newly covers. Each continues from the tier position of what the closed period's
+     * statements already rated, and recoups the top-ups still outstanding for it.
+     */
+    private Late lateUsage(Connection c, YearMonth period) throws SQLException {
         List<LateUsage> late = new ArrayList<>();
+        Map<YearMonth, Set<String>> licences = new TreeMap<>();
         Set<YearMonth> closed = statements.closed(c);
         // late usage of closed periods is settled by the earliest open period (the next to close);
         // a later open period's estimate does not count it again
         boolean settlesLate =
                 rollups.periodsWithUsage(c).stream()
                         .noneMatch(p -> p.isBefore(period) && !closed.contains(p));
+        List<Agreement> agreements = registry.agreements();
         for (YearMonth p : closed) {
             if (!settlesLate || !p.isBefore(period)) {
                 continue;
             }
-            List<UsageRow> pending = rollups.pendingLate(c, p);
-            if (!pending.isEmpty()) {
-                // the tier positions they continue from: what is settled on the same platforms
-                Set<String> platforms = new TreeSet<>();
-                pending.forEach(r -> platforms.add(r.platformId()));
-                List<UsageRow> settled = difference(rollups.usage(c, p, platforms), pending);
-                late.add(new LateUsage(p, settled, pending));
+            Set<String> rated = statements.agreementsOf(c, p, true);
+            Set<String> signedLate = new TreeSet<>();
+            for (Agreement a : agreements) {
+                if (a.daysInForce(p) > 0 && !rated.contains(a.id())) {
+                    signedLate.add(a.id());
+                }
             }
+            List<UsageRow> pending = rollups.pendingLate(c, p);
+            if (pending.isEmpty() && signedLate.isEmpty()) {
+                continue;
+            }
+            // the tier positions they continue from: what is settled on the same platforms
+            Set<String> platforms = new TreeSet<>();
+            pending.forEach(r -> platforms.add(r.platformId()));
+            for (Agreement a : agreements) {
+                if (signedLate.contains(a.id())) {
+                    platforms.add(a.platformId());
+                }
+            }
+            List<UsageRow> settled = difference(rollups.usage(c, p, platforms), pending);
+            List<UsageRow> lateRows = new ArrayList<>(pending);
+            if (!signedLate.isEmpty()) {
+                // usage the close left uncovered that a licence signed late covers: never rated
+                // yet, so it is late usage, not part of the tier position
+                Predicate<UsageRow> before =
+                        Coverage.hasAgreement(p, agreementsAmong(rated), registry.models());
+                Predicate<UsageRow> now = Coverage.hasAgreement(p, agreements, registry.models());
+                List<UsageRow> covered = settled.stream().filter(before.negate().and(now)).toList();
+                settled = difference(settled, covered);
+                lateRows.addAll(covered);
+                licences.put(p, signedLate);
+            }
+            Map<String, BigDecimal> topUps =
+                    SettlementEngine.topUpsOutstanding(p, statements.guaranteeLines(c, p));
+            late.add(new LateUsage(p, settled, lateRows, topUps));
         }
-        return late;
+        return new Late(late, licences);
     }
 
     /**
@@ -513,6 +594,14 @@ public class SettlementService {
             }
         }
         return pairs;
+    }
+
+    /** The ids of the agreements in force on at least one day of {@code period}. */
+    private List<String> inForce(YearMonth period) {
+        return registry.agreements().stream()
+                .filter(a -> a.daysInForce(period) > 0)
+                .map(Agreement::id)
+                .toList();
     }
 
     private void requireRegistry() {

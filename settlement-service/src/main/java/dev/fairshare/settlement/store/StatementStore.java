@@ -143,7 +143,7 @@ public class StatementStore {
                         .getCopyAPI()
                         .copyIn(
                                 "copy statement_line (period, line_no, maker_id, platform_id, model_id, agreement_id, kind,"
-                                        + " source_model_id, customer_type, basis, exact_amount, amount, currency, adjusts_period)"
+                                        + " source_model_id, customer_type, basis, exact_amount, amount, currency, adjusts_period, path)"
                                         + " from stdin");
         long started = System.nanoTime();
         try {
@@ -213,12 +213,38 @@ public class StatementStore {
                     l.exactAmount().toPlainString(),
                     l.amount().toPlainString(),
                     l.currency(),
-                    l.adjustsPeriod());
+                    l.adjustsPeriod(),
+                    arrayLiteral(l.path()));
             if (rows.length() >= COPY_SLICE || i == to - 1) {
                 out.accept(rows.toString().getBytes(StandardCharsets.UTF_8));
                 rows.setLength(0);
             }
         }
+    }
+
+    /** A text[] literal of the route ({@code {"q","ft"}}), null for none. */
+    static String arrayLiteral(List<String> path) {
+        if (path.isEmpty()) {
+            return null;
+        }
+        StringBuilder out = new StringBuilder(16 * path.size());
+        out.append('{');
+        for (int i = 0; i < path.size(); i++) {
+            if (i > 0) {
+                out.append(',');
+            }
+            out.append('"');
+            String id = path.get(i);
+            for (int k = 0; k < id.length(); k++) {
+                char ch = id.charAt(k);
+                if (ch == '"' || ch == '\\') {
+                    out.append('\\');
+                }
+                out.append(ch);
+            }
+            out.append('"');
+        }
+        return out.append('}').toString();
     }
 
     /** Characters of COPY text sent to the server at a time. */
@@ -240,31 +266,102 @@ public class StatementStore {
         try (PreparedStatement ps =
                 c.prepareStatement(
                         "select maker_id, platform_id, model_id, agreement_id, kind, source_model_id, customer_type, basis, exact_amount,"
-                                + " amount, currency, adjusts_period from statement_line where period = ? order by line_no")) {
+                                + " amount, currency, adjusts_period, path from statement_line where period = ? order by line_no")) {
             ps.setString(1, period.toString());
             ps.setFetchSize(1000);
+            readLines(ps, period, sink);
+        }
+    }
+
+    /**
+     * The minimum-guarantee lines that concern {@code period}: its statement's top-ups and the
+     * recoupments of later statements that adjust it.
+     */
+    public List<StatementLine> guaranteeLines(Connection c, YearMonth period) throws SQLException {
+        List<StatementLine> out = new ArrayList<>();
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "select maker_id, platform_id, model_id, agreement_id, kind, source_model_id, customer_type, basis, exact_amount,"
+                                + " amount, currency, adjusts_period, path, period from statement_line"
+                                + " where kind in ('MINIMUM_GUARANTEE_TOPUP', 'GUARANTEE_RECOUPMENT')"
+                                + " and coalesce(adjusts_period, period) = ?")) {
+            ps.setString(1, period.toString());
+            readLines(ps, null, out::add);
+        }
+        return out;
+    }
+
+    /**
+     * The ids of the agreements {@code period}'s statements rated it with: those in force at its
+     * close, and with {@code lateToo} also those recorded later whose usage a later statement
+     * settled.
+     */
+    public java.util.Set<String> agreementsOf(Connection c, YearMonth period, boolean lateToo)
+            throws SQLException {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "select agreement_id from period_agreement where period = ?"
+                                + (lateToo ? "" : " and settled_in is null"))) {
+            ps.setString(1, period.toString());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    sink.accept(
-                            new StatementLine(
-                                    period,
-                                    rs.getString(1),
-                                    rs.getString(2),
-                                    rs.getString(3),
-                                    rs.getString(4),
-                                    LineKind.valueOf(rs.getString(5)),
-                                    rs.getString(6),
-                                    rs.getString(7) == null
-                                            ? null
-                                            : CustomerType.valueOf(rs.getString(7)),
-                                    rs.getBigDecimal(8),
-                                    rs.getBigDecimal(9),
-                                    rs.getBigDecimal(10),
-                                    rs.getString(11),
-                                    rs.getString(12) == null
-                                            ? null
-                                            : YearMonth.parse(rs.getString(12))));
+                    out.add(rs.getString(1));
                 }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Records agreements that rated {@code period}: at its close ({@code settledIn} null), or, for
+     * agreements recorded after it, by the statement of {@code settledIn}.
+     */
+    public void recordAgreements(
+            Connection c, YearMonth period, java.util.Collection<String> ids, YearMonth settledIn)
+            throws SQLException {
+        if (ids.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "insert into period_agreement (period, agreement_id, settled_in)"
+                                + " select ?, unnest(?::text[]), ? on conflict do nothing")) {
+            ps.setString(1, period.toString());
+            ps.setArray(2, c.createArrayOf("text", ids.toArray()));
+            ps.setString(3, settledIn == null ? null : settledIn.toString());
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * Reads lines whose columns are those of {@link #forEachLine}: of {@code period}, or, when it
+     * is null, of the period in a 14th column.
+     */
+    private static void readLines(
+            PreparedStatement ps, YearMonth period, Consumer<StatementLine> sink)
+            throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                java.sql.Array path = rs.getArray(13);
+                sink.accept(
+                        new StatementLine(
+                                period != null ? period : YearMonth.parse(rs.getString(14)),
+                                rs.getString(1),
+                                rs.getString(2),
+                                rs.getString(3),
+                                rs.getString(4),
+                                LineKind.valueOf(rs.getString(5)),
+                                rs.getString(6),
+                                rs.getString(7) == null
+                                        ? null
+                                        : CustomerType.valueOf(rs.getString(7)),
+                                rs.getBigDecimal(8),
+                                rs.getBigDecimal(9),
+                                rs.getBigDecimal(10),
+                                rs.getString(11),
+                                rs.getString(12) == null ? null : YearMonth.parse(rs.getString(12)),
+                                path == null ? List.of() : List.of((String[]) path.getArray())));
             }
         }
     }

@@ -69,7 +69,7 @@ class LineageCascadeTest {
     }
 
     @Test
-    void aCommonAncestorReachedTwiceGetsOneMergedLine() {
+    void aCommonAncestorReachedTwiceGetsALinePerRoute() {
         Map<String, ModelInfo> models =
                 models(
                         model(
@@ -91,12 +91,13 @@ class LineageCascadeTest {
                         models);
 
         assertThat(lines)
-                .extracting(StatementLine::modelId, StatementLine::amount)
+                .extracting(StatementLine::modelId, StatementLine::path, StatementLine::amount)
                 .containsExactly(
-                        tuple("derived", d("60.00")),
-                        tuple("base", d("20.00")),
-                        tuple("left", d("10.00")),
-                        tuple("right", d("10.00")));
+                        tuple("derived", List.of("derived"), d("60.00")),
+                        tuple("base", List.of("derived", "left", "base"), d("10.00")),
+                        tuple("base", List.of("derived", "right", "base"), d("10.00")),
+                        tuple("left", List.of("derived", "left"), d("10.00")),
+                        tuple("right", List.of("derived", "right"), d("10.00")));
     }
 
     @Test

@@ -68,6 +68,17 @@ class SettlementCsvTest {
                             "1300000",
                             "59.00",
                             "EUR",
+                            OCTOBER),
+                    line(
+                            "beta",
+                            "coqui",
+                            null,
+                            null,
+                            LineKind.GUARANTEE_RECOUPMENT,
+                            null,
+                            "40.000",
+                            "-1.500",
+                            "BHD",
                             OCTOBER));
 
     @Test
@@ -77,7 +88,7 @@ class SettlementCsvTest {
         assertThat(csv)
                 .startsWith(
                         "period,platformId,makerId,modelId,sourceModelId,agreementId,kind,"
-                                + "customerType,basis,amount,currency,adjustsPeriod\r\n");
+                                + "customerType,basis,amount,currency,adjustsPeriod,path\r\n");
         List<CSVRecord> records = parse(csv);
         assertThat(records).hasSize(LINES.size());
         for (int i = 0; i < LINES.size(); i++) {
@@ -92,7 +103,7 @@ class SettlementCsvTest {
         assertThat(csv)
                 .endsWith(
                         "\r\n2026-11,\"acme, \"\"the\"\" cloud\",coqui,coqui/XTTS-v2,"
-                                + "coqui/XTTS-v2,ag-1,ROYALTY,COMMERCIAL,100,6.00,USD,\r\n");
+                                + "coqui/XTTS-v2,ag-1,ROYALTY,COMMERCIAL,100,6.00,USD,,coqui/XTTS-v2\r\n");
     }
 
     @Test
@@ -101,13 +112,24 @@ class SettlementCsvTest {
 
         assertThat(records)
                 .extracting(r -> r.get("amount"))
-                .containsExactly("6.00", "0", "12.345", "59.00");
+                .containsExactly("6.00", "0", "12.345", "59.00", "-1.500");
         assertThat(records)
                 .extracting(r -> r.get("basis"))
-                .containsExactly("100", "1.25", "50", "1300000");
+                .containsExactly("100", "1.25", "50", "1300000", "40");
         assertThat(records.get(2).get("customerType")).isEmpty();
         assertThat(records.get(2).get("modelId")).isEmpty();
         assertThat(records.get(3).get("adjustsPeriod")).isEqualTo("2026-10");
+        assertThat(records.get(4).get("kind")).isEqualTo("GUARANTEE_RECOUPMENT");
+        assertThat(records.get(4).get("adjustsPeriod")).isEqualTo("2026-10");
+    }
+
+    @Test
+    void writesEachLinesRouteFromTheSourceToTheReceiver() throws IOException {
+        List<CSVRecord> records = parse(write(LINES));
+
+        assertThat(records)
+                .extracting(r -> r.get("path"))
+                .containsExactly("coqui/XTTS-v2", "coqui/XTTS-v2>llama", "", "whisper", "");
     }
 
     @Test
@@ -170,6 +192,8 @@ class SettlementCsvTest {
         String adjusts = nullIfEmpty(row.get("adjustsPeriod"));
         assertThat(adjusts == null ? null : YearMonth.parse(adjusts))
                 .isEqualTo(line.adjustsPeriod());
+        String path = row.get("path");
+        assertThat(path.isEmpty() ? List.of() : List.of(path.split(">"))).isEqualTo(line.path());
     }
 
     private static String nullIfEmpty(String value) {
@@ -218,6 +242,11 @@ class SettlementCsvTest {
                 new BigDecimal(amount),
                 new BigDecimal(amount),
                 currency,
-                adjustsPeriod);
+                adjustsPeriod,
+                sourceModelId == null
+                        ? List.of()
+                        : sourceModelId.equals(modelId)
+                                ? List.of(sourceModelId)
+                                : List.of(sourceModelId, modelId));
     }
 }
