@@ -62,6 +62,19 @@ final class RegistryRecords {
             String validFrom,
             String validTo,
             String terms) {
+        agreement(id, makerId, platformId, modelId, validFrom, validTo, terms, null);
+    }
+
+    /** An agreement with a minimum guarantee per period ({@code null} for none). */
+    static void agreement(
+            String id,
+            String makerId,
+            String platformId,
+            String modelId,
+            String validFrom,
+            String validTo,
+            String terms,
+            String minimumGuarantee) {
         send(
                 "registry.agreements",
                 id,
@@ -79,7 +92,9 @@ final class RegistryRecords {
                         + (validTo == null ? "null" : "\"" + validTo + "T00:00:00Z\"")
                         + ",\"terms\":"
                         + terms
-                        + ",\"minimumGuarantee\":null}");
+                        + ",\"minimumGuarantee\":"
+                        + (minimumGuarantee == null ? "null" : "\"" + minimumGuarantee + "\"")
+                        + "}");
     }
 
     static final String REVENUE_SHARE_20 = "{\"type\":\"REVENUE_SHARE\",\"rate\":\"0.2\"}";

@@ -224,7 +224,7 @@ class SettlementFlowTest {
         }
         assertThat(csv)
                 .startsWith(
-                        "period,platformId,makerId,modelId,sourceModelId,agreementId,kind,customerType,basis,amount,currency,adjustsPeriod\r\n");
+                        "period,platformId,makerId,modelId,sourceModelId,agreementId,kind,customerType,basis,amount,currency,adjustsPeriod,path\r\n");
         List<org.apache.commons.csv.CSVRecord> mine =
                 rows.stream().filter(r -> r.get("platformId").equals(platform)).toList();
         assertThat(mine).hasSize(2);
