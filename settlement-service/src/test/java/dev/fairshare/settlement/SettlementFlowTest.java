@@ -146,6 +146,11 @@ class SettlementFlowTest {
                 .isEqualTo(derived);
         assertThat(statement.getString("items.find { it.kind == 'UPSTREAM_ROYALTY' }.makerId"))
                 .isEqualTo(makerA);
+        // the stored route of each line, from the source to the receiver
+        assertThat(statement.getList("items.find { it.kind == 'UPSTREAM_ROYALTY' }.path"))
+                .containsExactly(derived, base);
+        assertThat(statement.getList("items.find { it.kind == 'ROYALTY' }.path"))
+                .containsExactly(derived);
 
         // the close posted a balanced journal entry that reconciles with invoices, payouts and the
         // CSV
@@ -240,6 +245,13 @@ class SettlementFlowTest {
                                 .orElseThrow()
                                 .get("kind"))
                 .isEqualTo("UPSTREAM_ROYALTY");
+        assertThat(
+                        mine.stream()
+                                .filter(r -> r.get("makerId").equals(makerA))
+                                .findFirst()
+                                .orElseThrow()
+                                .get("path"))
+                .isEqualTo(derived + ">" + base);
         given().auth()
                 .oauth2(Tokens.finance())
                 .get("/ledger/balances?asOf=yesterday")
