@@ -28,9 +28,6 @@ create table period_agreement (
     primary key (period, agreement_id)
 );
 
--- Periods closed before: the agreements their statements (and later adjustments) name.
-insert into period_agreement (period, agreement_id)
-select distinct coalesce(adjusts_period, period), agreement_id
-from statement_line
-where coalesce(adjusts_period, period) in (select period from period where status = 'CLOSED')
-on conflict do nothing;
+-- Whether the close recorded its agreements. Periods closed before it did not: for them every
+-- agreement in force counts as known at their close, as before (nothing is settled as signed late).
+alter table period add column agreements_recorded boolean not null default false;

@@ -22,8 +22,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Late money through the service, worked by hand: a guarantee's top-up recouped by late usage
- * (July–September 2024), and a licence signed after its period closed (October–December 2024). Each
- * test closes every month it puts usage in, so later closes of other tests are not blocked.
+ * (July–September 2024, and under a derived model April–May 2024), and a licence signed after its
+ * period closed (October–December 2024). Each test closes every month it puts usage in, so later
+ * closes of other tests are not blocked.
  */
 @QuarkusTest
 @QuarkusTestResource(
@@ -121,6 +122,81 @@ class LateMoneyFlowTest {
                                 + ",g-ag-"
                                 + s
                                 + ",GUARANTEE_RECOUPMENT,,40,-30.00,USD,2024-07,\r\n");
+    }
+
+    /**
+     * The same guarantee on a derived model q (its parent base takes 25%), April 2024: on time
+     * 300.00 → q's maker 45.00 + top-up 40.00, base's maker 15.00. Late 150.00 in May: the hop to
+     * base is paid (7.50), q's maker gets 22.50 and gives back 30.00 of the top-up: its net is
+     * −7.50, debited to its account, and the platform owes nothing more.
+     */
+    @Test
+    void underADerivedModelTheAgreementsMakerCarriesTheRecoupment() {
+        String s = UUID.randomUUID().toString().substring(0, 6);
+        String upstream = "d-up-" + s;
+        String maker = "d-maker-" + s;
+        String base = "d-base-" + s;
+        String model = "d-q-" + s;
+        String platform = "d-pf-" + s;
+        RegistryRecords.maker(upstream, "U");
+        RegistryRecords.maker(maker, "D");
+        RegistryRecords.platform(platform, "P");
+        RegistryRecords.model(base, upstream, "Base", "mit", true, null, null);
+        RegistryRecords.model(model, maker, "Q", "mit", true, base, "0.25");
+        RegistryRecords.agreement(
+                "d-ag-" + s,
+                maker,
+                platform,
+                model,
+                "2024-04-01",
+                "2024-05-01",
+                RegistryRecords.REVENUE_SHARE_20,
+                "100.00");
+        send("usage.attributed", model, delta(id(model), model, platform, "2024-04-10", "300.00"));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(payout("2024-04", maker)).isEqualTo("85.00"));
+        assertThat(payout("2024-04", upstream)).isEqualTo("15.00");
+        close("2024-04");
+
+        send("usage.attributed", model, delta(id(model), model, platform, "2024-04-20", "150.00"));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(payout("2024-05", maker)).isEqualTo("-7.50"));
+        close("2024-05");
+        assertThat(payout("2024-05", upstream)).isEqualTo("7.50");
+        assertThat(payout("2024-05", maker)).isEqualTo("-7.50");
+        JsonPath may = lines("2024-05", maker);
+        assertThat(may.getList("items.kind"))
+                .containsExactly("LATE_ADJUSTMENT", "GUARANTEE_RECOUPMENT");
+        assertThat(may.getList("items.amount")).containsExactly("22.50", "-30.00");
+        assertThat(lines("2024-05", upstream).getList("items.path"))
+                .containsExactly(List.of(model, base));
+
+        JsonPath ledger =
+                given().auth()
+                        .oauth2(Tokens.finance())
+                        .get("/ledger/2024-05")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath();
+        String entry = "items.find { it.platformId == '" + platform + "' }";
+        assertThat(ledger.getList(entry + ".lines.account"))
+                .containsExactlyInAnyOrder(
+                        "maker:" + maker + ":receivable", "maker:" + upstream + ":receivable");
+        assertThat(
+                        ledger.getString(
+                                entry
+                                        + ".lines.find { it.account == 'maker:"
+                                        + maker
+                                        + ":receivable' }.debit"))
+                .isEqualTo("7.50");
+        assertThat(
+                        ledger.getString(
+                                entry
+                                        + ".lines.find { it.account == 'maker:"
+                                        + upstream
+                                        + ":receivable' }.credit"))
+                .isEqualTo("7.50");
     }
 
     /**

@@ -33,6 +33,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -270,16 +271,17 @@ public class SettlementService {
             Set<YearMonth> closed = statements.closed(c);
             for (YearMonth p : only == null ? rollups.periodsWithUsage(c) : List.of(only)) {
                 List<Agreement> now = registry.agreements();
-                List<Agreement> rated =
+                Optional<Set<String>> atClose =
                         closed.contains(p)
-                                ? agreementsAmong(statements.agreementsOf(c, p, false))
-                                : now;
+                                ? statements.agreementsOf(c, p, false)
+                                : Optional.empty();
+                List<Agreement> rated = atClose.isPresent() ? agreementsAmong(atClose.get()) : now;
                 Predicate<UsageRow> licensed = Coverage.hasAgreement(p, now, registry.models());
                 List<UsageRow> usage = rollups.usage(c, p);
-                if (rated != now) {
-                    Predicate<UsageRow> atClose =
+                if (atClose.isPresent()) {
+                    Predicate<UsageRow> coveredAtClose =
                             Coverage.hasAgreement(p, rated, registry.models());
-                    usage = usage.stream().filter(atClose.negate()).toList();
+                    usage = usage.stream().filter(coveredAtClose.negate()).toList();
                 }
                 List<UsageRow> later = usage.stream().filter(licensed).toList();
                 List<UsageRow> still = usage.stream().filter(licensed.negate()).toList();
@@ -435,10 +437,11 @@ public class SettlementService {
             if (!settlesLate || !p.isBefore(period)) {
                 continue;
             }
-            Set<String> rated = statements.agreementsOf(c, p, true);
+            // a period closed before closes recorded their agreements has none signed late
+            Set<String> rated = statements.agreementsOf(c, p, true).orElse(null);
             Set<String> signedLate = new TreeSet<>();
             for (Agreement a : agreements) {
-                if (a.daysInForce(p) > 0 && !rated.contains(a.id())) {
+                if (rated != null && a.daysInForce(p) > 0 && !rated.contains(a.id())) {
                     signedLate.add(a.id());
                 }
             }

@@ -294,10 +294,19 @@ public class StatementStore {
     /**
      * The ids of the agreements {@code period}'s statements rated it with: those in force at its
      * close, and with {@code lateToo} also those recorded later whose usage a later statement
-     * settled.
+     * settled; empty if its close did not record them (it closed before closes did).
      */
-    public java.util.Set<String> agreementsOf(Connection c, YearMonth period, boolean lateToo)
-            throws SQLException {
+    public Optional<java.util.Set<String>> agreementsOf(
+            Connection c, YearMonth period, boolean lateToo) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement("select agreements_recorded from period where period = ?")) {
+            ps.setString(1, period.toString());
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next() || !rs.getBoolean(1)) {
+                    return Optional.empty();
+                }
+            }
+        }
         java.util.Set<String> out = new java.util.HashSet<>();
         try (PreparedStatement ps =
                 c.prepareStatement(
@@ -310,7 +319,7 @@ public class StatementStore {
                 }
             }
         }
-        return out;
+        return Optional.of(out);
     }
 
     /**
@@ -320,6 +329,14 @@ public class StatementStore {
     public void recordAgreements(
             Connection c, YearMonth period, java.util.Collection<String> ids, YearMonth settledIn)
             throws SQLException {
+        if (settledIn == null) {
+            try (PreparedStatement ps =
+                    c.prepareStatement(
+                            "update period set agreements_recorded = true where period = ?")) {
+                ps.setString(1, period.toString());
+                ps.executeUpdate();
+            }
+        }
         if (ids.isEmpty()) {
             return;
         }
