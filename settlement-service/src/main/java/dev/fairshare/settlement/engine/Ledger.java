@@ -15,7 +15,9 @@ import java.util.TreeMap;
  * platform's payable account ({@link #platformAccount}) with the invoice total and credits each
  * maker's receivable account ({@link #makerAccount}) with the sum of that maker's rounded lines in
  * the invoice. An upstream royalty is a line of the ancestor model's maker, so it credits that
- * maker. Debits equal credits because the invoice total is the sum of its rounded lines.
+ * maker. Debits equal credits because the invoice total is the sum of its rounded lines. A maker
+ * whose lines in an invoice sum below zero (negative late adjustments after a dispute) is debited
+ * instead, and an invoice whose total is negative credits the platform's payable account.
  *
  * <p>Zero amounts are never posted: a maker whose lines in an invoice sum to zero gets no journal
  * line, and an invoice whose total is zero gets no entry at all.
@@ -84,7 +86,7 @@ public final class Ledger {
                     for (Map.Entry<String, BigDecimal> maker : makers.entrySet()) {
                         if (maker.getValue().signum() != 0) {
                             journalLines.add(
-                                    JournalLine.credit(
+                                    signed(
                                             makerAccount(maker.getKey()),
                                             invoice.currency(),
                                             maker.getValue()));
@@ -93,10 +95,10 @@ public final class Ledger {
                     }
                     if (total.signum() != 0) {
                         journalLines.add(
-                                JournalLine.debit(
+                                signed(
                                         platformAccount(invoice.platformId()),
                                         invoice.currency(),
-                                        total));
+                                        total.negate()));
                         journalLines.sort(LINE_ORDER);
                         entries.add(
                                 new JournalEntry(
@@ -124,6 +126,13 @@ public final class Ledger {
             }
         }
         return balances;
+    }
+
+    /** A line that adds {@code balance} (credit − debit, either sign) to the account. */
+    private static JournalLine signed(String account, String currency, BigDecimal balance) {
+        return balance.signum() > 0
+                ? JournalLine.credit(account, currency, balance)
+                : JournalLine.debit(account, currency, balance.negate());
     }
 
     private static String memo(YearMonth period, Invoice invoice) {

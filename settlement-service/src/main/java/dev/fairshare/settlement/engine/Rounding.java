@@ -28,7 +28,9 @@ public final class Rounding {
     }
 
     /**
-     * Rounds non-negative exact amounts, in order, so that they sum to their rounded exact total.
+     * Rounds exact amounts, in order, so that they sum to their rounded exact total. Amounts may be
+     * negative (a late adjustment that takes usage back): each is floored towards negative
+     * infinity, so every remainder lies in [0, one minor unit) whatever the sign.
      */
     public static List<BigDecimal> largestRemainder(List<BigDecimal> exact, String currency) {
         int digits = fractionDigits(currency);
@@ -37,9 +39,6 @@ public final class Rounding {
         List<BigDecimal> rounded = new ArrayList<>(exact.size());
         List<BigDecimal> remainders = new ArrayList<>(exact.size());
         for (BigDecimal amount : exact) {
-            if (amount.signum() < 0) {
-                throw new IllegalArgumentException("cannot round a negative line: " + amount);
-            }
             BigDecimal floor = amount.setScale(digits, RoundingMode.FLOOR);
             total = total.add(amount);
             flooredTotal = flooredTotal.add(floor);

@@ -38,9 +38,10 @@ import java.util.function.Function;
  *       their late volume (or, for a revenue share, {@code rate × late revenue}), and cascaded as
  *       usual. Each resulting hop becomes a {@code LATE_ADJUSTMENT} line of the current period with
  *       {@code adjustsPeriod} set and the earning model as {@code sourceModelId}; zero adjustments
- *       are omitted. Late adjustments are therefore never negative. The minimum-guarantee top-ups
- *       of a closed period are not revisited: a top-up that later usage would have reduced stays
- *       paid, and late royalties are paid in full.
+ *       are omitted. Late usage taken back by a dispute correction (negative sums) gives negative
+ *       adjustments: {@code rate(settled + late) − rate(settled)} is then below zero. The
+ *       minimum-guarantee top-ups of a closed period are not revisited: a top-up that later usage
+ *       would have reduced stays paid, and late royalties are paid in full.
  *   <li><b>Rounding.</b> Lines with the same identity are merged; each invoice (platform and
  *       currency) is then rounded as a whole by {@link Rounding#largestRemainder} in {@link
  *       StatementLine#ORDER}.

@@ -2,7 +2,6 @@ package dev.fairshare.settlement.engine;
 
 import static dev.fairshare.settlement.engine.Fixtures.d;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -64,8 +63,21 @@ class RoundingTest {
     }
 
     @Test
-    void negativeLinesAreRejected() {
-        assertThatThrownBy(() -> Rounding.largestRemainder(List.of(d("1.00"), d("-0.01")), "USD"))
-                .isInstanceOf(IllegalArgumentException.class);
+    void negativeLinesRoundLikeTheirMirrorImage() {
+        // floors -0.34 each (sum -1.02), remainders 0.007, 0.007, 0.006: two cents go to the first
+        // two
+        assertThat(Rounding.largestRemainder(List.of(d("-0.333"), d("-0.333"), d("-0.334")), "USD"))
+                .containsExactly(d("-0.33"), d("-0.33"), d("-0.34"));
+    }
+
+    @Test
+    void mixedSignsSumToTheRoundedTotal() {
+        // total 1.000; floors 1.00 and -0.01 (0.99), remainders 0.005 and 0.005: the cent goes
+        // first
+        assertThat(Rounding.largestRemainder(List.of(d("1.005"), d("-0.005")), "USD"))
+                .containsExactly(d("1.01"), d("-0.01"));
+        // a dispute's loser and gainer: -0.80 and 1.00 are already at the minor unit
+        assertThat(Rounding.largestRemainder(List.of(d("-0.800"), d("1.000")), "USD"))
+                .containsExactly(d("-0.80"), d("1.00"));
     }
 }

@@ -1,0 +1,4 @@
+-- A late adjustment may be negative: a dispute correction takes a ref's usage of a closed period
+-- from the model that held it and settles the difference in the next open period (DESIGN.md
+-- "Who may name a model"). Closed statements keep their lines; the new ones may be below zero.
+alter table statement_line drop constraint statement_line_amount_check;
