@@ -87,7 +87,9 @@ class ReattributionTest {
                                         + "\",\"weight\":\"0.4\"},{\"modelRef\":\""
                                         + ref
                                         + "\",\"weight\":\"0.6\"}],\"revenue\"");
-        await().atMost(Duration.ofSeconds(30))
+        // a new platform's first event: after a consumer restart (another test) the group may
+        // take a session timeout to hand out the new partitions
+        await().atMost(Duration.ofSeconds(90))
                 .until(
                         () -> {
                             post(p, "[" + event(e1, p, ref, BEFORE, "1.00") + "]");
@@ -151,7 +153,9 @@ class ReattributionTest {
         model(owner, "[]", OUTBOX_IDS.incrementAndGet());
         String before = uid("e");
         String after = uid("e");
-        await().atMost(Duration.ofSeconds(30))
+        // a new platform's first event: after a consumer restart (another test) the group may
+        // take a session timeout to hand out the new partitions
+        await().atMost(Duration.ofSeconds(90))
                 .until(
                         () -> {
                             post(p, "[" + event(before, p, ref, BEFORE, "7.00") + "]");
