@@ -25,12 +25,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
 /** POST /aliases/reattribute: validation, the alias it re-points, and the message it publishes. */
@@ -233,12 +228,13 @@ class AliasDisputeResourceTest {
                 .until(
                         () -> {
                             found.clear();
-                            found.addAll(OutboxPublicationTest.records("registry.reattributions", disputeId));
+                            found.addAll(
+                                    OutboxPublicationTest.records(
+                                            "registry.reattributions", disputeId));
                             return found.size() == 1;
                         });
         JsonNode m = mapper.readTree(found.get(0).value());
         assertThat(m.get("disputeId").asText()).isEqualTo(disputeId);
         return m;
     }
-
 }
