@@ -203,6 +203,26 @@ class DisputeIT {
         assertThat(perMaker)
                 .containsExactlyInAnyOrder(tuple("coqui", "2.00"), tuple("voicelab", "-1.50"));
 
+        // the close's journal entry: coqui credited 2.00, voicelab debited 1.50, acme owes 0.50
+        JsonNode ledger = MAPPER.readTree(Http.get(s + "/ledger/" + current, finance).body());
+        List<Tuple> journal = new ArrayList<>();
+        for (JsonNode entry : ledger.path("items")) {
+            for (JsonNode l : entry.path("lines")) {
+                journal.add(
+                        tuple(
+                                l.get("account").asText(),
+                                new BigDecimal(l.get("debit").asText()).setScale(2).toPlainString(),
+                                new BigDecimal(l.get("credit").asText())
+                                        .setScale(2)
+                                        .toPlainString()));
+            }
+        }
+        assertThat(journal)
+                .containsExactlyInAnyOrder(
+                        tuple("maker:coqui:receivable", "0.00", "2.00"),
+                        tuple("maker:voicelab:receivable", "1.50", "0.00"),
+                        tuple("platform:acme-cloud:payable", "0.50", "0.00"));
+
         // usage-service: the events from the 15th on are coqui's model's
         assertThat(attribution(u, "e-10", platform)).isEqualTo("xtts-v2-nordic");
         assertThat(attribution(u, "e-20", platform)).isEqualTo("xtts-v2");
