@@ -125,7 +125,8 @@ class AuthMatrixTest {
         GET_AGREEMENT,
         POST_AGREEMENTS,
         POST_ACCOUNTS,
-        POST_API_KEYS;
+        POST_API_KEYS,
+        POST_REATTRIBUTE;
 
         Response call(RequestSpecification r, World w) {
             return switch (this) {
@@ -154,6 +155,16 @@ class AuthMatrixTest {
                         r.body(accountJson(uid("acct"), PASSWORD, "FINANCE", null))
                                 .post("/accounts");
                 case POST_API_KEYS -> r.post("/platforms/" + w.platform() + "/api-keys");
+                case POST_REATTRIBUTE ->
+                        r.body(
+                                        "{\"ref\":\""
+                                                + uid("ref")
+                                                + "\",\"platformId\":\""
+                                                + w.platform()
+                                                + "\",\"toModelId\":\""
+                                                + w.model()
+                                                + "\",\"from\":\"2026-01-01T00:00:00Z\",\"reason\":\"matrix\"}")
+                                .post("/aliases/reattribute");
             };
         }
     }
@@ -225,7 +236,15 @@ class AuthMatrixTest {
                 row(Endpoint.POST_API_KEYS, Who.PLATFORM, 403, "FORBIDDEN"),
                 row(Endpoint.POST_API_KEYS, Who.FINANCE, 403, "FORBIDDEN"),
                 row(Endpoint.POST_API_KEYS, Who.MAKER, 403, "FORBIDDEN"),
-                row(Endpoint.POST_API_KEYS, Who.ADMIN, 201, null));
+                row(Endpoint.POST_API_KEYS, Who.ADMIN, 201, null),
+                // POST /aliases/reattribute: ADMIN only, not even the maker that gains the ref
+                row(Endpoint.POST_REATTRIBUTE, Who.NOBODY, 401, "UNAUTHORIZED"),
+                row(Endpoint.POST_REATTRIBUTE, Who.FINANCE, 403, "FORBIDDEN"),
+                row(Endpoint.POST_REATTRIBUTE, Who.MAKER, 403, "FORBIDDEN"),
+                row(Endpoint.POST_REATTRIBUTE, Who.OTHER_MAKER, 403, "FORBIDDEN"),
+                row(Endpoint.POST_REATTRIBUTE, Who.PLATFORM, 403, "FORBIDDEN"),
+                row(Endpoint.POST_REATTRIBUTE, Who.OTHER_PLATFORM, 403, "FORBIDDEN"),
+                row(Endpoint.POST_REATTRIBUTE, Who.ADMIN, 202, null));
     }
 
     private static Arguments row(Endpoint endpoint, Who who, int status, String code) {

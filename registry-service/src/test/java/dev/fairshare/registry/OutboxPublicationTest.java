@@ -40,7 +40,7 @@ class OutboxPublicationTest {
     }
 
     /** Every record of a topic, from the beginning, with the given key. */
-    private static List<ConsumerRecord<String, String>> records(String topic, String key) {
+    static List<ConsumerRecord<String, String>> records(String topic, String key) {
         try (KafkaConsumer<String, String> c =
                 new KafkaConsumer<>(
                         Map.of(

@@ -40,15 +40,20 @@ class RecoupmentConstraintTest {
     }
 
     @Test
-    void onlyARecoupmentMayBeNegative() throws Exception {
+    void onlyARecoupmentOrALateAdjustmentMayBeNegative() throws Exception {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             assertThat(insertLine(c, "GUARANTEE_RECOUPMENT", "-30.00")).isEqualTo(1);
             c.rollback();
-            assertThatThrownBy(() -> insertLine(c, "LATE_ADJUSTMENT", "-30.00"))
-                    .isInstanceOf(SQLException.class)
-                    .hasMessageContaining("statement_line_amount_check");
+            // a dispute correction takes usage back from the model that held the ref
+            assertThat(insertLine(c, "LATE_ADJUSTMENT", "-30.00")).isEqualTo(1);
             c.rollback();
+            for (String kind : new String[] {"ROYALTY", "UPSTREAM_ROYALTY", "MINIMUM_GUARANTEE_TOPUP"}) {
+                assertThatThrownBy(() -> insertLine(c, kind, "-30.00"))
+                        .isInstanceOf(SQLException.class)
+                        .hasMessageContaining("statement_line_amount_check");
+                c.rollback();
+            }
             assertThatThrownBy(() -> insertLine(c, "REFUND", "1.00"))
                     .isInstanceOf(SQLException.class)
                     .hasMessageContaining("statement_line_kind_check");

@@ -17,8 +17,12 @@ public class Outbox {
         this.mapper = mapper;
     }
 
+    /**
+     * Records {@code entity} for {@code topic} under {@code key}; answers the row's id, which the
+     * relay sends as the record's {@code outbox-id} header.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void record(String topic, String key, Object entity) {
+    public long record(String topic, String key, Object entity) {
         OutboxEntry e = new OutboxEntry();
         e.topic = topic;
         e.key = key;
@@ -29,5 +33,6 @@ public class Outbox {
         }
         e.createdAt = Instant.now();
         Panache.getEntityManager().persist(e);
+        return e.id;
     }
 }

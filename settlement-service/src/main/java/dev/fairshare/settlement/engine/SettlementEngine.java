@@ -39,7 +39,8 @@ import java.util.function.Function;
  *       revenue share, {@code rate × late revenue}), and cascaded as usual. Each resulting hop
  *       becomes a {@code LATE_ADJUSTMENT} line of the current period with {@code adjustsPeriod}
  *       set, the earning model as {@code sourceModelId} and its route as {@code path}; zero
- *       adjustments are omitted, so late adjustments are never negative.
+ *       adjustments are omitted. Late usage taken back by a dispute correction (negative sums)
+ *       gives negative adjustments: {@code rate(settled + late) − rate(settled)} is then below zero.
  *   <li><b>Guarantee recoupment.</b> A late adjustment changes what the platform owes for the
  *       closed period by {@code max(G, R_old + R_late) − max(G, R_old)}: the late royalty {@code
  *       R_late} of an agreement is paid in full (above), and the top-up still outstanding for that
@@ -47,7 +48,9 @@ import java.util.function.Function;
  *       recouped by a negative {@code GUARANTEE_RECOUPMENT} line of {@code −min(R_late,
  *       outstanding)} for the agreement's maker, so a top-up is never recouped below zero, however
  *       many late batches follow. The hops to ancestors stay paid, so the agreement's maker's net
- *       for the period may be negative.
+ *       for the period may be negative. A late royalty below zero (a dispute correction taking
+ *       usage back) lifts the top-up again, by {@code max(0, G − R_old − R_late) − max(0, G −
+ *       R_old)}, as a {@code MINIMUM_GUARANTEE_TOPUP} line with {@code adjustsPeriod}.
  *   <li><b>Rounding.</b> Lines with the same identity are merged; each invoice (platform and
  *       currency) is then rounded as a whole by {@link Rounding#largestRemainder} in {@link
  *       StatementLine#ORDER}, ties between equal remainders broken by a hash of the period and the
@@ -183,7 +186,8 @@ public final class SettlementEngine {
     /**
      * The minimum-guarantee top-up of each agreement that is still paid for {@code period}, by
      * agreement id: the exact amounts of its {@code MINIMUM_GUARANTEE_TOPUP} line in {@code
-     * period}'s statement plus its {@code GUARANTEE_RECOUPMENT} lines that adjust {@code period}
+     * period}'s statement and of the top-ups that later statements restored for {@code period} (a
+     * dispute taking usage back), plus its {@code GUARANTEE_RECOUPMENT} lines that adjust {@code period}
      * (negative), never below zero. {@code lines} may hold any statements' lines; the others are
      * ignored.
      */
@@ -192,7 +196,10 @@ public final class SettlementEngine {
         Map<String, BigDecimal> outstanding = new TreeMap<>();
         for (StatementLine line : lines) {
             boolean topUp =
-                    line.kind() == LineKind.MINIMUM_GUARANTEE_TOPUP && line.period().equals(period);
+                    line.kind() == LineKind.MINIMUM_GUARANTEE_TOPUP
+                            && (line.adjustsPeriod() == null
+                                    ? line.period().equals(period)
+                                    : line.adjustsPeriod().equals(period));
             boolean recouped =
                     line.kind() == LineKind.GUARANTEE_RECOUPMENT
                             && period.equals(line.adjustsPeriod());
@@ -246,6 +253,10 @@ public final class SettlementEngine {
             }
             BigDecimal outstanding =
                     lateUsage.topUpsOutstanding().getOrDefault(agreement.id(), BigDecimal.ZERO);
+            if (lateRoyalty.signum() < 0 && agreement.minimumGuarantee() != null) {
+                restoredTopUp(period, original, agreement, settled, lateRoyalty)
+                        .ifPresent(lines::add);
+            }
             BigDecimal recouped = lateRoyalty.min(outstanding);
             if (recouped.signum() > 0) {
                 lines.add(
@@ -285,6 +296,51 @@ public final class SettlementEngine {
     }
 
     /**
+     * What a late royalty below zero (a dispute taking usage back) adds to the closed period's
+     * top-up: {@code max(0, G − R_old − R_late) − max(0, G − R_old)}, where {@code R_old} is the
+     * royalty already rated for {@code original} under the agreement (its settled usage, close and
+     * earlier late adjustments). Paid as a {@code MINIMUM_GUARANTEE_TOPUP} line of {@code period}
+     * that adjusts {@code original}, so the platform owes {@code max(G, R_old + R_late) − max(G,
+     * R_old)} in all (DESIGN rule 7).
+     */
+    private static Optional<StatementLine> restoredTopUp(
+            YearMonth period,
+            YearMonth original,
+            Agreement agreement,
+            Map<Agreement, List<UsageRow>> settled,
+            BigDecimal lateRoyalty) {
+        BigDecimal royaltyBefore = BigDecimal.ZERO;
+        for (RatedGroup group :
+                RatedGroup.rate(
+                        agreement, BigDecimal.ZERO, settled.getOrDefault(agreement, List.of()))) {
+            royaltyBefore = royaltyBefore.add(group.royalty());
+        }
+        BigDecimal guaranteed = guaranteed(original, agreement);
+        BigDecimal topUpBefore = guaranteed.subtract(royaltyBefore).max(BigDecimal.ZERO);
+        BigDecimal topUpAfter =
+                guaranteed.subtract(royaltyBefore.add(lateRoyalty)).max(BigDecimal.ZERO);
+        BigDecimal restored = topUpAfter.subtract(topUpBefore);
+        if (restored.signum() <= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(
+                guaranteeLine(
+                        period,
+                        agreement,
+                        LineKind.MINIMUM_GUARANTEE_TOPUP,
+                        guaranteed,
+                        restored,
+                        original));
+    }
+
+    /** The agreement's guarantee for {@code period}, pro-rated by its days in force. */
+    private static BigDecimal guaranteed(YearMonth period, Agreement agreement) {
+        BigDecimal daysInForce = BigDecimal.valueOf(agreement.daysInForce(period));
+        BigDecimal daysInPeriod = BigDecimal.valueOf(period.lengthOfMonth());
+        return Decimals.divide(agreement.minimumGuarantee().multiply(daysInForce), daysInPeriod);
+    }
+
+    /**
      * The top-up that lifts the agreement's royalty to its guarantee pro-rated by its days in
      * force, if any.
      */
@@ -293,10 +349,7 @@ public final class SettlementEngine {
         if (agreement.minimumGuarantee() == null) {
             return Optional.empty();
         }
-        BigDecimal daysInForce = BigDecimal.valueOf(agreement.daysInForce(period));
-        BigDecimal daysInPeriod = BigDecimal.valueOf(period.lengthOfMonth());
-        BigDecimal guaranteed =
-                Decimals.divide(agreement.minimumGuarantee().multiply(daysInForce), daysInPeriod);
+        BigDecimal guaranteed = guaranteed(period, agreement);
         if (royalty.compareTo(guaranteed) >= 0) {
             return Optional.empty();
         }

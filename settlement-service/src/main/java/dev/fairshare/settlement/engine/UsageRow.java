@@ -9,8 +9,9 @@ import java.util.Objects;
 /**
  * The usage roll-up grain that settlement rates: the sums, for one platform, model, UTC day,
  * customer type and revenue currency, of the attributed events. Pipelines are already split per
- * component model, so a row belongs to exactly one model. Counts, revenue and units are never
- * negative.
+ * component model, so a row belongs to exactly one model. A period's own usage is never negative;
+ * late usage may be: a dispute correction takes a ref's events from the model that held it
+ * (negative sums for that model) and gives them to another (positive sums).
  */
 public record UsageRow(
         String platformId,
@@ -30,17 +31,5 @@ public record UsageRow(
         Objects.requireNonNull(revenue, "revenue");
         Currency.getInstance(Objects.requireNonNull(currency, "currency"));
         units = Map.copyOf(units);
-        if (events < 0
-                || revenue.signum() < 0
-                || units.values().stream().anyMatch(u -> u.signum() < 0)) {
-            throw new IllegalArgumentException(
-                    "usage of "
-                            + modelId
-                            + " on "
-                            + platformId
-                            + " on "
-                            + day
-                            + " has negative events, revenue or units");
-        }
     }
 }

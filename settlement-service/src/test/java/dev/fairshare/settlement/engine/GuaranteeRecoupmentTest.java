@@ -185,6 +185,53 @@ class GuaranteeRecoupmentTest {
                 .containsExactly(tuple(LineKind.LATE_ADJUSTMENT, d("30.00")));
     }
 
+    @Test
+    void usageTakenBackByADisputeLiftsTheTopUpAgain() {
+        // a dispute takes 150.00 of October's 300.00 back: R_late = −30.00, and October costs
+        // max(100, 30) − max(100, 60) = 0 more, so the top-up grows by the 30.00 taken back
+        List<StatementLine> lines = november(XTTS, october(XTTS), "-150.00");
+
+        assertThat(lines)
+                .extracting(
+                        StatementLine::kind,
+                        StatementLine::makerId,
+                        StatementLine::amount,
+                        StatementLine::adjustsPeriod)
+                .containsExactly(
+                        tuple(LineKind.LATE_ADJUSTMENT, "coqui", d("-30.00"), OCTOBER),
+                        tuple(LineKind.MINIMUM_GUARANTEE_TOPUP, "coqui", d("30.00"), OCTOBER));
+        assertThat(lines.get(1).basis()).isEqualByComparingTo("100.00");
+        // the restored top-up counts as paid for October: a later recoupment may take it back
+        assertThat(SettlementEngine.topUpsOutstanding(OCTOBER, concat(october(XTTS), lines)))
+                .hasEntrySatisfying("a1", t -> assertThat(t).isEqualByComparingTo("70.00"));
+    }
+
+    @Test
+    void usageTakenBackAboveTheGuaranteeLiftsTheTopUpOnlyBelowIt() {
+        // on time 600.00: R_old = 120.00, no top-up; a dispute takes 150.00 back (R_late = −30.00):
+        // October costs max(100, 90) − max(100, 120) = −20.00, a −30.00 adjustment and a 10.00 top-up
+        List<UsageRow> onTime = List.of(revenue("xtts", OCT_10, COMMERCIAL, "USD", "600.00"));
+        List<StatementLine> october =
+                SettlementEngine.settle(OCTOBER, onTime, List.of(), List.of(GUARANTEED), XTTS);
+        LateUsage late =
+                new LateUsage(
+                        OCTOBER,
+                        onTime,
+                        List.of(revenue("xtts", OCT_10, COMMERCIAL, "USD", "-150.00")),
+                        SettlementEngine.topUpsOutstanding(OCTOBER, october));
+
+        List<StatementLine> november =
+                SettlementEngine.settle(
+                        NOVEMBER, List.of(), List.of(late), List.of(GUARANTEED), XTTS);
+
+        assertThat(november)
+                .extracting(StatementLine::kind, StatementLine::amount)
+                .containsExactly(
+                        tuple(LineKind.LATE_ADJUSTMENT, d("-30.00")),
+                        tuple(LineKind.MINIMUM_GUARANTEE_TOPUP, d("10.00")));
+        assertThat(total(november)).isEqualByComparingTo("-20.00");
+    }
+
     private static List<StatementLine> october(Map<String, ModelInfo> models) {
         return SettlementEngine.settle(OCTOBER, ON_TIME, List.of(), List.of(GUARANTEED), models);
     }

@@ -44,6 +44,38 @@ class RoundingPropertiesTest {
         }
     }
 
+    @Property
+    void signedLinesSumToTheRoundedTotalAndStayWithinOneMinorUnit(
+            @ForAll("signedAmounts") List<BigDecimal> exact,
+            @ForAll("currencies") String currency) {
+        int digits = Rounding.fractionDigits(currency);
+        BigDecimal minorUnit = BigDecimal.ONE.movePointLeft(digits);
+
+        List<BigDecimal> rounded = Rounding.largestRemainder(exact, currency);
+
+        BigDecimal exactTotal = exact.stream().reduce(BigDecimal.ZERO, BigDecimal::add);
+        assertThat(rounded.stream().reduce(BigDecimal.ZERO, BigDecimal::add))
+                .isEqualByComparingTo(exactTotal.setScale(digits, RoundingMode.HALF_EVEN));
+        for (int i = 0; i < exact.size(); i++) {
+            assertThat(rounded.get(i).scale()).isEqualTo(digits);
+            assertThat(rounded.get(i).subtract(exact.get(i)).abs()).isLessThan(minorUnit);
+        }
+    }
+
+    /** Late adjustments of a dispute: negative for the loser, positive for the gainer. */
+    @Provide
+    Arbitrary<List<BigDecimal>> signedAmounts() {
+        return Arbitraries.integers()
+                .between(0, 6)
+                .flatMap(
+                        scale ->
+                                Arbitraries.bigDecimals()
+                                        .between(new BigDecimal("-10000"), new BigDecimal("10000"))
+                                        .ofScale(scale))
+                .list()
+                .ofMaxSize(20);
+    }
+
     @Provide
     Arbitrary<String> currencies() {
         return Arbitraries.of("USD", "EUR", "JPY", "BHD", "XAU");

@@ -68,4 +68,23 @@ class RoundingTest {
         assertThat(Rounding.largestRemainder(List.of(d("-0.015"), d("1.004")), "USD"))
                 .containsExactly(d("-0.01"), d("1.00"));
     }
+
+    @Test
+    void negativeLinesRoundLikeTheirMirrorImage() {
+        // floors -0.34 each (sum -1.02), remainders 0.007, 0.007, 0.006: two cents go to the first
+        // two
+        assertThat(Rounding.largestRemainder(List.of(d("-0.333"), d("-0.333"), d("-0.334")), "USD"))
+                .containsExactly(d("-0.33"), d("-0.33"), d("-0.34"));
+    }
+
+    @Test
+    void mixedSignsSumToTheRoundedTotal() {
+        // total 1.003 rounds to 1.00; floors 1.00 and -0.01 (0.99), remainders 0.007 and 0.006:
+        // the cent goes to the first
+        assertThat(Rounding.largestRemainder(List.of(d("1.007"), d("-0.004")), "USD"))
+                .containsExactly(d("1.01"), d("-0.01"));
+        // a dispute's loser and gainer: -0.80 and 1.00 are already at the minor unit
+        assertThat(Rounding.largestRemainder(List.of(d("-0.800"), d("1.000")), "USD"))
+                .containsExactly(d("-0.80"), d("1.00"));
+    }
 }

@@ -44,7 +44,8 @@ public final class Attribution {
         return Optional.of(split(event, models));
     }
 
-    static List<Part> split(UsageEvent event, List<String> models) {
+    /** The parts of a pipeline {@code event} whose components are paid to {@code models}. */
+    public static List<Part> split(UsageEvent event, List<String> models) {
         List<UsageEvent.Component> cs = event.components();
         int largest = 0;
         for (int i = 1; i < cs.size(); i++) {

@@ -7,6 +7,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -35,12 +37,18 @@ import org.jboss.logging.Logger;
 public class RegistryReplica {
     static final String MODELS = "registry.models";
     static final String PLATFORMS = "registry.platforms";
+
+    /** The registry relay's header: its outbox row id, increasing per key. */
+    static final String OUTBOX_ID = "outbox-id";
+
     private static final Logger LOG = Logger.getLogger(RegistryReplica.class);
 
     // replaced whole when a (re)read from the beginning has caught up, so that a replay after an
     // error never serves older registry states than it already served
     private volatile AliasIndex index = new AliasIndex();
     private volatile Set<String> platforms = ConcurrentHashMap.newKeySet();
+    // the registry's outbox id of each model's newest record held, swapped with the index
+    private volatile Map<String, Long> versions = new ConcurrentHashMap<>();
     private final List<Consumer<String>> modelListeners = new CopyOnWriteArrayList<>();
     private final ObjectMapper mapper;
     private final String bootstrapServers;
@@ -74,6 +82,17 @@ public class RegistryReplica {
         return caughtUp;
     }
 
+    /**
+     * Whether the index serves each model's registry state at least as new as the given one (model
+     * id → the {@code outbox-id} header of its {@code registry.models} record).
+     */
+    public boolean holds(Map<String, Long> modelVersions) {
+        Map<String, Long> held = versions;
+        return caughtUp
+                && modelVersions.entrySet().stream()
+                        .allMatch(e -> held.getOrDefault(e.getKey(), -1L) >= e.getValue());
+    }
+
     /** Called with a model id each time a model (or its aliases) changes, after catch-up. */
     public void onModelChange(Consumer<String> listener) {
         modelListeners.add(listener);
@@ -83,6 +102,7 @@ public class RegistryReplica {
         while (daemon.running()) {
             AliasIndex building = new AliasIndex();
             Set<String> buildingPlatforms = ConcurrentHashMap.newKeySet();
+            Map<String, Long> buildingVersions = new ConcurrentHashMap<>();
             Set<String> replayed = new java.util.HashSet<>();
             boolean live = false;
             try (KafkaConsumer<String, String> consumer = consumer()) {
@@ -96,7 +116,7 @@ public class RegistryReplica {
                 Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
                 while (daemon.running()) {
                     for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-                        String model = apply(r, building, buildingPlatforms);
+                        String model = apply(r, building, buildingPlatforms, buildingVersions);
                         if (model != null) {
                             if (live) {
                                 modelListeners.forEach(l -> l.accept(model));
@@ -110,6 +130,7 @@ public class RegistryReplica {
                                     .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
                         index = building;
                         platforms = buildingPlatforms;
+                        versions = buildingVersions;
                         live = true;
                         if (caughtUp) {
                             // a replay after an error: what changed meanwhile may claim stored
@@ -135,7 +156,10 @@ public class RegistryReplica {
 
     /** Applies one record; answers the model id it changed, if any. */
     private String apply(
-            ConsumerRecord<String, String> r, AliasIndex into, Set<String> intoPlatforms) {
+            ConsumerRecord<String, String> r,
+            AliasIndex into,
+            Set<String> intoPlatforms,
+            Map<String, Long> intoVersions) {
         if (r.topic().equals(PLATFORMS)) {
             if (r.value() == null) {
                 intoPlatforms.remove(r.key());
@@ -159,6 +183,13 @@ public class RegistryReplica {
                                 Instant.parse(a.path("validFrom").asText())));
             }
             into.putModel(r.key(), aliases);
+            Header version = r.headers().lastHeader(OUTBOX_ID);
+            if (version != null) {
+                intoVersions.merge(
+                        r.key(),
+                        Long.parseLong(new String(version.value(), StandardCharsets.UTF_8)),
+                        Math::max);
+            }
             return r.key();
         } catch (Exception e) {
             LOG.errorf(

@@ -33,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -78,6 +79,8 @@ public class UsageConsumer {
     private final MeterRegistry metrics;
     private final Timer batchTimer;
     private final ConcurrentLinkedQueue<String> changedModels = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<CompletableFuture<Void>> barriers =
+            new ConcurrentLinkedQueue<>();
     private volatile boolean running;
     private volatile boolean consuming;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
@@ -139,6 +142,27 @@ public class UsageConsumer {
         start(null);
     }
 
+    /**
+     * Completes once every batch that this instance's writers had taken before the call is
+     * committed: batches after it are attributed with the registry replica as it is now.
+     */
+    public CompletableFuture<Void> drained() {
+        CompletableFuture<Void> barrier = new CompletableFuture<>();
+        barriers.add(barrier);
+        return barrier;
+    }
+
+    private void releaseBarriers() {
+        for (CompletableFuture<Void> b; (b = barriers.poll()) != null; ) {
+            b.complete(null);
+        }
+    }
+
+    /** Whether this instance stores the inbound events (not an HTTP edge only). */
+    public boolean storesEvents() {
+        return config.consumerEnabled();
+    }
+
     /** True once the consumer polls (the registry replica has caught up). */
     public boolean consuming() {
         return consuming;
@@ -165,10 +189,11 @@ public class UsageConsumer {
                 while (running) {
                     commitToKafka(c, writers.finished());
                     writers.checkHealthy();
-                    if (!changedModels.isEmpty()) {
+                    if (!changedModels.isEmpty() || !barriers.isEmpty()) {
                         // batches parsed before the registry changed are committed first
                         commitToKafka(c, writers.drain());
                         reattributeChangedModels();
+                        releaseBarriers();
                     }
                     // a full writer's partitions wait in Kafka, not in memory; while one is
                     // full the loop comes back soon to hand it its next batch once it is free

@@ -390,7 +390,7 @@ public class EventStore {
         rows.json(',').jsonString("u").json(':').jsonNumbers(d.units(), false).json('}');
     }
 
-    private void storePositions(Connection c, List<Position> positions) throws SQLException {
+    void storePositions(Connection c, List<Position> positions) throws SQLException {
         if (positions.isEmpty()) {
             return;
         }

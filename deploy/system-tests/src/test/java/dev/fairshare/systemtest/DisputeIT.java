@@ -1,0 +1,275 @@
+package dev.fairshare.systemtest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fairshare.localstack.Http;
+import dev.fairshare.localstack.Infrastructure;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.assertj.core.groups.Tuple;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A dispute correction through the three services (DESIGN.md "Who may name a model"): voicelab's
+ * model held coqui's ref on acme-cloud; a period closed with voicelab paid for it; ADMIN moves the
+ * ref's usage from the middle of that period on to coqui's model. The closed statement stays as it
+ * was, the next period carries a negative LATE_ADJUSTMENT for voicelab and a positive one for
+ * coqui, and the open period's own usage follows the ref.
+ */
+class DisputeIT {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+    static SystemStack stack;
+
+    @BeforeAll
+    static void start() throws Exception {
+        stack = SystemStack.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    static String event(String id, Instant at, String amount) {
+        return "{\"eventId\":\""
+                + id
+                + "\",\"platformId\":\"acme-cloud\",\"modelRef\":\"coqui/XTTS-v2\","
+                + "\"occurredAt\":\""
+                + at
+                + "\",\"customerType\":\"COMMERCIAL\","
+                + "\"units\":{\"requests\":1},\"revenue\":{\"amount\":\""
+                + amount
+                + "\",\"currency\":\"USD\"}}";
+    }
+
+    @Test
+    void aDisputeIntoAClosedPeriodIsSettledAsLateAdjustmentsAndLeavesTheClosedStatement()
+            throws Exception {
+        String r = stack.registry.url();
+        String u = stack.usage.url();
+        String s = stack.settlement.url();
+        String admin =
+                Http.token(
+                        r,
+                        "{\"username\":\"admin\",\"password\":\""
+                                + Infrastructure.ADMIN_PASSWORD
+                                + "\"}");
+        YearMonth current = YearMonth.now(ZoneOffset.UTC);
+        YearMonth closed = current.minusMonths(1);
+        String validFrom = closed.atDay(1) + "T00:00:00Z";
+        Http.postExpect(r + "/makers", "{\"id\":\"coqui\",\"name\":\"Coqui\"}", 201, admin);
+        Http.postExpect(r + "/makers", "{\"id\":\"voicelab\",\"name\":\"Voicelab\"}", 201, admin);
+        Http.postExpect(
+                r + "/platforms", "{\"id\":\"acme-cloud\",\"name\":\"Acme Cloud\"}", 201, admin);
+        for (String[] m : new String[][] {{"xtts-v2", "coqui"}, {"xtts-v2-nordic", "voicelab"}}) {
+            Http.postExpect(
+                    r + "/models",
+                    "{\"id\":\""
+                            + m[0]
+                            + "\",\"makerId\":\""
+                            + m[1]
+                            + "\",\"name\":\"M\",\"license\":{\"id\":\"CPML\",\"commercialUse\":true}}",
+                    201,
+                    admin);
+        }
+        // the mis-attribution: coqui's ref named voicelab's model on acme-cloud
+        Http.postExpect(
+                r + "/models/xtts-v2-nordic/aliases",
+                "{\"ref\":\"coqui/XTTS-v2\",\"platformId\":\"acme-cloud\"}",
+                201,
+                admin);
+        for (String[] a : new String[][] {{"coqui", "0.20"}, {"voicelab", "0.25"}}) {
+            Http.postExpect(
+                    r + "/agreements",
+                    "{\"id\":\"acme-"
+                            + a[0]
+                            + "\",\"makerId\":\""
+                            + a[0]
+                            + "\",\"platformId\":\"acme-cloud\",\"currency\":\"USD\",\"validFrom\":\""
+                            + validFrom
+                            + "\",\"terms\":{\"type\":\"REVENUE_SHARE\",\"rate\":\""
+                            + a[1]
+                            + "\"}}",
+                    201,
+                    admin);
+        }
+        String apiKey =
+                MAPPER.readTree(
+                                Http.postExpect(
+                                        r + "/platforms/acme-cloud/api-keys", "", 201, admin))
+                        .get("apiKey")
+                        .asText();
+        String platform = Http.token(r, "{\"apiKey\":\"" + apiKey + "\"}");
+        Http.postExpect(
+                r + "/accounts",
+                "{\"username\":\"fin\",\"password\":\"finance-password\",\"role\":\"FINANCE\"}",
+                201,
+                admin);
+        String finance = Http.token(r, "{\"username\":\"fin\",\"password\":\"finance-password\"}");
+
+        // 10.00 on the 10th and 6.00 on the 20th of the closed month, 4.00 in the current one
+        Instant tenth = closed.atDay(10).atStartOfDay(ZoneOffset.UTC).toInstant().plusSeconds(3600);
+        Instant twentieth =
+                closed.atDay(20).atStartOfDay(ZoneOffset.UTC).toInstant().plusSeconds(3600);
+        Instant now = Instant.now().minusSeconds(5);
+        String events =
+                "["
+                        + event("e-10", tenth, "10.00")
+                        + ","
+                        + event("e-20", twentieth, "6.00")
+                        + ","
+                        + event("e-now", now, "4.00")
+                        + "]";
+        await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () ->
+                                MAPPER.readTree(
+                                                Http.post(u + "/usage-events", events, platform)
+                                                        .body())
+                                        .path("accepted")
+                                        .asInt(),
+                        n -> n == 3);
+
+        // the closed month as it closes: voicelab 0.25 × 16.00 = 4.00
+        await().atMost(Duration.ofSeconds(60))
+                .until(
+                        () -> lines(s, closed, finance),
+                        l -> l.size() == 1 && amountIs(l.get(0), "4.00"));
+        Http.postExpect(s + "/periods/" + closed + "/close?force=true", "", 200, finance);
+        List<Tuple> closedStatement =
+                List.of(tuple("voicelab", "xtts-v2-nordic", "ROYALTY", "4.00", null));
+        assertThat(tuples(lines(s, closed, finance))).containsExactlyElementsOf(closedStatement);
+
+        // the dispute: from the 15th of the closed month on, the ref is coqui's
+        String from = closed.atDay(15) + "T00:00:00Z";
+        JsonNode accepted =
+                MAPPER.readTree(
+                        Http.postExpect(
+                                r + "/aliases/reattribute",
+                                "{\"ref\":\"coqui/XTTS-v2\",\"platformId\":\"acme-cloud\",\"toModelId\":\"xtts-v2\","
+                                        + "\"from\":\""
+                                        + from
+                                        + "\",\"reason\":\"the ref is coqui's\"}",
+                                202,
+                                admin));
+        assertThat(accepted.get("disputeId").asText()).isNotBlank();
+
+        // the current (open) period: coqui's own 0.20 × 4.00 = 0.80; for the closed month,
+        // voicelab gives back 0.25 × 6.00 = 1.50 and coqui gains 0.20 × 6.00 = 1.20
+        List<Tuple> adjusted =
+                List.of(
+                        tuple("coqui", "xtts-v2", "LATE_ADJUSTMENT", "1.20", closed.toString()),
+                        tuple("coqui", "xtts-v2", "ROYALTY", "0.80", null),
+                        tuple(
+                                "voicelab",
+                                "xtts-v2-nordic",
+                                "LATE_ADJUSTMENT",
+                                "-1.50",
+                                closed.toString()));
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(
+                        () ->
+                                assertThat(tuples(lines(s, current, finance)))
+                                        .containsExactlyInAnyOrderElementsOf(adjusted));
+        // the closed statement has not changed
+        assertThat(tuples(lines(s, closed, finance))).containsExactlyElementsOf(closedStatement);
+
+        // closing the current period keeps exactly those lines; net per maker: coqui 2.00, voicelab
+        // -1.50
+        Http.postExpect(s + "/periods/" + current + "/close?force=true", "", 200, finance);
+        assertThat(tuples(lines(s, current, finance)))
+                .containsExactlyInAnyOrderElementsOf(adjusted);
+        JsonNode payouts = MAPPER.readTree(Http.get(s + "/payouts/" + current, finance).body());
+        List<Tuple> perMaker = new ArrayList<>();
+        for (JsonNode p : payouts.path("items")) {
+            perMaker.add(
+                    tuple(
+                            p.get("makerId").asText(),
+                            new BigDecimal(p.get("amount").asText()).setScale(2).toPlainString()));
+        }
+        assertThat(perMaker)
+                .containsExactlyInAnyOrder(tuple("coqui", "2.00"), tuple("voicelab", "-1.50"));
+
+        // the close's journal entry: coqui credited 2.00, voicelab debited 1.50, acme owes 0.50
+        JsonNode ledger = MAPPER.readTree(Http.get(s + "/ledger/" + current, finance).body());
+        List<Tuple> journal = new ArrayList<>();
+        for (JsonNode entry : ledger.path("items")) {
+            for (JsonNode l : entry.path("lines")) {
+                journal.add(
+                        tuple(
+                                l.get("account").asText(),
+                                new BigDecimal(l.get("debit").asText()).setScale(2).toPlainString(),
+                                new BigDecimal(l.get("credit").asText())
+                                        .setScale(2)
+                                        .toPlainString()));
+            }
+        }
+        assertThat(journal)
+                .containsExactlyInAnyOrder(
+                        tuple("maker:coqui:receivable", "0.00", "2.00"),
+                        tuple("maker:voicelab:receivable", "1.50", "0.00"),
+                        tuple("platform:acme-cloud:payable", "0.50", "0.00"));
+
+        // usage-service: the events from the 15th on are coqui's model's
+        assertThat(attribution(u, "e-10", platform)).isEqualTo("xtts-v2-nordic");
+        assertThat(attribution(u, "e-20", platform)).isEqualTo("xtts-v2");
+        assertThat(attribution(u, "e-now", platform)).isEqualTo("xtts-v2");
+    }
+
+    private static String attribution(String usage, String eventId, String token) throws Exception {
+        return MAPPER.readTree(
+                        Http.get(usage + "/usage/events/acme-cloud/" + eventId, token).body())
+                .at("/attribution/0/modelId")
+                .asText();
+    }
+
+    private static List<JsonNode> lines(String settlement, YearMonth period, String token)
+            throws Exception {
+        JsonNode statement =
+                MAPPER.readTree(Http.get(settlement + "/statements/" + period, token).body());
+        List<JsonNode> out = new ArrayList<>();
+        JsonNode items = statement.has("items") ? statement.get("items") : statement.path("lines");
+        items.forEach(out::add);
+        return out;
+    }
+
+    private static boolean amountIs(JsonNode line, String amount) {
+        return new BigDecimal(line.get("amount").asText()).compareTo(new BigDecimal(amount)) == 0;
+    }
+
+    /**
+     * maker, model, kind, amount (2 decimals), adjustsPeriod of each line with an amount: the
+     * current period's usage of voicelab's model nets to zero (4.00 in, 4.00 out), a zero line.
+     */
+    private static List<Tuple> tuples(List<JsonNode> lines) {
+        List<Tuple> out = new ArrayList<>();
+        for (JsonNode l : lines) {
+            if (amountIs(l, "0")) {
+                continue;
+            }
+            out.add(
+                    tuple(
+                            l.get("makerId").asText(),
+                            l.get("modelId").asText(),
+                            l.get("kind").asText(),
+                            new BigDecimal(l.get("amount").asText()).setScale(2).toPlainString(),
+                            l.hasNonNull("adjustsPeriod")
+                                    ? l.get("adjustsPeriod").asText()
+                                    : null));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,189 @@
+package dev.fairshare.registry.service;
+
+import dev.fairshare.registry.api.Checks;
+import dev.fairshare.registry.api.ProblemException;
+import dev.fairshare.registry.api.ReattributionDto;
+import dev.fairshare.registry.domain.AliasDispute;
+import dev.fairshare.registry.domain.Model;
+import dev.fairshare.registry.domain.ModelAlias;
+import dev.fairshare.registry.domain.Platform;
+import io.quarkus.hibernate.orm.panache.Panache;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * Dispute corrections (DESIGN.md "Who may name a model"): from a whole UTC day on, a ref's usage in
+ * one scope (a platform, or global) belongs to another model. In one transaction the scope's alias
+ * is made to resolve to that model from that day on (so new events follow), the dispute is kept,
+ * and the command is recorded in the outbox for {@code registry.reattributions}, which
+ * usage-service reads to re-attribute the stored events.
+ */
+@ApplicationScoped
+public class AliasDisputeService {
+    static final String TOPIC_REATTRIBUTIONS = "registry.reattributions";
+
+    private final Outbox outbox;
+    private final Clock clock;
+
+    public AliasDisputeService(Outbox outbox) {
+        this.outbox = outbox;
+        this.clock = Clock.systemUTC();
+    }
+
+    @Transactional
+    public ReattributionDto.Accepted reattribute(ReattributionDto.Request req, String actor) {
+        Checks.body(req);
+        Checks c = new Checks();
+        c.present("ref", req.ref());
+        c.present("toModelId", req.toModelId());
+        Instant from = c.present("from", req.from()) ? c.wholeDay("from", req.from()) : null;
+        c.present("reason", req.reason());
+        c.throwIfAny();
+        Instant today = LocalDate.now(clock).atStartOfDay(ZoneOffset.UTC).toInstant();
+        if (from.isAfter(today)) {
+            throw ProblemException.unprocessable(
+                    "FROM_IN_FUTURE",
+                    "from",
+                    "a dispute corrects the past: from must be today or earlier; re-point a ref from"
+                            + " a later day with POST /models/{id}/aliases");
+        }
+        Model to = Model.findById(req.toModelId(), LockModeType.PESSIMISTIC_WRITE);
+        if (to == null) {
+            throw ProblemException.unprocessable(
+                    "UNKNOWN_MODEL", "toModelId", "model '" + req.toModelId() + "' does not exist");
+        }
+        if (req.platformId() != null && Platform.findById(req.platformId()) == null) {
+            throw ProblemException.unprocessable(
+                    "UNKNOWN_PLATFORM",
+                    "platformId",
+                    "platform '" + req.platformId() + "' does not exist");
+        }
+        if (!req.ref().equals(to.id) && Model.findById(req.ref()) != null) {
+            throw ProblemException.unprocessable(
+                    "ALIAS_SHADOWS_MODEL",
+                    "ref",
+                    "'"
+                            + req.ref()
+                            + "' is the id of another model; an alias cannot take its usage");
+        }
+        String scope = req.platformId() == null ? "" : req.platformId();
+        EntityManager em = Panache.getEntityManager();
+        List<ModelAlias> later =
+                em.createQuery(
+                                "from ModelAlias a where a.ref = :ref and coalesce(a.platformId, '') = :scope"
+                                        + " and a.validFrom > :from and a.modelId <> :to order by a.validFrom",
+                                ModelAlias.class)
+                        .setParameter("ref", req.ref())
+                        .setParameter("scope", scope)
+                        .setParameter("from", from)
+                        .setParameter("to", to.id)
+                        .getResultList();
+        if (!later.isEmpty()) {
+            ModelAlias first = later.get(0);
+            throw new ProblemException(
+                    409,
+                    "LATER_ALIAS_IN_SCOPE",
+                    "from "
+                            + first.validFrom
+                            + " '"
+                            + req.ref()
+                            + "' points to model '"
+                            + first.modelId
+                            + "' in this scope; dispute from that day first, or from a later day");
+        }
+        // the scope's alias at exactly `from`: re-pointed when it names another model
+        List<ModelAlias> at =
+                em.createQuery(
+                                "from ModelAlias a where a.ref = :ref and coalesce(a.platformId, '') = :scope"
+                                        + " and a.validFrom = :from",
+                                ModelAlias.class)
+                        .setParameter("ref", req.ref())
+                        .setParameter("scope", scope)
+                        .setParameter("from", from)
+                        .getResultList();
+        Model replaced = null;
+        boolean present = false;
+        for (ModelAlias a : at) {
+            if (a.modelId.equals(to.id)) {
+                present = true;
+                continue;
+            }
+            replaced = Model.findById(a.modelId, LockModeType.PESSIMISTIC_WRITE);
+            replaced.aliases.removeIf(x -> x.id.equals(a.id));
+            em.remove(a);
+        }
+        // the deletion first: the scope's (ref, validFrom) is unique
+        em.flush();
+        if (!present) {
+            ModelAlias a = new ModelAlias();
+            a.modelId = to.id;
+            a.ref = req.ref();
+            a.platformId = req.platformId();
+            a.validFrom = from;
+            to.aliases.add(a);
+            em.persist(a);
+            em.flush();
+        }
+        Map<String, Long> versions = new TreeMap<>();
+        versions.put(to.id, outbox.record(RegistryService.TOPIC_MODELS, to.id, Views.of(to)));
+        if (replaced != null) {
+            versions.put(
+                    replaced.id,
+                    outbox.record(RegistryService.TOPIC_MODELS, replaced.id, Views.of(replaced)));
+        }
+
+        AliasDispute d = new AliasDispute();
+        d.id = UUID.randomUUID();
+        d.ref = req.ref();
+        d.platformId = req.platformId();
+        d.toModelId = to.id;
+        d.fromDay = from;
+        d.reason = req.reason().trim();
+        d.replacedModelId = replaced == null ? null : replaced.id;
+        d.actor = actor;
+        d.createdAt = Instant.now(clock);
+        d.persist();
+        outbox.record(
+                TOPIC_REATTRIBUTIONS,
+                d.id.toString(),
+                new ReattributionDto.Message(
+                        d.id.toString(),
+                        d.ref,
+                        d.platformId,
+                        d.toModelId,
+                        from.toString(),
+                        d.reason,
+                        versions,
+                        d.createdAt.toString()));
+        ReattributionDto.Accepted accepted =
+                new ReattributionDto.Accepted(
+                        d.id.toString(),
+                        "ACCEPTED",
+                        d.ref,
+                        d.platformId,
+                        d.toModelId,
+                        from.toString(),
+                        d.reason,
+                        d.replacedModelId);
+        audit(d, accepted);
+        return accepted;
+    }
+
+    /**
+     * The one place where a dispute is written to the registry's audit log (actor, reason, the
+     * alias before and after): {@code alias_dispute} keeps the same facts until the log exists.
+     */
+    private void audit(AliasDispute dispute, ReattributionDto.Accepted after) {
+        // the audit log appends here, in the dispute's transaction
+    }
+}
