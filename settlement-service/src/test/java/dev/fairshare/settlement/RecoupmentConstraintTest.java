@@ -48,7 +48,8 @@ class RecoupmentConstraintTest {
             // a dispute correction takes usage back from the model that held the ref
             assertThat(insertLine(c, "LATE_ADJUSTMENT", "-30.00")).isEqualTo(1);
             c.rollback();
-            for (String kind : new String[] {"ROYALTY", "UPSTREAM_ROYALTY", "MINIMUM_GUARANTEE_TOPUP"}) {
+            for (String kind :
+                    new String[] {"ROYALTY", "UPSTREAM_ROYALTY", "MINIMUM_GUARANTEE_TOPUP"}) {
                 assertThatThrownBy(() -> insertLine(c, kind, "-30.00"))
                         .isInstanceOf(SQLException.class)
                         .hasMessageContaining("statement_line_amount_check");

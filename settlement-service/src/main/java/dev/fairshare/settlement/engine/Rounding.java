@@ -41,9 +41,9 @@ public final class Rounding {
 
     /**
      * Rounds exact amounts, in order, so that they sum to their rounded exact total; ties go to the
-     * earlier line. Amounts may be negative (a late adjustment that takes usage back, a recoupment):
-     * each is floored towards negative infinity, so every remainder lies in [0, one minor unit)
-     * whatever the sign.
+     * earlier line. Amounts may be negative (a late adjustment that takes usage back, a
+     * recoupment): each is floored towards negative infinity, so every remainder lies in [0, one
+     * minor unit) whatever the sign.
      */
     public static List<BigDecimal> largestRemainder(List<BigDecimal> exact, String currency) {
         return largestRemainder(exact, currency, i -> "");

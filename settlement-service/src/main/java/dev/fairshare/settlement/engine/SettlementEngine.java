@@ -40,7 +40,8 @@ import java.util.function.Function;
  *       becomes a {@code LATE_ADJUSTMENT} line of the current period with {@code adjustsPeriod}
  *       set, the earning model as {@code sourceModelId} and its route as {@code path}; zero
  *       adjustments are omitted. Late usage taken back by a dispute correction (negative sums)
- *       gives negative adjustments: {@code rate(settled + late) − rate(settled)} is then below zero.
+ *       gives negative adjustments: {@code rate(settled + late) − rate(settled)} is then below
+ *       zero.
  *   <li><b>Guarantee recoupment.</b> A late adjustment changes what the platform owes for the
  *       closed period by {@code max(G, R_old + R_late) − max(G, R_old)}: the late royalty {@code
  *       R_late} of an agreement is paid in full (above), and the top-up still outstanding for that
@@ -187,9 +188,9 @@ public final class SettlementEngine {
      * The minimum-guarantee top-up of each agreement that is still paid for {@code period}, by
      * agreement id: the exact amounts of its {@code MINIMUM_GUARANTEE_TOPUP} line in {@code
      * period}'s statement and of the top-ups that later statements restored for {@code period} (a
-     * dispute taking usage back), plus its {@code GUARANTEE_RECOUPMENT} lines that adjust {@code period}
-     * (negative), never below zero. {@code lines} may hold any statements' lines; the others are
-     * ignored.
+     * dispute taking usage back), plus its {@code GUARANTEE_RECOUPMENT} lines that adjust {@code
+     * period} (negative), never below zero. {@code lines} may hold any statements' lines; the
+     * others are ignored.
      */
     public static Map<String, BigDecimal> topUpsOutstanding(
             YearMonth period, Iterable<StatementLine> lines) {

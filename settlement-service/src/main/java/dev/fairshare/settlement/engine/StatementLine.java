@@ -88,13 +88,19 @@ public record StatementLine(
         }
         boolean adjusting =
                 kind == LineKind.LATE_ADJUSTMENT || kind == LineKind.GUARANTEE_RECOUPMENT;
-        if (adjusting != (adjustsPeriod != null)) {
+        // a top-up may adjust a closed period too: one that a dispute's withdrawal lifted again
+        boolean mayAdjust = adjusting || kind == LineKind.MINIMUM_GUARANTEE_TOPUP;
+        if (adjusting && adjustsPeriod == null || !mayAdjust && adjustsPeriod != null) {
             throw new IllegalArgumentException(
-                    "adjustsPeriod is required on, and only on, a late adjustment or recoupment");
+                    "adjustsPeriod is required on a late adjustment or recoupment, allowed on a"
+                            + " top-up, and refused on a royalty");
         }
-        if (kind != LineKind.GUARANTEE_RECOUPMENT && exactAmount.signum() < 0) {
+        if (!adjusting && exactAmount.signum() < 0) {
             throw new IllegalArgumentException(
-                    "only a recoupment line may be negative: " + kind + " " + exactAmount);
+                    "only a late adjustment or a recoupment may be negative: "
+                            + kind
+                            + " "
+                            + exactAmount);
         }
     }
 

@@ -209,7 +209,8 @@ class GuaranteeRecoupmentTest {
     @Test
     void usageTakenBackAboveTheGuaranteeLiftsTheTopUpOnlyBelowIt() {
         // on time 600.00: R_old = 120.00, no top-up; a dispute takes 150.00 back (R_late = −30.00):
-        // October costs max(100, 90) − max(100, 120) = −20.00, a −30.00 adjustment and a 10.00 top-up
+        // October costs max(100, 90) − max(100, 120) = −20.00, a −30.00 adjustment and a 10.00
+        // top-up
         List<UsageRow> onTime = List.of(revenue("xtts", OCT_10, COMMERCIAL, "USD", "600.00"));
         List<StatementLine> october =
                 SettlementEngine.settle(OCTOBER, onTime, List.of(), List.of(GUARANTEED), XTTS);
