@@ -9,6 +9,13 @@ import dev.fairshare.localstack.FairshareTestResource;
 final class RegistryRecords {
     private RegistryRecords() {}
 
+    /** A maker, a platform and a model of the maker (MIT, commercial use allowed). */
+    static void makerPlatformModel(String makerId, String platformId, String modelId) {
+        maker(makerId, "Maker " + makerId);
+        platform(platformId, "Platform " + platformId);
+        model(modelId, makerId, "Model " + modelId, "mit", true, null, null);
+    }
+
     static void maker(String id, String name) {
         send("registry.makers", id, "{\"id\":\"" + id + "\",\"name\":\"" + name + "\"}");
     }
@@ -62,6 +69,20 @@ final class RegistryRecords {
             String validFrom,
             String validTo,
             String terms) {
+        agreement(id, makerId, platformId, modelId, validFrom, validTo, terms, "USD", null);
+    }
+
+    /** An agreement in {@code currency}, with a minimum guarantee when it is not null. */
+    static void agreement(
+            String id,
+            String makerId,
+            String platformId,
+            String modelId,
+            String validFrom,
+            String validTo,
+            String terms,
+            String currency,
+            String minimumGuarantee) {
         send(
                 "registry.agreements",
                 id,
@@ -73,13 +94,17 @@ final class RegistryRecords {
                         + platformId
                         + "\",\"modelId\":"
                         + (modelId == null ? "null" : "\"" + modelId + "\"")
-                        + ",\"currency\":\"USD\",\"validFrom\":\""
+                        + ",\"currency\":\""
+                        + currency
+                        + "\",\"validFrom\":\""
                         + validFrom
                         + "T00:00:00Z\",\"validTo\":"
                         + (validTo == null ? "null" : "\"" + validTo + "T00:00:00Z\"")
                         + ",\"terms\":"
                         + terms
-                        + ",\"minimumGuarantee\":null}");
+                        + ",\"minimumGuarantee\":"
+                        + (minimumGuarantee == null ? "null" : "\"" + minimumGuarantee + "\"")
+                        + "}");
     }
 
     static final String REVENUE_SHARE_20 = "{\"type\":\"REVENUE_SHARE\",\"rate\":\"0.2\"}";
