@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.fairshare.localstack.Database;
 import dev.fairshare.localstack.FairshareTestResource;
 import dev.fairshare.settlement.store.StatementStore;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -17,9 +19,12 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import org.flywaydb.core.Flyway;
@@ -66,9 +71,47 @@ class StoredStatementPrecisionPropertiesTest {
         EXECUTOR.shutdownNow();
     }
 
+    /**
+     * The random worlds of the engine's properties, with their revenues as fine as a roll-up holds
+     * them (18 decimal places) in two of three tries: a revenue share of such a revenue, and each
+     * hop of its cascade, has more than 18 places.
+     */
     @Provide
-    static net.jqwik.api.Arbitrary<Worlds.World> worlds() {
-        return Worlds.worlds();
+    static Arbitrary<Worlds.World> worlds() {
+        return Worlds.worlds().flatMap(w -> Arbitraries.of(1, 3, 7).map(d -> finer(w, d)));
+    }
+
+    private static Worlds.World finer(Worlds.World w, int divisor) {
+        return new Worlds.World(
+                w.models(),
+                w.agreements(),
+                finer(w.november(), divisor),
+                finer(w.octoberSettled(), divisor),
+                finer(w.octoberLate(), divisor));
+    }
+
+    /** Each row's revenue divided by {@code divisor} at scale 18 (1: the rows as they are). */
+    private static List<UsageRow> finer(List<UsageRow> rows, int divisor) {
+        if (divisor == 1) {
+            return rows;
+        }
+        return rows.stream()
+                .map(
+                        r ->
+                                new UsageRow(
+                                        r.platformId(),
+                                        r.modelId(),
+                                        r.day(),
+                                        r.customerType(),
+                                        r.currency(),
+                                        r.events(),
+                                        r.revenue()
+                                                .divide(
+                                                        BigDecimal.valueOf(divisor),
+                                                        18,
+                                                        RoundingMode.HALF_EVEN),
+                                        r.units()))
+                .toList();
     }
 
     @Property(tries = 100)
@@ -98,8 +141,26 @@ class StoredStatementPrecisionPropertiesTest {
             stored = store.lines(c, period);
             c.commit();
         }
+        // the same values (no digit lost) ...
+        assertThat(stored).hasSameSizeAs(estimate);
+        for (int i = 0; i < estimate.size(); i++) {
+            assertThat(stored.get(i).exactAmount())
+                    .isEqualByComparingTo(estimate.get(i).exactAmount());
+            assertThat(stored.get(i).basis()).isEqualByComparingTo(estimate.get(i).basis());
+        }
+        // ... written the same way, digit for digit
         assertThat(stored.stream().map(l -> digits(l, period)).toList())
                 .containsExactlyElementsOf(estimate.stream().map(l -> digits(l, period)).toList());
+        // worlds whose exact values need more than 18 decimal places must come up
+        boolean beyond18 =
+                estimate.stream()
+                        .anyMatch(
+                                l ->
+                                        l.exactAmount().stripTrailingZeros().scale() > 18
+                                                || l.basis().stripTrailingZeros().scale() > 18);
+        Statistics.label("exact values beyond 18 places").collect(beyond18);
+        Statistics.label("exact values beyond 18 places")
+                .coverage(c -> c.check(true).count(times -> times >= 20));
     }
 
     /**
