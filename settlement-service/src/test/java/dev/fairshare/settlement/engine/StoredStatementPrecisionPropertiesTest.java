@@ -114,7 +114,7 @@ class StoredStatementPrecisionPropertiesTest {
                 .toList();
     }
 
-    @Property(tries = 100)
+    @Property(tries = 200)
     void theStoredStatementIsTheEstimateDigitForDigit(@ForAll("worlds") Worlds.World w)
             throws SQLException {
         List<StatementLine> estimate =
@@ -151,7 +151,8 @@ class StoredStatementPrecisionPropertiesTest {
         // ... written the same way, digit for digit
         assertThat(stored.stream().map(l -> digits(l, period)).toList())
                 .containsExactlyElementsOf(estimate.stream().map(l -> digits(l, period)).toList());
-        // worlds whose exact values need more than 18 decimal places must come up
+        // worlds whose exact values need more than 18 decimal places must come up (about one in
+        // ten does)
         boolean beyond18 =
                 estimate.stream()
                         .anyMatch(
@@ -160,7 +161,7 @@ class StoredStatementPrecisionPropertiesTest {
                                                 || l.basis().stripTrailingZeros().scale() > 18);
         Statistics.label("exact values beyond 18 places").collect(beyond18);
         Statistics.label("exact values beyond 18 places")
-                .coverage(c -> c.check(true).count(times -> times >= 20));
+                .coverage(c -> c.check(true).count(times -> times >= 5));
     }
 
     /**
