@@ -509,7 +509,7 @@ public class DashboardResource {
         YearMonth current = YearMonth.now(ZoneOffset.UTC);
         YearMonth selected =
                 period == null ? current.minusMonths(1) : SettlementResource.period(period);
-        // every period with usage or a state, and the selected one, newest first
+        // every period (see SettlementService) and the selected one, newest first
         Map<YearMonth, StatementStore.PeriodState> states = new TreeMap<>();
         settlement.periods().forEach(p -> states.put(p.period(), p));
         states.putIfAbsent(
