@@ -348,7 +348,14 @@ public class SettlementService {
         List<D> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
             for (YearMonth p : only == null ? rollups.periodsWithUsage(c) : List.of(only)) {
-                for (T item : report.of(p, rollups.usage(c, p), view.agreements(), view.models())) {
+                List<T> items;
+                try {
+                    items = report.of(p, rollups.usage(c, p), view.agreements(), view.models());
+                } catch (IllegalArgumentException e) {
+                    // usage of a model the registry does not know: say so, as a statement does
+                    throw registryIncomplete("the usage report of " + p, e);
+                }
+                for (T item : items) {
                     out.add(dated.apply(p, item));
                 }
             }
@@ -469,15 +476,16 @@ public class SettlementService {
             mismatches = await(mismatched);
         } catch (IllegalArgumentException e) {
             // the engine refuses to guess (an unknown model, a broken lineage): say so, do not pay
-            throw new ProblemException(
-                    409,
-                    "REGISTRY_INCOMPLETE",
-                    "the statement of "
-                            + period
-                            + " cannot be computed from the registry as known here: "
-                            + e.getMessage());
+            throw registryIncomplete("the statement of " + period, e);
         }
         return new Computed(lines, mismatches);
+    }
+
+    private static ProblemException registryIncomplete(String what, IllegalArgumentException e) {
+        return new ProblemException(
+                409,
+                "REGISTRY_INCOMPLETE",
+                what + " cannot be computed from the registry as known here: " + e.getMessage());
     }
 
     /** The usage of closed periods that {@code period}'s statement settles, if any. */
