@@ -102,6 +102,9 @@ public class FinanceResource {
             responseCode = "403",
             description = "FORBIDDEN: another maker's or platform's, or an ADMIN token")
     @APIResponse(
+            responseCode = "409",
+            description = "REGISTRY_INCOMPLETE: the usage names a model the registry lacks")
+    @APIResponse(
             responseCode = "503",
             description = "STARTING: the registry replica has not caught up yet")
     public Page<MismatchView> currencyMismatches(
