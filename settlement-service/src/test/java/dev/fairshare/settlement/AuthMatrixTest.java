@@ -83,7 +83,8 @@ class AuthMatrixTest {
         BALANCES,
         CSV,
         UNLICENSED,
-        FINDINGS;
+        FINDINGS,
+        CURRENCY_MISMATCHES;
 
         Response call(RequestSpecification r) {
             return switch (this) {
@@ -100,6 +101,7 @@ class AuthMatrixTest {
                 case CSV -> r.get("/reports/" + READ_PERIOD + "/settlement.csv");
                 case UNLICENSED -> r.get("/unlicensed-usage");
                 case FINDINGS -> r.get("/compliance/findings");
+                case CURRENCY_MISMATCHES -> r.get("/currency-mismatches");
             };
         }
     }
@@ -178,7 +180,17 @@ class AuthMatrixTest {
                 row(Endpoint.FINDINGS, Who.ADMIN, Scope.NONE, 403, "FORBIDDEN"),
                 row(Endpoint.FINDINGS, Who.FINANCE, Scope.NONE, 200, null),
                 row(Endpoint.FINDINGS, Who.MAKER, Scope.NONE, 200, null),
-                row(Endpoint.FINDINGS, Who.MAKER, Scope.OTHER, 403, "FORBIDDEN"));
+                row(Endpoint.FINDINGS, Who.MAKER, Scope.OTHER, 403, "FORBIDDEN"),
+                // GET /currency-mismatches: FINANCE; MAKER and PLATFORM narrowed to their own
+                row(Endpoint.CURRENCY_MISMATCHES, Who.NOBODY, Scope.NONE, 401, "UNAUTHORIZED"),
+                row(Endpoint.CURRENCY_MISMATCHES, Who.ADMIN, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.CURRENCY_MISMATCHES, Who.FINANCE, Scope.NONE, 200, null),
+                row(Endpoint.CURRENCY_MISMATCHES, Who.MAKER, Scope.NONE, 200, null),
+                row(Endpoint.CURRENCY_MISMATCHES, Who.MAKER, Scope.OWN, 200, null),
+                row(Endpoint.CURRENCY_MISMATCHES, Who.MAKER, Scope.OTHER, 403, "FORBIDDEN"),
+                row(Endpoint.CURRENCY_MISMATCHES, Who.PLATFORM, Scope.NONE, 200, null),
+                row(Endpoint.CURRENCY_MISMATCHES, Who.PLATFORM, Scope.OWN, 200, null),
+                row(Endpoint.CURRENCY_MISMATCHES, Who.PLATFORM, Scope.OTHER, 403, "FORBIDDEN"));
     }
 
     private static Arguments row(Endpoint endpoint, Who who, Scope scope, int status, String code) {
@@ -320,6 +332,7 @@ class AuthMatrixTest {
 
     @Test
     void tamperedExpiredAndStrangerTokensAre401() {
+        awaitRegistryReplica();
         // the control: the same read with a good token passes
         given().auth().oauth2(Tokens.finance()).get("/periods").then().statusCode(200);
 

@@ -9,6 +9,13 @@ import dev.fairshare.localstack.FairshareTestResource;
 final class RegistryRecords {
     private RegistryRecords() {}
 
+    /** A maker, a platform and a model of the maker (MIT, commercial use allowed). */
+    static void makerPlatformModel(String makerId, String platformId, String modelId) {
+        maker(makerId, "Maker " + makerId);
+        platform(platformId, "Platform " + platformId);
+        model(modelId, makerId, "Model " + modelId, "mit", true, null, null);
+    }
+
     static void maker(String id, String name) {
         send("registry.makers", id, "{\"id\":\"" + id + "\",\"name\":\"" + name + "\"}");
     }
@@ -62,10 +69,10 @@ final class RegistryRecords {
             String validFrom,
             String validTo,
             String terms) {
-        agreement(id, makerId, platformId, modelId, validFrom, validTo, terms, null);
+        agreement(id, makerId, platformId, modelId, validFrom, validTo, terms, "USD", null);
     }
 
-    /** An agreement with a minimum guarantee per period ({@code null} for none). */
+    /** A USD agreement with a minimum guarantee per period ({@code null} for none). */
     static void agreement(
             String id,
             String makerId,
@@ -74,6 +81,21 @@ final class RegistryRecords {
             String validFrom,
             String validTo,
             String terms,
+            String minimumGuarantee) {
+        agreement(
+                id, makerId, platformId, modelId, validFrom, validTo, terms, "USD", minimumGuarantee);
+    }
+
+    /** An agreement in {@code currency}, with a minimum guarantee when it is not null. */
+    static void agreement(
+            String id,
+            String makerId,
+            String platformId,
+            String modelId,
+            String validFrom,
+            String validTo,
+            String terms,
+            String currency,
             String minimumGuarantee) {
         send(
                 "registry.agreements",
@@ -86,7 +108,9 @@ final class RegistryRecords {
                         + platformId
                         + "\",\"modelId\":"
                         + (modelId == null ? "null" : "\"" + modelId + "\"")
-                        + ",\"currency\":\"USD\",\"validFrom\":\""
+                        + ",\"currency\":\""
+                        + currency
+                        + "\",\"validFrom\":\""
                         + validFrom
                         + "T00:00:00Z\",\"validTo\":"
                         + (validTo == null ? "null" : "\"" + validTo + "T00:00:00Z\"")

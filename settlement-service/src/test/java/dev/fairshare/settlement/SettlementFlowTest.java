@@ -32,6 +32,20 @@ class SettlementFlowTest {
     }
 
     static String delta(String deltaId, String model, String platform, String day, String revenue) {
+        return delta(deltaId, model, platform, day, revenue, "USD");
+    }
+
+    /**
+     * A delta of one row: 3 COMMERCIAL events (3 requests) with {@code revenue} in {@code
+     * currency}.
+     */
+    static String delta(
+            String deltaId,
+            String model,
+            String platform,
+            String day,
+            String revenue,
+            String currency) {
         return "{\"deltaId\":\""
                 + deltaId
                 + "\",\"batchId\":\"b\",\"modelId\":\""
@@ -40,7 +54,9 @@ class SettlementFlowTest {
                 + platform
                 + "\",\"day\":\""
                 + day
-                + "\",\"customerType\":\"COMMERCIAL\",\"currency\":\"USD\",\"events\":3,\"revenue\":\""
+                + "\",\"customerType\":\"COMMERCIAL\",\"currency\":\""
+                + currency
+                + "\",\"events\":3,\"revenue\":\""
                 + revenue
                 + "\",\"units\":{\"requests\":\"3\"}}]}";
     }
@@ -99,6 +115,9 @@ class SettlementFlowTest {
                         "items.find { it.platformId == '" + platform + "' }.amount",
                         equalTo("20.00"));
 
+        // periods close in order: the months before March (every month from the first agreement
+        // on is a period) first
+        Periods.closeOpenPeriodsBefore(YearMonth.of(2025, 3));
         given().auth()
                 .oauth2(Tokens.finance())
                 .post("/periods/2025-03/close")

@@ -2,6 +2,7 @@ package dev.fairshare.settlement.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.fairshare.settlement.auth.Caller;
+import dev.fairshare.settlement.engine.CurrencyMismatch;
 import dev.fairshare.settlement.engine.UncoveredUsage;
 import dev.fairshare.settlement.report.SettlementCsv;
 import dev.fairshare.settlement.service.SettlementService;
@@ -73,6 +74,73 @@ public class FinanceResource {
             String firstSeen,
             String lastSeen,
             boolean licensedLater) {}
+
+    /** Usage that a revenue-share agreement does not rate: its revenue is in another currency. */
+    public record MismatchView(
+            String period,
+            String platformId,
+            String modelId,
+            String makerId,
+            String agreementId,
+            String agreementCurrency,
+            String currency,
+            String revenue,
+            long events) {}
+
+    @GET
+    @RolesAllowed({Caller.FINANCE, Caller.MAKER, Caller.PLATFORM})
+    @Path("currency-mismatches")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            summary =
+                    "Usage whose revenue currency differs from its revenue-share agreement's (not converted, so not"
+                            + " rated), per period, platform, model, agreement and currency; a MAKER or a PLATFORM"
+                            + " sees its own")
+    @APIResponse(responseCode = "200", description = "a page of currency-mismatched usage")
+    @APIResponse(responseCode = "400", description = "INVALID_PERIOD, INVALID_PAGE")
+    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
+    @APIResponse(
+            responseCode = "403",
+            description = "FORBIDDEN: another maker's or platform's, or an ADMIN token")
+    @APIResponse(
+            responseCode = "409",
+            description = "REGISTRY_INCOMPLETE: the usage names a model the registry lacks")
+    @APIResponse(
+            responseCode = "503",
+            description = "STARTING: the registry replica has not caught up yet")
+    public Page<MismatchView> currencyMismatches(
+            @QueryParam("period") String period,
+            @QueryParam("makerId") String makerId,
+            @QueryParam("platformId") String platformId,
+            @QueryParam("page") @DefaultValue("0") int page,
+            @QueryParam("size") @DefaultValue("100") int size) {
+        String maker = caller.makerScope(makerId);
+        String platform = caller.platformScope(platformId);
+        Page.check(page, size);
+        List<MismatchView> items =
+                settlement
+                        .currencyMismatches(
+                                period == null ? null : SettlementResource.period(period))
+                        .stream()
+                        .filter(m -> maker == null || maker.equals(m.usage().makerId()))
+                        .filter(m -> platform == null || platform.equals(m.usage().platformId()))
+                        .map(m -> view(m.period().toString(), m.usage()))
+                        .toList();
+        return Page.of(items, page, size);
+    }
+
+    static MismatchView view(String period, CurrencyMismatch m) {
+        return new MismatchView(
+                period,
+                m.platformId(),
+                m.modelId(),
+                m.makerId(),
+                m.agreementId(),
+                m.agreementCurrency(),
+                m.currency(),
+                Views.plain(m.revenue()),
+                m.events());
+    }
 
     @GET
     @RolesAllowed(Caller.FINANCE)

@@ -39,7 +39,14 @@ public class SettlementResource {
     @GET
     @RolesAllowed({Caller.FINANCE, Caller.MAKER, Caller.PLATFORM, Caller.ADMIN})
     @Path("periods")
-    @Operation(summary = "Periods (calendar months, UTC) with their status")
+    @Operation(
+            summary =
+                    "Periods (calendar months, UTC) with their status: every month from the first agreement's first day to"
+                            + " the current month, and every month with usage")
+    @APIResponse(responseCode = "200", description = "the periods, oldest first")
+    @APIResponse(
+            responseCode = "503",
+            description = "STARTING: the registry replica has not caught up yet")
     public List<Views.PeriodView> periods() {
         return settlement.periods().stream()
                 .map(
@@ -55,7 +62,10 @@ public class SettlementResource {
     @RolesAllowed(Caller.FINANCE)
     @Path("periods/{period}/close")
     @Operation(summary = "Close a period: compute, store and freeze its statement")
-    @APIResponse(responseCode = "200", description = "the statement summary")
+    @APIResponse(
+            responseCode = "200",
+            description =
+                    "the statement summary, with the number of groups of currency-mismatched usage of the period")
     @APIResponse(responseCode = "400", description = "INVALID_PERIOD")
     @APIResponse(
             responseCode = "409",
@@ -63,14 +73,16 @@ public class SettlementResource {
     public Views.CloseSummary close(
             @PathParam("period") String period,
             @QueryParam("force") @DefaultValue("false") boolean force) {
-        SettlementService.Statement s = settlement.close(period(period), force);
+        SettlementService.Closed closed = settlement.close(period(period), force);
+        SettlementService.Statement s = closed.statement();
         return new Views.CloseSummary(
                 s.period().toString(),
                 s.status(),
                 s.closedAt().toString(),
                 s.lines().size(),
                 invoices(s.lines()),
-                payouts(s.lines()));
+                payouts(s.lines()),
+                closed.currencyMismatches());
     }
 
     @GET

@@ -57,7 +57,8 @@ public final class Views {
             String closedAt,
             int lines,
             List<PlatformAmount> invoices,
-            List<MakerAmount> payouts) {}
+            List<MakerAmount> payouts,
+            int currencyMismatches) {}
 
     public static LineView line(StatementLine l) {
         return new LineView(

@@ -18,8 +18,9 @@ import java.util.function.Predicate;
  * <ul>
  *   <li>{@link #uncovered}: usage with no agreement in force on its day (unlicensed usage, and a
  *       compliance finding when the licence forbids commercial use and the customer is commercial);
- *   <li>{@link #currencyMismatched}: usage under a revenue-share agreement whose revenue is in
- *       another currency than the agreement's, which is never converted and so not rated.
+ *   <li>{@link #currencyMismatched} (row by row) and {@link #currencyMismatches} (summed): usage
+ *       under a revenue-share agreement whose revenue is in another currency than the agreement's,
+ *       which is never converted and so not rated.
  * </ul>
  *
  * For late usage, call these with the late rows and their original period.
@@ -96,10 +97,61 @@ public final class Coverage {
         return usage.stream().filter(row -> isMismatched(book, row)).sorted(ROW_ORDER).toList();
     }
 
+    /**
+     * The period's currency-mismatched usage (see {@link #currencyMismatched}) summed per platform,
+     * model, agreement and revenue currency, in that order.
+     */
+    public static List<CurrencyMismatch> currencyMismatches(
+            YearMonth period,
+            List<UsageRow> usage,
+            Collection<Agreement> agreements,
+            Map<String, ModelInfo> models) {
+        AgreementBook book = new AgreementBook(period, agreements, models);
+        record Group(String platformId, String modelId, String agreementId, String currency) {}
+        Map<Group, CurrencyMismatch> sums =
+                new TreeMap<>(
+                        Comparator.comparing(Group::platformId)
+                                .thenComparing(Group::modelId)
+                                .thenComparing(Group::agreementId)
+                                .thenComparing(Group::currency));
+        for (UsageRow row : usage) {
+            Optional<Agreement> found = mismatchedAgreement(book, row);
+            if (found.isEmpty()) {
+                continue;
+            }
+            Agreement a = found.get();
+            sums.merge(
+                    new Group(row.platformId(), row.modelId(), a.id(), row.currency()),
+                    new CurrencyMismatch(
+                            row.platformId(),
+                            row.modelId(),
+                            book.model(row.modelId()).makerId(),
+                            a.id(),
+                            a.currency(),
+                            row.currency(),
+                            row.events(),
+                            row.revenue()),
+                    (x, y) ->
+                            new CurrencyMismatch(
+                                    x.platformId(),
+                                    x.modelId(),
+                                    x.makerId(),
+                                    x.agreementId(),
+                                    x.agreementCurrency(),
+                                    x.currency(),
+                                    x.events() + y.events(),
+                                    x.revenue().add(y.revenue())));
+        }
+        return List.copyOf(sums.values());
+    }
+
     private static boolean isMismatched(AgreementBook book, UsageRow row) {
-        Optional<Agreement> agreement = book.agreementFor(row);
-        return agreement.isPresent()
-                && !agreement.get().terms().appliesTo(row, agreement.get().currency());
+        return mismatchedAgreement(book, row).isPresent();
+    }
+
+    /** The agreement in force on the row's day, when its terms do not rate the row's currency. */
+    private static Optional<Agreement> mismatchedAgreement(AgreementBook book, UsageRow row) {
+        return book.agreementFor(row).filter(a -> !a.terms().appliesTo(row, a.currency()));
     }
 
     private static UncoveredUsage summarise(Key key, List<UsageRow> rows, ModelInfo model) {

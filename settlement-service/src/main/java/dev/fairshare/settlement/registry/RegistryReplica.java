@@ -21,6 +21,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -60,7 +61,37 @@ public class RegistryReplica {
         }
     }
 
+    /**
+     * One view of the registry taken at one moment: what a close, an estimate or a report reads
+     * from start to end, so that no record applied meanwhile changes what it sees half way.
+     * Immutable.
+     */
+    public record Snapshot(
+            Map<String, String> makerNames,
+            Map<String, String> platformNames,
+            Map<String, ModelInfo> models,
+            List<Agreement> agreements) {
+        public Snapshot {
+            makerNames = Map.copyOf(makerNames);
+            platformNames = Map.copyOf(platformNames);
+            models = Map.copyOf(models);
+            agreements = List.copyOf(agreements);
+        }
+
+        /** The first day on which any agreement is in force, if there is an agreement. */
+        public Optional<LocalDate> firstAgreementDay() {
+            return agreements.stream().map(Agreement::validFrom).min(LocalDate::compareTo);
+        }
+    }
+
     private volatile State state = new State();
+
+    /** Held while records are applied to the live state and while a snapshot is copied. */
+    private final Object lock = new Object();
+
+    /** The snapshot of the live state as it is now; null once a record has changed it. */
+    private Snapshot current;
+
     private final ObjectMapper mapper;
     private final String bootstrapServers;
     private volatile boolean caughtUp;
@@ -92,20 +123,65 @@ public class RegistryReplica {
         return caughtUp;
     }
 
+    /**
+     * The registry as it is now, as one immutable view: records applied after this call do not
+     * change it. Cheap while nothing changes (the same view is handed out again).
+     */
+    public Snapshot snapshot() {
+        synchronized (lock) {
+            if (current == null) {
+                State s = state;
+                current =
+                        new Snapshot(
+                                s.makers(),
+                                s.platforms(),
+                                s.models(),
+                                new ArrayList<>(s.agreements().values()));
+            }
+            return current;
+        }
+    }
+
     public Map<String, ModelInfo> models() {
-        return Map.copyOf(state.models());
+        return snapshot().models();
     }
 
     public List<Agreement> agreements() {
-        return List.copyOf(state.agreements().values());
+        return snapshot().agreements();
     }
 
     public Map<String, String> makerNames() {
-        return Map.copyOf(state.makers());
+        return snapshot().makerNames();
     }
 
     public Map<String, String> platformNames() {
-        return Map.copyOf(state.platforms());
+        return snapshot().platformNames();
+    }
+
+    /** Applies records to the live state (as the replica does once caught up). */
+    void applyLive(List<ConsumerRecord<String, String>> records) {
+        applyAll(records, state);
+    }
+
+    /**
+     * Applies a poll's records to {@code into}, all at once for a snapshot: a snapshot sees all of
+     * them or none.
+     */
+    private void applyAll(Iterable<ConsumerRecord<String, String>> records, State into) {
+        synchronized (lock) {
+            for (ConsumerRecord<String, String> r : records) {
+                try {
+                    apply(r, into);
+                } catch (Exception e) {
+                    LOG.errorf(
+                            "unreadable %s record %s at offset %d: %s",
+                            r.topic(), r.key(), r.offset(), e);
+                }
+            }
+            if (into == state) {
+                current = null;
+            }
+        }
     }
 
     private void run() {
@@ -122,19 +198,14 @@ public class RegistryReplica {
                 consumer.seekToBeginning(partitions);
                 Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
                 while (running) {
-                    for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-                        try {
-                            apply(r, building);
-                        } catch (Exception e) {
-                            LOG.errorf(
-                                    "unreadable %s record %s at offset %d: %s",
-                                    r.topic(), r.key(), r.offset(), e);
-                        }
-                    }
+                    applyAll(consumer.poll(Duration.ofMillis(200)), building);
                     if (!live
                             && ends.entrySet().stream()
                                     .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
-                        state = building;
+                        synchronized (lock) {
+                            state = building;
+                            current = null;
+                        }
                         live = true;
                         caughtUp = true;
                         LOG.infof(

@@ -4,6 +4,7 @@ import dev.fairshare.settlement.api.ProblemException;
 import dev.fairshare.settlement.config.SettlementConfig;
 import dev.fairshare.settlement.engine.Agreement;
 import dev.fairshare.settlement.engine.Coverage;
+import dev.fairshare.settlement.engine.CurrencyMismatch;
 import dev.fairshare.settlement.engine.JournalEntry;
 import dev.fairshare.settlement.engine.LateUsage;
 import dev.fairshare.settlement.engine.Ledger;
@@ -19,15 +20,18 @@ import dev.fairshare.settlement.store.StatementStore;
 import io.agroal.api.AgroalDataSource;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -35,6 +39,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -49,6 +54,11 @@ import java.util.function.Predicate;
  * Periods and statements: an OPEN period's statement is computed on demand from the usage so far
  * (the accrual); closing computes it once more, stores it, and never changes it again. Usage that
  * arrives later for a closed period is settled by the next close as LATE_ADJUSTMENT lines.
+ *
+ * <p>Every month from the first agreement's first day to the current month is a period, with or
+ * without usage (a guarantee is owed in a month without usage), and so is every month with usage;
+ * periods close in order. Each close, estimate and report reads the registry once, as one {@link
+ * RegistryReplica.Snapshot}, and uses that view throughout.
  */
 @ApplicationScoped
 public class SettlementService {
@@ -64,6 +74,7 @@ public class SettlementService {
     private final RegistryReplica registry;
     private final SettlementConfig config;
     private final Clock clock;
+    private final Event<RegistryViewTaken> viewTaken;
     // reads a close's daily roll-ups on a second connection while the close's own reads the rest
     private final ExecutorService readers;
     // rates the platforms of a statement side by side, a thread per core
@@ -75,7 +86,8 @@ public class SettlementService {
             StatementStore statements,
             LedgerStore ledger,
             RegistryReplica registry,
-            SettlementConfig config) {
+            SettlementConfig config,
+            Event<RegistryViewTaken> viewTaken) {
         this.dataSource = dataSource;
         this.rollups = rollups;
         this.statements = statements;
@@ -83,6 +95,7 @@ public class SettlementService {
         this.registry = registry;
         this.config = config;
         this.clock = Clock.systemUTC();
+        this.viewTaken = viewTaken;
         this.readers = Executors.newCachedThreadPool(daemons("close-reader"));
         this.raters =
                 Executors.newFixedThreadPool(
@@ -107,20 +120,48 @@ public class SettlementService {
     public record Statement(
             YearMonth period, String status, Instant closedAt, List<StatementLine> lines) {}
 
-    /** Every period that has usage or a state, oldest first. */
+    /** A closed statement and how many groups of currency-mismatched usage its period has. */
+    public record Closed(Statement statement, int currencyMismatches) {}
+
+    /**
+     * Fired when a computation (a close or an estimate) has taken its registry view and worked out
+     * from it which usage it reads day by day, before it reads the usage and rates it: the view it
+     * uses from there on is {@code registry}, whatever the replica applies meanwhile.
+     */
+    public record RegistryViewTaken(YearMonth period, RegistryReplica.Snapshot registry) {}
+
+    /** Every period (see the class comment), oldest first, with its state. */
     public List<StatementStore.PeriodState> periods() {
+        requireRegistry();
+        RegistryReplica.Snapshot view = registry.snapshot();
         try (Connection c = dataSource.getConnection()) {
-            Map<YearMonth, StatementStore.PeriodState> all = new TreeMap<>();
-            for (YearMonth p : rollups.periodsWithUsage(c)) {
-                all.put(p, new StatementStore.PeriodState(p, OPEN, null));
-            }
-            for (StatementStore.PeriodState s : statements.periods(c)) {
-                all.put(s.period(), s);
-            }
-            return new ArrayList<>(all.values());
+            return new ArrayList<>(calendar(c, view).values());
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The periods as {@code c} and {@code view} see them: every month from the first agreement's
+     * first day to the current month, every month with usage, and every month with a state.
+     */
+    private SortedMap<YearMonth, StatementStore.PeriodState> calendar(
+            Connection c, RegistryReplica.Snapshot view) throws SQLException {
+        SortedMap<YearMonth, StatementStore.PeriodState> all = new TreeMap<>();
+        Optional<LocalDate> first = view.firstAgreementDay();
+        if (first.isPresent()) {
+            YearMonth now = YearMonth.now(clock);
+            for (YearMonth p = YearMonth.from(first.get()); !p.isAfter(now); p = p.plusMonths(1)) {
+                all.put(p, new StatementStore.PeriodState(p, OPEN, null));
+            }
+        }
+        for (YearMonth p : rollups.periodsWithUsage(c)) {
+            all.put(p, new StatementStore.PeriodState(p, OPEN, null));
+        }
+        for (StatementStore.PeriodState s : statements.periods(c)) {
+            all.put(s.period(), s);
+        }
+        return all;
     }
 
     /** The period's statement: stored if CLOSED, computed from the usage so far if OPEN. */
@@ -132,7 +173,9 @@ public class SettlementService {
                 return new Statement(
                         period, CLOSED, state.get().closedAt(), statements.lines(c, period));
             }
-            return new Statement(period, OPEN, null, compute(c, period, false).lines());
+            RegistryReplica.Snapshot view = registry.snapshot();
+            return new Statement(
+                    period, OPEN, null, compute(c, period, false, view, calendar(c, view)).lines());
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
@@ -147,7 +190,8 @@ public class SettlementService {
                 statements.forEachLine(c, period, sink);
             } else {
                 requireRegistry();
-                compute(c, period, false).lines().forEach(sink);
+                RegistryReplica.Snapshot view = registry.snapshot();
+                compute(c, period, false, view, calendar(c, view)).lines().forEach(sink);
             }
             c.commit();
         } catch (SQLException e) {
@@ -155,10 +199,13 @@ public class SettlementService {
         }
     }
 
-    /** Closes a period: computes, stores and freezes its statement in one transaction. */
-    public Statement close(YearMonth period, boolean force) {
+    /**
+     * Closes a period: computes, stores and freezes its statement in one transaction, from one
+     * snapshot of the database and one of the registry.
+     */
+    public Closed close(YearMonth period, boolean force) {
         requireRegistry();
-        Statement closedStatement;
+        Closed closedStatement;
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             // one snapshot for everything the close reads
@@ -168,6 +215,8 @@ public class SettlementService {
                 // lock comes first so that the snapshot is taken once it is held
                 statements.lockPeriods(c);
                 StatementStore.PeriodState state = statements.lock(c, period);
+                // the one registry view of this close, taken with the lock held
+                RegistryReplica.Snapshot view = registry.snapshot();
                 if (CLOSED.equals(state.status())) {
                     throw new ProblemException(
                             409,
@@ -192,18 +241,18 @@ public class SettlementService {
                                     + config.closeGrace().toDays()
                                     + " days for late usage); use force=true to close it now");
                 }
-                Set<YearMonth> closed = statements.closed(c);
-                for (YearMonth p : rollups.periodsWithUsage(c)) {
-                    if (p.isBefore(period) && !closed.contains(p)) {
+                SortedMap<YearMonth, StatementStore.PeriodState> calendar = calendar(c, view);
+                for (StatementStore.PeriodState p : calendar.headMap(period).values()) {
+                    if (!CLOSED.equals(p.status())) {
                         throw new ProblemException(
                                 409,
                                 "EARLIER_PERIOD_OPEN",
-                                "period " + p + " is still open; periods close in order");
+                                "period " + p.period() + " is still open; periods close in order");
                     }
                 }
                 long t0 = System.nanoTime();
                 // reads in this transaction's snapshot, taken once the lock was held
-                Computed computed = compute(c, period, true);
+                Computed computed = compute(c, period, true, view, calendar);
                 long t1 = System.nanoTime();
                 // the journal is worked out beside the COPY of the lines
                 CompletableFuture<List<JournalEntry>> journal =
@@ -225,11 +274,14 @@ public class SettlementService {
                         computed.lateLicences().entrySet()) {
                     statements.recordAgreements(c, licence.getKey(), licence.getValue(), period);
                 }
-                statements.recordAgreements(c, period, inForce(period), null);
+                statements.recordAgreements(c, period, inForce(period, view), null);
                 Instant closedAt = statements.markClosed(c, period);
                 long t3 = System.nanoTime();
                 c.commit();
-                closedStatement = new Statement(period, CLOSED, closedAt, computed.lines());
+                closedStatement =
+                        new Closed(
+                                new Statement(period, CLOSED, closedAt, computed.lines()),
+                                computed.currencyMismatches());
                 LOG.infof(
                         "closed %s: %d lines; read and rated in %d ms, lines and ledger stored in %d ms,"
                                 + " period marked closed in %d ms, committed in %d ms",
@@ -266,30 +318,37 @@ public class SettlementService {
      */
     public List<Uncovered> uncovered(YearMonth only) {
         requireRegistry();
+        RegistryReplica.Snapshot view = registry.snapshot();
         List<Uncovered> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
             Set<YearMonth> closed = statements.closed(c);
             for (YearMonth p : only == null ? rollups.periodsWithUsage(c) : List.of(only)) {
-                List<Agreement> now = registry.agreements();
+                List<Agreement> now = view.agreements();
                 Optional<Set<String>> atClose =
                         closed.contains(p)
                                 ? statements.agreementsOf(c, p, false)
                                 : Optional.empty();
-                List<Agreement> rated = atClose.isPresent() ? agreementsAmong(atClose.get()) : now;
-                Predicate<UsageRow> licensed = Coverage.hasAgreement(p, now, registry.models());
-                List<UsageRow> usage = rollups.usage(c, p);
-                if (atClose.isPresent()) {
-                    Predicate<UsageRow> coveredAtClose =
-                            Coverage.hasAgreement(p, rated, registry.models());
-                    usage = usage.stream().filter(coveredAtClose.negate()).toList();
-                }
-                List<UsageRow> later = usage.stream().filter(licensed).toList();
-                List<UsageRow> still = usage.stream().filter(licensed.negate()).toList();
-                for (UncoveredUsage u : Coverage.uncovered(p, still, rated, registry.models())) {
-                    out.add(new Uncovered(p, u, false));
-                }
-                for (UncoveredUsage u : Coverage.uncovered(p, later, rated, registry.models())) {
-                    out.add(new Uncovered(p, u, true));
+                List<Agreement> rated =
+                        atClose.isPresent() ? agreementsAmong(view, atClose.get()) : now;
+                try {
+                    Predicate<UsageRow> licensed = Coverage.hasAgreement(p, now, view.models());
+                    List<UsageRow> usage = rollups.usage(c, p);
+                    if (atClose.isPresent()) {
+                        Predicate<UsageRow> coveredAtClose =
+                                Coverage.hasAgreement(p, rated, view.models());
+                        usage = usage.stream().filter(coveredAtClose.negate()).toList();
+                    }
+                    List<UsageRow> later = usage.stream().filter(licensed).toList();
+                    List<UsageRow> still = usage.stream().filter(licensed.negate()).toList();
+                    for (UncoveredUsage u : Coverage.uncovered(p, still, rated, view.models())) {
+                        out.add(new Uncovered(p, u, false));
+                    }
+                    for (UncoveredUsage u : Coverage.uncovered(p, later, rated, view.models())) {
+                        out.add(new Uncovered(p, u, true));
+                    }
+                } catch (IllegalArgumentException e) {
+                    // usage of a model the registry does not know: say so, as a statement does
+                    throw registryIncomplete("the usage report of " + p, e);
                 }
             }
         } catch (SQLException e) {
@@ -298,9 +357,9 @@ public class SettlementService {
         return out;
     }
 
-    /** The registry's agreements with these ids. */
-    private List<Agreement> agreementsAmong(Set<String> ids) {
-        return registry.agreements().stream().filter(a -> ids.contains(a.id())).toList();
+    /** The snapshot's agreements with these ids. */
+    private static List<Agreement> agreementsAmong(RegistryReplica.Snapshot view, Set<String> ids) {
+        return view.agreements().stream().filter(a -> ids.contains(a.id())).toList();
     }
 
     /**
@@ -308,6 +367,57 @@ public class SettlementService {
      * period's close covers it now.
      */
     public record Uncovered(YearMonth period, UncoveredUsage usage, boolean licensedLater) {}
+
+    /**
+     * Usage under revenue-share agreements in another currency than theirs (never converted, so not
+     * rated), per period with usage (or one period).
+     */
+    public List<Mismatch> currencyMismatches(YearMonth only) {
+        return coverage(only, Coverage::currencyMismatches, Mismatch::new);
+    }
+
+    /** One period's currency-mismatched usage. */
+    public record Mismatch(YearMonth period, CurrencyMismatch usage) {}
+
+    /** A report of {@link Coverage} on a period's usage. */
+    @FunctionalInterface
+    private interface CoverageReport<T> {
+        List<T> of(
+                YearMonth period,
+                List<UsageRow> usage,
+                Collection<Agreement> agreements,
+                Map<String, ModelInfo> models);
+    }
+
+    /**
+     * {@code report} on the usage of every period with usage (or of one period), all from one
+     * registry view, each item paired with its period by {@code dated}.
+     */
+    private <T, D> List<D> coverage(
+            YearMonth only,
+            CoverageReport<T> report,
+            java.util.function.BiFunction<YearMonth, T, D> dated) {
+        requireRegistry();
+        RegistryReplica.Snapshot view = registry.snapshot();
+        List<D> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection()) {
+            for (YearMonth p : only == null ? rollups.periodsWithUsage(c) : List.of(only)) {
+                List<T> items;
+                try {
+                    items = report.of(p, rollups.usage(c, p), view.agreements(), view.models());
+                } catch (IllegalArgumentException e) {
+                    // usage of a model the registry does not know: say so, as a statement does
+                    throw registryIncomplete("the usage report of " + p, e);
+                }
+                for (T item : items) {
+                    out.add(dated.apply(p, item));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return out;
+    }
 
     /** The journal entries a period's close posted (none while it is open). */
     public List<LedgerStore.Posted> ledger(YearMonth period) {
@@ -327,21 +437,34 @@ public class SettlementService {
     }
 
     /**
-     * A computed statement, and the agreements recorded after the close of an earlier period whose
-     * newly covered usage it settles, by that period.
+     * A computed statement, the agreements recorded after the close of an earlier period whose
+     * newly covered usage it settles (by that period), and (for a close) how many groups of
+     * currency-mismatched usage the period's own usage has.
      */
-    private record Computed(List<StatementLine> lines, Map<YearMonth, Set<String>> lateLicences) {}
+    private record Computed(
+            List<StatementLine> lines,
+            Map<YearMonth, Set<String>> lateLicences,
+            int currencyMismatches) {}
 
     /**
      * Computes the period's statement from what {@code c} sees. With {@code parallel}, {@code c}
      * must be in a REPEATABLE READ transaction whose snapshot is already taken: the daily roll-ups
      * of the pairs rated day by day are then read at the same time on a second connection, in that
      * same snapshot (exported from {@code c}'s transaction, which stays open until the read is
-     * over), while {@code c} reads the monthly roll-ups and the late usage.
+     * over), while {@code c} reads the monthly roll-ups and the late usage. Everything it takes
+     * from the registry comes from {@code view}; {@code calendar} is the periods as {@code c} sees
+     * them. With {@code parallel} (a close) it also counts the currency-mismatched usage.
      */
-    private Computed compute(Connection c, YearMonth period, boolean parallel) throws SQLException {
+    private Computed compute(
+            Connection c,
+            YearMonth period,
+            boolean parallel,
+            RegistryReplica.Snapshot view,
+            SortedMap<YearMonth, StatementStore.PeriodState> calendar)
+            throws SQLException {
         long t0 = System.nanoTime();
-        Set<List<String>> dayPairs = dayPairs(period);
+        Set<List<String>> dayPairs = dayPairs(period, view);
+        viewTaken.fire(new RegistryViewTaken(period, view));
         BiPredicate<String, String> needsDays =
                 (platformId, modelId) -> dayPairs.contains(Arrays.asList(platformId, modelId));
         List<UsageRow> own;
@@ -351,7 +474,7 @@ public class SettlementService {
             LOG.debugf(
                     "read %d roll-up rows of %s in %d ms",
                     (Object) own.size(), period, (System.nanoTime() - t0) / 1_000_000);
-            late = lateUsage(c, period);
+            late = lateUsage(c, period, calendar, view);
         } else {
             String snapshot = rollups.exportSnapshot(c);
             CompletableFuture<List<UsageRow>> days =
@@ -360,7 +483,7 @@ public class SettlementService {
             List<UsageRow> months;
             try {
                 months = rollups.monthUsage(c, period);
-                late = lateUsage(c, period);
+                late = lateUsage(c, period, calendar, view);
             } catch (SQLException | RuntimeException e) {
                 // the other connection is done with the snapshot before this transaction ends
                 days.handle((rows, failure) -> null).join();
@@ -389,26 +512,38 @@ public class SettlementService {
                     dayPairs.size());
         }
         List<StatementLine> lines;
+        int mismatches;
         try {
+            List<UsageRow> rated = own;
+            // counted beside the rating: the rows the close rates, with the same view
+            CompletableFuture<Integer> mismatched =
+                    parallel
+                            ? CompletableFuture.supplyAsync(
+                                    () ->
+                                            Coverage.currencyMismatches(
+                                                            period,
+                                                            rated,
+                                                            view.agreements(),
+                                                            view.models())
+                                                    .size(),
+                                    raters)
+                            : CompletableFuture.completedFuture(0);
             lines =
                     SettlementEngine.settle(
-                            period,
-                            own,
-                            late.usage(),
-                            registry.agreements(),
-                            registry.models(),
-                            raters);
+                            period, own, late.usage(), view.agreements(), view.models(), raters);
+            mismatches = await(mismatched);
         } catch (IllegalArgumentException e) {
             // the engine refuses to guess (an unknown model, a broken lineage): say so, do not pay
-            throw new ProblemException(
-                    409,
-                    "REGISTRY_INCOMPLETE",
-                    "the statement of "
-                            + period
-                            + " cannot be computed from the registry as known here: "
-                            + e.getMessage());
+            throw registryIncomplete("the statement of " + period, e);
         }
-        return new Computed(lines, late.licences());
+        return new Computed(lines, late.licences(), mismatches);
+    }
+
+    private static ProblemException registryIncomplete(String what, IllegalArgumentException e) {
+        return new ProblemException(
+                409,
+                "REGISTRY_INCOMPLETE",
+                what + " cannot be computed from the registry as known here: " + e.getMessage());
     }
 
     /**
@@ -423,16 +558,23 @@ public class SettlementService {
      * signed late) newly covers. Each continues from the tier position of what the closed period's
      * statements already rated, and recoups the top-ups still outstanding for it.
      */
-    private Late lateUsage(Connection c, YearMonth period) throws SQLException {
+    private Late lateUsage(
+            Connection c,
+            YearMonth period,
+            SortedMap<YearMonth, StatementStore.PeriodState> calendar,
+            RegistryReplica.Snapshot view)
+            throws SQLException {
         List<LateUsage> late = new ArrayList<>();
         Map<YearMonth, Set<String>> licences = new TreeMap<>();
-        Set<YearMonth> closed = statements.closed(c);
+        Set<YearMonth> closed = new TreeSet<>();
+        calendar.values().stream()
+                .filter(p -> CLOSED.equals(p.status()))
+                .forEach(p -> closed.add(p.period()));
         // late usage of closed periods is settled by the earliest open period (the next to close);
         // a later open period's estimate does not count it again
         boolean settlesLate =
-                rollups.periodsWithUsage(c).stream()
-                        .noneMatch(p -> p.isBefore(period) && !closed.contains(p));
-        List<Agreement> agreements = registry.agreements();
+                calendar.headMap(period).values().stream().allMatch(p -> CLOSED.equals(p.status()));
+        List<Agreement> agreements = view.agreements();
         for (YearMonth p : closed) {
             if (!settlesLate || !p.isBefore(period)) {
                 continue;
@@ -463,8 +605,8 @@ public class SettlementService {
                 // usage the close left uncovered that a licence signed late covers: never rated
                 // yet, so it is late usage, not part of the tier position
                 Predicate<UsageRow> before =
-                        Coverage.hasAgreement(p, agreementsAmong(rated), registry.models());
-                Predicate<UsageRow> now = Coverage.hasAgreement(p, agreements, registry.models());
+                        Coverage.hasAgreement(p, agreementsAmong(view, rated), view.models());
+                Predicate<UsageRow> now = Coverage.hasAgreement(p, agreements, view.models());
                 List<UsageRow> covered = settled.stream().filter(before.negate().and(now)).toList();
                 settled = difference(settled, covered);
                 lateRows.addAll(covered);
@@ -568,10 +710,10 @@ public class SettlementService {
      * gives the same exact amounts from far fewer rows. Pairs of models the registry does not know
      * are never among them.
      */
-    private Set<List<String>> dayPairs(YearMonth period) {
+    private Set<List<String>> dayPairs(YearMonth period, RegistryReplica.Snapshot view) {
         Set<List<String>> changing = new HashSet<>();
         int days = period.lengthOfMonth();
-        for (Agreement a : registry.agreements()) {
+        for (Agreement a : view.agreements()) {
             long inForce = a.daysInForce(period);
             if (inForce > 0 && inForce < days) {
                 changing.add(Arrays.asList(a.platformId(), a.makerId(), a.modelId()));
@@ -582,7 +724,7 @@ public class SettlementService {
             return pairs;
         }
         Map<String, List<String>> modelsOfMaker = new HashMap<>();
-        for (Map.Entry<String, ModelInfo> m : registry.models().entrySet()) {
+        for (Map.Entry<String, ModelInfo> m : view.models().entrySet()) {
             modelsOfMaker
                     .computeIfAbsent(m.getValue().makerId(), k -> new ArrayList<>())
                     .add(m.getKey());
@@ -600,8 +742,8 @@ public class SettlementService {
     }
 
     /** The ids of the agreements in force on at least one day of {@code period}. */
-    private List<String> inForce(YearMonth period) {
-        return registry.agreements().stream()
+    private static List<String> inForce(YearMonth period, RegistryReplica.Snapshot view) {
+        return view.agreements().stream()
                 .filter(a -> a.daysInForce(period) > 0)
                 .map(Agreement::id)
                 .toList();

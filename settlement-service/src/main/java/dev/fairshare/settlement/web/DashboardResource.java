@@ -307,6 +307,8 @@ public class DashboardResource {
                                 u.usage().lastDay().toString()));
             }
         }
+        List<Pages.Mismatch> mismatches =
+                mismatches(settlement.currencyMismatches(null), me, platformNames);
         Pages.MakerPage page =
                 new Pages.MakerPage(
                         v.get().user(),
@@ -320,8 +322,42 @@ public class DashboardResource {
                         totals,
                         earnings,
                         lineage(me),
-                        unlicensed);
+                        unlicensed,
+                        mismatches);
         return Response.ok(maker.data("page", page)).type(MediaType.TEXT_HTML).build();
+    }
+
+    /** The rows of currency-mismatched usage, of one maker only unless {@code makerId} is null. */
+    private static List<Pages.Mismatch> mismatches(
+            List<SettlementService.Mismatch> all,
+            String makerId,
+            Map<String, String> platformNames) {
+        List<Pages.Mismatch> out = new ArrayList<>();
+        for (SettlementService.Mismatch m : all) {
+            var u = m.usage();
+            if (makerId != null && !makerId.equals(u.makerId())) {
+                continue;
+            }
+            out.add(
+                    new Pages.Mismatch(
+                            m.period().toString(),
+                            platformNames.getOrDefault(u.platformId(), u.platformId()),
+                            u.modelId(),
+                            u.makerId(),
+                            u.agreementId(),
+                            u.agreementCurrency(),
+                            u.events(),
+                            Money.format(u.revenue(), u.currency()),
+                            "mismatch-"
+                                    + m.period()
+                                    + "-"
+                                    + u.platformId()
+                                    + "-"
+                                    + u.modelId()
+                                    + "-"
+                                    + u.currency()));
+        }
+        return out;
     }
 
     private static List<StatementLine> mine(List<StatementLine> lines, String makerId) {
@@ -473,7 +509,7 @@ public class DashboardResource {
         YearMonth current = YearMonth.now(ZoneOffset.UTC);
         YearMonth selected =
                 period == null ? current.minusMonths(1) : SettlementResource.period(period);
-        // every period with usage or a state, and the selected one, newest first
+        // every period (see SettlementService) and the selected one, newest first
         Map<YearMonth, StatementStore.PeriodState> states = new TreeMap<>();
         settlement.periods().forEach(p -> states.put(p.period(), p));
         states.putIfAbsent(
@@ -526,6 +562,8 @@ public class DashboardResource {
         } catch (IOException e) {
             unattributedError = "usage-service did not answer: " + e.getMessage();
         }
+        List<Pages.Mismatch> mismatches =
+                mismatches(settlement.currencyMismatches(selected), null, platformNames);
         Pages.FinancePage page =
                 new Pages.FinancePage(
                         v.get().user(),
@@ -537,6 +575,7 @@ public class DashboardResource {
                         "/reports/" + selected + "/settlement.csv",
                         unattributed,
                         unattributedError,
+                        mismatches,
                         message,
                         error);
         return Response.ok(finance.data("page", page)).type(MediaType.TEXT_HTML).build();
@@ -556,7 +595,7 @@ public class DashboardResource {
         }
         YearMonth p = SettlementResource.period(period);
         try {
-            SettlementService.Statement s = settlement.close(p, "on".equals(force));
+            SettlementService.Closed closed = settlement.close(p, "on".equals(force));
             return redirect(
                     "/dashboard/finance?period="
                             + p
@@ -565,8 +604,14 @@ public class DashboardResource {
                                     "Closed "
                                             + p
                                             + ": "
-                                            + s.lines().size()
-                                            + " statement lines are final."));
+                                            + closed.statement().lines().size()
+                                            + " statement lines are final"
+                                            + (closed.currencyMismatches() == 0
+                                                    ? "."
+                                                    : "; "
+                                                            + closed.currencyMismatches()
+                                                            + " groups of usage in another currency"
+                                                            + " than their agreement's were not rated.")));
         } catch (ProblemException e) {
             return redirect("/dashboard/finance?period=" + p + "&error=" + encode(e.getMessage()));
         }

@@ -45,6 +45,19 @@ public final class Pages {
             String firstSeen,
             String lastSeen) {}
 
+    /** Usage a revenue-share agreement does not rate: its revenue is in another currency. */
+    @TemplateData
+    public record Mismatch(
+            String period,
+            String platform,
+            String modelId,
+            String makerId,
+            String agreementId,
+            String agreementCurrency,
+            long events,
+            String revenue,
+            String id) {}
+
     @TemplateData
     public record Line(
             String makerId,
@@ -81,7 +94,8 @@ public final class Pages {
             List<PeriodTotal> totals,
             List<Earning> earnings,
             List<LineageRow> lineage,
-            List<Uncovered> unlicensed) {}
+            List<Uncovered> unlicensed,
+            List<Mismatch> mismatches) {}
 
     @TemplateData
     public record FinancePage(
@@ -94,6 +108,7 @@ public final class Pages {
             String csvHref,
             List<Unattributed> unattributed,
             String unattributedError,
+            List<Mismatch> mismatches,
             String message,
             String error) {}
 

@@ -366,7 +366,9 @@ class FaultInjectionIT {
                             + name
                             + "\",\"platformId\":\"pf-"
                             + name
-                            + "\",\"currency\":\"USD\",\"validFrom\":\"2020-01-01T00:00:00Z\","
+                            + "\",\"currency\":\"USD\",\"validFrom\":\""
+                            + PERIOD.atDay(1)
+                            + "T00:00:00Z\","
                             + "\"terms\":{\"type\":\"REVENUE_SHARE\",\"rate\":\"0.2\"}}",
                     201,
                     admin);
