@@ -45,7 +45,9 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -77,6 +79,7 @@ public class UsageConsumer {
     private final UsageConfig config;
     private final MeterRegistry metrics;
     private final Timer batchTimer;
+    private final StaticMembership membership;
     private final ConcurrentLinkedQueue<String> changedModels = new ConcurrentLinkedQueue<>();
     private volatile boolean running;
     private volatile boolean consuming;
@@ -91,7 +94,8 @@ public class UsageConsumer {
             EventValidator validator,
             ObjectMapper mapper,
             UsageConfig config,
-            MeterRegistry metrics) {
+            MeterRegistry metrics,
+            @ConfigProperty(name = "quarkus.http.port") int httpPort) {
         this.clients = clients;
         this.store = store;
         this.replica = replica;
@@ -105,6 +109,12 @@ public class UsageConsumer {
                         .description("one poll, validated and committed")
                         .register(metrics);
         replica.onModelChange(changedModels::add);
+        this.membership =
+                StaticMembership.of(
+                        config.groupInstanceId(),
+                        "usage-service",
+                        httpPort,
+                        config.sessionTimeout());
     }
 
     void start(@Observes StartupEvent event) {
@@ -114,6 +124,9 @@ public class UsageConsumer {
             return;
         }
         running = true;
+        LOG.infof(
+                "consumer group %s, static member %s (session timeout %s)",
+                config.consumerGroup(), membership.instanceId(), membership.sessionTimeout());
         thread = new Thread(this::run, "usage-consumer");
         thread.start();
     }
@@ -154,8 +167,9 @@ public class UsageConsumer {
             // pauseFullWriters): the records in memory are about a batch per writer
             // (docs/benchmarks.md, session 6)
             PartitionWriters writers = new PartitionWriters(config.writers(), "usage-writer", 1);
-            try (KafkaConsumer<byte[], byte[]> c =
-                    clients.consumer(config.consumerGroup(), config.maxPollRecords())) {
+            KafkaConsumer<byte[], byte[]> c =
+                    clients.consumer(config.consumerGroup(), membership, config.maxPollRecords());
+            try {
                 consumer = c;
                 // the client's own metrics, records-lag per partition among them
                 clientMetrics = new KafkaClientMetrics(c);
@@ -185,6 +199,14 @@ public class UsageConsumer {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 running = false;
+            } catch (FencedInstanceIdException e) {
+                if (running) {
+                    LOG.errorf(
+                            "another running instance has joined %s as %s: give each instance its"
+                                    + " own usage.group-instance-id; retrying in 10 s",
+                            config.consumerGroup(), membership.instanceId());
+                    sleep(10_000);
+                }
             } catch (ExecutionException | RuntimeException e) {
                 if (running) {
                     LOG.errorf(
@@ -193,6 +215,10 @@ public class UsageConsumer {
                     sleep(1000);
                 }
             } finally {
+                // revokes the partitions first (the writers' batches are committed, see
+                // SeekToStored); a stopping instance leaves the group so that the others take its
+                // partitions at once, a consumer replaced after an error keeps its place
+                closeQuietly(c, !running);
                 writers.close();
                 // partitions created by a rolled-back transaction are gone again
                 store.forgetPartitions();
@@ -483,6 +509,7 @@ public class UsageConsumer {
     private final class SeekToStored implements ConsumerRebalanceListener {
         private final KafkaConsumer<byte[], byte[]> c;
         private final PartitionWriters writers;
+        private boolean rejoined;
 
         SeekToStored(KafkaConsumer<byte[], byte[]> c, PartitionWriters writers) {
             this.c = c;
@@ -491,6 +518,15 @@ public class UsageConsumer {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (!rejoined) {
+                // A static member that comes back is handed the partitions it had, without a
+                // rebalance. If it led the group, the topics created meanwhile (new platforms of
+                // the pattern subscription) are assigned to no one, and stay so until the next
+                // topic appears: the leader only notices changes after it joined. One rebalance
+                // now assigns them; a member that does not lead rejoins without one.
+                rejoined = true;
+                c.enforceRebalance("a static member is back: assign the topics created meanwhile");
+            }
             if (partitions.isEmpty()) {
                 return;
             }
@@ -536,6 +572,14 @@ public class UsageConsumer {
                 // checkHealthy() and restarts.
                 LOG.warnf("a batch failed before the rebalance: %s", e.getCause());
             }
+        }
+    }
+
+    private static void closeQuietly(KafkaConsumer<?, ?> c, boolean leaveGroup) {
+        try {
+            StaticMembership.close(c, leaveGroup);
+        } catch (RuntimeException e) {
+            LOG.warnf("closing the usage consumer: %s", e.toString());
         }
     }
 
