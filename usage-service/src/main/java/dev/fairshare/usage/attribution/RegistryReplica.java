@@ -7,6 +7,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -35,12 +37,19 @@ import org.jboss.logging.Logger;
 public class RegistryReplica {
     static final String MODELS = "registry.models";
     static final String PLATFORMS = "registry.platforms";
+
+    /** The header with the registry's outbox id of a record, increasing per key. */
+    static final String OUTBOX_ID = "outbox-id";
+
     private static final Logger LOG = Logger.getLogger(RegistryReplica.class);
 
     // replaced whole when a (re)read from the beginning has caught up, so that a replay after an
     // error never serves older registry states than it already served
     private volatile AliasIndex index = new AliasIndex();
     private volatile Set<String> platforms = ConcurrentHashMap.newKeySet();
+    // the outbox id of the state each model and platform is in (by topic and key): an older state
+    // read later, out of order, is not applied
+    private volatile Map<String, Long> versions = new ConcurrentHashMap<>();
     private final List<Consumer<String>> modelListeners = new CopyOnWriteArrayList<>();
     private final ObjectMapper mapper;
     private final String bootstrapServers;
@@ -83,6 +92,7 @@ public class RegistryReplica {
         while (daemon.running()) {
             AliasIndex building = new AliasIndex();
             Set<String> buildingPlatforms = ConcurrentHashMap.newKeySet();
+            Map<String, Long> buildingVersions = new ConcurrentHashMap<>();
             Set<String> replayed = new java.util.HashSet<>();
             boolean live = false;
             try (KafkaConsumer<String, String> consumer = consumer()) {
@@ -96,7 +106,8 @@ public class RegistryReplica {
                 Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
                 while (daemon.running()) {
                     for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-                        String model = apply(r, building, buildingPlatforms);
+                        String model =
+                                apply(r, building, buildingPlatforms, buildingVersions, mapper);
                         if (model != null) {
                             if (live) {
                                 modelListeners.forEach(l -> l.accept(model));
@@ -108,8 +119,16 @@ public class RegistryReplica {
                     if (!live
                             && ends.entrySet().stream()
                                     .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                        keepNewer(
+                                building,
+                                buildingPlatforms,
+                                buildingVersions,
+                                index,
+                                platforms,
+                                versions);
                         index = building;
                         platforms = buildingPlatforms;
+                        versions = buildingVersions;
                         live = true;
                         if (caughtUp) {
                             // a replay after an error: what changed meanwhile may claim stored
@@ -133,9 +152,26 @@ public class RegistryReplica {
         }
     }
 
-    /** Applies one record; answers the model id it changed, if any. */
-    private String apply(
-            ConsumerRecord<String, String> r, AliasIndex into, Set<String> intoPlatforms) {
+    /**
+     * Applies one record unless the entity is in a state at least as new (by the registry's outbox
+     * id; a record without one is applied); answers the model id it changed, if any.
+     */
+    static String apply(
+            ConsumerRecord<String, String> r,
+            AliasIndex into,
+            Set<String> intoPlatforms,
+            Map<String, Long> versions,
+            ObjectMapper mapper) {
+        Header h = r.headers().lastHeader(OUTBOX_ID);
+        if (h != null) {
+            long version = Long.parseLong(new String(h.value(), StandardCharsets.UTF_8));
+            String versionKey = r.topic() + "\u0000" + r.key();
+            Long seen = versions.get(versionKey);
+            if (seen != null && seen >= version) {
+                return null;
+            }
+            versions.put(versionKey, version);
+        }
         if (r.topic().equals(PLATFORMS)) {
             if (r.value() == null) {
                 intoPlatforms.remove(r.key());
@@ -166,6 +202,41 @@ public class RegistryReplica {
                     r.key(), r.offset(), e);
             return null;
         }
+    }
+
+    /**
+     * Takes from the copy being replaced every model and platform whose state there is newer than
+     * in the re-read one: a re-read never goes back in time from what was served.
+     */
+    static void keepNewer(
+            AliasIndex into,
+            Set<String> intoPlatforms,
+            Map<String, Long> intoVersions,
+            AliasIndex older,
+            Set<String> olderPlatforms,
+            Map<String, Long> olderVersions) {
+        olderVersions.forEach(
+                (versionKey, version) -> {
+                    Long mine = intoVersions.get(versionKey);
+                    if (mine != null && mine >= version) {
+                        return;
+                    }
+                    int cut = versionKey.indexOf('\u0000');
+                    String key = versionKey.substring(cut + 1);
+                    if (versionKey.startsWith(PLATFORMS + "\u0000")) {
+                        if (olderPlatforms.contains(key)) {
+                            intoPlatforms.add(key);
+                        } else {
+                            intoPlatforms.remove(key);
+                        }
+                    } else {
+                        older.aliasesOf(key)
+                                .ifPresentOrElse(
+                                        aliases -> into.putModel(key, aliases),
+                                        () -> into.removeModel(key));
+                    }
+                    intoVersions.put(versionKey, version);
+                });
     }
 
     private KafkaConsumer<String, String> consumer() {

@@ -11,6 +11,7 @@ import dev.fairshare.usage.ingest.EventValidator;
 import dev.fairshare.usage.ingest.RejectedEvents;
 import dev.fairshare.usage.ingest.UsageEvent;
 import dev.fairshare.usage.ingest.WellFormedEvents;
+import dev.fairshare.usage.store.DeadLettersWritten;
 import dev.fairshare.usage.store.EventStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -57,7 +59,7 @@ import org.jboss.logging.Logger;
  * usage.attributed}, and the consumer offsets of its partitions. On assignment it seeks to the
  * offsets stored in PostgreSQL, so a crash at any instant neither loses nor double-counts an event.
  * Invalid records go to {@code usage.dlq} (acknowledged before the offsets that pass them are
- * committed).
+ * committed), once each: a retried batch skips those it wrote ({@link DeadLettersWritten}).
  */
 @ApplicationScoped
 public class UsageConsumer {
@@ -72,6 +74,7 @@ public class UsageConsumer {
 
     private final KafkaClients clients;
     private final EventStore store;
+    private final DeadLettersWritten deadLetters;
     private final RegistryReplica replica;
     private final EventValidator validator;
     private final WellFormedEvents wellFormed;
@@ -90,6 +93,7 @@ public class UsageConsumer {
     public UsageConsumer(
             KafkaClients clients,
             EventStore store,
+            DeadLettersWritten deadLetters,
             RegistryReplica replica,
             EventValidator validator,
             ObjectMapper mapper,
@@ -98,6 +102,7 @@ public class UsageConsumer {
             @ConfigProperty(name = "quarkus.http.port") int httpPort) {
         this.clients = clients;
         this.store = store;
+        this.deadLetters = deadLetters;
         this.replica = replica;
         this.validator = validator;
         this.wellFormed = new WellFormedEvents(validator);
@@ -291,7 +296,7 @@ public class UsageConsumer {
         Timer.Sample sample = Timer.start(metrics);
         long started = System.nanoTime();
         List<EventStore.Incoming> valid = new ArrayList<>(records.size());
-        List<ProducerRecord<byte[], byte[]>> dead = new ArrayList<>();
+        Map<DeadLettersWritten.Source, ProducerRecord<byte[], byte[]>> dead = new LinkedHashMap<>();
         Map<TopicPartition, Long> next = new HashMap<>();
         TopicPartition run = null;
         String platform = null;
@@ -313,7 +318,9 @@ public class UsageConsumer {
                         new EventStore.Incoming(
                                 event, parts, r.topic() + "/" + r.partition() + "/" + r.offset()));
             } else {
-                dead.add(deadLetter(r, errors));
+                dead.put(
+                        new DeadLettersWritten.Source(r.topic(), r.partition(), r.offset()),
+                        deadLetter(r, errors));
                 RejectedEvents.count(metrics, errors, "kafka");
             }
         }
@@ -323,8 +330,12 @@ public class UsageConsumer {
         // the database holds only its parsed events
         records.clear();
         try {
-            // dead letters are acknowledged before the offsets that pass them are committed
-            sendAll(dead);
+            // dead letters are acknowledged before the offsets that pass them are committed, and
+            // recorded at once: when this batch is retried (its transaction failed), the ones
+            // written are not written again
+            dead.keySet().removeAll(deadLetters.written(dead.keySet()));
+            sendAll(dead.values());
+            deadLetters.record(dead.keySet());
             List<EventStore.Position> positions = new ArrayList<>();
             next.forEach(
                     (tp, off) ->
@@ -438,7 +449,7 @@ public class UsageConsumer {
         return d;
     }
 
-    private void sendAll(List<ProducerRecord<byte[], byte[]>> records) throws Exception {
+    private void sendAll(Collection<ProducerRecord<byte[], byte[]>> records) throws Exception {
         List<Future<RecordMetadata>> acks = new ArrayList<>();
         for (ProducerRecord<byte[], byte[]> r : records) {
             acks.add(clients.producer().send(r));
