@@ -656,6 +656,77 @@ class DeploymentManifestsTest {
         assertThat(problems).as("Kafka principals and scaling").isEmpty();
     }
 
+    // ---------------------------------------------------------------- static group membership
+
+    /**
+     * The consumers of usage-service and settlement-service are static members of their groups:
+     * each instance has its own id that survives a restart, so that a restarted instance takes its
+     * partitions back at once. In Kubernetes every pod sets it to its own name (the downward API; a
+     * literal would give every replica the same id, and each would fence the others out); in
+     * compose, where each service runs once, a fixed id per service. The session timeout outlasts a
+     * restart (docs/operations.md).
+     */
+    @Test
+    void consumersAreStaticMembersWithAnIdOfTheirOwnPerInstance() {
+        List<String> problems = new ArrayList<>();
+        Map<String, String> variables =
+                Map.of(
+                        "usage-service", "USAGE_GROUP_INSTANCE_ID",
+                        "settlement-service", "SETTLEMENT_GROUP_INSTANCE_ID");
+        Map<String, Object> compose = composeServices();
+        Map<String, String> composeIds = new TreeMap<>();
+        for (var e : new TreeMap<>(variables).entrySet()) {
+            String service = e.getKey();
+            String variable = e.getValue();
+            Service s = Service.of(service);
+            s.checkVariable(variable, "the group instance id of " + service, problems);
+            // SmallRye's short form of a Duration (e.g. 60s, 2m)
+            java.time.Duration timeout =
+                    java.time.Duration.parse(
+                            "PT" + s.mappingDefault("sessionTimeout").toUpperCase());
+            if (timeout.compareTo(java.time.Duration.ofSeconds(30)) < 0
+                    || timeout.compareTo(java.time.Duration.ofMinutes(5)) > 0) {
+                problems.add(
+                        service
+                                + ": session timeout "
+                                + timeout
+                                + " is not between 30 s (longer than a restart) and 5 min (an"
+                                + " instance that never returns holds its partitions that long)");
+            }
+            Path file = generatedCopy(service);
+            if (Files.exists(file)) {
+                for (Map<String, Object> c : containers(file, problems)) {
+                    Map<String, Object> env =
+                            maps(c.get("env")).stream()
+                                    .filter(v -> variable.equals(v.get("name")))
+                                    .findFirst()
+                                    .orElse(Map.of());
+                    Object field = map(map(env.get("valueFrom")).get("fieldRef")).get("fieldPath");
+                    if (!"metadata.name".equals(field)) {
+                        problems.add(
+                                rel(file)
+                                        + ": "
+                                        + variable
+                                        + " is "
+                                        + (env.isEmpty() ? "not set" : env)
+                                        + ", not the pod's name (fieldRef metadata.name)");
+                    }
+                }
+            }
+            String id = composeEnvironment(map(compose.get(service))).get(variable);
+            if (id == null || id.isBlank()) {
+                problems.add(rel(compose()) + " " + service + " does not set " + variable);
+            } else {
+                composeIds.put(service, id);
+            }
+        }
+        if (new TreeSet<>(composeIds.values()).size() != composeIds.size()) {
+            problems.add(
+                    rel(compose()) + " gives two services one group instance id: " + composeIds);
+        }
+        assertThat(problems).as("static group membership").isEmpty();
+    }
+
     // ---------------------------------------------------------------- one service's config
 
     /** What a service reads, from its sources, application.properties and pom. */

@@ -25,6 +25,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -45,6 +46,7 @@ public class AttributedConsumer {
     private final ObjectMapper mapper;
     private final String bootstrapServers;
     private final String group;
+    private final StaticMembership membership;
     private volatile boolean running;
     private volatile boolean consuming;
     private volatile KafkaConsumer<String, String> consumer;
@@ -55,16 +57,26 @@ public class AttributedConsumer {
             RollupStore rollups,
             ObjectMapper mapper,
             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+            @ConfigProperty(name = "quarkus.http.port") int httpPort,
             SettlementConfig config) {
         this.dataSource = dataSource;
         this.rollups = rollups;
         this.mapper = mapper;
         this.bootstrapServers = bootstrapServers;
         this.group = config.consumerGroup();
+        this.membership =
+                StaticMembership.of(
+                        config.groupInstanceId(),
+                        "settlement-service",
+                        httpPort,
+                        config.sessionTimeout());
     }
 
     void start(@Observes StartupEvent event) {
         running = true;
+        LOG.infof(
+                "consumer group %s, static member %s (session timeout %s)",
+                group, membership.instanceId(), membership.sessionTimeout());
         thread = new Thread(this::run, "attributed-consumer");
         thread.start();
     }
@@ -86,7 +98,8 @@ public class AttributedConsumer {
 
     private void run() {
         while (running) {
-            try (KafkaConsumer<String, String> c = newConsumer()) {
+            KafkaConsumer<String, String> c = newConsumer();
+            try {
                 consumer = c;
                 c.subscribe(List.of(TOPIC), new SeekToStored(c));
                 consuming = true;
@@ -98,6 +111,14 @@ public class AttributedConsumer {
                 }
             } catch (WakeupException e) {
                 // shutting down
+            } catch (FencedInstanceIdException e) {
+                if (running) {
+                    LOG.errorf(
+                            "another running instance has joined %s as %s: give each instance its"
+                                    + " own settlement.group-instance-id; retrying in 10 s",
+                            group, membership.instanceId());
+                    sleep(10_000);
+                }
             } catch (RuntimeException e) {
                 if (running) {
                     LOG.errorf(
@@ -106,6 +127,13 @@ public class AttributedConsumer {
                     sleep(1000);
                 }
             } finally {
+                // a stopping instance leaves the group so that the others take its partitions at
+                // once; a consumer replaced after an error keeps its place
+                try {
+                    StaticMembership.close(c, !running);
+                } catch (RuntimeException e) {
+                    LOG.warnf("closing the usage.attributed consumer: %s", e.toString());
+                }
                 consumer = null;
             }
         }
@@ -225,6 +253,7 @@ public class AttributedConsumer {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        membership.configure(p);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);

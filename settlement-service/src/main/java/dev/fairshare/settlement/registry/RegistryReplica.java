@@ -14,6 +14,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -28,6 +29,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -46,18 +48,61 @@ public class RegistryReplica {
                     "registry.agreements");
     private static final Logger LOG = Logger.getLogger(RegistryReplica.class);
 
-    /** One consistent copy of the registry; replaced whole once a re-read has caught up. */
-    private record State(
+    /** The header with the registry's outbox id of a record, increasing per key. */
+    static final String OUTBOX_ID = "outbox-id";
+
+    /**
+     * One consistent copy of the registry; replaced whole once a re-read has caught up. {@code
+     * versions} holds the outbox id of the state each entity is in (by topic and key), so that an
+     * older state read later, out of order, is not applied.
+     */
+    record State(
             Map<String, String> makers,
             Map<String, String> platforms,
             Map<String, ModelInfo> models,
-            Map<String, Agreement> agreements) {
+            Map<String, Agreement> agreements,
+            Map<String, Long> versions) {
         State() {
             this(
                     new ConcurrentHashMap<>(),
                     new ConcurrentHashMap<>(),
                     new ConcurrentHashMap<>(),
+                    new ConcurrentHashMap<>(),
                     new ConcurrentHashMap<>());
+        }
+
+        @SuppressWarnings("unchecked")
+        <T> Map<String, T> of(String topic) {
+            return (Map<String, T>)
+                    switch (topic) {
+                        case "registry.makers" -> makers;
+                        case "registry.platforms" -> platforms;
+                        case "registry.models" -> models;
+                        default -> agreements;
+                    };
+        }
+
+        /**
+         * Takes from {@code older} (the copy this one replaces) every entity whose state there is
+         * newer than here: a re-read never goes back in time from what was served.
+         */
+        void keepNewerOf(State older) {
+            older.versions.forEach(
+                    (versionKey, version) -> {
+                        Long mine = versions.get(versionKey);
+                        if (mine == null || mine < version) {
+                            int cut = versionKey.indexOf('\u0000');
+                            String topic = versionKey.substring(0, cut);
+                            String key = versionKey.substring(cut + 1);
+                            Object value = older.of(topic).get(key);
+                            if (value == null) {
+                                of(topic).remove(key);
+                            } else {
+                                of(topic).put(key, value);
+                            }
+                            versions.put(versionKey, version);
+                        }
+                    });
         }
     }
 
@@ -203,6 +248,7 @@ public class RegistryReplica {
                             && ends.entrySet().stream()
                                     .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
                         synchronized (lock) {
+                            building.keepNewerOf(state);
                             state = building;
                             current = null;
                         }
@@ -228,8 +274,25 @@ public class RegistryReplica {
         }
     }
 
+    /**
+     * Applies one record unless {@code into} has the entity in a state at least as new (by the
+     * outbox id; a record without one is applied).
+     */
     void apply(ConsumerRecord<String, String> r, State into) throws Exception {
         String key = r.key();
+        Header h = r.headers().lastHeader(OUTBOX_ID);
+        if (h != null) {
+            long version = Long.parseLong(new String(h.value(), StandardCharsets.UTF_8));
+            String versionKey = r.topic() + "\u0000" + key;
+            Long seen = into.versions().get(versionKey);
+            if (seen != null && seen >= version) {
+                LOG.debugf(
+                        "%s %s: outbox id %d is not newer than %d, not applied",
+                        r.topic(), key, version, seen);
+                return;
+            }
+            into.versions().put(versionKey, version);
+        }
         if (r.value() == null) {
             switch (r.topic()) {
                 case "registry.makers" -> into.makers().remove(key);

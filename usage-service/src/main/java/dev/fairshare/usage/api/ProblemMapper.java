@@ -51,6 +51,10 @@ public class ProblemMapper {
         if (e.getCause() instanceof JsonProcessingException json) {
             return json(json);
         }
+        if (e.getCause() instanceof ProblemException p) {
+            // a query parameter that QueryParams could not read (JAX-RS wraps it in a 404)
+            return problem(p);
+        }
         int status = e.getResponse().getStatus();
         String code =
                 switch (status) {

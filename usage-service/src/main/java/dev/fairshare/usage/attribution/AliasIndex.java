@@ -66,6 +66,13 @@ public final class AliasIndex {
         return Optional.ofNullable(hit);
     }
 
+    /** The aliases of {@code modelId}; empty when the index does not know the model. */
+    public synchronized Optional<List<Alias>> aliasesOf(String modelId) {
+        return models.contains(modelId)
+                ? Optional.of(aliasesByModel.getOrDefault(modelId, List.of()))
+                : Optional.empty();
+    }
+
     /** The refs that resolve to {@code modelId} at some instant: its aliases and its own id. */
     public synchronized Set<String> refsOf(String modelId) {
         Set<String> refs = new HashSet<>();

@@ -38,7 +38,7 @@ public class RegistryReplica {
     static final String MODELS = "registry.models";
     static final String PLATFORMS = "registry.platforms";
 
-    /** The registry relay's header: its outbox row id, increasing per key. */
+    /** The header with the registry's outbox id of a record, increasing per key. */
     static final String OUTBOX_ID = "outbox-id";
 
     private static final Logger LOG = Logger.getLogger(RegistryReplica.class);
@@ -47,7 +47,8 @@ public class RegistryReplica {
     // error never serves older registry states than it already served
     private volatile AliasIndex index = new AliasIndex();
     private volatile Set<String> platforms = ConcurrentHashMap.newKeySet();
-    // the registry's outbox id of each model's newest record held, swapped with the index
+    // the outbox id of the state each model and platform is in (by topic and key, see versionKey):
+    // an older state read later, out of order, is not applied; a dispute waits for its models' ids
     private volatile Map<String, Long> versions = new ConcurrentHashMap<>();
     private final List<Consumer<String>> modelListeners = new CopyOnWriteArrayList<>();
     private final ObjectMapper mapper;
@@ -90,7 +91,15 @@ public class RegistryReplica {
         Map<String, Long> held = versions;
         return caughtUp
                 && modelVersions.entrySet().stream()
-                        .allMatch(e -> held.getOrDefault(e.getKey(), -1L) >= e.getValue());
+                        .allMatch(
+                                e ->
+                                        held.getOrDefault(versionKey(MODELS, e.getKey()), -1L)
+                                                >= e.getValue());
+    }
+
+    /** The key of an entity's state in the versions map: its topic and its record key. */
+    static String versionKey(String topic, String key) {
+        return topic + "\u0000" + key;
     }
 
     /** Called with a model id each time a model (or its aliases) changes, after catch-up. */
@@ -116,7 +125,8 @@ public class RegistryReplica {
                 Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
                 while (daemon.running()) {
                     for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-                        String model = apply(r, building, buildingPlatforms, buildingVersions);
+                        String model =
+                                apply(r, building, buildingPlatforms, buildingVersions, mapper);
                         if (model != null) {
                             if (live) {
                                 modelListeners.forEach(l -> l.accept(model));
@@ -128,6 +138,13 @@ public class RegistryReplica {
                     if (!live
                             && ends.entrySet().stream()
                                     .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                        keepNewer(
+                                building,
+                                buildingPlatforms,
+                                buildingVersions,
+                                index,
+                                platforms,
+                                versions);
                         index = building;
                         platforms = buildingPlatforms;
                         versions = buildingVersions;
@@ -154,12 +171,26 @@ public class RegistryReplica {
         }
     }
 
-    /** Applies one record; answers the model id it changed, if any. */
-    private String apply(
+    /**
+     * Applies one record unless the entity is in a state at least as new (by the registry's outbox
+     * id; a record without one is applied); answers the model id it changed, if any.
+     */
+    static String apply(
             ConsumerRecord<String, String> r,
             AliasIndex into,
             Set<String> intoPlatforms,
-            Map<String, Long> intoVersions) {
+            Map<String, Long> versions,
+            ObjectMapper mapper) {
+        Header h = r.headers().lastHeader(OUTBOX_ID);
+        if (h != null) {
+            long version = Long.parseLong(new String(h.value(), StandardCharsets.UTF_8));
+            String versionKey = versionKey(r.topic(), r.key());
+            Long seen = versions.get(versionKey);
+            if (seen != null && seen >= version) {
+                return null;
+            }
+            versions.put(versionKey, version);
+        }
         if (r.topic().equals(PLATFORMS)) {
             if (r.value() == null) {
                 intoPlatforms.remove(r.key());
@@ -183,13 +214,6 @@ public class RegistryReplica {
                                 Instant.parse(a.path("validFrom").asText())));
             }
             into.putModel(r.key(), aliases);
-            Header version = r.headers().lastHeader(OUTBOX_ID);
-            if (version != null) {
-                intoVersions.merge(
-                        r.key(),
-                        Long.parseLong(new String(version.value(), StandardCharsets.UTF_8)),
-                        Math::max);
-            }
             return r.key();
         } catch (Exception e) {
             LOG.errorf(
@@ -197,6 +221,41 @@ public class RegistryReplica {
                     r.key(), r.offset(), e);
             return null;
         }
+    }
+
+    /**
+     * Takes from the copy being replaced every model and platform whose state there is newer than
+     * in the re-read one: a re-read never goes back in time from what was served.
+     */
+    static void keepNewer(
+            AliasIndex into,
+            Set<String> intoPlatforms,
+            Map<String, Long> intoVersions,
+            AliasIndex older,
+            Set<String> olderPlatforms,
+            Map<String, Long> olderVersions) {
+        olderVersions.forEach(
+                (versionKey, version) -> {
+                    Long mine = intoVersions.get(versionKey);
+                    if (mine != null && mine >= version) {
+                        return;
+                    }
+                    int cut = versionKey.indexOf('\u0000');
+                    String key = versionKey.substring(cut + 1);
+                    if (versionKey.startsWith(PLATFORMS + "\u0000")) {
+                        if (olderPlatforms.contains(key)) {
+                            intoPlatforms.add(key);
+                        } else {
+                            intoPlatforms.remove(key);
+                        }
+                    } else {
+                        older.aliasesOf(key)
+                                .ifPresentOrElse(
+                                        aliases -> into.putModel(key, aliases),
+                                        () -> into.removeModel(key));
+                    }
+                    intoVersions.put(versionKey, version);
+                });
     }
 
     private KafkaConsumer<String, String> consumer() {

@@ -3,6 +3,7 @@ package dev.fairshare.usage.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.Optional;
 
 /** The usage service's settings (prefix {@code usage}); each has a working local default. */
 @ConfigMapping(prefix = "usage")
@@ -10,6 +11,24 @@ public interface UsageConfig {
     /** Consumer group of the inbound consumers; offsets are kept in PostgreSQL under this name. */
     @WithDefault("usage-service")
     String consumerGroup();
+
+    /**
+     * This instance's id in the consumer group (Kafka static membership, {@code
+     * group.instance.id}): it must be unique among the running instances and the same after a
+     * restart, so that a restarted instance takes its partitions back at once. The Kubernetes
+     * manifest sets the pod's name. Unset: {@code usage-service-<host name>-<HTTP port>}.
+     */
+    Optional<String> groupInstanceId();
+
+    /**
+     * How long the group waits for a member that stopped heart-beating (a crash) before giving its
+     * partitions to the others. A restart within it resumes with no rebalance at all; longer than a
+     * restart of the process (seconds) and the first back-off of a crash-looping pod, short enough
+     * that an instance that never returns (its node lost) holds its partitions for a minute at most
+     * (docs/operations.md).
+     */
+    @WithDefault("60s")
+    Duration sessionTimeout();
 
     /**
      * Records a poll may return; they are shared out among the writers. Larger batches add up more

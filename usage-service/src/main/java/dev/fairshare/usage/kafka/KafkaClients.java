@@ -42,10 +42,13 @@ public class KafkaClients {
         return producer;
     }
 
-    public KafkaConsumer<byte[], byte[]> consumer(String groupId, int maxPollRecords) {
+    /** A consumer of {@code groupId} that is the static member {@code membership}. */
+    public KafkaConsumer<byte[], byte[]> consumer(
+            String groupId, StaticMembership membership, int maxPollRecords) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        membership.configure(p);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

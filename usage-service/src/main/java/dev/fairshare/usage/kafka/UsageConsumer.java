@@ -11,6 +11,7 @@ import dev.fairshare.usage.ingest.EventValidator;
 import dev.fairshare.usage.ingest.RejectedEvents;
 import dev.fairshare.usage.ingest.UsageEvent;
 import dev.fairshare.usage.ingest.WellFormedEvents;
+import dev.fairshare.usage.store.DeadLettersWritten;
 import dev.fairshare.usage.store.EventStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -29,6 +30,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,7 +48,9 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.WakeupException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -56,7 +60,7 @@ import org.jboss.logging.Logger;
  * usage.attributed}, and the consumer offsets of its partitions. On assignment it seeks to the
  * offsets stored in PostgreSQL, so a crash at any instant neither loses nor double-counts an event.
  * Invalid records go to {@code usage.dlq} (acknowledged before the offsets that pass them are
- * committed).
+ * committed), once each: a retried batch skips those it wrote ({@link DeadLettersWritten}).
  */
 @ApplicationScoped
 public class UsageConsumer {
@@ -71,6 +75,7 @@ public class UsageConsumer {
 
     private final KafkaClients clients;
     private final EventStore store;
+    private final DeadLettersWritten deadLetters;
     private final RegistryReplica replica;
     private final EventValidator validator;
     private final WellFormedEvents wellFormed;
@@ -78,6 +83,7 @@ public class UsageConsumer {
     private final UsageConfig config;
     private final MeterRegistry metrics;
     private final Timer batchTimer;
+    private final StaticMembership membership;
     private final ConcurrentLinkedQueue<String> changedModels = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<CompletableFuture<Void>> barriers =
             new ConcurrentLinkedQueue<>();
@@ -90,13 +96,16 @@ public class UsageConsumer {
     public UsageConsumer(
             KafkaClients clients,
             EventStore store,
+            DeadLettersWritten deadLetters,
             RegistryReplica replica,
             EventValidator validator,
             ObjectMapper mapper,
             UsageConfig config,
-            MeterRegistry metrics) {
+            MeterRegistry metrics,
+            @ConfigProperty(name = "quarkus.http.port") int httpPort) {
         this.clients = clients;
         this.store = store;
+        this.deadLetters = deadLetters;
         this.replica = replica;
         this.validator = validator;
         this.wellFormed = new WellFormedEvents(validator);
@@ -108,6 +117,12 @@ public class UsageConsumer {
                         .description("one poll, validated and committed")
                         .register(metrics);
         replica.onModelChange(changedModels::add);
+        this.membership =
+                StaticMembership.of(
+                        config.groupInstanceId(),
+                        "usage-service",
+                        httpPort,
+                        config.sessionTimeout());
     }
 
     void start(@Observes StartupEvent event) {
@@ -117,6 +132,9 @@ public class UsageConsumer {
             return;
         }
         running = true;
+        LOG.infof(
+                "consumer group %s, static member %s (session timeout %s)",
+                config.consumerGroup(), membership.instanceId(), membership.sessionTimeout());
         thread = new Thread(this::run, "usage-consumer");
         thread.start();
     }
@@ -178,8 +196,9 @@ public class UsageConsumer {
             // pauseFullWriters): the records in memory are about a batch per writer
             // (docs/benchmarks.md, session 6)
             PartitionWriters writers = new PartitionWriters(config.writers(), "usage-writer", 1);
-            try (KafkaConsumer<byte[], byte[]> c =
-                    clients.consumer(config.consumerGroup(), config.maxPollRecords())) {
+            KafkaConsumer<byte[], byte[]> c =
+                    clients.consumer(config.consumerGroup(), membership, config.maxPollRecords());
+            try {
                 consumer = c;
                 // the client's own metrics, records-lag per partition among them
                 clientMetrics = new KafkaClientMetrics(c);
@@ -210,6 +229,14 @@ public class UsageConsumer {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 running = false;
+            } catch (FencedInstanceIdException e) {
+                if (running) {
+                    LOG.errorf(
+                            "another running instance has joined %s as %s: give each instance its"
+                                    + " own usage.group-instance-id; retrying in 10 s",
+                            config.consumerGroup(), membership.instanceId());
+                    sleep(10_000);
+                }
             } catch (ExecutionException | RuntimeException e) {
                 if (running) {
                     LOG.errorf(
@@ -218,6 +245,10 @@ public class UsageConsumer {
                     sleep(1000);
                 }
             } finally {
+                // revokes the partitions first (the writers' batches are committed, see
+                // SeekToStored); a stopping instance leaves the group so that the others take its
+                // partitions at once, a consumer replaced after an error keeps its place
+                closeQuietly(c, !running);
                 writers.close();
                 // partitions created by a rolled-back transaction are gone again
                 store.forgetPartitions();
@@ -290,7 +321,7 @@ public class UsageConsumer {
         Timer.Sample sample = Timer.start(metrics);
         long started = System.nanoTime();
         List<EventStore.Incoming> valid = new ArrayList<>(records.size());
-        List<ProducerRecord<byte[], byte[]>> dead = new ArrayList<>();
+        Map<DeadLettersWritten.Source, ProducerRecord<byte[], byte[]>> dead = new LinkedHashMap<>();
         Map<TopicPartition, Long> next = new HashMap<>();
         TopicPartition run = null;
         String platform = null;
@@ -312,7 +343,9 @@ public class UsageConsumer {
                         new EventStore.Incoming(
                                 event, parts, r.topic() + "/" + r.partition() + "/" + r.offset()));
             } else {
-                dead.add(deadLetter(r, errors));
+                dead.put(
+                        new DeadLettersWritten.Source(r.topic(), r.partition(), r.offset()),
+                        deadLetter(r, errors));
                 RejectedEvents.count(metrics, errors, "kafka");
             }
         }
@@ -322,8 +355,12 @@ public class UsageConsumer {
         // the database holds only its parsed events
         records.clear();
         try {
-            // dead letters are acknowledged before the offsets that pass them are committed
-            sendAll(dead);
+            // dead letters are acknowledged before the offsets that pass them are committed, and
+            // recorded at once: when this batch is retried (its transaction failed), the ones
+            // written are not written again
+            dead.keySet().removeAll(deadLetters.written(dead.keySet()));
+            sendAll(dead.values());
+            deadLetters.record(dead.keySet());
             List<EventStore.Position> positions = new ArrayList<>();
             next.forEach(
                     (tp, off) ->
@@ -437,7 +474,7 @@ public class UsageConsumer {
         return d;
     }
 
-    private void sendAll(List<ProducerRecord<byte[], byte[]>> records) throws Exception {
+    private void sendAll(Collection<ProducerRecord<byte[], byte[]>> records) throws Exception {
         List<Future<RecordMetadata>> acks = new ArrayList<>();
         for (ProducerRecord<byte[], byte[]> r : records) {
             acks.add(clients.producer().send(r));
@@ -508,6 +545,7 @@ public class UsageConsumer {
     private final class SeekToStored implements ConsumerRebalanceListener {
         private final KafkaConsumer<byte[], byte[]> c;
         private final PartitionWriters writers;
+        private boolean rejoined;
 
         SeekToStored(KafkaConsumer<byte[], byte[]> c, PartitionWriters writers) {
             this.c = c;
@@ -516,6 +554,15 @@ public class UsageConsumer {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (!rejoined) {
+                // A static member that comes back is handed the partitions it had, without a
+                // rebalance. If it led the group, the topics created meanwhile (new platforms of
+                // the pattern subscription) are assigned to no one, and stay so until the next
+                // topic appears: the leader only notices changes after it joined. One rebalance
+                // now assigns them; a member that does not lead rejoins without one.
+                rejoined = true;
+                c.enforceRebalance("a static member is back: assign the topics created meanwhile");
+            }
             if (partitions.isEmpty()) {
                 return;
             }
@@ -561,6 +608,14 @@ public class UsageConsumer {
                 // checkHealthy() and restarts.
                 LOG.warnf("a batch failed before the rebalance: %s", e.getCause());
             }
+        }
+    }
+
+    private static void closeQuietly(KafkaConsumer<?, ?> c, boolean leaveGroup) {
+        try {
+            StaticMembership.close(c, leaveGroup);
+        } catch (RuntimeException e) {
+            LOG.warnf("closing the usage consumer: %s", e.toString());
         }
     }
 

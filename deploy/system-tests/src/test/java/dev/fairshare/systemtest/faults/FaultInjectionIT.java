@@ -26,10 +26,16 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupDescription;
+import org.apache.kafka.clients.admin.MemberDescription;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -127,14 +133,19 @@ class FaultInjectionIT {
     }
 
     static ServiceProcess service(String name, int port) {
+        return service(name, port, Map.of());
+    }
+
+    /** A service process with {@code extra} environment variables (e.g. its group instance id). */
+    static ServiceProcess service(String name, int port, Map<String, String> extra) {
         String database = name.replace("-service", "");
-        return ServiceProcess.start(
-                repo,
-                name,
-                port,
-                Infrastructure.asEnvironment(
-                        Infrastructure.config(db, broker.bootstrapServers(), keys, database)),
-                work.resolve("logs"));
+        Map<String, String> env =
+                new HashMap<>(
+                        Infrastructure.asEnvironment(
+                                Infrastructure.config(
+                                        db, broker.bootstrapServers(), keys, database)));
+        env.putAll(extra);
+        return ServiceProcess.start(repo, name, port, env, work.resolve("logs"));
     }
 
     static ServiceProcess restart(ServiceProcess s) {
@@ -241,21 +252,35 @@ class FaultInjectionIT {
     @Test
     @Order(6)
     void killingOneOfThreeUsageInstancesMidWayLosesAndDoublesNothing() throws Exception {
-        for (int i = 0; i < 2; i++) {
-            extraUsage.add(service("usage-service", BrokerProcess.freePort()));
+        for (int i = 1; i <= 2; i++) {
+            extraUsage.add(
+                    service(
+                            "usage-service",
+                            BrokerProcess.freePort(),
+                            Map.of("USAGE_GROUP_INSTANCE_ID", "usage-x" + i)));
         }
         for (ServiceProcess s : extraUsage) {
             s.awaitReady(Duration.ofMinutes(2));
         }
         Scenario s = Scenario.onboard("rebalance");
+        long[] killedAt = new long[1];
         s.send(
                 1,
                 chunk -> {
                     if (chunk == 6) {
                         extraUsage.get(0).kill();
+                        killedAt[0] = System.nanoTime();
                     }
                 });
         s.verify();
+        // a static member that does not come back is dropped once its session (60 s) expires;
+        // until then every rebalance of the group waits for it
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> !members(USAGE_GROUP).contains("usage-x1"));
+        System.out.printf(
+                "the killed usage-x1 left the group %d s after the kill%n",
+                (System.nanoTime() - killedAt[0]) / 1_000_000_000);
         extraUsage.remove(0);
         for (ServiceProcess u : extraUsage) {
             u.close();
@@ -264,7 +289,7 @@ class FaultInjectionIT {
     }
 
     @Test
-    @Order(7)
+    @Order(10)
     void killingSettlementDuringACloseLeavesThePeriodWholeOrOpen() throws Exception {
         Map<String, BigDecimal> before = payouts();
         assertThat(before).isEqualTo(expectedPayouts);
@@ -300,6 +325,306 @@ class FaultInjectionIT {
                         settlement.url() + "/periods/" + PERIOD + "/close?force=true", "", finance);
         assertThat(r.status()).isEqualTo(200);
         assertClosedWhole();
+    }
+
+    // ---------------------------------------------------------------- static group membership
+
+    static final String USAGE_GROUP = "usage-service";
+
+    /** The longest a restarted consumer may take from ready to its first committed batch. */
+    static final Duration RESUME_BOUND = Duration.ofSeconds(10);
+
+    /**
+     * What each restart scenario measured: from the restarted process being ready to its first
+     * batch committed in PostgreSQL.
+     */
+    static final Map<String, Duration> resumed = new TreeMap<>();
+
+    @Test
+    @Order(7)
+    void aKilledUsageServiceRestartedWithItsInstanceIdResumesWithinSeconds() throws Exception {
+        restartScenario(usage, "usage-a", "static-usage", s -> "usage.in." + s.platform);
+    }
+
+    @Test
+    @Order(8)
+    void aKilledSettlementServiceRestartedWithItsInstanceIdResumesWithinSeconds() throws Exception {
+        // usage-service folds the events into deltas while settlement-service is down
+        restartScenario(settlement, "settlement-a", "static-settlement", s -> "usage.attributed");
+    }
+
+    /**
+     * Gives {@code service} the group instance id {@code id} (a graceful restart), then sends a
+     * scenario's events with a platform writing to Kafka in the background all along; after the 7th
+     * chunk, {@code kill -9} of the service, waits until its {@code topic} holds records past the
+     * offsets it stored, and restarts it with the same id. Its first batch is committed within
+     * {@link #RESUME_BOUND} of it being ready, and the tally is exact.
+     */
+    static void restartScenario(
+            ServiceProcess service,
+            String id,
+            String name,
+            java.util.function.Function<Scenario, String> topicOf)
+            throws Exception {
+        String prefix = service.name().replace("-service", "");
+        Map<String, String> env = Map.of(prefix.toUpperCase() + "_GROUP_INSTANCE_ID", id);
+        String group = service.name();
+        service.close();
+        replace(service(service.name(), port(service), env)).awaitReady(Duration.ofMinutes(2));
+        Scenario s = Scenario.onboard(name);
+        String topic = topicOf.apply(s);
+        try (Flow flow = new Flow(s)) {
+            s.send(
+                    1,
+                    chunk -> {
+                        if (chunk == 6) {
+                            (group.equals(USAGE_GROUP) ? usage : settlement).kill();
+                            Map<Integer, Long> before = stored(prefix, group, topic);
+                            awaitPending(topic, before);
+                            ServiceProcess again =
+                                    replace(service(service.name(), port(service), env));
+                            resumed.put(
+                                    service.name(),
+                                    awaitFirstCommit(again, prefix, group, topic, before));
+                        }
+                    });
+        }
+        s.verify();
+        assertThat(resumed.get(service.name()))
+                .as(service.name() + ": ready to its first committed batch after kill -9")
+                .isLessThan(RESUME_BOUND);
+    }
+
+    /** Makes {@code s} the scenarios' usage-service or settlement-service; answers it. */
+    static ServiceProcess replace(ServiceProcess s) {
+        if (s.name().equals("usage-service")) {
+            usage = s;
+        } else {
+            settlement = s;
+        }
+        return s;
+    }
+
+    @Test
+    @Order(9)
+    void aSecondUsageInstanceJoiningAndLeavingRebalancesAtOnce() throws Exception {
+        Scenario s = Scenario.onboard("join-leave");
+        String topic = "usage.in." + s.platform;
+        ServiceProcess second =
+                service(
+                        "usage-service",
+                        BrokerProcess.freePort(),
+                        Map.of("USAGE_GROUP_INSTANCE_ID", "usage-b"));
+        extraUsage.add(second);
+        second.awaitReady(Duration.ofMinutes(2));
+        // joining: the scenario's partitions are shared between the two members
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .untilAsserted(
+                        () -> {
+                            Map<String, Set<Integer>> owners = owners(USAGE_GROUP, topic);
+                            assertThat(owners).containsOnlyKeys("usage-a", "usage-b");
+                            assertThat(owners.values()).allSatisfy(p -> assertThat(p).isNotEmpty());
+                        });
+        long[] leftIn = new long[1];
+        try (Flow flow = new Flow(s)) {
+            s.send(
+                    1,
+                    chunk -> {
+                        if (chunk == 6) {
+                            // a scale-down: the instance stops gracefully and leaves the group,
+                            // whose other member takes all its partitions well before the session
+                            // timeout (60 s) would have expired
+                            second.close();
+                            extraUsage.remove(second);
+                            long left = System.nanoTime();
+                            await().atMost(RESUME_BOUND)
+                                    .pollInterval(Duration.ofMillis(100))
+                                    .untilAsserted(
+                                            () ->
+                                                    assertThat(owners(USAGE_GROUP, topic))
+                                                            .isEqualTo(
+                                                                    Map.of(
+                                                                            "usage-a",
+                                                                            Set.of(0, 1, 2, 3))));
+                            leftIn[0] = (System.nanoTime() - left) / 1_000_000;
+                        }
+                    });
+        }
+        System.out.printf(
+                "usage-b stopped: usage-a owned all of %s %d ms later%n", topic, leftIn[0]);
+        s.verify();
+        System.out.printf("resumed after kill -9 and a restart with the same id: %s%n", resumed);
+    }
+
+    /** Waits until {@code topic} holds records past {@code stored} on some partition. */
+    static void awaitPending(String topic, Map<Integer, Long> stored) {
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> advanced(endOffsets(topic), stored));
+    }
+
+    /**
+     * Waits for {@code s} to be ready, then for its first batch committed in PostgreSQL after
+     * {@code before}; answers the time from ready to that commit.
+     */
+    static Duration awaitFirstCommit(
+            ServiceProcess s,
+            String database,
+            String group,
+            String topic,
+            Map<Integer, Long> before) {
+        s.awaitReady(Duration.ofMinutes(2));
+        long ready = System.nanoTime();
+        // measured up to two minutes, so that a slow resumption is measured too, not only failed
+        await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> advanced(stored(database, group, topic), before));
+        Duration took = Duration.ofNanos(System.nanoTime() - ready);
+        System.out.printf(
+                "%s: first batch of %s committed %d ms after the restarted process was ready%n",
+                s.name(), topic, took.toMillis());
+        return took;
+    }
+
+    static boolean advanced(Map<Integer, Long> now, Map<Integer, Long> before) {
+        return now.entrySet().stream()
+                .anyMatch(e -> e.getValue() > before.getOrDefault(e.getKey(), 0L));
+    }
+
+    /** The next offsets a service stored in its database, by partition of {@code topic}. */
+    static Map<Integer, Long> stored(String database, String group, String topic) throws Exception {
+        Map<Integer, Long> out = new TreeMap<>();
+        try (Connection c =
+                        DriverManager.getConnection(
+                                db.jdbcUrl(database), db.user(), db.password());
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "select partition_no, next_offset from consumer_offset"
+                                        + " where consumer_group = ? and topic = ?")) {
+            ps.setString(1, group);
+            ps.setString(2, topic);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getInt(1), rs.getLong(2));
+                }
+            }
+        }
+        return out;
+    }
+
+    static Admin admin() {
+        return Admin.create(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
+    }
+
+    static Map<Integer, Long> endOffsets(String topic) throws Exception {
+        try (Admin a = admin()) {
+            Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+            for (var p :
+                    a.describeTopics(List.of(topic))
+                            .allTopicNames()
+                            .get()
+                            .get(topic)
+                            .partitions()) {
+                request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest());
+            }
+            Map<Integer, Long> out = new TreeMap<>();
+            a.listOffsets(request)
+                    .all()
+                    .get()
+                    .forEach((tp, info) -> out.put(tp.partition(), info.offset()));
+            return out;
+        }
+    }
+
+    /** The members of {@code group}, by instance id. */
+    static Set<String> members(String group) throws Exception {
+        try (Admin a = admin()) {
+            Set<String> out = new java.util.TreeSet<>();
+            for (MemberDescription m :
+                    a.describeConsumerGroups(List.of(group))
+                            .describedGroups()
+                            .get(group)
+                            .get()
+                            .members()) {
+                out.add(m.groupInstanceId().orElse(m.consumerId()));
+            }
+            return out;
+        }
+    }
+
+    /** The partitions of {@code topic} that each member of {@code group} owns, by instance id. */
+    static Map<String, Set<Integer>> owners(String group, String topic) throws Exception {
+        try (Admin a = admin()) {
+            ConsumerGroupDescription d =
+                    a.describeConsumerGroups(List.of(group)).describedGroups().get(group).get();
+            Map<String, Set<Integer>> out = new TreeMap<>();
+            for (MemberDescription m : d.members()) {
+                Set<Integer> mine = new java.util.TreeSet<>();
+                m.assignment().topicPartitions().stream()
+                        .filter(tp -> tp.topic().equals(topic))
+                        .forEach(tp -> mine.add(tp.partition()));
+                out.put(m.groupInstanceId().orElse(m.consumerId()), mine);
+            }
+            return out;
+        }
+    }
+
+    /**
+     * A platform writing straight to Kafka in the background, 10 events every 50 ms (at most
+     * 4,000), each counted in its scenario's tally once acknowledged; stopped by {@link #close()}.
+     */
+    static final class Flow implements AutoCloseable {
+        static final int FIRST = 100_000;
+        static final int MAX = 4_000;
+        final Scenario scenario;
+        final java.util.concurrent.ScheduledExecutorService timer =
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        final java.util.concurrent.atomic.AtomicInteger next =
+                new java.util.concurrent.atomic.AtomicInteger(FIRST);
+        final java.util.concurrent.ScheduledFuture<?> task;
+
+        Flow(Scenario scenario) {
+            this.scenario = scenario;
+            this.task = timer.scheduleAtFixedRate(this::sendTen, 0, 50, TimeUnit.MILLISECONDS);
+        }
+
+        private void sendTen() {
+            int i = next.get();
+            if (i >= FIRST + MAX) {
+                return;
+            }
+            List<String> ids = new ArrayList<>();
+            List<String> bodies = new ArrayList<>();
+            for (int k = i; k < i + 10; k++) {
+                ids.add(scenario.platform + "-" + k);
+                bodies.add(scenario.event(k));
+            }
+            try {
+                scenario.overKafka(ids, bodies);
+            } catch (Exception e) {
+                // a failure ends the task; close() reports it
+                throw new IllegalStateException(e);
+            }
+            for (int k = i; k < i + 10; k++) {
+                scenario.count(k);
+            }
+            next.set(i + 10);
+        }
+
+        @Override
+        public void close() throws Exception {
+            task.cancel(false);
+            timer.shutdown();
+            assertThat(timer.awaitTermination(4, TimeUnit.MINUTES)).isTrue();
+            if (task.isDone() && !task.isCancelled()) {
+                task.get(); // throws what ended it
+            }
+            System.out.printf(
+                    "%s: %d events written in the background%n",
+                    scenario.platform, next.get() - FIRST);
+        }
     }
 
     static void assertClosedWhole() throws Exception {
@@ -399,6 +724,12 @@ class FaultInjectionIT {
             return s;
         }
 
+        /** Counts event {@code i} in the tally (also from a {@link Flow}'s thread). */
+        synchronized void count(int i) {
+            events++;
+            revenue = revenue.add(revenue(i));
+        }
+
         BigDecimal revenue(int i) {
             return new BigDecimal("0.05").multiply(BigDecimal.valueOf(1 + Math.floorMod(i, 20)));
         }
@@ -460,8 +791,7 @@ class FaultInjectionIT {
                 for (int i = c * CHUNK; i < (c + 1) * CHUNK; i++) {
                     ids.add(platform + "-" + i);
                     bodies.add(event(i));
-                    events++;
-                    revenue = revenue.add(revenue(i));
+                    count(i);
                 }
                 for (int copy = 0; copy < copies; copy++) {
                     if ((c + copy) % 2 == 0) {
