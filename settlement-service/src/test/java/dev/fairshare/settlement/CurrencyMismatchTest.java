@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * GET /currency-mismatches lists it (to finance all of it, to a maker or a platform its own), the
  * dashboard shows it, and a close counts it.
  *
- * <p>September 2024, one platform, two makers with a USD revenue share of 20% each. Maker 1's model
+ * <p>September 2022, one platform, two makers with a USD revenue share of 20% each. Maker 1's model
  * has 100.00 USD (rated: 20.00), 30.00 and 12.50 EUR on two days and 8.00 GBP; maker 2's model has
  * 5.00 EUR. By hand, the mismatches are: maker 1 EUR 42.50 in 6 events, maker 1 GBP 8.00 in 3
  * events, maker 2 EUR 5.00 in 3 events (each delta holds 3 events); the payouts: 20.00 and 0.
@@ -38,7 +38,7 @@ import org.junit.jupiter.api.Test;
         value = FairshareTestResource.class,
         initArgs = @ResourceArg(name = "database", value = "settlement"))
 class CurrencyMismatchTest {
-    static final YearMonth SEPTEMBER = YearMonth.of(2024, 9);
+    static final YearMonth SEPTEMBER = YearMonth.of(2022, 9);
 
     @Test
     void mismatchedRevenueIsListedShownAndCountedAtClose() {
@@ -56,16 +56,16 @@ class CurrencyMismatchTest {
                     maker,
                     platform,
                     null,
-                    "2024-09-01",
-                    "2024-10-01",
+                    "2022-09-01",
+                    "2022-10-01",
                     RegistryRecords.REVENUE_SHARE_20);
         }
         AuthMatrixTest.awaitRegistryReplica();
-        usage(model1, platform, "2024-09-03", "100.00", "USD");
-        usage(model1, platform, "2024-09-04", "30.00", "EUR");
-        usage(model1, platform, "2024-09-20", "12.50", "EUR");
-        usage(model1, platform, "2024-09-05", "8.00", "GBP");
-        usage(model2, platform, "2024-09-07", "5.00", "EUR");
+        usage(model1, platform, "2022-09-03", "100.00", "USD");
+        usage(model1, platform, "2022-09-04", "30.00", "EUR");
+        usage(model1, platform, "2022-09-20", "12.50", "EUR");
+        usage(model1, platform, "2022-09-05", "8.00", "GBP");
+        usage(model2, platform, "2022-09-07", "5.00", "EUR");
 
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(
@@ -109,7 +109,7 @@ class CurrencyMismatchTest {
                 .isEmpty();
         given().auth()
                 .oauth2(Tokens.finance())
-                .queryParam("period", "2024-9")
+                .queryParam("period", "2022-9")
                 .get("/currency-mismatches")
                 .then()
                 .statusCode(400)

@@ -83,7 +83,15 @@ final class RegistryRecords {
             String terms,
             String minimumGuarantee) {
         agreement(
-                id, makerId, platformId, modelId, validFrom, validTo, terms, "USD", minimumGuarantee);
+                id,
+                makerId,
+                platformId,
+                modelId,
+                validFrom,
+                validTo,
+                terms,
+                "USD",
+                minimumGuarantee);
     }
 
     /** An agreement in {@code currency}, with a minimum guarantee when it is not null. */

@@ -198,9 +198,9 @@ class GuaranteeRecoupmentTest {
                         StatementLine::amount,
                         StatementLine::adjustsPeriod)
                 .containsExactly(
-                        tuple(LineKind.LATE_ADJUSTMENT, "coqui", d("-30.00"), OCTOBER),
-                        tuple(LineKind.MINIMUM_GUARANTEE_TOPUP, "coqui", d("30.00"), OCTOBER));
-        assertThat(lines.get(1).basis()).isEqualByComparingTo("100.00");
+                        tuple(LineKind.MINIMUM_GUARANTEE_TOPUP, "coqui", d("30.00"), OCTOBER),
+                        tuple(LineKind.LATE_ADJUSTMENT, "coqui", d("-30.00"), OCTOBER));
+        assertThat(lines.get(0).basis()).isEqualByComparingTo("100.00");
         // the restored top-up counts as paid for October: a later recoupment may take it back
         assertThat(SettlementEngine.topUpsOutstanding(OCTOBER, concat(october(XTTS), lines)))
                 .hasEntrySatisfying("a1", t -> assertThat(t).isEqualByComparingTo("70.00"));
@@ -228,8 +228,8 @@ class GuaranteeRecoupmentTest {
         assertThat(november)
                 .extracting(StatementLine::kind, StatementLine::amount)
                 .containsExactly(
-                        tuple(LineKind.LATE_ADJUSTMENT, d("-30.00")),
-                        tuple(LineKind.MINIMUM_GUARANTEE_TOPUP, d("10.00")));
+                        tuple(LineKind.MINIMUM_GUARANTEE_TOPUP, d("10.00")),
+                        tuple(LineKind.LATE_ADJUSTMENT, d("-30.00")));
         assertThat(total(november)).isEqualByComparingTo("-20.00");
     }
 
