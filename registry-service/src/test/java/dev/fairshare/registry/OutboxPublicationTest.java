@@ -1,6 +1,8 @@
 package dev.fairshare.registry;
 
+import static dev.fairshare.registry.RegistryTestSupport.bootstrap;
 import static dev.fairshare.registry.RegistryTestSupport.post;
+import static dev.fairshare.registry.RegistryTestSupport.records;
 import static dev.fairshare.registry.RegistryTestSupport.uid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -16,15 +18,10 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -34,37 +31,6 @@ import org.junit.jupiter.api.Test;
 class OutboxPublicationTest {
     @Inject AgroalDataSource dataSource;
     @Inject ObjectMapper mapper;
-
-    private static String bootstrap() {
-        return FairshareTestResource.infrastructure().broker().bootstrapServers();
-    }
-
-    /** Every record of a topic, from the beginning, with the given key. */
-    private static List<ConsumerRecord<String, String>> records(String topic, String key) {
-        try (KafkaConsumer<String, String> c =
-                new KafkaConsumer<>(
-                        Map.of(
-                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                bootstrap(),
-                                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                                StringDeserializer.class,
-                                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                                StringDeserializer.class))) {
-            TopicPartition tp = new TopicPartition(topic, 0);
-            c.assign(List.of(tp));
-            c.seekToBeginning(List.of(tp));
-            long end = c.endOffsets(List.of(tp)).get(tp);
-            List<ConsumerRecord<String, String>> out = new ArrayList<>();
-            while (c.position(tp) < end) {
-                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
-                    if (key.equals(r.key())) {
-                        out.add(r);
-                    }
-                }
-            }
-            return out;
-        }
-    }
 
     private JsonNode json(String s) throws Exception {
         return mapper.readTree(s);
