@@ -237,8 +237,8 @@ class NamesTest {
         // neither another platform nor the maker itself decides it
         expect(
                 post(Tokens.platform(w.nimbus()), "/alias-proposals/" + id + "/accept", "{}"),
-                403,
-                "FORBIDDEN");
+                404,
+                "NOT_FOUND");
         expect(
                 post(Tokens.maker(w.voicelab()), "/alias-proposals/" + id + "/accept", "{}"),
                 403,

@@ -59,7 +59,7 @@ public class AliasProposalResource {
                                                     "{\"items\": ["
                                                             + PROPOSAL_EXAMPLE
                                                             + "], \"page\": 0, \"size\": 100, \"total\": 1}")))
-    @APIResponse(responseCode = "403", description = "FORBIDDEN (another platform)")
+    @APIResponse(responseCode = "403", description = "FORBIDDEN (another platform's list)")
     @APIResponse(responseCode = "422", description = "INVALID_VALUE (status)")
     public Page<Dto.ProposalView> list(
             @QueryParam("platformId") String platformId,
@@ -103,8 +103,8 @@ public class AliasProposalResource {
                             examples = @ExampleObject(name = "accepted", value = PROPOSAL_EXAMPLE)))
     @APIResponse(
             responseCode = "403",
-            description = "FORBIDDEN (another platform), REF_HELD_BY_ANOTHER_MAKER")
-    @APIResponse(responseCode = "404", description = "NOT_FOUND")
+            description = "FORBIDDEN (a MAKER, FINANCE), REF_HELD_BY_ANOTHER_MAKER")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND (also another platform's proposal)")
     @APIResponse(responseCode = "409", description = "PROPOSAL_DECIDED, ALIAS_CONFLICT")
     @APIResponse(responseCode = "422", description = "REASON_REQUIRED, RETROACTIVE_REPOINT")
     public Dto.ProposalView accept(@PathParam("id") long id, Dto.DecisionRequest req) {
@@ -124,8 +124,8 @@ public class AliasProposalResource {
                                             name = "reject",
                                             value = "{\"reason\": \"not a name we use\"}")))
     @APIResponse(responseCode = "200", description = "the proposal, REJECTED")
-    @APIResponse(responseCode = "403", description = "FORBIDDEN (another platform)")
-    @APIResponse(responseCode = "404", description = "NOT_FOUND")
+    @APIResponse(responseCode = "403", description = "FORBIDDEN (a MAKER, FINANCE)")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND (also another platform's proposal)")
     @APIResponse(responseCode = "409", description = "PROPOSAL_DECIDED")
     public Dto.ProposalView reject(@PathParam("id") long id, Dto.DecisionRequest req) {
         return aliases.reject(id, req, caller.actor());

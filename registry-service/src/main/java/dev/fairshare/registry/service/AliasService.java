@@ -385,9 +385,6 @@ public class AliasService {
         if (p == null || !visible(p, actor)) {
             throw ProblemException.notFound("alias proposal", String.valueOf(id));
         }
-        if (!actor.isAdmin() && !(actor.isPlatform() && p.platformId.equals(actor.platformId()))) {
-            throw forbidden("only platform '" + p.platformId + "' or ADMIN decides this proposal");
-        }
         if (!AliasProposal.PROPOSED.equals(p.status)) {
             throw new ProblemException(
                     409,
@@ -404,9 +401,15 @@ public class AliasService {
         p.reason = reason;
     }
 
-    /** A PLATFORM sees any proposal (to answer 403 on another's); a MAKER only its own. */
+    /**
+     * ADMIN sees every proposal, a PLATFORM those for itself, a MAKER its own: to anyone else a
+     * proposal does not exist (as another party's agreement). Only a PLATFORM or ADMIN token
+     * reaches accept and reject.
+     */
     private static boolean visible(AliasProposal p, Actor actor) {
-        return !actor.isMaker() || p.makerId.equals(actor.makerId());
+        return actor.isAdmin()
+                || (actor.isPlatform() && p.platformId.equals(actor.platformId()))
+                || (actor.isMaker() && p.makerId.equals(actor.makerId()));
     }
 
     private static void requireReason(String reason, String why) {
