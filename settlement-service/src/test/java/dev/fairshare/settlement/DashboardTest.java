@@ -1,8 +1,10 @@
 package dev.fairshare.settlement;
 
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.endsWith;
+import static org.hamcrest.Matchers.not;
 
 import dev.fairshare.localstack.FairshareTestResource;
 import dev.fairshare.localstack.Tokens;
@@ -108,6 +110,35 @@ class DashboardTest {
                 .statusCode(200)
                 .body(containsString("Earnings of"))
                 .body(containsString("/webjars/echarts/5.3.1/dist/echarts.min.js"));
+    }
+
+    @Test
+    void aMakerSeesTheNamesOfItsOwnModelsOnly() {
+        String maker = "m-names-" + System.nanoTime();
+        RegistryRecords.platform("p-names", "Names Cloud");
+        RegistryRecords.modelWithAliases(
+                maker + "-tts",
+                maker,
+                "[{\"ref\":\"names/TTS-v2\",\"platformId\":null,\"validFrom\":\"1970-01-01T00:00:00Z\"},"
+                        + "{\"ref\":\"tts-large\",\"platformId\":\"p-names\",\"validFrom\":\"2026-11-01T00:00:00Z\"}]");
+        RegistryRecords.modelWithAliases(
+                "other-" + maker,
+                "someone-else",
+                "[{\"ref\":\"not-yours\",\"platformId\":null,\"validFrom\":\"1970-01-01T00:00:00Z\"}]");
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(
+                        () ->
+                                given().cookie("fairshare_token", Tokens.maker(maker))
+                                        .get("/dashboard/maker")
+                                        .then()
+                                        .statusCode(200)
+                                        .body(
+                                                containsString(
+                                                        "<code>names/TTS-v2</code></td><td>every platform</td><td>always</td>"))
+                                        .body(
+                                                containsString(
+                                                        "<code>tts-large</code></td><td>Names Cloud</td><td>2026-11-01</td>"))
+                                        .body(not(containsString("not-yours"))));
     }
 
     @Test

@@ -26,28 +26,48 @@ final class RegistryRecords {
             boolean commercialUse,
             String parentId,
             String royaltyShare) {
+        String parents =
+                parentId == null
+                        ? "[]"
+                        : "[{\"modelId\":\""
+                                + parentId
+                                + "\",\"royaltyShare\":\""
+                                + royaltyShare
+                                + "\"}]";
         send(
                 "registry.models",
                 id,
-                "{\"id\":\""
-                        + id
-                        + "\",\"makerId\":\""
-                        + makerId
-                        + "\",\"name\":\""
-                        + name
-                        + "\",\"license\":{\"id\":\""
-                        + licenseId
-                        + "\",\"commercialUse\":"
-                        + commercialUse
-                        + "},\"parents\":"
-                        + (parentId == null
-                                ? "[]"
-                                : "[{\"modelId\":\""
-                                        + parentId
-                                        + "\",\"royaltyShare\":\""
-                                        + royaltyShare
-                                        + "\"}]")
-                        + ",\"aliases\":[]}");
+                modelJson(id, makerId, name, licenseId, commercialUse, parents, "[]"));
+    }
+
+    /** A model without parents with the given aliases ({@code aliasesJson}, a JSON array). */
+    static void modelWithAliases(String id, String makerId, String aliasesJson) {
+        send("registry.models", id, modelJson(id, makerId, "M", "mit", true, "[]", aliasesJson));
+    }
+
+    private static String modelJson(
+            String id,
+            String makerId,
+            String name,
+            String licenseId,
+            boolean commercialUse,
+            String parentsJson,
+            String aliasesJson) {
+        return "{\"id\":\""
+                + id
+                + "\",\"makerId\":\""
+                + makerId
+                + "\",\"name\":\""
+                + name
+                + "\",\"license\":{\"id\":\""
+                + licenseId
+                + "\",\"commercialUse\":"
+                + commercialUse
+                + "},\"parents\":"
+                + parentsJson
+                + ",\"aliases\":"
+                + aliasesJson
+                + "}";
     }
 
     /**

@@ -50,15 +50,20 @@ public class RegistryReplica {
             Map<String, String> makers,
             Map<String, String> platforms,
             Map<String, ModelInfo> models,
-            Map<String, Agreement> agreements) {
+            Map<String, Agreement> agreements,
+            Map<String, List<Alias>> aliases) {
         State() {
             this(
+                    new ConcurrentHashMap<>(),
                     new ConcurrentHashMap<>(),
                     new ConcurrentHashMap<>(),
                     new ConcurrentHashMap<>(),
                     new ConcurrentHashMap<>());
         }
     }
+
+    /** A name of a model as the registry publishes it: {@code platformId} null is global. */
+    public record Alias(String ref, String platformId, String validFrom) {}
 
     private volatile State state = new State();
     private final ObjectMapper mapper;
@@ -98,6 +103,11 @@ public class RegistryReplica {
 
     public List<Agreement> agreements() {
         return List.copyOf(state.agreements().values());
+    }
+
+    /** The aliases of a model (the dashboard shows them to its maker). */
+    public List<Alias> aliases(String modelId) {
+        return state.aliases().getOrDefault(modelId, List.of());
     }
 
     public Map<String, String> makerNames() {
@@ -163,7 +173,10 @@ public class RegistryReplica {
             switch (r.topic()) {
                 case "registry.makers" -> into.makers().remove(key);
                 case "registry.platforms" -> into.platforms().remove(key);
-                case "registry.models" -> into.models().remove(key);
+                case "registry.models" -> {
+                    into.models().remove(key);
+                    into.aliases().remove(key);
+                }
                 default -> into.agreements().remove(key);
             }
             return;
@@ -172,7 +185,20 @@ public class RegistryReplica {
         switch (r.topic()) {
             case "registry.makers" -> into.makers().put(key, n.path("name").asText());
             case "registry.platforms" -> into.platforms().put(key, n.path("name").asText());
-            case "registry.models" -> into.models().put(key, model(n));
+            case "registry.models" -> {
+                into.models().put(key, model(n));
+                List<Alias> aliases = new ArrayList<>();
+                for (JsonNode a : n.path("aliases")) {
+                    aliases.add(
+                            new Alias(
+                                    a.path("ref").asText(),
+                                    a.hasNonNull("platformId")
+                                            ? a.get("platformId").asText()
+                                            : null,
+                                    a.path("validFrom").asText()));
+                }
+                into.aliases().put(key, List.copyOf(aliases));
+            }
             default -> into.agreements().put(key, agreement(n));
         }
     }

@@ -320,8 +320,40 @@ public class DashboardResource {
                         totals,
                         earnings,
                         lineage(me),
-                        unlicensed);
+                        unlicensed,
+                        names(me, platformNames));
         return Response.ok(maker.data("page", page)).type(MediaType.TEXT_HTML).build();
+    }
+
+    /** The aliases of the maker's models, by model, ref and validFrom. */
+    private List<Pages.Name> names(String makerId, Map<String, String> platformNames) {
+        List<Pages.Name> names = new ArrayList<>();
+        new TreeMap<>(registry.models())
+                .values()
+                .forEach(
+                        m -> {
+                            if (!makerId.equals(m.makerId())) {
+                                return;
+                            }
+                            for (RegistryReplica.Alias a : registry.aliases(m.id())) {
+                                names.add(
+                                        new Pages.Name(
+                                                m.id(),
+                                                a.ref(),
+                                                a.platformId() == null
+                                                        ? "every platform"
+                                                        : platformNames.getOrDefault(
+                                                                a.platformId(), a.platformId()),
+                                                a.validFrom().startsWith("1970-01-01")
+                                                        ? "always"
+                                                        : a.validFrom().substring(0, 10)));
+                            }
+                        });
+        names.sort(
+                java.util.Comparator.comparing(Pages.Name::modelId)
+                        .thenComparing(Pages.Name::ref)
+                        .thenComparing(Pages.Name::validFrom));
+        return names;
     }
 
     private static List<StatementLine> mine(List<StatementLine> lines, String makerId) {

@@ -81,7 +81,12 @@ public final class Pages {
             List<PeriodTotal> totals,
             List<Earning> earnings,
             List<LineageRow> lineage,
-            List<Uncovered> unlicensed) {}
+            List<Uncovered> unlicensed,
+            List<Name> names) {}
+
+    /** A name (alias) of one of the maker's models: where it counts, and from when. */
+    @TemplateData
+    public record Name(String modelId, String ref, String scope, String validFrom) {}
 
     @TemplateData
     public record FinancePage(
