@@ -40,7 +40,9 @@ public class Caller {
                         ? Roles.ADMIN
                         : is(Roles.FINANCE)
                                 ? Roles.FINANCE
-                                : is(Roles.MAKER) ? Roles.MAKER : Roles.PLATFORM;
+                                : is(Roles.MAKER)
+                                        ? Roles.MAKER
+                                        : is(Roles.PLATFORM) ? Roles.PLATFORM : "NONE";
         return new Actor(subject(), role, makerId(), platformId());
     }
 
