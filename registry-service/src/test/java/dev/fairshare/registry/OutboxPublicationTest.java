@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fairshare.localstack.FairshareTestResource;
+import dev.fairshare.localstack.Tokens;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -18,6 +19,7 @@ import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -163,5 +165,70 @@ class OutboxPublicationTest {
             assertThat(id).isGreaterThanOrEqualTo(lastHeader);
             lastHeader = id;
         }
+    }
+
+    /** The values of a proposal's records on registry.alias-proposals, oldest first. */
+    private List<JsonNode> proposalRecords(long id) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        for (ConsumerRecord<String, String> r :
+                records("registry.alias-proposals", Long.toString(id))) {
+            out.add(json(r.value()));
+        }
+        return out;
+    }
+
+    @Test
+    void aProposalIsPublishedWithItsStatusWhenProposedAcceptedAndRejected() throws Exception {
+        String maker = RegistryTestSupport.maker();
+        String platform = RegistryTestSupport.platform();
+        String model = RegistryTestSupport.model(maker, "[]");
+        long accepted = propose(maker, model, platform, uid("named"));
+        long rejected = propose(maker, model, platform, uid("refused"));
+
+        await().atMost(Duration.ofSeconds(20))
+                .until(
+                        () ->
+                                proposalRecords(accepted).size() == 1
+                                        && proposalRecords(rejected).size() == 1);
+        JsonNode proposed = proposalRecords(accepted).get(0);
+        assertThat(proposed.get("proposalId").asLong()).isEqualTo(accepted);
+        assertThat(proposed.get("status").asText()).isEqualTo("PROPOSED");
+        assertThat(proposed.get("makerId").asText()).isEqualTo(maker);
+        assertThat(proposed.get("modelId").asText()).isEqualTo(model);
+        assertThat(proposed.get("platformId").asText()).isEqualTo(platform);
+        assertThat(proposed.get("proposedAt").isTextual()).isTrue();
+        assertThat(proposed.get("decidedAt").isNull()).isTrue();
+
+        post(Tokens.platform(platform), "/alias-proposals/" + accepted + "/accept", "{}")
+                .statusCode(200);
+        post(
+                        Tokens.platform(platform),
+                        "/alias-proposals/" + rejected + "/reject",
+                        "{\"reason\":\"not our name\"}")
+                .statusCode(200);
+        await().atMost(Duration.ofSeconds(20))
+                .until(
+                        () ->
+                                proposalRecords(accepted).size() == 2
+                                        && proposalRecords(rejected).size() == 2);
+        JsonNode acceptedNow = proposalRecords(accepted).get(1);
+        assertThat(acceptedNow.get("status").asText()).isEqualTo("ACCEPTED");
+        assertThat(acceptedNow.get("decidedBy").asText()).isEqualTo("platform-" + platform);
+        assertThat(acceptedNow.get("decidedAt").isTextual()).isTrue();
+        assertThat(acceptedNow.get("proposedAt")).isEqualTo(proposed.get("proposedAt"));
+        JsonNode rejectedNow = proposalRecords(rejected).get(1);
+        assertThat(rejectedNow.get("status").asText()).isEqualTo("REJECTED");
+        assertThat(rejectedNow.get("reason").asText()).isEqualTo("not our name");
+    }
+
+    private static long propose(String maker, String model, String platform, String ref) {
+        return post(
+                        Tokens.maker(maker),
+                        "/models/" + model + "/aliases",
+                        "{\"ref\":\"" + ref + "\",\"platformId\":\"" + platform + "\"}")
+                .statusCode(202)
+                .extract()
+                .jsonPath()
+                .getLong("proposalId");
     }
 }

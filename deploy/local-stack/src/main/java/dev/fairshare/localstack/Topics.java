@@ -17,12 +17,18 @@ public final class Topics {
     public static final String REGISTRY_PLATFORMS = "registry.platforms";
     public static final String REGISTRY_MODELS = "registry.models";
     public static final String REGISTRY_AGREEMENTS = "registry.agreements";
+    public static final String REGISTRY_ALIAS_PROPOSALS = "registry.alias-proposals";
     public static final String USAGE_ATTRIBUTED = "usage.attributed";
     public static final String USAGE_DLQ = "usage.dlq";
     public static final String USAGE_IN_PREFIX = "usage.in.";
 
     public static final List<String> REGISTRY =
-            List.of(REGISTRY_MAKERS, REGISTRY_PLATFORMS, REGISTRY_MODELS, REGISTRY_AGREEMENTS);
+            List.of(
+                    REGISTRY_MAKERS,
+                    REGISTRY_PLATFORMS,
+                    REGISTRY_MODELS,
+                    REGISTRY_AGREEMENTS,
+                    REGISTRY_ALIAS_PROPOSALS);
 
     /** Partitions of a platform's inbound topic and of {@code usage.attributed}. */
     public static final int USAGE_PARTITIONS = 4;

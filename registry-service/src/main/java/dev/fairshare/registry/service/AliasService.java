@@ -17,6 +17,7 @@ import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -29,6 +30,9 @@ import java.util.TreeSet;
  */
 @ApplicationScoped
 public class AliasService {
+    /** Every proposal with its status, keyed by proposal id (compacted). */
+    static final String TOPIC_PROPOSALS = "registry.alias-proposals";
+
     static final Set<String> STATUSES =
             Set.of(AliasProposal.PROPOSED, AliasProposal.ACCEPTED, AliasProposal.REJECTED);
 
@@ -93,9 +97,9 @@ public class AliasService {
         p.validFrom = from;
         p.status = AliasProposal.PROPOSED;
         p.proposedBy = actor.subject();
-        p.proposedAt = Instant.now();
+        p.proposedAt = now();
         p.persist();
-        Dto.ProposalView view = view(p);
+        Dto.ProposalView view = publish(p);
         audit.record(
                 "alias-proposal",
                 String.valueOf(p.id),
@@ -116,7 +120,7 @@ public class AliasService {
         String reason = reason(req == null ? null : req.reason());
         Claim claim = claimQuietly(m, p.ref, p.platformId, p.validFrom, reason, actor);
         decide(p, AliasProposal.ACCEPTED, reason, actor);
-        Dto.ProposalView after = view(p);
+        Dto.ProposalView after = publish(p);
         audit.record(
                 "alias-proposal",
                 String.valueOf(p.id),
@@ -135,7 +139,7 @@ public class AliasService {
         Dto.ProposalView before = view(p);
         String reason = reason(req == null ? null : req.reason());
         decide(p, AliasProposal.REJECTED, reason, actor);
-        Dto.ProposalView after = view(p);
+        Dto.ProposalView after = publish(p);
         audit.record(
                 "alias-proposal",
                 String.valueOf(p.id),
@@ -329,6 +333,13 @@ public class AliasService {
         return view;
     }
 
+    /** The proposal as it now stands, on its topic in this transaction. */
+    private Dto.ProposalView publish(AliasProposal p) {
+        Dto.ProposalView view = view(p);
+        outbox.record(TOPIC_PROPOSALS, String.valueOf(p.id), view);
+        return view;
+    }
+
     /** The alias of {@code ref} in exactly this scope in force at {@code at}, or null. */
     private static ModelAlias inForce(String ref, String platformId, Instant at) {
         return scope(ref, platformId).stream()
@@ -397,7 +408,7 @@ public class AliasService {
     private static void decide(AliasProposal p, String status, String reason, Actor actor) {
         p.status = status;
         p.decidedBy = actor.subject();
-        p.decidedAt = Instant.now();
+        p.decidedAt = now();
         p.reason = reason;
     }
 
@@ -410,6 +421,11 @@ public class AliasService {
         return actor.isAdmin()
                 || (actor.isPlatform() && p.platformId.equals(actor.platformId()))
                 || (actor.isMaker() && p.makerId.equals(actor.makerId()));
+    }
+
+    /** Now as PostgreSQL stores it, so that a proposal reads the same before and after a reload. */
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
     }
 
     private static void requireReason(String reason, String why) {
