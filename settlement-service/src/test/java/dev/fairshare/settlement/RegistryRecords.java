@@ -102,6 +102,42 @@ final class RegistryRecords {
                         + ",\"minimumGuarantee\":null}");
     }
 
+    /** A maker's proposal of a platform alias; {@code decidedAt} null while PROPOSED. */
+    static void proposal(
+            long id,
+            String makerId,
+            String modelId,
+            String platformId,
+            String ref,
+            String status,
+            String proposedAt,
+            String decidedAt) {
+        send(
+                "registry.alias-proposals",
+                Long.toString(id),
+                "{\"proposalId\":"
+                        + id
+                        + ",\"status\":\""
+                        + status
+                        + "\",\"modelId\":\""
+                        + modelId
+                        + "\",\"makerId\":\""
+                        + makerId
+                        + "\",\"platformId\":\""
+                        + platformId
+                        + "\",\"ref\":\""
+                        + ref
+                        + "\",\"validFrom\":\"1970-01-01T00:00:00Z\",\"proposedBy\":\""
+                        + makerId
+                        + "\",\"proposedAt\":\""
+                        + proposedAt
+                        + "\",\"decidedBy\":"
+                        + (decidedAt == null ? "null" : "\"platform-" + platformId + "\"")
+                        + ",\"decidedAt\":"
+                        + (decidedAt == null ? "null" : "\"" + decidedAt + "\"")
+                        + ",\"reason\":null}");
+    }
+
     static final String REVENUE_SHARE_20 = "{\"type\":\"REVENUE_SHARE\",\"rate\":\"0.2\"}";
 
     private static void send(String topic, String key, String value) {

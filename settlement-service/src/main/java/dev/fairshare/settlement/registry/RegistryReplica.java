@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -33,7 +34,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Settlement's copy of the registry (makers, platforms, models with licence and parents,
- * agreements), read from the compacted {@code registry.*} topics from the beginning at every start.
+ * agreements, makers' alias proposals), read from the compacted {@code registry.*} topics from the
+ * beginning at every start.
  */
 @ApplicationScoped
 public class RegistryReplica {
@@ -42,7 +44,8 @@ public class RegistryReplica {
                     "registry.makers",
                     "registry.platforms",
                     "registry.models",
-                    "registry.agreements");
+                    "registry.agreements",
+                    "registry.alias-proposals");
     private static final Logger LOG = Logger.getLogger(RegistryReplica.class);
 
     /** One consistent copy of the registry; replaced whole once a re-read has caught up. */
@@ -51,9 +54,11 @@ public class RegistryReplica {
             Map<String, String> platforms,
             Map<String, ModelInfo> models,
             Map<String, Agreement> agreements,
-            Map<String, List<Alias>> aliases) {
+            Map<String, List<Alias>> aliases,
+            Map<String, Proposal> proposals) {
         State() {
             this(
+                    new ConcurrentHashMap<>(),
                     new ConcurrentHashMap<>(),
                     new ConcurrentHashMap<>(),
                     new ConcurrentHashMap<>(),
@@ -64,6 +69,20 @@ public class RegistryReplica {
 
     /** A name of a model as the registry publishes it: {@code platformId} null is global. */
     public record Alias(String ref, String platformId, String validFrom) {}
+
+    /**
+     * A maker's proposal of a platform alias as the registry publishes it: {@code status} PROPOSED,
+     * ACCEPTED or REJECTED; {@code decidedAt} null while PROPOSED.
+     */
+    public record Proposal(
+            long proposalId,
+            String makerId,
+            String modelId,
+            String platformId,
+            String ref,
+            String status,
+            String proposedAt,
+            String decidedAt) {}
 
     private volatile State state = new State();
     private final ObjectMapper mapper;
@@ -108,6 +127,14 @@ public class RegistryReplica {
     /** The aliases of a model (the dashboard shows them to its maker). */
     public List<Alias> aliases(String modelId) {
         return state.aliases().getOrDefault(modelId, List.of());
+    }
+
+    /** A maker's proposals, oldest first (the dashboard shows them to that maker only). */
+    public List<Proposal> proposals(String makerId) {
+        return state.proposals().values().stream()
+                .filter(p -> p.makerId().equals(makerId))
+                .sorted(Comparator.comparingLong(Proposal::proposalId))
+                .toList();
     }
 
     public Map<String, String> makerNames() {
@@ -177,6 +204,7 @@ public class RegistryReplica {
                     into.models().remove(key);
                     into.aliases().remove(key);
                 }
+                case "registry.alias-proposals" -> into.proposals().remove(key);
                 default -> into.agreements().remove(key);
             }
             return;
@@ -199,6 +227,7 @@ public class RegistryReplica {
                 }
                 into.aliases().put(key, List.copyOf(aliases));
             }
+            case "registry.alias-proposals" -> into.proposals().put(key, proposal(n));
             default -> into.agreements().put(key, agreement(n));
         }
     }
@@ -216,6 +245,18 @@ public class RegistryReplica {
                 n.get("makerId").asText(),
                 n.path("license").path("commercialUse").asBoolean(),
                 parents);
+    }
+
+    public static Proposal proposal(JsonNode n) {
+        return new Proposal(
+                n.get("proposalId").asLong(),
+                n.get("makerId").asText(),
+                n.get("modelId").asText(),
+                n.get("platformId").asText(),
+                n.get("ref").asText(),
+                n.get("status").asText(),
+                n.path("proposedAt").asText(null),
+                n.hasNonNull("decidedAt") ? n.get("decidedAt").asText() : null);
     }
 
     public static Agreement agreement(JsonNode n) {

@@ -321,8 +321,27 @@ public class DashboardResource {
                         earnings,
                         lineage(me),
                         unlicensed,
-                        names(me, platformNames));
+                        names(me, platformNames),
+                        proposals(me, platformNames));
         return Response.ok(maker.data("page", page)).type(MediaType.TEXT_HTML).build();
+    }
+
+    /** The maker's proposals of platform aliases, open ones first, each group oldest first. */
+    private List<Pages.ProposalRow> proposals(String makerId, Map<String, String> platformNames) {
+        List<Pages.ProposalRow> rows = new ArrayList<>();
+        for (RegistryReplica.Proposal p : registry.proposals(makerId)) {
+            rows.add(
+                    new Pages.ProposalRow(
+                            "proposal-" + p.proposalId(),
+                            p.ref(),
+                            platformNames.getOrDefault(p.platformId(), p.platformId()),
+                            p.modelId(),
+                            p.status(),
+                            p.proposedAt(),
+                            p.decidedAt()));
+        }
+        rows.sort(java.util.Comparator.comparing(r -> !"PROPOSED".equals(r.status())));
+        return rows;
     }
 
     /** The aliases of the maker's models, by model, ref and validFrom. */
