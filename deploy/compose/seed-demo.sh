@@ -98,6 +98,11 @@ create /platforms '{"id":"acme-cloud","name":"Acme Cloud"}'
 create /platforms '{"id":"nimbus-ai","name":"Nimbus AI"}'
 create /models '{"id":"xtts-v2","makerId":"coqui","name":"XTTS v2","license":{"id":"CPML","commercialUse":true}}'
 create /models '{"id":"xtts-v2-nordic","makerId":"voicelab","name":"XTTS v2 Nordic","license":{"id":"CC-BY-NC-4.0","commercialUse":false},"parents":[{"modelId":"xtts-v2","royaltyShare":"0.30"}]}'
+# coqui's Hugging Face organisation is its namespace (ADMIN grants it); the aliases are added as
+# ADMIN here (DemoSeed adds them as coqui and as acme-cloud)
+if [ -n "$ADMIN_TOKEN" ]; then
+    create /makers/coqui/namespaces '{"prefix":"coqui/"}'
+fi
 create /models/xtts-v2/aliases '{"ref":"coqui/XTTS-v2"}'
 create /models/xtts-v2-nordic/aliases '{"ref":"nordic-tts","platformId":"acme-cloud"}'
 create /agreements "{\"id\":\"acme-coqui\",\"makerId\":\"coqui\",\"platformId\":\"acme-cloud\",\"currency\":\"USD\",\"validFrom\":\"$start\",\"terms\":{\"type\":\"REVENUE_SHARE\",\"rate\":\"0.20\"},\"minimumGuarantee\":\"25.00\"}"

@@ -215,7 +215,7 @@ class AliasDisputeResourceTest {
     /** The outbox-id of the record of {@code key} on {@code topic} that {@code message} names. */
     private long outboxIdOnTopic(String topic, String key, JsonNode message) {
         long wanted = message.get("registryVersions").get(key).asLong();
-        return OutboxPublicationTest.records(topic, key).stream()
+        return RegistryTestSupport.records(topic, key).stream()
                 .map(r -> Long.parseLong(new String(r.headers().lastHeader("outbox-id").value())))
                 .filter(id -> id == wanted)
                 .findFirst()
@@ -229,7 +229,7 @@ class AliasDisputeResourceTest {
                         () -> {
                             found.clear();
                             found.addAll(
-                                    OutboxPublicationTest.records(
+                                    RegistryTestSupport.records(
                                             "registry.reattributions", disputeId));
                             return found.size() == 1;
                         });

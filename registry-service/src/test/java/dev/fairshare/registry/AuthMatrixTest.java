@@ -65,7 +65,8 @@ class AuthMatrixTest {
             String platform,
             String otherPlatform,
             String model,
-            String agreement) {}
+            String agreement,
+            String namespace) {}
 
     private static World world;
 
@@ -79,7 +80,16 @@ class AuthMatrixTest {
             String agreement = uid("ag");
             RegistryTestSupport.post("/agreements", agreementJson(agreement, maker, platform))
                     .statusCode(201);
-            world = new World(maker, otherMaker, platform, otherPlatform, model, agreement);
+            String namespace = RegistryTestSupport.namespace(maker);
+            world =
+                    new World(
+                            maker,
+                            otherMaker,
+                            platform,
+                            otherPlatform,
+                            model,
+                            agreement,
+                            namespace);
         }
         return world;
     }
@@ -121,6 +131,14 @@ class AuthMatrixTest {
         POST_PLATFORMS,
         POST_MODELS,
         POST_ALIASES,
+        POST_PLATFORM_ALIASES,
+        POST_NAMESPACES,
+        GET_NAMESPACES,
+        GET_PROPOSALS,
+        GET_PROPOSAL,
+        POST_ACCEPT,
+        POST_REJECT,
+        GET_AUDIT,
         GET_AGREEMENTS_OF_MAKER,
         GET_AGREEMENT,
         POST_AGREEMENTS,
@@ -134,12 +152,34 @@ class AuthMatrixTest {
                 case GET_MAKERS -> r.get("/makers");
                 case POST_PLATFORMS -> r.body(named(uid("pf"))).post("/platforms");
                 case POST_MODELS -> r.body(modelJson(uid("md"), w.maker())).post("/models");
+                // a ref in the maker's namespace: the maker's own to name globally
                 case POST_ALIASES ->
                         r.body(
                                         "{\"ref\":\""
+                                                + w.namespace()
                                                 + uid("alias")
                                                 + "\",\"validFrom\":\"2026-01-01T00:00:00Z\"}")
                                 .post("/models/" + w.model() + "/aliases");
+                case POST_PLATFORM_ALIASES ->
+                        r.body(
+                                        "{\"ref\":\""
+                                                + uid("alias")
+                                                + "\",\"platformId\":\""
+                                                + w.platform()
+                                                + "\"}")
+                                .post("/models/" + w.model() + "/aliases");
+                case POST_NAMESPACES ->
+                        r.body("{\"prefix\":\"" + uid("ns") + "/\"}")
+                                .post("/makers/" + w.maker() + "/namespaces");
+                case GET_NAMESPACES -> r.get("/makers/" + w.maker() + "/namespaces");
+                case GET_PROPOSALS ->
+                        r.queryParam("platformId", w.platform()).get("/alias-proposals");
+                case GET_PROPOSAL -> r.get("/alias-proposals/" + proposal(w));
+                case POST_ACCEPT ->
+                        r.body("{}").post("/alias-proposals/" + proposal(w) + "/accept");
+                case POST_REJECT ->
+                        r.body("{}").post("/alias-proposals/" + proposal(w) + "/reject");
+                case GET_AUDIT -> r.get("/audit");
                 case GET_AGREEMENTS_OF_MAKER ->
                         r.queryParam("makerId", w.maker()).get("/agreements");
                 case GET_AGREEMENT -> r.get("/agreements/" + w.agreement());
@@ -167,6 +207,22 @@ class AuthMatrixTest {
                                 .post("/aliases/reattribute");
             };
         }
+    }
+
+    /** A fresh proposal of the world's maker for a platform alias on the world's platform. */
+    static long proposal(World w) {
+        return RegistryTestSupport.post(
+                        Tokens.maker(w.maker()),
+                        "/models/" + w.model() + "/aliases",
+                        "{\"ref\":\""
+                                + uid("proposed")
+                                + "\",\"platformId\":\""
+                                + w.platform()
+                                + "\"}")
+                .statusCode(202)
+                .extract()
+                .jsonPath()
+                .getLong("proposalId");
     }
 
     // ---------------------------------------------------------------- the matrix
@@ -198,13 +254,77 @@ class AuthMatrixTest {
                 row(Endpoint.POST_MODELS, Who.OTHER_MAKER, 403, "FORBIDDEN"),
                 row(Endpoint.POST_MODELS, Who.MAKER, 201, null),
                 row(Endpoint.POST_MODELS, Who.ADMIN, 201, null),
-                // POST /models/{id}/aliases: ADMIN, or the MAKER that owns the model
+                // a global alias: ADMIN, or the MAKER that owns the model (a ref in its namespace)
                 row(Endpoint.POST_ALIASES, Who.NOBODY, 401, "UNAUTHORIZED"),
                 row(Endpoint.POST_ALIASES, Who.FINANCE, 403, "FORBIDDEN"),
                 row(Endpoint.POST_ALIASES, Who.PLATFORM, 403, "FORBIDDEN"),
                 row(Endpoint.POST_ALIASES, Who.OTHER_MAKER, 403, "FORBIDDEN"),
                 row(Endpoint.POST_ALIASES, Who.MAKER, 201, null),
+                row(Endpoint.POST_ALIASES, Who.OTHER_PLATFORM, 403, "FORBIDDEN"),
                 row(Endpoint.POST_ALIASES, Who.ADMIN, 201, null),
+                // a platform alias: the platform for its own catalogue, ADMIN; a MAKER proposes it
+                row(Endpoint.POST_PLATFORM_ALIASES, Who.NOBODY, 401, "UNAUTHORIZED"),
+                row(Endpoint.POST_PLATFORM_ALIASES, Who.FINANCE, 403, "FORBIDDEN"),
+                row(Endpoint.POST_PLATFORM_ALIASES, Who.OTHER_MAKER, 403, "FORBIDDEN"),
+                row(Endpoint.POST_PLATFORM_ALIASES, Who.OTHER_PLATFORM, 403, "FORBIDDEN"),
+                row(Endpoint.POST_PLATFORM_ALIASES, Who.MAKER, 202, null),
+                row(Endpoint.POST_PLATFORM_ALIASES, Who.PLATFORM, 201, null),
+                row(Endpoint.POST_PLATFORM_ALIASES, Who.ADMIN, 201, null),
+                // POST /makers/{id}/namespaces: ADMIN only, not even the maker itself
+                row(Endpoint.POST_NAMESPACES, Who.NOBODY, 401, "UNAUTHORIZED"),
+                row(Endpoint.POST_NAMESPACES, Who.FINANCE, 403, "FORBIDDEN"),
+                row(Endpoint.POST_NAMESPACES, Who.MAKER, 403, "FORBIDDEN"),
+                row(Endpoint.POST_NAMESPACES, Who.OTHER_MAKER, 403, "FORBIDDEN"),
+                row(Endpoint.POST_NAMESPACES, Who.PLATFORM, 403, "FORBIDDEN"),
+                row(Endpoint.POST_NAMESPACES, Who.OTHER_PLATFORM, 403, "FORBIDDEN"),
+                row(Endpoint.POST_NAMESPACES, Who.ADMIN, 201, null),
+                // GET /makers/{id}/namespaces: that MAKER, ADMIN
+                row(Endpoint.GET_NAMESPACES, Who.NOBODY, 401, "UNAUTHORIZED"),
+                row(Endpoint.GET_NAMESPACES, Who.FINANCE, 403, "FORBIDDEN"),
+                row(Endpoint.GET_NAMESPACES, Who.OTHER_MAKER, 403, "FORBIDDEN"),
+                row(Endpoint.GET_NAMESPACES, Who.PLATFORM, 403, "FORBIDDEN"),
+                row(Endpoint.GET_NAMESPACES, Who.OTHER_PLATFORM, 403, "FORBIDDEN"),
+                row(Endpoint.GET_NAMESPACES, Who.MAKER, 200, null),
+                row(Endpoint.GET_NAMESPACES, Who.ADMIN, 200, null),
+                // GET /alias-proposals?platformId=: that PLATFORM, ADMIN, a MAKER (its own)
+                row(Endpoint.GET_PROPOSALS, Who.NOBODY, 401, "UNAUTHORIZED"),
+                row(Endpoint.GET_PROPOSALS, Who.FINANCE, 403, "FORBIDDEN"),
+                row(Endpoint.GET_PROPOSALS, Who.OTHER_PLATFORM, 403, "FORBIDDEN"),
+                row(Endpoint.GET_PROPOSALS, Who.PLATFORM, 200, null),
+                row(Endpoint.GET_PROPOSALS, Who.MAKER, 200, null),
+                row(Endpoint.GET_PROPOSALS, Who.OTHER_MAKER, 200, null),
+                row(Endpoint.GET_PROPOSALS, Who.ADMIN, 200, null),
+                // GET /alias-proposals/{id}: another party's proposal does not exist for the caller
+                row(Endpoint.GET_PROPOSAL, Who.NOBODY, 401, "UNAUTHORIZED"),
+                row(Endpoint.GET_PROPOSAL, Who.FINANCE, 403, "FORBIDDEN"),
+                row(Endpoint.GET_PROPOSAL, Who.OTHER_MAKER, 404, "NOT_FOUND"),
+                row(Endpoint.GET_PROPOSAL, Who.OTHER_PLATFORM, 404, "NOT_FOUND"),
+                row(Endpoint.GET_PROPOSAL, Who.MAKER, 200, null),
+                row(Endpoint.GET_PROPOSAL, Who.PLATFORM, 200, null),
+                row(Endpoint.GET_PROPOSAL, Who.ADMIN, 200, null),
+                // accept and reject: the proposal's PLATFORM, ADMIN; never a maker, not its own
+                row(Endpoint.POST_ACCEPT, Who.NOBODY, 401, "UNAUTHORIZED"),
+                row(Endpoint.POST_ACCEPT, Who.FINANCE, 403, "FORBIDDEN"),
+                row(Endpoint.POST_ACCEPT, Who.MAKER, 403, "FORBIDDEN"),
+                row(Endpoint.POST_ACCEPT, Who.OTHER_MAKER, 403, "FORBIDDEN"),
+                row(Endpoint.POST_ACCEPT, Who.OTHER_PLATFORM, 404, "NOT_FOUND"),
+                row(Endpoint.POST_ACCEPT, Who.PLATFORM, 200, null),
+                row(Endpoint.POST_ACCEPT, Who.ADMIN, 200, null),
+                row(Endpoint.POST_REJECT, Who.NOBODY, 401, "UNAUTHORIZED"),
+                row(Endpoint.POST_REJECT, Who.FINANCE, 403, "FORBIDDEN"),
+                row(Endpoint.POST_REJECT, Who.MAKER, 403, "FORBIDDEN"),
+                row(Endpoint.POST_REJECT, Who.OTHER_MAKER, 403, "FORBIDDEN"),
+                row(Endpoint.POST_REJECT, Who.OTHER_PLATFORM, 404, "NOT_FOUND"),
+                row(Endpoint.POST_REJECT, Who.PLATFORM, 200, null),
+                row(Endpoint.POST_REJECT, Who.ADMIN, 200, null),
+                // GET /audit: every role (a MAKER or PLATFORM reads its own entries only)
+                row(Endpoint.GET_AUDIT, Who.NOBODY, 401, "UNAUTHORIZED"),
+                row(Endpoint.GET_AUDIT, Who.ADMIN, 200, null),
+                row(Endpoint.GET_AUDIT, Who.FINANCE, 200, null),
+                row(Endpoint.GET_AUDIT, Who.MAKER, 200, null),
+                row(Endpoint.GET_AUDIT, Who.OTHER_MAKER, 200, null),
+                row(Endpoint.GET_AUDIT, Who.PLATFORM, 200, null),
+                row(Endpoint.GET_AUDIT, Who.OTHER_PLATFORM, 200, null),
                 // GET /agreements?makerId=: a MAKER may ask for its own maker only
                 row(Endpoint.GET_AGREEMENTS_OF_MAKER, Who.NOBODY, 401, "UNAUTHORIZED"),
                 row(Endpoint.GET_AGREEMENTS_OF_MAKER, Who.OTHER_MAKER, 403, "FORBIDDEN"),

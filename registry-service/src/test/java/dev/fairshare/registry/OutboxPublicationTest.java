@@ -1,6 +1,8 @@
 package dev.fairshare.registry;
 
+import static dev.fairshare.registry.RegistryTestSupport.bootstrap;
 import static dev.fairshare.registry.RegistryTestSupport.post;
+import static dev.fairshare.registry.RegistryTestSupport.records;
 import static dev.fairshare.registry.RegistryTestSupport.uid;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -8,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fairshare.localstack.FairshareTestResource;
+import dev.fairshare.localstack.Tokens;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -20,11 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -34,37 +33,6 @@ import org.junit.jupiter.api.Test;
 class OutboxPublicationTest {
     @Inject AgroalDataSource dataSource;
     @Inject ObjectMapper mapper;
-
-    private static String bootstrap() {
-        return FairshareTestResource.infrastructure().broker().bootstrapServers();
-    }
-
-    /** Every record of a topic, from the beginning, with the given key. */
-    static List<ConsumerRecord<String, String>> records(String topic, String key) {
-        try (KafkaConsumer<String, String> c =
-                new KafkaConsumer<>(
-                        Map.of(
-                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                bootstrap(),
-                                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                                StringDeserializer.class,
-                                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                                StringDeserializer.class))) {
-            TopicPartition tp = new TopicPartition(topic, 0);
-            c.assign(List.of(tp));
-            c.seekToBeginning(List.of(tp));
-            long end = c.endOffsets(List.of(tp)).get(tp);
-            List<ConsumerRecord<String, String>> out = new ArrayList<>();
-            while (c.position(tp) < end) {
-                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
-                    if (key.equals(r.key())) {
-                        out.add(r);
-                    }
-                }
-            }
-            return out;
-        }
-    }
 
     private JsonNode json(String s) throws Exception {
         return mapper.readTree(s);
@@ -197,5 +165,70 @@ class OutboxPublicationTest {
             assertThat(id).isGreaterThanOrEqualTo(lastHeader);
             lastHeader = id;
         }
+    }
+
+    /** The values of a proposal's records on registry.alias-proposals, oldest first. */
+    private List<JsonNode> proposalRecords(long id) throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        for (ConsumerRecord<String, String> r :
+                records("registry.alias-proposals", Long.toString(id))) {
+            out.add(json(r.value()));
+        }
+        return out;
+    }
+
+    @Test
+    void aProposalIsPublishedWithItsStatusWhenProposedAcceptedAndRejected() throws Exception {
+        String maker = RegistryTestSupport.maker();
+        String platform = RegistryTestSupport.platform();
+        String model = RegistryTestSupport.model(maker, "[]");
+        long accepted = propose(maker, model, platform, uid("named"));
+        long rejected = propose(maker, model, platform, uid("refused"));
+
+        await().atMost(Duration.ofSeconds(20))
+                .until(
+                        () ->
+                                proposalRecords(accepted).size() == 1
+                                        && proposalRecords(rejected).size() == 1);
+        JsonNode proposed = proposalRecords(accepted).get(0);
+        assertThat(proposed.get("proposalId").asLong()).isEqualTo(accepted);
+        assertThat(proposed.get("status").asText()).isEqualTo("PROPOSED");
+        assertThat(proposed.get("makerId").asText()).isEqualTo(maker);
+        assertThat(proposed.get("modelId").asText()).isEqualTo(model);
+        assertThat(proposed.get("platformId").asText()).isEqualTo(platform);
+        assertThat(proposed.get("proposedAt").isTextual()).isTrue();
+        assertThat(proposed.get("decidedAt").isNull()).isTrue();
+
+        post(Tokens.platform(platform), "/alias-proposals/" + accepted + "/accept", "{}")
+                .statusCode(200);
+        post(
+                        Tokens.platform(platform),
+                        "/alias-proposals/" + rejected + "/reject",
+                        "{\"reason\":\"not our name\"}")
+                .statusCode(200);
+        await().atMost(Duration.ofSeconds(20))
+                .until(
+                        () ->
+                                proposalRecords(accepted).size() == 2
+                                        && proposalRecords(rejected).size() == 2);
+        JsonNode acceptedNow = proposalRecords(accepted).get(1);
+        assertThat(acceptedNow.get("status").asText()).isEqualTo("ACCEPTED");
+        assertThat(acceptedNow.get("decidedBy").asText()).isEqualTo("platform-" + platform);
+        assertThat(acceptedNow.get("decidedAt").isTextual()).isTrue();
+        assertThat(acceptedNow.get("proposedAt")).isEqualTo(proposed.get("proposedAt"));
+        JsonNode rejectedNow = proposalRecords(rejected).get(1);
+        assertThat(rejectedNow.get("status").asText()).isEqualTo("REJECTED");
+        assertThat(rejectedNow.get("reason").asText()).isEqualTo("not our name");
+    }
+
+    private static long propose(String maker, String model, String platform, String ref) {
+        return post(
+                        Tokens.maker(maker),
+                        "/models/" + model + "/aliases",
+                        "{\"ref\":\"" + ref + "\",\"platformId\":\"" + platform + "\"}")
+                .statusCode(202)
+                .extract()
+                .jsonPath()
+                .getLong("proposalId");
     }
 }

@@ -2,10 +2,20 @@ package dev.fairshare.registry;
 
 import static io.restassured.RestAssured.given;
 
+import dev.fairshare.localstack.FairshareTestResource;
 import dev.fairshare.localstack.Tokens;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Small helpers for the registry's REST tests. */
 final class RegistryTestSupport {
@@ -16,13 +26,56 @@ final class RegistryTestSupport {
     }
 
     static ValidatableResponse post(String path, String json) {
+        return post(Tokens.admin(), path, json);
+    }
+
+    /** A POST with the given token. */
+    static ValidatableResponse post(String token, String path, String json) {
         return given().auth()
-                .oauth2(Tokens.admin())
+                .oauth2(token)
                 .contentType(ContentType.JSON)
                 .body(json)
                 .when()
                 .post(path)
                 .then();
+    }
+
+    static String bootstrap() {
+        return FairshareTestResource.infrastructure().broker().bootstrapServers();
+    }
+
+    /** Every record of a (one-partition) topic, from the beginning, with the given key. */
+    static List<ConsumerRecord<String, String>> records(String topic, String key) {
+        try (KafkaConsumer<String, String> c =
+                new KafkaConsumer<>(
+                        Map.of(
+                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                bootstrap(),
+                                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                                StringDeserializer.class,
+                                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                                StringDeserializer.class))) {
+            TopicPartition tp = new TopicPartition(topic, 0);
+            c.assign(List.of(tp));
+            c.seekToBeginning(List.of(tp));
+            long end = c.endOffsets(List.of(tp)).get(tp);
+            List<ConsumerRecord<String, String>> out = new ArrayList<>();
+            while (c.position(tp) < end) {
+                for (ConsumerRecord<String, String> r : c.poll(Duration.ofMillis(500))) {
+                    if (key.equals(r.key())) {
+                        out.add(r);
+                    }
+                }
+            }
+            return out;
+        }
+    }
+
+    /** Grants {@code maker} a fresh namespace and answers its prefix. */
+    static String namespace(String maker) {
+        String prefix = uid("ns") + "/";
+        post("/makers/" + maker + "/namespaces", "{\"prefix\":\"" + prefix + "\"}").statusCode(201);
+        return prefix;
     }
 
     static String maker() {

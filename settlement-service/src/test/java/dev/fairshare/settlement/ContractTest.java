@@ -45,4 +45,21 @@ class ContractTest {
         assertThat(terms.tiers().get(1).upTo()).isNull();
         assertThat(terms.tiers().get(0).price()).isEqualByComparingTo("0.4");
     }
+
+    @Test
+    void registryAliasProposalsAreReadWithTheirStatus() throws Exception {
+        RegistryReplica.Proposal p =
+                RegistryReplica.proposal(example("registry-alias-proposal.json"));
+        assertThat(p)
+                .isEqualTo(
+                        new RegistryReplica.Proposal(
+                                7,
+                                "voicelab",
+                                "xtts-v2-nordic",
+                                "acme-cloud",
+                                "nordic-tts",
+                                "ACCEPTED",
+                                "2026-11-02T08:15:00Z",
+                                "2026-11-03T10:00:00Z"));
+    }
 }

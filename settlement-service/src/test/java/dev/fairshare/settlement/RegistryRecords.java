@@ -33,28 +33,48 @@ final class RegistryRecords {
             boolean commercialUse,
             String parentId,
             String royaltyShare) {
+        String parents =
+                parentId == null
+                        ? "[]"
+                        : "[{\"modelId\":\""
+                                + parentId
+                                + "\",\"royaltyShare\":\""
+                                + royaltyShare
+                                + "\"}]";
         send(
                 "registry.models",
                 id,
-                "{\"id\":\""
-                        + id
-                        + "\",\"makerId\":\""
-                        + makerId
-                        + "\",\"name\":\""
-                        + name
-                        + "\",\"license\":{\"id\":\""
-                        + licenseId
-                        + "\",\"commercialUse\":"
-                        + commercialUse
-                        + "},\"parents\":"
-                        + (parentId == null
-                                ? "[]"
-                                : "[{\"modelId\":\""
-                                        + parentId
-                                        + "\",\"royaltyShare\":\""
-                                        + royaltyShare
-                                        + "\"}]")
-                        + ",\"aliases\":[]}");
+                modelJson(id, makerId, name, licenseId, commercialUse, parents, "[]"));
+    }
+
+    /** A model without parents with the given aliases ({@code aliasesJson}, a JSON array). */
+    static void modelWithAliases(String id, String makerId, String aliasesJson) {
+        send("registry.models", id, modelJson(id, makerId, "M", "mit", true, "[]", aliasesJson));
+    }
+
+    private static String modelJson(
+            String id,
+            String makerId,
+            String name,
+            String licenseId,
+            boolean commercialUse,
+            String parentsJson,
+            String aliasesJson) {
+        return "{\"id\":\""
+                + id
+                + "\",\"makerId\":\""
+                + makerId
+                + "\",\"name\":\""
+                + name
+                + "\",\"license\":{\"id\":\""
+                + licenseId
+                + "\",\"commercialUse\":"
+                + commercialUse
+                + "},\"parents\":"
+                + parentsJson
+                + ",\"aliases\":"
+                + aliasesJson
+                + "}";
     }
 
     /**
@@ -127,6 +147,42 @@ final class RegistryRecords {
                         + ",\"minimumGuarantee\":"
                         + (minimumGuarantee == null ? "null" : "\"" + minimumGuarantee + "\"")
                         + "}");
+    }
+
+    /** A maker's proposal of a platform alias; {@code decidedAt} null while PROPOSED. */
+    static void proposal(
+            long id,
+            String makerId,
+            String modelId,
+            String platformId,
+            String ref,
+            String status,
+            String proposedAt,
+            String decidedAt) {
+        send(
+                "registry.alias-proposals",
+                Long.toString(id),
+                "{\"proposalId\":"
+                        + id
+                        + ",\"status\":\""
+                        + status
+                        + "\",\"modelId\":\""
+                        + modelId
+                        + "\",\"makerId\":\""
+                        + makerId
+                        + "\",\"platformId\":\""
+                        + platformId
+                        + "\",\"ref\":\""
+                        + ref
+                        + "\",\"validFrom\":\"1970-01-01T00:00:00Z\",\"proposedBy\":\""
+                        + makerId
+                        + "\",\"proposedAt\":\""
+                        + proposedAt
+                        + "\",\"decidedBy\":"
+                        + (decidedAt == null ? "null" : "\"platform-" + platformId + "\"")
+                        + ",\"decidedAt\":"
+                        + (decidedAt == null ? "null" : "\"" + decidedAt + "\"")
+                        + ",\"reason\":null}");
     }
 
     static final String REVENUE_SHARE_20 = "{\"type\":\"REVENUE_SHARE\",\"rate\":\"0.2\"}";

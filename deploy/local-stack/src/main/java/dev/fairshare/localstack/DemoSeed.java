@@ -81,13 +81,6 @@ public final class DemoSeed {
                 201,
                 admin);
         Http.postExpect(
-                registryUrl + "/models/xtts-v2/aliases", "{\"ref\":\"coqui/XTTS-v2\"}", 201, admin);
-        Http.postExpect(
-                registryUrl + "/models/xtts-v2-nordic/aliases",
-                "{\"ref\":\"nordic-tts\",\"platformId\":\"acme-cloud\"}",
-                201,
-                admin);
-        Http.postExpect(
                 registryUrl + "/agreements",
                 "{\"id\":\"acme-coqui\",\"makerId\":\"coqui\",\"platformId\":\"acme-cloud\","
                         + "\"currency\":\"USD\",\"validFrom\":\""
@@ -136,6 +129,34 @@ public final class DemoSeed {
             apiKeys.put(
                     platform, created.replaceAll("(?s).*\"apiKey\"\\s*:\\s*\"([^\"]+)\".*", "$1"));
         }
+
+        // names (DESIGN.md "Who may name a model"): ADMIN grants coqui its Hugging Face
+        // organisation, coqui names its model inside it, and acme-cloud names voicelab's model in
+        // its own catalogue
+        Http.postExpect(
+                registryUrl + "/makers/coqui/namespaces", "{\"prefix\":\"coqui/\"}", 201, admin);
+        String coqui =
+                Http.token(
+                        registryUrl,
+                        "{\"username\":\"coqui\",\"password\":\"" + DEMO_PASSWORD + "\"}");
+        Http.postExpect(
+                registryUrl + "/models/xtts-v2/aliases", "{\"ref\":\"coqui/XTTS-v2\"}", 201, coqui);
+        String acme = Http.token(registryUrl, "{\"apiKey\":\"" + apiKeys.get("acme-cloud") + "\"}");
+        Http.postExpect(
+                registryUrl + "/models/xtts-v2-nordic/aliases",
+                "{\"ref\":\"nordic-tts\",\"platformId\":\"acme-cloud\"}",
+                201,
+                acme);
+        // voicelab proposes its own name on nimbus-ai: a platform alias only once nimbus-ai accepts
+        String voicelab =
+                Http.token(
+                        registryUrl,
+                        "{\"username\":\"voicelab\",\"password\":\"" + DEMO_PASSWORD + "\"}");
+        Http.postExpect(
+                registryUrl + "/models/xtts-v2-nordic/aliases",
+                "{\"ref\":\"voicelab/xtts-v2-nordic\",\"platformId\":\"nimbus-ai\"}",
+                202,
+                voicelab);
 
         Random random = new Random(42);
         int accepted = 0;

@@ -20,7 +20,7 @@ public final class Topics {
 
     /** Dispute corrections, keyed by dispute id (each key once): compacted, so kept for good. */
     public static final String REGISTRY_REATTRIBUTIONS = "registry.reattributions";
-
+    public static final String REGISTRY_ALIAS_PROPOSALS = "registry.alias-proposals";
     public static final String USAGE_ATTRIBUTED = "usage.attributed";
     public static final String USAGE_DLQ = "usage.dlq";
     public static final String USAGE_IN_PREFIX = "usage.in.";
@@ -31,7 +31,8 @@ public final class Topics {
                     REGISTRY_PLATFORMS,
                     REGISTRY_MODELS,
                     REGISTRY_AGREEMENTS,
-                    REGISTRY_REATTRIBUTIONS);
+                    REGISTRY_REATTRIBUTIONS,
+                    REGISTRY_ALIAS_PROPOSALS);
 
     /** Partitions of a platform's inbound topic and of {@code usage.attributed}. */
     public static final int USAGE_PARTITIONS = 4;

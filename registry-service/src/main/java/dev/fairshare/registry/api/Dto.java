@@ -28,7 +28,47 @@ public final class Dto {
     @JsonInclude(JsonInclude.Include.ALWAYS)
     public record AliasView(String ref, String platformId, String validFrom) {}
 
-    public record AliasRequest(String ref, String platformId, String validFrom) {}
+    /** {@code reason} is required where DESIGN.md "Who may name a model" asks for one. */
+    public record AliasRequest(String ref, String platformId, String validFrom, String reason) {}
+
+    public record NamespaceRequest(String prefix) {}
+
+    public record NamespaceView(String prefix, String makerId, String createdAt) {}
+
+    /** A maker's proposal for a platform alias, and what the platform (or ADMIN) decided. */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record ProposalView(
+            long proposalId,
+            String status,
+            String modelId,
+            String makerId,
+            String platformId,
+            String ref,
+            String validFrom,
+            String proposedBy,
+            String proposedAt,
+            String decidedBy,
+            String decidedAt,
+            String reason) {}
+
+    /** Accepting or rejecting a proposal; {@code reason} is optional unless the alias re-points. */
+    public record DecisionRequest(String reason) {}
+
+    /**
+     * One audit entry: {@code before} and {@code after} are the entity's JSON (null when absent).
+     */
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record AuditEntryView(
+            long id,
+            String at,
+            String actor,
+            String role,
+            String entityType,
+            String entityId,
+            String action,
+            com.fasterxml.jackson.databind.JsonNode before,
+            com.fasterxml.jackson.databind.JsonNode after,
+            String reason) {}
 
     public record ModelView(
             String id,

@@ -1,6 +1,8 @@
 package dev.fairshare.registry.api;
 
+import dev.fairshare.registry.auth.Caller;
 import dev.fairshare.registry.auth.Roles;
+import dev.fairshare.registry.service.NamespaceService;
 import dev.fairshare.registry.service.RegistryService;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -27,9 +29,13 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "makers")
 public class MakerResource {
     private final RegistryService registry;
+    private final NamespaceService namespaces;
+    private final Caller caller;
 
-    public MakerResource(RegistryService registry) {
+    public MakerResource(RegistryService registry, NamespaceService namespaces, Caller caller) {
         this.registry = registry;
+        this.namespaces = namespaces;
+        this.caller = caller;
     }
 
     @POST
@@ -66,5 +72,53 @@ public class MakerResource {
     @APIResponse(responseCode = "404", description = "NOT_FOUND")
     public Dto.MakerView get(@PathParam("id") String id) {
         return registry.maker(id);
+    }
+
+    @POST
+    @RolesAllowed(Roles.ADMIN)
+    @Path("/{id}/namespaces")
+    @Operation(
+            summary = "Grant the maker a namespace: a ref prefix ending in '/' (after checking it)",
+            description =
+                    "The maker's global aliases are refs in its namespaces. A prefix belongs to one"
+                            + " maker: it may not equal, contain or be contained in another maker's"
+                            + " (ignoring case).")
+    @RequestBody(
+            content =
+                    @Content(
+                            examples =
+                                    @ExampleObject(
+                                            name = "Hugging Face organisation",
+                                            value = "{\"prefix\": \"coqui/\"}")))
+    @APIResponse(
+            responseCode = "201",
+            description = "granted",
+            content =
+                    @Content(
+                            examples =
+                                    @ExampleObject(
+                                            name = "namespace",
+                                            value =
+                                                    "{\"prefix\": \"coqui/\", \"makerId\": \"coqui\", \"createdAt\": \"2026-12-05T10:00:00Z\"}")))
+    @APIResponse(responseCode = "404", description = "NOT_FOUND")
+    @APIResponse(responseCode = "409", description = "NAMESPACE_TAKEN")
+    @APIResponse(responseCode = "422", description = "MISSING_FIELD, INVALID_PREFIX")
+    public Response grantNamespace(@PathParam("id") String id, Dto.NamespaceRequest req) {
+        Dto.NamespaceView n = namespaces.grant(id, req);
+        return Response.created(URI.create("/makers/" + id + "/namespaces")).entity(n).build();
+    }
+
+    @GET
+    @RolesAllowed({Roles.ADMIN, Roles.MAKER})
+    @Path("/{id}/namespaces")
+    @Operation(summary = "The maker's namespaces (that MAKER, ADMIN; paged)")
+    @APIResponse(responseCode = "403", description = "FORBIDDEN (another maker)")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND")
+    public Page<Dto.NamespaceView> namespaces(
+            @PathParam("id") String id,
+            @QueryParam("page") @DefaultValue("0") int page,
+            @QueryParam("size") @DefaultValue("100") int size) {
+        caller.requireMaker(id);
+        return namespaces.list(id, page, size);
     }
 }

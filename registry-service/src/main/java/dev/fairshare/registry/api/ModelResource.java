@@ -2,6 +2,7 @@ package dev.fairshare.registry.api;
 
 import dev.fairshare.registry.auth.Caller;
 import dev.fairshare.registry.auth.Roles;
+import dev.fairshare.registry.service.AliasService;
 import dev.fairshare.registry.service.RegistryService;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -28,11 +29,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "models")
 public class ModelResource {
     private final RegistryService registry;
-
+    private final AliasService aliases;
     private final Caller caller;
 
-    public ModelResource(RegistryService registry, Caller caller) {
+    public ModelResource(RegistryService registry, AliasService aliases, Caller caller) {
         this.registry = registry;
+        this.aliases = aliases;
         this.caller = caller;
     }
 
@@ -94,26 +96,69 @@ public class ModelResource {
     }
 
     @POST
-    @RolesAllowed({Roles.ADMIN, Roles.MAKER})
+    @RolesAllowed({Roles.ADMIN, Roles.MAKER, Roles.PLATFORM})
     @Path("/{id}/aliases")
-    @Operation(summary = "Add an alias (platform-specific or global) valid from a whole UTC day")
+    @Operation(
+            summary = "Name a model: a global or platform alias valid from a whole UTC day",
+            description =
+                    "Who may name a model (docs/security.md): a MAKER adds global aliases for refs in"
+                            + " its namespaces (or the model's own id) and proposes platform aliases"
+                            + " (202); the PLATFORM adds aliases to its own catalogue; ADMIN adds any,"
+                            + " with a reason for a ref in another maker's namespace. Re-pointing a ref"
+                            + " that resolves to another maker's model is ADMIN-only, with a reason,"
+                            + " from the next UTC day.")
     @RequestBody(
+            content =
+                    @Content(
+                            examples = {
+                                @ExampleObject(
+                                        name = "global alias (the maker, in its namespace)",
+                                        value = "{\"ref\": \"coqui/XTTS-v2\"}"),
+                                @ExampleObject(
+                                        name =
+                                                "platform alias (the platform, or a maker's proposal)",
+                                        value =
+                                                "{\"ref\": \"nordic-tts\", \"platformId\": \"acme-cloud\", \"validFrom\": \"2026-11-01T00:00:00Z\"}"),
+                                @ExampleObject(
+                                        name = "re-point (ADMIN)",
+                                        value =
+                                                "{\"ref\": \"coqui/XTTS-v2\", \"validFrom\": \"2026-12-06T00:00:00Z\","
+                                                        + " \"reason\": \"ticket 4711: coqui transferred the model to voicelab\"}")
+                            }))
+    @APIResponse(responseCode = "201", description = "created; answers the model with its aliases")
+    @APIResponse(
+            responseCode = "202",
+            description = "a MAKER's platform alias: proposed to the platform",
             content =
                     @Content(
                             examples =
                                     @ExampleObject(
-                                            name = "alias",
+                                            name = "proposal",
                                             value =
-                                                    "{\"ref\": \"coqui/XTTS-v2\", \"platformId\": \"acme-cloud\", \"validFrom\": \"2026-11-01T00:00:00Z\"}")))
-    @APIResponse(responseCode = "201", description = "created; answers the model with its aliases")
+                                                    "{\"proposalId\": 7, \"status\": \"PROPOSED\", \"modelId\": \"xtts-v2-nordic\","
+                                                            + " \"makerId\": \"voicelab\", \"platformId\": \"acme-cloud\", \"ref\": \"nordic-tts-v2\","
+                                                            + " \"validFrom\": \"1970-01-01T00:00:00Z\", \"proposedBy\": \"voicelab\","
+                                                            + " \"proposedAt\": \"2026-12-05T10:00:00Z\", \"decidedBy\": null,"
+                                                            + " \"decidedAt\": null, \"reason\": null}")))
+    @APIResponse(
+            responseCode = "403",
+            description =
+                    "FORBIDDEN (another maker's model, another platform's catalogue), REF_NOT_IN_NAMESPACE,"
+                            + " REF_HELD_BY_ANOTHER_MAKER")
     @APIResponse(responseCode = "404", description = "NOT_FOUND")
     @APIResponse(responseCode = "409", description = "ALIAS_CONFLICT")
     @APIResponse(
             responseCode = "422",
-            description = "MISSING_FIELD, NOT_WHOLE_DAY, BAD_TIMESTAMP, UNKNOWN_PLATFORM")
+            description =
+                    "MISSING_FIELD, NOT_WHOLE_DAY, BAD_TIMESTAMP, UNKNOWN_PLATFORM, ALIAS_SHADOWS_MODEL,"
+                            + " REASON_REQUIRED, RETROACTIVE_REPOINT")
     public Response addAlias(@PathParam("id") String id, Dto.AliasRequest req) {
-        caller.requireMaker(registry.model(id).makerId());
-        Dto.ModelView m = registry.addAlias(id, req);
-        return Response.created(URI.create("/models/" + m.id())).entity(m).build();
+        AliasService.Outcome outcome = aliases.add(id, req, caller.actor());
+        if (outcome.proposal() != null) {
+            return Response.accepted(outcome.proposal())
+                    .location(URI.create("/alias-proposals/" + outcome.proposal().proposalId()))
+                    .build();
+        }
+        return Response.created(URI.create("/models/" + id)).entity(outcome.model()).build();
     }
 }

@@ -7,6 +7,7 @@ import dev.fairshare.registry.domain.Account;
 import dev.fairshare.registry.domain.ApiKey;
 import dev.fairshare.registry.domain.Maker;
 import dev.fairshare.registry.domain.Platform;
+import dev.fairshare.registry.service.Audit;
 import io.quarkus.panache.common.Sort;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.jwt.build.Jwt;
@@ -33,8 +34,10 @@ public class AuthService {
     private final Duration lifespan;
     private final String adminUsername;
     private final Optional<String> adminPassword;
+    private final Audit audit;
 
     public AuthService(
+            Audit audit,
             @ConfigProperty(name = "mp.jwt.verify.issuer") String issuer,
             @ConfigProperty(name = "fairshare.token.lifespan", defaultValue = "PT15M")
                     Duration lifespan,
@@ -45,6 +48,7 @@ public class AuthService {
         this.lifespan = lifespan;
         this.adminUsername = adminUsername;
         this.adminPassword = adminPassword;
+        this.audit = audit;
     }
 
     /** Creates the initial admin from configuration when it does not exist yet. */
@@ -66,6 +70,16 @@ public class AuthService {
         admin.role = Roles.ADMIN;
         admin.createdAt = Instant.now();
         admin.persist();
+        audit.recordAs(
+                "system",
+                "SYSTEM",
+                "account",
+                admin.username,
+                "CREATE",
+                null,
+                view(admin),
+                "the initial admin from configuration",
+                Audit.Parties.of(null, null));
         LOG.infof("created the initial admin account '%s' from configuration", adminUsername);
     }
 
@@ -169,7 +183,16 @@ public class AuthService {
         a.platformId = req.platformId();
         a.createdAt = Instant.now();
         a.persist();
-        return view(a);
+        Dto.AccountView view = view(a);
+        audit.record(
+                "account",
+                a.username,
+                "CREATE",
+                null,
+                view,
+                null,
+                Audit.Parties.of(a.makerId, a.platformId));
+        return view;
     }
 
     public List<Dto.AccountView> accounts() {
@@ -196,6 +219,14 @@ public class AuthService {
         key.keyHash = Passwords.sha256(secret);
         key.createdAt = Instant.now();
         key.persist();
+        audit.record(
+                "api-key",
+                key.id,
+                "CREATE",
+                null,
+                keyView(key),
+                null,
+                Audit.Parties.platform(platformId));
         return new Dto.ApiKeyCreated(secret, key.id, platformId, key.createdAt.toString());
     }
 
@@ -205,14 +236,17 @@ public class AuthService {
         }
         return ApiKey.<ApiKey>list("platformId", Sort.by("createdAt").and("id"), platformId)
                 .stream()
-                .map(
-                        k ->
-                                new Dto.ApiKeyView(
-                                        k.id,
-                                        k.platformId,
-                                        k.createdAt.toString(),
-                                        k.revokedAt == null ? null : k.revokedAt.toString()))
+                .map(AuthService::keyView)
                 .toList();
+    }
+
+    /** A key as lists and the audit log show it: never the secret or its hash. */
+    private static Dto.ApiKeyView keyView(ApiKey k) {
+        return new Dto.ApiKeyView(
+                k.id,
+                k.platformId,
+                k.createdAt.toString(),
+                k.revokedAt == null ? null : k.revokedAt.toString());
     }
 
     /** Revokes a key: it is refused from now on (tokens already issued expire on their own). */
@@ -223,7 +257,16 @@ public class AuthService {
             throw ProblemException.notFound("API key", keyId);
         }
         if (key.revokedAt == null) {
+            Dto.ApiKeyView before = keyView(key);
             key.revokedAt = Instant.now();
+            audit.record(
+                    "api-key",
+                    key.id,
+                    "REVOKE",
+                    before,
+                    keyView(key),
+                    null,
+                    Audit.Parties.platform(platformId));
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.fairshare.registry.auth;
 
 import dev.fairshare.registry.api.ProblemException;
+import dev.fairshare.registry.service.Actor;
 import jakarta.enterprise.context.RequestScoped;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
@@ -25,6 +26,24 @@ public class Caller {
     /** The platform a PLATFORM token acts for (null for other roles). */
     public String platformId() {
         return is(Roles.PLATFORM) ? token.getClaim("platformId") : null;
+    }
+
+    /** The token's subject: a username, or {@code platform:<id>:key:<keyId>} for an API key. */
+    public String subject() {
+        return token.getSubject();
+    }
+
+    /** The caller as the services see it when a decision depends on who asks. */
+    public Actor actor() {
+        String role =
+                is(Roles.ADMIN)
+                        ? Roles.ADMIN
+                        : is(Roles.FINANCE)
+                                ? Roles.FINANCE
+                                : is(Roles.MAKER)
+                                        ? Roles.MAKER
+                                        : is(Roles.PLATFORM) ? Roles.PLATFORM : "NONE";
+        return new Actor(subject(), role, makerId(), platformId());
     }
 
     /** ADMIN may act for every maker; a MAKER only for its own. */

@@ -24,9 +24,11 @@ public class AgreementService {
     static final String TOPIC = "registry.agreements";
 
     private final Outbox outbox;
+    private final Audit audit;
 
-    public AgreementService(Outbox outbox) {
+    public AgreementService(Outbox outbox, Audit audit) {
         this.outbox = outbox;
+        this.audit = audit;
     }
 
     @Transactional
@@ -106,6 +108,14 @@ public class AgreementService {
         a.persist();
         Dto.AgreementView view = Views.of(a);
         outbox.record(TOPIC, a.id, view);
+        audit.record(
+                "agreement",
+                a.id,
+                "CREATE",
+                null,
+                view,
+                null,
+                Audit.Parties.of(a.makerId, a.platformId));
         return view;
     }
 
@@ -144,9 +154,18 @@ public class AgreementService {
                     "validTo",
                     "an agreement can be ended earlier, not extended; record a new agreement");
         }
+        Dto.AgreementView before = Views.of(a);
         a.validTo = to;
         Dto.AgreementView view = Views.of(a);
         outbox.record(TOPIC, a.id, view);
+        audit.record(
+                "agreement",
+                a.id,
+                "END",
+                before,
+                view,
+                null,
+                Audit.Parties.of(a.makerId, a.platformId));
         return view;
     }
 

@@ -33,10 +33,12 @@ public class AliasDisputeService {
     static final String TOPIC_REATTRIBUTIONS = "registry.reattributions";
 
     private final Outbox outbox;
+    private final Audit audit;
     private final Clock clock;
 
-    public AliasDisputeService(Outbox outbox) {
+    public AliasDisputeService(Outbox outbox, Audit audit) {
         this.outbox = outbox;
+        this.audit = audit;
         this.clock = Clock.systemUTC();
     }
 
@@ -175,15 +177,14 @@ public class AliasDisputeService {
                         from.toString(),
                         d.reason,
                         d.replacedModelId);
-        audit(d, accepted);
+        // in the dispute's transaction: the maker that gains the ref, the one that loses it (when
+        // the alias at that day named another model) and the platform of the scope may read it
+        Audit.Parties parties = Audit.Parties.of(to.makerId, d.platformId);
+        if (replaced != null) {
+            parties = parties.andMakers(List.of(replaced.makerId));
+        }
+        audit.record(
+                "alias-dispute", d.id.toString(), "REATTRIBUTE", null, accepted, d.reason, parties);
         return accepted;
-    }
-
-    /**
-     * The one place where a dispute is written to the registry's audit log (actor, reason, the
-     * alias before and after): {@code alias_dispute} keeps the same facts until the log exists.
-     */
-    private void audit(AliasDispute dispute, ReattributionDto.Accepted after) {
-        // the audit log appends here, in the dispute's transaction
     }
 }

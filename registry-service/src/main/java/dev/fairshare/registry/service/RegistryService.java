@@ -6,13 +6,10 @@ import dev.fairshare.registry.api.Page;
 import dev.fairshare.registry.api.ProblemException;
 import dev.fairshare.registry.domain.Maker;
 import dev.fairshare.registry.domain.Model;
-import dev.fairshare.registry.domain.ModelAlias;
 import dev.fairshare.registry.domain.ModelParent;
 import dev.fairshare.registry.domain.Platform;
-import io.quarkus.hibernate.orm.panache.Panache;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -29,9 +26,11 @@ public class RegistryService {
     static final String TOPIC_MODELS = "registry.models";
 
     private final Outbox outbox;
+    private final Audit audit;
 
-    public RegistryService(Outbox outbox) {
+    public RegistryService(Outbox outbox, Audit audit) {
         this.outbox = outbox;
+        this.audit = audit;
     }
 
     @Transactional
@@ -51,6 +50,7 @@ public class RegistryService {
         m.persist();
         Dto.MakerView view = Views.of(m);
         outbox.record(TOPIC_MAKERS, m.id, view);
+        audit.record("maker", m.id, "CREATE", null, view, null, Audit.Parties.maker(m.id));
         return view;
     }
 
@@ -85,6 +85,7 @@ public class RegistryService {
         p.persist();
         Dto.PlatformView view = Views.of(p);
         outbox.record(TOPIC_PLATFORMS, p.id, view);
+        audit.record("platform", p.id, "CREATE", null, view, null, Audit.Parties.platform(p.id));
         return view;
     }
 
@@ -185,6 +186,7 @@ public class RegistryService {
         m.persist();
         Dto.ModelView view = Views.of(m);
         outbox.record(TOPIC_MODELS, m.id, view);
+        audit.record("model", m.id, "CREATE", null, view, null, Audit.Parties.maker(m.makerId));
         return view;
     }
 
@@ -225,65 +227,6 @@ public class RegistryService {
         }
         path.remove(m.id);
         return nodes;
-    }
-
-    @Transactional
-    public Dto.ModelView addAlias(String modelId, Dto.AliasRequest req) {
-        Checks.body(req);
-        Checks c = new Checks();
-        c.present("ref", req.ref());
-        Instant validFrom = c.wholeDay("validFrom", req.validFrom());
-        c.throwIfAny();
-        Model m = Model.findById(modelId, LockModeType.PESSIMISTIC_WRITE);
-        if (m == null) {
-            throw ProblemException.notFound("model", modelId);
-        }
-        if (req.platformId() != null && Platform.findById(req.platformId()) == null) {
-            throw ProblemException.unprocessable(
-                    "UNKNOWN_PLATFORM",
-                    "platformId",
-                    "platform '" + req.platformId() + "' does not exist");
-        }
-        Instant from = validFrom == null ? Instant.EPOCH : validFrom;
-        if (!req.ref().equals(m.id) && Model.findById(req.ref()) != null) {
-            throw ProblemException.unprocessable(
-                    "ALIAS_SHADOWS_MODEL",
-                    "ref",
-                    "'"
-                            + req.ref()
-                            + "' is the id of another model; an alias cannot take its usage");
-        }
-        long clash =
-                Panache.getEntityManager()
-                        .createQuery(
-                                "select count(a) from ModelAlias a where a.ref = :ref and a.validFrom = :from"
-                                        + " and coalesce(a.platformId, '') = :platform",
-                                Long.class)
-                        .setParameter("ref", req.ref())
-                        .setParameter("from", from)
-                        .setParameter("platform", req.platformId() == null ? "" : req.platformId())
-                        .getSingleResult();
-        if (clash > 0) {
-            throw new ProblemException(
-                    409,
-                    "ALIAS_CONFLICT",
-                    "alias '"
-                            + req.ref()
-                            + "' already points to a model from "
-                            + from
-                            + "; re-point it with a later validFrom");
-        }
-        ModelAlias a = new ModelAlias();
-        a.modelId = m.id;
-        a.ref = req.ref();
-        a.platformId = req.platformId();
-        a.validFrom = from;
-        m.aliases.add(a);
-        Panache.getEntityManager().persist(a);
-        Panache.getEntityManager().flush();
-        Dto.ModelView view = Views.of(m);
-        outbox.record(TOPIC_MODELS, m.id, view);
-        return view;
     }
 
     Model findModel(String id) {

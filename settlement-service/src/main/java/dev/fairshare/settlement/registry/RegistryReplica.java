@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,7 +37,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Settlement's copy of the registry (makers, platforms, models with licence and parents,
- * agreements), read from the compacted {@code registry.*} topics from the beginning at every start.
+ * agreements, makers' alias proposals), read from the compacted {@code registry.*} topics from the
+ * beginning at every start.
  */
 @ApplicationScoped
 public class RegistryReplica {
@@ -45,7 +47,8 @@ public class RegistryReplica {
                     "registry.makers",
                     "registry.platforms",
                     "registry.models",
-                    "registry.agreements");
+                    "registry.agreements",
+                    "registry.alias-proposals");
     private static final Logger LOG = Logger.getLogger(RegistryReplica.class);
 
     /** The header with the registry's outbox id of a record, increasing per key. */
@@ -61,9 +64,13 @@ public class RegistryReplica {
             Map<String, String> platforms,
             Map<String, ModelInfo> models,
             Map<String, Agreement> agreements,
+            Map<String, List<Alias>> aliases,
+            Map<String, Proposal> proposals,
             Map<String, Long> versions) {
         State() {
             this(
+                    new ConcurrentHashMap<>(),
+                    new ConcurrentHashMap<>(),
                     new ConcurrentHashMap<>(),
                     new ConcurrentHashMap<>(),
                     new ConcurrentHashMap<>(),
@@ -78,6 +85,7 @@ public class RegistryReplica {
                         case "registry.makers" -> makers;
                         case "registry.platforms" -> platforms;
                         case "registry.models" -> models;
+                        case "registry.alias-proposals" -> proposals;
                         default -> agreements;
                     };
         }
@@ -99,6 +107,15 @@ public class RegistryReplica {
                                 of(topic).remove(key);
                             } else {
                                 of(topic).put(key, value);
+                            }
+                            if ("registry.models".equals(topic)) {
+                                // a model's names come with its record
+                                List<Alias> names = older.aliases.get(key);
+                                if (names == null) {
+                                    aliases.remove(key);
+                                } else {
+                                    aliases.put(key, names);
+                                }
                             }
                             versions.put(versionKey, version);
                         }
@@ -128,6 +145,23 @@ public class RegistryReplica {
             return agreements.stream().map(Agreement::validFrom).min(LocalDate::compareTo);
         }
     }
+
+    /** A name of a model as the registry publishes it: {@code platformId} null is global. */
+    public record Alias(String ref, String platformId, String validFrom) {}
+
+    /**
+     * A maker's proposal of a platform alias as the registry publishes it: {@code status} PROPOSED,
+     * ACCEPTED or REJECTED; {@code decidedAt} null while PROPOSED.
+     */
+    public record Proposal(
+            long proposalId,
+            String makerId,
+            String modelId,
+            String platformId,
+            String ref,
+            String status,
+            String proposedAt,
+            String decidedAt) {}
 
     private volatile State state = new State();
 
@@ -193,6 +227,19 @@ public class RegistryReplica {
 
     public List<Agreement> agreements() {
         return snapshot().agreements();
+    }
+
+    /** The aliases of a model (the dashboard shows them to its maker). */
+    public List<Alias> aliases(String modelId) {
+        return state.aliases().getOrDefault(modelId, List.of());
+    }
+
+    /** A maker's proposals, oldest first (the dashboard shows them to that maker only). */
+    public List<Proposal> proposals(String makerId) {
+        return state.proposals().values().stream()
+                .filter(p -> p.makerId().equals(makerId))
+                .sorted(Comparator.comparingLong(Proposal::proposalId))
+                .toList();
     }
 
     public Map<String, String> makerNames() {
@@ -297,7 +344,11 @@ public class RegistryReplica {
             switch (r.topic()) {
                 case "registry.makers" -> into.makers().remove(key);
                 case "registry.platforms" -> into.platforms().remove(key);
-                case "registry.models" -> into.models().remove(key);
+                case "registry.models" -> {
+                    into.models().remove(key);
+                    into.aliases().remove(key);
+                }
+                case "registry.alias-proposals" -> into.proposals().remove(key);
                 default -> into.agreements().remove(key);
             }
             return;
@@ -306,7 +357,21 @@ public class RegistryReplica {
         switch (r.topic()) {
             case "registry.makers" -> into.makers().put(key, n.path("name").asText());
             case "registry.platforms" -> into.platforms().put(key, n.path("name").asText());
-            case "registry.models" -> into.models().put(key, model(n));
+            case "registry.models" -> {
+                into.models().put(key, model(n));
+                List<Alias> aliases = new ArrayList<>();
+                for (JsonNode a : n.path("aliases")) {
+                    aliases.add(
+                            new Alias(
+                                    a.path("ref").asText(),
+                                    a.hasNonNull("platformId")
+                                            ? a.get("platformId").asText()
+                                            : null,
+                                    a.path("validFrom").asText()));
+                }
+                into.aliases().put(key, List.copyOf(aliases));
+            }
+            case "registry.alias-proposals" -> into.proposals().put(key, proposal(n));
             default -> into.agreements().put(key, agreement(n));
         }
     }
@@ -324,6 +389,18 @@ public class RegistryReplica {
                 n.get("makerId").asText(),
                 n.path("license").path("commercialUse").asBoolean(),
                 parents);
+    }
+
+    public static Proposal proposal(JsonNode n) {
+        return new Proposal(
+                n.get("proposalId").asLong(),
+                n.get("makerId").asText(),
+                n.get("modelId").asText(),
+                n.get("platformId").asText(),
+                n.get("ref").asText(),
+                n.get("status").asText(),
+                n.path("proposedAt").asText(null),
+                n.hasNonNull("decidedAt") ? n.get("decidedAt").asText() : null);
     }
 
     public static Agreement agreement(JsonNode n) {

@@ -323,7 +323,9 @@ public class DashboardResource {
                         earnings,
                         lineage(me),
                         unlicensed,
-                        mismatches);
+                        mismatches,
+                        names(me, platformNames),
+                        proposals(me, platformNames));
         return Response.ok(maker.data("page", page)).type(MediaType.TEXT_HTML).build();
     }
 
@@ -358,6 +360,55 @@ public class DashboardResource {
                                     + u.currency()));
         }
         return out;
+    }
+
+    /** The maker's proposals of platform aliases, open ones first, each group oldest first. */
+    private List<Pages.ProposalRow> proposals(String makerId, Map<String, String> platformNames) {
+        List<Pages.ProposalRow> rows = new ArrayList<>();
+        for (RegistryReplica.Proposal p : registry.proposals(makerId)) {
+            rows.add(
+                    new Pages.ProposalRow(
+                            "proposal-" + p.proposalId(),
+                            p.ref(),
+                            platformNames.getOrDefault(p.platformId(), p.platformId()),
+                            p.modelId(),
+                            p.status(),
+                            p.proposedAt(),
+                            p.decidedAt()));
+        }
+        rows.sort(java.util.Comparator.comparing(r -> !"PROPOSED".equals(r.status())));
+        return rows;
+    }
+
+    /** The aliases of the maker's models, by model, ref and validFrom. */
+    private List<Pages.Name> names(String makerId, Map<String, String> platformNames) {
+        List<Pages.Name> names = new ArrayList<>();
+        new TreeMap<>(registry.models())
+                .values()
+                .forEach(
+                        m -> {
+                            if (!makerId.equals(m.makerId())) {
+                                return;
+                            }
+                            for (RegistryReplica.Alias a : registry.aliases(m.id())) {
+                                names.add(
+                                        new Pages.Name(
+                                                m.id(),
+                                                a.ref(),
+                                                a.platformId() == null
+                                                        ? "every platform"
+                                                        : platformNames.getOrDefault(
+                                                                a.platformId(), a.platformId()),
+                                                a.validFrom().startsWith("1970-01-01")
+                                                        ? "always"
+                                                        : a.validFrom().substring(0, 10)));
+                            }
+                        });
+        names.sort(
+                java.util.Comparator.comparing(Pages.Name::modelId)
+                        .thenComparing(Pages.Name::ref)
+                        .thenComparing(Pages.Name::validFrom));
+        return names;
     }
 
     private static List<StatementLine> mine(List<StatementLine> lines, String makerId) {

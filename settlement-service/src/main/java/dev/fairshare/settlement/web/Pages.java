@@ -95,7 +95,24 @@ public final class Pages {
             List<Earning> earnings,
             List<LineageRow> lineage,
             List<Uncovered> unlicensed,
-            List<Mismatch> mismatches) {}
+            List<Mismatch> mismatches,
+            List<Name> names,
+            List<ProposalRow> proposals) {}
+
+    /** A platform alias the maker proposed, and what the platform decided. */
+    @TemplateData
+    public record ProposalRow(
+            String id,
+            String ref,
+            String platform,
+            String modelId,
+            String status,
+            String proposedAt,
+            String decidedAt) {}
+
+    /** A name (alias) of one of the maker's models: where it counts, and from when. */
+    @TemplateData
+    public record Name(String modelId, String ref, String scope, String validFrom) {}
 
     @TemplateData
     public record FinancePage(

@@ -1,0 +1,68 @@
+package dev.fairshare.registry.api;
+
+import dev.fairshare.registry.auth.Caller;
+import dev.fairshare.registry.auth.Roles;
+import dev.fairshare.registry.service.AuditQueries;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** The append-only log of every registry change. */
+@Path("/audit")
+@Produces(MediaType.APPLICATION_JSON)
+@Tag(name = "audit")
+public class AuditResource {
+    private final AuditQueries audit;
+    private final Caller caller;
+
+    public AuditResource(AuditQueries audit, Caller caller) {
+        this.audit = audit;
+        this.caller = caller;
+    }
+
+    @GET
+    @RolesAllowed({Roles.ADMIN, Roles.FINANCE, Roles.MAKER, Roles.PLATFORM})
+    @Operation(
+            summary =
+                    "Registry changes, oldest first (paged): who, when, what, before and after, reason",
+            description =
+                    "ADMIN and FINANCE see every entry; a MAKER or PLATFORM the entries about its own"
+                            + " makers, models, aliases, proposals, agreements, accounts and keys."
+                            + " from is inclusive, to exclusive (ISO-8601 instants).")
+    @APIResponse(
+            responseCode = "200",
+            description = "{ items, page, size, total }",
+            content =
+                    @Content(
+                            examples =
+                                    @ExampleObject(
+                                            name = "an ADMIN re-point",
+                                            value =
+                                                    "{\"items\": [{\"id\": 42, \"at\": \"2026-12-05T10:00:00.123Z\", \"actor\": \"admin\","
+                                                            + " \"role\": \"ADMIN\", \"entityType\": \"alias\", \"entityId\": \"coqui/XTTS-v2\","
+                                                            + " \"action\": \"REPOINT\", \"before\": {\"modelId\": \"xtts-v2\", \"makerId\": \"coqui\","
+                                                            + " \"ref\": \"coqui/XTTS-v2\", \"platformId\": null, \"validFrom\": \"1970-01-01T00:00:00Z\"},"
+                                                            + " \"after\": {\"modelId\": \"xtts-v2-nordic\", \"makerId\": \"voicelab\", \"ref\": \"coqui/XTTS-v2\","
+                                                            + " \"platformId\": null, \"validFrom\": \"2026-12-06T00:00:00Z\"},"
+                                                            + " \"reason\": \"ticket 4711\"}], \"page\": 0, \"size\": 100, \"total\": 1}")))
+    @APIResponse(responseCode = "400", description = "INVALID_PAGE")
+    @APIResponse(responseCode = "422", description = "BAD_TIMESTAMP")
+    public Page<Dto.AuditEntryView> list(
+            @QueryParam("entityType") String entityType,
+            @QueryParam("entityId") String entityId,
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
+            @QueryParam("page") @DefaultValue("0") int page,
+            @QueryParam("size") @DefaultValue("100") int size) {
+        return audit.list(entityType, entityId, from, to, caller.actor(), page, size);
+    }
+}

@@ -1,0 +1,146 @@
+package dev.fairshare.registry.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.hibernate.orm.panache.Panache;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.sql.PreparedStatement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Set;
+import java.util.TreeSet;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.hibernate.Session;
+
+/**
+ * The one place that writes the audit log: each registry change calls {@link #record} inside its
+ * own transaction, so the change and its entry commit together or not at all. The table refuses
+ * UPDATE, DELETE and TRUNCATE (V3 migration).
+ */
+@ApplicationScoped
+public class Audit {
+    /** The parties an entry concerns: the makers and platforms that may read it. */
+    public record Parties(Set<String> makers, Set<String> platforms) {
+        public static Parties maker(String makerId) {
+            return of(makerId, null);
+        }
+
+        public static Parties platform(String platformId) {
+            return of(null, platformId);
+        }
+
+        public static Parties of(String makerId, String platformId) {
+            Set<String> m = new TreeSet<>();
+            Set<String> p = new TreeSet<>();
+            if (makerId != null) {
+                m.add(makerId);
+            }
+            if (platformId != null) {
+                p.add(platformId);
+            }
+            return new Parties(m, p);
+        }
+
+        /** These parties and more makers (e.g. the maker that loses a ref). */
+        public Parties andMakers(java.util.Collection<String> makerIds) {
+            Set<String> m = new TreeSet<>(makers);
+            m.addAll(makerIds);
+            return new Parties(m, platforms);
+        }
+    }
+
+    private final ObjectMapper mapper;
+    private final JsonWebToken token;
+
+    public Audit(ObjectMapper mapper, JsonWebToken token) {
+        this.mapper = mapper;
+        this.token = token;
+    }
+
+    /** An entry by the caller of the current request (the token's subject and role). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void record(
+            String entityType,
+            String entityId,
+            String action,
+            Object before,
+            Object after,
+            String reason,
+            Parties parties) {
+        String role =
+                token.getGroups() == null || token.getGroups().isEmpty()
+                        ? "UNKNOWN"
+                        : String.join(",", new TreeSet<>(token.getGroups()));
+        recordAs(
+                token.getSubject(),
+                role,
+                entityType,
+                entityId,
+                action,
+                before,
+                after,
+                reason,
+                parties);
+    }
+
+    /** An entry by a named actor outside a request (e.g. the initial admin created at start). */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void recordAs(
+            String actor,
+            String role,
+            String entityType,
+            String entityId,
+            String action,
+            Object before,
+            Object after,
+            String reason,
+            Parties parties) {
+        String beforeJson = json(before);
+        String afterJson = json(after);
+        Timestamp at = Timestamp.from(Instant.now());
+        Panache.getEntityManager()
+                .unwrap(Session.class)
+                .doWork(
+                        conn -> {
+                            try (PreparedStatement ps =
+                                    conn.prepareStatement(
+                                            "insert into audit_log (at, actor, role, entity_type,"
+                                                    + " entity_id, action, before, after, reason,"
+                                                    + " maker_ids, platform_ids) values (?, ?, ?,"
+                                                    + " ?, ?, ?, cast(? as jsonb), cast(? as"
+                                                    + " jsonb), ?, ?, ?)")) {
+                                ps.setTimestamp(1, at);
+                                ps.setString(2, actor == null ? "unknown" : actor);
+                                ps.setString(3, role);
+                                ps.setString(4, entityType);
+                                ps.setString(5, entityId);
+                                ps.setString(6, action);
+                                ps.setString(7, beforeJson);
+                                ps.setString(8, afterJson);
+                                ps.setString(9, reason);
+                                ps.setArray(
+                                        10,
+                                        conn.createArrayOf(
+                                                "text", parties.makers().toArray(String[]::new)));
+                                ps.setArray(
+                                        11,
+                                        conn.createArrayOf(
+                                                "text",
+                                                parties.platforms().toArray(String[]::new)));
+                                ps.executeUpdate();
+                            }
+                        });
+    }
+
+    private String json(Object value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return mapper.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + value, e);
+        }
+    }
+}

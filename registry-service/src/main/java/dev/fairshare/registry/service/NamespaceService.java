@@ -1,0 +1,122 @@
+package dev.fairshare.registry.service;
+
+import dev.fairshare.registry.api.Checks;
+import dev.fairshare.registry.api.Dto;
+import dev.fairshare.registry.api.Page;
+import dev.fairshare.registry.api.ProblemException;
+import dev.fairshare.registry.domain.Maker;
+import dev.fairshare.registry.domain.MakerNamespace;
+import io.quarkus.hibernate.orm.panache.Panache;
+import io.quarkus.panache.common.Sort;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * Makers' namespaces: ref prefixes such as {@code coqui/} that ADMIN grants after checking them. No
+ * prefix of one maker equals, contains or is contained in another maker's, ignoring case (an
+ * organisation name on Hugging Face or GitHub is not case-sensitive).
+ */
+@ApplicationScoped
+public class NamespaceService {
+    /** Path segments of letters, digits, '.', '_' or '-', each ending in '/'. */
+    static final Pattern PREFIX =
+            Pattern.compile(
+                    "^[A-Za-z0-9][A-Za-z0-9._-]{0,95}(/[A-Za-z0-9][A-Za-z0-9._-]{0,95})*/$");
+
+    static final int MAX_PREFIX = 200;
+
+    private final Audit audit;
+
+    public NamespaceService(Audit audit) {
+        this.audit = audit;
+    }
+
+    @Transactional
+    public Dto.NamespaceView grant(String makerId, Dto.NamespaceRequest req) {
+        Checks.body(req);
+        Checks c = new Checks();
+        if (c.present("prefix", req.prefix())
+                && (req.prefix().length() > MAX_PREFIX
+                        || !PREFIX.matcher(req.prefix()).matches())) {
+            c.add(
+                    "prefix",
+                    "INVALID_PREFIX",
+                    "prefix must be path segments of letters, digits, '.', '_' or '-' ending in '/',"
+                            + " e.g. coqui/ (at most "
+                            + MAX_PREFIX
+                            + " characters)");
+        }
+        c.throwIfAny();
+        if (Maker.findById(makerId) == null) {
+            throw ProblemException.notFound("maker", makerId);
+        }
+        // grants are rare: one at a time, so that two overlapping grants cannot both pass
+        Panache.getEntityManager()
+                .createNativeQuery("lock table maker_namespace in share row exclusive mode")
+                .executeUpdate();
+        String wanted = req.prefix().toLowerCase(Locale.ROOT);
+        for (MakerNamespace n : MakerNamespace.<MakerNamespace>listAll()) {
+            String held = n.prefix.toLowerCase(Locale.ROOT);
+            boolean same = held.equals(wanted);
+            boolean overlaps = held.startsWith(wanted) || wanted.startsWith(held);
+            if (same || (overlaps && !n.makerId.equals(makerId))) {
+                throw new ProblemException(
+                        409,
+                        "NAMESPACE_TAKEN",
+                        "'"
+                                + req.prefix()
+                                + "' "
+                                + (same ? "is" : "overlaps")
+                                + " the namespace '"
+                                + n.prefix
+                                + "' of maker '"
+                                + n.makerId
+                                + "'");
+            }
+        }
+        MakerNamespace n = new MakerNamespace();
+        n.prefix = req.prefix();
+        n.makerId = makerId;
+        n.createdAt = Instant.now();
+        n.persist();
+        Dto.NamespaceView view = view(n);
+        audit.record(
+                "namespace", n.prefix, "GRANT", null, view, null, Audit.Parties.maker(makerId));
+        return view;
+    }
+
+    public Page<Dto.NamespaceView> list(String makerId, int page, int size) {
+        Page.check(page, size);
+        if (Maker.findById(makerId) == null) {
+            throw ProblemException.notFound("maker", makerId);
+        }
+        var q = MakerNamespace.find("makerId", Sort.by("prefix"), makerId).page(page, size);
+        return new Page<>(
+                q.<MakerNamespace>list().stream().map(NamespaceService::view).toList(),
+                page,
+                size,
+                q.count());
+    }
+
+    /** The maker whose namespace holds {@code ref} (ignoring case), or null. */
+    public String ownerOf(String ref) {
+        @SuppressWarnings("unchecked")
+        List<String> owners =
+                Panache.getEntityManager()
+                        .createNativeQuery(
+                                "select maker_id from maker_namespace"
+                                        + " where starts_with(lower(?1), lower(prefix))"
+                                        + " order by length(prefix) desc")
+                        .setParameter(1, ref)
+                        .getResultList();
+        return owners.isEmpty() ? null : owners.get(0);
+    }
+
+    private static Dto.NamespaceView view(MakerNamespace n) {
+        return new Dto.NamespaceView(n.prefix, n.makerId, Views.instant(n.createdAt));
+    }
+}
