@@ -281,7 +281,13 @@ class AuditLogTest {
                                                 + "\",\"from\":\"2024-01-01T00:00:00Z\","
                                                 + "\"reason\":\"ticket 17\"}"),
                         202);
-        is(r, "test-admin", "ADMIN", "alias-dispute", r.after().get("disputeId").asText(), "REATTRIBUTE");
+        is(
+                r,
+                "test-admin",
+                "ADMIN",
+                "alias-dispute",
+                r.after().get("disputeId").asText(),
+                "REATTRIBUTE");
         assertThat(r.reason()).isEqualTo("ticket 17");
         assertThat(r.after().get("toModelId").asText()).isEqualTo(md);
 

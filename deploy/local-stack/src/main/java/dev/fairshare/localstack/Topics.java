@@ -20,6 +20,8 @@ public final class Topics {
 
     /** Dispute corrections, keyed by dispute id (each key once): compacted, so kept for good. */
     public static final String REGISTRY_REATTRIBUTIONS = "registry.reattributions";
+
+    /** Makers' proposals of platform aliases with their status, keyed by proposal id: compacted. */
     public static final String REGISTRY_ALIAS_PROPOSALS = "registry.alias-proposals";
     public static final String USAGE_ATTRIBUTED = "usage.attributed";
     public static final String USAGE_DLQ = "usage.dlq";
