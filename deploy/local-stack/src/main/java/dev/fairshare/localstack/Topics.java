@@ -23,6 +23,7 @@ public final class Topics {
 
     /** Makers' proposals of platform aliases with their status, keyed by proposal id: compacted. */
     public static final String REGISTRY_ALIAS_PROPOSALS = "registry.alias-proposals";
+
     public static final String USAGE_ATTRIBUTED = "usage.attributed";
     public static final String USAGE_DLQ = "usage.dlq";
     public static final String USAGE_IN_PREFIX = "usage.in.";
