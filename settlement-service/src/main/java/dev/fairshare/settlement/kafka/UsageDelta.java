@@ -5,8 +5,8 @@ import java.util.Map;
 
 /**
  * A message of {@code usage.attributed} as settlement reads it (the usage service owns the
- * contract; {@code src/test/resources/contracts/} pins it): sums that one committed usage batch
- * added for one model, applied here once per {@code deltaId}.
+ * contract; {@code src/test/resources/contracts/} pins it): sums of usage for one model on one
+ * platform (negative rows when a dispute moves usage away), applied here once per {@code deltaId}.
  */
 public record UsageDelta(String deltaId, String batchId, String modelId, List<Row> rows) {
 

@@ -34,7 +34,7 @@ public interface UsageConfig {
      * Records a poll may return; they are shared out among the writers. Larger batches add up more
      * events per roll-up row and commit less often, but hold more memory while they wait on the
      * database (6,000 keeps the service under 300 MB with the heap of its image;
-     * docs/benchmarks.md, session 6).
+     * docs/benchmarks-history.md).
      */
     @WithDefault("6000")
     int maxPollRecords();

@@ -194,7 +194,7 @@ public class UsageConsumer {
         while (running) {
             // one batch a writer, whose partitions are paused until it has committed it (see
             // pauseFullWriters): the records in memory are about a batch per writer
-            // (docs/benchmarks.md, session 6)
+            // (docs/benchmarks-history.md)
             PartitionWriters writers = new PartitionWriters(config.writers(), "usage-writer", 1);
             KafkaConsumer<byte[], byte[]> c =
                     clients.consumer(config.consumerGroup(), membership, config.maxPollRecords());
