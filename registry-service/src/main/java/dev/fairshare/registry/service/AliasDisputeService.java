@@ -155,18 +155,7 @@ public class AliasDisputeService {
         d.actor = actor;
         d.createdAt = Instant.now(clock);
         d.persist();
-        outbox.record(
-                TOPIC_REATTRIBUTIONS,
-                d.id.toString(),
-                new ReattributionDto.Message(
-                        d.id.toString(),
-                        d.ref,
-                        d.platformId,
-                        d.toModelId,
-                        from.toString(),
-                        d.reason,
-                        versions,
-                        d.createdAt.toString()));
+        outbox.record(TOPIC_REATTRIBUTIONS, d.id.toString(), message(d, versions));
         ReattributionDto.Accepted accepted =
                 new ReattributionDto.Accepted(
                         d.id.toString(),
@@ -186,5 +175,21 @@ public class AliasDisputeService {
         audit.record(
                 "alias-dispute", d.id.toString(), "REATTRIBUTE", null, accepted, d.reason, parties);
         return accepted;
+    }
+
+    /**
+     * The {@code registry.reattributions} message of {@code d}; {@code versions} names the {@code
+     * registry.models} records written with it (model id → outbox id).
+     */
+    static ReattributionDto.Message message(AliasDispute d, Map<String, Long> versions) {
+        return new ReattributionDto.Message(
+                d.id.toString(),
+                d.ref,
+                d.platformId,
+                d.toModelId,
+                d.fromDay.toString(),
+                d.reason,
+                versions,
+                d.createdAt.toString());
     }
 }

@@ -251,7 +251,7 @@ public class RegistryReplica {
     }
 
     /** Applies records to the live state (as the replica does once caught up). */
-    void applyLive(List<ConsumerRecord<String, String>> records) {
+    public void applyLive(List<ConsumerRecord<String, String>> records) {
         applyAll(records, state);
     }
 

@@ -175,7 +175,7 @@ public class RegistryReplica {
      * Applies one record unless the entity is in a state at least as new (by the registry's outbox
      * id; a record without one is applied); answers the model id it changed, if any.
      */
-    static String apply(
+    public static String apply(
             ConsumerRecord<String, String> r,
             AliasIndex into,
             Set<String> intoPlatforms,

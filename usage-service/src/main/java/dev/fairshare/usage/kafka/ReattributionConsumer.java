@@ -133,7 +133,7 @@ public class ReattributionConsumer {
                         config.consumerGroup(), r.topic(), r.partition(), r.offset() + 1);
         Message m;
         try {
-            m = read(r.value());
+            m = read(mapper, r.value());
         } catch (Exception e) {
             LOG.errorf(
                     "unreadable dispute correction %s at %s/%d/%d, skipped: %s",
@@ -171,9 +171,9 @@ public class ReattributionConsumer {
     }
 
     /** A message of {@code registry.reattributions}. */
-    record Message(Reattributions.Dispute dispute, Map<String, Long> registryVersions) {}
+    public record Message(Reattributions.Dispute dispute, Map<String, Long> registryVersions) {}
 
-    Message read(String value) throws java.io.IOException {
+    public static Message read(ObjectMapper mapper, String value) throws java.io.IOException {
         JsonNode n = mapper.readTree(value);
         Map<String, Long> versions = new TreeMap<>();
         n.path("registryVersions")
