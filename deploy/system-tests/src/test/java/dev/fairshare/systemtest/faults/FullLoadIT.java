@@ -48,14 +48,14 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * -Dfairshare.fullload=true}; see deploy/system-tests/bench/run-full-load.sh and
  * docs/reliability.md). On the stack of {@link FaultInjectionIT} (PostgreSQL, the broker process,
  * the three services as processes), four platforms send {@code fairshare.fullload.events} events
- * (1,000,000 by default) as fast as this machine allows, half in chunks over HTTP and half straight
- * to their {@code usage.in.<platform>} topic, with 5% of them sent again over the other path and
- * 0.1% poison records; meanwhile usage-service is killed with {@code kill -9} twice and the broker
- * restarted once. Then the stored events, the usage roll-ups, settlement's roll-ups, the dead
- * letters and the closed period's payouts must equal the tally the generator kept of what it sent,
- * exactly. It prints the sustained rate (distinct events a second, from the first send until all
- * are stored) and the longest ingestion pause (the longest time in which the stored events, polled
- * every 100 ms, did not grow).
+ * (1,000,000 by default; platform p sends (p + 1) tenths of them) as fast as this machine allows,
+ * half in chunks over HTTP and half straight to their {@code usage.in.<platform>} topic, with 5% of
+ * them sent again over the other path and 0.1% poison records; meanwhile usage-service is killed
+ * with {@code kill -9} twice and the broker restarted once. Then the stored events, the usage
+ * roll-ups, settlement's roll-ups, the dead letters and the closed period's payouts must equal the
+ * tally the generator kept of what it sent, exactly. It prints the sustained rate (distinct events
+ * a second, from the first send until all are stored) and the longest ingestion pause (the longest
+ * time in which the stored events, polled every 100 ms, did not grow).
  */
 @EnabledIfSystemProperty(named = "fairshare.fullload", matches = "true")
 class FullLoadIT {
@@ -148,17 +148,20 @@ class FullLoadIT {
 
     @Test
     void underFullLoadWithTwoKillsAndABrokerRestartNothingIsLostOrDoubled() throws Exception {
+        assertThat(EVENTS % (10L * CHUNK)).as("events: a multiple of 10,000").isZero();
         for (int p = 0; p < PLATFORMS; p++) {
-            loads.add(new Load(Scenario.onboard("fl" + p), EVENTS / PLATFORMS / CHUNK));
+            // platform p sends (p + 1) tenths of the events: each maker is owed another amount
+            loads.add(new Load(Scenario.onboard("fl" + p), EVENTS * (p + 1) / 10 / CHUNK));
         }
         long expected = EVENTS + PLATFORMS; // and each platform's onboarding probe
         List<Chunk> http = new ArrayList<>();
         List<Chunk> kafka = new ArrayList<>();
-        int chunks = loads.get(0).chunks;
-        for (int c = 0; c <= chunks; c++) {
+        for (int c = 0; c <= loads.get(PLATFORMS - 1).chunks; c++) {
             for (Load l : loads) {
-                // even chunks over HTTP, odd ones to Kafka; the last resends only
-                (c % 2 == 0 ? http : kafka).add(new Chunk(l, c, c % 2 == 0));
+                if (c <= l.chunks) {
+                    // even chunks over HTTP, odd ones to Kafka; the last resends only
+                    (c % 2 == 0 ? http : kafka).add(new Chunk(l, c, c % 2 == 0));
+                }
             }
         }
         Progress progress = new Progress();
@@ -239,13 +242,21 @@ class FullLoadIT {
                 expected,
                 secs(allStored),
                 expected / secs(allStored));
-        long[] pause = progress.longestPause(allStored);
+        List<long[]> pauses = progress.longestPauses(allStored, 3);
         line(
                 report,
                 "LONGEST PAUSE: %.1f s without an event stored, from %.1f s to %.1f s",
-                (pause[1] - pause[0]) / 1e9,
-                secs(pause[0]),
-                secs(pause[1]));
+                (pauses.get(0)[1] - pauses.get(0)[0]) / 1e9,
+                secs(pauses.get(0)[0]),
+                secs(pauses.get(0)[1]));
+        for (long[] pause : pauses.subList(1, pauses.size())) {
+            line(
+                    report,
+                    "next longest: %.1f s, from %.1f s to %.1f s",
+                    (pause[1] - pause[0]) / 1e9,
+                    secs(pause[0]),
+                    secs(pause[1]));
+        }
         System.out.print(report);
         Files.writeString(FaultInjectionIT.work.resolve("full-load.txt"), report);
 
@@ -639,24 +650,23 @@ class FullLoadIT {
         }
 
         /**
-         * The longest interval, from the start until {@code end}, in which the stored events did
-         * not grow: its start and end.
+         * The {@code n} longest intervals, from the start until {@code end}, in which the stored
+         * events did not grow, longest first: each one's start and end.
          */
-        long[] longestPause(long end) {
-            long[] longest = {t0, t0};
+        List<long[]> longestPauses(long end, int n) {
+            List<long[]> pauses = new ArrayList<>();
             long previous = t0;
             synchronized (growth) {
                 for (long[] g : growth) {
                     if (g[0] > end) {
                         break;
                     }
-                    if (g[0] - previous > longest[1] - longest[0]) {
-                        longest = new long[] {previous, g[0]};
-                    }
+                    pauses.add(new long[] {previous, g[0]});
                     previous = g[0];
                 }
             }
-            return longest;
+            pauses.sort(java.util.Comparator.comparingLong((long[] p) -> p[0] - p[1]));
+            return pauses.subList(0, Math.min(n, pauses.size()));
         }
 
         void stop() throws Exception {
