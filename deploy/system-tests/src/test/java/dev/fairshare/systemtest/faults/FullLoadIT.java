@@ -86,7 +86,10 @@ class FullLoadIT {
     static final AtomicLong kafkaFresh = new AtomicLong();
     static final AtomicLong resent = new AtomicLong();
     static final AtomicLong edgeDuplicates = new AtomicLong();
-    static final AtomicLong httpRetries = new AtomicLong();
+
+    /** HTTP requests sent again, by why: no connection, or the 503's code. */
+    static final Map<String, AtomicLong> httpRetries = new ConcurrentHashMap<>();
+
     static final AtomicLong kafkaRetries = new AtomicLong();
     static final AtomicLong lastAcknowledged = new AtomicLong();
     static final List<String> faults = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -225,10 +228,10 @@ class FullLoadIT {
                 edgeDuplicates.get());
         line(
                 report,
-                "poison: %,d to Kafka, %,d over HTTP; retried: %,d HTTP requests, %,d Kafka chunks",
+                "poison: %,d to Kafka, %,d over HTTP; sent again: HTTP requests %s, Kafka chunks %,d",
                 FaultInjectionIT.poison.size(),
                 httpPoison.size(),
-                httpRetries.get(),
+                new TreeMap<>(httpRetries),
                 kafkaRetries.get());
         faults.forEach(f -> line(report, "%s", f));
         line(
@@ -437,7 +440,15 @@ class FullLoadIT {
                     throw new AssertionError("POST /usage-events answered " + answer);
                 }
                 // 503: starting, or the broker is away; the events are de-duplicated
-                httpRetries.incrementAndGet();
+                String why =
+                        answer == null
+                                ? "no connection"
+                                : "503 "
+                                        + FaultInjectionIT.MAPPER
+                                                .readTree(answer.substring(4))
+                                                .path("code")
+                                                .asText();
+                httpRetries.computeIfAbsent(why, k -> new AtomicLong()).incrementAndGet();
                 if (System.nanoTime() > deadline) {
                     throw new AssertionError("chunk " + chunk.c + " not accepted in 5 minutes");
                 }
