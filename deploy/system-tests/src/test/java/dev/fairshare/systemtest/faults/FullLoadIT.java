@@ -51,11 +51,12 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * (1,000,000 by default; platform p sends (p + 1) tenths of them) as fast as this machine allows,
  * half in chunks over HTTP and half straight to their {@code usage.in.<platform>} topic, with 5% of
  * them sent again over the other path and 0.1% poison records; meanwhile usage-service is killed
- * with {@code kill -9} twice and the broker restarted once. Then the stored events, the usage
- * roll-ups, settlement's roll-ups, the dead letters and the closed period's payouts must equal the
- * tally the generator kept of what it sent, exactly. It prints the sustained rate (distinct events
- * a second, from the first send until all are stored) and the longest ingestion pause (the longest
- * time in which the stored events, polled every 100 ms, did not grow).
+ * with {@code kill -9} twice and the broker restarted once, while both paths are sending. Then the
+ * stored events, the usage roll-ups, settlement's roll-ups, the dead letters and the closed
+ * period's payouts must equal the tally the generator kept of what it sent, exactly. It prints the
+ * sustained rate (distinct events a second, from the first send until all are stored) and the
+ * longest ingestion pause (the longest time in which the stored events, polled every 100 ms, did
+ * not grow).
  */
 @EnabledIfSystemProperty(named = "fairshare.fullload", matches = "true")
 class FullLoadIT {
@@ -70,6 +71,8 @@ class FullLoadIT {
 
     /** Kafka chunks sent before the oldest one's acknowledgements are awaited. */
     static final int KAFKA_WINDOW = 16;
+
+    static final int KAFKA_LEAD = 50;
 
     static final Duration POLL = Duration.ofMillis(100);
     static final Map<String, String> USAGE_ID = Map.of("USAGE_GROUP_INSTANCE_ID", "usage-a");
@@ -91,7 +94,19 @@ class FullLoadIT {
     static final Map<String, AtomicLong> httpRetries = new ConcurrentHashMap<>();
 
     static final AtomicLong kafkaRetries = new AtomicLong();
-    static final AtomicLong lastAcknowledged = new AtomicLong();
+
+    /** When each path's last chunk was acknowledged ({@link System#nanoTime()}). */
+    static final AtomicLong httpDone = new AtomicLong();
+
+    static final AtomicLong kafkaDone = new AtomicLong();
+
+    /**
+     * The Kafka path may run at most {@link #KAFKA_LEAD} chunks ahead of the HTTP path, so that
+     * both paths are sending when the faults strike.
+     */
+    static final java.util.concurrent.Semaphore kafkaPermits =
+            new java.util.concurrent.Semaphore(KAFKA_LEAD);
+
     static final List<String> faults = java.util.Collections.synchronizedList(new ArrayList<>());
     static long t0;
 
@@ -186,7 +201,7 @@ class FullLoadIT {
                             }));
         }
         running.add(senders.submit(() -> sendOverKafka(kafka)));
-        running.add(senders.submit(() -> injectFaults(progress, expected)));
+        running.add(senders.submit(() -> injectFaults(progress)));
         try {
             for (Future<?> f : running) {
                 f.get(30, TimeUnit.MINUTES);
@@ -194,7 +209,7 @@ class FullLoadIT {
         } finally {
             senders.shutdownNow();
         }
-        long sentAt = lastAcknowledged.get();
+        long sentAt = Math.max(httpDone.get(), kafkaDone.get());
         long tallied = loads.stream().mapToLong(l -> l.scenario.events).sum();
         assertThat(tallied).as("distinct events the generator counted").isEqualTo(expected);
         await().atMost(Duration.ofMinutes(20))
@@ -396,7 +411,10 @@ class FullLoadIT {
             resent.addAndGet(again.size());
             (overHttp ? httpRecords : kafkaRecords).addAndGet(records());
             (overHttp ? httpFresh : kafkaFresh).addAndGet(fresh.size());
-            lastAcknowledged.accumulateAndGet(System.nanoTime(), Math::max);
+            (overHttp ? httpDone : kafkaDone).accumulateAndGet(System.nanoTime(), Math::max);
+            if (overHttp) {
+                kafkaPermits.release();
+            }
         }
     }
 
@@ -508,6 +526,9 @@ class FullLoadIT {
     static Void sendOverKafka(List<Chunk> chunks) throws Exception {
         ArrayDeque<Map.Entry<Chunk, List<Future<RecordMetadata>>>> inFlight = new ArrayDeque<>();
         for (Chunk chunk : chunks) {
+            if (!kafkaPermits.tryAcquire(10, TimeUnit.MINUTES)) {
+                throw new AssertionError("the HTTP path made no progress in 10 minutes");
+            }
             inFlight.add(Map.entry(chunk, sendAll(chunk)));
             while (inFlight.size() > KAFKA_WINDOW) {
                 settle(inFlight.poll());
@@ -574,14 +595,16 @@ class FullLoadIT {
     // ---------------------------------------------------------------- the faults
 
     /**
-     * {@code kill -9} of usage-service when a quarter of the events is stored, a broker restart at
-     * half, {@code kill -9} again at three quarters.
+     * {@code kill -9} of usage-service when a fifth of the events is acknowledged to the generator,
+     * a broker restart at 45%, {@code kill -9} again at 70%: while both paths are sending and the
+     * consumer is storing what they sent before.
      */
-    static Void injectFaults(Progress progress, long expected) {
-        awaitStored(progress, expected / 4);
+    static Void injectFaults(Progress progress) {
+        awaitSent(EVENTS / 5);
         kill(progress, 1);
-        awaitStored(progress, expected / 2);
+        awaitSent(EVENTS * 45 / 100);
         long stored = progress.stored();
+        long sent = sent();
         long at = System.nanoTime();
         try {
             FaultInjectionIT.broker.restart();
@@ -590,27 +613,31 @@ class FullLoadIT {
         }
         faults.add(
                 String.format(
-                        "broker restarted at %.1f s (%,d events stored): stopped and serving again in %.1f s",
-                        secs(at), stored, (System.nanoTime() - at) / 1e9));
-        awaitStored(progress, expected * 3 / 4);
+                        "broker restarted at %.1f s (%,d new events acknowledged, %,d stored): stopped and serving again in %.1f s",
+                        secs(at), sent, stored, (System.nanoTime() - at) / 1e9));
+        awaitSent(EVENTS * 70 / 100);
         kill(progress, 2);
         return null;
     }
 
     static void kill(Progress progress, int n) {
         long stored = progress.stored();
+        long sent = sent();
         long at = System.nanoTime();
         restartUsage(true);
         faults.add(
                 String.format(
-                        "kill -9 #%d of usage-service at %.1f s (%,d events stored): restarted and ready %.1f s later",
-                        n, secs(at), stored, (System.nanoTime() - at) / 1e9));
+                        "kill -9 #%d of usage-service at %.1f s (%,d new events acknowledged, %,d stored): restarted and ready %.1f s later",
+                        n, secs(at), sent, stored, (System.nanoTime() - at) / 1e9));
     }
 
-    static void awaitStored(Progress progress, long events) {
-        await().atMost(Duration.ofMinutes(20))
-                .pollInterval(POLL)
-                .until(() -> progress.stored() >= events);
+    /** New events acknowledged to the generator, over both paths. */
+    static long sent() {
+        return httpFresh.get() + kafkaFresh.get();
+    }
+
+    static void awaitSent(long events) {
+        await().atMost(Duration.ofMinutes(20)).pollInterval(POLL).until(() -> sent() >= events);
     }
 
     /**
