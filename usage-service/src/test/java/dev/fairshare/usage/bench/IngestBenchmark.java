@@ -1,6 +1,7 @@
 package dev.fairshare.usage.bench;
 
 import dev.fairshare.localstack.Infrastructure;
+import dev.fairshare.localstack.Poster;
 import dev.fairshare.localstack.ServiceProcess;
 import dev.fairshare.localstack.Topics;
 import java.io.StringReader;
@@ -548,86 +549,6 @@ public final class IngestBenchmark {
         double rate = accepted.get() / secs(t0);
         pool.shutdown();
         return rate;
-    }
-
-    /**
-     * A keep-alive HTTP/1.1 connection that posts JSON and reads the answer: a load generator as
-     * thin as it can be, so that the two cores go to the system under test (its clients run on
-     * other machines in practice).
-     */
-    static final class Poster implements AutoCloseable {
-        private final java.net.Socket socket;
-        private final java.io.OutputStream out;
-        private final java.io.InputStream in;
-        private final String head;
-
-        Poster(java.net.URI server, String path, String token) throws java.io.IOException {
-            socket = new java.net.Socket(server.getHost(), server.getPort());
-            socket.setTcpNoDelay(true);
-            out = new java.io.BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
-            in = new java.io.BufferedInputStream(socket.getInputStream(), 64 * 1024);
-            head =
-                    "POST "
-                            + path
-                            + " HTTP/1.1\r\nHost: "
-                            + server.getHost()
-                            + ":"
-                            + server.getPort()
-                            + "\r\nAuthorization: Bearer "
-                            + token
-                            + "\r\nContent-Type: application/json\r\nContent-Length: ";
-        }
-
-        /** Posts {@code body}; answers the status code, a space and the response body. */
-        String post(byte[] body) throws java.io.IOException {
-            out.write((head + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.write(body);
-            out.flush();
-            String status = line().split(" ")[1];
-            int length = -1;
-            boolean chunked = false;
-            for (String h = line(); !h.isEmpty(); h = line()) {
-                String lower = h.toLowerCase(java.util.Locale.ROOT);
-                if (lower.startsWith("content-length:")) {
-                    length = Integer.parseInt(lower.substring(15).trim());
-                } else if (lower.startsWith("transfer-encoding:") && lower.contains("chunked")) {
-                    chunked = true;
-                }
-            }
-            java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
-            if (chunked) {
-                for (int size = Integer.parseInt(line().trim(), 16);
-                        size > 0;
-                        size = Integer.parseInt(line().trim(), 16)) {
-                    answer.write(in.readNBytes(size));
-                    line();
-                }
-                while (!line().isEmpty()) {
-                    // trailers
-                }
-            } else {
-                answer.write(in.readNBytes(Math.max(length, 0)));
-            }
-            return status + " " + answer.toString(StandardCharsets.UTF_8);
-        }
-
-        private String line() throws java.io.IOException {
-            StringBuilder sb = new StringBuilder();
-            for (int c = in.read(); c != '\n'; c = in.read()) {
-                if (c < 0) {
-                    throw new java.io.EOFException("the server closed the connection");
-                }
-                if (c != '\r') {
-                    sb.append((char) c);
-                }
-            }
-            return sb.toString();
-        }
-
-        @Override
-        public void close() throws java.io.IOException {
-            socket.close();
-        }
     }
 
     /** A connection to the usage service's database. */
