@@ -1,5 +1,6 @@
 package dev.fairshare.settlement.registry;
 
+import dev.fairshare.settlement.kafka.KafkaConnection;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
  * a record the relay sent again) is never applied, and a re-read keeps what it had served.
  */
 class RegistryReplicaOrderTest {
-    final RegistryReplica replica = new RegistryReplica(new ObjectMapper(), "localhost:1");
+    final RegistryReplica replica = new RegistryReplica(new ObjectMapper(), new KafkaConnection(java.util.Map.of()));
     long offset;
 
     @Test

@@ -1,5 +1,6 @@
 package dev.fairshare.settlement.registry;
 
+import dev.fairshare.settlement.kafka.KafkaConnection;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** A registry snapshot is one view that records applied later do not change. */
 class RegistryReplicaSnapshotTest {
 
-    private final RegistryReplica replica = new RegistryReplica(new ObjectMapper(), "unused:9092");
+    private final RegistryReplica replica = new RegistryReplica(new ObjectMapper(), new KafkaConnection(java.util.Map.of()));
 
     private static ConsumerRecord<String, String> record(String topic, String key, String value) {
         return new ConsumerRecord<>(topic, 0, 0L, key, value);
