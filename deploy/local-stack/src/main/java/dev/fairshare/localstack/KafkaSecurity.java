@@ -153,8 +153,17 @@ public final class KafkaSecurity {
             var described = admin.describeUserScramCredentials(List.copyOf(users)).all();
             boolean ready;
             try {
+                // a user without credentials is described too, with none
+                var credentials = described.get();
                 ready =
-                        described.get().keySet().containsAll(users)
+                        users.stream()
+                                        .allMatch(
+                                                u ->
+                                                        credentials.containsKey(u)
+                                                                && !credentials
+                                                                        .get(u)
+                                                                        .credentialInfos()
+                                                                        .isEmpty())
                                 && admin.describeAcls(
                                                 org.apache.kafka.common.acl.AclBindingFilter.ANY)
                                         .values()

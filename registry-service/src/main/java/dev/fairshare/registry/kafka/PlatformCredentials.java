@@ -145,8 +145,8 @@ public class PlatformCredentials {
 
     /**
      * Waits until the broker has applied a change: the controller accepts credentials and ACLs
-     * before the broker applies them, and a platform that connected in between would be refused (or,
-     * after a revocation, still served), so the answer waits for the broker.
+     * before the broker applies them, and a platform that connected in between would be refused
+     * (or, after a revocation, still served), so the answer waits for the broker.
      */
     private static void awaitState(
             Admin a, String user, boolean credential, Collection<AclBinding> acls)
@@ -155,11 +155,13 @@ public class PlatformCredentials {
         while (true) {
             boolean known;
             try {
-                known =
+                // a user without credentials is described too, with none
+                var described =
                         a.describeUserScramCredentials(List.of(user))
                                 .all()
                                 .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS)
-                                .containsKey(user);
+                                .get(user);
+                known = described != null && !described.credentialInfos().isEmpty();
             } catch (ExecutionException e) {
                 if (!(e.getCause() instanceof ResourceNotFoundException)) {
                     throw e;
@@ -167,9 +169,10 @@ public class PlatformCredentials {
                 known = false;
             }
             Collection<AclBinding> present =
-                    a.describeAcls(filter(user)).values().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-            boolean aclsApplied =
-                    acls.isEmpty() ? present.isEmpty() : present.containsAll(acls);
+                    a.describeAcls(filter(user))
+                            .values()
+                            .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            boolean aclsApplied = acls.isEmpty() ? present.isEmpty() : present.containsAll(acls);
             if (known == credential && aclsApplied) {
                 return;
             }
