@@ -15,7 +15,6 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
@@ -102,25 +101,28 @@ class KafkaCredentialsTest {
         assertThat(authenticates("platform-" + id, password)).isTrue();
         assertThat(authenticates("platform-" + id, password + "x")).isFalse();
 
-        // the platform's record carries no credential, and the audit log keeps no password
+        // the platform's record carries no credential; its creation is its one audit entry
         given().auth()
                 .oauth2(Tokens.admin())
                 .get("/platforms/" + id)
                 .then()
                 .statusCode(200)
                 .body("kafka", equalTo(null));
-        String audit =
-                given().auth()
-                        .oauth2(Tokens.admin())
-                        .queryParam("entityType", "kafka-credential")
-                        .queryParam("entityId", id)
-                        .get("/audit")
-                        .then()
-                        .statusCode(200)
-                        .body("items.action", equalTo(List.of("ISSUE")))
-                        .extract()
-                        .asString();
-        assertThat(audit).contains("platform-" + id).doesNotContain(password);
+        assertThat(JsonPath.from(auditOf("kafka-credential", id)).getList("items")).isEmpty();
+        assertThat(auditOf("platform", id)).contains(id).doesNotContain(password);
+    }
+
+    /** The audit entries about one entity, as JSON. */
+    static String auditOf(String entityType, String id) {
+        return given().auth()
+                .oauth2(Tokens.admin())
+                .queryParam("entityType", entityType)
+                .queryParam("entityId", id)
+                .get("/audit")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
     }
 
     @Test
@@ -150,6 +152,12 @@ class KafkaCredentialsTest {
                 .statusCode(204);
         assertThat(aclsOf("platform-" + id)).isEmpty();
         assertThat(authenticates("platform-" + id, second)).isFalse();
+        // one entry each for the new issue and the revocation, naming the principal, never a
+        // password
+        String audit = auditOf("kafka-credential", id);
+        assertThat(JsonPath.from(audit).getList("items.action", String.class))
+                .containsExactlyInAnyOrder("ISSUE", "REVOKE");
+        assertThat(audit).contains("platform-" + id).doesNotContain(first).doesNotContain(second);
         // revoking again changes nothing and still answers 204
         given().auth()
                 .oauth2(Tokens.admin())

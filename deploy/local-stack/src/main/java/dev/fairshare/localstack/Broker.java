@@ -25,6 +25,16 @@ import org.apache.kafka.server.common.MetadataVersion;
 public final class Broker implements AutoCloseable {
     private static final java.util.logging.Logger LOG =
             java.util.logging.Logger.getLogger(Broker.class.getName());
+
+    /**
+     * The in-process broker of this JVM ({@code bootstrap servers|super user secret}). SASL
+     * mechanisms are JVM-wide security providers, and a second broker loaded by another class
+     * loader (a Quarkus test profile, a plain JUnit class beside the Quarkus tests) would get the
+     * first one's SASL server, which cannot read its callbacks: every JVM runs one broker, and
+     * later starts use it.
+     */
+    private static final String IN_PROCESS = "fairshare.kafka.in-process";
+
     private final KafkaClusterTestKit cluster;
     private final String bootstrapServers;
     private final Map<String, Object> superUser;
@@ -59,6 +69,10 @@ public final class Broker implements AutoCloseable {
                                     external,
                                     System.getenv("FAIRSHARE_KAFKA_ADMIN_USER"),
                                     System.getenv("FAIRSHARE_KAFKA_ADMIN_PASSWORD")));
+        } else if (System.getProperty(IN_PROCESS) != null) {
+            String[] running = System.getProperty(IN_PROCESS).split("\\|", 2);
+            return new Broker(
+                    null, running[0], KafkaSecurity.superUserClient(running[0], running[1]));
         } else {
             // Kafka's test kit deletes its log directories from a JVM shutdown hook; a broker that
             // then finds its directory gone would halt this JVM with status 1. An in-process broker
@@ -105,6 +119,7 @@ public final class Broker implements AutoCloseable {
                                 cluster,
                                 cluster.bootstrapServers(),
                                 KafkaSecurity.superUserClient(cluster.bootstrapServers(), secret));
+                System.setProperty(IN_PROCESS, cluster.bootstrapServers() + "|" + secret);
             } catch (Exception e) {
                 throw new IllegalStateException("could not start the in-process Kafka broker", e);
             }
@@ -163,6 +178,7 @@ public final class Broker implements AutoCloseable {
     @Override
     public void close() {
         if (cluster != null) {
+            System.clearProperty(IN_PROCESS);
             try {
                 cluster.close();
             } catch (Exception e) {

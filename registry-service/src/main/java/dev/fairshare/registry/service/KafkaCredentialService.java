@@ -14,7 +14,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Issues and revokes a platform's Kafka credentials, like an API key: the password is in the answer
  * that issues it and nowhere else (the broker keeps a salted hash), a new issue replaces it, and a
- * revocation ends it. Each change is in the audit log, never the password.
+ * revocation ends it. A new issue and a revocation are each one audit entry, never with the
+ * password; the first issue belongs to the platform's creation and its entry.
  */
 @ApplicationScoped
 public class KafkaCredentialService {
@@ -42,26 +43,7 @@ public class KafkaCredentialService {
         if (Platform.findById(platformId) == null) {
             throw ProblemException.notFound("platform", platformId);
         }
-        return issueFor(platformId);
-    }
-
-    /** Issues the credential of a platform being onboarded, inside the caller's transaction. */
-    Dto.KafkaCredentials issueFor(String platformId) {
-        PlatformCredentials.Issued issued;
-        try {
-            issued = credentials.issue(platformId);
-        } catch (PlatformCredentials.KafkaUnavailableException e) {
-            throw unavailable(e);
-        }
-        Dto.KafkaCredentials view =
-                new Dto.KafkaCredentials(
-                        issued.username(),
-                        issued.password(),
-                        bootstrapServers,
-                        securityProtocol,
-                        "SCRAM-SHA-512",
-                        PlatformCredentials.topic(platformId),
-                        Instant.now().toString());
+        Dto.KafkaCredentials view = issueFor(platformId);
         audit.record(
                 "kafka-credential",
                 platformId,
@@ -71,6 +53,27 @@ public class KafkaCredentialService {
                 null,
                 Audit.Parties.platform(platformId));
         return view;
+    }
+
+    /**
+     * Issues the credential of a platform (being onboarded, inside the caller's transaction, whose
+     * audit entry it belongs to).
+     */
+    Dto.KafkaCredentials issueFor(String platformId) {
+        PlatformCredentials.Issued issued;
+        try {
+            issued = credentials.issue(platformId);
+        } catch (PlatformCredentials.KafkaUnavailableException e) {
+            throw unavailable(e);
+        }
+        return new Dto.KafkaCredentials(
+                issued.username(),
+                issued.password(),
+                bootstrapServers,
+                securityProtocol,
+                "SCRAM-SHA-512",
+                PlatformCredentials.topic(platformId),
+                Instant.now().toString());
     }
 
     /** Revokes the platform's credential and ACLs: it can no longer connect or write. */
