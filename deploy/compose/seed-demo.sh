@@ -94,8 +94,16 @@ start=$(printf '%04d-%02d-01T00:00:00Z' "$prev_year" "$prev_month")
 # --- the registry ---
 create /makers '{"id":"coqui","name":"Coqui"}'
 create /makers '{"id":"voicelab","name":"VoiceLab"}'
-create /platforms '{"id":"acme-cloud","name":"Acme Cloud"}'
-create /platforms '{"id":"nimbus-ai","name":"Nimbus AI"}'
+# onboarding answers each platform's Kafka credentials once (a second run finds them onboarded:
+# POST /platforms/{id}/kafka-credentials issues new ones)
+for platform in "acme-cloud:Acme Cloud" "nimbus-ai:Nimbus AI"; do
+    create /platforms "{\"id\":\"${platform%%:*}\",\"name\":\"${platform#*:}\"}"
+    if grep -q '"kafka"' "$OUT"; then
+        echo "kafka    ${platform%%:*}: username $(json_field username) password $(json_field password)" \
+            "topic $(json_field topic) bootstrap $(json_field bootstrapServers)" \
+            "security.protocol $(json_field securityProtocol) sasl.mechanism $(json_field saslMechanism)"
+    fi
+done
 create /models '{"id":"xtts-v2","makerId":"coqui","name":"XTTS v2","license":{"id":"CPML","commercialUse":true}}'
 create /models '{"id":"xtts-v2-nordic","makerId":"voicelab","name":"XTTS v2 Nordic","license":{"id":"CC-BY-NC-4.0","commercialUse":false},"parents":[{"modelId":"xtts-v2","royaltyShare":"0.30"}]}'
 # coqui's Hugging Face organisation is its namespace (ADMIN grants it); the aliases are added as

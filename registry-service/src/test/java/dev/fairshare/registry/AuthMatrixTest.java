@@ -144,6 +144,8 @@ class AuthMatrixTest {
         POST_AGREEMENTS,
         POST_ACCOUNTS,
         POST_API_KEYS,
+        POST_KAFKA_CREDENTIALS,
+        DELETE_KAFKA_CREDENTIALS,
         POST_REATTRIBUTE;
 
         Response call(RequestSpecification r, World w) {
@@ -195,6 +197,14 @@ class AuthMatrixTest {
                         r.body(accountJson(uid("acct"), PASSWORD, "FINANCE", null))
                                 .post("/accounts");
                 case POST_API_KEYS -> r.post("/platforms/" + w.platform() + "/api-keys");
+                case POST_KAFKA_CREDENTIALS ->
+                        r.post("/platforms/" + w.platform() + "/kafka-credentials");
+                // a fresh platform: the world's keeps its credential
+                case DELETE_KAFKA_CREDENTIALS ->
+                        r.delete(
+                                "/platforms/"
+                                        + RegistryTestSupport.platform()
+                                        + "/kafka-credentials");
                 case POST_REATTRIBUTE ->
                         r.body(
                                         "{\"ref\":\""
@@ -357,6 +367,19 @@ class AuthMatrixTest {
                 row(Endpoint.POST_API_KEYS, Who.FINANCE, 403, "FORBIDDEN"),
                 row(Endpoint.POST_API_KEYS, Who.MAKER, 403, "FORBIDDEN"),
                 row(Endpoint.POST_API_KEYS, Who.ADMIN, 201, null),
+                // POST|DELETE /platforms/{id}/kafka-credentials: ADMIN only, as API keys
+                row(Endpoint.POST_KAFKA_CREDENTIALS, Who.NOBODY, 401, "UNAUTHORIZED"),
+                row(Endpoint.POST_KAFKA_CREDENTIALS, Who.PLATFORM, 403, "FORBIDDEN"),
+                row(Endpoint.POST_KAFKA_CREDENTIALS, Who.OTHER_PLATFORM, 403, "FORBIDDEN"),
+                row(Endpoint.POST_KAFKA_CREDENTIALS, Who.FINANCE, 403, "FORBIDDEN"),
+                row(Endpoint.POST_KAFKA_CREDENTIALS, Who.MAKER, 403, "FORBIDDEN"),
+                row(Endpoint.POST_KAFKA_CREDENTIALS, Who.ADMIN, 201, null),
+                row(Endpoint.DELETE_KAFKA_CREDENTIALS, Who.NOBODY, 401, "UNAUTHORIZED"),
+                row(Endpoint.DELETE_KAFKA_CREDENTIALS, Who.PLATFORM, 403, "FORBIDDEN"),
+                row(Endpoint.DELETE_KAFKA_CREDENTIALS, Who.OTHER_PLATFORM, 403, "FORBIDDEN"),
+                row(Endpoint.DELETE_KAFKA_CREDENTIALS, Who.FINANCE, 403, "FORBIDDEN"),
+                row(Endpoint.DELETE_KAFKA_CREDENTIALS, Who.MAKER, 403, "FORBIDDEN"),
+                row(Endpoint.DELETE_KAFKA_CREDENTIALS, Who.ADMIN, 204, null),
                 // POST /aliases/reattribute: ADMIN only, not even the maker that gains the ref
                 row(Endpoint.POST_REATTRIBUTE, Who.NOBODY, 401, "UNAUTHORIZED"),
                 row(Endpoint.POST_REATTRIBUTE, Who.FINANCE, 403, "FORBIDDEN"),

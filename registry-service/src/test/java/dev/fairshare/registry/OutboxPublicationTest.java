@@ -1,6 +1,6 @@
 package dev.fairshare.registry;
 
-import static dev.fairshare.registry.RegistryTestSupport.bootstrap;
+import static dev.fairshare.registry.RegistryTestSupport.kafka;
 import static dev.fairshare.registry.RegistryTestSupport.post;
 import static dev.fairshare.registry.RegistryTestSupport.records;
 import static dev.fairshare.registry.RegistryTestSupport.uid;
@@ -21,7 +21,6 @@ import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -102,7 +101,7 @@ class OutboxPublicationTest {
                                 .asText())
                 .isEqualTo("0.1");
         // onboarding the platform created its inbound topic with several partitions
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap()))) {
+        try (Admin admin = Admin.create(kafka())) {
             var topic =
                     admin.describeTopics(List.of("usage.in." + platform))
                             .allTopicNames()

@@ -3,6 +3,7 @@ package dev.fairshare.registry;
 import static io.restassured.RestAssured.given;
 
 import dev.fairshare.localstack.FairshareTestResource;
+import dev.fairshare.localstack.KafkaSecurity;
 import dev.fairshare.localstack.Tokens;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
@@ -40,21 +41,19 @@ final class RegistryTestSupport {
                 .then();
     }
 
-    static String bootstrap() {
-        return FairshareTestResource.infrastructure().broker().bootstrapServers();
+    /** Client properties of the test broker's super user, who may read and inspect everything. */
+    static Map<String, Object> kafka() {
+        return FairshareTestResource.infrastructure()
+                .broker()
+                .clientProperties(KafkaSecurity.SUPER_USER);
     }
 
     /** Every record of a (one-partition) topic, from the beginning, with the given key. */
     static List<ConsumerRecord<String, String>> records(String topic, String key) {
-        try (KafkaConsumer<String, String> c =
-                new KafkaConsumer<>(
-                        Map.of(
-                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                bootstrap(),
-                                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                                StringDeserializer.class,
-                                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                                StringDeserializer.class))) {
+        Map<String, Object> props = kafka();
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props)) {
             TopicPartition tp = new TopicPartition(topic, 0);
             c.assign(List.of(tp));
             c.seekToBeginning(List.of(tp));

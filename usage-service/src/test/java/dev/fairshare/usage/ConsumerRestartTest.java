@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.fairshare.localstack.FairshareTestResource;
 import dev.fairshare.localstack.Tokens;
+import dev.fairshare.localstack.Topics;
 import dev.fairshare.usage.kafka.UsageConsumer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -44,7 +45,7 @@ class ConsumerRestartTest {
         int events = 3000;
         BigDecimal tally = BigDecimal.ZERO;
         try (KafkaProducer<String, String> p =
-                FairshareTestResource.infrastructure().broker().producer()) {
+                FairshareTestResource.infrastructure().broker().producer(Topics.USAGE_PRINCIPAL)) {
             for (int i = 0; i < events; i++) {
                 String id = platform + "-" + i;
                 String amount = "0." + String.format("%04d", i % 10_000);

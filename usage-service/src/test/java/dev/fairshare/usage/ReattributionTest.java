@@ -1,7 +1,7 @@
 package dev.fairshare.usage;
 
-import static dev.fairshare.usage.UsageFixtures.bootstrap;
 import static dev.fairshare.usage.UsageFixtures.event;
+import static dev.fairshare.usage.UsageFixtures.kafka;
 import static dev.fairshare.usage.UsageFixtures.platform;
 import static dev.fairshare.usage.UsageFixtures.records;
 import static dev.fairshare.usage.UsageFixtures.uid;
@@ -13,6 +13,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fairshare.localstack.FairshareTestResource;
 import dev.fairshare.localstack.Tokens;
+import dev.fairshare.localstack.Topics;
 import dev.fairshare.usage.store.RollupFolder;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -259,15 +260,10 @@ class ReattributionTest {
     }
 
     static void send(String topic, String key, String value, Long outboxId) {
-        try (KafkaProducer<String, String> p =
-                new KafkaProducer<>(
-                        Map.of(
-                                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                bootstrap(),
-                                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-                                StringSerializer.class,
-                                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
-                                StringSerializer.class))) {
+        Map<String, Object> props = kafka(Topics.writer(topic));
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        try (KafkaProducer<String, String> p = new KafkaProducer<>(props)) {
             ProducerRecord<String, String> r = new ProducerRecord<>(topic, key, value);
             if (outboxId != null) {
                 r.headers()

@@ -1,6 +1,7 @@
 package dev.fairshare.usage;
 
 import dev.fairshare.localstack.FairshareTestResource;
+import dev.fairshare.localstack.KafkaSecurity;
 import dev.fairshare.localstack.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,8 +21,12 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 final class UsageFixtures {
     private UsageFixtures() {}
 
-    static String bootstrap() {
-        return FairshareTestResource.infrastructure().broker().bootstrapServers();
+    /**
+     * Client properties of {@code principal} on the test broker: a service's, or {@link
+     * KafkaSecurity#SUPER_USER} to set up and read what no service may.
+     */
+    static Map<String, Object> kafka(String principal) {
+        return FairshareTestResource.infrastructure().broker().clientProperties(principal);
     }
 
     static String uid(String prefix) {
@@ -35,7 +40,9 @@ final class UsageFixtures {
     /** Onboards a platform as the registry would: its inbound topic, then its record. */
     static String platform() {
         String id = uid("pf");
-        Topics.create(bootstrap(), List.of(new NewTopic(Topics.usageIn(id), 4, (short) 1)));
+        Topics.create(
+                kafka(KafkaSecurity.SUPER_USER),
+                List.of(new NewTopic(Topics.usageIn(id), 4, (short) 1)));
         send("registry.platforms", id, "{\"id\":\"" + id + "\",\"name\":\"P\"}");
         return id;
     }
@@ -79,14 +86,10 @@ final class UsageFixtures {
 
     /** Every record of a topic from the beginning (all partitions). */
     static List<ConsumerRecord<byte[], byte[]>> records(String topic) {
-        try (KafkaConsumer<byte[], byte[]> c =
-                new KafkaConsumer<>(
-                        Map.of(
-                                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap(),
-                                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                                        ByteArrayDeserializer.class,
-                                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                                        ByteArrayDeserializer.class))) {
+        Map<String, Object> props = kafka(KafkaSecurity.SUPER_USER);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props)) {
             List<TopicPartition> tps =
                     c.partitionsFor(topic).stream()
                             .map(p -> new TopicPartition(topic, p.partition()))

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fairshare.localstack.FairshareTestResource;
 import dev.fairshare.localstack.Tokens;
+import dev.fairshare.localstack.Topics;
 import dev.fairshare.usage.kafka.AttributedDelta;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -630,8 +631,7 @@ class UsageIngestionTest {
         // 2 MB of event that its producer compresses into a batch of a few KB: the broker takes
         // it, but no producer can write it again whole (1 MB a record)
         String big = withNote(event(uid("e"), platform, ref, AT, "1"), 2 * 1024 * 1024);
-        java.util.Properties props = new java.util.Properties();
-        props.put("bootstrap.servers", UsageFixtures.bootstrap());
+        Map<String, Object> props = UsageFixtures.kafka(Topics.USAGE_PRINCIPAL);
         props.put("compression.type", "lz4");
         props.put("max.request.size", Integer.toString(8 << 20));
         props.put("buffer.memory", Integer.toString(64 << 20));

@@ -36,8 +36,14 @@ public final class DemoSeed {
                             "voicelab", "{\"role\":\"MAKER\",\"makerId\":\"voicelab\"}",
                             "acme", "{\"role\":\"PLATFORM\",\"platformId\":\"acme-cloud\"}"));
 
-    /** What the seed created: events accepted, and an API key per platform. */
-    public record Seeded(int events, java.util.Map<String, String> apiKeys) {}
+    /**
+     * What the seed created: events accepted, an API key per platform, and each platform's Kafka
+     * password (its principal is {@code platform-<id>}, shown once by onboarding).
+     */
+    public record Seeded(
+            int events,
+            java.util.Map<String, String> apiKeys,
+            java.util.Map<String, String> kafkaPasswords) {}
 
     /**
      * Seeds the world as the initial admin ({@code adminPassword}), creates the demo accounts and
@@ -57,16 +63,22 @@ public final class DemoSeed {
                 registryUrl + "/makers", "{\"id\":\"coqui\",\"name\":\"Coqui\"}", 201, admin);
         Http.postExpect(
                 registryUrl + "/makers", "{\"id\":\"voicelab\",\"name\":\"VoiceLab\"}", 201, admin);
-        Http.postExpect(
-                registryUrl + "/platforms",
-                "{\"id\":\"acme-cloud\",\"name\":\"Acme Cloud\"}",
-                201,
-                admin);
-        Http.postExpect(
-                registryUrl + "/platforms",
-                "{\"id\":\"nimbus-ai\",\"name\":\"Nimbus AI\"}",
-                201,
-                admin);
+        // onboarding answers each platform's Kafka credentials, once
+        java.util.Map<String, String> kafkaPasswords = new java.util.LinkedHashMap<>();
+        for (String[] platform :
+                List.of(
+                        new String[] {"acme-cloud", "Acme Cloud"},
+                        new String[] {"nimbus-ai", "Nimbus AI"})) {
+            String onboarded =
+                    Http.postExpect(
+                            registryUrl + "/platforms",
+                            "{\"id\":\"" + platform[0] + "\",\"name\":\"" + platform[1] + "\"}",
+                            201,
+                            admin);
+            kafkaPasswords.put(
+                    platform[0],
+                    onboarded.replaceAll("(?s).*\"password\"\\s*:\\s*\"([^\"]+)\".*", "$1"));
+        }
         Http.postExpect(
                 registryUrl + "/models",
                 "{\"id\":\"xtts-v2\",\"makerId\":\"coqui\",\"name\":\"XTTS v2\","
@@ -228,6 +240,6 @@ public final class DemoSeed {
                 sleep(500);
             }
         }
-        return new Seeded(accepted, apiKeys);
+        return new Seeded(accepted, apiKeys, kafkaPasswords);
     }
 }

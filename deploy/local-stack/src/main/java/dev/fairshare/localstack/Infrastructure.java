@@ -78,6 +78,13 @@ public final class Infrastructure implements AutoCloseable {
         config.put("quarkus.datasource.username", database.user());
         config.put("quarkus.datasource.password", database.password());
         config.put("kafka.bootstrap.servers", bootstrapServers);
+        // SCRAM over plaintext on loopback; production uses SASL_SSL (the services' default)
+        config.put("kafka.security.protocol", "SASL_PLAINTEXT");
+        String principal = "fairshare-" + databaseName;
+        if (Topics.SERVICE_GRANTS.containsKey(principal)) {
+            config.put("fairshare.kafka.username", principal);
+            config.put("fairshare.kafka.password", KafkaSecurity.localPassword(principal));
+        }
         config.put("mp.jwt.verify.publickey.location", keys.publicKey().toUri().toString());
         if (databaseName.equals("registry")) {
             config.put("smallrye.jwt.sign.key.location", keys.privateKey().toUri().toString());

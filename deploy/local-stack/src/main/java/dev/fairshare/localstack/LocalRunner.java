@@ -108,7 +108,11 @@ public final class LocalRunner {
                         + " (user "
                         + infra.database().user()
                         + ")");
-        System.out.println("  Kafka               " + infra.broker().bootstrapServers());
+        System.out.println(
+                "  Kafka               "
+                        + infra.broker().bootstrapServers()
+                        + " (SASL_PLAINTEXT, SCRAM-SHA-512; services as fairshare-<service>,"
+                        + " passwords in Infrastructure/KafkaSecurity)");
         System.out.println("  logs                " + work.resolve("logs"));
         System.out.println(
                 "  dashboard           "
@@ -135,6 +139,31 @@ public final class LocalRunner {
                             (platform, key) ->
                                     System.out.println("  API key of " + platform + ": " + key));
         }
+        System.out.println();
+        System.out.println(
+                "Kafka for platforms (bootstrap "
+                        + infra.broker().bootstrapServers()
+                        + ", security.protocol=SASL_PLAINTEXT on this loopback broker, SASL_SSL in"
+                        + " production; sasl.mechanism=SCRAM-SHA-512):");
+        if (seeded != null) {
+            seeded.kafkaPasswords()
+                    .forEach(
+                            (platform, password) ->
+                                    System.out.println(
+                                            "  "
+                                                    + platform
+                                                    + ": username "
+                                                    + Topics.platformPrincipal(platform)
+                                                    + ", password "
+                                                    + password
+                                                    + ", writes only "
+                                                    + Topics.usageIn(platform)));
+        }
+        System.out.println(
+                "  a platform onboarded with POST "
+                        + registry
+                        + "/platforms gets its own in the answer (shown once); rotate with POST,"
+                        + " revoke with DELETE /platforms/{id}/kafka-credentials");
         System.out.println("  token signing keys  " + infra.keys().privateKey().getParent());
         System.out.println(
                 "  try: TOKEN=$(curl -s -H 'Content-Type: application/json' -d"

@@ -23,7 +23,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourceType;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
@@ -61,6 +64,8 @@ class DeploymentManifestsTest {
                             "mp.jwt.verify.audiences"),
                     "quarkus-smallrye-jwt-build",
                     List.of("smallrye.jwt.sign.key.location", "smallrye.jwt.new-token.issuer"),
+                    "quarkus-kafka-client",
+                    List.of("kafka.ssl.truststore.type", "kafka.ssl.truststore.location"),
                     "quarkus-core",
                     List.of("quarkus.profile"));
 
@@ -511,6 +516,112 @@ class DeploymentManifestsTest {
         assertThat(problems).as("topics").isEmpty();
     }
 
+    /**
+     * Kafka authenticates every client and authorizes by ACL in compose and in Kubernetes as in the
+     * tests: no listener without SASL, no anonymous super user, and compose's topic-init grants
+     * each service exactly the code's ACLs (Topics.SERVICE_GRANTS).
+     */
+    @Test
+    void kafkaAuthenticatesEveryClientAndGrantsWhatTheCodeDoes() {
+        List<String> problems = new ArrayList<>();
+        String where = rel(compose());
+        Map<String, String> env = composeEnvironment(map(composeServices().get("kafka")));
+        for (String protocol :
+                env.getOrDefault("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "").split(",")) {
+            if (!protocol.endsWith(":SASL_PLAINTEXT") && !protocol.endsWith(":SASL_SSL")) {
+                problems.add(where + " kafka: listener without SASL: " + protocol);
+            }
+        }
+        if (!env.getOrDefault("KAFKA_LISTENER_SECURITY_PROTOCOL_MAP", "")
+                .contains("EXTERNAL:SASL_SSL")) {
+            problems.add(where + " kafka: the platforms' EXTERNAL listener is not SASL_SSL");
+        }
+        if (!"org.apache.kafka.metadata.authorizer.StandardAuthorizer"
+                        .equals(env.get("KAFKA_AUTHORIZER_CLASS_NAME"))
+                || !"false".equals(env.get("KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND"))) {
+            problems.add(
+                    where
+                            + " kafka: not the StandardAuthorizer with"
+                            + " allow.everyone.if.no.acl.found=false");
+        }
+        if (!"User:fairshare-broker".equals(env.get("KAFKA_SUPER_USERS"))) {
+            problems.add(
+                    where
+                            + " kafka: super users "
+                            + env.get("KAFKA_SUPER_USERS")
+                            + ", expected the broker's own User:fairshare-broker only");
+        }
+        Map<String, Set<String>> granted = composeAcls();
+        for (var e : Topics.SERVICE_GRANTS.entrySet()) {
+            compareAcls(
+                    where + " topic-init",
+                    e.getKey(),
+                    granted.getOrDefault(e.getKey(), Set.of()),
+                    codeAcls(e.getValue()),
+                    problems);
+        }
+        for (String principal : granted.keySet()) {
+            if (!Topics.SERVICE_GRANTS.containsKey(principal)) {
+                problems.add(
+                        where + " topic-init grants " + principal + ", no service's principal");
+            }
+        }
+        Map<String, Object> kafka = map(map(kafkaCluster().get("spec")).get("kafka"));
+        for (Map<String, Object> l : maps(kafka.get("listeners"))) {
+            Object auth = map(l.get("authentication")).get("type");
+            if (!"scram-sha-512".equals(auth) || !Boolean.TRUE.equals(l.get("tls"))) {
+                problems.add(
+                        "deploy/k8s/infrastructure/kafka.yaml listener "
+                                + l.get("name")
+                                + " is not SCRAM-SHA-512 over TLS");
+            }
+        }
+        Map<String, Object> authorization = map(kafka.get("authorization"));
+        if (!"simple".equals(authorization.get("type"))
+                || !list(authorization.get("superUsers")).isEmpty()) {
+            problems.add(
+                    "deploy/k8s/infrastructure/kafka.yaml: authorization "
+                            + authorization
+                            + ", expected simple without super users");
+        }
+        assertThat(problems).as("Kafka authentication and ACLs").isEmpty();
+    }
+
+    /** The ACLs that compose's topic-init adds (kafka-acls.sh --add lines), by principal. */
+    static Map<String, Set<String>> composeAcls() {
+        Object command = map(composeServices().get("topic-init")).get("command");
+        String script =
+                command instanceof String text
+                        ? text
+                        : String.join("\n", list(command).stream().map(String::valueOf).toList());
+        Map<String, Set<String>> acls = new TreeMap<>();
+        for (String line : script.split("\n")) {
+            if (!line.contains("kafka-acls.sh") || !line.contains("--add")) {
+                continue;
+            }
+            Matcher principal = Pattern.compile("--allow-principal\\s+User:(\\S+)").matcher(line);
+            Matcher topic = Pattern.compile("--topic\\s+(\\S+)").matcher(line);
+            Matcher group = Pattern.compile("--group\\s+(\\S+)").matcher(line);
+            String resource =
+                    line.contains("--cluster")
+                            ? "cluster kafka-cluster"
+                            : topic.find()
+                                    ? "topic " + topic.group(1)
+                                    : group.find() ? "group " + group.group(1) : "<none>";
+            String pattern =
+                    line.contains("--resource-pattern-type prefixed") ? "prefix" : "literal";
+            if (!principal.find()) {
+                continue;
+            }
+            Matcher op = Pattern.compile("--operation\\s+(\\S+)").matcher(line);
+            while (op.find()) {
+                acls.computeIfAbsent(principal.group(1), k -> new TreeSet<>())
+                        .add(resource + " " + pattern + " " + op.group(1));
+            }
+        }
+        return acls;
+    }
+
     @Test
     void kafkaPrincipalsAndScalingMatchTheCode() {
         List<String> problems = new ArrayList<>();
@@ -556,54 +667,54 @@ class DeploymentManifestsTest {
                         Service.of("usage-service").mappingDefault("consumerGroup"),
                         "settlement-service",
                         Service.of("settlement-service").mappingDefault("consumerGroup"));
+        // each service's KafkaUser grants exactly what the code's table does
+        // (Topics.SERVICE_GRANTS,
+        // which the local broker and the tests apply); its consumer group is its config default
         for (String service : SERVICES) {
             String user = "fairshare-" + Service.of(service).database;
             if (!users.containsKey(user)) {
                 problems.add(rel(usersFile) + " has no KafkaUser " + user + " for " + service);
                 continue;
             }
+            List<Topics.Grant> grants = Topics.SERVICE_GRANTS.get(user);
+            if (grants == null) {
+                problems.add("Topics.SERVICE_GRANTS has no principal " + user + " for " + service);
+                continue;
+            }
+            compareAcls(
+                    rel(usersFile), user, strimziAcls(users.get(user)), codeAcls(grants), problems);
             String group = groups.get(service);
             if (group != null
-                    && acls(users.get(user)).stream()
+                    && grants.stream()
                             .noneMatch(
-                                    a ->
-                                            isResource(a, "group", group)
-                                                    && ops(a).contains("Read"))) {
+                                    g ->
+                                            g.type() == ResourceType.GROUP
+                                                    && g.name().equals(group))) {
                 problems.add(
-                        rel(usersFile)
-                                + " KafkaUser "
+                        "Topics.SERVICE_GRANTS lets "
                                 + user
-                                + " may not read the consumer group "
+                                + " use no consumer group "
                                 + group
                                 + " that "
                                 + service
                                 + " uses");
             }
         }
+        // a platform's KafkaUser grants what the registry grants at onboarding
+        // (Topics.platformGrants)
         boolean platformFound = false;
         for (var u : users.entrySet()) {
             if (!u.getKey().startsWith("platform-")) {
                 continue;
             }
             platformFound = true;
-            String own = Topics.usageIn(u.getKey().substring("platform-".length()));
-            for (Map<String, Object> acl : acls(u.getValue())) {
-                Map<String, Object> r = map(acl.get("resource"));
-                if (!isResource(acl, "topic", own)
-                        || !"literal".equals(r.getOrDefault("patternType", "literal"))
-                        || !Set.of("Write", "Describe").containsAll(ops(acl))) {
-                    problems.add(
-                            rel(example)
-                                    + " KafkaUser "
-                                    + u.getKey()
-                                    + " may do "
-                                    + ops(acl)
-                                    + " on "
-                                    + r
-                                    + ": a platform may only write "
-                                    + own);
-                }
-            }
+            String platformId = u.getKey().substring("platform-".length());
+            compareAcls(
+                    rel(example),
+                    u.getKey(),
+                    strimziAcls(u.getValue()),
+                    codeAcls(Topics.platformGrants(platformId)),
+                    problems);
         }
         if (!platformFound) {
             problems.add(rel(example) + " has no example KafkaUser platform-<platformId>");
@@ -1173,13 +1284,64 @@ class DeploymentManifestsTest {
         return map(map(map(workload.get("spec")).get("template")).get("spec"));
     }
 
-    static List<Map<String, Object>> acls(Map<String, Object> user) {
-        return maps(map(map(user.get("spec")).get("authorization")).get("acls"));
+    /** A KafkaUser's ACLs as "type name patternType Operation" lines. */
+    static Set<String> strimziAcls(Map<String, Object> user) {
+        Set<String> out = new TreeSet<>();
+        for (Map<String, Object> acl : acls(user)) {
+            Map<String, Object> r = map(acl.get("resource"));
+            String type = String.valueOf(r.get("type"));
+            String name = type.equals("cluster") ? "kafka-cluster" : String.valueOf(r.get("name"));
+            String pattern = String.valueOf(r.getOrDefault("patternType", "literal"));
+            for (String op : ops(acl)) {
+                out.add(type + " " + name + " " + pattern + " " + op);
+            }
+        }
+        return out;
     }
 
-    static boolean isResource(Map<String, Object> acl, String type, String name) {
-        Map<String, Object> r = map(acl.get("resource"));
-        return type.equals(r.get("type")) && name.equals(r.get("name"));
+    /** The code's grants in the same lines (Strimzi names: prefix, IdempotentWrite, ...). */
+    static Set<String> codeAcls(List<Topics.Grant> grants) {
+        Set<String> out = new TreeSet<>();
+        for (Topics.Grant g : grants) {
+            String pattern = g.pattern() == PatternType.PREFIXED ? "prefix" : "literal";
+            for (AclOperation op : g.operations()) {
+                StringBuilder camel = new StringBuilder();
+                for (String word : op.name().split("_")) {
+                    camel.append(word.charAt(0)).append(word.substring(1).toLowerCase());
+                }
+                out.add(
+                        g.type().name().toLowerCase()
+                                + " "
+                                + g.name()
+                                + " "
+                                + pattern
+                                + " "
+                                + camel);
+            }
+        }
+        return out;
+    }
+
+    static void compareAcls(
+            String file,
+            String user,
+            Set<String> manifest,
+            Set<String> code,
+            List<String> problems) {
+        Set<String> extra = new TreeSet<>(manifest);
+        extra.removeAll(code);
+        Set<String> missing = new TreeSet<>(code);
+        missing.removeAll(manifest);
+        if (!extra.isEmpty()) {
+            problems.add(file + " KafkaUser " + user + " grants what the code does not: " + extra);
+        }
+        if (!missing.isEmpty()) {
+            problems.add(file + " KafkaUser " + user + " lacks what the code grants: " + missing);
+        }
+    }
+
+    static List<Map<String, Object>> acls(Map<String, Object> user) {
+        return maps(map(map(user.get("spec")).get("authorization")).get("acls"));
     }
 
     static Set<String> ops(Map<String, Object> acl) {

@@ -14,7 +14,9 @@ import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -71,8 +73,15 @@ class EndToEndIT {
                                 + Infrastructure.ADMIN_PASSWORD
                                 + "\"}");
         Http.postExpect(r + "/makers", "{\"id\":\"coqui\",\"name\":\"Coqui\"}", 201, admin);
-        Http.postExpect(
-                r + "/platforms", "{\"id\":\"acme-cloud\",\"name\":\"Acme Cloud\"}", 201, admin);
+        // onboarding answers the platform's Kafka credentials, once
+        JsonNode kafka =
+                MAPPER.readTree(
+                                Http.postExpect(
+                                        r + "/platforms",
+                                        "{\"id\":\"acme-cloud\",\"name\":\"Acme Cloud\"}",
+                                        201,
+                                        admin))
+                        .get("kafka");
         Http.postExpect(
                 r + "/models",
                 "{\"id\":\"xtts-v2\",\"makerId\":\"coqui\",\"name\":\"XTTS v2\","
@@ -132,7 +141,14 @@ class EndToEndIT {
         assertThat(answer.at("/rejected/0/index").asInt()).isEqualTo(1);
         assertThat(answer.at("/rejected/0/errors/0/code").asText()).isEqualTo("BAD_CURRENCY");
 
-        try (KafkaProducer<String, String> p = infra.broker().producer()) {
+        // the platform writes to its topic as its own Kafka principal
+        java.util.Map<String, Object> props =
+                infra.broker()
+                        .clientProperties(
+                                kafka.get("username").asText(), kafka.get("password").asText());
+        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
+        try (KafkaProducer<String, String> p = new KafkaProducer<>(props)) {
             p.send(
                             new ProducerRecord<>(
                                     "usage.in.acme-cloud", "kafka-1", event("kafka-1", at, "2.50")))

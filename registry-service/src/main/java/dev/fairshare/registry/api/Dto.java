@@ -18,6 +18,23 @@ public final class Dto {
 
     public record PlatformView(String id, String name, String createdAt) {}
 
+    /**
+     * A platform's Kafka credentials: SASL/SCRAM-SHA-512 as {@code username} with {@code password}
+     * (shown once), to write usage events to {@code topic} only.
+     */
+    public record KafkaCredentials(
+            String username,
+            String password,
+            String bootstrapServers,
+            String securityProtocol,
+            String saslMechanism,
+            String topic,
+            String issuedAt) {}
+
+    /** The answer to onboarding: the platform and its Kafka credentials (shown once). */
+    public record PlatformOnboarded(
+            String id, String name, String createdAt, KafkaCredentials kafka) {}
+
     public record License(String id, Boolean commercialUse) {}
 
     public record ParentRef(String modelId, String royaltyShare) {}

@@ -2,6 +2,7 @@ package dev.fairshare.registry.api;
 
 import dev.fairshare.registry.auth.AuthService;
 import dev.fairshare.registry.auth.Roles;
+import dev.fairshare.registry.service.KafkaCredentialService;
 import dev.fairshare.registry.service.RegistryService;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -20,8 +21,10 @@ import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/platforms")
@@ -33,9 +36,73 @@ public class PlatformResource {
 
     private final AuthService auth;
 
-    public PlatformResource(RegistryService registry, AuthService auth) {
+    private final KafkaCredentialService kafkaCredentials;
+
+    public PlatformResource(
+            RegistryService registry, AuthService auth, KafkaCredentialService kafkaCredentials) {
         this.registry = registry;
         this.auth = auth;
+        this.kafkaCredentials = kafkaCredentials;
+    }
+
+    @POST
+    @RolesAllowed(Roles.ADMIN)
+    @Path("/{id}/kafka-credentials")
+    @Operation(
+            operationId = "issueKafkaCredentials",
+            summary =
+                    "Issue the platform's Kafka credentials (SASL/SCRAM-SHA-512, write access to"
+                            + " usage.in.<id> only): the password is shown in this answer once;"
+                            + " the previous password stops working")
+    @SecurityRequirement(name = "bearer")
+    @APIResponse(
+            responseCode = "201",
+            description =
+                    "{ username, password, bootstrapServers, securityProtocol, saslMechanism,"
+                            + " topic, issuedAt }",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Dto.KafkaCredentials.class)))
+    @APIResponse(responseCode = "401", description = "no valid token")
+    @APIResponse(responseCode = "403", description = "not ADMIN")
+    @APIResponse(
+            responseCode = "404",
+            description = "NOT_FOUND",
+            content = @Content(mediaType = "application/problem+json"))
+    @APIResponse(
+            responseCode = "503",
+            description = "KAFKA_UNAVAILABLE: the broker did not take the change",
+            content = @Content(mediaType = "application/problem+json"))
+    public Response issueKafkaCredentials(@PathParam("id") String id) {
+        Dto.KafkaCredentials credentials = kafkaCredentials.issue(id);
+        return Response.created(URI.create("/platforms/" + id + "/kafka-credentials"))
+                .entity(credentials)
+                .build();
+    }
+
+    @DELETE
+    @RolesAllowed(Roles.ADMIN)
+    @Path("/{id}/kafka-credentials")
+    @Operation(
+            operationId = "revokeKafkaCredentials",
+            summary =
+                    "Revoke the platform's Kafka credentials: its password and its ACLs are"
+                            + " deleted, so it can no longer connect or write")
+    @SecurityRequirement(name = "bearer")
+    @APIResponse(responseCode = "204", description = "revoked")
+    @APIResponse(responseCode = "401", description = "no valid token")
+    @APIResponse(responseCode = "403", description = "not ADMIN")
+    @APIResponse(
+            responseCode = "404",
+            description = "NOT_FOUND",
+            content = @Content(mediaType = "application/problem+json"))
+    @APIResponse(
+            responseCode = "503",
+            description = "KAFKA_UNAVAILABLE: the broker did not take the change",
+            content = @Content(mediaType = "application/problem+json"))
+    public void revokeKafkaCredentials(@PathParam("id") String id) {
+        kafkaCredentials.revoke(id);
     }
 
     @POST
@@ -74,7 +141,10 @@ public class PlatformResource {
 
     @POST
     @RolesAllowed(Roles.ADMIN)
-    @Operation(summary = "Onboard a hosting platform (creates its inbound topic usage.in.<id>)")
+    @Operation(
+            summary =
+                    "Onboard a hosting platform: creates its inbound topic usage.in.<id> and its"
+                            + " Kafka credentials, whose password is shown in this answer once")
     @RequestBody(
             content =
                     @Content(
@@ -83,11 +153,18 @@ public class PlatformResource {
                                             name = "platform",
                                             value =
                                                     "{\"id\": \"acme-cloud\", \"name\": \"Acme Cloud\"}")))
-    @APIResponse(responseCode = "201", description = "created")
+    @APIResponse(
+            responseCode = "201",
+            description = "created: { id, name, createdAt, kafka: { username, password, ... } }",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = Dto.PlatformOnboarded.class)))
     @APIResponse(responseCode = "409", description = "DUPLICATE_ID")
+    @APIResponse(responseCode = "503", description = "KAFKA_UNAVAILABLE: nothing was created")
     @APIResponse(responseCode = "422", description = "MISSING_FIELD, INVALID_ID")
     public Response create(Dto.PlatformRequest req) {
-        Dto.PlatformView m = registry.createPlatform(req);
+        Dto.PlatformOnboarded m = registry.createPlatform(req);
         return Response.created(URI.create("/platforms/" + m.id())).entity(m).build();
     }
 

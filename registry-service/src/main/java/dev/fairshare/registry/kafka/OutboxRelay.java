@@ -21,7 +21,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -49,7 +48,7 @@ public class OutboxRelay {
     private static final long LOCK_KEY = 0x6661697273686172L;
 
     private final AgroalDataSource dataSource;
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final Duration pollInterval;
     private final int batchSize;
     private final int inboundPartitions;
@@ -60,12 +59,12 @@ public class OutboxRelay {
 
     public OutboxRelay(
             AgroalDataSource dataSource,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+            KafkaConnection kafka,
             @ConfigProperty(name = "registry.outbox.poll-interval") Duration pollInterval,
             @ConfigProperty(name = "registry.outbox.batch-size") int batchSize,
             @ConfigProperty(name = "registry.inbound-topic-partitions") int inboundPartitions) {
         this.dataSource = dataSource;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.pollInterval = pollInterval;
         this.batchSize = batchSize;
         this.inboundPartitions = inboundPartitions;
@@ -224,8 +223,7 @@ public class OutboxRelay {
 
     private synchronized KafkaProducer<String, String> producer() {
         if (producer == null) {
-            Properties props = new Properties();
-            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            Properties props = kafka.properties();
             props.put(ProducerConfig.ACKS_CONFIG, "all");
             props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
             props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
@@ -239,9 +237,7 @@ public class OutboxRelay {
 
     private synchronized Admin admin() {
         if (admin == null) {
-            admin =
-                    Admin.create(
-                            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers));
+            admin = Admin.create(kafka.properties());
         }
         return admin;
     }

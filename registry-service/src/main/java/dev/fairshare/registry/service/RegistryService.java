@@ -27,10 +27,12 @@ public class RegistryService {
 
     private final Outbox outbox;
     private final Audit audit;
+    private final KafkaCredentialService kafkaCredentials;
 
-    public RegistryService(Outbox outbox, Audit audit) {
+    public RegistryService(Outbox outbox, Audit audit, KafkaCredentialService kafkaCredentials) {
         this.outbox = outbox;
         this.audit = audit;
+        this.kafkaCredentials = kafkaCredentials;
     }
 
     @Transactional
@@ -68,8 +70,12 @@ public class RegistryService {
         return new Page<>(q.<Maker>list().stream().map(Views::of).toList(), page, size, q.count());
     }
 
+    /**
+     * Onboards a platform: its record (announced through the outbox, which also creates its inbound
+     * topic) and its Kafka credential and ACLs, all or nothing.
+     */
     @Transactional
-    public Dto.PlatformView createPlatform(Dto.PlatformRequest req) {
+    public Dto.PlatformOnboarded createPlatform(Dto.PlatformRequest req) {
         Checks.body(req);
         Checks c = new Checks();
         c.id("id", req.id());
@@ -86,7 +92,8 @@ public class RegistryService {
         Dto.PlatformView view = Views.of(p);
         outbox.record(TOPIC_PLATFORMS, p.id, view);
         audit.record("platform", p.id, "CREATE", null, view, null, Audit.Parties.platform(p.id));
-        return view;
+        Dto.KafkaCredentials kafka = kafkaCredentials.issueFor(p.id);
+        return new Dto.PlatformOnboarded(view.id(), view.name(), view.createdAt(), kafka);
     }
 
     public Dto.PlatformView platform(String id) {

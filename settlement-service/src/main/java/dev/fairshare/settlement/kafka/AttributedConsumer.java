@@ -44,7 +44,7 @@ public class AttributedConsumer {
     private final AgroalDataSource dataSource;
     private final RollupStore rollups;
     private final ObjectMapper mapper;
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final String group;
     private final StaticMembership membership;
     private volatile boolean running;
@@ -56,13 +56,13 @@ public class AttributedConsumer {
             AgroalDataSource dataSource,
             RollupStore rollups,
             ObjectMapper mapper,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+            KafkaConnection kafka,
             @ConfigProperty(name = "quarkus.http.port") int httpPort,
             SettlementConfig config) {
         this.dataSource = dataSource;
         this.rollups = rollups;
         this.mapper = mapper;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.group = config.consumerGroup();
         this.membership =
                 StaticMembership.of(
@@ -250,8 +250,7 @@ public class AttributedConsumer {
     }
 
     private KafkaConsumer<String, String> newConsumer() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties p = kafka.properties();
         p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         membership.configure(p);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

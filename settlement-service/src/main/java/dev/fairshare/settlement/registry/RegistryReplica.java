@@ -9,6 +9,7 @@ import dev.fairshare.settlement.engine.PerUnit;
 import dev.fairshare.settlement.engine.RevenueShare;
 import dev.fairshare.settlement.engine.Terms;
 import dev.fairshare.settlement.engine.Tier;
+import dev.fairshare.settlement.kafka.KafkaConnection;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,7 +33,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -172,16 +172,14 @@ public class RegistryReplica {
     private Snapshot current;
 
     private final ObjectMapper mapper;
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private volatile boolean caughtUp;
     private volatile boolean running;
     private Thread thread;
 
-    public RegistryReplica(
-            ObjectMapper mapper,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+    public RegistryReplica(ObjectMapper mapper, KafkaConnection kafka) {
         this.mapper = mapper;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
     }
 
     void start(@Observes StartupEvent event) {
@@ -443,8 +441,7 @@ public class RegistryReplica {
     }
 
     private KafkaConsumer<String, String> consumer() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties p = kafka.properties();
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);

@@ -1,8 +1,10 @@
 package dev.fairshare.settlement.bench;
 
+import dev.fairshare.localstack.Broker;
 import dev.fairshare.localstack.Http;
 import dev.fairshare.localstack.Infrastructure;
 import dev.fairshare.localstack.ServiceProcess;
+import dev.fairshare.localstack.Topics;
 import dev.fairshare.settlement.engine.Agreement;
 import dev.fairshare.settlement.engine.ModelInfo;
 import dev.fairshare.settlement.engine.Parent;
@@ -22,7 +24,6 @@ import java.time.LocalDate;
 import java.time.YearMonth;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Random;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -52,7 +53,7 @@ public final class PeriodCloseBenchmark {
         CloseBenchmark.World world = CloseBenchmark.world(new Random(20261130L));
         long events = world.usage().stream().mapToLong(UsageRow::events).sum();
         try (Infrastructure infra = Infrastructure.start(work.resolve("postgres"), 0)) {
-            publishRegistry(infra.broker().bootstrapServers(), world);
+            publishRegistry(infra.broker(), world);
             int port;
             try (ServerSocket s = new ServerSocket(0)) {
                 port = s.getLocalPort();
@@ -155,9 +156,8 @@ public final class PeriodCloseBenchmark {
                 closed, (System.nanoTime() - t0) / 1_000_000);
     }
 
-    static void publishRegistry(String bootstrap, CloseBenchmark.World world) throws Exception {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    static void publishRegistry(Broker broker, CloseBenchmark.World world) throws Exception {
+        java.util.Map<String, Object> p = broker.clientProperties(Topics.REGISTRY_PRINCIPAL);
         p.put(ProducerConfig.LINGER_MS_CONFIG, "10");
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class);

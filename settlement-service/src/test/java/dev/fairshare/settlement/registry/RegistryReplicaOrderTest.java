@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fairshare.settlement.engine.RevenueShare;
+import dev.fairshare.settlement.kafka.KafkaConnection;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -15,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * a record the relay sent again) is never applied, and a re-read keeps what it had served.
  */
 class RegistryReplicaOrderTest {
-    final RegistryReplica replica = new RegistryReplica(new ObjectMapper(), "localhost:1");
+    final RegistryReplica replica =
+            new RegistryReplica(new ObjectMapper(), new KafkaConnection(java.util.Map.of()));
     long offset;
 
     @Test

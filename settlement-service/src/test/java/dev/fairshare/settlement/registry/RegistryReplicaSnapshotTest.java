@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fairshare.settlement.engine.Agreement;
+import dev.fairshare.settlement.kafka.KafkaConnection;
 import java.time.LocalDate;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -13,7 +14,8 @@ import org.junit.jupiter.api.Test;
 /** A registry snapshot is one view that records applied later do not change. */
 class RegistryReplicaSnapshotTest {
 
-    private final RegistryReplica replica = new RegistryReplica(new ObjectMapper(), "unused:9092");
+    private final RegistryReplica replica =
+            new RegistryReplica(new ObjectMapper(), new KafkaConnection(java.util.Map.of()));
 
     private static ConsumerRecord<String, String> record(String topic, String key, String value) {
         return new ConsumerRecord<>(topic, 0, 0L, key, value);

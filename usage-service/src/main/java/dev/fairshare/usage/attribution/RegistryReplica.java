@@ -2,6 +2,7 @@ package dev.fairshare.usage.attribution;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fairshare.usage.kafka.KafkaConnection;
 import dev.fairshare.usage.runtime.Daemon;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -24,7 +25,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -52,15 +52,13 @@ public class RegistryReplica {
     private volatile Map<String, Long> versions = new ConcurrentHashMap<>();
     private final List<Consumer<String>> modelListeners = new CopyOnWriteArrayList<>();
     private final ObjectMapper mapper;
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private volatile boolean caughtUp;
     private final Daemon daemon = new Daemon("registry-replica", this::run, false);
 
-    public RegistryReplica(
-            ObjectMapper mapper,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+    public RegistryReplica(ObjectMapper mapper, KafkaConnection kafka) {
         this.mapper = mapper;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
     }
 
     void start(@Observes StartupEvent event) {
@@ -259,8 +257,7 @@ public class RegistryReplica {
     }
 
     private KafkaConsumer<String, String> consumer() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties p = kafka.properties();
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);

@@ -10,7 +10,6 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The service's Kafka clients. The shared producer is idempotent with acks=all: a send is
@@ -18,17 +17,16 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class KafkaClients {
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private KafkaProducer<byte[], byte[]> producer;
 
-    public KafkaClients(@ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
-        this.bootstrapServers = bootstrapServers;
+    public KafkaClients(KafkaConnection kafka) {
+        this.kafka = kafka;
     }
 
     public synchronized KafkaProducer<byte[], byte[]> producer() {
         if (producer == null) {
-            Properties p = new Properties();
-            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            Properties p = kafka.properties();
             p.put(ProducerConfig.ACKS_CONFIG, "all");
             p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
             p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
@@ -45,8 +43,7 @@ public class KafkaClients {
     /** A consumer of {@code groupId} that is the static member {@code membership}. */
     public KafkaConsumer<byte[], byte[]> consumer(
             String groupId, StaticMembership membership, int maxPollRecords) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties p = kafka.properties();
         p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         membership.configure(p);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");

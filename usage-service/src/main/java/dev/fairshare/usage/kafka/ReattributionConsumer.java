@@ -26,7 +26,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -48,7 +47,7 @@ public class ReattributionConsumer {
     private final Reattributions reattributions;
     private final ObjectMapper mapper;
     private final UsageConfig config;
-    private final String bootstrapServers;
+    private final KafkaConnection kafka;
     private final Daemon daemon = new Daemon("reattribution-consumer", this::run, false);
 
     public ReattributionConsumer(
@@ -58,14 +57,14 @@ public class ReattributionConsumer {
             Reattributions reattributions,
             ObjectMapper mapper,
             UsageConfig config,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+            KafkaConnection kafka) {
         this.replica = replica;
         this.usage = usage;
         this.store = store;
         this.reattributions = reattributions;
         this.mapper = mapper;
         this.config = config;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
     }
 
     void start(@Observes StartupEvent event) {
@@ -196,18 +195,12 @@ public class ReattributionConsumer {
     }
 
     private KafkaConsumer<String, String> consumer() {
-        return new KafkaConsumer<>(
-                Map.of(
-                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        bootstrapServers,
-                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                        "false",
-                        ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-                        "10",
-                        ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
-                        StringDeserializer.class,
-                        ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                        StringDeserializer.class));
+        java.util.Properties p = kafka.properties();
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "10");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
+        return new KafkaConsumer<>(p);
     }
 
     private static void pause(long ms) {

@@ -1,6 +1,8 @@
 package dev.fairshare.usage.bench;
 
+import dev.fairshare.localstack.Broker;
 import dev.fairshare.localstack.Infrastructure;
+import dev.fairshare.localstack.KafkaSecurity;
 import dev.fairshare.localstack.Poster;
 import dev.fairshare.localstack.ServiceProcess;
 import dev.fairshare.localstack.Topics;
@@ -18,7 +20,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -62,22 +63,22 @@ public final class IngestBenchmark {
         Path work = repo.resolve("usage-service/target/bench");
         Files.createDirectories(work);
         try (Infrastructure infra = Infrastructure.start(work.resolve("postgres"), 0)) {
-            String bootstrap = infra.broker().bootstrapServers();
+            Broker kafka = infra.broker();
             List<NewTopic> topics = new ArrayList<>();
             for (int p = 0; p < PLATFORMS + 1; p++) {
                 topics.add(
                         new NewTopic(
                                 Topics.usageIn("bench-" + p), Topics.USAGE_PARTITIONS, (short) 1));
             }
-            Topics.create(bootstrap, topics);
-            registry(bootstrap);
+            Topics.create(kafka.clientProperties(KafkaSecurity.SUPER_USER), topics);
+            registry(kafka);
 
             long t0 = System.nanoTime();
-            long bytes = produce(bootstrap, n);
+            long bytes = produce(kafka, n);
             System.out.printf("loaded %,d events (%,d MB) in %.1f s%n", n, bytes >> 20, secs(t0));
 
             java.util.Map<String, Long> consumeBefore = cpuTicks(-1);
-            double consume = consumeRate(bootstrap, n);
+            double consume = consumeRate(kafka, n);
             java.util.Map<String, Long> consumeCpu = minus(cpuTicks(-1), consumeBefore);
             System.out.printf("LIMIT broker raw consume: %,.0f events/s%n", consume);
             printCpu("the raw consume", consumeCpu, n);
@@ -230,8 +231,8 @@ public final class IngestBenchmark {
         return Math.max(1_000, httpEvents / 10 / 1_000 * 1_000);
     }
 
-    static void registry(String bootstrap) throws Exception {
-        try (KafkaProducer<byte[], byte[]> p = producer(bootstrap)) {
+    static void registry(Broker broker) throws Exception {
+        try (KafkaProducer<byte[], byte[]> p = producer(broker, Topics.REGISTRY_PRINCIPAL)) {
             for (int pl = 0; pl <= PLATFORMS; pl++) {
                 p.send(
                         record(
@@ -262,9 +263,9 @@ public final class IngestBenchmark {
                 value.getBytes(StandardCharsets.UTF_8));
     }
 
-    static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    /** A producer as {@code principal}: the registry's records as the registry, events as usage. */
+    static KafkaProducer<byte[], byte[]> producer(Broker broker, String principal) {
+        java.util.Map<String, Object> p = broker.clientProperties(principal);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "20");
         p.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(256 * 1024));
@@ -313,11 +314,11 @@ public final class IngestBenchmark {
                 + "}";
     }
 
-    static long produce(String bootstrap, long n) throws Exception {
+    static long produce(Broker broker, long n) throws Exception {
         Random r = new Random(7);
         Instant base = Instant.now().truncatedTo(ChronoUnit.HOURS);
         long bytes = 0;
-        try (KafkaProducer<byte[], byte[]> p = producer(bootstrap)) {
+        try (KafkaProducer<byte[], byte[]> p = producer(broker, Topics.USAGE_PRINCIPAL)) {
             for (long i = 0; i < n; i++) {
                 String platform = "bench-" + (i % PLATFORMS);
                 byte[] value = event(r, platform, i, base).getBytes(StandardCharsets.UTF_8);
@@ -332,9 +333,8 @@ public final class IngestBenchmark {
         return bytes;
     }
 
-    static double consumeRate(String bootstrap, long n) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+    static double consumeRate(Broker broker, long n) {
+        java.util.Map<String, Object> p = broker.clientProperties(Topics.USAGE_PRINCIPAL);
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(64 << 20));
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(8 << 20));

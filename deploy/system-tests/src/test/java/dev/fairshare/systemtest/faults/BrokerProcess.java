@@ -1,5 +1,6 @@
 package dev.fairshare.systemtest.faults;
 
+import dev.fairshare.localstack.KafkaSecurity;
 import dev.fairshare.localstack.Topics;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -23,12 +24,14 @@ final class BrokerProcess implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final Path config;
+    private final String superUserSecret;
     private Process process;
 
-    private BrokerProcess(Path dir, int port, Path config) {
+    private BrokerProcess(Path dir, int port, Path config, String superUserSecret) {
         this.dir = dir;
         this.port = port;
         this.config = config;
+        this.superUserSecret = superUserSecret;
     }
 
     static BrokerProcess start(Path dir) throws Exception {
@@ -36,6 +39,11 @@ final class BrokerProcess implements AutoCloseable {
         int port = freePort();
         int controller = freePort();
         Path config = dir.resolve("server.properties");
+        String secret = Uuid.randomUuid().toString();
+        // SCRAM for every client and the ACLs of production, as the in-process broker (Broker)
+        List<String> security = new ArrayList<>();
+        KafkaSecurity.brokerConfig("CLIENT", "CONTROLLER", secret)
+                .forEach((k, v) -> security.add(k + "=" + v));
         Files.writeString(
                 config,
                 String.join(
@@ -43,14 +51,15 @@ final class BrokerProcess implements AutoCloseable {
                                 "process.roles=broker,controller",
                                 "node.id=1",
                                 "controller.quorum.voters=1@localhost:" + controller,
-                                "listeners=PLAINTEXT://localhost:"
+                                "listeners=CLIENT://localhost:"
                                         + port
                                         + ",CONTROLLER://localhost:"
                                         + controller,
-                                "advertised.listeners=PLAINTEXT://localhost:" + port,
+                                "advertised.listeners=CLIENT://localhost:" + port,
                                 "controller.listener.names=CONTROLLER",
-                                "inter.broker.listener.name=PLAINTEXT",
-                                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                                "inter.broker.listener.name=CLIENT",
+                                "listener.security.protocol.map=CLIENT:SASL_PLAINTEXT,CONTROLLER:SASL_PLAINTEXT",
+                                String.join("\n", security),
                                 "log.dirs=" + dir.resolve("data"),
                                 "offsets.topic.replication.factor=1",
                                 "transaction.state.log.replication.factor=1",
@@ -61,7 +70,7 @@ final class BrokerProcess implements AutoCloseable {
                                 "auto.create.topics.enable=false",
                                 "")
                         + "\n");
-        BrokerProcess broker = new BrokerProcess(dir, port, config);
+        BrokerProcess broker = new BrokerProcess(dir, port, config, secret);
         Process format =
                 java(
                                 "kafka.tools.StorageTool",
@@ -79,7 +88,9 @@ final class BrokerProcess implements AutoCloseable {
                             + Files.readString(dir.resolve("format.log")));
         }
         broker.launch();
-        Topics.create(broker.bootstrapServers(), Topics.fixedTopics());
+        Map<String, Object> superUser = broker.clientProperties(KafkaSecurity.SUPER_USER);
+        KafkaSecurity.provisionServices(superUser);
+        Topics.create(superUser, Topics.fixedTopics());
         return broker;
     }
 
@@ -108,12 +119,10 @@ final class BrokerProcess implements AutoCloseable {
                 throw new IllegalStateException(
                         "the broker exited; see " + dir.resolve("broker.log"));
             }
-            try (Admin admin =
-                    Admin.create(
-                            Map.of(
-                                    AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000,
-                                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000))) {
+            Map<String, Object> props = clientProperties(KafkaSecurity.SUPER_USER);
+            props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 3000);
+            props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
+            try (Admin admin = Admin.create(props)) {
                 admin.describeCluster().nodes().get(3, TimeUnit.SECONDS);
                 return;
             } catch (Exception e) {
@@ -126,6 +135,11 @@ final class BrokerProcess implements AutoCloseable {
 
     String bootstrapServers() {
         return "localhost:" + port;
+    }
+
+    /** The client properties of a service principal or of the super user on this broker. */
+    Map<String, Object> clientProperties(String principal) {
+        return KafkaSecurity.clientProperties(bootstrapServers(), principal, superUserSecret);
     }
 
     /** Stops the broker (SIGTERM, a controlled shutdown) and starts it again on the same data. */

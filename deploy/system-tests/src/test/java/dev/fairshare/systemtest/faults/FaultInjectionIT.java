@@ -8,8 +8,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fairshare.localstack.Database;
 import dev.fairshare.localstack.Http;
 import dev.fairshare.localstack.Infrastructure;
+import dev.fairshare.localstack.KafkaSecurity;
 import dev.fairshare.localstack.Keys;
 import dev.fairshare.localstack.ServiceProcess;
+import dev.fairshare.localstack.Topics;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,14 +27,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -122,8 +122,8 @@ class FaultInjectionIT {
                 Http.token(
                         registry.url(),
                         "{\"username\":\"finance\",\"password\":\"finance-password\"}");
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        // the events' producer writes usage.in.* as usage-service's HTTP edge may
+        Map<String, Object> p = broker.clientProperties(Topics.USAGE_PRINCIPAL);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "180000");
@@ -514,8 +514,7 @@ class FaultInjectionIT {
     }
 
     static Admin admin() {
-        return Admin.create(
-                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()));
+        return Admin.create(broker.clientProperties(KafkaSecurity.SUPER_USER));
     }
 
     static Map<Integer, Long> endOffsets(String topic) throws Exception {
@@ -935,8 +934,7 @@ class FaultInjectionIT {
 
     /** Everything in usage.dlq, by key, with its error.code header. */
     static Map<String, String> deadLetters() {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        Map<String, Object> p = broker.clientProperties(KafkaSecurity.SUPER_USER);
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         Map<String, String> out = new TreeMap<>();
