@@ -8,6 +8,7 @@ import dev.fairshare.localstack.Http;
 import dev.fairshare.localstack.Poster;
 import dev.fairshare.localstack.ServiceProcess;
 import dev.fairshare.systemtest.faults.FaultInjectionIT.Scenario;
+import dev.fairshare.localstack.Topics;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
@@ -136,8 +137,9 @@ class FullLoadIT {
 
     /** The one place this class's Kafka clients get their connection properties. */
     static Properties kafkaClient(Map<String, String> settings) {
+        // as the fault suite's producer: writes usage.in.* as usage-service's HTTP edge may
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, FaultInjectionIT.broker.bootstrapServers());
+        p.putAll(FaultInjectionIT.broker.clientProperties(Topics.USAGE_PRINCIPAL));
         p.putAll(settings);
         return p;
     }
