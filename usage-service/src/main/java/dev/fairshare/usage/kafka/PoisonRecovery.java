@@ -4,7 +4,7 @@ import dev.fairshare.usage.config.UsageConfig;
 import dev.fairshare.usage.store.DeadLettersWritten;
 import dev.fairshare.usage.store.EventStore;
 import dev.fairshare.usage.store.Quarantines;
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,7 +27,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -56,8 +58,8 @@ public class PoisonRecovery {
     public static final String UNPROCESSABLE = "UNPROCESSABLE_RECORD";
     static final String METRIC = "fairshare.quarantined.records";
 
-    /** The scout's heap: a record it cannot hold is one the service cannot either. */
-    static final String SCOUT_HEAP = "-Xmx32m";
+    /** The scout's heap in MiB: a record it cannot hold is one the service cannot either. */
+    static final int SCOUT_HEAP_MIB = 32;
 
     /** Records read here carefully before they go to a batch. */
     static final int CAREFUL_BATCH = 500;
@@ -93,20 +95,40 @@ public class PoisonRecovery {
         this.config = config;
     }
 
-    /** The metric counts every quarantine recorded so far, not only this process's. */
+    /** Per platform, the records quarantined so far (in PostgreSQL, by any process). */
+    private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
+
     void registerMetric(@Observes StartupEvent event) {
+        refreshMetric();
+    }
+
+    /** The metric counts every quarantine recorded so far, not only this process's. */
+    private void refreshMetric() {
         try {
-            quarantines.countByPlatform().forEach((p, n) -> counter(p).increment(n));
+            quarantines
+                    .countByPlatform()
+                    .forEach(
+                            (platform, n) ->
+                                    counts.computeIfAbsent(
+                                                    platform,
+                                                    p -> {
+                                                        AtomicLong c = new AtomicLong();
+                                                        FunctionCounter.builder(
+                                                                        METRIC,
+                                                                        c,
+                                                                        AtomicLong::doubleValue)
+                                                                .description(
+                                                                        "inbound records set aside"
+                                                                                + " (usage.dlq,"
+                                                                                + " UNPROCESSABLE_RECORD)")
+                                                                .tag("platform", p)
+                                                                .register(metrics);
+                                                        return c;
+                                                    })
+                                            .set(n));
         } catch (SQLException e) {
             LOG.warnf("cannot read the quarantined records: %s", e.toString());
         }
-    }
-
-    private Counter counter(String platform) {
-        return Counter.builder(METRIC)
-                .description("inbound records set aside (usage.dlq, UNPROCESSABLE_RECORD)")
-                .tag("platform", platform)
-                .register(metrics);
     }
 
     /**
@@ -218,8 +240,10 @@ public class PoisonRecovery {
         List<String> command =
                 List.of(
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                        SCOUT_HEAP,
+                        "-Xmx" + SCOUT_HEAP_MIB + "m",
                         "-XX:+UseSerialGC",
+                        // the Kafka client logs through SLF4J, which has no provider there
+                        "-Dslf4j.internal.verbosity=ERROR",
                         "-XX:TieredStopAtLevel=1",
                         "-XX:+ExitOnOutOfMemoryError",
                         "-cp",
@@ -283,9 +307,9 @@ public class PoisonRecovery {
         scan.unscanned = ranges.subList(index + 1, ranges.size());
         scan.reason =
                 exit == 3
-                        ? "reading it exhausted the heap of a reader ("
-                                + SCOUT_HEAP.substring(4)
-                                + "B); the consumer's process died reading it"
+                        ? "reading it exhausted the heap of a reader of "
+                                + SCOUT_HEAP_MIB
+                                + " MiB; the consumer's process died reading it"
                         : "the Kafka client cannot read it: " + fail;
         LOG.warnf(
                 "record %s/%d/%d cannot be read (%s): it is quarantined",
@@ -402,7 +426,7 @@ public class PoisonRecovery {
             }
         }
         if (recorded) {
-            counter(platform).increment();
+            refreshMetric();
         }
     }
 
