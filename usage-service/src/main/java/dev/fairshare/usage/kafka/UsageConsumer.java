@@ -561,9 +561,9 @@ public class UsageConsumer {
         return d;
     }
 
-    /** The platform whose inbound topic {@code topic} is. */
+    /** The platform whose inbound topic {@code topic} is (any other topic: its name). */
     static String platformOf(String topic) {
-        return topic.substring(INBOUND_PREFIX.length());
+        return topic.startsWith(INBOUND_PREFIX) ? topic.substring(INBOUND_PREFIX.length()) : topic;
     }
 
     private void sendAll(Collection<ProducerRecord<byte[], byte[]>> records) throws Exception {
