@@ -249,8 +249,15 @@ public class PoisonRecovery {
                         "-cp",
                         scoutClassPath(),
                         RecordScout.class.getName());
-        Process p =
-                new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p;
+        try {
+            p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        } catch (IOException e) {
+            // no search without a process to do it: the consumer resumes as it would have
+            Scan none = new Scan();
+            none.inconclusive = "the scout process could not start: " + e;
+            return none;
+        }
         try (OutputStream stdin = p.getOutputStream()) {
             StringWriter w = new StringWriter();
             in.store(w, null);
