@@ -193,6 +193,9 @@ public class PoisonRecovery {
             Collection<TopicPartition> partitions,
             KafkaConsumer<byte[], byte[]> reader)
             throws SQLException {
+        // a topic deleted since (nothing to examine there) would only fail the offset look-ups
+        Set<String> topics = reader.listTopics().keySet();
+        partitions = partitions.stream().filter(tp -> topics.contains(tp.topic())).toList();
         Set<String> names =
                 partitions.stream()
                         .map(tp -> tp.topic() + "-" + tp.partition())
