@@ -15,12 +15,17 @@ import static org.hamcrest.Matchers.not;
 
 import dev.fairshare.localstack.FairshareTestResource;
 import dev.fairshare.localstack.Tokens;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.arc.Arc;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -88,9 +93,28 @@ class AuthMatrixTest {
                                     }
                                 }
                             });
+            quarantine(p, q);
             world = new World(p, q, ref, eventOfQ);
         }
         return world;
+    }
+
+    /** A quarantined record of each platform, as the consumer's recovery records one. */
+    static void quarantine(String... platforms) {
+        try (Connection c = Arc.container().instance(AgroalDataSource.class).get().getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "insert into quarantined_record"
+                                        + " (platform_id, topic, partition_no, offset_no, reason)"
+                                        + " values (?, ?, 0, 0, 'a reader cannot hold it')")) {
+            for (String p : platforms) {
+                ps.setString(1, p);
+                ps.setString(2, "usage.in." + p);
+                ps.executeUpdate();
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /**
@@ -185,7 +209,8 @@ class AuthMatrixTest {
     enum Query {
         SUMMARY("/usage/summary"),
         UNATTRIBUTED("/usage/unattributed"),
-        EVENTS("/usage/events");
+        EVENTS("/usage/events"),
+        QUARANTINE("/quarantine");
 
         final String path;
 

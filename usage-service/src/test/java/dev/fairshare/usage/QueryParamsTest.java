@@ -24,6 +24,8 @@ class QueryParamsTest {
     @ParameterizedTest
     @CsvSource({
         "/usage/events, page, abc, query parameter 'page' must be an integer",
+        "/quarantine, page, abc, query parameter 'page' must be an integer",
+        "/quarantine, size, ten, query parameter 'size' must be an integer",
         "/usage/events, size, ten, query parameter 'size' must be an integer",
         "/usage/events, page, 9999999999, query parameter 'page' must be an integer",
         "/usage/events, from, 2026-13-01, from must be a date such as 2026-11-01",

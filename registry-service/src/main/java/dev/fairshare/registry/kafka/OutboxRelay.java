@@ -26,6 +26,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -52,6 +53,7 @@ public class OutboxRelay {
     private final Duration pollInterval;
     private final int batchSize;
     private final int inboundPartitions;
+    private final int inboundMaxMessageBytes;
     private volatile boolean running;
     private Thread thread;
     private KafkaProducer<String, String> producer;
@@ -62,7 +64,10 @@ public class OutboxRelay {
             KafkaConnection kafka,
             @ConfigProperty(name = "registry.outbox.poll-interval") Duration pollInterval,
             @ConfigProperty(name = "registry.outbox.batch-size") int batchSize,
-            @ConfigProperty(name = "registry.inbound-topic-partitions") int inboundPartitions) {
+            @ConfigProperty(name = "registry.inbound-topic-partitions") int inboundPartitions,
+            @ConfigProperty(name = "registry.inbound-topic-max-message-bytes")
+                    int inboundMaxMessageBytes) {
+        this.inboundMaxMessageBytes = inboundMaxMessageBytes;
         this.dataSource = dataSource;
         this.kafka = kafka;
         this.pollInterval = pollInterval;
@@ -192,7 +197,23 @@ public class OutboxRelay {
         List<NewTopic> topics =
                 rows.stream()
                         .filter(r -> r.topic.equals("registry.platforms") && r.payload != null)
-                        .map(r -> new NewTopic("usage.in." + r.key, inboundPartitions, (short) -1))
+                        .map(
+                                r ->
+                                        new NewTopic(
+                                                        "usage.in." + r.key,
+                                                        inboundPartitions,
+                                                        (short) -1)
+                                                // the largest batch a platform may write: what
+                                                // usage-service's consumer fetches of a partition
+                                                // at once (a compressed batch may still
+                                                // decompress to far more; usage-service
+                                                // quarantines a record it cannot hold)
+                                                .configs(
+                                                        Map.of(
+                                                                TopicConfig
+                                                                        .MAX_MESSAGE_BYTES_CONFIG,
+                                                                Integer.toString(
+                                                                        inboundMaxMessageBytes))))
                         .toList();
         if (topics.isEmpty()) {
             return;

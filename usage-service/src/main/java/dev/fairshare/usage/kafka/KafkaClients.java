@@ -26,7 +26,7 @@ public class KafkaClients {
 
     public synchronized KafkaProducer<byte[], byte[]> producer() {
         if (producer == null) {
-            Properties p = kafka.properties();
+            Properties p = common();
             p.put(ProducerConfig.ACKS_CONFIG, "all");
             p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
             p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
@@ -40,23 +40,71 @@ public class KafkaClients {
         return producer;
     }
 
+    /**
+     * The settings every Kafka client of this service shares: the broker's address and this
+     * service's credentials ({@link KafkaConnection}).
+     */
+    Properties common() {
+        return kafka.properties();
+    }
+
+    /**
+     * The largest record batch a platform may write to its inbound topic (the topic's {@code
+     * max.message.bytes}, set by registry-service): a fetch of one partition holds at most this
+     * much compressed data, and the broker returns a batch this large even above the fetch sizes.
+     */
+    static final int MAX_BATCH_BYTES = 1024 * 1024;
+
+    /**
+     * The compressed bytes one fetch response may hold: a thirty-second of the heap, at most 4 MiB
+     * (the fetch and the records a poll decompresses from it live in the heap together).
+     */
+    static int fetchMaxBytes() {
+        long heap = Runtime.getRuntime().maxMemory();
+        return (int) Math.max(MAX_BATCH_BYTES, Math.min(4L * 1024 * 1024, heap / 32));
+    }
+
     /** A consumer of {@code groupId} that is the static member {@code membership}. */
     public KafkaConsumer<byte[], byte[]> consumer(
             String groupId, StaticMembership membership, int maxPollRecords) {
-        Properties p = kafka.properties();
+        Properties p = common();
         p.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         membership.configure(p);
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(maxPollRecords));
-        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(4 * 1024 * 1024));
-        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(1024 * 1024));
+        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(fetchMaxBytes()));
         // new platforms' topics are picked up by the pattern subscription within seconds
         p.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, "3000");
+        return new KafkaConsumer<>(reading(p));
+    }
+
+    /**
+     * A consumer without a group that returns one record a poll (the partitions are assigned and
+     * positioned by the caller): the quarantine's careful reader.
+     */
+    public KafkaConsumer<byte[], byte[]> reader() {
+        Properties p = common();
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "1");
+        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(MAX_BATCH_BYTES));
+        return new KafkaConsumer<>(reading(p));
+    }
+
+    /** The settings of the scout process ({@link RecordScout}), without the deserializers. */
+    Properties scout() {
+        Properties p = common();
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.FETCH_MAX_BYTES_CONFIG, Integer.toString(MAX_BATCH_BYTES));
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(MAX_BATCH_BYTES));
+        return p;
+    }
+
+    private static Properties reading(Properties p) {
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, Integer.toString(MAX_BATCH_BYTES));
         p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        return new KafkaConsumer<>(p);
+        return p;
     }
 
     @PreDestroy

@@ -13,6 +13,7 @@ import dev.fairshare.usage.ingest.UsageEvent;
 import dev.fairshare.usage.ingest.WellFormedEvents;
 import dev.fairshare.usage.store.DeadLettersWritten;
 import dev.fairshare.usage.store.EventStore;
+import dev.fairshare.usage.store.Quarantines;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
@@ -47,6 +48,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.WakeupException;
@@ -84,6 +86,8 @@ public class UsageConsumer {
     private final MeterRegistry metrics;
     private final Timer batchTimer;
     private final StaticMembership membership;
+    private final PoisonRecovery recovery;
+    private final Quarantines quarantines;
     private final ConcurrentLinkedQueue<String> changedModels = new ConcurrentLinkedQueue<>();
     private final ConcurrentLinkedQueue<CompletableFuture<Void>> barriers =
             new ConcurrentLinkedQueue<>();
@@ -102,7 +106,11 @@ public class UsageConsumer {
             ObjectMapper mapper,
             UsageConfig config,
             MeterRegistry metrics,
+            PoisonRecovery recovery,
+            Quarantines quarantines,
             @ConfigProperty(name = "quarkus.http.port") int httpPort) {
+        this.recovery = recovery;
+        this.quarantines = quarantines;
         this.clients = clients;
         this.store = store;
         this.deadLetters = deadLetters;
@@ -191,7 +199,19 @@ public class UsageConsumer {
             sleep(100);
         }
         changedModels.add(ALL_MODELS);
+        // a member that did not stop cleanly died, possibly reading a record it cannot hold
+        boolean recover = previousRunDied();
         while (running) {
+            if (recover) {
+                try {
+                    recoverPartitions();
+                    recover = false;
+                } catch (Exception e) {
+                    LOG.errorf(e, "examining the inbound partitions failed; retrying in 1 s");
+                    sleep(1000);
+                    continue;
+                }
+            }
             // one batch a writer, whose partitions are paused until it has committed it (see
             // pauseFullWriters): the records in memory are about a batch per writer
             // (docs/benchmarks-history.md)
@@ -217,8 +237,16 @@ public class UsageConsumer {
                     // a full writer's partitions wait in Kafka, not in memory; while one is
                     // full the loop comes back soon to hand it its next batch once it is free
                     boolean waiting = pauseFullWriters(c, writers);
-                    ConsumerRecords<byte[], byte[]> records =
-                            c.poll(Duration.ofMillis(waiting ? 5 : 200));
+                    ConsumerRecords<byte[], byte[]> records;
+                    try {
+                        records = c.poll(Duration.ofMillis(waiting ? 5 : 200));
+                    } catch (WakeupException | FencedInstanceIdException e) {
+                        throw e;
+                    } catch (KafkaException e) {
+                        // the poll would fail the same way again: find the record first
+                        recover = true;
+                        throw e;
+                    }
                     if (!records.isEmpty()) {
                         dispatch(c, records, writers);
                     }
@@ -259,6 +287,51 @@ public class UsageConsumer {
                 }
             }
         }
+        try {
+            quarantines.running(config.consumerGroup(), membership.instanceId(), false);
+        } catch (SQLException e) {
+            LOG.warnf("could not record the clean stop of the consumer: %s", e.toString());
+        }
+    }
+
+    /** Records that this member runs; answers whether it was running before (it died). */
+    private boolean previousRunDied() {
+        while (running) {
+            try {
+                boolean died =
+                        quarantines
+                                .member(config.consumerGroup(), membership.instanceId())
+                                .map(Quarantines.Member::running)
+                                .orElse(false);
+                quarantines.running(config.consumerGroup(), membership.instanceId(), true);
+                return died;
+            } catch (SQLException e) {
+                LOG.warnf("cannot read the consumer's state, retrying: %s", e.toString());
+                sleep(1000);
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Finds, in the partitions this member had, the record that a reader cannot hold or read,
+     * stores the records before it and quarantines it ({@link PoisonRecovery}).
+     */
+    private void recoverPartitions() throws Exception {
+        Set<TopicPartition> partitions =
+                quarantines
+                        .member(config.consumerGroup(), membership.instanceId())
+                        .map(m -> PoisonRecovery.partitions(m.partitions()))
+                        .orElse(Set.of());
+        long started = System.nanoTime();
+        List<DeadLettersWritten.Source> quarantined =
+                recovery.recover(config.consumerGroup(), partitions, this::write);
+        LOG.infof(
+                "examined %d partitions after an unclean stop in %d ms: %d records quarantined %s",
+                partitions.size(),
+                (System.nanoTime() - started) / 1_000_000,
+                quarantined.size(),
+                quarantined);
     }
 
     /**
@@ -329,7 +402,7 @@ public class UsageConsumer {
             // a share comes partition by partition: one key and one platform per run of records
             if (run == null || run.partition() != r.partition() || !run.topic().equals(r.topic())) {
                 run = new TopicPartition(r.topic(), r.partition());
-                platform = r.topic().substring(INBOUND_PREFIX.length());
+                platform = platformOf(r.topic());
             }
             next.put(run, r.offset() + 1);
             EventValidator.Result result =
@@ -440,38 +513,57 @@ public class UsageConsumer {
 
     private ProducerRecord<byte[], byte[]> deadLetter(
             ConsumerRecord<byte[], byte[]> r, List<EventError> errors) {
-        byte[] key = r.key();
-        if (key != null && key.length > MAX_DEAD_LETTER_KEY_BYTES) {
-            key = java.util.Arrays.copyOf(key, MAX_DEAD_LETTER_KEY_BYTES);
-        }
-        byte[] value = r.value();
-        if (value != null && value.length > MAX_DEAD_LETTER_BYTES) {
-            value = java.util.Arrays.copyOf(value, MAX_DEAD_LETTER_BYTES);
-        }
-        ProducerRecord<byte[], byte[]> d = new ProducerRecord<>(DLQ, key, value);
-        if (value != r.value()) {
-            // the head of the value; the whole record stays at source.topic/partition/offset
-            d.headers()
-                    .add(
-                            "error.truncated-from",
-                            Integer.toString(r.value().length).getBytes(StandardCharsets.UTF_8));
-        }
         EventError main = errors.get(0);
         String message =
                 errors.stream()
                         .map(e -> (e.field() == null ? "" : e.field() + ": ") + e.message())
                         .reduce((a, b) -> a + "; " + b)
                         .orElse("");
-        d.headers().add("error.code", main.code().getBytes(StandardCharsets.UTF_8));
+        return deadLetter(
+                r.topic(), r.partition(), r.offset(), r.key(), r.value(), main.code(), message);
+    }
+
+    /**
+     * The dead letter of the record at {@code topic}/{@code partition}/{@code offset}: the head of
+     * its key and value (null when unknown), its error and where it was read.
+     */
+    static ProducerRecord<byte[], byte[]> deadLetter(
+            String topic,
+            int partition,
+            long offset,
+            byte[] key,
+            byte[] value,
+            String code,
+            String message) {
+        if (key != null && key.length > MAX_DEAD_LETTER_KEY_BYTES) {
+            key = java.util.Arrays.copyOf(key, MAX_DEAD_LETTER_KEY_BYTES);
+        }
+        byte[] head = value;
+        if (value != null && value.length > MAX_DEAD_LETTER_BYTES) {
+            head = java.util.Arrays.copyOf(value, MAX_DEAD_LETTER_BYTES);
+        }
+        ProducerRecord<byte[], byte[]> d = new ProducerRecord<>(DLQ, key, head);
+        if (head != value) {
+            // the head of the value; the whole record stays at source.topic/partition/offset
+            d.headers()
+                    .add(
+                            "error.truncated-from",
+                            Integer.toString(value.length).getBytes(StandardCharsets.UTF_8));
+        }
+        d.headers().add("error.code", code.getBytes(StandardCharsets.UTF_8));
         d.headers().add("error.message", message.getBytes(StandardCharsets.UTF_8));
-        d.headers().add("source.topic", r.topic().getBytes(StandardCharsets.UTF_8));
+        d.headers().add("source.topic", topic.getBytes(StandardCharsets.UTF_8));
         d.headers()
                 .add(
                         "source.partition",
-                        Integer.toString(r.partition()).getBytes(StandardCharsets.UTF_8));
-        d.headers()
-                .add("source.offset", Long.toString(r.offset()).getBytes(StandardCharsets.UTF_8));
+                        Integer.toString(partition).getBytes(StandardCharsets.UTF_8));
+        d.headers().add("source.offset", Long.toString(offset).getBytes(StandardCharsets.UTF_8));
         return d;
+    }
+
+    /** The platform whose inbound topic {@code topic} is (any other topic: its name). */
+    static String platformOf(String topic) {
+        return topic.startsWith(INBOUND_PREFIX) ? topic.substring(INBOUND_PREFIX.length()) : topic;
     }
 
     private void sendAll(Collection<ProducerRecord<byte[], byte[]>> records) throws Exception {
@@ -562,6 +654,14 @@ public class UsageConsumer {
                 // now assigns them; a member that does not lead rejoins without one.
                 rejoined = true;
                 c.enforceRebalance("a static member is back: assign the topics created meanwhile");
+            }
+            // what to examine if this process dies
+            List<String> assigned = new ArrayList<>();
+            c.assignment().forEach(tp -> assigned.add(tp.topic() + "/" + tp.partition()));
+            try {
+                quarantines.assigned(config.consumerGroup(), membership.instanceId(), assigned);
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot record the assignment", e);
             }
             if (partitions.isEmpty()) {
                 return;

@@ -1,0 +1,212 @@
+package dev.fairshare.usage.store;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The inbound consumer's members (tables {@code consumer_member}) and the records it quarantined
+ * ({@code quarantined_record}).
+ */
+@ApplicationScoped
+public class Quarantines {
+    /**
+     * A member as it was left: the partitions it had ({@code topic/partition}) and whether it ran.
+     */
+    public record Member(List<String> partitions, boolean running) {}
+
+    /** One quarantined record, where it was read, and why it was set aside. */
+    public record Quarantined(
+            long id,
+            String platformId,
+            String topic,
+            int partition,
+            long offset,
+            String reason,
+            Instant quarantinedAt) {}
+
+    private final EventStore store;
+
+    public Quarantines(EventStore store) {
+        this.store = store;
+    }
+
+    /** The member's state as it was left, if it ever ran. */
+    public Optional<Member> member(String group, String instance) throws SQLException {
+        try (Connection c = store.connection();
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "select partitions, running from consumer_member"
+                                        + " where consumer_group = ? and instance_id = ?")) {
+            try {
+                ps.setString(1, group);
+                ps.setString(2, instance);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    String[] parts = (String[]) rs.getArray(1).getArray();
+                    return Optional.of(new Member(List.of(parts), rs.getBoolean(2)));
+                }
+            } finally {
+                // Agroal would commit an open transaction when the connection goes back
+                c.rollback();
+            }
+        }
+    }
+
+    /** Records whether the member runs (false only once it stopped cleanly). */
+    public void running(String group, String instance, boolean running) throws SQLException {
+        update(
+                "insert into consumer_member (consumer_group, instance_id, running) values (?, ?, ?)"
+                        + " on conflict (consumer_group, instance_id) do update"
+                        + " set running = excluded.running, updated_at = now()",
+                group,
+                instance,
+                running);
+    }
+
+    /** Records the partitions ({@code topic/partition}) the member was assigned. */
+    public void assigned(String group, String instance, Collection<String> partitions)
+            throws SQLException {
+        update(
+                "insert into consumer_member (consumer_group, instance_id, running, partitions)"
+                        + " values (?, ?, true, ?) on conflict (consumer_group, instance_id) do update"
+                        + " set partitions = excluded.partitions, updated_at = now()",
+                group,
+                instance,
+                partitions);
+    }
+
+    private void update(String sql, String group, String instance, Object value)
+            throws SQLException {
+        try (Connection c = store.connection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            try {
+                ps.setString(1, group);
+                ps.setString(2, instance);
+                if (value instanceof Boolean b) {
+                    ps.setBoolean(3, b);
+                } else {
+                    Array a = c.createArrayOf("text", ((Collection<?>) value).toArray());
+                    ps.setArray(3, a);
+                }
+                ps.executeUpdate();
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Records a quarantined record in {@code c}'s transaction; answers false when it was recorded
+     * before.
+     */
+    public boolean record(
+            Connection c,
+            String platformId,
+            String topic,
+            int partition,
+            long offset,
+            String reason)
+            throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "insert into quarantined_record"
+                                + " (platform_id, topic, partition_no, offset_no, reason)"
+                                + " values (?, ?, ?, ?, ?) on conflict do nothing")) {
+            ps.setString(1, platformId);
+            ps.setString(2, topic);
+            ps.setInt(3, partition);
+            ps.setLong(4, offset);
+            ps.setString(5, reason);
+            return ps.executeUpdate() == 1;
+        }
+    }
+
+    /** How many records each platform has quarantined. */
+    public Map<String, Long> countByPlatform() throws SQLException {
+        Map<String, Long> out = new LinkedHashMap<>();
+        try (Connection c = store.connection();
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "select platform_id, count(*) from quarantined_record"
+                                        + " group by platform_id order by platform_id")) {
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), rs.getLong(2));
+                }
+            } finally {
+                c.rollback();
+            }
+        }
+        return out;
+    }
+
+    /** The quarantined records of {@code platformId} (all when null), newest first, paged. */
+    public List<Quarantined> list(String platformId, int page, int size) throws SQLException {
+        List<Quarantined> out = new ArrayList<>();
+        try (Connection c = store.connection();
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "select id, platform_id, topic, partition_no, offset_no, reason,"
+                                        + " quarantined_at from quarantined_record"
+                                        + " where ?::text is null or platform_id = ?"
+                                        + " order by id desc limit ? offset ?")) {
+            try {
+                ps.setString(1, platformId);
+                ps.setString(2, platformId);
+                ps.setInt(3, size);
+                ps.setLong(4, (long) page * size);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(
+                                new Quarantined(
+                                        rs.getLong(1),
+                                        rs.getString(2),
+                                        rs.getString(3),
+                                        rs.getInt(4),
+                                        rs.getLong(5),
+                                        rs.getString(6),
+                                        rs.getTimestamp(7).toInstant()));
+                    }
+                }
+            } finally {
+                c.rollback();
+            }
+        }
+        return out;
+    }
+
+    /** How many records {@code platformId} (all when null) has quarantined. */
+    public long count(String platformId) throws SQLException {
+        try (Connection c = store.connection();
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "select count(*) from quarantined_record"
+                                        + " where ?::text is null or platform_id = ?")) {
+            try {
+                ps.setString(1, platformId);
+                ps.setString(2, platformId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            } finally {
+                c.rollback();
+            }
+        }
+    }
+}
