@@ -1,11 +1,12 @@
 package dev.fairshare.usage;
 
-import static dev.fairshare.usage.UsageFixtures.bootstrap;
+import static dev.fairshare.usage.UsageFixtures.kafka;
 import static dev.fairshare.usage.UsageFixtures.header;
 import static dev.fairshare.usage.UsageFixtures.records;
 import static dev.fairshare.usage.UsageFixtures.uid;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.fairshare.localstack.KafkaSecurity;
 import dev.fairshare.localstack.FairshareTestResource;
 import dev.fairshare.localstack.Topics;
 import dev.fairshare.usage.kafka.PoisonRecovery;
@@ -25,6 +26,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -57,7 +62,23 @@ class PoisonRecoveryTest {
             throws Exception {
         String topic = uid("scout-test");
         String group = uid("recovery-test");
-        Topics.create(bootstrap(), List.of(new NewTopic(topic, 2, (short) 1)));
+        Topics.create(kafka(KafkaSecurity.SUPER_USER), List.of(new NewTopic(topic, 2, (short) 1)));
+        // outside usage.in.* (the running consumer must not read it): this service may read it
+        try (Admin admin = Admin.create(kafka(KafkaSecurity.SUPER_USER))) {
+            admin.createAcls(
+                            KafkaSecurity.bindings(
+                                    Topics.USAGE_PRINCIPAL,
+                                    List.of(
+                                            new Topics.Grant(
+                                                    ResourceType.TOPIC,
+                                                    topic,
+                                                    PatternType.LITERAL,
+                                                    List.of(
+                                                            AclOperation.DESCRIBE,
+                                                            AclOperation.READ)))))
+                    .all()
+                    .get();
+        }
         TopicPartition p0 = new TopicPartition(topic, 0);
         TopicPartition p1 = new TopicPartition(topic, 1);
         try (KafkaProducer<byte[], byte[]> producer = producer()) {
@@ -125,8 +146,9 @@ class PoisonRecoveryTest {
     }
 
     static KafkaProducer<byte[], byte[]> producer() {
+        // writes the inbound topic as the platform would (the test's super user may)
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        p.putAll(kafka(KafkaSecurity.SUPER_USER));
         p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(2 * BOMB_BYTES));
         p.put(ProducerConfig.BUFFER_MEMORY_CONFIG, Integer.toString(3 * BOMB_BYTES));

@@ -29,9 +29,9 @@ public final class ServiceProcess implements AutoCloseable {
     /**
      * A service's own JVM options, as its image sets them (src/main/docker/Dockerfile.jvm).
      * usage-service compiles with C1 only: on two cores shared with PostgreSQL and Kafka, C2's
-     * compilations cost the ingestion more CPU than they save (docs/benchmarks-history.md); and
-     * it keeps no large per-thread copy of the Kafka fetch responses it reads into the heap (the
-     * JDK caches a native buffer as large as the largest read otherwise).
+     * compilations cost the ingestion more CPU than they save (docs/benchmarks-history.md); and it
+     * keeps no large per-thread copy of the Kafka fetch responses it reads into the heap (the JDK
+     * caches a native buffer as large as the largest read otherwise).
      */
     /**
      * As the images' run-java.sh does: a service out of heap exits (where an orchestrator starts it
