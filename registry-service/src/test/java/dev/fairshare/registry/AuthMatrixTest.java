@@ -18,6 +18,7 @@ import dev.fairshare.localstack.Tokens;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -51,6 +52,15 @@ import org.junit.jupiter.params.provider.MethodSource;
         value = FairshareTestResource.class,
         initArgs = @ResourceArg(name = "database", value = "registry"))
 class AuthMatrixTest {
+    @TestHTTPResource(value = "/", management = true)
+    java.net.URL managementPort;
+
+    @Test
+    void healthMetricsAndOpenApiAreOnTheManagementPortOnly() {
+        dev.fairshare.localstack.ManagementPaths.assertInPlace(
+                io.restassured.RestAssured.port, managementPort);
+    }
+
     static final String PROBLEM_JSON = "application/problem+json";
     static final String PASSWORD = "correct horse battery staple";
     static final ObjectMapper JSON = new ObjectMapper();

@@ -90,13 +90,15 @@ public final class Tokens {
 
     /**
      * Tokens every service must refuse with 401 although they name {@code role}: one tampered with,
-     * one expired, one signed by another key.
+     * one expired, one signed by another key, one without an audience and one for another audience.
      */
     public static List<String> invalid(String role) {
         return List.of(
                 tampered(token("tampered", role, null, null, Duration.ofHours(1))),
                 token("expired", role, null, null, Duration.ofMinutes(-10)),
-                signedByAStranger(role));
+                signedByAStranger(role),
+                forAudience(null, role, null, null),
+                forAudience("another-app", role, null, null));
     }
 
     private static synchronized PrivateKey testKey() {
