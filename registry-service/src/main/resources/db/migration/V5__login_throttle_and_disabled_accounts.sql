@@ -2,7 +2,7 @@
 -- refused too) and enabled again; nothing is deleted.
 alter table account add column disabled_at timestamptz;
 
--- Failed sign-ins per key ('user:<name>', 'address:<ip>', 'key:<keyId>') in a fixed window, kept
+-- Failed sign-ins per key ('user:<name>', 'address:<ip>') in a fixed window, kept
 -- here so that every registry replica counts the same attempts. An attempt is counted before its
 -- password is compared; a successful one takes its count back.
 create table login_attempt (

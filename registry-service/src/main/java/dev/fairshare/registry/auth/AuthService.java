@@ -119,7 +119,7 @@ public class AuthService {
     public Dto.TokenResponse token(Dto.TokenRequest req, String address) {
         Checks.body(req);
         if (req.apiKey() != null) {
-            LoginThrottle.Attempt attempt = LoginThrottle.apiKey(req.apiKey(), address);
+            LoginThrottle.Attempt attempt = LoginThrottle.apiKey(address);
             throttle.count(attempt);
             ApiKey key = ApiKey.find("keyHash", Passwords.sha256(req.apiKey())).firstResult();
             if (key == null || key.revokedAt != null) {

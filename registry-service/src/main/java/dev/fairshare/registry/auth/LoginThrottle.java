@@ -10,11 +10,11 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Limits sign-in attempts per username (or API key id) and per client address, in fixed windows
- * counted in the database so that every replica sees the same numbers. An attempt is counted
- * <em>before</em> its credential is checked (so a flood is turned away without a bcrypt comparison
- * each), and a successful attempt takes its count back: what is limited is failures. Each count
- * runs in its own transaction, so it stays counted when the request fails.
+ * Limits sign-in attempts per username and per client address (API keys: per address), in fixed
+ * windows counted in the database so that every replica sees the same numbers. An attempt is
+ * counted <em>before</em> its credential is checked (so a flood is turned away without a bcrypt
+ * comparison each), and a successful attempt takes its count back: what is limited is failures.
+ * Each count runs in its own transaction, so it stays counted when the request fails.
  */
 @ApplicationScoped
 public class LoginThrottle {
@@ -41,7 +41,7 @@ public class LoginThrottle {
         this.window = window;
     }
 
-    /** The keys of one attempt: the name (a username or an API key id) and the client address. */
+    /** The keys of one attempt: the name (a username; none for an API key) and the address. */
     public record Attempt(String name, String address) {
         List<String> keys() {
             return name == null ? List.of(address) : List.of(name, address);
@@ -53,17 +53,12 @@ public class LoginThrottle {
     }
 
     /**
-     * An API key: its public id when it has the {@code fsk_<keyId>_…} shape, else the address only.
+     * An API key: limited per address only. Its secret is 256 random bits, so a per-key limit would
+     * stop no guessing, and its key id is no secret: a limit on it would let anyone hold a
+     * platform's key off.
      */
-    public static Attempt apiKey(String apiKey, String address) {
-        String name = null;
-        if (apiKey.startsWith("fsk_")) {
-            int end = apiKey.indexOf('_', 4);
-            if (end > 4 && end <= 40) {
-                name = "key:" + apiKey.substring(4, end);
-            }
-        }
-        return new Attempt(name, "address:" + address);
+    public static Attempt apiKey(String address) {
+        return new Attempt(null, "address:" + address);
     }
 
     /**
