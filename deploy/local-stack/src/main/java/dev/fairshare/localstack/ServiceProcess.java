@@ -99,7 +99,7 @@ public final class ServiceProcess implements AutoCloseable {
             int management =
                     env.containsKey(MANAGEMENT_PORT)
                             ? Integer.parseInt(env.get(MANAGEMENT_PORT))
-                            : freePort();
+                            : freePortOtherThan(port);
             pb.environment().put(MANAGEMENT_PORT, Integer.toString(management));
             pb.redirectErrorStream(true);
             pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -109,9 +109,17 @@ public final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
+    /**
+     * A free port that is not {@code taken}: the caller's own free port was released a moment ago,
+     * and the system may hand the same number out again.
+     */
+    private static int freePortOtherThan(int taken) throws IOException {
+        while (true) {
+            try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+                if (socket.getLocalPort() != taken) {
+                    return socket.getLocalPort();
+                }
+            }
         }
     }
 
