@@ -3,7 +3,10 @@
 # runs from images (deploy/compose: `docker compose --profile demo up seed-demo`), or by hand:
 #
 #   REGISTRY_URL=http://localhost:8081 USAGE_URL=http://localhost:8082 \
+#   REGISTRY_MANAGEMENT_URL=http://localhost:9081 USAGE_MANAGEMENT_URL=http://localhost:9082 \
 #   FAIRSHARE_ADMIN_PASSWORD=... deploy/compose/seed-demo.sh
+#
+# (the *_MANAGEMENT_URL are the services' management interfaces, where /q/health is served)
 #
 # Two makers, a model and a model derived from it, two platforms, three agreements, the demo
 # accounts (finance, coqui, voicelab, acme; password FAIRSHARE_DEMO_PASSWORD, default
@@ -19,6 +22,8 @@ set -eu
 
 REGISTRY_URL=${REGISTRY_URL:-http://localhost:8081}
 USAGE_URL=${USAGE_URL:-http://localhost:8082}
+REGISTRY_MANAGEMENT_URL=${REGISTRY_MANAGEMENT_URL:-http://localhost:9081}
+USAGE_MANAGEMENT_URL=${USAGE_MANAGEMENT_URL:-http://localhost:9082}
 ADMIN_USER=${FAIRSHARE_ADMIN_USER:-admin}
 ADMIN_PASSWORD=${FAIRSHARE_ADMIN_PASSWORD:-}
 # the password of the demo accounts finance, coqui, voicelab and acme (a demo, not for production)
@@ -61,8 +66,8 @@ wait_ready() {
     done
 }
 
-wait_ready "$REGISTRY_URL"
-wait_ready "$USAGE_URL"
+wait_ready "$REGISTRY_MANAGEMENT_URL"
+wait_ready "$USAGE_MANAGEMENT_URL"
 
 ADMIN_TOKEN=
 status=$(call POST "$REGISTRY_URL/auth/token" \

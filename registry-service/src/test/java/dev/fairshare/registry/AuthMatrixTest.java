@@ -18,6 +18,7 @@ import dev.fairshare.localstack.Tokens;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -31,6 +32,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -50,6 +52,15 @@ import org.junit.jupiter.params.provider.MethodSource;
         value = FairshareTestResource.class,
         initArgs = @ResourceArg(name = "database", value = "registry"))
 class AuthMatrixTest {
+    @TestHTTPResource(value = "/", management = true)
+    java.net.URL managementPort;
+
+    @Test
+    void healthMetricsAndOpenApiAreOnTheManagementPortOnly() {
+        dev.fairshare.localstack.ManagementPaths.assertInPlace(
+                io.restassured.RestAssured.port, managementPort);
+    }
+
     static final String PROBLEM_JSON = "application/problem+json";
     static final String PASSWORD = "correct horse battery staple";
     static final ObjectMapper JSON = new ObjectMapper();
@@ -146,7 +157,10 @@ class AuthMatrixTest {
         POST_API_KEYS,
         POST_KAFKA_CREDENTIALS,
         DELETE_KAFKA_CREDENTIALS,
-        POST_REATTRIBUTE;
+        POST_REATTRIBUTE,
+        POST_PASSWORD,
+        POST_DISABLE,
+        POST_ENABLE;
 
         Response call(RequestSpecification r, World w) {
             return switch (this) {
@@ -215,8 +229,25 @@ class AuthMatrixTest {
                                                 + w.model()
                                                 + "\",\"from\":\"2026-01-01T00:00:00Z\",\"reason\":\"matrix\"}")
                                 .post("/aliases/reattribute");
+                // an account of its own (the subject of Tokens.finance()) is "own"; ADMIN sets any
+                case POST_PASSWORD ->
+                        r.body("{\"newPassword\":\"" + PASSWORD + " renewed\"}")
+                                .post("/accounts/" + financeAccount() + "/password");
+                case POST_DISABLE -> r.post("/accounts/" + financeAccount() + "/disable");
+                case POST_ENABLE -> r.post("/accounts/" + financeAccount() + "/enable");
             };
         }
+    }
+
+    /** A fresh FINANCE account (password {@link #PASSWORD}) nobody in the matrix acts as. */
+    static String financeAccount() {
+        String username = uid("acct");
+        asAdmin()
+                .body(accountJson(username, PASSWORD, "FINANCE", null))
+                .post("/accounts")
+                .then()
+                .statusCode(201);
+        return username;
     }
 
     /** A fresh proposal of the world's maker for a platform alias on the world's platform. */
@@ -387,7 +418,24 @@ class AuthMatrixTest {
                 row(Endpoint.POST_REATTRIBUTE, Who.OTHER_MAKER, 403, "FORBIDDEN"),
                 row(Endpoint.POST_REATTRIBUTE, Who.PLATFORM, 403, "FORBIDDEN"),
                 row(Endpoint.POST_REATTRIBUTE, Who.OTHER_PLATFORM, 403, "FORBIDDEN"),
-                row(Endpoint.POST_REATTRIBUTE, Who.ADMIN, 202, null));
+                row(Endpoint.POST_REATTRIBUTE, Who.ADMIN, 202, null),
+                // POST /accounts/{u}/password: the account itself (with its old password), ADMIN
+                row(Endpoint.POST_PASSWORD, Who.NOBODY, 401, "UNAUTHORIZED"),
+                row(Endpoint.POST_PASSWORD, Who.FINANCE, 403, "FORBIDDEN"),
+                row(Endpoint.POST_PASSWORD, Who.MAKER, 403, "FORBIDDEN"),
+                row(Endpoint.POST_PASSWORD, Who.PLATFORM, 403, "FORBIDDEN"),
+                row(Endpoint.POST_PASSWORD, Who.ADMIN, 204, null),
+                // POST /accounts/{u}/disable and /enable: ADMIN only
+                row(Endpoint.POST_DISABLE, Who.NOBODY, 401, "UNAUTHORIZED"),
+                row(Endpoint.POST_DISABLE, Who.FINANCE, 403, "FORBIDDEN"),
+                row(Endpoint.POST_DISABLE, Who.MAKER, 403, "FORBIDDEN"),
+                row(Endpoint.POST_DISABLE, Who.PLATFORM, 403, "FORBIDDEN"),
+                row(Endpoint.POST_DISABLE, Who.ADMIN, 200, null),
+                row(Endpoint.POST_ENABLE, Who.NOBODY, 401, "UNAUTHORIZED"),
+                row(Endpoint.POST_ENABLE, Who.FINANCE, 403, "FORBIDDEN"),
+                row(Endpoint.POST_ENABLE, Who.MAKER, 403, "FORBIDDEN"),
+                row(Endpoint.POST_ENABLE, Who.PLATFORM, 403, "FORBIDDEN"),
+                row(Endpoint.POST_ENABLE, Who.ADMIN, 200, null));
     }
 
     private static Arguments row(Endpoint endpoint, Who who, int status, String code) {
@@ -422,7 +470,62 @@ class AuthMatrixTest {
                 .body("items.makerId", everyItem(equalTo(w.otherMaker())));
     }
 
+    @Test
+    void aTenantRoleWithoutItsTenantClaimIsRefusedEverywhere() {
+        World w = world();
+        String makerWithoutMaker =
+                Tokens.token("no-maker", "MAKER", null, null, Duration.ofHours(1));
+        String platformWithoutPlatform =
+                Tokens.token("no-platform", "PLATFORM", null, null, Duration.ofHours(1));
+        for (String token : List.of(makerWithoutMaker, platformWithoutPlatform)) {
+            expect(given().auth().oauth2(token).get("/agreements").then(), 403, "FORBIDDEN");
+            expect(
+                    given().auth().oauth2(token).get("/agreements/" + w.agreement()).then(),
+                    403,
+                    "FORBIDDEN");
+            expect(
+                    given().auth()
+                            .oauth2(token)
+                            .queryParam("platformId", w.platform())
+                            .get("/alias-proposals")
+                            .then(),
+                    403,
+                    "FORBIDDEN");
+            expect(given().auth().oauth2(token).get("/audit").then(), 403, "FORBIDDEN");
+        }
+        expect(
+                given().auth()
+                        .oauth2(makerWithoutMaker)
+                        .contentType(ContentType.JSON)
+                        .body(modelJson(uid("md"), w.maker()))
+                        .post("/models")
+                        .then(),
+                403,
+                "FORBIDDEN");
+    }
+
     // ---------------------------------------------------------------- bad tokens
+
+    @Test
+    void aTokenForAnotherAudienceOrNoneIs401AndIssuedTokensNameFairshare() throws Exception {
+        given().auth()
+                .oauth2(Tokens.forAudience("fairshare", "ADMIN", null, null))
+                .get("/makers")
+                .then()
+                .statusCode(200);
+        for (String audience : java.util.Arrays.asList(null, "another-app")) {
+            expect(
+                    given().auth()
+                            .oauth2(Tokens.forAudience(audience, "ADMIN", null, null))
+                            .get("/makers")
+                            .then(),
+                    401,
+                    "UNAUTHORIZED");
+        }
+        String issued = login("admin", dev.fairshare.localstack.Infrastructure.ADMIN_PASSWORD);
+        JsonNode aud = claims(issued).get("aud");
+        assertThat(aud.isArray() ? aud.get(0).asText() : aud.asText()).isEqualTo("fairshare");
+    }
 
     @Test
     void tamperedExpiredAndStrangerTokensAre401() {
@@ -554,12 +657,7 @@ class AuthMatrixTest {
                         422,
                         "MISSING_FIELD")
                 .body("errors.field", hasItem("makerId"));
-        String username = uid("acct");
-        asAdmin()
-                .body(accountJson(username, PASSWORD, "FINANCE", null))
-                .post("/accounts")
-                .then()
-                .statusCode(201);
+        String username = financeAccount();
         expect(
                 asAdmin()
                         .body(accountJson(username, PASSWORD + "-again", "FINANCE", null))
@@ -567,6 +665,158 @@ class AuthMatrixTest {
                         .then(),
                 409,
                 "DUPLICATE_ID");
+    }
+
+    @Test
+    void theAccountChangesItsOwnPasswordWithTheOldOne() {
+        String username = financeAccount();
+        String token = login(username, PASSWORD);
+        String next = "a brand new passphrase";
+        // the old password is required, and must be right; the new one follows the rules
+        expect(
+                        given().auth()
+                                .oauth2(token)
+                                .contentType(ContentType.JSON)
+                                .body("{\"newPassword\":\"" + next + "\"}")
+                                .post("/accounts/" + username + "/password")
+                                .then(),
+                        422,
+                        "MISSING_FIELD")
+                .body("errors.field", hasItem("oldPassword"));
+        expect(
+                        given().auth()
+                                .oauth2(token)
+                                .contentType(ContentType.JSON)
+                                .body(passwordChange("not the old one", next))
+                                .post("/accounts/" + username + "/password")
+                                .then(),
+                        422,
+                        "WRONG_PASSWORD")
+                .body("errors.field", hasItem("oldPassword"));
+        expect(
+                        given().auth()
+                                .oauth2(token)
+                                .contentType(ContentType.JSON)
+                                .body(passwordChange(PASSWORD, "CHANGE-ME-CHANGE-ME"))
+                                .post("/accounts/" + username + "/password")
+                                .then(),
+                        422,
+                        "WEAK_PASSWORD")
+                .body("errors.field", hasItem("newPassword"));
+        // another account's password is not the caller's to change, old password or not
+        expect(
+                given().auth()
+                        .oauth2(token)
+                        .contentType(ContentType.JSON)
+                        .body(passwordChange(PASSWORD, next))
+                        .post("/accounts/admin/password")
+                        .then(),
+                403,
+                "FORBIDDEN");
+        given().auth()
+                .oauth2(token)
+                .contentType(ContentType.JSON)
+                .body(passwordChange(PASSWORD, next))
+                .post("/accounts/" + username + "/password")
+                .then()
+                .statusCode(204);
+        expect(
+                tokenRequest(
+                        "{\"username\":\"" + username + "\",\"password\":\"" + PASSWORD + "\"}"),
+                401,
+                "INVALID_CREDENTIALS");
+        login(username, next);
+        // ADMIN sets it without the old one; an unknown account is 404
+        asAdmin()
+                .body("{\"newPassword\":\"set by the admin here\"}")
+                .post("/accounts/" + username + "/password")
+                .then()
+                .statusCode(204);
+        login(username, "set by the admin here");
+        expect(
+                asAdmin()
+                        .body("{\"newPassword\":\"set by the admin here\"}")
+                        .post("/accounts/" + uid("nobody") + "/password")
+                        .then(),
+                404,
+                "NOT_FOUND");
+    }
+
+    @Test
+    void aDisabledAccountGetsNoTokenUntilEnabled() {
+        String username = financeAccount();
+        login(username, PASSWORD);
+        asAdmin()
+                .post("/accounts/" + username + "/disable")
+                .then()
+                .statusCode(200)
+                .body("username", equalTo(username))
+                .body("disabledAt", notNullValue());
+        String credentials =
+                "{\"username\":\"" + username + "\",\"password\":\"" + PASSWORD + "\"}";
+        expect(tokenRequest(credentials), 401, "ACCOUNT_DISABLED");
+        // a wrong password is not told that the account is disabled
+        expect(
+                tokenRequest(
+                        "{\"username\":\"" + username + "\",\"password\":\"wrong password!\"}"),
+                401,
+                "INVALID_CREDENTIALS");
+        asAdmin()
+                .post("/accounts/" + username + "/enable")
+                .then()
+                .statusCode(200)
+                .body("disabledAt", nullValue());
+        login(username, PASSWORD);
+    }
+
+    @Test
+    void aDisabledPlatformAccountStopsItsPlatformsApiKeys() {
+        String platform = RegistryTestSupport.platform();
+        String apiKey = createKey(platform).getString("apiKey");
+        String username = uid("acct");
+        asAdmin()
+                .body(
+                        "{\"username\":\""
+                                + username
+                                + "\",\"password\":\""
+                                + PASSWORD
+                                + "\",\"role\":\"PLATFORM\",\"platformId\":\""
+                                + platform
+                                + "\"}")
+                .post("/accounts")
+                .then()
+                .statusCode(201);
+        tokenRequest("{\"apiKey\":\"" + apiKey + "\"}").statusCode(200);
+        asAdmin().post("/accounts/" + username + "/disable").then().statusCode(200);
+        expect(tokenRequest("{\"apiKey\":\"" + apiKey + "\"}"), 401, "ACCOUNT_DISABLED");
+        asAdmin().post("/accounts/" + username + "/enable").then().statusCode(200);
+        tokenRequest("{\"apiKey\":\"" + apiKey + "\"}").statusCode(200);
+    }
+
+    @Test
+    void theLastEnabledAdminCannotBeDisabledAndUnknownAccountsAre404() {
+        // the matrix creates no ADMIN account: "admin" is the only one
+        expect(asAdmin().post("/accounts/admin/disable").then(), 409, "LAST_ADMIN");
+        login("admin", dev.fairshare.localstack.Infrastructure.ADMIN_PASSWORD);
+        expect(asAdmin().post("/accounts/" + uid("nobody") + "/disable").then(), 404, "NOT_FOUND");
+    }
+
+    @Test
+    void placeholderPasswordsAreWeak() {
+        for (String placeholder : List.of("CHANGE-ME", "change-me-admin", "ChangeMe-ChangeMe")) {
+            expect(
+                            asAdmin()
+                                    .body(accountJson(uid("acct"), placeholder, "FINANCE", null))
+                                    .post("/accounts")
+                                    .then(),
+                            422,
+                            "WEAK_PASSWORD")
+                    .body("errors.field", hasItem("password"));
+        }
+    }
+
+    static String passwordChange(String oldPassword, String newPassword) {
+        return "{\"oldPassword\":\"" + oldPassword + "\",\"newPassword\":\"" + newPassword + "\"}";
     }
 
     // ---------------------------------------------------------------- API keys

@@ -12,6 +12,7 @@ import dev.fairshare.localstack.FairshareTestResource;
 import dev.fairshare.localstack.Tokens;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
@@ -20,6 +21,7 @@ import io.restassured.specification.RequestSpecification;
 import java.time.Duration;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -36,6 +38,15 @@ import org.junit.jupiter.params.provider.MethodSource;
         value = FairshareTestResource.class,
         initArgs = @ResourceArg(name = "database", value = "settlement"))
 class AuthMatrixTest {
+    @TestHTTPResource(value = "/", management = true)
+    java.net.URL managementPort;
+
+    @Test
+    void healthMetricsAndOpenApiAreOnTheManagementPortOnly() {
+        dev.fairshare.localstack.ManagementPaths.assertInPlace(
+                io.restassured.RestAssured.port, managementPort);
+    }
+
     static final String PROBLEM_JSON = "application/problem+json";
 
     /** The period of the matrix's reads: no usage, and no other test uses it. */
@@ -324,6 +335,21 @@ class AuthMatrixTest {
                         .queryParam("platformId", platform)
                         .get("/invoices/" + DATA_PERIOD)
                         .then(),
+                403,
+                "FORBIDDEN");
+    }
+
+    @Test
+    void aTenantRoleWithoutItsTenantClaimIsRefused() {
+        String noMaker = Tokens.token("no-maker", "MAKER", null, null, Duration.ofHours(1));
+        String noPlatform =
+                Tokens.token("no-platform", "PLATFORM", null, null, Duration.ofHours(1));
+        for (String path : List.of("/payouts/2026-01", "/accruals", "/unlicensed-usage")) {
+            expect(given().auth().oauth2(noMaker).get(path).then(), 403, "FORBIDDEN");
+        }
+        expect(given().auth().oauth2(noPlatform).get("/invoices/2026-01").then(), 403, "FORBIDDEN");
+        expect(
+                given().auth().oauth2(noPlatform).get("/statements/2026-01").then(),
                 403,
                 "FORBIDDEN");
     }

@@ -13,6 +13,8 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -53,19 +55,17 @@ class DashboardTest {
     }
 
     @Test
-    void theCookieIsATokenWithTheSameChecks() {
+    void theApiTakesTheAuthorizationHeaderNeverTheCookie() {
+        given().auth().oauth2(Tokens.finance()).get("/ledger/balances").then().statusCode(200);
         given().cookie("fairshare_token", Tokens.finance())
                 .get("/ledger/balances")
                 .then()
-                .statusCode(200);
-        given().cookie("fairshare_token", Tokens.maker("m-cookie"))
-                .get("/ledger/balances")
+                .statusCode(401);
+        given().cookie("fairshare_token", Tokens.finance())
+                .contentType("application/json")
+                .post("/periods/2099-01/close")
                 .then()
-                .statusCode(403);
-        given().cookie("fairshare_token", Tokens.maker("m-cookie"))
-                .get("/payouts/2024-02?makerId=someone-else")
-                .then()
-                .statusCode(403);
+                .statusCode(org.hamcrest.Matchers.oneOf(401, 403));
     }
 
     @Test
@@ -240,6 +240,185 @@ class DashboardTest {
                                         .body(containsString("props/not-yours"))
                                         .body(not(containsString("props/open")))
                                         .body(not(containsString("props/taken"))));
+    }
+
+    /** The CSRF token of the first form of a page. */
+    static String csrf(String html) {
+        Matcher m = CSRF.matcher(html);
+        assertThat(m.find()).as("a csrf field in " + html).isTrue();
+        return m.group(1);
+    }
+
+    static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
+
+    @Test
+    void everyFormCarriesTheSessionsCsrfTokenAndAPostWithoutItIs403() {
+        String finance = Tokens.finance();
+        String page =
+                given().cookie("fairshare_token", finance)
+                        .get("/dashboard/finance")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString();
+        String token = csrf(page);
+        // the sign-out form and every close form carry the same token
+        Matcher all = CSRF.matcher(page);
+        int forms = 0;
+        while (all.find()) {
+            assertThat(all.group(1)).isEqualTo(token);
+            forms++;
+        }
+        assertThat(forms).isEqualTo(page.split("<form method=\"post\"", -1).length - 1);
+        // another session's page has another token
+        assertThat(
+                        csrf(
+                                given().cookie("fairshare_token", Tokens.finance())
+                                        .get("/dashboard/finance")
+                                        .then()
+                                        .extract()
+                                        .asString()))
+                .isNotEqualTo(token);
+
+        for (String bad : new String[] {null, "", token + "x", csrf(loginPage().asString())}) {
+            var close =
+                    given().redirects()
+                            .follow(false)
+                            .cookie("fairshare_token", finance)
+                            .formParam("period", "2099-01");
+            if (bad != null) {
+                close.formParam("csrf", bad);
+            }
+            close.post("/dashboard/finance/close")
+                    .then()
+                    .statusCode(403)
+                    .body(containsString("INVALID_CSRF_TOKEN"));
+            var out = given().redirects().follow(false).cookie("fairshare_token", finance);
+            if (bad != null) {
+                out.formParam("csrf", bad);
+            }
+            out.contentType("application/x-www-form-urlencoded")
+                    .post("/logout")
+                    .then()
+                    .statusCode(403);
+        }
+        // with the token: the close is tried (and refused for a period that has not ended) by
+        // code, and the sign-out clears the cookie
+        given().redirects()
+                .follow(false)
+                .cookie("fairshare_token", finance)
+                .formParam("period", "2099-01")
+                .formParam("csrf", token)
+                .post("/dashboard/finance/close")
+                .then()
+                .statusCode(303)
+                .header(
+                        "Location",
+                        endsWith("/dashboard/finance?period=2099-01&error=GRACE_PERIOD_NOT_OVER"));
+        given().redirects()
+                .follow(false)
+                .cookie("fairshare_token", finance)
+                .formParam("csrf", token)
+                .post("/logout")
+                .then()
+                .statusCode(303)
+                .header("Location", endsWith("/login"))
+                .header("Set-Cookie", containsString("fairshare_token=;"));
+    }
+
+    io.restassured.response.Response loginPage() {
+        return given().get("/login").then().statusCode(200).extract().response();
+    }
+
+    @Test
+    void theSignInFormIsBoundToAPreSessionCookie() {
+        var page = loginPage();
+        String presession = page.getCookie("fairshare_presession");
+        assertThat(presession).isNotBlank();
+        assertThat(page.getDetailedCookie("fairshare_presession").isHttpOnly()).isTrue();
+        String token = csrf(page.asString());
+        // without the cookie, or without the token, the sign-in is refused before the registry is
+        // asked
+        given().formParam("username", "finance")
+                .formParam("password", "a password long enough")
+                .formParam("csrf", token)
+                .post("/login")
+                .then()
+                .statusCode(403);
+        given().cookie("fairshare_presession", presession)
+                .formParam("username", "finance")
+                .formParam("password", "a password long enough")
+                .post("/login")
+                .then()
+                .statusCode(403);
+        // with both, the registry is asked (and is not running in this test: 503)
+        given().cookie("fairshare_presession", presession)
+                .formParam("username", "finance")
+                .formParam("password", "a password long enough")
+                .formParam("csrf", token)
+                .post("/login")
+                .then()
+                .statusCode(503)
+                .body(containsString("Sign-in is unavailable"));
+    }
+
+    @Test
+    void theFinancePageSaysFixedNoticesNeverTheQueryText() {
+        given().cookie("fairshare_token", Tokens.finance())
+                .queryParam("message", "Call +1 555 0100 to confirm your payout")
+                .queryParam("error", "Your account is locked, sign in at evil.example")
+                .get("/dashboard/finance")
+                .then()
+                .statusCode(200)
+                .body(not(containsString("555 0100")))
+                .body(not(containsString("evil.example")))
+                .body(containsString("The period could not be closed."));
+        given().cookie("fairshare_token", Tokens.finance())
+                .queryParam("error", "EARLIER_PERIOD_OPEN")
+                .get("/dashboard/finance")
+                .then()
+                .statusCode(200)
+                .body(containsString("An earlier period is still open: periods close in order."));
+    }
+
+    @Test
+    void aMakerTokenWithoutItsMakerIdSeesNoLines() {
+        String noMaker = Tokens.token("no-maker", "MAKER", null, null, Duration.ofHours(1));
+        given().redirects()
+                .follow(false)
+                .cookie("fairshare_token", noMaker)
+                .get("/dashboard/lines/" + java.time.YearMonth.now(java.time.ZoneOffset.UTC))
+                .then()
+                .statusCode(303)
+                .header("Location", endsWith("/dashboard"));
+        given().redirects()
+                .follow(false)
+                .cookie("fairshare_token", noMaker)
+                .get("/dashboard/maker")
+                .then()
+                .statusCode(303)
+                .header("Location", endsWith("/dashboard"));
+        given().cookie("fairshare_token", noMaker).get("/dashboard").then().statusCode(403);
+    }
+
+    @Test
+    void financeDownloadsTheCsvWithItsCookieFromTheDashboardNotFromTheApi() {
+        given().cookie("fairshare_token", Tokens.finance())
+                .get("/dashboard/finance/settlement.csv?period=2026-01")
+                .then()
+                .statusCode(200)
+                .contentType(containsString("text/csv"))
+                .body(containsString("period,"));
+        given().cookie("fairshare_token", Tokens.finance())
+                .get("/reports/2026-01/settlement.csv")
+                .then()
+                .statusCode(401);
+        given().redirects()
+                .follow(false)
+                .cookie("fairshare_token", Tokens.maker("m-cookie"))
+                .get("/dashboard/finance/settlement.csv?period=2026-01")
+                .then()
+                .statusCode(303);
     }
 
     @Test

@@ -19,6 +19,7 @@ import io.agroal.api.AgroalDataSource;
 import io.quarkus.arc.Arc;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
@@ -43,6 +44,15 @@ import org.junit.jupiter.params.provider.ValueSource;
         value = FairshareTestResource.class,
         initArgs = @ResourceArg(name = "database", value = "usage"))
 class AuthMatrixTest {
+    @TestHTTPResource(value = "/", management = true)
+    java.net.URL managementPort;
+
+    @Test
+    void healthMetricsAndOpenApiAreOnTheManagementPortOnly() {
+        dev.fairshare.localstack.ManagementPaths.assertInPlace(
+                io.restassured.RestAssured.port, managementPort);
+    }
+
     static final String PROBLEM_JSON = "application/problem+json";
     static final Instant AT =
             Instant.now().truncatedTo(ChronoUnit.DAYS).minus(1, ChronoUnit.DAYS).plusSeconds(3600);
@@ -300,6 +310,26 @@ class AuthMatrixTest {
         finance().get(path).then().statusCode(200).body("eventId", equalTo(w.eventOfOther()));
         expect(given().get(path).then(), 401, "UNAUTHORIZED");
         expect(given().auth().oauth2(Tokens.maker(uid("mk"))).get(path).then(), 403, "FORBIDDEN");
+    }
+
+    @Test
+    void aPlatformTokenWithoutItsPlatformIdIsRefused() {
+        String noPlatform =
+                Tokens.token("no-platform", "PLATFORM", null, null, Duration.ofHours(1));
+        expect(given().auth().oauth2(noPlatform).get("/usage/summary").then(), 403, "FORBIDDEN");
+        expect(
+                given().auth().oauth2(noPlatform).get("/usage/unattributed").then(),
+                403,
+                "FORBIDDEN");
+        expect(
+                given().auth()
+                        .oauth2(noPlatform)
+                        .contentType(ContentType.JSON)
+                        .body("[]")
+                        .post("/usage-events")
+                        .then(),
+                403,
+                "FORBIDDEN");
     }
 
     // ---------------------------------------------------------------- bad tokens

@@ -14,6 +14,7 @@ import dev.fairshare.localstack.Tokens;
 import dev.fairshare.usage.kafka.UsageConsumer;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -42,6 +43,10 @@ import org.junit.jupiter.api.Test;
         value = FairshareTestResource.class,
         initArgs = @ResourceArg(name = "database", value = "usage"))
 class EdgeOnlyTest {
+    /** The management interface, where readiness is. */
+    @TestHTTPResource(value = "/", management = true)
+    java.net.URL management;
+
     public static class EdgeOnly implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
@@ -82,7 +87,7 @@ class EdgeOnlyTest {
                                                         .statusCode(202)
                                                         .extract()
                                                         .<Integer>path("accepted")));
-        given().get("/q/health/ready")
+        given().get(dev.fairshare.localstack.ManagementPaths.origin(management) + "/q/health/ready")
                 .then()
                 .statusCode(200)
                 .body(

@@ -22,6 +22,7 @@ import dev.fairshare.localstack.Topics;
 import dev.fairshare.usage.kafka.AttributedDelta;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -45,6 +46,10 @@ import org.junit.jupiter.api.Test;
         value = FairshareTestResource.class,
         initArgs = @ResourceArg(name = "database", value = "usage"))
 class UsageIngestionTest {
+    /** The management interface, where readiness is. */
+    @TestHTTPResource(value = "/", management = true)
+    java.net.URL management;
+
     static final Instant AT =
             Instant.now().truncatedTo(ChronoUnit.DAYS).minus(1, ChronoUnit.DAYS).plusSeconds(3600);
     static final String DAY = AT.toString().substring(0, 10);
@@ -536,7 +541,10 @@ class UsageIngestionTest {
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(
                         () ->
-                                given().get("/q/health/ready")
+                                given().get(
+                                                dev.fairshare.localstack.ManagementPaths.origin(
+                                                                management)
+                                                        + "/q/health/ready")
                                         .then()
                                         .statusCode(200)
                                         .body("status", equalTo("UP"))

@@ -89,6 +89,15 @@ public final class Infrastructure implements AutoCloseable {
         if (databaseName.equals("registry")) {
             config.put("smallrye.jwt.sign.key.location", keys.privateKey().toUri().toString());
             config.put("fairshare.admin.password", ADMIN_PASSWORD);
+            // the dashboard (settlement-service on this host) forwards the browser's address with
+            // its sign-ins; only a proxy on this host is believed
+            config.put("quarkus.http.proxy.proxy-address-forwarding", "true");
+            config.put("quarkus.http.proxy.allow-x-forwarded", "true");
+            config.put("quarkus.http.proxy.trusted-proxies", "127.0.0.1,[::1]");
+        }
+        if (databaseName.equals("settlement")) {
+            // the local stack and the tests serve the dashboard over plain http
+            config.put("fairshare.dashboard.secure-cookie", "false");
         }
         return config;
     }

@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -30,7 +31,12 @@ public record Keys(Path privateKey, Path publicKey) {
             for (Path file : new Path[] {keys.privateKey, keys.publicKey}) {
                 try (InputStream in =
                         Keys.class.getResourceAsStream(TEST_PAIR + file.getFileName())) {
-                    Files.write(file, in.readAllBytes());
+                    byte[] content = in.readAllBytes();
+                    if (file.equals(keys.privateKey)) {
+                        writePrivate(file, new String(content, StandardCharsets.US_ASCII));
+                    } else {
+                        Files.write(file, content);
+                    }
                 }
             }
             return keys;
@@ -51,13 +57,30 @@ public record Keys(Path privateKey, Path publicKey) {
             generator.initialize(2048);
             KeyPair pair = generator.generateKeyPair();
             Files.writeString(keys.publicKey, pem("PUBLIC KEY", pair.getPublic().getEncoded()));
-            Files.writeString(keys.privateKey, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
+            writePrivate(keys.privateKey, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
             return keys;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Writes a private key readable by its owner only (0600 where the file system has POSIX
+     * permissions): the file is created with them, so the key is never readable by others.
+     */
+    static void writePrivate(Path file, String pem) throws IOException {
+        Files.deleteIfExists(file);
+        try {
+            Files.createFile(
+                    file,
+                    PosixFilePermissions.asFileAttribute(
+                            PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(file);
+        }
+        Files.writeString(file, pem, StandardCharsets.US_ASCII);
     }
 
     /** The private key of the fixed test pair, to sign tokens in tests. */

@@ -13,8 +13,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The local stack: PostgreSQL 17 and Kafka (embedded unless FAIRSHARE_DB_URL /
  * FAIRSHARE_KAFKA_BOOTSTRAP name external servers), the three services from their packaged jars on
- * 8081–8083, and the demo world. Ctrl-C stops everything it started. Data lives under {@code
- * target/local-stack/} and is recreated at each start.
+ * 8081–8083 (their management interfaces on 9081–9083), and the demo world. Ctrl-C stops everything
+ * it started. Data lives under {@code target/local-stack/} and is recreated at each start.
  */
 public final class LocalRunner {
     static final List<String> SERVICES =
@@ -22,7 +22,16 @@ public final class LocalRunner {
     static final Map<String, Integer> PORTS =
             Map.of("registry-service", 8081, "usage-service", 8082, "settlement-service", 8083);
 
+    /** A service's management port (health, metrics, OpenAPI) is its port plus this. */
+    static final int MANAGEMENT_OFFSET = 1000;
+
     private LocalRunner() {}
+
+    private static Map<String, String> withManagementPort(Map<String, String> env, int port) {
+        Map<String, String> out = new java.util.LinkedHashMap<>(env);
+        out.put(ServiceProcess.MANAGEMENT_PORT, Integer.toString(port));
+        return out;
+    }
 
     public static void main(String[] args) throws Exception {
         Path repo = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
@@ -54,7 +63,9 @@ public final class LocalRunner {
                             repo,
                             name,
                             PORTS.get(name),
-                            infra.environment(name.replace("-service", "")),
+                            withManagementPort(
+                                    infra.environment(name.replace("-service", "")),
+                                    PORTS.get(name) + MANAGEMENT_OFFSET),
                             work.resolve("logs")));
         }
         for (ServiceProcess s : services) {
@@ -63,6 +74,9 @@ public final class LocalRunner {
         String registry = services.get(0).url();
         String usage = services.get(1).url();
         String settlement = services.get(2).url();
+        String registryManagement = services.get(0).managementUrl();
+        String usageManagement = services.get(1).managementUrl();
+        String settlementManagement = services.get(2).managementUrl();
         DemoSeed.Seeded seeded = null;
         if (seed) {
             seeded =
@@ -81,27 +95,21 @@ public final class LocalRunner {
         System.out.println(
                 "  registry-service    "
                         + registry
-                        + "   Swagger UI "
-                        + registry
-                        + "/q/swagger-ui   health "
-                        + registry
-                        + "/q/health");
+                        + "   management (Swagger UI, OpenAPI, health, metrics) "
+                        + registryManagement
+                        + "/q/swagger-ui");
         System.out.println(
                 "  usage-service       "
                         + usage
-                        + "   Swagger UI "
-                        + usage
-                        + "/q/swagger-ui   health "
-                        + usage
-                        + "/q/health");
+                        + "   management (Swagger UI, OpenAPI, health, metrics) "
+                        + usageManagement
+                        + "/q/swagger-ui");
         System.out.println(
                 "  settlement-service  "
                         + settlement
-                        + "   Swagger UI "
-                        + settlement
-                        + "/q/swagger-ui   health "
-                        + settlement
-                        + "/q/health");
+                        + "   management (Swagger UI, OpenAPI, health, metrics) "
+                        + settlementManagement
+                        + "/q/swagger-ui");
         System.out.println(
                 "  PostgreSQL          "
                         + infra.database().jdbcUrl("<registry|usage|settlement>")

@@ -15,13 +15,19 @@ import java.util.Map;
 /** A Fairshare service run from its packaged jar as a separate process. */
 public final class ServiceProcess implements AutoCloseable {
     private final String name;
+
+    /** The environment variable of the management interface's port (health, metrics, OpenAPI). */
+    public static final String MANAGEMENT_PORT = "QUARKUS_MANAGEMENT_PORT";
+
     private final int port;
+    private final int managementPort;
     private final Process process;
     private final Path log;
 
-    private ServiceProcess(String name, int port, Process process, Path log) {
+    private ServiceProcess(String name, int port, int managementPort, Process process, Path log) {
         this.name = name;
         this.port = port;
+        this.managementPort = managementPort;
         this.process = process;
         this.log = log;
     }
@@ -61,7 +67,8 @@ public final class ServiceProcess implements AutoCloseable {
 
     /**
      * Starts {@code <repo>/<name>/target/quarkus-app/quarkus-run.jar} on {@code port} with the
-     * given environment; its output goes to {@code logDir/<name>.log}.
+     * given environment; its output goes to {@code logDir/<name>.log}. Its management interface
+     * listens on {@code QUARKUS_MANAGEMENT_PORT} when {@code env} names one, else on a free port.
      */
     public static ServiceProcess start(
             Path repo,
@@ -89,15 +96,37 @@ public final class ServiceProcess implements AutoCloseable {
             pb.environment().put("MALLOC_ARENA_MAX", "2");
             pb.environment().putAll(env);
             pb.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+            int management =
+                    env.containsKey(MANAGEMENT_PORT)
+                            ? Integer.parseInt(env.get(MANAGEMENT_PORT))
+                            : freePortOtherThan(port);
+            pb.environment().put(MANAGEMENT_PORT, Integer.toString(management));
             pb.redirectErrorStream(true);
             pb.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-            return new ServiceProcess(name, port, pb.start(), log);
+            return new ServiceProcess(name, port, management, pb.start(), log);
         } catch (IOException e) {
             throw new IllegalStateException("could not start " + name, e);
         }
     }
 
-    /** Waits until {@code /q/health/ready} answers 200, or fails with the tail of the log. */
+    /**
+     * A free port that is not {@code taken}: the caller's own free port was released a moment ago,
+     * and the system may hand the same number out again.
+     */
+    private static int freePortOtherThan(int taken) throws IOException {
+        while (true) {
+            try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+                if (socket.getLocalPort() != taken) {
+                    return socket.getLocalPort();
+                }
+            }
+        }
+    }
+
+    /**
+     * Waits until {@code /q/health/ready} (on the management port) answers 200, or fails with the
+     * tail of the log.
+     */
     public ServiceProcess awaitReady(Duration timeout) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -108,7 +137,8 @@ public final class ServiceProcess implements AutoCloseable {
             try {
                 HttpResponse<String> r =
                         http.send(
-                                HttpRequest.newBuilder(URI.create(url() + "/q/health/ready"))
+                                HttpRequest.newBuilder(
+                                                URI.create(managementUrl() + "/q/health/ready"))
                                         .timeout(Duration.ofSeconds(2))
                                         .build(),
                                 HttpResponse.BodyHandlers.ofString());
@@ -146,6 +176,11 @@ public final class ServiceProcess implements AutoCloseable {
 
     public String url() {
         return "http://localhost:" + port;
+    }
+
+    /** The management interface: /q/health, /q/metrics, /q/openapi, /q/swagger-ui. */
+    public String managementUrl() {
+        return "http://localhost:" + managementPort;
     }
 
     public Process process() {

@@ -11,12 +11,15 @@ import org.jose4j.lang.JoseException;
 
 /**
  * Access tokens for tests, signed with the fixed test key: the same claims registry-service issues
- * ({@code iss}, {@code upn}, {@code groups} with the role, and {@code makerId} or {@code
- * platformId}).
+ * ({@code iss}, {@code aud}, {@code upn}, {@code groups} with the role, and {@code makerId} or
+ * {@code platformId}).
  */
 public final class Tokens {
     /** The issuer every service expects (mp.jwt.verify.issuer). */
     public static final String ISSUER = "https://fairshare.dev";
+
+    /** The audience every service expects (mp.jwt.verify.audiences). */
+    public static final String AUDIENCE = "fairshare";
 
     private static PrivateKey key;
 
@@ -41,7 +44,23 @@ public final class Tokens {
     /** A token with any claims; a negative {@code lifetime} gives one that has expired. */
     public static String token(
             String subject, String role, String makerId, String platformId, Duration lifetime) {
-        return sign(subject, role, makerId, platformId, lifetime, testKey());
+        return sign(subject, role, makerId, platformId, AUDIENCE, lifetime, testKey());
+    }
+
+    /**
+     * A valid token of the right issuer and key for another audience ({@code null}: none), as an
+     * OIDC realm shared with other applications would issue: every service must refuse it.
+     */
+    public static String forAudience(
+            String audience, String role, String makerId, String platformId) {
+        return sign(
+                "aud-" + audience,
+                role,
+                makerId,
+                platformId,
+                audience,
+                Duration.ofHours(1),
+                testKey());
     }
 
     /** The same token signed with another key: every service must refuse it. */
@@ -54,6 +73,7 @@ public final class Tokens {
                     role,
                     null,
                     null,
+                    AUDIENCE,
                     Duration.ofHours(1),
                     generator.generateKeyPair().getPrivate());
         } catch (java.security.NoSuchAlgorithmException e) {
@@ -70,13 +90,15 @@ public final class Tokens {
 
     /**
      * Tokens every service must refuse with 401 although they name {@code role}: one tampered with,
-     * one expired, one signed by another key.
+     * one expired, one signed by another key, one without an audience and one for another audience.
      */
     public static List<String> invalid(String role) {
         return List.of(
                 tampered(token("tampered", role, null, null, Duration.ofHours(1))),
                 token("expired", role, null, null, Duration.ofMinutes(-10)),
-                signedByAStranger(role));
+                signedByAStranger(role),
+                forAudience(null, role, null, null),
+                forAudience("another-app", role, null, null));
     }
 
     private static synchronized PrivateKey testKey() {
@@ -91,10 +113,14 @@ public final class Tokens {
             String role,
             String makerId,
             String platformId,
+            String audience,
             Duration lifetime,
             PrivateKey signingKey) {
         JwtClaims claims = new JwtClaims();
         claims.setIssuer(ISSUER);
+        if (audience != null) {
+            claims.setAudience(audience);
+        }
         claims.setSubject(subject);
         claims.setClaim("upn", subject);
         claims.setJwtId(UUID.randomUUID().toString());

@@ -283,9 +283,9 @@ class DashboardIT {
                 .isEqualTo(money(accrual.get("USD"), "USD"));
         screenshot("maker-lines");
 
-        // another maker's numbers are not reachable by URL either
+        // another maker's numbers are not reachable by URL either: the API takes no cookie at all
         browser.get(stack.settlement.url() + "/payouts/" + current + "?makerId=voicelab");
-        assertThat(browser.getPageSource()).contains("FORBIDDEN");
+        assertThat(browser.getPageSource()).contains("UNAUTHORIZED");
 
         browser.get(stack.settlement.url() + "/dashboard/maker");
         browser.manage().window().setSize(new Dimension(390, 844));
@@ -362,8 +362,8 @@ class DashboardIT {
         browser.findElement(By.id("close-" + current)).click();
         browser.switchTo().alert().accept();
         assertThat(browser.findElement(By.id("error")).getText())
-                .contains("grace")
-                .contains("force=true");
+                .contains("grace period")
+                .contains("tick the box");
         screenshot("finance-refused");
 
         // the CSV behind the link, with the browser's own cookie: one row per statement line,

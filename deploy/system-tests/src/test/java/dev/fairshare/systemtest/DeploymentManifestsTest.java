@@ -235,6 +235,7 @@ class DeploymentManifestsTest {
                 }
                 checkProbe(c, "readinessProbe", "/q/health/ready", s, file, problems);
                 checkProbe(c, "livenessProbe", "/q/health/live", s, file, problems);
+                checkProbe(c, "startupProbe", "/q/health/started", s, file, problems);
                 Map<String, Map<String, Object>> env = new LinkedHashMap<>();
                 maps(c.get("env")).forEach(e -> env.put((String) e.get("name"), e));
                 checkKubernetesDatabase(s, env, rel(file), problems);
@@ -314,14 +315,25 @@ class DeploymentManifestsTest {
                                 + " do not publish quarkus.http.port "
                                 + s.port);
             }
-            String health = String.valueOf(map(def.get("healthcheck")).get("test"));
-            if (!health.contains("/q/health/ready") || !health.contains(String.valueOf(s.port))) {
+            if (ports.contains(s.managementPort())) {
                 problems.add(
                         where
                                 + " "
                                 + service
-                                + ": the healthcheck does not ask /q/health/ready on port "
-                                + s.port
+                                + ": publishes the management port "
+                                + s.managementPort()
+                                + " (health, metrics, OpenAPI need no token: keep it inside)");
+            }
+            String health = String.valueOf(map(def.get("healthcheck")).get("test"));
+            if (!health.contains("/q/health/ready")
+                    || !health.contains("/" + s.managementPort() + " ")) {
+                problems.add(
+                        where
+                                + " "
+                                + service
+                                + ": the healthcheck does not ask /q/health/ready on the management"
+                                + " port "
+                                + s.managementPort()
                                 + ": "
                                 + health);
             }
@@ -960,6 +972,18 @@ class DeploymentManifestsTest {
             return properties.getProperty(property);
         }
 
+        /**
+         * The port of the management interface (health, metrics, OpenAPI), which must be on: the
+         * public port serves none of them.
+         */
+        int managementPort() {
+            if (!"true".equals(get("quarkus.management.enabled"))) {
+                throw new IllegalStateException(
+                        name + " does not set quarkus.management.enabled=true");
+            }
+            return Integer.parseInt(get("quarkus.management.port"));
+        }
+
         String mappingDefault(String member) {
             String value = mappingDefaults.get(member);
             if (value == null) {
@@ -1000,14 +1024,16 @@ class DeploymentManifestsTest {
             List<String> problems) {
         Map<String, Object> get = map(map(container.get(probe)).get("httpGet"));
         Object port = get.get("port");
+        int management = s.managementPort();
         boolean portOk =
-                Objects.equals(port, s.port)
+                Objects.equals(port, management)
                         || maps(container.get("ports")).stream()
                                 .anyMatch(
                                         p ->
                                                 Objects.equals(p.get("name"), port)
                                                         && Objects.equals(
-                                                                p.get("containerPort"), s.port));
+                                                                p.get("containerPort"),
+                                                                management));
         if (!path.equals(get.get("path")) || !portOk) {
             problems.add(
                     rel(file)
@@ -1017,9 +1043,48 @@ class DeploymentManifestsTest {
                             + get
                             + ", expected "
                             + path
-                            + " on port "
-                            + s.port);
+                            + " on the management port "
+                            + management);
         }
+    }
+
+    /** Prometheus scrapes /q/metrics on the management port: the public port serves no metrics. */
+    @Test
+    void generatedManifestsScrapeTheManagementPort() {
+        List<String> problems = new ArrayList<>();
+        for (String service : SERVICES) {
+            Service s = Service.of(service);
+            Path file = generatedCopy(service);
+            int annotated = 0;
+            for (Map<String, Object> doc : documents(file)) {
+                List<Map<String, Object>> metadata = new ArrayList<>();
+                metadata.add(map(doc.get("metadata")));
+                metadata.add(map(map(map(map(doc.get("spec")).get("template")).get("metadata"))));
+                for (Map<String, Object> m : metadata) {
+                    Map<String, Object> a = map(m.get("annotations"));
+                    if (!a.containsKey("prometheus.io/scrape")) {
+                        continue;
+                    }
+                    annotated++;
+                    if (!"/q/metrics".equals(a.get("prometheus.io/path"))
+                            || !String.valueOf(s.managementPort())
+                                    .equals(String.valueOf(a.get("prometheus.io/port")))) {
+                        problems.add(
+                                rel(file)
+                                        + " "
+                                        + doc.get("kind")
+                                        + ": prometheus annotations "
+                                        + a
+                                        + ", expected /q/metrics on the management port "
+                                        + s.managementPort());
+                    }
+                }
+            }
+            if (annotated == 0) {
+                problems.add(rel(file) + " has no prometheus.io annotations");
+            }
+        }
+        assertThat(problems).as("metrics scraping").isEmpty();
     }
 
     static void checkKubernetesDatabase(

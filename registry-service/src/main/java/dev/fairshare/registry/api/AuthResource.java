@@ -1,14 +1,18 @@
 package dev.fairshare.registry.api;
 
 import dev.fairshare.registry.auth.AuthService;
+import dev.fairshare.registry.auth.Caller;
 import dev.fairshare.registry.auth.Roles;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
@@ -18,6 +22,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Tokens and accounts (API.md "Auth"). */
@@ -27,9 +32,19 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "auth")
 public class AuthResource {
     private final AuthService auth;
+    private final Caller caller;
 
-    public AuthResource(AuthService auth) {
+    public AuthResource(AuthService auth, Caller caller) {
         this.auth = auth;
+        this.caller = caller;
+    }
+
+    /**
+     * The client's address: the peer of the connection, or the address a trusted proxy forwarded
+     * (only with {@code quarkus.http.proxy.*} configured; X-Forwarded-For is ignored otherwise).
+     */
+    static String address(HttpServerRequest request) {
+        return request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
     }
 
     @POST
@@ -53,10 +68,15 @@ public class AuthResource {
     @APIResponse(
             responseCode = "200",
             description = "{ accessToken, tokenType: Bearer, expiresIn }")
-    @APIResponse(responseCode = "401", description = "INVALID_CREDENTIALS")
+    @APIResponse(responseCode = "401", description = "INVALID_CREDENTIALS, ACCOUNT_DISABLED")
     @APIResponse(responseCode = "422", description = "MISSING_FIELD")
-    public Dto.TokenResponse token(Dto.TokenRequest req) {
-        return auth.token(req);
+    @APIResponse(
+            responseCode = "429",
+            description =
+                    "TOO_MANY_ATTEMPTS: too many failed sign-ins for this username (or key) or from this"
+                            + " address; the Retry-After header says how many seconds to wait")
+    public Dto.TokenResponse token(Dto.TokenRequest req, @Context HttpServerRequest request) {
+        return auth.token(req, address(request));
     }
 
     @POST
@@ -89,5 +109,67 @@ public class AuthResource {
     @Operation(summary = "Every account (never a password or its hash)")
     public List<Dto.AccountView> accounts() {
         return auth.accounts();
+    }
+
+    @POST
+    @RolesAllowed({Roles.ADMIN, Roles.FINANCE, Roles.MAKER, Roles.PLATFORM})
+    @Path("accounts/{username}/password")
+    @Operation(
+            operationId = "changePassword",
+            summary =
+                    "Set a new password: the account itself gives its old one; ADMIN sets any account's")
+    @SecurityRequirement(name = "bearer")
+    @RequestBody(
+            content =
+                    @Content(
+                            examples =
+                                    @ExampleObject(
+                                            name = "own",
+                                            value =
+                                                    "{\"oldPassword\": \"correct horse battery\", \"newPassword\": \"a longer passphrase\"}")))
+    @APIResponse(responseCode = "204", description = "changed")
+    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
+    @APIResponse(responseCode = "403", description = "FORBIDDEN: another account, and not ADMIN")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND")
+    @APIResponse(
+            responseCode = "422",
+            description = "MISSING_FIELD, WEAK_PASSWORD, WRONG_PASSWORD (oldPassword)")
+    @APIResponse(responseCode = "429", description = "TOO_MANY_ATTEMPTS (with Retry-After)")
+    public Response changePassword(
+            @PathParam("username") String username,
+            Dto.PasswordChange req,
+            @Context HttpServerRequest request) {
+        auth.changePassword(username, req, caller, address(request));
+        return Response.noContent().build();
+    }
+
+    @POST
+    @RolesAllowed(Roles.ADMIN)
+    @Path("accounts/{username}/disable")
+    @Operation(
+            operationId = "disableAccount",
+            summary =
+                    "Disable an account: no token from now on (a PLATFORM account's platform keys neither)")
+    @SecurityRequirement(name = "bearer")
+    @APIResponse(responseCode = "200", description = "the account with its disabledAt")
+    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
+    @APIResponse(responseCode = "403", description = "FORBIDDEN")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND")
+    @APIResponse(responseCode = "409", description = "LAST_ADMIN")
+    public Dto.AccountView disable(@PathParam("username") String username) {
+        return auth.setDisabled(username, true);
+    }
+
+    @POST
+    @RolesAllowed(Roles.ADMIN)
+    @Path("accounts/{username}/enable")
+    @Operation(operationId = "enableAccount", summary = "Enable a disabled account again")
+    @SecurityRequirement(name = "bearer")
+    @APIResponse(responseCode = "200", description = "the account, disabledAt null")
+    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
+    @APIResponse(responseCode = "403", description = "FORBIDDEN")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND")
+    public Dto.AccountView enable(@PathParam("username") String username) {
+        return auth.setDisabled(username, false);
     }
 }

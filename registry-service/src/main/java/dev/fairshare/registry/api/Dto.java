@@ -147,8 +147,17 @@ public final class Dto {
     public record AccountRequest(
             String username, String password, String role, String makerId, String platformId) {}
 
+    /** An account; {@code disabledAt} is null while it may sign in. */
     public record AccountView(
-            String username, String role, String makerId, String platformId, String createdAt) {}
+            String username,
+            String role,
+            String makerId,
+            String platformId,
+            String createdAt,
+            String disabledAt) {}
+
+    /** A new password; {@code oldPassword} is required unless an ADMIN sets it. */
+    public record PasswordChange(String oldPassword, String newPassword) {}
 
     /** A new API key: {@code apiKey} is shown here once and never again. */
     public record ApiKeyCreated(String apiKey, String keyId, String platformId, String createdAt) {}

@@ -7,6 +7,7 @@ public class ProblemException extends RuntimeException {
     private final int status;
     private final String code;
     private final List<Problem.FieldError> errors;
+    private long retryAfter;
 
     public ProblemException(
             int status, String code, String detail, List<Problem.FieldError> errors) {
@@ -28,6 +29,17 @@ public class ProblemException extends RuntimeException {
     public static ProblemException unprocessable(String code, String field, String message) {
         return new ProblemException(
                 422, code, message, List.of(new Problem.FieldError(field, code, message)));
+    }
+
+    /** Answers with a {@code Retry-After} of {@code seconds}. */
+    public ProblemException retryAfter(long seconds) {
+        this.retryAfter = seconds;
+        return this;
+    }
+
+    /** Seconds for a {@code Retry-After} header; 0 for none. */
+    public long retryAfter() {
+        return retryAfter;
     }
 
     public int status() {

@@ -17,7 +17,10 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
-        return build(e.status(), e.code(), e.getMessage(), e.errors());
+        Response r = build(e.status(), e.code(), e.getMessage(), e.errors());
+        return e.retryAfter() > 0
+                ? Response.fromResponse(r).header("Retry-After", e.retryAfter()).build()
+                : r;
     }
 
     @ServerExceptionMapper

@@ -28,9 +28,10 @@ import org.jboss.logging.Logger;
 public class AuthService {
     private static final Logger LOG = Logger.getLogger(AuthService.class);
     static final Pattern USERNAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._@-]{2,63}$");
-    static final int MIN_PASSWORD = 12;
 
     private final String issuer;
+    private final String audience;
+    private final LoginThrottle throttle;
     private final Duration lifespan;
     private final String adminUsername;
     private final Optional<String> adminPassword;
@@ -38,22 +39,32 @@ public class AuthService {
 
     public AuthService(
             Audit audit,
+            LoginThrottle throttle,
             @ConfigProperty(name = "mp.jwt.verify.issuer") String issuer,
+            @ConfigProperty(name = "fairshare.token.audience", defaultValue = "fairshare")
+                    String audience,
             @ConfigProperty(name = "fairshare.token.lifespan", defaultValue = "PT15M")
                     Duration lifespan,
             @ConfigProperty(name = "fairshare.admin.username", defaultValue = "admin")
                     String adminUsername,
             @ConfigProperty(name = "fairshare.admin.password") Optional<String> adminPassword) {
         this.issuer = issuer;
+        this.audience = audience;
+        this.throttle = throttle;
         this.lifespan = lifespan;
         this.adminUsername = adminUsername;
         this.adminPassword = adminPassword;
         this.audit = audit;
     }
 
-    /** Creates the initial admin from configuration when it does not exist yet. */
+    /**
+     * Creates the initial admin from configuration when it does not exist yet. A configured
+     * password that breaks the password rules stops the start, whether or not the account exists
+     * already.
+     */
     @Transactional
     void onStart(@Observes StartupEvent event) {
+        requireAcceptableAdminPassword(adminPassword);
         if (Account.findById(adminUsername) != null) {
             return;
         }
@@ -83,14 +94,44 @@ public class AuthService {
         LOG.infof("created the initial admin account '%s' from configuration", adminUsername);
     }
 
-    /** A username and password, or an API key, exchanged for a token; 401 for anything else. */
+    /**
+     * Refuses (at start) an initial admin password that breaks the rules every password follows.
+     */
+    static void requireAcceptableAdminPassword(Optional<String> password) {
+        if (password.isEmpty() || password.get().isBlank()) {
+            return;
+        }
+        String weakness = Passwords.weakness(password.get());
+        if (weakness != null) {
+            throw new IllegalStateException(
+                    "FAIRSHARE_ADMIN_PASSWORD (fairshare.admin.password) is refused: "
+                            + weakness
+                            + "; set a real password, e.g. openssl rand -base64 24");
+        }
+    }
+
+    /**
+     * A username and password, or an API key, exchanged for a token; 401 for anything else, 429
+     * when the name or the client {@code address} has failed too often (checked before the password
+     * is compared).
+     */
     @Transactional
-    public Dto.TokenResponse token(Dto.TokenRequest req) {
+    public Dto.TokenResponse token(Dto.TokenRequest req, String address) {
         Checks.body(req);
         if (req.apiKey() != null) {
+            LoginThrottle.Attempt attempt = LoginThrottle.apiKey(address);
+            throttle.count(attempt);
             ApiKey key = ApiKey.find("keyHash", Passwords.sha256(req.apiKey())).firstResult();
             if (key == null || key.revokedAt != null) {
                 throw invalid();
+            }
+            throttle.succeeded(attempt);
+            if (Account.count(
+                            "role = ?1 and platformId = ?2 and disabledAt is not null",
+                            Roles.PLATFORM,
+                            key.platformId)
+                    > 0) {
+                throw disabled();
             }
             return sign(
                     "platform:" + key.platformId + ":key:" + key.id,
@@ -105,11 +146,17 @@ public class AuthService {
             c.add("apiKey", "MISSING_FIELD", "give username and password, or apiKey");
         }
         c.throwIfAny();
+        LoginThrottle.Attempt attempt = LoginThrottle.user(req.username(), address);
+        throttle.count(attempt);
         Account account = Account.findById(req.username());
         boolean ok =
                 Passwords.matches(req.password(), account == null ? null : account.passwordHash);
         if (!ok) {
             throw invalid();
+        }
+        throttle.succeeded(attempt);
+        if (account.disabledAt != null) {
+            throw disabled();
         }
         return sign(account.username, account.role, account.makerId, account.platformId);
     }
@@ -119,6 +166,7 @@ public class AuthService {
                 Jwt.issuer(issuer)
                         .subject(subject)
                         .upn(subject)
+                        .audience(audience)
                         .groups(Set.of(role))
                         .expiresIn(lifespan);
         if (makerId != null) {
@@ -135,6 +183,12 @@ public class AuthService {
                 401, "INVALID_CREDENTIALS", "unknown username or password, or an invalid API key");
     }
 
+    /** Told only to a caller that proved the password or key. */
+    private static ProblemException disabled() {
+        return new ProblemException(
+                401, "ACCOUNT_DISABLED", "this account (or its platform's account) is disabled");
+    }
+
     @Transactional
     public Dto.AccountView createAccount(Dto.AccountRequest req) {
         Checks.body(req);
@@ -142,11 +196,8 @@ public class AuthService {
         if (c.present("username", req.username()) && !USERNAME.matcher(req.username()).matches()) {
             c.add("username", "INVALID_ID", "username must match " + USERNAME.pattern());
         }
-        if (c.present("password", req.password()) && req.password().length() < MIN_PASSWORD) {
-            c.add(
-                    "password",
-                    "WEAK_PASSWORD",
-                    "password must have at least " + MIN_PASSWORD + " characters");
+        if (c.present("password", req.password())) {
+            weak(c, "password", req.password());
         }
         if (c.present("role", req.role()) && !Roles.known(req.role())) {
             c.add("role", "INVALID_ROLE", "role must be PLATFORM, MAKER, FINANCE or ADMIN");
@@ -203,7 +254,100 @@ public class AuthService {
 
     private static Dto.AccountView view(Account a) {
         return new Dto.AccountView(
-                a.username, a.role, a.makerId, a.platformId, a.createdAt.toString());
+                a.username,
+                a.role,
+                a.makerId,
+                a.platformId,
+                a.createdAt.toString(),
+                a.disabledAt == null ? null : a.disabledAt.toString());
+    }
+
+    private static void weak(Checks c, String field, String password) {
+        String weakness = Passwords.weakness(password);
+        if (weakness != null) {
+            c.add(field, "WEAK_PASSWORD", weakness);
+        }
+    }
+
+    /**
+     * Sets a new password: the account itself proves its old one (counted like a sign-in, so it
+     * cannot be guessed faster than one); ADMIN needs none.
+     */
+    @Transactional
+    public void changePassword(
+            String username, Dto.PasswordChange req, Caller caller, String address) {
+        Checks.body(req);
+        boolean admin = caller.is(Roles.ADMIN);
+        if (!admin && !username.equals(caller.subject())) {
+            throw Caller.forbidden("an account changes its own password only (or ADMIN any)");
+        }
+        Checks c = new Checks();
+        if (c.present("newPassword", req.newPassword())) {
+            weak(c, "newPassword", req.newPassword());
+        }
+        if (!admin) {
+            c.present("oldPassword", req.oldPassword());
+        }
+        c.throwIfAny();
+        Account account = Account.findById(username);
+        if (account == null) {
+            throw ProblemException.notFound("account", username);
+        }
+        if (!admin) {
+            LoginThrottle.Attempt attempt = LoginThrottle.user(username, address);
+            throttle.count(attempt);
+            if (!Passwords.matches(req.oldPassword(), account.passwordHash)) {
+                throw ProblemException.unprocessable(
+                        "WRONG_PASSWORD",
+                        "oldPassword",
+                        "oldPassword is not this account's password");
+            }
+            throttle.succeeded(attempt);
+        }
+        account.passwordHash = Passwords.hash(req.newPassword());
+        // the audit entry says that it changed, never what to
+        audit.record(
+                "account",
+                account.username,
+                "CHANGE_PASSWORD",
+                null,
+                null,
+                admin && !username.equals(caller.subject()) ? "set by ADMIN" : null,
+                Audit.Parties.of(account.makerId, account.platformId));
+    }
+
+    /**
+     * Disables or enables an account. A disabled account gets no token, and while a PLATFORM
+     * account is disabled its platform's API keys get none either. The last enabled ADMIN stays
+     * enabled.
+     */
+    @Transactional
+    public Dto.AccountView setDisabled(String username, boolean disable) {
+        Account account = Account.findById(username);
+        if (account == null) {
+            throw ProblemException.notFound("account", username);
+        }
+        if (disable == (account.disabledAt != null)) {
+            return view(account);
+        }
+        if (disable
+                && Roles.ADMIN.equals(account.role)
+                && Account.count("role = ?1 and disabledAt is null", Roles.ADMIN) <= 1) {
+            throw new ProblemException(
+                    409, "LAST_ADMIN", "the last enabled ADMIN account cannot be disabled");
+        }
+        Dto.AccountView before = view(account);
+        account.disabledAt = disable ? Instant.now() : null;
+        Dto.AccountView after = view(account);
+        audit.record(
+                "account",
+                account.username,
+                disable ? "DISABLE" : "ENABLE",
+                before,
+                after,
+                null,
+                Audit.Parties.of(account.makerId, account.platformId));
+        return after;
     }
 
     /** A new key for the platform: the secret is in this answer and nowhere else. */

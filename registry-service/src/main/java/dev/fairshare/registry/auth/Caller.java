@@ -18,14 +18,30 @@ public class Caller {
         return token.getGroups() != null && token.getGroups().contains(role);
     }
 
-    /** The maker a MAKER token acts for (null for other roles). */
+    /**
+     * The maker a MAKER token acts for (null for other roles); a MAKER token without {@code
+     * makerId} is refused (403) rather than read as a caller without a tenant.
+     */
     public String makerId() {
-        return is(Roles.MAKER) ? token.getClaim("makerId") : null;
+        return tenant(Roles.MAKER, "makerId");
     }
 
-    /** The platform a PLATFORM token acts for (null for other roles). */
+    /**
+     * The platform a PLATFORM token acts for (null for other roles); 403 when the claim is absent.
+     */
     public String platformId() {
-        return is(Roles.PLATFORM) ? token.getClaim("platformId") : null;
+        return tenant(Roles.PLATFORM, "platformId");
+    }
+
+    private String tenant(String role, String claim) {
+        if (!is(role)) {
+            return null;
+        }
+        String id = token.getClaim(claim);
+        if (id == null || id.isBlank()) {
+            throw forbidden("this " + role + " token names no " + claim);
+        }
+        return id;
     }
 
     /** The token's subject: a username, or {@code platform:<id>:key:<keyId>} for an API key. */

@@ -20,7 +20,26 @@ public final class Passwords {
     /** A hash to compare against when a username is unknown, so that both cost the same. */
     private static final String DECOY = BcryptUtil.bcryptHash("decoy-" + RANDOM.nextLong());
 
+    /** The shortest password any account may have, the initial admin's included. */
+    public static final int MIN_LENGTH = 12;
+
     private Passwords() {}
+
+    /**
+     * What is wrong with {@code password} as a new password, or null when nothing is: at least
+     * {@value #MIN_LENGTH} characters, and not a placeholder of the deploy examples ({@code
+     * CHANGE-ME}, {@code change-me-admin}, …).
+     */
+    public static String weakness(String password) {
+        if (password.length() < MIN_LENGTH) {
+            return "a password must have at least " + MIN_LENGTH + " characters";
+        }
+        String folded = password.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z]", "");
+        if (folded.contains("changeme")) {
+            return "a password must not be the placeholder of an example file (CHANGE-ME)";
+        }
+        return null;
+    }
 
     /** The bcrypt hash (modular crypt format, cost 10) of {@code password}. */
     public static String hash(String password) {

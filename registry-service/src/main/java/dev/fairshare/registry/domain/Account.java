@@ -16,4 +16,5 @@ public class Account extends PanacheEntityBase {
     public String makerId;
     public String platformId;
     public Instant createdAt;
+    public Instant disabledAt;
 }

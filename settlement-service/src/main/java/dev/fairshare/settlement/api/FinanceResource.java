@@ -186,7 +186,11 @@ public class FinanceResource {
     @Operation(summary = "One RFC 4180 row per statement line, with a header row (streamed)")
     @APIResponse(responseCode = "400", description = "INVALID_PERIOD")
     public Response csv(@PathParam("period") String period) {
-        var p = SettlementResource.period(period);
+        return settlementCsv(settlement, SettlementResource.period(period));
+    }
+
+    /** The settlement CSV of {@code p}, streamed (the API's and the dashboard's download). */
+    public static Response settlementCsv(SettlementService settlement, java.time.YearMonth p) {
         StreamingOutput body =
                 out -> {
                     BufferedWriter writer =

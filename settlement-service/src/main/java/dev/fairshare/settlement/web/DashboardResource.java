@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fairshare.settlement.api.FinanceResource;
 import dev.fairshare.settlement.api.ProblemException;
 import dev.fairshare.settlement.api.SettlementResource;
 import dev.fairshare.settlement.api.Views;
@@ -16,9 +17,6 @@ import dev.fairshare.settlement.service.SettlementService;
 import dev.fairshare.settlement.store.StatementStore;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
-import io.quarkus.qute.TemplateInstance;
-import io.quarkus.security.AuthenticationFailedException;
-import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
@@ -46,30 +44,31 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The dashboard, served at {@code /}: a login through the registry's token endpoint (the token then
- * lives in an HttpOnly, SameSite cookie that every endpoint of this service accepts), the maker's
- * view of its earnings and the finance view of periods, invoices, payouts and reports. Every number
- * comes from the same service methods as the API, narrowed to the caller's tenant here as there.
+ * lives in an HttpOnly, SameSite, Secure cookie that only these pages read; the API takes the
+ * Authorization header alone), the maker's view of its earnings and the finance view of periods,
+ * invoices, payouts and reports. Every form carries the session's CSRF token, checked before each
+ * POST method runs ({@link Session}, {@link CsrfProtected}). Every number comes from the same
+ * service methods as the API, narrowed to the caller's tenant here as there.
  */
 @Path("/")
 @Blocking
+@CsrfProtected
 @Tag(name = "dashboard")
 public class DashboardResource {
-    public static final String COOKIE = "fairshare_token";
+    public static final String COOKIE = Session.COOKIE;
 
     private final SettlementService settlement;
     private final RegistryReplica registry;
     private final Peers peers;
     private final ObjectMapper mapper;
-    private final SecurityIdentity identity;
-    private final JsonWebToken jwt;
-    private final boolean secureCookie;
+    private final Session session;
     private final Template login;
     private final Template maker;
     private final Template finance;
@@ -80,9 +79,7 @@ public class DashboardResource {
             RegistryReplica registry,
             Peers peers,
             ObjectMapper mapper,
-            SecurityIdentity identity,
-            JsonWebToken jwt,
-            @ConfigProperty(name = "fairshare.dashboard.secure-cookie") boolean secureCookie,
+            Session session,
             @Location("login.html") Template login,
             @Location("maker.html") Template maker,
             @Location("finance.html") Template finance,
@@ -91,34 +88,33 @@ public class DashboardResource {
         this.registry = registry;
         this.peers = peers;
         this.mapper = mapper;
-        this.identity = identity;
-        this.jwt = jwt;
-        this.secureCookie = secureCookie;
+        this.session = session;
         this.login = login;
         this.maker = maker;
         this.finance = finance;
         this.lines = lines;
     }
 
-    /** The signed-in user, from the cookie or a bearer token. */
+    /** The signed-in user, from the session cookie. */
     private record Viewer(String user, String role, String makerId, String token) {}
 
     private Optional<Viewer> viewer() {
-        try {
-            if (identity.isAnonymous()) {
-                return Optional.empty();
-            }
-        } catch (AuthenticationFailedException e) {
-            // an expired or foreign cookie: sign in again
+        Optional<JsonWebToken> token = session.token();
+        if (token.isEmpty()) {
             return Optional.empty();
         }
+        JsonWebToken jwt = token.get();
         String role =
                 jwt.getGroups().stream()
                         .filter(g -> List.of("MAKER", "FINANCE", "PLATFORM", "ADMIN").contains(g))
                         .findFirst()
                         .orElse("");
-        return Optional.of(
-                new Viewer(jwt.getName(), role, jwt.getClaim("makerId"), jwt.getRawToken()));
+        String makerId = jwt.getClaim("makerId");
+        if ("MAKER".equals(role) && (makerId == null || makerId.isBlank())) {
+            // a MAKER token that names no maker sees nothing rather than everything
+            role = "";
+        }
+        return Optional.of(new Viewer(jwt.getName(), role, makerId, jwt.getRawToken()));
     }
 
     private static Response redirect(String to) {
@@ -151,8 +147,11 @@ public class DashboardResource {
                                     login.data(
                                             "error",
                                             "The dashboard is for makers and finance; "
-                                                    + v.get().role()
-                                                    + " accounts use the API."))
+                                                    + (v.get().role().isEmpty()
+                                                            ? "this account uses"
+                                                            : v.get().role() + " accounts use")
+                                                    + " the API."))
+                            .type(MediaType.TEXT_HTML)
                             .build();
         };
     }
@@ -162,8 +161,12 @@ public class DashboardResource {
     @Path("login")
     @Produces(MediaType.TEXT_HTML)
     @Operation(summary = "The sign-in page")
-    public TemplateInstance loginPage() {
-        return login.data("error", null);
+    public Response loginPage() {
+        // the form's CSRF token first: it may need a pre-session cookie, set with this answer
+        session.csrfToken();
+        Response.ResponseBuilder page = Response.ok(login.data("error", null));
+        session.issuedCookie().ifPresent(page::cookie);
+        return page.build();
     }
 
     @POST
@@ -175,52 +178,54 @@ public class DashboardResource {
             summary =
                     "Sign in with a username and password (checked by registry-service); sets the HttpOnly token cookie")
     public Response signIn(
-            @FormParam("username") String username, @FormParam("password") String password) {
+            @FormParam("username") String username,
+            @FormParam("password") String password,
+            @FormParam(Session.CSRF_FIELD) String csrf) {
         if (username == null || username.isBlank() || password == null || password.isEmpty()) {
             return Response.status(400)
                     .entity(login.data("error", "Enter your username and password."))
                     .build();
         }
-        Optional<Peers.Token> token;
+        Peers.Login answer;
         try {
-            token = peers.login(username.trim(), password);
+            answer = peers.login(username.trim(), password, session.clientAddress());
         } catch (IOException e) {
             return Response.status(503)
                     .entity(login.data("error", "Sign-in is unavailable right now; try again."))
                     .build();
         }
-        if (token.isEmpty()) {
+        if (answer.status() == 429) {
+            return Response.status(429)
+                    .header("Retry-After", answer.retryAfter())
+                    .entity(
+                            login.data(
+                                    "error",
+                                    "Too many failed sign-ins; try again in "
+                                            + answer.retryAfter()
+                                            + " seconds."))
+                    .build();
+        }
+        if (answer.token() == null) {
             return Response.status(401)
                     .entity(login.data("error", "Unknown username or wrong password."))
                     .build();
         }
         NewCookie cookie =
-                new NewCookie.Builder(COOKIE)
-                        .value(token.get().accessToken())
-                        .path("/")
-                        .httpOnly(true)
-                        .secure(secureCookie)
-                        .sameSite(NewCookie.SameSite.STRICT)
-                        .maxAge((int) token.get().expiresIn())
-                        .build();
+                session.cookie(
+                        COOKIE, answer.token().accessToken(), (int) answer.token().expiresIn());
         return Response.seeOther(URI.create("/dashboard")).cookie(cookie).build();
     }
 
     @POST
     @PermitAll
     @Path("logout")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Operation(summary = "Sign out: clears the token cookie")
-    public Response signOut() {
-        NewCookie gone =
-                new NewCookie.Builder(COOKIE)
-                        .value("")
-                        .path("/")
-                        .httpOnly(true)
-                        .secure(secureCookie)
-                        .sameSite(NewCookie.SameSite.STRICT)
-                        .maxAge(0)
-                        .build();
-        return Response.seeOther(URI.create("/login")).cookie(gone).build();
+    public Response signOut(@FormParam(Session.CSRF_FIELD) String csrf) {
+        // csrf is checked by CsrfInterceptor
+        return Response.seeOther(URI.create("/login"))
+                .cookie(session.cookie(COOKIE, "", 0))
+                .build();
     }
 
     // ---------------------------------------------------------------- maker
@@ -553,6 +558,7 @@ public class DashboardResource {
             @QueryParam("period") String period,
             @QueryParam("message") String message,
             @QueryParam("error") String error) {
+        // ?message= and ?error= are codes: the page says what they mean, never echoes them
         Optional<Viewer> v = viewer();
         if (v.isEmpty() || !"FINANCE".equals(v.get().role())) {
             return redirect(v.isEmpty() ? "/login" : "/dashboard");
@@ -623,12 +629,12 @@ public class DashboardResource {
                         periods,
                         invoices,
                         payouts,
-                        "/reports/" + selected + "/settlement.csv",
+                        "/dashboard/finance/settlement.csv?period=" + selected,
                         unattributed,
                         unattributedError,
                         mismatches,
-                        message,
-                        error);
+                        Notices.closed(message, selected, s, mismatches.size()),
+                        Notices.closeRefused(error));
         return Response.ok(finance.data("page", page)).type(MediaType.TEXT_HTML).build();
     }
 
@@ -639,33 +645,42 @@ public class DashboardResource {
     @Operation(
             summary =
                     "Close a period from the dashboard (the same rules as POST /periods/{p}/close)")
-    public Response close(@FormParam("period") String period, @FormParam("force") String force) {
+    public Response close(
+            @FormParam("period") String period,
+            @FormParam("force") String force,
+            @FormParam(Session.CSRF_FIELD) String csrf) {
         Optional<Viewer> v = viewer();
         if (v.isEmpty() || !"FINANCE".equals(v.get().role())) {
             return redirect(v.isEmpty() ? "/login" : "/dashboard");
         }
         YearMonth p = SettlementResource.period(period);
         try {
-            SettlementService.Closed closed = settlement.close(p, "on".equals(force));
-            return redirect(
-                    "/dashboard/finance?period="
-                            + p
-                            + "&message="
-                            + encode(
-                                    "Closed "
-                                            + p
-                                            + ": "
-                                            + closed.statement().lines().size()
-                                            + " statement lines are final"
-                                            + (closed.currencyMismatches() == 0
-                                                    ? "."
-                                                    : "; "
-                                                            + closed.currencyMismatches()
-                                                            + " groups of usage in another currency"
-                                                            + " than their agreement's were not rated.")));
+            settlement.close(p, "on".equals(force));
+            return redirect("/dashboard/finance?period=" + p + "&message=" + Notices.CLOSED);
         } catch (ProblemException e) {
-            return redirect("/dashboard/finance?period=" + p + "&error=" + encode(e.getMessage()));
+            return redirect("/dashboard/finance?period=" + p + "&error=" + encode(e.code()));
         }
+    }
+
+    @GET
+    @PermitAll
+    @Path("dashboard/finance/settlement.csv")
+    @Produces("text/csv")
+    @Operation(
+            operationId = "downloadDashboardSettlementCsv",
+            summary =
+                    "The settlement CSV of a period for the signed-in finance user (the same file as"
+                            + " GET /reports/{period}/settlement.csv, which takes the Authorization"
+                            + " header only)")
+    @APIResponse(responseCode = "200", description = "the CSV (text/csv)")
+    @APIResponse(responseCode = "303", description = "not signed in as FINANCE: to the sign-in")
+    @APIResponse(responseCode = "400", description = "INVALID_PERIOD")
+    public Response financeCsv(@QueryParam("period") String period) {
+        Optional<Viewer> v = viewer();
+        if (v.isEmpty() || !"FINANCE".equals(v.get().role())) {
+            return redirect(v.isEmpty() ? "/login" : "/dashboard");
+        }
+        return FinanceResource.settlementCsv(settlement, SettlementResource.period(period));
     }
 
     // ---------------------------------------------------------------- lines

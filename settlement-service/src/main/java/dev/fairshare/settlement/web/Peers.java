@@ -9,7 +9,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** The dashboard's calls to the other services: the registry's token endpoint, usage's reports. */
@@ -34,24 +33,42 @@ public class Peers {
     /** An issued token. */
     public record Token(String accessToken, long expiresIn) {}
 
-    /** The registry's answer to a username and password: a token, or empty when refused. */
-    public Optional<Token> login(String username, String password) throws IOException {
+    /**
+     * The registry's answer to a username and password: a token (200), a refusal (401), or too many
+     * failed attempts (429, with the seconds to wait).
+     */
+    public record Login(int status, Token token, long retryAfter) {}
+
+    /**
+     * Asks the registry for a token; {@code clientAddress} goes along as X-Forwarded-For, which the
+     * registry believes only when it trusts this service as a proxy (docs/security.md).
+     */
+    public Login login(String username, String password, String clientAddress) throws IOException {
         String body =
                 mapper.writeValueAsString(
                         mapper.createObjectNode()
                                 .put("username", username)
                                 .put("password", password));
-        HttpResponse<String> r =
-                send(
-                        HttpRequest.newBuilder(URI.create(registryUrl + "/auth/token"))
-                                .header("Content-Type", "application/json")
-                                .POST(HttpRequest.BodyPublishers.ofString(body)));
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(registryUrl + "/auth/token"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (clientAddress != null) {
+            request.header("X-Forwarded-For", clientAddress);
+        }
+        HttpResponse<String> r = send(request);
+        if (r.statusCode() == 429) {
+            long wait = r.headers().firstValueAsLong("Retry-After").orElse(60);
+            return new Login(429, null, wait);
+        }
         if (r.statusCode() != 200) {
-            return Optional.empty();
+            return new Login(r.statusCode(), null, 0);
         }
         JsonNode json = mapper.readTree(r.body());
-        return Optional.of(
-                new Token(json.path("accessToken").asText(), json.path("expiresIn").asLong()));
+        return new Login(
+                200,
+                new Token(json.path("accessToken").asText(), json.path("expiresIn").asLong()),
+                0);
     }
 
     /** usage-service's unattributed usage, read with the caller's own token. */
