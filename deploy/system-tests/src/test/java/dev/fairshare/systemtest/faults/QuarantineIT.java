@@ -166,7 +166,7 @@ class QuarantineIT {
                 assertThat(q.get("platformId").asText()).isEqualTo("qa");
                 assertThat(q.get("partition").asInt()).isEqualTo(bombAt.partition());
                 assertThat(q.get("offset").asLong()).isEqualTo(bombOffset);
-                assertThat(Http.get(usage.url() + "/q/metrics").body())
+                assertThat(Http.get(usage.managementUrl() + "/q/metrics").body())
                         .containsPattern(
                                 "fairshare_quarantined_records_total\\{[^}]*platform=\"qa\"[^}]*\\} 1.0");
             } finally {
