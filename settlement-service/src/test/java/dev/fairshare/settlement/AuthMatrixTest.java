@@ -98,7 +98,9 @@ class AuthMatrixTest {
         CANCEL_RUN,
         PAYMENT_FILE,
         LINE_PAID,
-        LINE_FAILED;
+        LINE_FAILED,
+        REMITTANCE_OWN,
+        REMITTANCE_OTHER;
 
         Response call(RequestSpecification r) {
             return switch (this) {
@@ -146,6 +148,8 @@ class AuthMatrixTest {
                         r.contentType("application/json")
                                 .body("{}")
                                 .post("/payout-runs/0/lines/0/failed");
+                case REMITTANCE_OWN -> r.get("/remittances/0/" + MAKER_ID + ".pdf");
+                case REMITTANCE_OTHER -> r.get("/remittances/0/someone-else-" + S + ".pdf");
             };
         }
     }
@@ -307,7 +311,17 @@ class AuthMatrixTest {
                 row(Endpoint.LINE_FAILED, Who.MAKER, Scope.NONE, 403, "FORBIDDEN"),
                 row(Endpoint.LINE_FAILED, Who.PLATFORM, Scope.NONE, 403, "FORBIDDEN"),
                 row(Endpoint.LINE_FAILED, Who.ADMIN, Scope.NONE, 403, "FORBIDDEN"),
-                row(Endpoint.LINE_FAILED, Who.FINANCE, Scope.NONE, 404, "NOT_FOUND"));
+                row(Endpoint.LINE_FAILED, Who.FINANCE, Scope.NONE, 404, "NOT_FOUND"),
+                row(Endpoint.REMITTANCE_OWN, Who.NOBODY, Scope.NONE, 401, "UNAUTHORIZED"),
+                row(Endpoint.REMITTANCE_OWN, Who.PLATFORM, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.REMITTANCE_OWN, Who.ADMIN, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.REMITTANCE_OWN, Who.FINANCE, Scope.NONE, 404, "NOT_FOUND"),
+                row(Endpoint.REMITTANCE_OWN, Who.MAKER, Scope.NONE, 404, "NOT_FOUND"),
+                row(Endpoint.REMITTANCE_OTHER, Who.NOBODY, Scope.NONE, 401, "UNAUTHORIZED"),
+                row(Endpoint.REMITTANCE_OTHER, Who.PLATFORM, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.REMITTANCE_OTHER, Who.ADMIN, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.REMITTANCE_OTHER, Who.FINANCE, Scope.NONE, 404, "NOT_FOUND"),
+                row(Endpoint.REMITTANCE_OTHER, Who.MAKER, Scope.NONE, 403, "FORBIDDEN"));
     }
 
     private static Arguments row(Endpoint endpoint, Who who, Scope scope, int status, String code) {

@@ -282,6 +282,61 @@ class PayoutRunTest {
         assertThat(done.getString(line(a) + ".reference")).isEqualTo("BANK-REF-A");
         assertThat(done.getString(line(d) + ".status")).isEqualTo("FAILED");
 
+        // b's remittance advice, parsed back: the conversion, the period, the amount paid
+        String advice =
+                pdfText(
+                        given().auth()
+                                .oauth2(Tokens.maker(b))
+                                .get("/remittances/" + runId + "/" + b + ".pdf")
+                                .then()
+                                .statusCode(200)
+                                .contentType("application/pdf")
+                                .extract()
+                                .asByteArray());
+        assertThat(advice)
+                .contains("Remittance advice")
+                .contains("Maker B")
+                .contains("Amount paid: 36.16 USD")
+                .contains("EUR 33.33 1.085 ECB reference rate 36.16")
+                .contains("2024-09 EUR 33.33")
+                .contains("reference BANK-REF-B")
+                .contains("IBAN GB82**************5432")
+                .doesNotContain(IBAN_B);
+        // another maker may not read it
+        given().auth()
+                .oauth2(Tokens.maker(a))
+                .get("/remittances/" + runId + "/" + b + ".pdf")
+                .then()
+                .statusCode(403)
+                .body("code", equalTo("FORBIDDEN"));
+
+        // the dashboard's payout page: finance sees every line, a maker its own with its advice
+        String financePage =
+                given().auth()
+                        .oauth2(Tokens.finance())
+                        .get("/dashboard/payouts")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString();
+        assertThat(financePage)
+                .contains("id=\"run-" + runId + "\"")
+                .contains("href=\"/remittances/" + runId + "/" + a + ".pdf\"")
+                .contains("href=\"/remittances/" + runId + "/" + b + ".pdf\"");
+        String makerPage =
+                given().auth()
+                        .oauth2(Tokens.maker(b))
+                        .get("/dashboard/payouts")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString();
+        assertThat(makerPage)
+                .contains("href=\"/remittances/" + runId + "/" + b + ".pdf\"")
+                .doesNotContain(a)
+                .doesNotContain(IBAN_B)
+                .contains("GB82**************5432");
+
         Map<String, BigDecimal> after = balances();
         assertThat(after.get("maker:" + a + ":receivable USD")).isEqualByComparingTo("0.00");
         assertThat(after.get("maker:" + b + ":receivable EUR")).isEqualByComparingTo("0.00");
@@ -447,6 +502,14 @@ class PayoutRunTest {
             Map<String, BigDecimal> before, Map<String, BigDecimal> after, String key) {
         return after.getOrDefault(key, BigDecimal.ZERO)
                 .subtract(before.getOrDefault(key, BigDecimal.ZERO));
+    }
+
+    static String pdfText(byte[] pdf) throws java.io.IOException {
+        try (org.apache.pdfbox.pdmodel.PDDocument doc = org.apache.pdfbox.Loader.loadPDF(pdf)) {
+            return new org.apache.pdfbox.text.PDFTextStripper()
+                    .getText(doc)
+                    .replaceAll("[ \\t]+", " ");
+        }
     }
 
     static String text(Document doc, String parent, String child) {

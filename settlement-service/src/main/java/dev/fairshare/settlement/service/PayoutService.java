@@ -323,6 +323,11 @@ public class PayoutService {
                 });
     }
 
+    /** The statement totals of the periods a run covers for a maker. */
+    public List<PayoutStore.PeriodTotal> periodsCovered(PayoutStore.Run run, String makerId) {
+        return inTransaction(c -> store.periodsCovered(c, run, makerId));
+    }
+
     public List<RunDetail> runs(String status) {
         return inTransaction(
                 c -> {

@@ -212,6 +212,41 @@ public class PayoutStore {
         }
     }
 
+    /** A maker's statement total of a closed period in one currency. */
+    public record PeriodTotal(String period, String currency, BigDecimal total) {}
+
+    /**
+     * The maker's statement totals of the periods a run covers for it: those that ended by the
+     * run's {@code asOf} and after the {@code asOf} of the last earlier run (not cancelled) that
+     * had a line for it.
+     */
+    public List<PeriodTotal> periodsCovered(Connection c, Run run, String makerId)
+            throws SQLException {
+        List<PeriodTotal> out = new ArrayList<>();
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "with since as (select max(r.as_of) as as_of from payout_run r join payout_line l"
+                                + " on l.run_id = r.id where l.maker_id = ? and r.id < ? and r.status <> 'CANCELLED')"
+                                + " select period, currency, sum(amount) from statement_line where maker_id = ?"
+                                + " and to_date(period, 'YYYY-MM') + interval '1 month' <= ?::date + 1"
+                                + " and ((select as_of from since) is null"
+                                + " or to_date(period, 'YYYY-MM') + interval '1 month' > (select as_of from since) + 1)"
+                                + " group by 1, 2 order by 1, 2")) {
+            ps.setString(1, makerId);
+            ps.setLong(2, run.id());
+            ps.setString(3, makerId);
+            ps.setDate(4, Date.valueOf(run.asOf()));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(
+                            new PeriodTotal(
+                                    rs.getString(1), rs.getString(2).trim(), rs.getBigDecimal(3)));
+                }
+            }
+        }
+        return out;
+    }
+
     // ---------------------------------------------------------------- FX rates
 
     /** Records a rate; false when one is already recorded for that day and pair. */
