@@ -127,6 +127,7 @@ create /agreements "{\"id\":\"nimbus-coqui\",\"makerId\":\"coqui\",\"platformId\
 if [ -n "$ADMIN_TOKEN" ]; then
     for account in \
         'finance|"role":"FINANCE"' \
+        'finance2|"role":"FINANCE"' \
         'coqui|"role":"MAKER","makerId":"coqui"' \
         'voicelab|"role":"MAKER","makerId":"voicelab"' \
         'acme|"role":"PLATFORM","platformId":"acme-cloud"'; do

@@ -95,7 +95,23 @@ class AuthMatrixTest {
         CSV,
         UNLICENSED,
         FINDINGS,
-        CURRENCY_MISMATCHES;
+        CURRENCY_MISMATCHES,
+        PROFILE_OWN,
+        PROFILE_OTHER,
+        PUT_PROFILE_OWN,
+        PUT_PROFILE_OTHER,
+        RECORD_RATE,
+        RATES,
+        CREATE_RUN,
+        RUNS,
+        RUN,
+        APPROVE_RUN,
+        CANCEL_RUN,
+        PAYMENT_FILE,
+        LINE_PAID,
+        LINE_FAILED,
+        REMITTANCE_OWN,
+        REMITTANCE_OTHER;
 
         Response call(RequestSpecification r) {
             return switch (this) {
@@ -113,6 +129,38 @@ class AuthMatrixTest {
                 case UNLICENSED -> r.get("/unlicensed-usage");
                 case FINDINGS -> r.get("/compliance/findings");
                 case CURRENCY_MISMATCHES -> r.get("/currency-mismatches");
+                // payouts: the matrix's maker has no profile and run 0 does not exist, so a call
+                // that passes the role and tenant checks ends at 404 (or 422 for an empty body)
+                // and changes nothing
+                case PROFILE_OWN -> r.get("/payout-profiles/" + MAKER_ID);
+                case PROFILE_OTHER -> r.get("/payout-profiles/someone-else-" + S);
+                case PUT_PROFILE_OWN ->
+                        r.contentType("application/json")
+                                .body("{}")
+                                .put("/payout-profiles/" + MAKER_ID);
+                case PUT_PROFILE_OTHER ->
+                        r.contentType("application/json")
+                                .body("{}")
+                                .put("/payout-profiles/someone-else-" + S);
+                case RECORD_RATE -> r.contentType("application/json").body("{}").post("/fx-rates");
+                case RATES -> r.get("/fx-rates");
+                case CREATE_RUN ->
+                        r.contentType("application/json").body("{}").post("/payout-runs");
+                case RUNS -> r.get("/payout-runs");
+                case RUN -> r.get("/payout-runs/0");
+                case APPROVE_RUN -> r.post("/payout-runs/0/approve");
+                case CANCEL_RUN -> r.post("/payout-runs/0/cancel");
+                case PAYMENT_FILE -> r.get("/payout-runs/0/payment-file");
+                case LINE_PAID ->
+                        r.contentType("application/json")
+                                .body("{\"reference\":\"x\"}")
+                                .post("/payout-runs/0/lines/0/paid");
+                case LINE_FAILED ->
+                        r.contentType("application/json")
+                                .body("{}")
+                                .post("/payout-runs/0/lines/0/failed");
+                case REMITTANCE_OWN -> r.get("/remittances/0/" + MAKER_ID + ".pdf");
+                case REMITTANCE_OTHER -> r.get("/remittances/0/someone-else-" + S + ".pdf");
             };
         }
     }
@@ -201,7 +249,90 @@ class AuthMatrixTest {
                 row(Endpoint.CURRENCY_MISMATCHES, Who.MAKER, Scope.OTHER, 403, "FORBIDDEN"),
                 row(Endpoint.CURRENCY_MISMATCHES, Who.PLATFORM, Scope.NONE, 200, null),
                 row(Endpoint.CURRENCY_MISMATCHES, Who.PLATFORM, Scope.OWN, 200, null),
-                row(Endpoint.CURRENCY_MISMATCHES, Who.PLATFORM, Scope.OTHER, 403, "FORBIDDEN"));
+                row(Endpoint.CURRENCY_MISMATCHES, Who.PLATFORM, Scope.OTHER, 403, "FORBIDDEN"),
+                // payouts (DESIGN.md "Payouts"): profiles for the maker itself and FINANCE; FX
+                // rates and a run's changes for FINANCE; runs read by FINANCE and (its own lines)
+                // a MAKER
+                row(Endpoint.PROFILE_OWN, Who.NOBODY, Scope.NONE, 401, "UNAUTHORIZED"),
+                row(Endpoint.PROFILE_OWN, Who.PLATFORM, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.PROFILE_OWN, Who.ADMIN, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.PROFILE_OWN, Who.FINANCE, Scope.NONE, 404, "NOT_FOUND"),
+                row(Endpoint.PROFILE_OWN, Who.MAKER, Scope.NONE, 404, "NOT_FOUND"),
+                row(Endpoint.PROFILE_OTHER, Who.NOBODY, Scope.NONE, 401, "UNAUTHORIZED"),
+                row(Endpoint.PROFILE_OTHER, Who.PLATFORM, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.PROFILE_OTHER, Who.ADMIN, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.PROFILE_OTHER, Who.FINANCE, Scope.NONE, 404, "NOT_FOUND"),
+                row(Endpoint.PROFILE_OTHER, Who.MAKER, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.PUT_PROFILE_OWN, Who.NOBODY, Scope.NONE, 401, "UNAUTHORIZED"),
+                row(Endpoint.PUT_PROFILE_OWN, Who.PLATFORM, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.PUT_PROFILE_OWN, Who.ADMIN, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.PUT_PROFILE_OWN, Who.FINANCE, Scope.NONE, 422, "VALIDATION_FAILED"),
+                row(Endpoint.PUT_PROFILE_OWN, Who.MAKER, Scope.NONE, 422, "VALIDATION_FAILED"),
+                row(Endpoint.PUT_PROFILE_OTHER, Who.NOBODY, Scope.NONE, 401, "UNAUTHORIZED"),
+                row(Endpoint.PUT_PROFILE_OTHER, Who.PLATFORM, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.PUT_PROFILE_OTHER, Who.ADMIN, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.PUT_PROFILE_OTHER, Who.FINANCE, Scope.NONE, 422, "VALIDATION_FAILED"),
+                row(Endpoint.PUT_PROFILE_OTHER, Who.MAKER, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.RECORD_RATE, Who.NOBODY, Scope.NONE, 401, "UNAUTHORIZED"),
+                row(Endpoint.RECORD_RATE, Who.MAKER, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.RECORD_RATE, Who.PLATFORM, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.RECORD_RATE, Who.ADMIN, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.RECORD_RATE, Who.FINANCE, Scope.NONE, 422, "VALIDATION_FAILED"),
+                row(Endpoint.RATES, Who.NOBODY, Scope.NONE, 401, "UNAUTHORIZED"),
+                row(Endpoint.RATES, Who.MAKER, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.RATES, Who.PLATFORM, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.RATES, Who.ADMIN, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.RATES, Who.FINANCE, Scope.NONE, 200, null),
+                row(Endpoint.CREATE_RUN, Who.NOBODY, Scope.NONE, 401, "UNAUTHORIZED"),
+                row(Endpoint.CREATE_RUN, Who.MAKER, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.CREATE_RUN, Who.PLATFORM, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.CREATE_RUN, Who.ADMIN, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.CREATE_RUN, Who.FINANCE, Scope.NONE, 422, "VALIDATION_FAILED"),
+                row(Endpoint.RUNS, Who.NOBODY, Scope.NONE, 401, "UNAUTHORIZED"),
+                row(Endpoint.RUNS, Who.PLATFORM, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.RUNS, Who.ADMIN, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.RUNS, Who.FINANCE, Scope.NONE, 200, null),
+                row(Endpoint.RUNS, Who.MAKER, Scope.NONE, 200, null),
+                row(Endpoint.RUN, Who.NOBODY, Scope.NONE, 401, "UNAUTHORIZED"),
+                row(Endpoint.RUN, Who.PLATFORM, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.RUN, Who.ADMIN, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.RUN, Who.FINANCE, Scope.NONE, 404, "NOT_FOUND"),
+                row(Endpoint.RUN, Who.MAKER, Scope.NONE, 404, "NOT_FOUND"),
+                row(Endpoint.APPROVE_RUN, Who.NOBODY, Scope.NONE, 401, "UNAUTHORIZED"),
+                row(Endpoint.APPROVE_RUN, Who.MAKER, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.APPROVE_RUN, Who.PLATFORM, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.APPROVE_RUN, Who.ADMIN, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.APPROVE_RUN, Who.FINANCE, Scope.NONE, 404, "NOT_FOUND"),
+                row(Endpoint.CANCEL_RUN, Who.NOBODY, Scope.NONE, 401, "UNAUTHORIZED"),
+                row(Endpoint.CANCEL_RUN, Who.MAKER, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.CANCEL_RUN, Who.PLATFORM, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.CANCEL_RUN, Who.ADMIN, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.CANCEL_RUN, Who.FINANCE, Scope.NONE, 404, "NOT_FOUND"),
+                row(Endpoint.PAYMENT_FILE, Who.NOBODY, Scope.NONE, 401, "UNAUTHORIZED"),
+                row(Endpoint.PAYMENT_FILE, Who.MAKER, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.PAYMENT_FILE, Who.PLATFORM, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.PAYMENT_FILE, Who.ADMIN, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.PAYMENT_FILE, Who.FINANCE, Scope.NONE, 404, "NOT_FOUND"),
+                row(Endpoint.LINE_PAID, Who.NOBODY, Scope.NONE, 401, "UNAUTHORIZED"),
+                row(Endpoint.LINE_PAID, Who.MAKER, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.LINE_PAID, Who.PLATFORM, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.LINE_PAID, Who.ADMIN, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.LINE_PAID, Who.FINANCE, Scope.NONE, 404, "NOT_FOUND"),
+                row(Endpoint.LINE_FAILED, Who.NOBODY, Scope.NONE, 401, "UNAUTHORIZED"),
+                row(Endpoint.LINE_FAILED, Who.MAKER, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.LINE_FAILED, Who.PLATFORM, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.LINE_FAILED, Who.ADMIN, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.LINE_FAILED, Who.FINANCE, Scope.NONE, 404, "NOT_FOUND"),
+                row(Endpoint.REMITTANCE_OWN, Who.NOBODY, Scope.NONE, 401, "UNAUTHORIZED"),
+                row(Endpoint.REMITTANCE_OWN, Who.PLATFORM, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.REMITTANCE_OWN, Who.ADMIN, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.REMITTANCE_OWN, Who.FINANCE, Scope.NONE, 404, "NOT_FOUND"),
+                row(Endpoint.REMITTANCE_OWN, Who.MAKER, Scope.NONE, 404, "NOT_FOUND"),
+                row(Endpoint.REMITTANCE_OTHER, Who.NOBODY, Scope.NONE, 401, "UNAUTHORIZED"),
+                row(Endpoint.REMITTANCE_OTHER, Who.PLATFORM, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.REMITTANCE_OTHER, Who.ADMIN, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.REMITTANCE_OTHER, Who.FINANCE, Scope.NONE, 404, "NOT_FOUND"),
+                row(Endpoint.REMITTANCE_OTHER, Who.MAKER, Scope.NONE, 403, "FORBIDDEN"));
     }
 
     private static Arguments row(Endpoint endpoint, Who who, Scope scope, int status, String code) {

@@ -32,6 +32,8 @@ public final class DemoSeed {
             new java.util.LinkedHashMap<>(
                     java.util.Map.of(
                             "finance", "{\"role\":\"FINANCE\"}",
+                            // a payout run is approved by a second finance user
+                            "finance2", "{\"role\":\"FINANCE\"}",
                             "coqui", "{\"role\":\"MAKER\",\"makerId\":\"coqui\"}",
                             "voicelab", "{\"role\":\"MAKER\",\"makerId\":\"voicelab\"}",
                             "acme", "{\"role\":\"PLATFORM\",\"platformId\":\"acme-cloud\"}"));
@@ -241,5 +243,33 @@ public final class DemoSeed {
             }
         }
         return new Seeded(accepted, apiKeys, kafkaPasswords);
+    }
+
+    /**
+     * The makers' payout profiles (settlement-service, as each maker): coqui is paid in USD to an
+     * IBAN, voicelab in EUR to a payment-provider account. Run after {@link #seed}, once
+     * settlement-service is up.
+     */
+    public static void seedPayoutProfiles(String registryUrl, String settlementUrl) {
+        String coqui =
+                Http.token(
+                        registryUrl,
+                        "{\"username\":\"coqui\",\"password\":\"" + DEMO_PASSWORD + "\"}");
+        Http.putExpect(
+                settlementUrl + "/payout-profiles/coqui",
+                "{\"currency\":\"USD\",\"payeeName\":\"Coqui GmbH\","
+                        + "\"iban\":\"DE89370400440532013000\",\"bic\":\"COBADEFFXXX\"}",
+                200,
+                coqui);
+        String voicelab =
+                Http.token(
+                        registryUrl,
+                        "{\"username\":\"voicelab\",\"password\":\"" + DEMO_PASSWORD + "\"}");
+        Http.putExpect(
+                settlementUrl + "/payout-profiles/voicelab",
+                "{\"currency\":\"EUR\",\"threshold\":\"5.00\",\"payeeName\":\"VoiceLab AB\","
+                        + "\"providerAccount\":\"wise:voicelab-eur\"}",
+                200,
+                voicelab);
     }
 }

@@ -33,6 +33,20 @@ public final class Http {
                         .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    /** Puts JSON with a bearer token and fails unless the status is {@code expected}. */
+    public static String putExpect(String url, String json, int expected, String token) {
+        Response r =
+                send(
+                        bearer(HttpRequest.newBuilder(URI.create(url)), token)
+                                .header("Content-Type", "application/json")
+                                .PUT(HttpRequest.BodyPublishers.ofString(json)));
+        if (r.status() != expected) {
+            throw new IllegalStateException(
+                    "PUT " + url + " answered " + r.status() + ": " + r.body());
+        }
+        return r.body();
+    }
+
     /** A GET with a bearer token (none when {@code token} is null). */
     public static Response get(String url, String token) {
         return send(bearer(HttpRequest.newBuilder(URI.create(url)), token).GET());

@@ -85,8 +85,9 @@ public final class LocalRunner {
                             usage,
                             LocalDate.now(ZoneOffset.UTC),
                             Infrastructure.ADMIN_PASSWORD);
+            DemoSeed.seedPayoutProfiles(registry, settlement);
             System.out.println(
-                    "Demo data seeded: 2 makers, 2 models, 2 platforms, 3 agreements, "
+                    "Demo data seeded: 2 makers (with payout profiles), 2 models, 2 platforms, 3 agreements, "
                             + seeded.events()
                             + " usage events.");
         }
@@ -125,7 +126,7 @@ public final class LocalRunner {
         System.out.println(
                 "  dashboard           "
                         + settlement
-                        + "/  (sign in as coqui, voicelab or finance)");
+                        + "/  (sign in as coqui, voicelab, finance or finance2)");
         System.out.println();
         System.out.println("Credentials (local stack only; POST " + registry + "/auth/token):");
         System.out.println(

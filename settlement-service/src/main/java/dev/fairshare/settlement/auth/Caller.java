@@ -26,6 +26,16 @@ public class Caller {
         return token.getGroups() != null && token.getGroups().contains(role);
     }
 
+    /** Who the token names ({@code upn}): recorded with what the caller changes. */
+    public String name() {
+        return token.getName();
+    }
+
+    /** Whether the caller acts for a maker (and so sees only that maker's numbers). */
+    public boolean isMaker() {
+        return is(MAKER);
+    }
+
     /** The maker filter of a read: a MAKER's own maker; what was asked for otherwise. */
     public String makerScope(String requested) {
         return scope(MAKER, "makerId", "maker", requested);

@@ -7,8 +7,9 @@ import java.util.Objects;
 
 /**
  * A balanced double-entry journal entry in one currency, posted for one platform's invoice of a
- * period's statement (DESIGN.md rule 5): its lines' debits equal its credits, always, and every
- * line is in the entry's currency. An entry with no line is not an entry.
+ * period's statement (DESIGN.md rule 5), or for a paid payout line ({@link Payouts#postings}: then
+ * without {@code period} and {@code platformId}): its lines' debits equal its credits, always, and
+ * every line is in the entry's currency. An entry with no line is not an entry.
  */
 public record JournalEntry(
         YearMonth period,
@@ -18,8 +19,12 @@ public record JournalEntry(
         List<JournalLine> lines) {
 
     public JournalEntry {
-        Objects.requireNonNull(period, "period");
-        Objects.requireNonNull(platformId, "platformId");
+        if ((period == null) != (platformId == null)) {
+            throw new IllegalArgumentException(
+                    "journal entry "
+                            + memo
+                            + ": a period's entry names its platform, a payout's neither");
+        }
         Objects.requireNonNull(currency, "currency");
         Objects.requireNonNull(memo, "memo");
         lines = List.copyOf(lines);

@@ -117,6 +117,45 @@ public class LedgerStore {
         }
     }
 
+    /**
+     * Appends the entries that paying a payout line posts (they belong to the line, not to a
+     * period); checked at commit like every entry.
+     */
+    public void postPayout(Connection c, long payoutLineId, List<JournalEntry> entries)
+            throws SQLException {
+        for (JournalEntry entry : entries) {
+            long id;
+            try (PreparedStatement ps =
+                    c.prepareStatement(
+                            "insert into journal_entry (currency, memo, posted_at, payout_line_id)"
+                                    + " values (?, ?, now(), ?) returning id")) {
+                ps.setString(1, entry.currency());
+                ps.setString(2, entry.memo());
+                ps.setLong(3, payoutLineId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    id = rs.getLong(1);
+                }
+            }
+            try (PreparedStatement ps =
+                    c.prepareStatement(
+                            "insert into journal_line (entry_id, line_no, account, currency, debit, credit)"
+                                    + " values (?, ?, ?, ?, ?, ?)")) {
+                int n = 0;
+                for (JournalLine line : entry.lines()) {
+                    ps.setLong(1, id);
+                    ps.setInt(2, ++n);
+                    ps.setString(3, line.account());
+                    ps.setString(4, line.currency());
+                    ps.setBigDecimal(5, line.debit());
+                    ps.setBigDecimal(6, line.credit());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+        }
+    }
+
     public List<Posted> entries(Connection c, YearMonth period) throws SQLException {
         record Head(long id, Instant postedAt, String platformId, String currency, String memo) {}
         Map<Head, List<JournalLine>> entries = new LinkedHashMap<>();

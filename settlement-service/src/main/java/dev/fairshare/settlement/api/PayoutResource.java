@@ -1,0 +1,492 @@
+package dev.fairshare.settlement.api;
+
+import dev.fairshare.settlement.api.PayoutViews.ProfileRequest;
+import dev.fairshare.settlement.api.PayoutViews.ProfileView;
+import dev.fairshare.settlement.api.PayoutViews.RateRequest;
+import dev.fairshare.settlement.api.PayoutViews.RateView;
+import dev.fairshare.settlement.api.PayoutViews.RunRequest;
+import dev.fairshare.settlement.api.PayoutViews.RunView;
+import dev.fairshare.settlement.api.PayoutViews.SettleRequest;
+import dev.fairshare.settlement.auth.Caller;
+import dev.fairshare.settlement.config.PayoutConfig;
+import dev.fairshare.settlement.report.PaymentFiles;
+import dev.fairshare.settlement.service.PayeeDetails;
+import dev.fairshare.settlement.service.PayoutService;
+import dev.fairshare.settlement.store.PayoutStore;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.math.BigDecimal;
+import java.net.URI;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * Payouts (DESIGN.md "Payouts"): a maker's payout profile, the FX rates finance records, and payout
+ * runs from DRAFT to a payment file and PAID or FAILED lines.
+ */
+@Path("/")
+@Tag(name = "payouts")
+@SecurityRequirement(name = "bearer")
+public class PayoutResource {
+    static final String PAIN_001 = "application/xml";
+    static final String CSV = "text/csv";
+
+    private final PayoutService payouts;
+    private final PayoutConfig config;
+    private final Caller caller;
+
+    public PayoutResource(PayoutService payouts, PayoutConfig config, Caller caller) {
+        this.payouts = payouts;
+        this.config = config;
+        this.caller = caller;
+    }
+
+    // ---------------------------------------------------------------- profiles
+
+    @GET
+    @RolesAllowed({Caller.FINANCE, Caller.MAKER})
+    @Path("payout-profiles/{makerId}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            operationId = "getPayoutProfile",
+            summary =
+                    "A maker's payout profile with its change history (bank details masked in the history); the"
+                            + " maker itself or FINANCE")
+    @APIResponse(responseCode = "200", description = "the profile")
+    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
+    @APIResponse(
+            responseCode = "403",
+            description = "FORBIDDEN: another maker's, or a role other than MAKER/FINANCE")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: the maker has no profile")
+    public ProfileView profile(@PathParam("makerId") String makerId) {
+        String maker = caller.makerScope(makerId);
+        return payouts.profile(maker)
+                .map(PayoutViews::profile)
+                .orElseThrow(() -> ProblemException.notFound("payout profile", maker));
+    }
+
+    @PUT
+    @RolesAllowed({Caller.FINANCE, Caller.MAKER})
+    @Path("payout-profiles/{makerId}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            operationId = "putPayoutProfile",
+            summary =
+                    "Create or replace a maker's payout profile: currency, threshold (default per currency),"
+                            + " payee name, and an IBAN (+ BIC) or a provider account; every change is recorded")
+    @APIResponse(responseCode = "200", description = "the profile as stored, with its history")
+    @APIResponse(
+            responseCode = "400",
+            description = "MALFORMED_JSON, INVALID_VALUE: the body is not a profile")
+    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
+    @APIResponse(
+            responseCode = "403",
+            description = "FORBIDDEN: another maker's, or a role other than MAKER/FINANCE")
+    @APIResponse(
+            responseCode = "422",
+            description =
+                    "VALIDATION_FAILED with errors[] (INVALID_CURRENCY, INVALID_THRESHOLD, INVALID_PAYEE_NAME,"
+                            + " IBAN_OR_PROVIDER_ACCOUNT, INVALID_IBAN, INVALID_BIC, INVALID_PROVIDER_ACCOUNT)")
+    public ProfileView putProfile(@PathParam("makerId") String makerId, ProfileRequest body) {
+        String maker = caller.makerScope(makerId);
+        ProfileRequest b =
+                body == null ? new ProfileRequest(null, null, null, null, null, null) : body;
+        PayeeDetails details =
+                PayeeDetails.of(
+                        b.currency(),
+                        b.threshold(),
+                        b.payeeName(),
+                        b.iban(),
+                        b.bic(),
+                        b.providerAccount(),
+                        config::threshold);
+        return PayoutViews.profile(payouts.saveProfile(maker, details, caller.name()));
+    }
+
+    // ---------------------------------------------------------------- FX rates
+
+    @POST
+    @RolesAllowed(Caller.FINANCE)
+    @Path("fx-rates")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            operationId = "recordFxRate",
+            summary = "Record an FX rate for a day: 1 base = rate quote, with its source")
+    @APIResponse(responseCode = "201", description = "the rate as recorded")
+    @APIResponse(responseCode = "400", description = "MALFORMED_JSON")
+    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
+    @APIResponse(responseCode = "403", description = "FORBIDDEN: not FINANCE")
+    @APIResponse(responseCode = "409", description = "RATE_EXISTS: that day and pair has a rate")
+    @APIResponse(
+            responseCode = "422",
+            description =
+                    "VALIDATION_FAILED with errors[] naming date, base, quote, rate or source")
+    public Response recordRate(RateRequest body) {
+        RateRequest b = body == null ? new RateRequest(null, null, null, null, null) : body;
+        List<Problem.FieldError> errors = new ArrayList<>();
+        LocalDate date = date(b.date(), "date", errors);
+        String base = currency(b.base(), "base", errors);
+        String quote = currency(b.quote(), "quote", errors);
+        if (base != null && base.equals(quote)) {
+            errors.add(
+                    new Problem.FieldError(
+                            "quote", "SAME_CURRENCY", "quote must differ from base"));
+        }
+        BigDecimal rate = null;
+        try {
+            rate = b.rate() == null ? null : new BigDecimal(b.rate().trim());
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        if (rate == null || rate.signum() <= 0) {
+            errors.add(new Problem.FieldError("rate", "INVALID_RATE", "a positive decimal string"));
+        }
+        if (b.source() == null || b.source().isBlank() || b.source().length() > 200) {
+            errors.add(
+                    new Problem.FieldError(
+                            "source",
+                            "INVALID_SOURCE",
+                            "where the rate comes from, 1 to 200 characters"));
+        }
+        failIfAny(errors);
+        PayoutStore.Rate r =
+                payouts.recordRate(date, base, quote, rate, b.source().strip(), caller.name());
+        return Response.created(URI.create("/fx-rates?date=" + date + "&quote=" + quote))
+                .entity(PayoutViews.rate(r))
+                .build();
+    }
+
+    @GET
+    @RolesAllowed(Caller.FINANCE)
+    @Path("fx-rates")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            operationId = "listFxRates",
+            summary = "Recorded FX rates, of a day and into a currency")
+    @APIResponse(responseCode = "200", description = "a page of rates")
+    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
+    @APIResponse(responseCode = "403", description = "FORBIDDEN: not FINANCE")
+    @APIResponse(responseCode = "422", description = "VALIDATION_FAILED: date or quote")
+    public Page<RateView> rates(
+            @QueryParam("date") String date,
+            @QueryParam("quote") String quote,
+            @QueryParam("page") @DefaultValue("0") int page,
+            @QueryParam("size") @DefaultValue("100") int size) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        LocalDate day = date == null ? null : date(date, "date", errors);
+        String q = quote == null ? null : currency(quote, "quote", errors);
+        failIfAny(errors);
+        Page.check(page, size);
+        return Page.of(payouts.rates(day, q).stream().map(PayoutViews::rate).toList(), page, size);
+    }
+
+    // ---------------------------------------------------------------- runs
+
+    @POST
+    @RolesAllowed(Caller.FINANCE)
+    @Path("payout-runs")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            operationId = "createPayoutRun",
+            summary =
+                    "Create a DRAFT payout run in a currency from the makers' ledger balances at the end of asOf"
+                            + " (closed periods only): lines at or above each threshold, the rest carried forward")
+    @APIResponse(
+            responseCode = "201",
+            description = "the DRAFT run with its lines and carry-forwards")
+    @APIResponse(responseCode = "400", description = "MALFORMED_JSON")
+    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
+    @APIResponse(responseCode = "403", description = "FORBIDDEN: not FINANCE")
+    @APIResponse(
+            responseCode = "409",
+            description = "RUN_IN_PROGRESS: a run in that currency is not finished")
+    @APIResponse(
+            responseCode = "422",
+            description =
+                    "VALIDATION_FAILED (currency, asOf); FX_RATE_MISSING naming each pair without a rate on asOf")
+    public Response createRun(RunRequest body) {
+        RunRequest b = body == null ? new RunRequest(null, null) : body;
+        List<Problem.FieldError> errors = new ArrayList<>();
+        String currency = currency(b.currency(), "currency", errors);
+        LocalDate asOf = date(b.asOf(), "asOf", errors);
+        failIfAny(errors);
+        PayoutService.RunDetail run = payouts.createRun(currency, asOf, caller.name());
+        return Response.created(URI.create("/payout-runs/" + run.run().id()))
+                .entity(PayoutViews.run(run, null))
+                .build();
+    }
+
+    @GET
+    @RolesAllowed({Caller.FINANCE, Caller.MAKER})
+    @Path("payout-runs")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            operationId = "listPayoutRuns",
+            summary =
+                    "Payout runs, newest first; a MAKER sees the runs that name it, with only its own lines")
+    @APIResponse(responseCode = "200", description = "a page of runs")
+    @APIResponse(responseCode = "400", description = "INVALID_PAGE")
+    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
+    @APIResponse(responseCode = "403", description = "FORBIDDEN: PLATFORM or ADMIN")
+    @APIResponse(responseCode = "422", description = "VALIDATION_FAILED: status")
+    public Page<RunView> runs(
+            @QueryParam("status") String status,
+            @QueryParam("page") @DefaultValue("0") int page,
+            @QueryParam("size") @DefaultValue("100") int size) {
+        if (status != null
+                && !List.of(
+                                PayoutService.DRAFT,
+                                PayoutService.APPROVED,
+                                PayoutService.EXPORTED,
+                                PayoutService.COMPLETED,
+                                PayoutService.CANCELLED)
+                        .contains(status)) {
+            throw ProblemException.unprocessable(
+                    "VALIDATION_FAILED",
+                    "status",
+                    "one of DRAFT, APPROVED, EXPORTED, COMPLETED, CANCELLED");
+        }
+        Page.check(page, size);
+        String maker = caller.makerScope(null);
+        List<RunView> runs =
+                payouts.runs(status).stream()
+                        .map(r -> PayoutViews.run(r, maker))
+                        .filter(
+                                r ->
+                                        maker == null
+                                                || !r.lines().isEmpty()
+                                                || !r.carryForwards().isEmpty())
+                        .toList();
+        return Page.of(runs, page, size);
+    }
+
+    @GET
+    @RolesAllowed({Caller.FINANCE, Caller.MAKER})
+    @Path("payout-runs/{id}")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            operationId = "getPayoutRun",
+            summary = "A payout run with its lines and carry-forwards; a MAKER sees only its own")
+    @APIResponse(responseCode = "200", description = "the run")
+    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
+    @APIResponse(responseCode = "403", description = "FORBIDDEN: PLATFORM or ADMIN")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND")
+    public RunView run(@PathParam("id") long id) {
+        return PayoutViews.run(find(id), caller.makerScope(null));
+    }
+
+    private PayoutService.RunDetail find(long id) {
+        return payouts.run(id)
+                .orElseThrow(() -> ProblemException.notFound("payout run", String.valueOf(id)));
+    }
+
+    @POST
+    @RolesAllowed(Caller.FINANCE)
+    @Path("payout-runs/{id}/approve")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            operationId = "approvePayoutRun",
+            summary = "Approve a DRAFT run: a FINANCE user other than its creator (four eyes)")
+    @APIResponse(responseCode = "200", description = "the APPROVED run")
+    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
+    @APIResponse(responseCode = "403", description = "FORBIDDEN: not FINANCE")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND")
+    @APIResponse(
+            responseCode = "409",
+            description = "SAME_USER: the creator may not approve; INVALID_RUN_STATUS: not a DRAFT")
+    public RunView approve(@PathParam("id") long id) {
+        return PayoutViews.run(payouts.approve(id, caller.name()), null);
+    }
+
+    @POST
+    @RolesAllowed(Caller.FINANCE)
+    @Path("payout-runs/{id}/cancel")
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            operationId = "cancelPayoutRun",
+            summary =
+                    "Cancel a DRAFT or APPROVED run: nothing is paid, balances stay on the ledger")
+    @APIResponse(responseCode = "200", description = "the CANCELLED run")
+    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
+    @APIResponse(responseCode = "403", description = "FORBIDDEN: not FINANCE")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND")
+    @APIResponse(
+            responseCode = "409",
+            description = "INVALID_RUN_STATUS: already exported or finished")
+    public RunView cancel(@PathParam("id") long id) {
+        return PayoutViews.run(payouts.cancel(id), null);
+    }
+
+    @GET
+    @RolesAllowed(Caller.FINANCE)
+    @Path("payout-runs/{id}/payment-file")
+    @Produces({PAIN_001, CSV})
+    @Operation(
+            operationId = "downloadPaymentFile",
+            summary =
+                    "The run's payment file: ISO 20022 pain.001.001.09 for the IBAN payees (Accept: application/xml,"
+                            + " the default) or CSV for the provider accounts (Accept: text/csv, or format=csv);"
+                            + " the run is EXPORTED from then on")
+    @APIResponse(responseCode = "200", description = "the file")
+    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
+    @APIResponse(responseCode = "403", description = "FORBIDDEN: not FINANCE")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND")
+    @APIResponse(
+            responseCode = "409",
+            description = "INVALID_RUN_STATUS: the run is not APPROVED (or already EXPORTED)")
+    public Response paymentFile(
+            @PathParam("id") long id,
+            @QueryParam("format") String format,
+            @jakarta.ws.rs.core.Context HttpHeaders headers) {
+        boolean csv =
+                "csv".equals(format)
+                        || (format == null
+                                && headers.getAcceptableMediaTypes().stream()
+                                        .anyMatch(
+                                                m ->
+                                                        m.isCompatible(MediaType.valueOf(CSV))
+                                                                && !m.isWildcardType()));
+        PayoutService.RunDetail run = payouts.export(id);
+        List<PaymentFiles.Payment> payments = new ArrayList<>();
+        for (PayoutStore.Line l : run.lines()) {
+            if ((l.iban() != null) != csv) {
+                payments.add(
+                        new PaymentFiles.Payment(
+                                "FS-" + id + "-" + l.id(),
+                                l.makerId(),
+                                l.payeeName(),
+                                l.iban(),
+                                l.bic(),
+                                l.providerAccount(),
+                                new BigDecimal(Views.money(l.amount(), l.currency())),
+                                l.currency()));
+            }
+        }
+        String name = "payout-run-" + id;
+        if (csv) {
+            return Response.ok(PaymentFiles.csv(payments), CSV + "; charset=UTF-8")
+                    .header("Content-Disposition", "attachment; filename=\"" + name + ".csv\"")
+                    .build();
+        }
+        PayoutConfig.Debtor debtor = config.debtor();
+        String xml =
+                PaymentFiles.pain001(
+                        "FAIRSHARE-RUN-" + id,
+                        run.run().exportedAt(),
+                        run.run().exportedAt().atZone(java.time.ZoneOffset.UTC).toLocalDate(),
+                        new PaymentFiles.Debtor(debtor.name(), debtor.iban(), debtor.bic()),
+                        "Fairshare royalties, payout run " + id,
+                        payments);
+        return Response.ok(xml, PAIN_001 + "; charset=UTF-8")
+                .header("Content-Disposition", "attachment; filename=\"" + name + ".xml\"")
+                .build();
+    }
+
+    @POST
+    @RolesAllowed(Caller.FINANCE)
+    @Path("payout-runs/{id}/lines/{lineId}/paid")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            operationId = "markPayoutLinePaid",
+            summary =
+                    "Mark a line of an EXPORTED run PAID with the bank's or provider's reference: the ledger moves"
+                            + " the amount from the maker's receivable to cash (conversions through fx:clearing)")
+    @APIResponse(responseCode = "200", description = "the run")
+    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
+    @APIResponse(responseCode = "403", description = "FORBIDDEN: not FINANCE")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: no such run or line")
+    @APIResponse(
+            responseCode = "409",
+            description = "INVALID_RUN_STATUS: not EXPORTED; LINE_SETTLED: already PAID or FAILED")
+    @APIResponse(responseCode = "422", description = "VALIDATION_FAILED: reference is required")
+    public RunView paid(
+            @PathParam("id") long id, @PathParam("lineId") long lineId, SettleRequest body) {
+        String reference = body == null ? null : body.reference();
+        if (reference == null || reference.isBlank() || reference.length() > 140) {
+            throw ProblemException.unprocessable(
+                    "VALIDATION_FAILED",
+                    "reference",
+                    "the payment's reference, 1 to 140 characters");
+        }
+        return PayoutViews.run(
+                payouts.settle(id, lineId, true, reference.strip(), caller.name()), null);
+    }
+
+    @POST
+    @RolesAllowed(Caller.FINANCE)
+    @Path("payout-runs/{id}/lines/{lineId}/failed")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            operationId = "markPayoutLineFailed",
+            summary =
+                    "Mark a line of an EXPORTED run FAILED: nothing is posted, the amount stays on the balance")
+    @APIResponse(responseCode = "200", description = "the run")
+    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
+    @APIResponse(responseCode = "403", description = "FORBIDDEN: not FINANCE")
+    @APIResponse(responseCode = "404", description = "NOT_FOUND: no such run or line")
+    @APIResponse(
+            responseCode = "409",
+            description = "INVALID_RUN_STATUS: not EXPORTED; LINE_SETTLED: already PAID or FAILED")
+    public RunView failed(
+            @PathParam("id") long id, @PathParam("lineId") long lineId, SettleRequest body) {
+        String reference =
+                body == null || body.reference() == null ? null : body.reference().strip();
+        return PayoutViews.run(payouts.settle(id, lineId, false, reference, caller.name()), null);
+    }
+
+    // ---------------------------------------------------------------- input
+
+    private static void failIfAny(List<Problem.FieldError> errors) {
+        if (!errors.isEmpty()) {
+            throw new ProblemException(
+                    422,
+                    "VALIDATION_FAILED",
+                    errors.get(0).field() + ": " + errors.get(0).message(),
+                    errors);
+        }
+    }
+
+    static String currency(String value, String field, List<Problem.FieldError> errors) {
+        String v = value == null ? null : value.trim();
+        if (v != null && PayeeDetails.validCurrency(v)) {
+            return v;
+        }
+        errors.add(
+                new Problem.FieldError(field, "INVALID_CURRENCY", "an ISO 4217 code such as USD"));
+        return null;
+    }
+
+    static LocalDate date(String value, String field, List<Problem.FieldError> errors) {
+        try {
+            if (value != null) {
+                return LocalDate.parse(value.trim());
+            }
+        } catch (DateTimeParseException e) {
+            // reported below
+        }
+        errors.add(new Problem.FieldError(field, "INVALID_DATE", "a day such as 2026-11-30"));
+        return null;
+    }
+}

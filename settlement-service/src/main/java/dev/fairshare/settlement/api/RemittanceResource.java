@@ -1,0 +1,133 @@
+package dev.fairshare.settlement.api;
+
+import dev.fairshare.settlement.auth.Caller;
+import dev.fairshare.settlement.report.RemittancePdf;
+import dev.fairshare.settlement.service.PayeeDetails;
+import dev.fairshare.settlement.service.PayoutService;
+import dev.fairshare.settlement.store.PayoutStore;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/** A maker's remittance advice of a payout run, as PDF. */
+@Path("/")
+@Tag(name = "payouts")
+@SecurityRequirement(name = "bearer")
+public class RemittanceResource {
+    static final String PDF = "application/pdf";
+
+    private final PayoutService payouts;
+    private final RemittancePdf pdf;
+    private final Caller caller;
+
+    public RemittanceResource(PayoutService payouts, RemittancePdf pdf, Caller caller) {
+        this.payouts = payouts;
+        this.pdf = pdf;
+        this.caller = caller;
+    }
+
+    @GET
+    @RolesAllowed({Caller.FINANCE, Caller.MAKER})
+    @Path("remittances/{runId}/{makerId}.pdf")
+    @Produces(PDF)
+    @Operation(
+            operationId = "downloadRemittance",
+            summary =
+                    "A maker's remittance advice of a payout run (PDF): payee, the periods covered with their"
+                            + " statement totals, conversions with rate and source, carry-forwards, the amount paid")
+    @APIResponse(responseCode = "200", description = "the PDF")
+    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
+    @APIResponse(
+            responseCode = "403",
+            description = "FORBIDDEN: another maker's, or a role other than MAKER/FINANCE")
+    @APIResponse(
+            responseCode = "404",
+            description =
+                    "NOT_FOUND: no such run, or the run has no line or carry-forward of the maker")
+    public Response remittance(
+            @PathParam("runId") long runId, @PathParam("makerId") String makerId) {
+        String maker = caller.makerScope(makerId);
+        PayoutService.RunDetail run =
+                payouts.run(runId)
+                        .orElseThrow(
+                                () ->
+                                        ProblemException.notFound(
+                                                "payout run", String.valueOf(runId)));
+        PayoutStore.Line line =
+                run.lines().stream()
+                        .filter(l -> l.makerId().equals(maker))
+                        .findFirst()
+                        .orElse(null);
+        List<PayoutStore.CarryForward> carried =
+                run.carryForwards().stream().filter(cf -> cf.makerId().equals(maker)).toList();
+        if (line == null && carried.isEmpty()) {
+            throw ProblemException.notFound("remittance of payout run " + runId, maker);
+        }
+        String currency = run.run().currency();
+        List<RemittancePdf.Part> parts =
+                line == null
+                        ? List.of()
+                        : run.parts().getOrDefault(line.id(), List.of()).stream()
+                                .map(
+                                        p ->
+                                                new RemittancePdf.Part(
+                                                        p.currency(),
+                                                        Views.money(p.balance(), p.currency()),
+                                                        p.rate() == null
+                                                                ? "-"
+                                                                : Views.plain(p.rate()),
+                                                        p.rateSource() == null
+                                                                ? "-"
+                                                                : p.rateSource(),
+                                                        Views.money(p.converted(), currency)))
+                                .toList();
+        RemittancePdf.Remittance r =
+                new RemittancePdf.Remittance(
+                        runId,
+                        currency,
+                        run.run().asOf().toString(),
+                        run.run().status(),
+                        maker,
+                        line == null ? maker : line.payeeName(),
+                        line == null
+                                ? "-"
+                                : line.iban() != null
+                                        ? "IBAN " + PayeeDetails.maskIban(line.iban())
+                                        : "provider account "
+                                                + PayeeDetails.maskAccount(line.providerAccount()),
+                        line != null,
+                        line == null ? null : Views.money(line.amount(), currency),
+                        line == null ? null : line.status(),
+                        line == null ? null : line.reference(),
+                        parts,
+                        payouts.periodsCovered(run.run(), maker).stream()
+                                .map(
+                                        t ->
+                                                new RemittancePdf.PeriodTotal(
+                                                        t.period(),
+                                                        t.currency(),
+                                                        Views.money(t.total(), t.currency())))
+                                .toList(),
+                        carried.stream()
+                                .map(
+                                        cf ->
+                                                new RemittancePdf.Carried(
+                                                        cf.currency(),
+                                                        Views.money(cf.balance(), cf.currency()),
+                                                        cf.reason()))
+                                .toList());
+        return Response.ok(pdf.render(r), PDF)
+                .header(
+                        "Content-Disposition",
+                        "attachment; filename=\"remittance-" + runId + "-" + maker + ".pdf\"")
+                .build();
+    }
+}
