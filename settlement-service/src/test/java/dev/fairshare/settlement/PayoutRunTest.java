@@ -312,8 +312,7 @@ class PayoutRunTest {
 
         // the dashboard's payout page: finance sees every line, a maker its own with its advice
         String financePage =
-                given().auth()
-                        .oauth2(Tokens.finance())
+                given().cookie("fairshare_token", Tokens.finance())
                         .get("/dashboard/payouts")
                         .then()
                         .statusCode(200)
@@ -321,21 +320,43 @@ class PayoutRunTest {
                         .asString();
         assertThat(financePage)
                 .contains("id=\"run-" + runId + "\"")
-                .contains("href=\"/remittances/" + runId + "/" + a + ".pdf\"")
-                .contains("href=\"/remittances/" + runId + "/" + b + ".pdf\"");
+                .contains("href=\"/dashboard/payouts/remittances/" + runId + "/" + a + ".pdf\"")
+                .contains("href=\"/dashboard/payouts/remittances/" + runId + "/" + b + ".pdf\"");
         String makerPage =
-                given().auth()
-                        .oauth2(Tokens.maker(b))
+                given().cookie("fairshare_token", Tokens.maker(b))
                         .get("/dashboard/payouts")
                         .then()
                         .statusCode(200)
                         .extract()
                         .asString();
         assertThat(makerPage)
-                .contains("href=\"/remittances/" + runId + "/" + b + ".pdf\"")
+                .contains("href=\"/dashboard/payouts/remittances/" + runId + "/" + b + ".pdf\"")
                 .doesNotContain(a)
                 .doesNotContain(IBAN_B)
                 .contains("GB82**************5432");
+        // the page's links work with the session cookie: the maker's own advice, never another's
+        byte[] advice =
+                given().cookie("fairshare_token", Tokens.maker(b))
+                        .get("/dashboard/payouts/remittances/" + runId + "/" + b + ".pdf")
+                        .then()
+                        .statusCode(200)
+                        .contentType("application/pdf")
+                        .extract()
+                        .asByteArray();
+        assertThat(new String(advice, 0, 5, java.nio.charset.StandardCharsets.US_ASCII))
+                .isEqualTo("%PDF-");
+        given().cookie("fairshare_token", Tokens.maker(b))
+                .get("/dashboard/payouts/remittances/" + runId + "/" + a + ".pdf")
+                .then()
+                .statusCode(403);
+        // a dashboard form without the session's CSRF token is refused before it runs
+        given().cookie("fairshare_token", Tokens.finance())
+                .contentType("application/x-www-form-urlencoded")
+                .formParam("currency", "USD")
+                .formParam("asOf", "2024-10-31")
+                .post("/dashboard/payouts/create")
+                .then()
+                .statusCode(403);
 
         Map<String, BigDecimal> after = balances();
         assertThat(after.get("maker:" + a + ":receivable USD")).isEqualByComparingTo("0.00");

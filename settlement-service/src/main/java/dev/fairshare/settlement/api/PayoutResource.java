@@ -366,6 +366,15 @@ public class PayoutResource {
                                                 m ->
                                                         m.isCompatible(MediaType.valueOf(CSV))
                                                                 && !m.isWildcardType()));
+        return paymentFile(payouts, config, id, csv);
+    }
+
+    /**
+     * Exports run {@code id} and answers its payment file: pain.001 for the IBAN payees, or CSV for
+     * the provider accounts (the dashboard's download too).
+     */
+    public static Response paymentFile(
+            PayoutService payouts, PayoutConfig config, long id, boolean csv) {
         PayoutService.RunDetail run = payouts.export(id);
         List<PaymentFiles.Payment> payments = new ArrayList<>();
         for (PayoutStore.Line l : run.lines()) {

@@ -54,7 +54,12 @@ public class RemittanceResource {
                     "NOT_FOUND: no such run, or the run has no line or carry-forward of the maker")
     public Response remittance(
             @PathParam("runId") long runId, @PathParam("makerId") String makerId) {
-        String maker = caller.makerScope(makerId);
+        return render(payouts, pdf, runId, caller.makerScope(makerId));
+    }
+
+    /** The remittance advice of {@code maker} in run {@code runId} (the dashboard's download too). */
+    public static Response render(
+            PayoutService payouts, RemittancePdf pdf, long runId, String maker) {
         PayoutService.RunDetail run =
                 payouts.run(runId)
                         .orElseThrow(

@@ -2,14 +2,17 @@ package dev.fairshare.settlement.web;
 
 import dev.fairshare.settlement.api.ProblemException;
 import dev.fairshare.settlement.api.Views;
-import dev.fairshare.settlement.auth.Caller;
+import dev.fairshare.settlement.api.PayoutResource;
+import dev.fairshare.settlement.api.RemittanceResource;
+import dev.fairshare.settlement.config.PayoutConfig;
+import dev.fairshare.settlement.report.RemittancePdf;
 import dev.fairshare.settlement.service.PayeeDetails;
 import dev.fairshare.settlement.service.PayoutService;
 import dev.fairshare.settlement.store.PayoutStore;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateData;
-import jakarta.annotation.security.RolesAllowed;
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -26,15 +29,42 @@ import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
  * The dashboard's payout page: finance creates, approves, cancels runs, downloads their payment
- * files and marks lines; a maker sees its own lines and downloads its remittance advice.
+ * files and marks lines; a maker sees its own lines and downloads its remittance advice. Signed in
+ * by the dashboard's session cookie (the API takes the Authorization header only); every form
+ * carries the session's CSRF token, and the page's notices are made here from fixed codes.
  */
 @Path("/dashboard/payouts")
+@CsrfProtected
 public class PayoutPages {
+    private static final Map<String, String> REFUSALS =
+            Map.of(
+                    "RUN_IN_PROGRESS",
+                            "Another run in this currency is not finished yet: finish or cancel it"
+                                    + " first.",
+                    "FX_RATE_MISSING",
+                            "A conversion needs an FX rate for the run's as-of day: record it"
+                                    + " (POST /fx-rates) and create the run again.",
+                    "SAME_USER", "A run is approved by another finance user than its creator.",
+                    "INVALID_RUN_STATUS", "The run is not in a state that allows this.",
+                    "LINE_SETTLED", "This line is settled already.",
+                    "INVALID_DATE", "The as-of day must be a date such as 2026-11-30.",
+                    "INVALID_CURRENCY", "The currency must be an ISO 4217 code such as USD.",
+                    "VALIDATION_FAILED", "A paid line needs the payment's bank reference.",
+                    "CONFLICT", "Another request changed the same run first: look again.");
+
+    /** Who is signed in: a FINANCE user ({@code maker} null) or a MAKER with its maker id. */
+    private record Viewer(String user, String maker) {
+        boolean finance() {
+            return maker == null;
+        }
+    }
 
     @TemplateData
     public record Line(
@@ -98,22 +128,63 @@ public class PayoutPages {
             String user, boolean finance, List<Run> runs, String message, String error) {}
 
     private final PayoutService payouts;
-    private final Caller caller;
+    private final PayoutConfig config;
+    private final RemittancePdf pdf;
+    private final Session session;
     private final Template template;
 
     public PayoutPages(
-            PayoutService payouts, Caller caller, @Location("payouts.html") Template template) {
+            PayoutService payouts,
+            PayoutConfig config,
+            RemittancePdf pdf,
+            Session session,
+            @Location("payouts.html") Template template) {
         this.payouts = payouts;
-        this.caller = caller;
+        this.config = config;
+        this.pdf = pdf;
+        this.session = session;
         this.template = template;
     }
 
+    /** The signed-in FINANCE or MAKER user; a MAKER token without its maker id is nobody here. */
+    private Optional<Viewer> viewer() {
+        return session.token()
+                .flatMap(
+                        jwt -> {
+                            if (jwt.getGroups().contains("FINANCE")) {
+                                return Optional.of(new Viewer(jwt.getName(), null));
+                            }
+                            String maker = jwt.getClaim("makerId");
+                            return jwt.getGroups().contains("MAKER")
+                                            && maker != null
+                                            && !maker.isBlank()
+                                    ? Optional.of(new Viewer(jwt.getName(), maker))
+                                    : Optional.empty();
+                        });
+    }
+
+    private Optional<Viewer> finance() {
+        return viewer().filter(Viewer::finance);
+    }
+
+    private Response away() {
+        return Response.seeOther(URI.create(session.token().isEmpty() ? "/login" : "/dashboard"))
+                .build();
+    }
+
     @GET
-    @RolesAllowed({Caller.FINANCE, Caller.MAKER})
+    @PermitAll
     @Produces(MediaType.TEXT_HTML)
     @Operation(hidden = true)
-    public Response page(@QueryParam("message") String message, @QueryParam("error") String error) {
-        String maker = caller.makerScope(null);
+    public Response page(
+            @QueryParam("done") String done,
+            @QueryParam("run") Long runId,
+            @QueryParam("error") String error) {
+        Optional<Viewer> v = viewer();
+        if (v.isEmpty()) {
+            return away();
+        }
+        String maker = v.get().maker();
         List<Run> runs =
                 payouts.runs(null).stream()
                         .map(r -> run(r, maker))
@@ -122,9 +193,58 @@ public class PayoutPages {
         return Response.ok(
                         template.data(
                                 "page",
-                                new Page(caller.name(), maker == null, runs, message, error)))
+                                new Page(
+                                        v.get().user(),
+                                        maker == null,
+                                        runs,
+                                        notice(done, runId),
+                                        error == null
+                                                ? null
+                                                : REFUSALS.getOrDefault(
+                                                        error, "The action was refused."))))
                 .type(MediaType.TEXT_HTML)
                 .build();
+    }
+
+    /** The sentence of a done action; a code it does not know says nothing. */
+    static String notice(String done, Long runId) {
+        if (done == null || runId == null) {
+            return null;
+        }
+        return switch (done) {
+            case "created" -> "Run " + runId + " created as a draft: another finance user approves it.";
+            case "approved" -> "Run " + runId + " approved: download its payment file.";
+            case "cancelled" -> "Run " + runId + " cancelled: the balances stay on the ledger.";
+            case "settled" -> "A line of run " + runId + " is marked.";
+            default -> null;
+        };
+    }
+
+    @GET
+    @PermitAll
+    @Path("{id}/payment-file")
+    @Operation(hidden = true)
+    public Response paymentFile(@PathParam("id") long id, @QueryParam("format") String format) {
+        if (finance().isEmpty()) {
+            return away();
+        }
+        return PayoutResource.paymentFile(payouts, config, id, "csv".equals(format));
+    }
+
+    @GET
+    @PermitAll
+    @Path("remittances/{runId}/{makerId}.pdf")
+    @Operation(hidden = true)
+    public Response remittance(
+            @PathParam("runId") long runId, @PathParam("makerId") String makerId) {
+        Optional<Viewer> v = viewer();
+        if (v.isEmpty()) {
+            return away();
+        }
+        if (!v.get().finance() && !v.get().maker().equals(makerId)) {
+            return Response.status(403).build();
+        }
+        return RemittanceResource.render(payouts, pdf, runId, makerId);
     }
 
     static Run run(PayoutService.RunDetail d, String maker) {
@@ -177,12 +297,20 @@ public class PayoutPages {
     }
 
     @POST
-    @RolesAllowed(Caller.FINANCE)
+    @PermitAll
     @Path("create")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Operation(hidden = true)
-    public Response create(@FormParam("currency") String currency, @FormParam("asOf") String asOf) {
+    public Response create(
+            @FormParam("currency") String currency,
+            @FormParam("asOf") String asOf,
+            @FormParam(Session.CSRF_FIELD) String csrf) {
+        Optional<Viewer> v = finance();
+        if (v.isEmpty()) {
+            return away();
+        }
         return act(
+                "created",
                 () -> {
                     LocalDate day;
                     try {
@@ -196,37 +324,47 @@ public class PayoutPages {
                         throw new ProblemException(
                                 422, "INVALID_CURRENCY", "currency: an ISO 4217 code");
                     }
-                    long id = payouts.createRun(c, day, caller.name()).run().id();
-                    return "Run " + id + " created as a draft: another finance user approves it.";
+                    return payouts.createRun(c, day, v.get().user()).run().id();
                 });
     }
 
     @POST
-    @RolesAllowed(Caller.FINANCE)
+    @PermitAll
     @Path("{id}/approve")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Operation(hidden = true)
-    public Response approve(@PathParam("id") long id) {
+    public Response approve(@PathParam("id") long id, @FormParam(Session.CSRF_FIELD) String csrf) {
+        Optional<Viewer> v = finance();
+        if (v.isEmpty()) {
+            return away();
+        }
         return act(
+                "approved",
                 () -> {
-                    payouts.approve(id, caller.name());
-                    return "Run " + id + " approved: download its payment file.";
+                    payouts.approve(id, v.get().user());
+                    return id;
                 });
     }
 
     @POST
-    @RolesAllowed(Caller.FINANCE)
+    @PermitAll
     @Path("{id}/cancel")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Operation(hidden = true)
-    public Response cancel(@PathParam("id") long id) {
+    public Response cancel(@PathParam("id") long id, @FormParam(Session.CSRF_FIELD) String csrf) {
+        if (finance().isEmpty()) {
+            return away();
+        }
         return act(
+                "cancelled",
                 () -> {
                     payouts.cancel(id);
-                    return "Run " + id + " cancelled: the balances stay on the ledger.";
+                    return id;
                 });
     }
 
     @POST
-    @RolesAllowed(Caller.FINANCE)
+    @PermitAll
     @Path("{id}/lines/{lineId}/{outcome:paid|failed}")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Operation(hidden = true)
@@ -234,8 +372,14 @@ public class PayoutPages {
             @PathParam("id") long id,
             @PathParam("lineId") long lineId,
             @PathParam("outcome") String outcome,
-            @FormParam("reference") String reference) {
+            @FormParam("reference") String reference,
+            @FormParam(Session.CSRF_FIELD) String csrf) {
+        Optional<Viewer> v = finance();
+        if (v.isEmpty()) {
+            return away();
+        }
         return act(
+                "settled",
                 () -> {
                     boolean paid = "paid".equals(outcome);
                     String ref =
@@ -244,24 +388,21 @@ public class PayoutPages {
                         throw new ProblemException(
                                 422, "VALIDATION_FAILED", "reference: the payment's reference");
                     }
-                    payouts.settle(id, lineId, paid, ref, caller.name());
-                    return "Line "
-                            + lineId
-                            + " of run "
-                            + id
-                            + " is "
-                            + (paid ? "PAID" : "FAILED")
-                            + ".";
+                    payouts.settle(id, lineId, paid, ref, v.get().user());
+                    return id;
                 });
     }
 
-    /** Does it and comes back to the page with what happened, or with why it was refused. */
-    private static Response act(Supplier<String> action) {
+    /**
+     * Does it (answering the run's id) and comes back to the page with the code of what happened,
+     * or of why it was refused: the page makes its sentence from the code.
+     */
+    private static Response act(String done, Supplier<Long> action) {
         String query;
         try {
-            query = "message=" + encode(action.get());
+            query = "done=" + done + "&run=" + action.get();
         } catch (ProblemException e) {
-            query = "error=" + encode(e.getMessage());
+            query = "error=" + encode(e.code());
         }
         return Response.seeOther(URI.create("/dashboard/payouts?" + query)).build();
     }
