@@ -14,12 +14,16 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The append-only log of every registry change. */
 @Path("/audit")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "audit")
+@SecurityRequirement(name = "bearer")
+@APIResponse(responseCode = "401", description = "UNAUTHORIZED: no valid bearer token")
+@APIResponse(responseCode = "403", description = "FORBIDDEN: the role or the tenant does not match")
 public class AuditResource {
     private final AuditQueries audit;
     private final Caller caller;
@@ -32,6 +36,7 @@ public class AuditResource {
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.FINANCE, Roles.MAKER, Roles.PLATFORM})
     @Operation(
+            operationId = "listAuditEntries",
             summary =
                     "Registry changes, oldest first (paged): who, when, what, before and after, reason",
             description =

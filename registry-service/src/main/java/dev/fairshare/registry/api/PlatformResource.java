@@ -20,14 +20,19 @@ import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/platforms")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "platforms")
+@SecurityRequirement(name = "bearer")
+@APIResponse(responseCode = "401", description = "UNAUTHORIZED: no valid bearer token")
+@APIResponse(responseCode = "403", description = "FORBIDDEN: the role or the tenant does not match")
 public class PlatformResource {
     private final RegistryService registry;
 
@@ -42,9 +47,13 @@ public class PlatformResource {
     @RolesAllowed(Roles.ADMIN)
     @Path("/{id}/api-keys")
     @Operation(
+            operationId = "createApiKey",
             summary =
                     "Issue an API key for the platform: shown in this answer once, stored only as a hash")
-    @APIResponse(responseCode = "201", description = "{ apiKey, keyId, platformId, createdAt }")
+    @APIResponse(
+            responseCode = "201",
+            description = "{ apiKey, keyId, platformId, createdAt }",
+            content = @Content(schema = @Schema(implementation = Dto.ApiKeyCreated.class)))
     @APIResponse(responseCode = "404", description = "NOT_FOUND")
     public Response createApiKey(@PathParam("id") String id) {
         Dto.ApiKeyCreated key = auth.createApiKey(id);
@@ -56,8 +65,11 @@ public class PlatformResource {
     @GET
     @RolesAllowed(Roles.ADMIN)
     @Path("/{id}/api-keys")
-    @Operation(summary = "The platform's API keys (ids and dates; never the secrets)")
+    @Operation(
+            operationId = "listApiKeys",
+            summary = "The platform's API keys (ids and dates; never the secrets)")
     @APIResponse(responseCode = "404", description = "NOT_FOUND")
+    @APIResponse(responseCode = "200", description = "the platform's keys, never their secrets")
     public List<Dto.ApiKeyView> apiKeys(@PathParam("id") String id) {
         return auth.apiKeys(id);
     }
@@ -65,7 +77,9 @@ public class PlatformResource {
     @DELETE
     @RolesAllowed(Roles.ADMIN)
     @Path("/{id}/api-keys/{keyId}")
-    @Operation(summary = "Revoke an API key: token requests with it are refused from now on")
+    @Operation(
+            operationId = "revokeApiKey",
+            summary = "Revoke an API key: token requests with it are refused from now on")
     @APIResponse(responseCode = "204", description = "revoked")
     @APIResponse(responseCode = "404", description = "NOT_FOUND")
     public void revokeApiKey(@PathParam("id") String id, @PathParam("keyId") String keyId) {
@@ -74,7 +88,9 @@ public class PlatformResource {
 
     @POST
     @RolesAllowed(Roles.ADMIN)
-    @Operation(summary = "Onboard a hosting platform (creates its inbound topic usage.in.<id>)")
+    @Operation(
+            operationId = "createPlatform",
+            summary = "Onboard a hosting platform (creates its inbound topic usage.in.<id>)")
     @RequestBody(
             content =
                     @Content(
@@ -83,7 +99,10 @@ public class PlatformResource {
                                             name = "platform",
                                             value =
                                                     "{\"id\": \"acme-cloud\", \"name\": \"Acme Cloud\"}")))
-    @APIResponse(responseCode = "201", description = "created")
+    @APIResponse(
+            responseCode = "201",
+            description = "created",
+            content = @Content(schema = @Schema(implementation = Dto.PlatformView.class)))
     @APIResponse(responseCode = "409", description = "DUPLICATE_ID")
     @APIResponse(responseCode = "422", description = "MISSING_FIELD, INVALID_ID")
     public Response create(Dto.PlatformRequest req) {
@@ -93,7 +112,8 @@ public class PlatformResource {
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.FINANCE, Roles.MAKER, Roles.PLATFORM})
-    @Operation(summary = "List platforms (paged)")
+    @Operation(operationId = "listPlatforms", summary = "List platforms (paged)")
+    @APIResponse(responseCode = "200", description = "a page of platforms")
     public Page<Dto.PlatformView> list(
             @QueryParam("page") @DefaultValue("0") int page,
             @QueryParam("size") @DefaultValue("100") int size) {
@@ -103,8 +123,9 @@ public class PlatformResource {
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.FINANCE, Roles.MAKER, Roles.PLATFORM})
     @Path("/{id}")
-    @Operation(summary = "One platform")
+    @Operation(operationId = "getPlatform", summary = "One platform")
     @APIResponse(responseCode = "404", description = "NOT_FOUND")
+    @APIResponse(responseCode = "200", description = "the platform")
     public Dto.PlatformView get(@PathParam("id") String id) {
         return registry.platform(id);
     }
