@@ -8,7 +8,7 @@ import org.eclipse.microprofile.openapi.models.OpenAPI;
 /**
  * Every error of this service leaves through {@link ProblemMapper} as application/problem+json, so
  * an error response documented with a code and a description only gets that content here. Runs at
- * build time: the stored document (target/openapi) is the served one.
+ * build time, once, for the document the service serves.
  */
 @OpenApiFilter(stages = OpenApiFilter.RunStage.BUILD)
 public class ProblemResponsesFilter implements OASFilter {
