@@ -16,6 +16,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
@@ -52,18 +53,7 @@ public class AliasProposalResource {
             summary =
                     "Proposals for platform aliases: a PLATFORM sees its own, a MAKER its own, ADMIN all"
                             + " (paged)")
-    @APIResponse(
-            responseCode = "200",
-            description = "{ items, page, size, total }",
-            content =
-                    @Content(
-                            examples =
-                                    @ExampleObject(
-                                            name = "page",
-                                            value =
-                                                    "{\"items\": ["
-                                                            + PROPOSAL_EXAMPLE
-                                                            + "], \"page\": 0, \"size\": 100, \"total\": 1}")))
+    @APIResponse(responseCode = "200", description = "{ items, page, size, total }")
     @APIResponse(responseCode = "403", description = "FORBIDDEN (another platform's list)")
     @APIResponse(responseCode = "422", description = "INVALID_VALUE (status)")
     public Page<Dto.ProposalView> list(
@@ -109,6 +99,7 @@ public class AliasProposalResource {
             description = "the proposal, ACCEPTED",
             content =
                     @Content(
+                            schema = @Schema(implementation = Dto.ProposalView.class),
                             examples = @ExampleObject(name = "accepted", value = PROPOSAL_EXAMPLE)))
     @APIResponse(
             responseCode = "403",

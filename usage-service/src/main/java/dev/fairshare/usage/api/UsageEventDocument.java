@@ -30,6 +30,7 @@ public record UsageEventDocument(
         @Schema(description = "a pipeline: weights sum to 1") List<Component> components) {
 
     /** A decimal string in an ISO 4217 currency. */
+    @Schema(name = "Revenue")
     public record Money(
             @Schema(type = SchemaType.STRING, description = "a decimal string, never a float")
                     String amount,
