@@ -18,14 +18,19 @@ import java.net.URI;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/agreements")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "agreements")
+@SecurityRequirement(name = "bearer")
+@APIResponse(responseCode = "401", description = "UNAUTHORIZED: no valid bearer token")
+@APIResponse(responseCode = "403", description = "FORBIDDEN: the role or the tenant does not match")
 public class AgreementResource {
     private final AgreementService agreements;
 
@@ -38,7 +43,9 @@ public class AgreementResource {
 
     @POST
     @RolesAllowed(Roles.ADMIN)
-    @Operation(summary = "Record an agreement between a maker and a platform")
+    @Operation(
+            operationId = "createAgreement",
+            summary = "Record an agreement between a maker and a platform")
     @RequestBody(
             content =
                     @Content(
@@ -57,7 +64,10 @@ public class AgreementResource {
                                                         + " \"terms\": {\"type\": \"PER_UNIT\", \"metric\": \"output_tokens\", \"unitSize\": \"1000000\","
                                                         + " \"tiers\": [{\"upTo\": \"1000000000\", \"price\": \"0.40\"}, {\"upTo\": null, \"price\": \"0.30\"}]}}")
                             }))
-    @APIResponse(responseCode = "201", description = "created")
+    @APIResponse(
+            responseCode = "201",
+            description = "created",
+            content = @Content(schema = @Schema(implementation = Dto.AgreementView.class)))
     @APIResponse(responseCode = "409", description = "DUPLICATE_ID")
     @APIResponse(
             responseCode = "422",
@@ -73,6 +83,7 @@ public class AgreementResource {
     @RolesAllowed(Roles.ADMIN)
     @Path("/{id}/end")
     @Operation(
+            operationId = "endAgreement",
             summary = "End an agreement earlier (terms are immutable; a change is a new agreement)")
     @APIResponse(responseCode = "200", description = "the agreement with its new validTo")
     @APIResponse(responseCode = "404", description = "NOT_FOUND")
@@ -85,7 +96,10 @@ public class AgreementResource {
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.FINANCE, Roles.MAKER, Roles.PLATFORM})
-    @Operation(summary = "List agreements, optionally of one maker and/or platform (paged)")
+    @Operation(
+            operationId = "listAgreements",
+            summary = "List agreements, optionally of one maker and/or platform (paged)")
+    @APIResponse(responseCode = "200", description = "a page of agreements")
     public Page<Dto.AgreementView> list(
             @QueryParam("makerId") String makerId,
             @QueryParam("platformId") String platformId,
@@ -109,8 +123,9 @@ public class AgreementResource {
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.FINANCE, Roles.MAKER, Roles.PLATFORM})
     @Path("/{id}")
-    @Operation(summary = "One agreement")
+    @Operation(operationId = "getAgreement", summary = "One agreement")
     @APIResponse(responseCode = "404", description = "NOT_FOUND")
+    @APIResponse(responseCode = "200", description = "the agreement")
     public Dto.AgreementView get(@PathParam("id") String id) {
         Dto.AgreementView a = agreements.get(id);
         // another party's agreement is answered as if it did not exist

@@ -13,8 +13,10 @@ import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Dispute corrections: a ref's past usage moved to another model (ADMIN only). */
@@ -22,6 +24,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "aliases")
+@SecurityRequirement(name = "bearer")
+@APIResponse(responseCode = "401", description = "UNAUTHORIZED: no valid bearer token")
+@APIResponse(responseCode = "403", description = "FORBIDDEN: the role or the tenant does not match")
 public class AliasDisputeResource {
     private final AliasDisputeService disputes;
     private final JsonWebToken token;
@@ -35,6 +40,7 @@ public class AliasDisputeResource {
     @Path("/reattribute")
     @RolesAllowed(Roles.ADMIN)
     @Operation(
+            operationId = "reattributeAlias",
             summary = "Move a ref's usage from a whole UTC day on to another model (a dispute)",
             description =
                     "The scope's alias resolves to toModelId from `from` on, so new events follow;"
@@ -57,6 +63,7 @@ public class AliasDisputeResource {
             description = "accepted; the stored events are re-attributed asynchronously",
             content =
                     @Content(
+                            schema = @Schema(implementation = ReattributionDto.Accepted.class),
                             examples =
                                     @ExampleObject(
                                             name = "accepted",

@@ -16,8 +16,10 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Makers' proposals for platform aliases, decided by the platform (or ADMIN). */
@@ -25,6 +27,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "aliases")
+@SecurityRequirement(name = "bearer")
+@APIResponse(responseCode = "401", description = "UNAUTHORIZED: no valid bearer token")
+@APIResponse(responseCode = "403", description = "FORBIDDEN: the role or the tenant does not match")
 public class AliasProposalResource {
     static final String PROPOSAL_EXAMPLE =
             "{\"proposalId\": 7, \"status\": \"ACCEPTED\", \"modelId\": \"xtts-v2-nordic\","
@@ -44,21 +49,11 @@ public class AliasProposalResource {
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.MAKER, Roles.PLATFORM})
     @Operation(
+            operationId = "listAliasProposals",
             summary =
                     "Proposals for platform aliases: a PLATFORM sees its own, a MAKER its own, ADMIN all"
                             + " (paged)")
-    @APIResponse(
-            responseCode = "200",
-            description = "{ items, page, size, total }",
-            content =
-                    @Content(
-                            examples =
-                                    @ExampleObject(
-                                            name = "page",
-                                            value =
-                                                    "{\"items\": ["
-                                                            + PROPOSAL_EXAMPLE
-                                                            + "], \"page\": 0, \"size\": 100, \"total\": 1}")))
+    @APIResponse(responseCode = "200", description = "{ items, page, size, total }")
     @APIResponse(responseCode = "403", description = "FORBIDDEN (another platform's list)")
     @APIResponse(responseCode = "422", description = "INVALID_VALUE (status)")
     public Page<Dto.ProposalView> list(
@@ -72,8 +67,11 @@ public class AliasProposalResource {
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.MAKER, Roles.PLATFORM})
     @Path("/{id}")
-    @Operation(summary = "One proposal (another maker's does not exist for a MAKER)")
+    @Operation(
+            operationId = "getAliasProposal",
+            summary = "One proposal (another maker's does not exist for a MAKER)")
     @APIResponse(responseCode = "404", description = "NOT_FOUND")
+    @APIResponse(responseCode = "200", description = "the proposal")
     public Dto.ProposalView get(@PathParam("id") long id) {
         return aliases.proposal(id, caller.actor());
     }
@@ -82,6 +80,7 @@ public class AliasProposalResource {
     @RolesAllowed({Roles.ADMIN, Roles.PLATFORM})
     @Path("/{id}/accept")
     @Operation(
+            operationId = "acceptAliasProposal",
             summary = "Accept a proposal: it becomes an alias of the platform's catalogue",
             description =
                     "The proposal's platform or ADMIN. The alias is checked as if the acceptor added"
@@ -100,6 +99,7 @@ public class AliasProposalResource {
             description = "the proposal, ACCEPTED",
             content =
                     @Content(
+                            schema = @Schema(implementation = Dto.ProposalView.class),
                             examples = @ExampleObject(name = "accepted", value = PROPOSAL_EXAMPLE)))
     @APIResponse(
             responseCode = "403",
@@ -114,7 +114,7 @@ public class AliasProposalResource {
     @POST
     @RolesAllowed({Roles.ADMIN, Roles.PLATFORM})
     @Path("/{id}/reject")
-    @Operation(summary = "Reject a proposal: nothing is named")
+    @Operation(operationId = "rejectAliasProposal", summary = "Reject a proposal: nothing is named")
     @RequestBody(
             required = false,
             content =

@@ -11,15 +11,17 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** The append-only log of every registry change. */
 @Path("/audit")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "audit")
+@SecurityRequirement(name = "bearer")
+@APIResponse(responseCode = "401", description = "UNAUTHORIZED: no valid bearer token")
+@APIResponse(responseCode = "403", description = "FORBIDDEN: the role or the tenant does not match")
 public class AuditResource {
     private final AuditQueries audit;
     private final Caller caller;
@@ -32,6 +34,7 @@ public class AuditResource {
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.FINANCE, Roles.MAKER, Roles.PLATFORM})
     @Operation(
+            operationId = "listAuditEntries",
             summary =
                     "Registry changes, oldest first (paged): who, when, what, before and after, reason",
             description =
@@ -40,20 +43,9 @@ public class AuditResource {
                             + " from is inclusive, to exclusive (ISO-8601 instants).")
     @APIResponse(
             responseCode = "200",
-            description = "{ items, page, size, total }",
-            content =
-                    @Content(
-                            examples =
-                                    @ExampleObject(
-                                            name = "an ADMIN re-point",
-                                            value =
-                                                    "{\"items\": [{\"id\": 42, \"at\": \"2026-12-05T10:00:00.123Z\", \"actor\": \"admin\","
-                                                            + " \"role\": \"ADMIN\", \"entityType\": \"alias\", \"entityId\": \"coqui/XTTS-v2\","
-                                                            + " \"action\": \"REPOINT\", \"before\": {\"modelId\": \"xtts-v2\", \"makerId\": \"coqui\","
-                                                            + " \"ref\": \"coqui/XTTS-v2\", \"platformId\": null, \"validFrom\": \"1970-01-01T00:00:00Z\"},"
-                                                            + " \"after\": {\"modelId\": \"xtts-v2-nordic\", \"makerId\": \"voicelab\", \"ref\": \"coqui/XTTS-v2\","
-                                                            + " \"platformId\": null, \"validFrom\": \"2026-12-06T00:00:00Z\"},"
-                                                            + " \"reason\": \"ticket 4711\"}], \"page\": 0, \"size\": 100, \"total\": 1}")))
+            description =
+                    "{ items, page, size, total }: {id, at, actor, role, entityType, entityId, action,"
+                            + " before, after, reason} (docs/api.md has an example)")
     @APIResponse(responseCode = "400", description = "INVALID_PAGE")
     @APIResponse(responseCode = "422", description = "BAD_TIMESTAMP")
     public Page<Dto.AuditEntryView> list(

@@ -20,9 +20,11 @@ import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirements;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Tokens and accounts (API.md "Auth"). */
@@ -49,8 +51,10 @@ public class AuthResource {
 
     @POST
     @PermitAll
+    @SecurityRequirements
     @Path("auth/token")
     @Operation(
+            operationId = "issueToken",
             summary =
                     "Exchange a username and password, or a platform API key, for a signed access token")
     @RequestBody(
@@ -81,8 +85,14 @@ public class AuthResource {
 
     @POST
     @RolesAllowed(Roles.ADMIN)
+    @SecurityRequirement(name = "bearer")
+    @APIResponse(responseCode = "401", description = "UNAUTHORIZED: no valid bearer token")
+    @APIResponse(
+            responseCode = "403",
+            description = "FORBIDDEN: the role or the tenant does not match")
     @Path("accounts")
     @Operation(
+            operationId = "createAccount",
             summary = "Create an account (bound to a maker or platform where the role needs one)")
     @RequestBody(
             content =
@@ -92,7 +102,10 @@ public class AuthResource {
                                             name = "maker",
                                             value =
                                                     "{\"username\": \"coqui-finance\", \"password\": \"a long passphrase\", \"role\": \"MAKER\", \"makerId\": \"coqui\"}")))
-    @APIResponse(responseCode = "201", description = "created (the password is never returned)")
+    @APIResponse(
+            responseCode = "201",
+            description = "created (the password is never returned)",
+            content = @Content(schema = @Schema(implementation = Dto.AccountView.class)))
     @APIResponse(responseCode = "409", description = "DUPLICATE_ID")
     @APIResponse(
             responseCode = "422",
@@ -105,8 +118,16 @@ public class AuthResource {
 
     @GET
     @RolesAllowed(Roles.ADMIN)
+    @SecurityRequirement(name = "bearer")
+    @APIResponse(responseCode = "401", description = "UNAUTHORIZED: no valid bearer token")
+    @APIResponse(
+            responseCode = "403",
+            description = "FORBIDDEN: the role or the tenant does not match")
     @Path("accounts")
-    @Operation(summary = "Every account (never a password or its hash)")
+    @Operation(
+            operationId = "listAccounts",
+            summary = "Every account (never a password or its hash)")
+    @APIResponse(responseCode = "200", description = "every account")
     public List<Dto.AccountView> accounts() {
         return auth.accounts();
     }

@@ -2,6 +2,7 @@ package dev.fairshare.registry.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * The registry's request and response bodies. The views are also the payloads of the compacted
@@ -64,9 +65,9 @@ public final class Dto {
             String validFrom,
             String proposedBy,
             String proposedAt,
-            String decidedBy,
-            String decidedAt,
-            String reason) {}
+            @Schema(nullable = true) String decidedBy,
+            @Schema(nullable = true) String decidedAt,
+            @Schema(nullable = true) String reason) {}
 
     /** Accepting or rejecting a proposal; {@code reason} is optional unless the alias re-points. */
     public record DecisionRequest(String reason) {}
@@ -108,7 +109,9 @@ public final class Dto {
 
     public record Lineage(String modelId, String makerId, List<LineageNode> parents) {}
 
-    public record TierDto(String upTo, String price) {}
+    public record TierDto(
+            @Schema(nullable = true, description = "null: the last tier, unbounded") String upTo,
+            String price) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Terms(

@@ -19,14 +19,19 @@ import java.net.URI;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/makers")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "makers")
+@SecurityRequirement(name = "bearer")
+@APIResponse(responseCode = "401", description = "UNAUTHORIZED: no valid bearer token")
+@APIResponse(responseCode = "403", description = "FORBIDDEN: the role or the tenant does not match")
 public class MakerResource {
     private final RegistryService registry;
     private final NamespaceService namespaces;
@@ -40,7 +45,7 @@ public class MakerResource {
 
     @POST
     @RolesAllowed(Roles.ADMIN)
-    @Operation(summary = "Register a model maker")
+    @Operation(operationId = "createMaker", summary = "Register a model maker")
     @RequestBody(
             content =
                     @Content(
@@ -48,7 +53,10 @@ public class MakerResource {
                                     @ExampleObject(
                                             name = "maker",
                                             value = "{\"id\": \"coqui\", \"name\": \"Coqui\"}")))
-    @APIResponse(responseCode = "201", description = "created")
+    @APIResponse(
+            responseCode = "201",
+            description = "created",
+            content = @Content(schema = @Schema(implementation = Dto.MakerView.class)))
     @APIResponse(responseCode = "409", description = "DUPLICATE_ID")
     @APIResponse(responseCode = "422", description = "MISSING_FIELD, INVALID_ID")
     public Response create(Dto.MakerRequest req) {
@@ -58,7 +66,8 @@ public class MakerResource {
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.FINANCE, Roles.MAKER, Roles.PLATFORM})
-    @Operation(summary = "List makers (paged)")
+    @Operation(operationId = "listMakers", summary = "List makers (paged)")
+    @APIResponse(responseCode = "200", description = "a page of makers")
     public Page<Dto.MakerView> list(
             @QueryParam("page") @DefaultValue("0") int page,
             @QueryParam("size") @DefaultValue("100") int size) {
@@ -68,8 +77,9 @@ public class MakerResource {
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.FINANCE, Roles.MAKER, Roles.PLATFORM})
     @Path("/{id}")
-    @Operation(summary = "One maker")
+    @Operation(operationId = "getMaker", summary = "One maker")
     @APIResponse(responseCode = "404", description = "NOT_FOUND")
+    @APIResponse(responseCode = "200", description = "the maker")
     public Dto.MakerView get(@PathParam("id") String id) {
         return registry.maker(id);
     }
@@ -78,6 +88,7 @@ public class MakerResource {
     @RolesAllowed(Roles.ADMIN)
     @Path("/{id}/namespaces")
     @Operation(
+            operationId = "grantNamespace",
             summary = "Grant the maker a namespace: a ref prefix ending in '/' (after checking it)",
             description =
                     "The maker's global aliases are refs in its namespaces. A prefix belongs to one"
@@ -95,6 +106,7 @@ public class MakerResource {
             description = "granted",
             content =
                     @Content(
+                            schema = @Schema(implementation = Dto.NamespaceView.class),
                             examples =
                                     @ExampleObject(
                                             name = "namespace",
@@ -111,9 +123,12 @@ public class MakerResource {
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.MAKER})
     @Path("/{id}/namespaces")
-    @Operation(summary = "The maker's namespaces (that MAKER, ADMIN; paged)")
+    @Operation(
+            operationId = "listNamespaces",
+            summary = "The maker's namespaces (that MAKER, ADMIN; paged)")
     @APIResponse(responseCode = "403", description = "FORBIDDEN (another maker)")
     @APIResponse(responseCode = "404", description = "NOT_FOUND")
+    @APIResponse(responseCode = "200", description = "a page of the maker's namespaces")
     public Page<Dto.NamespaceView> namespaces(
             @PathParam("id") String id,
             @QueryParam("page") @DefaultValue("0") int page,

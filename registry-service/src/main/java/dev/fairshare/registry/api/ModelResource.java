@@ -19,14 +19,19 @@ import java.net.URI;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/models")
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "models")
+@SecurityRequirement(name = "bearer")
+@APIResponse(responseCode = "401", description = "UNAUTHORIZED: no valid bearer token")
+@APIResponse(responseCode = "403", description = "FORBIDDEN: the role or the tenant does not match")
 public class ModelResource {
     private final RegistryService registry;
     private final AliasService aliases;
@@ -40,7 +45,9 @@ public class ModelResource {
 
     @POST
     @RolesAllowed({Roles.ADMIN, Roles.MAKER})
-    @Operation(summary = "Register a model with its licence and parents")
+    @Operation(
+            operationId = "createModel",
+            summary = "Register a model with its licence and parents")
     @RequestBody(
             content =
                     @Content(
@@ -51,7 +58,10 @@ public class ModelResource {
                                                     "{\"id\": \"xtts-v2-ft\", \"makerId\": \"voicelab\", \"name\": \"XTTS v2 fine-tune\","
                                                             + " \"license\": {\"id\": \"CPML\", \"commercialUse\": false},"
                                                             + " \"parents\": [{\"modelId\": \"xtts-v2\", \"royaltyShare\": \"0.30\"}]}")))
-    @APIResponse(responseCode = "201", description = "created")
+    @APIResponse(
+            responseCode = "201",
+            description = "created",
+            content = @Content(schema = @Schema(implementation = Dto.ModelView.class)))
     @APIResponse(responseCode = "409", description = "DUPLICATE_ID")
     @APIResponse(
             responseCode = "422",
@@ -67,7 +77,8 @@ public class ModelResource {
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.FINANCE, Roles.MAKER, Roles.PLATFORM})
-    @Operation(summary = "List models, optionally of one maker (paged)")
+    @Operation(operationId = "listModels", summary = "List models, optionally of one maker (paged)")
+    @APIResponse(responseCode = "200", description = "a page of models")
     public Page<Dto.ModelView> list(
             @QueryParam("makerId") String makerId,
             @QueryParam("page") @DefaultValue("0") int page,
@@ -78,8 +89,9 @@ public class ModelResource {
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.FINANCE, Roles.MAKER, Roles.PLATFORM})
     @Path("/{id}")
-    @Operation(summary = "One model with its parents and aliases")
+    @Operation(operationId = "getModel", summary = "One model with its parents and aliases")
     @APIResponse(responseCode = "404", description = "NOT_FOUND")
+    @APIResponse(responseCode = "200", description = "the model with its parents and aliases")
     public Dto.ModelView get(@PathParam("id") String id) {
         return registry.model(id);
     }
@@ -88,9 +100,11 @@ public class ModelResource {
     @RolesAllowed({Roles.ADMIN, Roles.FINANCE, Roles.MAKER, Roles.PLATFORM})
     @Path("/{id}/lineage")
     @Operation(
+            operationId = "getLineage",
             summary =
                     "The ancestor tree with each ancestor's share and effective share of this model's royalty")
     @APIResponse(responseCode = "404", description = "NOT_FOUND")
+    @APIResponse(responseCode = "200", description = "the ancestor tree with shares")
     public Dto.Lineage lineage(@PathParam("id") String id) {
         return registry.lineage(id);
     }
@@ -99,6 +113,7 @@ public class ModelResource {
     @RolesAllowed({Roles.ADMIN, Roles.MAKER, Roles.PLATFORM})
     @Path("/{id}/aliases")
     @Operation(
+            operationId = "addAlias",
             summary = "Name a model: a global or platform alias valid from a whole UTC day",
             description =
                     "Who may name a model (docs/security.md): a MAKER adds global aliases for refs in"
@@ -125,12 +140,16 @@ public class ModelResource {
                                                 "{\"ref\": \"coqui/XTTS-v2\", \"validFrom\": \"2026-12-06T00:00:00Z\","
                                                         + " \"reason\": \"ticket 4711: coqui transferred the model to voicelab\"}")
                             }))
-    @APIResponse(responseCode = "201", description = "created; answers the model with its aliases")
+    @APIResponse(
+            responseCode = "201",
+            description = "created; answers the model with its aliases",
+            content = @Content(schema = @Schema(implementation = Dto.ModelView.class)))
     @APIResponse(
             responseCode = "202",
             description = "a MAKER's platform alias: proposed to the platform",
             content =
                     @Content(
+                            schema = @Schema(implementation = Dto.ProposalView.class),
                             examples =
                                     @ExampleObject(
                                             name = "proposal",

@@ -31,6 +31,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "platforms")
+@SecurityRequirement(name = "bearer")
+@APIResponse(responseCode = "401", description = "UNAUTHORIZED: no valid bearer token")
+@APIResponse(responseCode = "403", description = "FORBIDDEN: the role or the tenant does not match")
 public class PlatformResource {
     private final RegistryService registry;
 
@@ -109,9 +112,13 @@ public class PlatformResource {
     @RolesAllowed(Roles.ADMIN)
     @Path("/{id}/api-keys")
     @Operation(
+            operationId = "createApiKey",
             summary =
                     "Issue an API key for the platform: shown in this answer once, stored only as a hash")
-    @APIResponse(responseCode = "201", description = "{ apiKey, keyId, platformId, createdAt }")
+    @APIResponse(
+            responseCode = "201",
+            description = "{ apiKey, keyId, platformId, createdAt }",
+            content = @Content(schema = @Schema(implementation = Dto.ApiKeyCreated.class)))
     @APIResponse(responseCode = "404", description = "NOT_FOUND")
     public Response createApiKey(@PathParam("id") String id) {
         Dto.ApiKeyCreated key = auth.createApiKey(id);
@@ -123,8 +130,11 @@ public class PlatformResource {
     @GET
     @RolesAllowed(Roles.ADMIN)
     @Path("/{id}/api-keys")
-    @Operation(summary = "The platform's API keys (ids and dates; never the secrets)")
+    @Operation(
+            operationId = "listApiKeys",
+            summary = "The platform's API keys (ids and dates; never the secrets)")
     @APIResponse(responseCode = "404", description = "NOT_FOUND")
+    @APIResponse(responseCode = "200", description = "the platform's keys, never their secrets")
     public List<Dto.ApiKeyView> apiKeys(@PathParam("id") String id) {
         return auth.apiKeys(id);
     }
@@ -132,7 +142,9 @@ public class PlatformResource {
     @DELETE
     @RolesAllowed(Roles.ADMIN)
     @Path("/{id}/api-keys/{keyId}")
-    @Operation(summary = "Revoke an API key: token requests with it are refused from now on")
+    @Operation(
+            operationId = "revokeApiKey",
+            summary = "Revoke an API key: token requests with it are refused from now on")
     @APIResponse(responseCode = "204", description = "revoked")
     @APIResponse(responseCode = "404", description = "NOT_FOUND")
     public void revokeApiKey(@PathParam("id") String id, @PathParam("keyId") String keyId) {
@@ -142,6 +154,7 @@ public class PlatformResource {
     @POST
     @RolesAllowed(Roles.ADMIN)
     @Operation(
+            operationId = "createPlatform",
             summary =
                     "Onboard a hosting platform: creates its inbound topic usage.in.<id> and its"
                             + " Kafka credentials, whose password is shown in this answer once")
@@ -170,7 +183,8 @@ public class PlatformResource {
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.FINANCE, Roles.MAKER, Roles.PLATFORM})
-    @Operation(summary = "List platforms (paged)")
+    @Operation(operationId = "listPlatforms", summary = "List platforms (paged)")
+    @APIResponse(responseCode = "200", description = "a page of platforms")
     public Page<Dto.PlatformView> list(
             @QueryParam("page") @DefaultValue("0") int page,
             @QueryParam("size") @DefaultValue("100") int size) {
@@ -180,8 +194,9 @@ public class PlatformResource {
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.FINANCE, Roles.MAKER, Roles.PLATFORM})
     @Path("/{id}")
-    @Operation(summary = "One platform")
+    @Operation(operationId = "getPlatform", summary = "One platform")
     @APIResponse(responseCode = "404", description = "NOT_FOUND")
+    @APIResponse(responseCode = "200", description = "the platform")
     public Dto.PlatformView get(@PathParam("id") String id) {
         return registry.platform(id);
     }

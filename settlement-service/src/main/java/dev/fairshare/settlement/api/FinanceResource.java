@@ -28,7 +28,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
@@ -37,6 +41,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  */
 @Path("/")
 @Tag(name = "finance")
+@SecurityRequirement(name = "bearer")
+@APIResponse(responseCode = "401", description = "UNAUTHORIZED: no valid bearer token")
+@APIResponse(responseCode = "403", description = "FORBIDDEN: the role or the tenant does not match")
 public class FinanceResource {
     private final SettlementService settlement;
 
@@ -92,6 +99,7 @@ public class FinanceResource {
     @Path("currency-mismatches")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(
+            operationId = "listCurrencyMismatches",
             summary =
                     "Usage whose revenue currency differs from its revenue-share agreement's (not converted, so not"
                             + " rated), per period, platform, model, agreement and currency; a MAKER or a PLATFORM"
@@ -147,8 +155,10 @@ public class FinanceResource {
     @Path("ledger/{period}")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(
+            operationId = "getLedger",
             summary = "Journal entries posted by a period's close, with their lines (append-only)")
     @APIResponse(responseCode = "400", description = "INVALID_PERIOD")
+    @APIResponse(responseCode = "200", description = "the period's journal entries")
     public Map<String, Object> ledger(@PathParam("period") String period) {
         List<EntryView> items =
                 settlement.ledger(SettlementResource.period(period)).stream()
@@ -162,9 +172,11 @@ public class FinanceResource {
     @Path("ledger/balances")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(
+            operationId = "getLedgerBalances",
             summary =
                     "Balance (credits − debits) per account and currency, as of an instant or a day (default: now)")
     @APIResponse(responseCode = "400", description = "INVALID_VALUE (asOf)")
+    @APIResponse(responseCode = "200", description = "the balance of every account")
     public Map<String, Object> balances(@QueryParam("asOf") String asOf) {
         Instant at = asOf(asOf);
         List<BalanceView> items =
@@ -183,7 +195,13 @@ public class FinanceResource {
     @RolesAllowed(Caller.FINANCE)
     @Path("reports/{period}/settlement.csv")
     @Produces("text/csv")
-    @Operation(summary = "One RFC 4180 row per statement line, with a header row (streamed)")
+    @Operation(
+            operationId = "getSettlementReport",
+            summary = "One RFC 4180 row per statement line, with a header row (streamed)")
+    @APIResponse(
+            responseCode = "200",
+            description = "the statement lines as CSV",
+            content = @Content(mediaType = "text/csv", schema = @Schema(type = SchemaType.STRING)))
     @APIResponse(responseCode = "400", description = "INVALID_PERIOD")
     public Response csv(@PathParam("period") String period) {
         return settlementCsv(settlement, SettlementResource.period(period));
@@ -217,8 +235,11 @@ public class FinanceResource {
     @RolesAllowed({Caller.FINANCE, Caller.MAKER})
     @Path("unlicensed-usage")
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Usage of a maker's models on platforms with no agreement in force for it")
+    @Operation(
+            operationId = "listUnlicensedUsage",
+            summary = "Usage of a maker's models on platforms with no agreement in force for it")
     @APIResponse(responseCode = "400", description = "INVALID_PERIOD")
+    @APIResponse(responseCode = "200", description = "a page of unlicensed usage")
     public Page<UsageView> unlicensed(
             @QueryParam("makerId") String makerId,
             @QueryParam("period") String period,
@@ -232,9 +253,11 @@ public class FinanceResource {
     @Path("compliance/findings")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(
+            operationId = "listComplianceFindings",
             summary =
                     "Commercial use of models whose licence forbids it, on platforms without an agreement")
     @APIResponse(responseCode = "400", description = "INVALID_PERIOD")
+    @APIResponse(responseCode = "200", description = "a page of findings")
     public Page<UsageView> findings(
             @QueryParam("makerId") String makerId,
             @QueryParam("period") String period,

@@ -21,11 +21,15 @@ import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "settlement")
+@SecurityRequirement(name = "bearer")
+@APIResponse(responseCode = "401", description = "UNAUTHORIZED: no valid bearer token")
+@APIResponse(responseCode = "403", description = "FORBIDDEN: the role or the tenant does not match")
 public class SettlementResource {
     private final SettlementService settlement;
 
@@ -40,6 +44,7 @@ public class SettlementResource {
     @RolesAllowed({Caller.FINANCE, Caller.MAKER, Caller.PLATFORM, Caller.ADMIN})
     @Path("periods")
     @Operation(
+            operationId = "listPeriods",
             summary =
                     "Periods (calendar months, UTC) with their status: every month from the first agreement's first day to"
                             + " the current month, and every month with usage")
@@ -61,7 +66,9 @@ public class SettlementResource {
     @POST
     @RolesAllowed(Caller.FINANCE)
     @Path("periods/{period}/close")
-    @Operation(summary = "Close a period: compute, store and freeze its statement")
+    @Operation(
+            operationId = "closePeriod",
+            summary = "Close a period: compute, store and freeze its statement")
     @APIResponse(
             responseCode = "200",
             description =
@@ -88,8 +95,11 @@ public class SettlementResource {
     @GET
     @RolesAllowed({Caller.FINANCE, Caller.MAKER, Caller.PLATFORM})
     @Path("statements/{period}")
-    @Operation(summary = "Statement lines of a period (a running estimate while it is OPEN)")
+    @Operation(
+            operationId = "getStatement",
+            summary = "Statement lines of a period (a running estimate while it is OPEN)")
     @APIResponse(responseCode = "400", description = "INVALID_PERIOD, INVALID_PAGE")
+    @APIResponse(responseCode = "200", description = "the statement lines")
     public Views.StatementView statement(
             @PathParam("period") String period,
             @QueryParam("makerId") String makerId,
@@ -117,8 +127,11 @@ public class SettlementResource {
     @GET
     @RolesAllowed({Caller.FINANCE, Caller.MAKER})
     @Path("payouts/{period}")
-    @Operation(summary = "What each maker receives in a period, per currency")
+    @Operation(
+            operationId = "getPayouts",
+            summary = "What each maker receives in a period, per currency")
     @APIResponse(responseCode = "400", description = "INVALID_PERIOD")
+    @APIResponse(responseCode = "200", description = "what each maker receives, per currency")
     public Views.Totals<Views.MakerAmount> payouts(
             @PathParam("period") String period,
             @QueryParam("makerId") String makerId,
@@ -139,8 +152,11 @@ public class SettlementResource {
     @GET
     @RolesAllowed({Caller.FINANCE, Caller.PLATFORM})
     @Path("invoices/{period}")
-    @Operation(summary = "What each platform owes for a period, per currency")
+    @Operation(
+            operationId = "getInvoices",
+            summary = "What each platform owes for a period, per currency")
     @APIResponse(responseCode = "400", description = "INVALID_PERIOD")
+    @APIResponse(responseCode = "200", description = "what each platform owes, per currency")
     public Views.Totals<Views.PlatformAmount> invoices(
             @PathParam("period") String period,
             @QueryParam("platformId") String platformId,
@@ -162,8 +178,12 @@ public class SettlementResource {
     @RolesAllowed({Caller.FINANCE, Caller.MAKER})
     @Path("accruals")
     @Operation(
+            operationId = "getAccruals",
             summary =
                     "Running estimate of the current period's payouts, per maker and currency (same shape as /payouts)")
+    @APIResponse(
+            responseCode = "200",
+            description = "the open period's running estimate per maker and currency")
     public Views.Totals<Views.MakerAmount> accruals(
             @QueryParam("makerId") String makerId,
             @QueryParam("page") @DefaultValue("0") int page,

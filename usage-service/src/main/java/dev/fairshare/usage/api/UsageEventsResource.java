@@ -19,14 +19,20 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/usage-events")
 @Tag(name = "ingestion")
+@SecurityRequirement(name = "bearer")
+@APIResponse(responseCode = "401", description = "UNAUTHORIZED: no valid bearer token")
+@APIResponse(responseCode = "403", description = "FORBIDDEN: the role or the tenant does not match")
 public class UsageEventsResource {
     public static final String NDJSON = "application/x-ndjson";
 
@@ -48,11 +54,18 @@ public class UsageEventsResource {
     @RolesAllowed(Caller.PLATFORM)
     @Consumes({MediaType.APPLICATION_JSON, NDJSON})
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Report usage events: a JSON array or NDJSON, at most 10,000 per request")
+    @Operation(
+            operationId = "postUsageEvents",
+            summary = "Report usage events: a JSON array or NDJSON, at most 10,000 per request")
     @RequestBody(
             content =
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
+                            schema =
+                                    @Schema(
+                                            type = SchemaType.ARRAY,
+                                            implementation = UsageEventDocument.class,
+                                            maxItems = 10_000),
                             examples =
                                     @ExampleObject(
                                             name = "one event",
@@ -63,7 +76,8 @@ public class UsageEventsResource {
     @APIResponse(
             responseCode = "202",
             description =
-                    "accepted events are durably in Kafka (acks=all); rejected ones are listed with their codes")
+                    "accepted events are durably in Kafka (acks=all); rejected ones are listed with their codes",
+            content = @Content(schema = @Schema(implementation = IngestResult.class)))
     @APIResponse(
             responseCode = "400",
             description = "MALFORMED_JSON: the body is not a JSON array or NDJSON")

@@ -16,11 +16,15 @@ import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/usage")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "usage")
+@SecurityRequirement(name = "bearer")
+@APIResponse(responseCode = "401", description = "UNAUTHORIZED: no valid bearer token")
+@APIResponse(responseCode = "403", description = "FORBIDDEN: the role or the tenant does not match")
 public class UsageQueryResource {
     private final UsageQueries queries;
 
@@ -35,9 +39,13 @@ public class UsageQueryResource {
     @RolesAllowed({Caller.PLATFORM, Caller.FINANCE, Caller.ADMIN})
     @Path("/summary")
     @Operation(
+            operationId = "getUsageSummary",
             summary =
                     "Roll-ups by platform, model and day or month: units, revenue per currency, events")
     @APIResponse(responseCode = "400", description = "INVALID_VALUE (from, to, groupBy)")
+    @APIResponse(
+            responseCode = "200",
+            description = "the roll-ups: units, revenue per currency and event counts")
     public Map<String, List<UsageQueries.SummaryItem>> summary(
             @QueryParam("platformId") String platformId,
             @QueryParam("modelId") String modelId,
@@ -61,8 +69,10 @@ public class UsageQueryResource {
     @RolesAllowed({Caller.PLATFORM, Caller.FINANCE, Caller.ADMIN})
     @Path("/unattributed")
     @Operation(
+            operationId = "listUnattributedUsage",
             summary =
                     "Events that resolve to no registered model, counted per platform and modelRef")
+    @APIResponse(responseCode = "200", description = "refs that resolve to no model, per platform")
     public Map<String, List<UsageQueries.Unattributed>> unattributed(
             @QueryParam("platformId") String platformId) {
         return Map.of("items", queries.unattributed(caller.platformScope(platformId)));
@@ -71,8 +81,11 @@ public class UsageQueryResource {
     @GET
     @RolesAllowed({Caller.PLATFORM, Caller.FINANCE, Caller.ADMIN})
     @Path("/events/{platformId}/{eventId}")
-    @Operation(summary = "One stored event with its attribution (audit drill-down)")
+    @Operation(
+            operationId = "getUsageEvent",
+            summary = "One stored event with its attribution (audit drill-down)")
     @APIResponse(responseCode = "404", description = "NOT_FOUND")
+    @APIResponse(responseCode = "200", description = "the stored event with its attribution")
     public UsageQueries.StoredEvent event(
             @PathParam("platformId") String platformId, @PathParam("eventId") String eventId) {
         // another platform's event is answered as if it did not exist
@@ -86,11 +99,13 @@ public class UsageQueryResource {
     @RolesAllowed({Caller.PLATFORM, Caller.FINANCE, Caller.ADMIN})
     @Path("/events")
     @Operation(
+            operationId = "listUsageEvents",
             summary =
                     "Stored events of a platform, optionally of one model, by occurredAt day range [from, to] (paged)")
     @APIResponse(
             responseCode = "400",
             description = "MISSING_FIELD (platformId), INVALID_VALUE, INVALID_PAGE")
+    @APIResponse(responseCode = "200", description = "a page of stored events")
     public Page<UsageQueries.StoredEvent> events(
             @QueryParam("platformId") String platformId,
             @QueryParam("modelId") String modelId,

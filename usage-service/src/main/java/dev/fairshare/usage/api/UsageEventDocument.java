@@ -1,0 +1,42 @@
+package dev.fairshare.usage.api;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+/**
+ * A usage event as a platform sends it (DESIGN.md "The usage event"), for the OpenAPI document and
+ * the clients generated from it. The ingestion path reads the bytes itself, so that one malformed
+ * event is a {@code rejected} entry and never fails its batch.
+ */
+@Schema(
+        name = "UsageEvent",
+        requiredProperties = {"eventId", "modelRef", "occurredAt"})
+public record UsageEventDocument(
+        @Schema(description = "the idempotency key, unique per platform") String eventId,
+        @Schema(description = "stamped from the token when absent; another platform's is rejected")
+                String platformId,
+        @Schema(description = "a model id or an alias") String modelRef,
+        @Schema(format = "date-time", description = "ISO-8601 UTC") String occurredAt,
+        @Schema(enumeration = {"COMMERCIAL", "NON_COMMERCIAL"}) String customerType,
+        @Schema(description = "non-negative decimals by unit name") Map<String, BigDecimal> units,
+        Money revenue,
+        @Schema(
+                        description =
+                                "a pseudonymous subscriber, at most 128 characters; never shown to makers")
+                String subscriberId,
+        @Schema(description = "a pipeline: weights sum to 1") List<Component> components) {
+
+    /** A decimal string in an ISO 4217 currency. */
+    @Schema(name = "Revenue")
+    public record Money(
+            @Schema(type = SchemaType.STRING, description = "a decimal string, never a float")
+                    String amount,
+            @Schema(description = "ISO 4217") String currency) {}
+
+    /** One model of a pipeline and its weight. */
+    public record Component(
+            String modelRef, @Schema(description = "a decimal string") String weight) {}
+}
