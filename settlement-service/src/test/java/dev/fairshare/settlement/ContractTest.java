@@ -10,6 +10,7 @@ import dev.fairshare.localstack.Topics;
 import dev.fairshare.settlement.engine.Agreement;
 import dev.fairshare.settlement.engine.ModelInfo;
 import dev.fairshare.settlement.engine.PerUnit;
+import dev.fairshare.settlement.kafka.KafkaConnection;
 import dev.fairshare.settlement.kafka.UsageDelta;
 import dev.fairshare.settlement.registry.RegistryReplica;
 import java.io.InputStream;
@@ -41,7 +42,8 @@ class ContractTest {
     static final String USAGE_COPY = "usage-attributed.json";
 
     final ObjectMapper mapper = new ObjectMapper();
-    final RegistryReplica replica = new RegistryReplica(mapper, "unused:9092");
+    final RegistryReplica replica =
+            new RegistryReplica(mapper, new KafkaConnection(java.util.Map.of()));
 
     private JsonNode example(String name) throws Exception {
         try (InputStream in = getClass().getResourceAsStream("/contracts/" + name)) {

@@ -335,7 +335,7 @@ class PayoutRunTest {
                 .doesNotContain(IBAN_B)
                 .contains("GB82**************5432");
         // the page's links work with the session cookie: the maker's own advice, never another's
-        byte[] advice =
+        byte[] dashboardAdvice =
                 given().cookie("fairshare_token", Tokens.maker(b))
                         .get("/dashboard/payouts/remittances/" + runId + "/" + b + ".pdf")
                         .then()
@@ -343,7 +343,7 @@ class PayoutRunTest {
                         .contentType("application/pdf")
                         .extract()
                         .asByteArray();
-        assertThat(new String(advice, 0, 5, java.nio.charset.StandardCharsets.US_ASCII))
+        assertThat(new String(dashboardAdvice, 0, 5, java.nio.charset.StandardCharsets.US_ASCII))
                 .isEqualTo("%PDF-");
         given().cookie("fairshare_token", Tokens.maker(b))
                 .get("/dashboard/payouts/remittances/" + runId + "/" + a + ".pdf")

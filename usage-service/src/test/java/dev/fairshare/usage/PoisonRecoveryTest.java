@@ -1,13 +1,13 @@
 package dev.fairshare.usage;
 
-import static dev.fairshare.usage.UsageFixtures.kafka;
 import static dev.fairshare.usage.UsageFixtures.header;
+import static dev.fairshare.usage.UsageFixtures.kafka;
 import static dev.fairshare.usage.UsageFixtures.records;
 import static dev.fairshare.usage.UsageFixtures.uid;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fairshare.localstack.KafkaSecurity;
 import dev.fairshare.localstack.FairshareTestResource;
+import dev.fairshare.localstack.KafkaSecurity;
 import dev.fairshare.localstack.Topics;
 import dev.fairshare.usage.kafka.PoisonRecovery;
 import dev.fairshare.usage.store.DeadLettersWritten;
@@ -27,15 +27,15 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.common.acl.AclOperation;
-import org.apache.kafka.common.resource.PatternType;
-import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourceType;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 

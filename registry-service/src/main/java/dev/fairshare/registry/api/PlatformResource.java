@@ -69,14 +69,10 @@ public class PlatformResource {
                             schema = @Schema(implementation = Dto.KafkaCredentials.class)))
     @APIResponse(responseCode = "401", description = "no valid token")
     @APIResponse(responseCode = "403", description = "not ADMIN")
-    @APIResponse(
-            responseCode = "404",
-            description = "NOT_FOUND",
-            content = @Content(mediaType = "application/problem+json"))
+    @APIResponse(responseCode = "404", description = "NOT_FOUND")
     @APIResponse(
             responseCode = "503",
-            description = "KAFKA_UNAVAILABLE: the broker did not take the change",
-            content = @Content(mediaType = "application/problem+json"))
+            description = "KAFKA_UNAVAILABLE: the broker did not take the change")
     public Response issueKafkaCredentials(@PathParam("id") String id) {
         Dto.KafkaCredentials credentials = kafkaCredentials.issue(id);
         return Response.created(URI.create("/platforms/" + id + "/kafka-credentials"))
@@ -96,14 +92,10 @@ public class PlatformResource {
     @APIResponse(responseCode = "204", description = "revoked")
     @APIResponse(responseCode = "401", description = "no valid token")
     @APIResponse(responseCode = "403", description = "not ADMIN")
-    @APIResponse(
-            responseCode = "404",
-            description = "NOT_FOUND",
-            content = @Content(mediaType = "application/problem+json"))
+    @APIResponse(responseCode = "404", description = "NOT_FOUND")
     @APIResponse(
             responseCode = "503",
-            description = "KAFKA_UNAVAILABLE: the broker did not take the change",
-            content = @Content(mediaType = "application/problem+json"))
+            description = "KAFKA_UNAVAILABLE: the broker did not take the change")
     public void revokeKafkaCredentials(@PathParam("id") String id) {
         kafkaCredentials.revoke(id);
     }

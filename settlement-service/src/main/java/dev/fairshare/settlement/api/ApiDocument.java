@@ -33,6 +33,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
                     name = "settlement",
                     description = "Periods, statements, payouts, invoices and accruals"),
             @Tag(
+                    name = "payouts",
+                    description =
+                            "Payout profiles, FX rates, four-eyes payout runs, payment files (pain.001, CSV) and remittance advice"),
+            @Tag(
                     name = "finance",
                     description =
                             "The ledger, the settlement report and compliance: unlicensed usage, findings, currency mismatches")

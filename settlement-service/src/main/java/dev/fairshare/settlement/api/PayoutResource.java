@@ -33,6 +33,9 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -131,7 +134,10 @@ public class PayoutResource {
     @Operation(
             operationId = "recordFxRate",
             summary = "Record an FX rate for a day: 1 base = rate quote, with its source")
-    @APIResponse(responseCode = "201", description = "the rate as recorded")
+    @APIResponse(
+            responseCode = "201",
+            description = "the rate as recorded",
+            content = @Content(schema = @Schema(implementation = PayoutViews.RateView.class)))
     @APIResponse(responseCode = "400", description = "MALFORMED_JSON")
     @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
     @APIResponse(responseCode = "403", description = "FORBIDDEN: not FINANCE")
@@ -213,7 +219,8 @@ public class PayoutResource {
                             + " (closed periods only): lines at or above each threshold, the rest carried forward")
     @APIResponse(
             responseCode = "201",
-            description = "the DRAFT run with its lines and carry-forwards")
+            description = "the DRAFT run with its lines and carry-forwards",
+            content = @Content(schema = @Schema(implementation = PayoutViews.RunView.class)))
     @APIResponse(responseCode = "400", description = "MALFORMED_JSON")
     @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
     @APIResponse(responseCode = "403", description = "FORBIDDEN: not FINANCE")
@@ -347,7 +354,17 @@ public class PayoutResource {
                     "The run's payment file: ISO 20022 pain.001.001.09 for the IBAN payees (Accept: application/xml,"
                             + " the default) or CSV for the provider accounts (Accept: text/csv, or format=csv);"
                             + " the run is EXPORTED from then on")
-    @APIResponse(responseCode = "200", description = "the file")
+    @APIResponse(
+            responseCode = "200",
+            description = "the file",
+            content = {
+                @Content(
+                        mediaType = PAIN_001,
+                        schema = @Schema(type = SchemaType.STRING, format = "binary")),
+                @Content(
+                        mediaType = CSV,
+                        schema = @Schema(type = SchemaType.STRING, format = "binary"))
+            })
     @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
     @APIResponse(responseCode = "403", description = "FORBIDDEN: not FINANCE")
     @APIResponse(responseCode = "404", description = "NOT_FOUND")

@@ -13,6 +13,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -43,7 +46,13 @@ public class RemittanceResource {
             summary =
                     "A maker's remittance advice of a payout run (PDF): payee, the periods covered with their"
                             + " statement totals, conversions with rate and source, carry-forwards, the amount paid")
-    @APIResponse(responseCode = "200", description = "the PDF")
+    @APIResponse(
+            responseCode = "200",
+            description = "the PDF",
+            content =
+                    @Content(
+                            mediaType = PDF,
+                            schema = @Schema(type = SchemaType.STRING, format = "binary")))
     @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
     @APIResponse(
             responseCode = "403",
@@ -57,7 +66,9 @@ public class RemittanceResource {
         return render(payouts, pdf, runId, caller.makerScope(makerId));
     }
 
-    /** The remittance advice of {@code maker} in run {@code runId} (the dashboard's download too). */
+    /**
+     * The remittance advice of {@code maker} in run {@code runId} (the dashboard's download too).
+     */
     public static Response render(
             PayoutService payouts, RemittancePdf pdf, long runId, String maker) {
         PayoutService.RunDetail run =

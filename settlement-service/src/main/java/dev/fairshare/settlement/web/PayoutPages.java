@@ -1,9 +1,9 @@
 package dev.fairshare.settlement.web;
 
-import dev.fairshare.settlement.api.ProblemException;
-import dev.fairshare.settlement.api.Views;
 import dev.fairshare.settlement.api.PayoutResource;
+import dev.fairshare.settlement.api.ProblemException;
 import dev.fairshare.settlement.api.RemittanceResource;
+import dev.fairshare.settlement.api.Views;
 import dev.fairshare.settlement.config.PayoutConfig;
 import dev.fairshare.settlement.report.RemittancePdf;
 import dev.fairshare.settlement.service.PayeeDetails;
@@ -212,7 +212,8 @@ public class PayoutPages {
             return null;
         }
         return switch (done) {
-            case "created" -> "Run " + runId + " created as a draft: another finance user approves it.";
+            case "created" ->
+                    "Run " + runId + " created as a draft: another finance user approves it.";
             case "approved" -> "Run " + runId + " approved: download its payment file.";
             case "cancelled" -> "Run " + runId + " cancelled: the balances stay on the ledger.";
             case "settled" -> "A line of run " + runId + " is marked.";

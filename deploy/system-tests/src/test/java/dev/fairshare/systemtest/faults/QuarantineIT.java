@@ -5,12 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fairshare.localstack.Topics;
-import dev.fairshare.localstack.KafkaSecurity;
 import dev.fairshare.localstack.Broker;
 import dev.fairshare.localstack.Http;
 import dev.fairshare.localstack.Infrastructure;
+import dev.fairshare.localstack.KafkaSecurity;
 import dev.fairshare.localstack.ServiceProcess;
+import dev.fairshare.localstack.Topics;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -193,7 +193,9 @@ class QuarantineIT {
         return s;
     }
 
-    /** The broker of the running test; every client here gets its connection from {@link #kafka}. */
+    /**
+     * The broker of the running test; every client here gets its connection from {@link #kafka}.
+     */
     static Broker broker;
 
     /** A client's connection to the broker (address and credentials) as {@code principal}. */
@@ -286,8 +288,7 @@ class QuarantineIT {
     }
 
     static String maxMessageBytes(String bootstrap, String topic) throws Exception {
-        try (Admin a =
-                Admin.create(kafka(bootstrap, KafkaSecurity.SUPER_USER))) {
+        try (Admin a = Admin.create(kafka(bootstrap, KafkaSecurity.SUPER_USER))) {
             ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topic);
             Config c = a.describeConfigs(List.of(r)).all().get().get(r);
             return c.get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value();
