@@ -327,6 +327,9 @@ class DashboardIT {
         signIn("finance");
         awaitPage("/dashboard/finance");
         assertThat(browser.findElement(By.id("status-" + previous)).getText()).isEqualTo("OPEN");
+        // usage-service set no inbound record aside, and finance is told so (QuarantineIT sets one)
+        assertThat(browser.findElement(By.id("quarantined")).getText())
+                .contains("No inbound record was set aside.");
 
         // invoices as the API has them
         JsonNode invoices = json(stack.settlement.url() + "/invoices/" + previous, finance);

@@ -619,6 +619,22 @@ public class DashboardResource {
         } catch (IOException e) {
             unattributedError = "usage-service did not answer: " + e.getMessage();
         }
+        List<Pages.Quarantined> quarantined = new ArrayList<>();
+        String quarantineError = null;
+        try {
+            for (JsonNode n : peers.quarantine(v.get().token())) {
+                quarantined.add(
+                        new Pages.Quarantined(
+                                n.path("platformId").asText(),
+                                n.path("topic").asText(),
+                                n.path("partition").asInt(),
+                                n.path("offset").asLong(),
+                                n.path("reason").asText(),
+                                n.path("quarantinedAt").asText()));
+            }
+        } catch (IOException e) {
+            quarantineError = "usage-service did not answer: " + e.getMessage();
+        }
         List<Pages.Mismatch> mismatches =
                 mismatches(settlement.currencyMismatches(selected), null, platformNames);
         Pages.FinancePage page =
@@ -632,6 +648,8 @@ public class DashboardResource {
                         "/dashboard/finance/settlement.csv?period=" + selected,
                         unattributed,
                         unattributedError,
+                        quarantined,
+                        quarantineError,
                         mismatches,
                         Notices.closed(message, selected, s, mismatches.size()),
                         Notices.closeRefused(error));

@@ -81,6 +81,16 @@ public final class Pages {
     public record Unattributed(
             String platformId, String modelRef, long events, String firstSeen, String lastSeen) {}
 
+    /** An inbound record usage-service set aside (its platform's usage is incomplete until seen). */
+    @TemplateData
+    public record Quarantined(
+            String platformId,
+            String topic,
+            int partition,
+            long offset,
+            String reason,
+            String quarantinedAt) {}
+
     @TemplateData
     public record MakerPage(
             String user,
@@ -125,6 +135,8 @@ public final class Pages {
             String csvHref,
             List<Unattributed> unattributed,
             String unattributedError,
+            List<Quarantined> quarantined,
+            String quarantineError,
             List<Mismatch> mismatches,
             String message,
             String error) {}

@@ -84,6 +84,19 @@ public class Peers {
         return mapper.readTree(r.body()).path("items");
     }
 
+    /** usage-service's quarantined inbound records, newest first, read with the caller's token. */
+    public JsonNode quarantine(String token) throws IOException {
+        HttpResponse<String> r =
+                send(
+                        HttpRequest.newBuilder(URI.create(usageUrl + "/quarantine?size=100"))
+                                .header("Authorization", "Bearer " + token)
+                                .GET());
+        if (r.statusCode() != 200) {
+            throw new IOException("usage-service answered " + r.statusCode());
+        }
+        return mapper.readTree(r.body()).path("items");
+    }
+
     private static HttpResponse<String> send(HttpRequest.Builder request) throws IOException {
         try {
             return CLIENT.send(
