@@ -81,7 +81,9 @@ public final class Pages {
     public record Unattributed(
             String platformId, String modelRef, long events, String firstSeen, String lastSeen) {}
 
-    /** An inbound record usage-service set aside (its platform's usage is incomplete until seen). */
+    /**
+     * An inbound record usage-service set aside (its platform's usage is incomplete until seen).
+     */
     @TemplateData
     public record Quarantined(
             String platformId,
