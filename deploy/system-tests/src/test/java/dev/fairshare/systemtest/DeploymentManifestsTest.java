@@ -118,9 +118,10 @@ class DeploymentManifestsTest {
                 continue;
             }
             compared++;
-            // compared as YAML documents: the generator does not keep the order of map keys
-            List<Map<String, Object>> a = documents(copy);
-            List<Map<String, Object>> b = documents(built);
+            // compared as YAML documents: the generator keeps neither the order of map keys nor
+            // that of lists of objects (a container's ports, say) from one build to the next
+            List<Map<String, Object>> a = unordered(documents(copy));
+            List<Map<String, Object>> b = unordered(documents(built));
             if (!a.equals(b)) {
                 int doc = 0;
                 while (doc < Math.min(a.size(), b.size()) && a.get(doc).equals(b.get(doc))) {
@@ -1457,6 +1458,28 @@ class DeploymentManifestsTest {
             throw new AssertionError(rel(file) + " is not valid YAML: " + e.getMessage(), e);
         }
         return docs;
+    }
+
+    /**
+     * {@code yaml} with every list of objects in a canonical order (by its text); lists of scalars
+     * (a command's arguments, say) keep theirs.
+     */
+    @SuppressWarnings("unchecked")
+    static <T> T unordered(T yaml) {
+        if (yaml instanceof Map<?, ?> m) {
+            Map<Object, Object> out = new java.util.TreeMap<>();
+            m.forEach((k, v) -> out.put(String.valueOf(k), unordered(v)));
+            return (T) out;
+        }
+        if (yaml instanceof List<?> l) {
+            List<Object> out = new ArrayList<>();
+            l.forEach(v -> out.add(unordered(v)));
+            if (!out.isEmpty() && out.stream().allMatch(v -> v instanceof Map<?, ?>)) {
+                out.sort(java.util.Comparator.comparing(String::valueOf));
+            }
+            return (T) out;
+        }
+        return yaml;
     }
 
     static List<Path> javaSources(Path root) {
