@@ -15,6 +15,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.text.NumberFormat;
@@ -49,7 +50,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * The dashboard in a real browser (Debian's chromium through chromium-driver, headless) against the
  * three services as processes, seeded with the demo world: a maker sees exactly its own numbers,
  * finance closes a period and downloads its CSV. Each step saves a screenshot under {@code
- * target/screenshots/}.
+ * target/screenshots/}. On the shared stack ({@link SystemStack#shared()}): it alone uses the demo
+ * world's names, and it closes the previous month.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardIT {
@@ -73,7 +75,7 @@ class DashboardIT {
                             + " chromium-driver (.ci/run does, and requires them)");
         }
         assertThat(present).as("chromium and chromium-driver are installed").isTrue();
-        stack = SystemStack.start();
+        stack = SystemStack.shared();
         String registry = stack.registry.url();
         DemoSeed.Seeded seeded =
                 DemoSeed.seed(
@@ -92,17 +94,21 @@ class DashboardIT {
                 .until(
                         () -> {
                             long events = 0;
-                            for (YearMonth p : List.of(previous, current)) {
-                                for (JsonNode i :
-                                        json(
-                                                        stack.usage.url()
-                                                                + "/usage/summary?groupBy=month&from="
-                                                                + p.atDay(1)
-                                                                + "&to="
-                                                                + p.atEndOfMonth(),
-                                                        finance)
-                                                .get("items")) {
-                                    events += i.get("events").asLong();
+                            for (String platform : seeded.apiKeys().keySet()) {
+                                for (YearMonth p : List.of(previous, current)) {
+                                    for (JsonNode i :
+                                            json(
+                                                            stack.usage.url()
+                                                                    + "/usage/summary?groupBy=month&platformId="
+                                                                    + platform
+                                                                    + "&from="
+                                                                    + p.atDay(1)
+                                                                    + "&to="
+                                                                    + p.atEndOfMonth(),
+                                                            finance)
+                                                    .get("items")) {
+                                        events += i.get("events").asLong();
+                                    }
                                 }
                             }
                             return events == seeded.events();
@@ -133,9 +139,6 @@ class DashboardIT {
     static void stop() {
         if (browser != null) {
             browser.quit();
-        }
-        if (stack != null) {
-            stack.close();
         }
     }
 
@@ -206,6 +209,17 @@ class DashboardIT {
                 shot.toPath(),
                 SHOTS.resolve(name + ".png"),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** What the link's URL answers to the signed-in browser's session cookie. */
+    static HttpResponse<byte[]> download(WebElement link) throws Exception {
+        String cookie = browser.manage().getCookieNamed("fairshare_token").getValue();
+        return HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(link.getAttribute("href")))
+                                .header("Cookie", "fairshare_token=" + cookie)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofByteArray());
     }
 
     static List<List<String>> rows(String tableId) {
@@ -372,15 +386,7 @@ class DashboardIT {
         // the CSV behind the link, with the browser's own cookie: one row per statement line,
         // summing to the invoices
         browser.get(stack.settlement.url() + "/dashboard/finance?period=" + previous);
-        String href = browser.findElement(By.id("csv")).getAttribute("href");
-        String cookie = browser.manage().getCookieNamed("fairshare_token").getValue();
-        HttpResponse<String> csv =
-                HttpClient.newHttpClient()
-                        .send(
-                                HttpRequest.newBuilder(URI.create(href))
-                                        .header("Cookie", "fairshare_token=" + cookie)
-                                        .build(),
-                                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<byte[]> csv = download(browser.findElement(By.id("csv")));
         assertThat(csv.statusCode()).isEqualTo(200);
         var records =
                 org.apache.commons.csv.CSVFormat.RFC4180
@@ -388,7 +394,7 @@ class DashboardIT {
                         .setHeader()
                         .setSkipHeaderRecord(true)
                         .get()
-                        .parse(new StringReader(csv.body()))
+                        .parse(new StringReader(new String(csv.body(), StandardCharsets.UTF_8)))
                         .getRecords();
         assertThat(records)
                 .hasSize(

@@ -16,7 +16,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import org.assertj.core.groups.Tuple;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -26,6 +25,9 @@ import org.junit.jupiter.api.Test;
  * ref's usage from the middle of that period on to coqui's model. The closed statement stays as it
  * was, the next period carries a negative LATE_ADJUSTMENT for voicelab and a positive one for
  * coqui, and the open period's own usage follows the ref.
+ *
+ * <p>On the shared stack ({@link SystemStack#shared()}): its names are {@code dispute-}'s, and it
+ * closes the third and the second month before the current one, which no other IT uses.
  */
 class DisputeIT {
     static final ObjectMapper MAPPER = new ObjectMapper();
@@ -33,20 +35,13 @@ class DisputeIT {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = SystemStack.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
+        stack = SystemStack.shared();
     }
 
     static String event(String id, Instant at, String amount) {
         return "{\"eventId\":\""
                 + id
-                + "\",\"platformId\":\"acme-cloud\",\"modelRef\":\"coqui/XTTS-v2\","
+                + "\",\"platformId\":\"dispute-acme\",\"modelRef\":\"dispute-coqui/XTTS-v2\","
                 + "\"occurredAt\":\""
                 + at
                 + "\",\"customerType\":\"COMMERCIAL\","
@@ -67,14 +62,20 @@ class DisputeIT {
                         "{\"username\":\"admin\",\"password\":\""
                                 + Infrastructure.ADMIN_PASSWORD
                                 + "\"}");
-        YearMonth current = YearMonth.now(ZoneOffset.UTC);
-        YearMonth closed = current.minusMonths(1);
+        // the period to close and the next one, open until the end
+        YearMonth closed = YearMonth.now(ZoneOffset.UTC).minusMonths(3);
+        YearMonth next = closed.plusMonths(1);
         String validFrom = closed.atDay(1) + "T00:00:00Z";
-        Http.postExpect(r + "/makers", "{\"id\":\"coqui\",\"name\":\"Coqui\"}", 201, admin);
-        Http.postExpect(r + "/makers", "{\"id\":\"voicelab\",\"name\":\"Voicelab\"}", 201, admin);
+        Http.postExpect(r + "/makers", "{\"id\":\"dispute-coqui\",\"name\":\"Coqui\"}", 201, admin);
         Http.postExpect(
-                r + "/platforms", "{\"id\":\"acme-cloud\",\"name\":\"Acme Cloud\"}", 201, admin);
-        for (String[] m : new String[][] {{"xtts-v2", "coqui"}, {"xtts-v2-nordic", "voicelab"}}) {
+                r + "/makers", "{\"id\":\"dispute-voicelab\",\"name\":\"Voicelab\"}", 201, admin);
+        Http.postExpect(
+                r + "/platforms", "{\"id\":\"dispute-acme\",\"name\":\"Acme Cloud\"}", 201, admin);
+        for (String[] m :
+                new String[][] {
+                    {"dispute-xtts-v2", "dispute-coqui"},
+                    {"dispute-xtts-v2-nordic", "dispute-voicelab"}
+                }) {
             Http.postExpect(
                     r + "/models",
                     "{\"id\":\""
@@ -87,18 +88,19 @@ class DisputeIT {
         }
         // the mis-attribution: coqui's ref named voicelab's model on acme-cloud
         Http.postExpect(
-                r + "/models/xtts-v2-nordic/aliases",
-                "{\"ref\":\"coqui/XTTS-v2\",\"platformId\":\"acme-cloud\"}",
+                r + "/models/dispute-xtts-v2-nordic/aliases",
+                "{\"ref\":\"dispute-coqui/XTTS-v2\",\"platformId\":\"dispute-acme\"}",
                 201,
                 admin);
-        for (String[] a : new String[][] {{"coqui", "0.20"}, {"voicelab", "0.25"}}) {
+        for (String[] a :
+                new String[][] {{"dispute-coqui", "0.20"}, {"dispute-voicelab", "0.25"}}) {
             Http.postExpect(
                     r + "/agreements",
                     "{\"id\":\"acme-"
                             + a[0]
                             + "\",\"makerId\":\""
                             + a[0]
-                            + "\",\"platformId\":\"acme-cloud\",\"currency\":\"USD\",\"validFrom\":\""
+                            + "\",\"platformId\":\"dispute-acme\",\"currency\":\"USD\",\"validFrom\":\""
                             + validFrom
                             + "\",\"terms\":{\"type\":\"REVENUE_SHARE\",\"rate\":\""
                             + a[1]
@@ -109,29 +111,30 @@ class DisputeIT {
         String apiKey =
                 MAPPER.readTree(
                                 Http.postExpect(
-                                        r + "/platforms/acme-cloud/api-keys", "", 201, admin))
+                                        r + "/platforms/dispute-acme/api-keys", "", 201, admin))
                         .get("apiKey")
                         .asText();
         String platform = Http.token(r, "{\"apiKey\":\"" + apiKey + "\"}");
         Http.postExpect(
                 r + "/accounts",
-                "{\"username\":\"fin\",\"password\":\"finance-password\",\"role\":\"FINANCE\"}",
+                "{\"username\":\"dispute-fin\",\"password\":\"finance-password\",\"role\":\"FINANCE\"}",
                 201,
                 admin);
-        String finance = Http.token(r, "{\"username\":\"fin\",\"password\":\"finance-password\"}");
+        String finance =
+                Http.token(r, "{\"username\":\"dispute-fin\",\"password\":\"finance-password\"}");
 
-        // 10.00 on the 10th and 6.00 on the 20th of the closed month, 4.00 in the current one
+        // 10.00 on the 10th and 6.00 on the 20th of the closed month, 4.00 in the next one
         Instant tenth = closed.atDay(10).atStartOfDay(ZoneOffset.UTC).toInstant().plusSeconds(3600);
         Instant twentieth =
                 closed.atDay(20).atStartOfDay(ZoneOffset.UTC).toInstant().plusSeconds(3600);
-        Instant now = Instant.now().minusSeconds(5);
+        Instant inNext = next.atDay(5).atStartOfDay(ZoneOffset.UTC).toInstant().plusSeconds(3600);
         String events =
                 "["
                         + event("e-10", tenth, "10.00")
                         + ","
                         + event("e-20", twentieth, "6.00")
                         + ","
-                        + event("e-now", now, "4.00")
+                        + event("e-next", inNext, "4.00")
                         + "]";
         await().atMost(Duration.ofSeconds(30))
                 .until(
@@ -150,7 +153,13 @@ class DisputeIT {
                         l -> l.size() == 1 && amountIs(l.get(0), "4.00"));
         Http.postExpect(s + "/periods/" + closed + "/close?force=true", "", 200, finance);
         List<Tuple> closedStatement =
-                List.of(tuple("voicelab", "xtts-v2-nordic", "ROYALTY", "4.00", null));
+                List.of(
+                        tuple(
+                                "dispute-voicelab",
+                                "dispute-xtts-v2-nordic",
+                                "ROYALTY",
+                                "4.00",
+                                null));
         assertThat(tuples(lines(s, closed, finance))).containsExactlyElementsOf(closedStatement);
 
         // the dispute: from the 15th of the closed month on, the ref is coqui's
@@ -159,7 +168,7 @@ class DisputeIT {
                 MAPPER.readTree(
                         Http.postExpect(
                                 r + "/aliases/reattribute",
-                                "{\"ref\":\"coqui/XTTS-v2\",\"platformId\":\"acme-cloud\",\"toModelId\":\"xtts-v2\","
+                                "{\"ref\":\"dispute-coqui/XTTS-v2\",\"platformId\":\"dispute-acme\",\"toModelId\":\"dispute-xtts-v2\","
                                         + "\"from\":\""
                                         + from
                                         + "\",\"reason\":\"the ref is coqui's\"}",
@@ -167,32 +176,36 @@ class DisputeIT {
                                 admin));
         assertThat(accepted.get("disputeId").asText()).isNotBlank();
 
-        // the current (open) period: coqui's own 0.20 × 4.00 = 0.80; for the closed month,
+        // the next (open) period: coqui's own 0.20 × 4.00 = 0.80; for the closed month,
         // voicelab gives back 0.25 × 6.00 = 1.50 and coqui gains 0.20 × 6.00 = 1.20
         List<Tuple> adjusted =
                 List.of(
-                        tuple("coqui", "xtts-v2", "LATE_ADJUSTMENT", "1.20", closed.toString()),
-                        tuple("coqui", "xtts-v2", "ROYALTY", "0.80", null),
                         tuple(
-                                "voicelab",
-                                "xtts-v2-nordic",
+                                "dispute-coqui",
+                                "dispute-xtts-v2",
+                                "LATE_ADJUSTMENT",
+                                "1.20",
+                                closed.toString()),
+                        tuple("dispute-coqui", "dispute-xtts-v2", "ROYALTY", "0.80", null),
+                        tuple(
+                                "dispute-voicelab",
+                                "dispute-xtts-v2-nordic",
                                 "LATE_ADJUSTMENT",
                                 "-1.50",
                                 closed.toString()));
         await().atMost(Duration.ofSeconds(60))
                 .untilAsserted(
                         () ->
-                                assertThat(tuples(lines(s, current, finance)))
+                                assertThat(tuples(lines(s, next, finance)))
                                         .containsExactlyInAnyOrderElementsOf(adjusted));
         // the closed statement has not changed
         assertThat(tuples(lines(s, closed, finance))).containsExactlyElementsOf(closedStatement);
 
-        // closing the current period keeps exactly those lines; net per maker: coqui 2.00, voicelab
+        // closing the next period keeps exactly those lines; net per maker: coqui 2.00, voicelab
         // -1.50
-        Http.postExpect(s + "/periods/" + current + "/close?force=true", "", 200, finance);
-        assertThat(tuples(lines(s, current, finance)))
-                .containsExactlyInAnyOrderElementsOf(adjusted);
-        JsonNode payouts = MAPPER.readTree(Http.get(s + "/payouts/" + current, finance).body());
+        Http.postExpect(s + "/periods/" + next + "/close?force=true", "", 200, finance);
+        assertThat(tuples(lines(s, next, finance))).containsExactlyInAnyOrderElementsOf(adjusted);
+        JsonNode payouts = MAPPER.readTree(Http.get(s + "/payouts/" + next, finance).body());
         List<Tuple> perMaker = new ArrayList<>();
         for (JsonNode p : payouts.path("items")) {
             perMaker.add(
@@ -201,10 +214,11 @@ class DisputeIT {
                             new BigDecimal(p.get("amount").asText()).setScale(2).toPlainString()));
         }
         assertThat(perMaker)
-                .containsExactlyInAnyOrder(tuple("coqui", "2.00"), tuple("voicelab", "-1.50"));
+                .containsExactlyInAnyOrder(
+                        tuple("dispute-coqui", "2.00"), tuple("dispute-voicelab", "-1.50"));
 
         // the close's journal entry: coqui credited 2.00, voicelab debited 1.50, acme owes 0.50
-        JsonNode ledger = MAPPER.readTree(Http.get(s + "/ledger/" + current, finance).body());
+        JsonNode ledger = MAPPER.readTree(Http.get(s + "/ledger/" + next, finance).body());
         List<Tuple> journal = new ArrayList<>();
         for (JsonNode entry : ledger.path("items")) {
             for (JsonNode l : entry.path("lines")) {
@@ -219,19 +233,19 @@ class DisputeIT {
         }
         assertThat(journal)
                 .containsExactlyInAnyOrder(
-                        tuple("maker:coqui:receivable", "0.00", "2.00"),
-                        tuple("maker:voicelab:receivable", "1.50", "0.00"),
-                        tuple("platform:acme-cloud:payable", "0.50", "0.00"));
+                        tuple("maker:dispute-coqui:receivable", "0.00", "2.00"),
+                        tuple("maker:dispute-voicelab:receivable", "1.50", "0.00"),
+                        tuple("platform:dispute-acme:payable", "0.50", "0.00"));
 
         // usage-service: the events from the 15th on are coqui's model's
-        assertThat(attribution(u, "e-10", platform)).isEqualTo("xtts-v2-nordic");
-        assertThat(attribution(u, "e-20", platform)).isEqualTo("xtts-v2");
-        assertThat(attribution(u, "e-now", platform)).isEqualTo("xtts-v2");
+        assertThat(attribution(u, "e-10", platform)).isEqualTo("dispute-xtts-v2-nordic");
+        assertThat(attribution(u, "e-20", platform)).isEqualTo("dispute-xtts-v2");
+        assertThat(attribution(u, "e-next", platform)).isEqualTo("dispute-xtts-v2");
     }
 
     private static String attribution(String usage, String eventId, String token) throws Exception {
         return MAPPER.readTree(
-                        Http.get(usage + "/usage/events/acme-cloud/" + eventId, token).body())
+                        Http.get(usage + "/usage/events/dispute-acme/" + eventId, token).body())
                 .at("/attribution/0/modelId")
                 .asText();
     }
@@ -251,8 +265,8 @@ class DisputeIT {
     }
 
     /**
-     * maker, model, kind, amount (2 decimals), adjustsPeriod of each line with an amount: the
-     * current period's usage of voicelab's model nets to zero (4.00 in, 4.00 out), a zero line.
+     * maker, model, kind, amount (2 decimals), adjustsPeriod of each line with an amount: the next
+     * period's usage of voicelab's model nets to zero (4.00 in, 4.00 out), a zero line.
      */
     private static List<Tuple> tuples(List<JsonNode> lines) {
         List<Tuple> out = new ArrayList<>();

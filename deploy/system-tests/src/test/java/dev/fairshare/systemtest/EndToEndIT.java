@@ -17,14 +17,14 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The walking skeleton end to end: the three packaged services as separate processes on a real
  * PostgreSQL and a real Kafka broker; usage over HTTP and straight to Kafka reaches settlement's
- * payouts with the exact amount, once.
+ * payouts with the exact amount, once. On the shared stack ({@link SystemStack#shared()}): its
+ * maker, platform, model, ref and accounts are {@code e2e-}'s.
  */
 class EndToEndIT {
     static final ObjectMapper MAPPER = new ObjectMapper();
@@ -36,24 +36,17 @@ class EndToEndIT {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = SystemStack.start();
+        stack = SystemStack.shared();
         infra = stack.infra;
         registry = stack.registry;
         usage = stack.usage;
         settlement = stack.settlement;
     }
 
-    @AfterAll
-    static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
-
     static String event(String id, Instant at, String amount) {
         return "{\"eventId\":\""
                 + id
-                + "\",\"platformId\":\"acme-cloud\",\"modelRef\":\"coqui/XTTS-v2\","
+                + "\",\"platformId\":\"e2e-acme\",\"modelRef\":\"e2e-coqui/XTTS-v2\","
                 + "\"occurredAt\":\""
                 + at
                 + "\",\"customerType\":\"COMMERCIAL\","
@@ -72,50 +65,55 @@ class EndToEndIT {
                         "{\"username\":\"admin\",\"password\":\""
                                 + Infrastructure.ADMIN_PASSWORD
                                 + "\"}");
-        Http.postExpect(r + "/makers", "{\"id\":\"coqui\",\"name\":\"Coqui\"}", 201, admin);
+        Http.postExpect(r + "/makers", "{\"id\":\"e2e-coqui\",\"name\":\"Coqui\"}", 201, admin);
         // onboarding answers the platform's Kafka credentials, once
         JsonNode kafka =
                 MAPPER.readTree(
                                 Http.postExpect(
                                         r + "/platforms",
-                                        "{\"id\":\"acme-cloud\",\"name\":\"Acme Cloud\"}",
+                                        "{\"id\":\"e2e-acme\",\"name\":\"Acme Cloud\"}",
                                         201,
                                         admin))
                         .get("kafka");
         Http.postExpect(
                 r + "/models",
-                "{\"id\":\"xtts-v2\",\"makerId\":\"coqui\",\"name\":\"XTTS v2\","
+                "{\"id\":\"e2e-xtts-v2\",\"makerId\":\"e2e-coqui\",\"name\":\"XTTS v2\","
                         + "\"license\":{\"id\":\"CPML\",\"commercialUse\":true}}",
                 201,
                 admin);
-        Http.postExpect(r + "/models/xtts-v2/aliases", "{\"ref\":\"coqui/XTTS-v2\"}", 201, admin);
+        Http.postExpect(
+                r + "/models/e2e-xtts-v2/aliases", "{\"ref\":\"e2e-coqui/XTTS-v2\"}", 201, admin);
+        // from the previous month on: the shared stack's settlement calendar starts no earlier
+        YearMonth previous = YearMonth.now(ZoneOffset.UTC).minusMonths(1);
         Http.postExpect(
                 r + "/agreements",
-                "{\"id\":\"acme-coqui\",\"makerId\":\"coqui\",\"platformId\":\"acme-cloud\","
-                        + "\"currency\":\"USD\",\"validFrom\":\"2020-01-01T00:00:00Z\",\"terms\":{\"type\":\"REVENUE_SHARE\",\"rate\":\"0.20\"}}",
+                "{\"id\":\"e2e-acme-coqui\",\"makerId\":\"e2e-coqui\",\"platformId\":\"e2e-acme\","
+                        + "\"currency\":\"USD\",\"validFrom\":\""
+                        + previous.atDay(1)
+                        + "T00:00:00Z\",\"terms\":{\"type\":\"REVENUE_SHARE\",\"rate\":\"0.20\"}}",
                 201,
                 admin);
 
         // the platform reports with its API key's token, finance and the maker read with theirs
         String apiKey =
-                MAPPER.readTree(
-                                Http.postExpect(
-                                        r + "/platforms/acme-cloud/api-keys", "", 201, admin))
+                MAPPER.readTree(Http.postExpect(r + "/platforms/e2e-acme/api-keys", "", 201, admin))
                         .get("apiKey")
                         .asText();
         String platform = Http.token(r, "{\"apiKey\":\"" + apiKey + "\"}");
         Http.postExpect(
                 r + "/accounts",
-                "{\"username\":\"fin\",\"password\":\"finance-password\",\"role\":\"FINANCE\"}",
+                "{\"username\":\"e2e-fin\",\"password\":\"finance-password\",\"role\":\"FINANCE\"}",
                 201,
                 admin);
-        String finance = Http.token(r, "{\"username\":\"fin\",\"password\":\"finance-password\"}");
+        String finance =
+                Http.token(r, "{\"username\":\"e2e-fin\",\"password\":\"finance-password\"}");
         Http.postExpect(
                 r + "/accounts",
-                "{\"username\":\"coqui\",\"password\":\"coqui-password\",\"role\":\"MAKER\",\"makerId\":\"coqui\"}",
+                "{\"username\":\"e2e-coqui\",\"password\":\"coqui-password\",\"role\":\"MAKER\",\"makerId\":\"e2e-coqui\"}",
                 201,
                 admin);
-        String maker = Http.token(r, "{\"username\":\"coqui\",\"password\":\"coqui-password\"}");
+        String maker =
+                Http.token(r, "{\"username\":\"e2e-coqui\",\"password\":\"coqui-password\"}");
 
         Instant at = Instant.now().minusSeconds(60);
         YearMonth period = YearMonth.from(at.atZone(ZoneOffset.UTC));
@@ -151,7 +149,7 @@ class EndToEndIT {
         try (KafkaProducer<String, String> p = new KafkaProducer<>(props)) {
             p.send(
                             new ProducerRecord<>(
-                                    "usage.in.acme-cloud", "kafka-1", event("kafka-1", at, "2.50")))
+                                    "usage.in.e2e-acme", "kafka-1", event("kafka-1", at, "2.50")))
                     .get();
         }
         // the same event twice more: counted once
@@ -172,10 +170,15 @@ class EndToEndIT {
                             JsonNode payouts =
                                     MAPPER.readTree(
                                             Http.get(
-                                                            settlement.url() + "/payouts/" + period,
+                                                            settlement.url()
+                                                                    + "/payouts/"
+                                                                    + period
+                                                                    + "?makerId=e2e-coqui",
                                                             finance)
                                                     .body());
-                            assertThat(payouts.at("/items/0/makerId").asText()).isEqualTo("coqui");
+                            assertThat(payouts.get("items")).hasSize(1);
+                            assertThat(payouts.at("/items/0/makerId").asText())
+                                    .isEqualTo("e2e-coqui");
                             assertThat(payouts.at("/items/0/currency").asText()).isEqualTo("USD");
                             assertThat(new BigDecimal(payouts.at("/items/0/amount").asText()))
                                     .isEqualByComparingTo("2.50");
@@ -184,7 +187,7 @@ class EndToEndIT {
                 MAPPER.readTree(
                         Http.get(
                                         usage.url()
-                                                + "/usage/summary?platformId=acme-cloud&groupBy=month",
+                                                + "/usage/summary?platformId=e2e-acme&groupBy=month",
                                         platform)
                                 .body());
         assertThat(summary.at("/items/0/events").asLong()).isEqualTo(2);
@@ -194,6 +197,7 @@ class EndToEndIT {
         // the maker sees its own payout, and nothing of another maker or of the ledger
         JsonNode own =
                 MAPPER.readTree(Http.get(settlement.url() + "/payouts/" + period, maker).body());
+        assertThat(own.get("items")).hasSize(1);
         assertThat(new BigDecimal(own.at("/items/0/amount").asText())).isEqualByComparingTo("2.50");
         assertThat(
                         Http.get(settlement.url() + "/payouts/" + period + "?makerId=other", maker)
@@ -203,12 +207,10 @@ class EndToEndIT {
         assertThat(Http.get(settlement.url() + "/payouts/" + period).status()).isEqualTo(401);
         // a revoked key is refused
         String keyId =
-                MAPPER.readTree(Http.get(r + "/platforms/acme-cloud/api-keys", admin).body())
+                MAPPER.readTree(Http.get(r + "/platforms/e2e-acme/api-keys", admin).body())
                         .at("/0/keyId")
                         .asText();
-        assertThat(
-                        Http.send("DELETE", r + "/platforms/acme-cloud/api-keys/" + keyId, admin)
-                                .status())
+        assertThat(Http.send("DELETE", r + "/platforms/e2e-acme/api-keys/" + keyId, admin).status())
                 .isEqualTo(204);
         assertThat(Http.post(r + "/auth/token", "{\"apiKey\":\"" + apiKey + "\"}").status())
                 .isEqualTo(401);

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fairshare.localstack.Http;
 import dev.fairshare.localstack.Infrastructure;
 import dev.fairshare.localstack.ServiceProcess;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -19,7 +18,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * broker (SCRAM-SHA-512, StandardAuthorizer, no ACL no access), and each platform's credentials
  * write its own inbound topic and nothing else; a revoked credential no longer writes, on a new
  * connection or on one opened before the revocation. EndToEndIT shows the services working end to
- * end over the same broker.
+ * end over the same broker. On the shared stack ({@link SystemStack#shared()}): its platforms are
+ * {@code acl-a} and {@code acl-b}.
  */
 class KafkaAclIT {
     static final ObjectMapper MAPPER = new ObjectMapper();
@@ -38,32 +37,15 @@ class KafkaAclIT {
 
     @BeforeAll
     static void start() throws Exception {
-        Path repo = SystemStack.repo();
-        infra = Infrastructure.start(null, 0);
-        registry =
-                ServiceProcess.start(
-                        repo,
-                        "registry-service",
-                        SystemStack.freePort(),
-                        infra.environment("registry"),
-                        repo.resolve("deploy/system-tests/target/it-logs"));
-        registry.awaitReady(Duration.ofMinutes(2));
+        SystemStack stack = SystemStack.shared();
+        infra = stack.infra;
+        registry = stack.registry;
         admin =
                 Http.token(
                         registry.url(),
                         "{\"username\":\"admin\",\"password\":\""
                                 + Infrastructure.ADMIN_PASSWORD
                                 + "\"}");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (registry != null) {
-            registry.close();
-        }
-        if (infra != null) {
-            infra.close();
-        }
     }
 
     /** Onboards a platform and answers its Kafka credentials. */
@@ -116,16 +98,14 @@ class KafkaAclIT {
 
     @Test
     void aPlatformWritesItsOwnTopicOnlyAndNotOnceRevoked() throws Exception {
-        JsonNode a = onboard("plat-a");
-        JsonNode b = onboard("plat-b");
-        assertThat(a.get("topic").asText()).isEqualTo("usage.in.plat-a");
+        JsonNode a = onboard("acl-a");
+        JsonNode b = onboard("acl-b");
+        assertThat(a.get("topic").asText()).isEqualTo("usage.in.acl-a");
         try (KafkaProducer<String, String> pa = producer(a)) {
             // its own topic, once the registry's relay has created it
-            await().atMost(Duration.ofSeconds(30))
-                    .until(() -> write(pa, "usage.in.plat-a") == null);
+            await().atMost(Duration.ofSeconds(30)).until(() -> write(pa, "usage.in.acl-a") == null);
             // another platform's topic: billed to someone else
-            assertThat(write(pa, "usage.in.plat-b"))
-                    .isInstanceOf(TopicAuthorizationException.class);
+            assertThat(write(pa, "usage.in.acl-b")).isInstanceOf(TopicAuthorizationException.class);
             // the registry's and usage-service's own topics: payouts of its own making
             assertThat(write(pa, "registry.agreements"))
                     .isInstanceOf(TopicAuthorizationException.class);
@@ -134,23 +114,22 @@ class KafkaAclIT {
             // b is unaffected: it writes its own topic
             try (KafkaProducer<String, String> pb = producer(b)) {
                 await().atMost(Duration.ofSeconds(30))
-                        .until(() -> write(pb, "usage.in.plat-b") == null);
+                        .until(() -> write(pb, "usage.in.acl-b") == null);
             }
 
             assertThat(
                             Http.send(
                                             "DELETE",
-                                            registry.url() + "/platforms/plat-a/kafka-credentials",
+                                            registry.url() + "/platforms/acl-a/kafka-credentials",
                                             admin)
                                     .status())
                     .isEqualTo(204);
             // the connection opened before the revocation may no longer write
-            assertThat(write(pa, "usage.in.plat-a"))
-                    .isInstanceOf(TopicAuthorizationException.class);
+            assertThat(write(pa, "usage.in.acl-a")).isInstanceOf(TopicAuthorizationException.class);
         }
         // and a new one is not even authenticated
         try (KafkaProducer<String, String> again = producer(a)) {
-            Throwable refused = write(again, "usage.in.plat-a");
+            Throwable refused = write(again, "usage.in.acl-a");
             assertThat(refused).isNotNull();
             assertThat(causes(refused))
                     .hasAtLeastOneElementOfType(SaslAuthenticationException.class);

@@ -13,7 +13,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -21,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * Who may name a model, across the three services: a maker's attempts to take another maker's ref
  * are refused by the registry, and usage-service keeps attributing the victim's events to the
  * victim once every registry change before them has reached it; a proposal accepted by the platform
- * attributes the ref's stored backlog, a rejected one leaves it unattributed.
+ * attributes the ref's stored backlog, a rejected one leaves it unattributed. On the shared stack
+ * ({@link SystemStack#shared()}): its names are {@code names-}'s.
  */
 class NamesIT {
     static final ObjectMapper MAPPER = new ObjectMapper();
@@ -35,7 +35,7 @@ class NamesIT {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = SystemStack.start();
+        stack = SystemStack.shared();
         registry = stack.registry.url();
         usage = stack.usage.url();
         admin =
@@ -44,7 +44,7 @@ class NamesIT {
                         "{\"username\":\"admin\",\"password\":\""
                                 + Infrastructure.ADMIN_PASSWORD
                                 + "\"}");
-        for (String maker : List.of("coqui", "voicelab")) {
+        for (String maker : List.of("names-coqui", "names-voicelab")) {
             Http.postExpect(
                     registry + "/makers",
                     "{\"id\":\"" + maker + "\",\"name\":\"" + maker + "\"}",
@@ -62,19 +62,23 @@ class NamesIT {
                     201,
                     admin);
         }
-        coqui = Http.token(registry, "{\"username\":\"coqui\",\"password\":\"coqui-password\"}");
+        coqui =
+                Http.token(
+                        registry,
+                        "{\"username\":\"names-coqui\",\"password\":\"names-coqui-password\"}");
         voicelab =
                 Http.token(
-                        registry, "{\"username\":\"voicelab\",\"password\":\"voicelab-password\"}");
+                        registry,
+                        "{\"username\":\"names-voicelab\",\"password\":\"names-voicelab-password\"}");
         Http.postExpect(
                 registry + "/platforms",
-                "{\"id\":\"acme-cloud\",\"name\":\"Acme Cloud\"}",
+                "{\"id\":\"names-acme\",\"name\":\"Acme Cloud\"}",
                 201,
                 admin);
         String apiKey =
                 MAPPER.readTree(
                                 Http.postExpect(
-                                        registry + "/platforms/acme-cloud/api-keys",
+                                        registry + "/platforms/names-acme/api-keys",
                                         "",
                                         201,
                                         admin))
@@ -82,37 +86,36 @@ class NamesIT {
                         .asText();
         acme = Http.token(registry, "{\"apiKey\":\"" + apiKey + "\"}");
 
-        // coqui holds coqui/ and names its model there; voicelab has a model derived from it
+        // coqui holds names-coqui/ and names its model there; voicelab has a model derived from it
         Http.postExpect(
-                registry + "/makers/coqui/namespaces", "{\"prefix\":\"coqui/\"}", 201, admin);
+                registry + "/makers/names-coqui/namespaces",
+                "{\"prefix\":\"names-coqui/\"}",
+                201,
+                admin);
         Http.postExpect(
                 registry + "/models",
-                "{\"id\":\"xtts-v2\",\"makerId\":\"coqui\",\"name\":\"XTTS v2\","
+                "{\"id\":\"names-xtts-v2\",\"makerId\":\"names-coqui\",\"name\":\"XTTS v2\","
                         + "\"license\":{\"id\":\"CPML\",\"commercialUse\":true}}",
                 201,
                 admin);
         Http.postExpect(
                 registry + "/models",
-                "{\"id\":\"xtts-v2-nordic\",\"makerId\":\"voicelab\",\"name\":\"XTTS v2 Nordic\","
+                "{\"id\":\"names-xtts-v2-nordic\",\"makerId\":\"names-voicelab\",\"name\":\"XTTS v2 Nordic\","
                         + "\"license\":{\"id\":\"CPML\",\"commercialUse\":true},"
-                        + "\"parents\":[{\"modelId\":\"xtts-v2\",\"royaltyShare\":\"0.30\"}]}",
+                        + "\"parents\":[{\"modelId\":\"names-xtts-v2\",\"royaltyShare\":\"0.30\"}]}",
                 201,
                 admin);
         Http.postExpect(
-                registry + "/models/xtts-v2/aliases", "{\"ref\":\"coqui/XTTS-v2\"}", 201, coqui);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
+                registry + "/models/names-xtts-v2/aliases",
+                "{\"ref\":\"names-coqui/XTTS-v2\"}",
+                201,
+                coqui);
     }
 
     static String event(String id, String ref) {
         return "{\"eventId\":\""
                 + id
-                + "\",\"platformId\":\"acme-cloud\",\"modelRef\":\""
+                + "\",\"platformId\":\"names-acme\",\"modelRef\":\""
                 + ref
                 + "\",\"occurredAt\":\""
                 + Instant.now().minusSeconds(60)
@@ -121,7 +124,7 @@ class NamesIT {
                 + "\"revenue\":{\"amount\":\"1.00\",\"currency\":\"USD\"}}";
     }
 
-    /** Reports {@code count} events for {@code ref} as acme-cloud; answers their ids. */
+    /** Reports {@code count} events for {@code ref} as names-acme; answers their ids. */
     static List<String> report(String prefix, String ref, int count) {
         List<String> ids = new ArrayList<>();
         StringBuilder batch = new StringBuilder("[");
@@ -148,7 +151,7 @@ class NamesIT {
     static List<String> attribution(List<String> ids) throws Exception {
         List<String> models = new ArrayList<>();
         for (String id : ids) {
-            Http.Response r = Http.get(usage + "/usage/events/acme-cloud/" + id, acme);
+            Http.Response r = Http.get(usage + "/usage/events/names-acme/" + id, acme);
             assertThat(r.status()).as("event %s stored", id).isEqualTo(200);
             JsonNode attribution = MAPPER.readTree(r.body()).get("attribution");
             if (attribution == null || attribution.isNull()) {
@@ -178,41 +181,44 @@ class NamesIT {
 
     @Test
     void anotherMakersRefCannotBeTakenAndItsEventsStayWithItsModel() throws Exception {
-        awaitAttribution(report("before", "coqui/XTTS-v2", 10), "xtts-v2");
+        awaitAttribution(report("before", "names-coqui/XTTS-v2", 10), "names-xtts-v2");
 
-        String aliases = "/models/xtts-v2-nordic/aliases";
+        String aliases = "/models/names-xtts-v2-nordic/aliases";
         // the platform alias of the hijack: on acme the ref resolves (globally) to coqui's model,
         // so voicelab cannot even propose it to the platform
-        String onAcme = "{\"ref\":\"coqui/XTTS-v2\",\"platformId\":\"acme-cloud\"}";
+        String onAcme = "{\"ref\":\"names-coqui/XTTS-v2\",\"platformId\":\"names-acme\"}";
         assertThat(answer(aliases, onAcme, voicelab)).isEqualTo("403 REF_HELD_BY_ANOTHER_MAKER");
         // a global alias from a later day
         String tomorrow = LocalDate.now(ZoneOffset.UTC).plusDays(1) + "T00:00:00Z";
-        String later = "{\"ref\":\"coqui/XTTS-v2\",\"validFrom\":\"" + tomorrow + "\"}";
+        String later = "{\"ref\":\"names-coqui/XTTS-v2\",\"validFrom\":\"" + tomorrow + "\"}";
         assertThat(answer(aliases, later, voicelab)).isEqualTo("403 REF_HELD_BY_ANOTHER_MAKER");
         // a ref nobody holds yet, inside coqui's namespace
-        String unreleased = "{\"ref\":\"coqui/XTTS-v3\"}";
+        String unreleased = "{\"ref\":\"names-coqui/XTTS-v3\"}";
         assertThat(answer(aliases, unreleased, voicelab)).isEqualTo("403 REF_NOT_IN_NAMESPACE");
 
         // a later legitimate name taking effect shows that usage-service has every earlier change
         Http.postExpect(
-                registry + "/models/xtts-v2/aliases", "{\"ref\":\"coqui/XTTS-v2-hd\"}", 201, coqui);
-        awaitAttribution(report("barrier", "coqui/XTTS-v2-hd", 2), "xtts-v2");
+                registry + "/models/names-xtts-v2/aliases",
+                "{\"ref\":\"names-coqui/XTTS-v2-hd\"}",
+                201,
+                coqui);
+        awaitAttribution(report("barrier", "names-coqui/XTTS-v2-hd", 2), "names-xtts-v2");
 
-        List<String> after = report("after", "coqui/XTTS-v2", 10);
-        awaitAttribution(after, "xtts-v2");
-        assertThat(attribution(after)).hasSize(10).containsOnly("xtts-v2");
+        List<String> after = report("after", "names-coqui/XTTS-v2", 10);
+        awaitAttribution(after, "names-xtts-v2");
+        assertThat(attribution(after)).hasSize(10).containsOnly("names-xtts-v2");
     }
 
     @Test
     void anAcceptedProposalAttributesTheBacklogARejectedOneLeavesItUnattributed() throws Exception {
         // events for two refs nobody named yet: stored unattributed
-        List<String> accepted = report("nordic", "nordic-tts", 6);
-        List<String> rejected = report("nordic-pro", "nordic-tts-pro", 6);
+        List<String> accepted = report("nordic", "names-nordic-tts", 6);
+        List<String> rejected = report("nordic-pro", "names-nordic-tts-pro", 6);
         awaitAttribution(accepted, "");
         awaitAttribution(rejected, "");
 
-        long toAccept = propose("nordic-tts");
-        long toReject = propose("nordic-tts-pro");
+        long toAccept = propose("names-nordic-tts");
+        long toReject = propose("names-nordic-tts-pro");
         // a maker cannot decide its own proposal
         assertThat(answer("/alias-proposals/" + toReject + "/accept", "{}", voicelab))
                 .isEqualTo("403 FORBIDDEN");
@@ -224,15 +230,15 @@ class NamesIT {
         Http.postExpect(registry + "/alias-proposals/" + toAccept + "/accept", "{}", 200, acme);
 
         // the accepted name reaches usage-service after the rejection: the backlog is attributed
-        awaitAttribution(accepted, "xtts-v2-nordic");
+        awaitAttribution(accepted, "names-xtts-v2-nordic");
         assertThat(attribution(rejected)).hasSize(6).containsOnly("");
     }
 
     static long propose(String ref) throws Exception {
         return MAPPER.readTree(
                         Http.postExpect(
-                                registry + "/models/xtts-v2-nordic/aliases",
-                                "{\"ref\":\"" + ref + "\",\"platformId\":\"acme-cloud\"}",
+                                registry + "/models/names-xtts-v2-nordic/aliases",
+                                "{\"ref\":\"" + ref + "\",\"platformId\":\"names-acme\"}",
                                 202,
                                 voicelab))
                 .get("proposalId")

@@ -41,6 +41,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
@@ -60,6 +61,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * not grow).
  */
 @EnabledIfSystemProperty(named = "fairshare.fullload", matches = "true")
+@Order(1)
 class FullLoadIT {
     static final long EVENTS = Long.getLong("fairshare.fullload.events", 1_000_000L);
     static final int PLATFORMS = 4;

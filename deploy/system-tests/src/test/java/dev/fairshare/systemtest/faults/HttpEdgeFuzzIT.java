@@ -7,8 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fairshare.localstack.Http;
 import dev.fairshare.localstack.Infrastructure;
 import dev.fairshare.localstack.ServiceProcess;
-import java.net.ServerSocket;
-import java.nio.file.Path;
+import dev.fairshare.systemtest.SystemStack;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
@@ -18,36 +17,26 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 
 /**
  * Mutated usage events against the running HTTP edge of usage-service (a process): whatever the
  * bytes, the answer is never a 5xx; it is a 202 listing every event as accepted, duplicate or
- * rejected with a code, or a problem+json with a stable code.
+ * rejected with a code, or a problem+json with a stable code. On the shared stack ({@link
+ * SystemStack#shared()}): its platform is {@code fuzz}, whose events name no model.
  */
 class HttpEdgeFuzzIT {
     static final ObjectMapper MAPPER = new ObjectMapper();
     static final Set<String> REQUEST_CODES = Set.of("MALFORMED_JSON", "TOO_MANY_EVENTS");
-    static Infrastructure infra;
     static ServiceProcess registry;
     static ServiceProcess usage;
     static String token;
 
     @BeforeContainer
     static void start() throws Exception {
-        Path repo =
-                Path.of(System.getProperty("fairshare.repo", "../..")).toAbsolutePath().normalize();
-        Path logs = repo.resolve("deploy/system-tests/target/fuzz-logs");
-        infra = Infrastructure.start(null, 0);
-        registry =
-                ServiceProcess.start(
-                        repo, "registry-service", freePort(), infra.environment("registry"), logs);
-        usage =
-                ServiceProcess.start(
-                        repo, "usage-service", freePort(), infra.environment("usage"), logs);
-        registry.awaitReady(Duration.ofMinutes(2));
-        usage.awaitReady(Duration.ofMinutes(2));
+        SystemStack stack = SystemStack.shared();
+        registry = stack.registry;
+        usage = stack.usage;
         String admin =
                 Http.token(
                         registry.url(),
@@ -66,24 +55,6 @@ class HttpEdgeFuzzIT {
                         .get("apiKey")
                         .asText();
         token = Http.token(registry.url(), "{\"apiKey\":\"" + key + "\"}");
-    }
-
-    @AfterContainer
-    static void stop() {
-        for (ServiceProcess s : new ServiceProcess[] {usage, registry}) {
-            if (s != null) {
-                s.close();
-            }
-        }
-        if (infra != null) {
-            infra.close();
-        }
-    }
-
-    static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 
     static final String VALID =

@@ -11,6 +11,7 @@ import dev.fairshare.localstack.Infrastructure;
 import dev.fairshare.localstack.KafkaSecurity;
 import dev.fairshare.localstack.ServiceProcess;
 import dev.fairshare.localstack.Topics;
+import dev.fairshare.systemtest.SystemStack;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -41,6 +42,7 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,6 +53,7 @@ import org.junit.jupiter.api.Test;
  * inside {@code KafkaConsumer.poll()}; the start after it quarantines the record (usage.dlq, {@code
  * UNPROCESSABLE_RECORD}) and every good event of both platforms is stored, exactly once.
  */
+@Order(1)
 class QuarantineIT {
     static final ObjectMapper MAPPER = new ObjectMapper();
     static final int EVENTS = 200;
@@ -62,6 +65,8 @@ class QuarantineIT {
     @Test
     void aRecordThatDecompressesPastTheHeapIsQuarantinedAfterOneRestart() throws Exception {
         long started = System.nanoTime();
+        // its own stack, before the shared one boots (one in-process broker per JVM: SystemStack)
+        SystemStack.closeShared();
         Path repo =
                 Path.of(System.getProperty("fairshare.repo", "../..")).toAbsolutePath().normalize();
         Path logs = repo.resolve("deploy/system-tests/target/quarantine-logs");
