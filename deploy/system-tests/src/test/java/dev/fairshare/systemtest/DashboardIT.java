@@ -49,9 +49,10 @@ import org.openqa.selenium.chrome.ChromeOptions;
 /**
  * The dashboard in a real browser (Debian's chromium through chromium-driver, headless) against the
  * three services as processes, seeded with the demo world: a maker sees exactly its own numbers,
- * finance closes a period and downloads its CSV. Each step saves a screenshot under {@code
- * target/screenshots/}. On the shared stack ({@link SystemStack#shared()}): it alone uses the demo
- * world's names, and it closes the previous month.
+ * finance closes a period and downloads its CSV, finance pays a payout run and the maker downloads
+ * its remittance advice. Each step saves a screenshot under {@code target/screenshots/}. On the
+ * shared stack ({@link SystemStack#shared()}): it alone uses the demo world's names, and it closes
+ * the previous month.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardIT {
@@ -213,10 +214,15 @@ class DashboardIT {
 
     /** What the link's URL answers to the signed-in browser's session cookie. */
     static HttpResponse<byte[]> download(WebElement link) throws Exception {
+        return download(link.getAttribute("href"));
+    }
+
+    /** What {@code url} answers to the signed-in browser's session cookie. */
+    static HttpResponse<byte[]> download(String url) throws Exception {
         String cookie = browser.manage().getCookieNamed("fairshare_token").getValue();
         return HttpClient.newHttpClient()
                 .send(
-                        HttpRequest.newBuilder(URI.create(link.getAttribute("href")))
+                        HttpRequest.newBuilder(URI.create(url))
                                 .header("Cookie", "fairshare_token=" + cookie)
                                 .build(),
                         HttpResponse.BodyHandlers.ofByteArray());
@@ -421,5 +427,133 @@ class DashboardIT {
         }
         assertThat(byInvoice.keySet()).isEqualTo(expected.keySet());
         byInvoice.forEach((k, v) -> assertThat(v).isEqualByComparingTo(expected.get(k)));
+    }
+
+    @Test
+    @Order(5)
+    void financePaysAPayoutRunAndTheMakerDownloadsItsRemittance() throws Exception {
+        String settlement = stack.settlement.url();
+        // what the closed month owes voicelab: USD only (acme-cloud's agreement), so a USD run
+        // needs no FX rate
+        Map<String, BigDecimal> owed = payout(previous, "voicelab");
+        assertThat(owed).containsOnlyKeys("USD");
+        BigDecimal amount = owed.get("USD");
+        assertThat(amount).isGreaterThanOrEqualTo(new BigDecimal("1.00"));
+        String paid = amount.setScale(2, java.math.RoundingMode.UNNECESSARY).toPlainString();
+
+        // set up through the API: voicelab's profile (USD to an IBAN, the smallest threshold), a
+        // run created by finance and approved by finance2
+        Http.putExpect(
+                settlement + "/payout-profiles/voicelab",
+                "{\"currency\":\"USD\",\"threshold\":\"1.00\",\"payeeName\":\"VoiceLab AB\","
+                        + "\"iban\":\"DE89370400440532013000\",\"bic\":\"COBADEFFXXX\"}",
+                200,
+                token("voicelab"));
+        JsonNode created =
+                MAPPER.readTree(
+                        Http.postExpect(
+                                settlement + "/payout-runs",
+                                "{\"currency\":\"USD\",\"asOf\":\""
+                                        + LocalDate.now(ZoneOffset.UTC)
+                                        + "\"}",
+                                201,
+                                finance));
+        long run = created.get("id").asLong();
+        JsonNode line = null;
+        for (JsonNode l : created.get("lines")) {
+            if (l.get("makerId").asText().equals("voicelab")) {
+                line = l;
+            }
+        }
+        assertThat(line).as("voicelab's line of run " + run).isNotNull();
+        assertThat(new BigDecimal(line.get("amount").asText())).isEqualByComparingTo(amount);
+        long lineId = line.get("id").asLong();
+        Http.postExpect(
+                settlement + "/payout-runs/" + run + "/approve", "", 200, token("finance2"));
+
+        // finance sees the approved run and downloads its payment file
+        signIn("finance");
+        browser.findElement(By.id("payouts-link")).click();
+        awaitPage("/dashboard/payouts");
+        assertThat(browser.findElement(By.cssSelector("#run-" + run + " .status")).getText())
+                .isEqualTo("APPROVED");
+        assertThat(rowOf("line-" + lineId)).containsSequence("voicelab", "VoiceLab AB");
+        assertThat(rowOf("line-" + lineId)).contains(paid, "PENDING");
+        screenshot("finance-payouts");
+        HttpResponse<byte[]> pain001 = download(browser.findElement(By.id("pain001-" + run)));
+        assertThat(pain001.statusCode()).isEqualTo(200);
+        String xml = new String(pain001.body(), StandardCharsets.UTF_8);
+        assertThat(xml)
+                .contains("pain.001.001.09")
+                .contains("<EndToEndId>FS-" + run + "-" + lineId + "</EndToEndId>")
+                .contains("<InstdAmt Ccy=\"USD\">" + paid + "</InstdAmt>")
+                .contains("<Nm>VoiceLab AB</Nm>")
+                .contains("<IBAN>DE89370400440532013000</IBAN>");
+
+        // the bank paid it: finance marks the line with the bank's reference
+        browser.navigate().refresh();
+        assertThat(browser.findElement(By.cssSelector("#run-" + run + " .status")).getText())
+                .isEqualTo("EXPORTED");
+        browser.findElement(By.cssSelector("#paid-" + lineId + " input[name=reference]"))
+                .sendKeys("BANK-REF-22");
+        browser.findElement(By.cssSelector("#paid-" + lineId + " button")).click();
+        assertThat(browser.findElement(By.id("message")).getText())
+                .isEqualTo("A line of run " + run + " is marked.");
+        assertThat(rowOf("line-" + lineId)).contains("PAID (BANK-REF-22)");
+        assertThat(browser.findElement(By.cssSelector("#run-" + run + " .status")).getText())
+                .isEqualTo("COMPLETED");
+        browser.findElement(By.id("sign-out")).click();
+        awaitPage("/login");
+
+        // the maker follows its remittance link: a PDF with its payee name and the amount paid
+        signIn("voicelab");
+        browser.findElement(By.id("payouts-link")).click();
+        awaitPage("/dashboard/payouts");
+        assertThat(browser.findElements(By.cssSelector("#run-" + run + " tbody tr"))).hasSize(1);
+        screenshot("maker-payouts");
+        HttpResponse<byte[]> pdf =
+                download(browser.findElement(By.id("remittance-" + run + "-voicelab")));
+        assertThat(pdf.statusCode()).isEqualTo(200);
+        assertThat(pdf.headers().firstValue("Content-Type").orElse(""))
+                .startsWith("application/pdf");
+        assertThat(new String(pdf.body(), 0, 5, StandardCharsets.US_ASCII)).isEqualTo("%PDF-");
+        String text;
+        try (org.apache.pdfbox.pdmodel.PDDocument doc =
+                org.apache.pdfbox.Loader.loadPDF(pdf.body())) {
+            text =
+                    new org.apache.pdfbox.text.PDFTextStripper()
+                            .getText(doc)
+                            .replaceAll("\\s+", " ");
+        }
+        assertThat(text)
+                .contains("VoiceLab AB")
+                .contains("Amount paid: " + paid + " USD")
+                .contains("reference BANK-REF-22");
+        // another maker's advice is not served to it
+        assertThat(
+                        download(
+                                        settlement
+                                                + "/dashboard/payouts/remittances/"
+                                                + run
+                                                + "/coqui.pdf")
+                                .statusCode())
+                .isEqualTo(403);
+        browser.findElement(By.id("sign-out")).click();
+        awaitPage("/login");
+    }
+
+    /** The cells of the table row with id {@code rowId}. */
+    static List<String> rowOf(String rowId) {
+        List<String> cells = new ArrayList<>();
+        browser.findElement(By.id(rowId))
+                .findElements(By.tagName("td"))
+                .forEach(td -> cells.add(td.getText().trim()));
+        return cells;
+    }
+
+    static String token(String user) {
+        return Http.token(
+                stack.registry.url(),
+                "{\"username\":\"" + user + "\",\"password\":\"" + DemoSeed.DEMO_PASSWORD + "\"}");
     }
 }
