@@ -36,9 +36,13 @@ import java.util.Map;
  *       ({@code DemoSeed}: coqui, voicelab, acme-cloud, nimbus-ai, finance, finance2).
  *   <li><b>Its own periods.</b> Closing a period is global, and periods close in order (no period
  *       closes while an earlier one in settlement's calendar, which starts at the first agreement's
- *       {@code validFrom}, is open). {@code DashboardIT} closes the previous month, {@code
- *       DisputeIT} the third and second months before the current one; no other IT closes a period,
- *       and no agreement starts before the third month before the current one.
+ *       {@code validFrom}, and holds every month from it to the current one, is open). {@code
+ *       DashboardIT} closes the previous month; {@code DisputeIT} starts its agreements in the
+ *       third month before the current one and closes it and the second, up to DashboardIT's: in
+ *       either order, each closes the earliest open months. Every other IT starts its agreements
+ *       and its models' usage no earlier than the previous month and closes nothing; an IT that
+ *       must close a period (a third one could leave open months before another's) runs on a stack
+ *       of its own.
  *   <li><b>Its own numbers.</b> It reads what it created: a platform's usage summary, a maker's
  *       payouts ({@code ?makerId=}), not the totals of everything in the stack.
  *   <li><b>Finished work.</b> It leaves nothing half done that another IT could trip over (a payout
