@@ -319,7 +319,13 @@ class FaultInjectionIT {
             Thread.sleep(delay);
             settlement.kill();
             close.handle((r, e) -> null).get(30, TimeUnit.SECONDS);
-            settlement = service("settlement-service", port(settlement));
+            // restarted as an orchestrator restarts it, with the group instance id it has had
+            // since scenario 8: a new id would leave the group waiting a session for the old one
+            settlement =
+                    service(
+                            "settlement-service",
+                            port(settlement),
+                            Map.of("SETTLEMENT_GROUP_INSTANCE_ID", "settlement-a"));
             settlement.awaitReady(Duration.ofMinutes(2));
             JsonNode state = json(settlement.url() + "/payouts/" + PERIOD, finance);
             System.out.printf(
