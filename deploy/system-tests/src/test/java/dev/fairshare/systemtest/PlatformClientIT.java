@@ -138,7 +138,8 @@ class PlatformClientIT {
                                 .makerId("coqui")
                                 .platformId("acme-cloud")
                                 .currency("USD")
-                                .validFrom("2020-01-01T00:00:00Z")
+                                // periods close in order from the first month of terms
+                                .validFrom(period + "-01T00:00:00Z")
                                 .terms(new Terms().type("REVENUE_SHARE").rate("0.20")));
         String apiKey = new PlatformsApi(asAdmin).createApiKey("acme-cloud").getApiKey();
         var accounts = new AuthApi(asAdmin);
@@ -171,10 +172,16 @@ class PlatformClientIT {
                 .extracting(EventError::getCode, EventError::getField)
                 .containsExactly(tuple("BAD_CURRENCY", "revenue.currency"));
 
+        // the roll-up counts an event once it is stored, moments after the answer
         List<SummaryItem> summary =
-                new UsageApi(platform)
-                        .getUsageSummary(null, "month", null, "acme-cloud", null)
-                        .get("items");
+                await().atMost(Duration.ofSeconds(30))
+                        .until(
+                                () ->
+                                        new UsageApi(platform)
+                                                .getUsageSummary(
+                                                        null, "month", null, "acme-cloud", null)
+                                                .get("items"),
+                                items -> !items.isEmpty());
         assertThat(summary).hasSize(1);
         assertThat(summary.get(0).getPeriod()).isEqualTo(period);
         assertThat(summary.get(0).getEvents()).isEqualTo(1L);
