@@ -40,28 +40,23 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * A platform's and a maker's day through the Java clients generated from docs/openapi, and nothing
  * else: the admin onboards, the platform exchanges its API key for a token, reports a batch with
- * one invalid event and reads its summary; finance closes the month; the maker reads its payout.
+ * one invalid event and reads its summary; finance closes the month; the maker reads its payout. It
+ * shares its stack with IntegrationGuideIT ({@link PlatformStack}).
  */
+@ExtendWith(PlatformStack.class)
 class PlatformClientIT {
     static SystemStack stack;
 
     @BeforeAll
-    static void start() throws Exception {
-        stack = SystemStack.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
+    static void start(SystemStack shared) {
+        stack = shared;
     }
 
     static Consumer<HttpRequest.Builder> bearer(String token) {
