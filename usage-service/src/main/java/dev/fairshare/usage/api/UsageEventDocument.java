@@ -27,7 +27,13 @@ public record UsageEventDocument(
                         description =
                                 "a pseudonymous subscriber, at most 128 characters; never shown to makers")
                 String subscriberId,
-        @Schema(description = "a pipeline: weights sum to 1") List<Component> components) {
+        @Schema(
+                        nullable = true,
+                        minItems = 1,
+                        description =
+                                "a pipeline: weights sum to 1; absent or null for a single model"
+                                        + " (an empty array is rejected)")
+                List<Component> components) {
 
     /** A decimal string in an ISO 4217 currency. */
     @Schema(name = "Revenue")
