@@ -39,6 +39,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -51,6 +52,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * Java block as a single-file source program with kafka-clients.
  */
 @ExtendWith(PlatformStack.class)
+@Order(2)
 class IntegrationGuideIT {
     static final String PLATFORM = "nimbus-ai";
     static final ObjectMapper MAPPER = new ObjectMapper();

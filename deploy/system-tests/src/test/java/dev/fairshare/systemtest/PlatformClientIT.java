@@ -41,6 +41,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -51,6 +52,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * shares its stack with IntegrationGuideIT ({@link PlatformStack}).
  */
 @ExtendWith(PlatformStack.class)
+@Order(2)
 class PlatformClientIT {
     static SystemStack stack;
 
