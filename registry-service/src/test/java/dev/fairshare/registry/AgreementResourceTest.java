@@ -293,6 +293,141 @@ class AgreementResourceTest {
                 .statusCode(201);
     }
 
+    static final String POOL = "{\"type\":\"POOL_SHARE\"}";
+
+    @Test
+    void aPoolShareAgreementCoexistsWithOnePerEventAgreementOfTheSameScope() {
+        String maker = maker();
+        String platform = platform();
+        String m1 = model(maker, "[]");
+        String m2 = model(maker, "[]");
+        String from = "2026-01-01T00:00:00Z";
+        String pool = uid("a");
+        post("/agreements", agreement(pool, maker, platform, m1, from, null, POOL))
+                .statusCode(201)
+                .body("terms", equalTo(java.util.Map.of("type", "POOL_SHARE")))
+                .body("minimumGuarantee", equalTo(null));
+        given().auth()
+                .oauth2(Tokens.admin())
+                .get("/agreements/" + pool)
+                .then()
+                .statusCode(200)
+                .body("terms", equalTo(java.util.Map.of("type", "POOL_SHARE")));
+        // the per-event agreement of the same maker, platform, model and time: accepted
+        post(
+                        "/agreements",
+                        agreement(
+                                uid("a"), maker, platform, m1, "2026-03-01T00:00:00Z", null, SHARE))
+                .statusCode(201);
+        // a second of either kind is an overlap, as before
+        post(
+                        "/agreements",
+                        agreement(
+                                uid("a"),
+                                maker,
+                                platform,
+                                m1,
+                                "2026-02-01T00:00:00Z",
+                                "2026-05-01T00:00:00Z",
+                                POOL))
+                .statusCode(422)
+                .body("code", equalTo("AGREEMENT_OVERLAP"))
+                .body("errors[0].field", equalTo("validFrom"))
+                .body("detail", org.hamcrest.Matchers.containsString("'" + pool + "'"));
+        post("/agreements", agreement(uid("a"), maker, platform, null, from, null, POOL))
+                .statusCode(422)
+                .body("code", equalTo("AGREEMENT_OVERLAP"));
+        post(
+                        "/agreements",
+                        agreement(
+                                uid("a"), maker, platform, m1, "2026-06-01T00:00:00Z", null, SHARE))
+                .statusCode(422)
+                .body("code", equalTo("AGREEMENT_OVERLAP"));
+        // with a guarantee, beside per-unit terms, on another model
+        post(
+                        "/agreements",
+                        agreement(uid("a"), maker, platform, m2, from, null, POOL)
+                                .replace("}}", "},\"minimumGuarantee\":\"100.00\"}"))
+                .statusCode(201)
+                .body("terms", equalTo(java.util.Map.of("type", "POOL_SHARE")))
+                .body("minimumGuarantee", equalTo("100"));
+        post(
+                        "/agreements",
+                        agreement(
+                                uid("a"),
+                                maker,
+                                platform,
+                                m2,
+                                from,
+                                null,
+                                "{\"type\":\"PER_UNIT\",\"metric\":\"requests\",\"unitSize\":\"1\",\"tiers\":[{\"upTo\":null,\"price\":\"0.01\"}]}"))
+                .statusCode(201);
+        // after the pool's period, another pool
+        post(
+                        "/agreements",
+                        agreement(
+                                uid("a"),
+                                maker,
+                                platform,
+                                m1,
+                                "2025-01-01T00:00:00Z",
+                                "2026-01-01T00:00:00Z",
+                                POOL))
+                .statusCode(201);
+    }
+
+    @Test
+    void poolShareTermsTakeNoPriceFields() {
+        String maker = maker();
+        String platform = platform();
+        String day = "2026-01-01T00:00:00Z";
+        for (String[] extra :
+                new String[][] {
+                    {"\"rate\":\"0.2\"", "terms.rate"},
+                    {"\"metric\":\"requests\"", "terms.metric"},
+                    {"\"unitSize\":\"1\"", "terms.unitSize"},
+                    {"\"tiers\":[{\"upTo\":null,\"price\":\"1\"}]", "terms.tiers"},
+                    {"\"tiers\":[]", "terms.tiers"}
+                }) {
+            post(
+                            "/agreements",
+                            agreement(
+                                    uid("a"),
+                                    maker,
+                                    platform,
+                                    null,
+                                    day,
+                                    null,
+                                    "{\"type\":\"POOL_SHARE\"," + extra[0] + "}"))
+                    .statusCode(422)
+                    .contentType("application/problem+json")
+                    .body("code", equalTo("INVALID_TERMS"))
+                    .body("errors", hasSize(1))
+                    .body("errors[0].field", equalTo(extra[1]))
+                    .body("errors[0].code", equalTo("INVALID_TERMS"));
+        }
+        post(
+                        "/agreements",
+                        agreement(
+                                uid("a"),
+                                maker,
+                                platform,
+                                null,
+                                day,
+                                null,
+                                "{\"type\":\"POOL_SHARE\",\"rate\":\"0.2\",\"metric\":\"requests\"}"))
+                .statusCode(422)
+                .body("errors.field", org.hamcrest.Matchers.contains("terms.rate", "terms.metric"));
+        // nothing was recorded
+        given().auth()
+                .oauth2(Tokens.admin())
+                .queryParam("makerId", maker)
+                .get("/agreements")
+                .then()
+                .statusCode(200)
+                .body("total", equalTo(0));
+    }
+
     @Test
     void endingAnAgreementIsAllowedExtendingIsNot() {
         String maker = maker();

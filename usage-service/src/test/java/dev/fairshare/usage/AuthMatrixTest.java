@@ -1,5 +1,6 @@
 package dev.fairshare.usage;
 
+import static dev.fairshare.usage.UsageFixtures.awaitAccepted;
 import static dev.fairshare.usage.UsageFixtures.event;
 import static dev.fairshare.usage.UsageFixtures.modelKnownAs;
 import static dev.fairshare.usage.UsageFixtures.platform;
@@ -125,21 +126,6 @@ class AuthMatrixTest {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /**
-     * Posts one event until it is accepted: until the registry replica knows the platform it is
-     * UNKNOWN_PLATFORM (or 503 STARTING while the replica loads).
-     */
-    static void awaitAccepted(String platform, String event) {
-        await().atMost(Duration.ofSeconds(30))
-                .until(
-                        () ->
-                                Integer.valueOf(1)
-                                        .equals(
-                                                post(Tokens.platform(platform), "[" + event + "]")
-                                                        .extract()
-                                                        .<Integer>path("accepted")));
     }
 
     // ---------------------------------------------------------------- POST /usage-events

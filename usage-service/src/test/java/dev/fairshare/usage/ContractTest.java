@@ -11,9 +11,14 @@ import dev.fairshare.usage.attribution.RegistryReplica;
 import dev.fairshare.usage.kafka.AttributedDelta;
 import dev.fairshare.usage.kafka.ReattributionConsumer;
 import dev.fairshare.usage.store.Reattributions;
+import dev.fairshare.usage.store.RollupDelta;
+import dev.fairshare.usage.store.RollupFolder;
+import dev.fairshare.usage.store.RollupKey;
 import java.io.InputStream;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -58,6 +63,31 @@ class ContractTest {
         AttributedDelta delta = mapper.treeToValue(example, AttributedDelta.class);
         assertThat(delta.rows().get(0).revenue()).isEqualTo("0.0246");
         assertThat(mapper.readTree(mapper.writeValueAsString(delta))).isEqualTo(example);
+    }
+
+    @Test
+    void aPooledUsageAttributedRowCarriesItsSubscriber() throws Exception {
+        JsonNode example = example("usage-attributed-pooled.json");
+        // three requests of subscriber s1, revenue 0, summed and written as the folder does
+        RollupDelta sums = new RollupDelta();
+        for (int i = 0; i < 3; i++) {
+            sums.add(BigDecimal.ZERO, Map.of("requests", BigDecimal.ONE));
+        }
+        LocalDate day = LocalDate.of(2026, 10, 14);
+        AttributedDelta.Row row =
+                RollupFolder.row(
+                        new RollupKey("streamvoice", "voice-a", day, "COMMERCIAL", "USD", "s1"),
+                        sums);
+        String fold = "7c1e9a20-4b2d-4f3e-8a61-1d3e5f7a9b21";
+        AttributedDelta delta =
+                new AttributedDelta(fold + "/voice-a", fold, "voice-a", List.of(row));
+        assertThat(mapper.readTree(mapper.writeValueAsString(delta))).isEqualTo(example);
+        assertThat(mapper.treeToValue(example, AttributedDelta.class)).isEqualTo(delta);
+        // a row without a subscriber is written without the field, as before pools
+        AttributedDelta.Row perEvent =
+                RollupFolder.row(
+                        new RollupKey("streamvoice", "voice-a", day, "COMMERCIAL", "USD"), sums);
+        assertThat(mapper.valueToTree(perEvent).has("subscriberId")).isFalse();
     }
 
     /** Applies one record as the replica does, with the registry's outbox id as its header. */

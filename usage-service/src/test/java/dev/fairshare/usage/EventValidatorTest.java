@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class EventValidatorTest {
@@ -52,6 +53,41 @@ class EventValidatorTest {
         assertThat(r.event().units()).containsKey("my_unit");
         assertThat(r.event().revenue()).isEqualByComparingTo(new BigDecimal("0.0123"));
         assertThat(r.event().components()).hasSize(2);
+    }
+
+    @Test
+    void aSubscriberIdIsOptionalAndOfPrintableAsciiWithoutSpacesUpTo128Characters()
+            throws Exception {
+        ObjectNode e = event();
+        assertThat(validator.validate(e, "acme").event().subscriberId()).isNull();
+        e.putNull("subscriberId");
+        assertThat(validator.validate(e, "acme").event().subscriberId()).isNull();
+        String longest = "a".repeat(127) + "~";
+        for (String ok : List.of("s1", "9f86d081884c7d65", "sub:42/x!", longest)) {
+            e.put("subscriberId", ok);
+            EventValidator.Result r = validator.validate(e, "acme");
+            assertThat(r.errors()).as(ok).isEmpty();
+            assertThat(r.event().subscriberId()).isEqualTo(ok);
+        }
+        String rule =
+                "subscriberId must be 1 to 128 printable ASCII characters without spaces"
+                        + " (U+0021 to U+007E)";
+        for (String bad :
+                List.of("", " ", "a b", "a".repeat(129), "é", "a\tb", "a\u007fb", "a\u0000b")) {
+            e = event();
+            e.put("subscriberId", bad);
+            assertThat(validator.validate(e, "acme").errors())
+                    .as(bad)
+                    .containsExactly(new EventError("BAD_SUBSCRIBER_ID", "subscriberId", rule));
+        }
+        for (String notAString : List.of("42", "true", "[\"s1\"]", "{\"id\":\"s1\"}")) {
+            e = event();
+            e.set("subscriberId", MAPPER.readTree(notAString));
+            assertThat(error(e))
+                    .as(notAString)
+                    .extracting(EventError::code, EventError::field)
+                    .containsExactly("BAD_SUBSCRIBER_ID", "subscriberId");
+        }
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.fairshare.usage;
 import static dev.fairshare.usage.UsageFixtures.event;
 import static dev.fairshare.usage.UsageFixtures.kafka;
 import static dev.fairshare.usage.UsageFixtures.platform;
+import static dev.fairshare.usage.UsageFixtures.pooled;
 import static dev.fairshare.usage.UsageFixtures.records;
 import static dev.fairshare.usage.UsageFixtures.uid;
 import static io.restassured.RestAssured.given;
@@ -147,6 +148,85 @@ class ReattributionTest {
     }
 
     @Test
+    void aDisputeMovesPooledUsageWithItsSubscriber() throws Exception {
+        String p = platform();
+        String hijacker = uid("md");
+        String owner = uid("md");
+        String ref = "org/" + uid("pool");
+        model(
+                hijacker,
+                aliases(alias(ref, p, "1970-01-01T00:00:00Z")),
+                OUTBOX_IDS.incrementAndGet());
+        model(owner, "[]", OUTBOX_IDS.incrementAndGet());
+        String s1 = uid("s1");
+        String s2 = uid("s2");
+        String first = uid("e");
+        await().atMost(Duration.ofSeconds(90))
+                .until(
+                        () -> {
+                            post(p, "[" + pooled(event(first, p, ref, AFTER, "0"), s1) + "]");
+                            return stored(p, first);
+                        });
+        String second = uid("e");
+        String third = uid("e");
+        post(
+                p,
+                "["
+                        + pooled(event(second, p, ref, AFTER, "0"), s1)
+                        + ","
+                        + pooled(event(third, p, ref, AFTER, "0"), s2)
+                        + ","
+                        + event(uid("e"), p, ref, AFTER, "3.00")
+                        + "]");
+        await().atMost(Duration.ofSeconds(30)).until(() -> stored(p, second) && stored(p, third));
+        awaitDeltas(hijacker, 4);
+        assertThat(deltasBySubscriber(hijacker)).isEqualTo(Map.of(s1, 2L, s2, 1L, "-", 1L));
+
+        String dispute = applyDispute(ref, p, owner);
+        assertThat(moved(dispute)).isEqualTo(4);
+        // each subscriber's usage leaves the hijacker and reaches the owner under that subscriber
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> {
+                            folder.foldOnce();
+                            assertThat(deltasBySubscriber(owner))
+                                    .isEqualTo(Map.of(s1, 2L, s2, 1L, "-", 1L));
+                            assertThat(deltasBySubscriber(hijacker))
+                                    .isEqualTo(Map.of(s1, 0L, s2, 0L, "-", 0L));
+                        });
+        assertThat(count(rollupEvents(owner, s1))).isEqualTo(2);
+        assertThat(count(rollupEvents(owner, s2))).isEqualTo(1);
+        assertThat(count(rollupEvents(owner, ""))).isEqualTo(1);
+        assertThat(count(rollupEvents(hijacker, s1))).isZero();
+    }
+
+    /** The events of the model's roll-ups under {@code subscriber} ('': none), folded or not. */
+    private static String rollupEvents(String model, String subscriber) {
+        return "select coalesce(sum(events), 0) from usage_rollup_all where model_id = '"
+                + model
+                + "' and subscriber_id = '"
+                + subscriber
+                + "'";
+    }
+
+    /** The events of every usage.attributed row of the model, by subscriber ("-": none). */
+    private Map<String, Long> deltasBySubscriber(String model) throws Exception {
+        Map<String, Long> events = new java.util.HashMap<>();
+        for (ConsumerRecord<byte[], byte[]> r : records("usage.attributed")) {
+            JsonNode d = mapper.readTree(r.value());
+            if (d.get("modelId").asText().equals(model)) {
+                for (JsonNode row : d.get("rows")) {
+                    events.merge(
+                            row.path("subscriberId").asText("-"),
+                            row.get("events").asLong(),
+                            Long::sum);
+                }
+            }
+        }
+        return events;
+    }
+
+    @Test
     void aGlobalDisputeAttributesTheRefsUnattributedEventsFromItsDayOn() throws Exception {
         String p = platform();
         String owner = uid("md");
@@ -166,15 +246,7 @@ class ReattributionTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> stored(p, after));
         assertThat(attribution(p, after)).isEmpty();
 
-        String dispute = java.util.UUID.randomUUID().toString();
-        long v = OUTBOX_IDS.incrementAndGet();
-        model(owner, aliases(alias(ref, null, FROM.toString())), v);
-        send(
-                "registry.reattributions",
-                dispute,
-                disputeMessage(dispute, ref, null, owner, Map.of(owner, v)),
-                null);
-        await().atMost(Duration.ofSeconds(30)).until(() -> applied(dispute));
+        String dispute = applyDispute(ref, null, owner);
         assertThat(attribution(p, after)).containsExactly(owner);
         assertThat(attribution(p, before)).isEmpty();
         assertThat(sums(p, owner)).isEqualTo(new Sums(1, dec("4.00"), dec("800")));
@@ -188,19 +260,29 @@ class ReattributionTest {
         String owner = uid("md");
         String ref = "org/" + uid("next");
         send("registry.reattributions", uid("bad"), "{\"disputeId\":", null);
-        String dispute = java.util.UUID.randomUUID().toString();
-        long v = OUTBOX_IDS.incrementAndGet();
-        model(owner, aliases(alias(ref, p, FROM.toString())), v);
-        send(
-                "registry.reattributions",
-                dispute,
-                disputeMessage(dispute, ref, p, owner, Map.of(owner, v)),
-                null);
-        await().atMost(Duration.ofSeconds(30)).until(() -> applied(dispute));
+        String dispute = applyDispute(ref, p, owner);
         assertThat(moved(dispute)).isZero();
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /**
+     * Gives {@code ref} (on {@code platform}, or everywhere) to {@code owner} from {@link #FROM} as
+     * the registry does for a dispute (the model record, then the dispute naming it), and waits
+     * until usage-service applied it; answers the dispute's id.
+     */
+    private String applyDispute(String ref, String platform, String owner) throws Exception {
+        String dispute = java.util.UUID.randomUUID().toString();
+        long v = OUTBOX_IDS.incrementAndGet();
+        model(owner, aliases(alias(ref, platform, FROM.toString())), v);
+        send(
+                "registry.reattributions",
+                dispute,
+                disputeMessage(dispute, ref, platform, owner, Map.of(owner, v)),
+                null);
+        await().atMost(Duration.ofSeconds(30)).until(() -> applied(dispute));
+        return dispute;
+    }
 
     private static void post(String platform, String body) {
         given().auth()

@@ -2,7 +2,10 @@ package dev.fairshare.usage;
 
 import dev.fairshare.localstack.FairshareTestResource;
 import dev.fairshare.localstack.KafkaSecurity;
+import dev.fairshare.localstack.Tokens;
 import dev.fairshare.localstack.Topics;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +19,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.awaitility.Awaitility;
 
 /** Registry records and raw Kafka access for the usage tests, against the real broker. */
 final class UsageFixtures {
@@ -82,6 +86,34 @@ final class UsageFixtures {
                 + "\"units\":{\"requests\":1,\"output_tokens\":800},\"revenue\":{\"amount\":\""
                 + amount
                 + "\",\"currency\":\"USD\"}}";
+    }
+
+    /**
+     * Posts one event until it is accepted: until the registry replica knows the platform it is
+     * UNKNOWN_PLATFORM (or 503 STARTING while the replica loads).
+     */
+    static void awaitAccepted(String platform, String event) {
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(
+                        () ->
+                                Integer.valueOf(1)
+                                        .equals(
+                                                RestAssured.given()
+                                                        .auth()
+                                                        .oauth2(Tokens.platform(platform))
+                                                        .contentType(ContentType.JSON)
+                                                        .body("[" + event + "]")
+                                                        .post("/usage-events")
+                                                        .then()
+                                                        .extract()
+                                                        .<Integer>path("accepted")));
+    }
+
+    /** {@code event} (of {@link #event}) as pooled usage of {@code subscriberId}. */
+    static String pooled(String event, String subscriberId) {
+        return event.replace(
+                ",\"revenue\"", ",\"subscriberId\":\"" + subscriberId + "\",\"revenue\"");
     }
 
     /** Every record of a topic from the beginning (all partitions). */

@@ -65,7 +65,11 @@ class WellFormedEventsTest {
                                 + "\"customerType\":\"NON_COMMERCIAL\",\"units\":{\"characters\":\"12.5\"},\"revenue\":{\"amount\":\"0\",\"currency\":\"EUR\"},"
                                 + "\"components\":[{\"modelRef\":\"a\",\"weight\":\"0.3\"},{\"modelRef\":\"b\",\"weight\":0.7}],\"note\":{\"x\":[1,2]}}",
                         "{\"eventId\":\"ü-\\u00e9\\t\",\"platformId\":\"acme\",\"modelRef\":\"org/m\",\"occurredAt\":\"2025-10-27T00:00:00Z\","
-                                + "\"customerType\":\"COMMERCIAL\",\"revenue\":{\"amount\":\" 12.50 \",\"currency\":\"JPY\"},\"components\":null}");
+                                + "\"customerType\":\"COMMERCIAL\",\"revenue\":{\"amount\":\" 12.50 \",\"currency\":\"JPY\"},\"components\":null}",
+                        // pooled usage: a subscriber, revenue 0
+                        "{\"eventId\":\"e-4\",\"platformId\":\"acme\",\"modelRef\":\"org/m\",\"occurredAt\":\"2026-11-24T10:15:30Z\","
+                                + "\"customerType\":\"COMMERCIAL\",\"units\":{\"requests\":1},\"revenue\":{\"amount\":\"0\",\"currency\":\"USD\"},"
+                                + "\"subscriberId\":\"9f86d081884c7d65\"}");
         typical = new ArrayList<>(typical);
         // floats with trailing zeros: read as the JSON tree reads them (stripped, zero as 0)
         typical.add(
@@ -77,6 +81,8 @@ class WellFormedEventsTest {
             assertThat(fast).as(json).isNotNull();
             assertThat(fast).isEqualTo(validated(json, "acme"));
         }
+        assertThat(read(typical.get(3), "acme").subscriberId()).isEqualTo("9f86d081884c7d65");
+        assertThat(read(typical.get(0), "acme").subscriberId()).isNull();
         assertThat(read(typical.get(0), null)).isEqualTo(validated(typical.get(0), null));
     }
 
@@ -251,6 +257,25 @@ class WellFormedEventsTest {
         field(r, fields, "units", units(r), units(r), "null", "{}", "5", "[]");
         field(r, fields, "revenue", revenue(r), revenue(r), revenue(r), "null", "\"0.1\"");
         field(r, fields, "components", components(r), components(r), "null", "[]", "{}");
+        if (r.nextInt(3) == 0) {
+            field(
+                    r,
+                    fields,
+                    "subscriberId",
+                    "\"9f86d081884c7d65\"",
+                    "\"s1\"",
+                    "null",
+                    "\"\"",
+                    "\" \"",
+                    "\"a b\"",
+                    "\"" + "s".repeat(128) + "\"",
+                    "\"" + "s".repeat(129) + "\"",
+                    "\"é\"",
+                    "\"a\\u0007\"",
+                    "\"a\\u0000b\"",
+                    "7",
+                    "[\"s1\"]");
+        }
         if (r.nextInt(5) == 0) {
             fields.add(
                     r.nextInt(fields.size() + 1),

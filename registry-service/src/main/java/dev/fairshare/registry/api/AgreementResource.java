@@ -62,7 +62,16 @@ public class AgreementResource {
                                                 "{\"id\": \"acme-coqui-tokens\", \"makerId\": \"coqui\", \"platformId\": \"acme-cloud\","
                                                         + " \"modelId\": \"xtts-v2\", \"currency\": \"USD\", \"validFrom\": \"2026-01-01T00:00:00Z\","
                                                         + " \"terms\": {\"type\": \"PER_UNIT\", \"metric\": \"output_tokens\", \"unitSize\": \"1000000\","
-                                                        + " \"tiers\": [{\"upTo\": \"1000000000\", \"price\": \"0.40\"}, {\"upTo\": null, \"price\": \"0.30\"}]}}")
+                                                        + " \"tiers\": [{\"upTo\": \"1000000000\", \"price\": \"0.40\"}, {\"upTo\": null, \"price\": \"0.30\"}]}}"),
+                                @ExampleObject(
+                                        name = "pool share",
+                                        description =
+                                                "the model takes part in the platform's revenue pool (its events with a subscriberId);"
+                                                        + " it may be in force beside one revenue-share or per-unit agreement of the same scope",
+                                        value =
+                                                "{\"id\": \"streamvoice-a-pool\", \"makerId\": \"voicelab\", \"platformId\": \"streamvoice\","
+                                                        + " \"modelId\": \"voice-a\", \"currency\": \"USD\", \"validFrom\": \"2026-01-01T00:00:00Z\","
+                                                        + " \"terms\": {\"type\": \"POOL_SHARE\"}}")
                             }))
     @APIResponse(
             responseCode = "201",
@@ -73,7 +82,8 @@ public class AgreementResource {
             responseCode = "422",
             description =
                     "MISSING_FIELD, INVALID_ID, BAD_CURRENCY, NOT_WHOLE_DAY, INVALID_VALIDITY, INVALID_TERMS, INVALID_TIERS,"
-                            + " UNKNOWN_MAKER, UNKNOWN_PLATFORM, UNKNOWN_MODEL, MODEL_NOT_OF_MAKER, AGREEMENT_OVERLAP")
+                            + " UNKNOWN_MAKER, UNKNOWN_PLATFORM, UNKNOWN_MODEL, MODEL_NOT_OF_MAKER, AGREEMENT_OVERLAP"
+                            + " (another agreement of the same kind, pooled or per event, in force for the same scope)")
     public Response create(Dto.AgreementRequest req) {
         Dto.AgreementView a = agreements.create(req);
         return Response.created(URI.create("/agreements/" + a.id())).entity(a).build();

@@ -23,6 +23,9 @@ import java.util.List;
 public class AgreementService {
     static final String TOPIC = "registry.agreements";
 
+    /** Terms of pooled usage: they coexist with the per-event terms of the same scope. */
+    public static final String POOL_SHARE = "POOL_SHARE";
+
     private final Outbox outbox;
     private final Audit audit;
 
@@ -220,11 +223,25 @@ public class AgreementService {
                 a.unitSize = unitSize;
                 tiers(c, t.tiers(), a);
             }
+            case POOL_SHARE -> {
+                // the pool's declaration (settlement) says what is shared: no price here
+                none(c, "terms.rate", t.rate());
+                none(c, "terms.metric", t.metric());
+                none(c, "terms.unitSize", t.unitSize());
+                none(c, "terms.tiers", t.tiers());
+            }
             default ->
                     c.add(
                             "terms.type",
                             "INVALID_TERMS",
-                            "terms.type must be REVENUE_SHARE or PER_UNIT");
+                            "terms.type must be REVENUE_SHARE, PER_UNIT or POOL_SHARE");
+        }
+    }
+
+    /** A term field that {@code POOL_SHARE} terms do not take: present is INVALID_TERMS. */
+    private static void none(Checks c, String field, Object value) {
+        if (value != null) {
+            c.add(field, "INVALID_TERMS", "POOL_SHARE terms take no " + field.substring(6));
         }
     }
 
@@ -272,18 +289,24 @@ public class AgreementService {
 
     /**
      * Two agreements in force for the same maker and platform at the same instant overlap when they
-     * cover the same model, or when one of them covers all the maker's models.
+     * cover the same model, or when one of them covers all the maker's models, and both rate the
+     * same usage: a {@code POOL_SHARE} agreement (pooled usage, events with a subscriber) and a
+     * {@code REVENUE_SHARE} or {@code PER_UNIT} one (the other events) do not overlap.
      */
     private static void checkOverlap(Agreement a) {
         String q =
                 "makerId = :maker and platformId = :platform"
                         + (a.modelId == null ? "" : " and (modelId is null or modelId = :model)")
                         + " and (validTo is null or validTo > :from)"
-                        + (a.validTo == null ? "" : " and validFrom < :to");
+                        + (a.validTo == null ? "" : " and validFrom < :to")
+                        + (POOL_SHARE.equals(a.termsType)
+                                ? " and termsType = :pool"
+                                : " and termsType <> :pool");
         Parameters p =
                 Parameters.with("maker", a.makerId)
                         .and("platform", a.platformId)
-                        .and("from", a.validFrom);
+                        .and("from", a.validFrom)
+                        .and("pool", POOL_SHARE);
         if (a.modelId != null) {
             p.and("model", a.modelId);
         }

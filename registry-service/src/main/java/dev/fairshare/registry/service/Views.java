@@ -51,17 +51,20 @@ public final class Views {
         Dto.Terms terms =
                 "REVENUE_SHARE".equals(a.termsType)
                         ? new Dto.Terms(a.termsType, decimal(a.rate), null, null, null)
-                        : new Dto.Terms(
-                                a.termsType,
-                                null,
-                                a.metric,
-                                decimal(a.unitSize),
-                                a.tiers.stream()
-                                        .map(
-                                                t ->
-                                                        new Dto.TierDto(
-                                                                decimal(t.upTo), decimal(t.price)))
-                                        .toList());
+                        : AgreementService.POOL_SHARE.equals(a.termsType)
+                                ? new Dto.Terms(a.termsType, null, null, null, null)
+                                : new Dto.Terms(
+                                        a.termsType,
+                                        null,
+                                        a.metric,
+                                        decimal(a.unitSize),
+                                        a.tiers.stream()
+                                                .map(
+                                                        t ->
+                                                                new Dto.TierDto(
+                                                                        decimal(t.upTo),
+                                                                        decimal(t.price)))
+                                                .toList());
         return new Dto.AgreementView(
                 a.id,
                 a.makerId,

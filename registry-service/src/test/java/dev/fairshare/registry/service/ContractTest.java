@@ -58,7 +58,12 @@ class ContractTest {
      * the same view.
      */
     private void assertPublishedAs(String topic, Object view) throws Exception {
-        JsonNode example = example(EXAMPLES.get(topic));
+        assertPublishedIn(EXAMPLES.get(topic), view);
+    }
+
+    /** As {@link #assertPublishedAs}, for a further example {@code name} of a topic. */
+    private void assertPublishedIn(String name, Object view) throws Exception {
+        JsonNode example = example(name);
         assertThat(mapper.readTree(outbox.payload(view))).isEqualTo(example);
         assertThat(mapper.treeToValue(example, view.getClass())).isEqualTo(view);
     }
@@ -137,6 +142,25 @@ class ContractTest {
         assertThat(json.has("validTo")).isTrue();
         assertThat(json.get("validTo").isNull()).isTrue();
         assertThat(json.get("terms").has("rate")).isFalse();
+    }
+
+    @Test
+    void poolShareAgreementsHaveNoPriceTerms() throws Exception {
+        Agreement a = new Agreement();
+        a.id = "streamvoice-a-pool";
+        a.makerId = "voicelab";
+        a.platformId = "streamvoice";
+        a.modelId = "voice-a";
+        a.currency = "USD";
+        a.validFrom = Instant.parse("2026-01-01T00:00:00Z");
+        a.termsType = AgreementService.POOL_SHARE;
+        a.createdAt = Instant.parse("2026-11-01T09:00:00Z");
+        Dto.AgreementView view = Views.of(a);
+        assertPublishedIn("registry-agreement-pool.json", view);
+        // terms are the type alone; an absent guarantee travels as null
+        JsonNode json = mapper.readTree(outbox.payload(view));
+        assertThat(json.get("terms").size()).isEqualTo(1);
+        assertThat(json.get("minimumGuarantee").isNull()).isTrue();
     }
 
     private static Agreement.Tier tier(BigDecimal upTo, BigDecimal price) {

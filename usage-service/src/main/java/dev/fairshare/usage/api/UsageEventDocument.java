@@ -24,8 +24,12 @@ public record UsageEventDocument(
         @Schema(description = "non-negative decimals by unit name") Map<String, BigDecimal> units,
         Money revenue,
         @Schema(
+                        maxLength = 128,
+                        pattern = "^[!-~]{1,128}$",
                         description =
-                                "a pseudonymous subscriber, at most 128 characters; never shown to makers")
+                                "a pseudonymous subscriber of a subscription platform (pooled usage): 1 to 128"
+                                        + " printable ASCII characters without spaces; never shown to makers;"
+                                        + " BAD_SUBSCRIBER_ID otherwise")
                 String subscriberId,
         @Schema(
                         nullable = true,

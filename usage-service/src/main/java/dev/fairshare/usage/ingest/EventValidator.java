@@ -32,6 +32,33 @@ public final class EventValidator {
         return d.scale() <= MAX_SCALE && d.precision() - d.scale() <= MAX_INTEGER_DIGITS;
     }
 
+    /** Characters a subscriberId may have at most. */
+    public static final int MAX_SUBSCRIBER_ID_LENGTH = 128;
+
+    static final String SUBSCRIBER_ID_RULE =
+            "subscriberId must be 1 to "
+                    + MAX_SUBSCRIBER_ID_LENGTH
+                    + " printable ASCII characters without spaces (U+0021 to U+007E)";
+
+    /**
+     * Whether {@code s} is a subscriberId: 1 to 128 printable ASCII characters without spaces, so
+     * that a pseudonym (a hash, a UUID, a platform's own id) always fits and a name or an e-mail
+     * with spaces, accents or control characters never slips through unnoticed.
+     */
+    static boolean isSubscriberId(String s) {
+        int n = s.length();
+        if (n == 0 || n > MAX_SUBSCRIBER_ID_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = s.charAt(i);
+            if (c < '!' || c > '~') {
+                return false;
+            }
+        }
+        return true;
+    }
+
     static final Set<String> CUSTOMER_TYPES = Set.of("COMMERCIAL", "NON_COMMERCIAL");
 
     /** Bytes an event may take as sent (a usage event takes a few hundred). */
@@ -153,6 +180,7 @@ public final class EventValidator {
             }
         }
         List<UsageEvent.Component> components = components(node.get("components"), errors);
+        String subscriberId = subscriberId(node.get("subscriberId"), errors);
         if (!errors.isEmpty()) {
             return new Result(null, errors);
         }
@@ -166,8 +194,21 @@ public final class EventValidator {
                         units,
                         revenue,
                         currency,
-                        components),
+                        components,
+                        subscriberId),
                 List.of());
+    }
+
+    /** The optional subscriberId: absent or null is none; anything else must follow the rule. */
+    private static String subscriberId(JsonNode v, List<EventError> errors) {
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual() || !isSubscriberId(v.asText())) {
+            errors.add(new EventError("BAD_SUBSCRIBER_ID", "subscriberId", SUBSCRIBER_ID_RULE));
+            return null;
+        }
+        return v.asText();
     }
 
     private static String text(JsonNode node, String field, List<EventError> errors) {

@@ -5,7 +5,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** A validated usage event (DESIGN.md, "The usage event"). */
+/**
+ * A validated usage event (DESIGN.md, "The usage event"). {@code subscriberId} is null unless the
+ * event is pooled usage of a subscription platform (DESIGN.md "Revenue pools").
+ */
 public record UsageEvent(
         String eventId,
         String platformId,
@@ -15,7 +18,32 @@ public record UsageEvent(
         Map<String, BigDecimal> units,
         BigDecimal revenue,
         String currency,
-        List<Component> components) {
+        List<Component> components,
+        String subscriberId) {
+
+    /** An event without a subscriber: usage rated per event. */
+    public UsageEvent(
+            String eventId,
+            String platformId,
+            String modelRef,
+            Instant occurredAt,
+            String customerType,
+            Map<String, BigDecimal> units,
+            BigDecimal revenue,
+            String currency,
+            List<Component> components) {
+        this(
+                eventId,
+                platformId,
+                modelRef,
+                occurredAt,
+                customerType,
+                units,
+                revenue,
+                currency,
+                components,
+                null);
+    }
 
     /** One model of a pipeline and its share of the event. */
     public record Component(String modelRef, BigDecimal weight) {}

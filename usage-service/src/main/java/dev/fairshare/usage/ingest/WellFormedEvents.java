@@ -93,6 +93,8 @@ public final class WellFormedEvents {
         BigDecimal revenue = null;
         String currency = null;
         List<UsageEvent.Component> components = null;
+        String subscriberId = null;
+        boolean subscriberSeen = false;
         boolean revenueSeen = false;
         boolean componentsSeen = false;
         for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
@@ -166,6 +168,22 @@ public final class WellFormedEvents {
                         return null;
                     }
                 }
+                case "subscriberId" -> {
+                    if (subscriberSeen) {
+                        return null;
+                    }
+                    subscriberSeen = true;
+                    if (v != JsonToken.VALUE_NULL) {
+                        if (v != JsonToken.VALUE_STRING) {
+                            return null;
+                        }
+                        // not shared: thousands of subscribers would crowd the refs out of SHARED
+                        subscriberId = p.getText();
+                        if (!EventValidator.isSubscriberId(subscriberId)) {
+                            return null;
+                        }
+                    }
+                }
                 default -> p.skipChildren();
             }
         }
@@ -206,7 +224,8 @@ public final class WellFormedEvents {
                 units == null ? new LinkedHashMap<>() : units,
                 revenue,
                 SHARED.of(currency),
-                components == null ? List.of() : components);
+                components == null ? List.of() : components,
+                subscriberId);
     }
 
     /**

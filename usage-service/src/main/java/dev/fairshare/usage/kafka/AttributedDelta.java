@@ -1,5 +1,6 @@
 package dev.fairshare.usage.kafka;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
 import java.util.Map;
 
@@ -13,12 +14,17 @@ import java.util.Map;
  */
 public record AttributedDelta(String deltaId, String batchId, String modelId, List<Row> rows) {
 
-    /** Sums for (platform, model, UTC day, customer type, currency). */
+    /**
+     * Sums for (platform, model, UTC day, customer type, currency), and for one subscriber when the
+     * row is pooled usage (DESIGN.md "Revenue pools"); a row without {@code subscriberId} (the
+     * field absent) is usage rated per event.
+     */
     public record Row(
             String platformId,
             String day,
             String customerType,
             String currency,
+            @JsonInclude(JsonInclude.Include.NON_NULL) String subscriberId,
             long events,
             String revenue,
             Map<String, String> units) {}

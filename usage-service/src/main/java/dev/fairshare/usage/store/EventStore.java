@@ -14,7 +14,6 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -91,7 +90,7 @@ public class EventStore {
                     + " idx int not null, platform_id text collate \"C\" not null, event_id text collate \"C\" not null,"
                     + " occurred_at timestamptz not null, model_ref text not null, customer_type text not null,"
                     + " currency char(3) not null, revenue numeric not null, units json not null, components json,"
-                    + " attribution json, source text not null) on commit delete rows";
+                    + " attribution json, subscriber_id text collate \"C\", source text not null) on commit delete rows";
 
     /**
      * Claims the staged keys (staged in key order, so that two writers never wait on each other in
@@ -105,9 +104,9 @@ public class EventStore {
                     + " on conflict do nothing returning platform_id, event_id),"
                     + " stored as ("
                     + " insert into usage_event (platform_id, event_id, occurred_at, model_ref, customer_type, currency,"
-                    + " revenue, units, components, attribution, attributed_at, batch_id, source, received_at)"
+                    + " revenue, units, components, attribution, subscriber_id, attributed_at, batch_id, source, received_at)"
                     + " select s.platform_id, s.event_id, s.occurred_at, s.model_ref, s.customer_type, s.currency,"
-                    + " s.revenue, s.units, s.components, s.attribution,"
+                    + " s.revenue, s.units, s.components, s.attribution, s.subscriber_id,"
                     + " case when s.attribution is null then null else now() end, ?::uuid, s.source, now()"
                     + " from usage_stage s join fresh f on f.platform_id = s.platform_id and f.event_id = s.event_id)"
                     + " select s.idx from usage_stage s where not exists"
@@ -166,12 +165,9 @@ public class EventStore {
 
     static void addToRollup(
             Map<RollupKey, RollupDelta> rollup, UsageEvent e, List<Attribution.Part> parts) {
-        LocalDate day =
-                LocalDate.ofEpochDay(Math.floorDiv(e.occurredAt().getEpochSecond(), 86_400));
         for (Attribution.Part p : parts) {
-            RollupKey k =
-                    new RollupKey(e.platformId(), p.modelId(), day, e.customerType(), e.currency());
-            rollup.computeIfAbsent(k, x -> new RollupDelta()).add(p.revenue(), p.units());
+            rollup.computeIfAbsent(RollupKey.of(e, p.modelId()), x -> new RollupDelta())
+                    .add(p.revenue(), p.units());
         }
     }
 
@@ -225,7 +221,8 @@ public class EventStore {
 
     static final String EVENT_COPY =
             "copy usage_event (platform_id, event_id, occurred_at, model_ref, customer_type, currency,"
-                    + " revenue, units, components, attribution, attributed_at, batch_id, source, received_at) from stdin";
+                    + " revenue, units, components, attribution, subscriber_id, attributed_at, batch_id, source,"
+                    + " received_at) from stdin";
 
     /** Writes the COPY row of the {@code idx}th event into {@code rows}. */
     @FunctionalInterface
@@ -292,7 +289,7 @@ public class EventStore {
     }
 
     /**
-     * The fields from occurredAt to the attribution, in {@code usage_event}'s order: the same in
+     * The fields from occurredAt to the subscriber, in {@code usage_event}'s order: the same in
      * both paths.
      */
     private static void eventFields(CopyRows rows, Incoming in) {
@@ -310,6 +307,12 @@ public class EventStore {
             rows.nul();
         } else {
             attributionJson(rows, in.parts().get());
+        }
+        rows.tab();
+        if (e.subscriberId() == null) {
+            rows.nul();
+        } else {
+            rows.text(e.subscriberId());
         }
     }
 
@@ -376,8 +379,8 @@ public class EventStore {
 
     /**
      * One roll-up key's sums in {@code usage_rollup_batch}: {@code {"p": platform, "m": model, "d":
-     * day, "c": customer type, "k": currency, "n": events, "r": revenue, "u": {unit: quantity}}},
-     * numbers exact; read back by {@link RollupBatches}.
+     * day, "c": customer type, "k": currency, "s": subscriber (pooled usage only), "n": events,
+     * "r": revenue, "u": {unit: quantity}}}, numbers exact; read back by {@link RollupBatches}.
      */
     static void rollupJson(CopyRows rows, RollupKey k, RollupDelta d) {
         rows.json('{').jsonString("p").json(':').jsonString(k.platformId());
@@ -385,6 +388,9 @@ public class EventStore {
         rows.json(',').jsonString("d").json(':').json('"').ascii(k.day().toString()).json('"');
         rows.json(',').jsonString("c").json(':').jsonString(k.customerType());
         rows.json(',').jsonString("k").json(':').jsonString(k.currency());
+        if (k.subscriberId() != null) {
+            rows.json(',').jsonString("s").json(':').jsonString(k.subscriberId());
+        }
         rows.json(',').jsonString("n").json(':').number(d.events());
         rows.json(',').jsonString("r").json(':').decimal(d.revenue());
         rows.json(',').jsonString("u").json(':').jsonNumbers(d.units(), false).json('}');
@@ -440,8 +446,8 @@ public class EventStore {
         List<UsageEvent> out = new ArrayList<>();
         try (PreparedStatement ps =
                 c.prepareStatement(
-                        "select platform_id, event_id, occurred_at, model_ref, customer_type, currency, revenue, units, components"
-                                + " from usage_event where attribution is null"
+                        "select platform_id, event_id, occurred_at, model_ref, customer_type, currency, revenue, units, components,"
+                                + " subscriber_id from usage_event where attribution is null"
                                 + " and (?::text[] is null or model_ref = any(?::text[]) or components is not null)"
                                 + " and (platform_id, event_id) > (?, ?)"
                                 + " order by platform_id, event_id limit ?")) {
@@ -484,7 +490,8 @@ public class EventStore {
                     units,
                     rs.getBigDecimal("revenue"),
                     rs.getString("currency"),
-                    components);
+                    components,
+                    rs.getString("subscriber_id"));
         } catch (JsonProcessingException e) {
             throw new SQLException("unreadable stored event", e);
         }

@@ -13,7 +13,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -56,7 +55,7 @@ public class Reattributions {
 
     static final String CANDIDATES =
             "select platform_id, event_id, occurred_at, model_ref, customer_type, currency, revenue,"
-                    + " units, components, attribution::text as attribution from usage_event"
+                    + " units, components, subscriber_id, attribution::text as attribution from usage_event"
                     + " where occurred_at >= ?::timestamptz and (?::text is null or platform_id = ?)"
                     + " and ((components is null and model_ref = ?)"
                     + " or (components is not null and components::jsonb @> jsonb_build_array(jsonb_build_object('modelRef', ?::text))))"
@@ -256,17 +255,16 @@ public class Reattributions {
         }
     }
 
-    /** Takes {@code parts} of {@code e} out of the roll-ups: one event less per part. */
+    /**
+     * Takes {@code parts} of {@code e} out of the roll-ups: one event less per part, under the
+     * event's subscriber when it has one (so pooled usage moves with its subscriber).
+     */
     static void subtract(
             Map<RollupKey, RollupDelta> rollup, UsageEvent e, List<Attribution.Part> parts) {
-        LocalDate day =
-                LocalDate.ofEpochDay(Math.floorDiv(e.occurredAt().getEpochSecond(), 86_400));
         for (Attribution.Part p : parts) {
-            RollupKey k =
-                    new RollupKey(e.platformId(), p.modelId(), day, e.customerType(), e.currency());
             Map<String, BigDecimal> negated = new TreeMap<>();
             p.units().forEach((u, q) -> negated.put(u, q.negate()));
-            rollup.computeIfAbsent(k, x -> new RollupDelta())
+            rollup.computeIfAbsent(RollupKey.of(e, p.modelId()), x -> new RollupDelta())
                     .addSums(-1, p.revenue().negate(), negated);
         }
     }

@@ -29,6 +29,7 @@ final class RollupBatches {
                 LocalDate day = null;
                 String customerType = null;
                 String currency = null;
+                String subscriber = null;
                 long events = 0;
                 BigDecimal revenue = null;
                 Map<String, BigDecimal> units = new TreeMap<>();
@@ -41,6 +42,7 @@ final class RollupBatches {
                         case "d" -> day = day(p.getText());
                         case "c" -> customerType = p.getText();
                         case "k" -> currency = p.getText();
+                        case "s" -> subscriber = p.getText();
                         case "n" -> events = p.getLongValue();
                         case "r" -> revenue = p.getDecimalValue();
                         case "u" -> {
@@ -63,7 +65,8 @@ final class RollupBatches {
                     throw new IOException("incomplete roll-up sums in " + p.currentLocation());
                 }
                 into.computeIfAbsent(
-                                new RollupKey(platform, model, day, customerType, currency),
+                                new RollupKey(
+                                        platform, model, day, customerType, currency, subscriber),
                                 k -> new RollupDelta())
                         .addSums(events, revenue, units);
             }

@@ -38,7 +38,8 @@ import org.jboss.logging.Logger;
 public class RollupFolder {
     private static final Logger LOG = Logger.getLogger(RollupFolder.class);
     private static final long LOCK_KEY = 0x726f6c6c7570L;
-    private static final String KEY = "platform_id, model_id, day, customer_type, currency";
+    private static final String KEY =
+            "platform_id, model_id, day, customer_type, currency, subscriber_id";
 
     /** The fold's sums, once per roll-up key, before they are added to {@code usage_rollup}. */
     static final String STAGE =
@@ -82,7 +83,10 @@ public class RollupFolder {
                     .thenComparing(RollupKey::platformId)
                     .thenComparing(RollupKey::day)
                     .thenComparing(RollupKey::customerType)
-                    .thenComparing(RollupKey::currency);
+                    .thenComparing(RollupKey::currency)
+                    .thenComparing(
+                            RollupKey::subscriberId,
+                            Comparator.nullsFirst(Comparator.naturalOrder()));
 
     private final AgroalDataSource dataSource;
     private final UsageConfig config;
@@ -222,6 +226,8 @@ public class RollupFolder {
     private static void stageRow(CopyRows rows, RollupKey k, RollupDelta d) {
         rows.text(k.platformId()).tab().text(k.modelId()).tab().ascii(k.day().toString()).tab();
         rows.text(k.customerType()).tab().text(k.currency()).tab();
+        // usage_rollup keys the sums of events without a subscriber by ''
+        rows.text(k.subscriberId() == null ? "" : k.subscriberId()).tab();
         rows.number(d.events()).tab().decimal(d.revenue());
         Map<String, BigDecimal> other = new TreeMap<>(d.units());
         for (String unit : EventStore.STANDARD_UNITS) {
@@ -239,7 +245,7 @@ public class RollupFolder {
     /**
      * Writes the fold's sums to the outbox as {@code usage.attributed} deltas: one per (model,
      * platform), split beyond {@link #MAX_DELTA_ROWS} rows, the fold's id as their batch id;
-     * answers how many.
+     * answers how many. A pooled row carries its subscriber; the others are as they always were.
      */
     private int sendAsDeltas(Connection c, List<Map.Entry<RollupKey, RollupDelta>> sorted)
             throws SQLException {
@@ -251,18 +257,7 @@ public class RollupFolder {
             List<AttributedDelta.Row> rows = new ArrayList<>();
             for (int i = 0; i < sorted.size(); i++) {
                 RollupKey k = sorted.get(i).getKey();
-                RollupDelta d = sorted.get(i).getValue();
-                Map<String, String> units = new TreeMap<>();
-                d.units().forEach((u, q) -> units.put(u, q.toPlainString()));
-                rows.add(
-                        new AttributedDelta.Row(
-                                k.platformId(),
-                                k.day().toString(),
-                                k.customerType(),
-                                k.currency(),
-                                d.events(),
-                                d.revenue().toPlainString(),
-                                units));
+                rows.add(row(k, sorted.get(i).getValue()));
                 RollupKey next = i + 1 < sorted.size() ? sorted.get(i + 1).getKey() : null;
                 if (next == null
                         || !next.modelId().equals(k.modelId())
@@ -279,6 +274,24 @@ public class RollupFolder {
             ps.executeBatch();
         }
         return n;
+    }
+
+    /**
+     * The {@code usage.attributed} row of one roll-up key's sums: decimals as plain strings, the
+     * subscriber only on pooled usage.
+     */
+    public static AttributedDelta.Row row(RollupKey k, RollupDelta d) {
+        Map<String, String> units = new TreeMap<>();
+        d.units().forEach((u, q) -> units.put(u, q.toPlainString()));
+        return new AttributedDelta.Row(
+                k.platformId(),
+                k.day().toString(),
+                k.customerType(),
+                k.currency(),
+                k.subscriberId(),
+                d.events(),
+                d.revenue().toPlainString(),
+                units);
     }
 
     private String json(Object o) {

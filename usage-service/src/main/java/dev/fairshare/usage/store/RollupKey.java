@@ -1,7 +1,35 @@
 package dev.fairshare.usage.store;
 
+import dev.fairshare.usage.ingest.UsageEvent;
 import java.time.LocalDate;
 
-/** The roll-up grain: (platform, model, UTC day, customer type, currency). */
+/**
+ * The roll-up grain: (platform, model, UTC day, customer type, currency), and the subscriber for
+ * pooled usage (null for usage rated per event).
+ */
 public record RollupKey(
-        String platformId, String modelId, LocalDate day, String customerType, String currency) {}
+        String platformId,
+        String modelId,
+        LocalDate day,
+        String customerType,
+        String currency,
+        String subscriberId) {
+
+    /** The key of usage rated per event: no subscriber. */
+    public RollupKey(
+            String platformId,
+            String modelId,
+            LocalDate day,
+            String customerType,
+            String currency) {
+        this(platformId, modelId, day, customerType, currency, null);
+    }
+
+    /** The key of {@code e}'s part paid to {@code modelId}: its UTC day, its subscriber if any. */
+    static RollupKey of(UsageEvent e, String modelId) {
+        LocalDate day =
+                LocalDate.ofEpochDay(Math.floorDiv(e.occurredAt().getEpochSecond(), 86_400));
+        return new RollupKey(
+                e.platformId(), modelId, day, e.customerType(), e.currency(), e.subscriberId());
+    }
+}

@@ -1,5 +1,6 @@
 package dev.fairshare.usage.store;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -52,6 +53,8 @@ public class UsageQueries {
             String customerType,
             Map<String, String> units,
             Money revenue,
+            // pooled usage only; these reads are for the platform itself, FINANCE and ADMIN
+            @JsonInclude(JsonInclude.Include.NON_NULL) String subscriberId,
             JsonNode components,
             JsonNode attribution,
             String attributedAt,
@@ -172,7 +175,7 @@ public class UsageQueries {
 
     private static final String EVENT_COLUMNS =
             "platform_id, event_id, occurred_at, model_ref, customer_type, units, revenue, currency,"
-                    + " components, attribution, attributed_at, received_at, source, batch_id";
+                    + " subscriber_id, components, attribution, attributed_at, received_at, source, batch_id";
 
     public Optional<StoredEvent> event(String platformId, String eventId) {
         String sql =
@@ -251,6 +254,7 @@ public class UsageQueries {
                 rs.getString("customer_type"),
                 units,
                 new Money(revenue, rs.getString("currency")),
+                rs.getString("subscriber_id"),
                 comp == null ? null : mapper.readTree(comp),
                 attr == null ? null : attribution(mapper.readTree(attr), revenue, units),
                 rs.getTimestamp("attributed_at") == null

@@ -275,9 +275,25 @@ public final class IngestBenchmark {
         return new KafkaProducer<>(p);
     }
 
+    /** Distinct subscribers of the pooled events. */
+    static final int SUBSCRIBERS = 10_000;
+
+    /**
+     * Whether the {@code i}th event is pooled usage (one in ten): a subscriber of a subscription
+     * platform, revenue 0 (DESIGN.md "Revenue pools").
+     */
+    static boolean pooled(long i) {
+        return i % 10 == 5;
+    }
+
+    /** One of {@link #SUBSCRIBERS} pseudonyms: 16 hex digits, as a platform's hash might be. */
+    static String subscriber(Random r) {
+        return String.format("%016x", (r.nextInt(SUBSCRIBERS) + 1) * 0x9E3779B97F4A7C15L);
+    }
+
     /**
      * A realistic event: ~330 bytes, one of 50 models, a day of the last month, sometimes a
-     * pipeline.
+     * pipeline, one in ten pooled (a subscriber, revenue 0).
      */
     static String event(Random r, String platform, long i, Instant base) {
         String id = platform + "-" + i;
@@ -307,9 +323,10 @@ public final class IngestBenchmark {
                 + r.nextInt(4000)
                 + ",\"gpu_seconds\":0."
                 + r.nextInt(1000)
-                + "},\"revenue\":{\"amount\":\"0."
-                + String.format("%04d", r.nextInt(10_000))
+                + "},\"revenue\":{\"amount\":\""
+                + (pooled(i) ? "0" : String.format("0.%04d", r.nextInt(10_000)))
                 + "\",\"currency\":\"USD\"}"
+                + (pooled(i) ? ",\"subscriberId\":\"" + subscriber(r) + "\"" : "")
                 + components
                 + "}";
     }
@@ -404,7 +421,7 @@ public final class IngestBenchmark {
                                 base.minusSeconds(r.nextInt(28 * 86_400)).toString(),
                                 "org/model-" + model,
                                 i % 3 == 0 ? "NON_COMMERCIAL" : "COMMERCIAL",
-                                String.format("0.%04d", r.nextInt(10_000)),
+                                pooled(i) ? "0" : String.format("0.%04d", r.nextInt(10_000)),
                                 "{\"requests\":1,\"input_tokens\":"
                                         + r.nextInt(2000)
                                         + ",\"output_tokens\":"
@@ -413,7 +430,8 @@ public final class IngestBenchmark {
                                         + r.nextInt(1000)
                                         + "}",
                                 "[{\"modelId\":\"model-" + model + "\",\"weight\":\"1\"}]",
-                                "usage.in." + platform + "/" + (i % 4) + "/" + i
+                                "usage.in." + platform + "/" + (i % 4) + "/" + i,
+                                pooled(i) ? subscriber(r) : "\\N"
                             });
                 }
                 chunk.sort(
@@ -432,6 +450,7 @@ public final class IngestBenchmark {
                     events.append(e[0]).append('\t').append(e[1]).append('\t').append(e[2]);
                     events.append('\t').append(e[3]).append('\t').append(e[4]).append("\tUSD\t");
                     events.append(e[5]).append('\t').append(e[6]).append("\t\\N\t").append(e[7]);
+                    events.append('\t').append(e[9]);
                     events.append('\t').append(received).append('\t').append(batchId);
                     events.append('\t').append(e[8]).append('\t').append(received).append('\n');
                 }
@@ -441,7 +460,8 @@ public final class IngestBenchmark {
                         new StringReader(keys.toString()));
                 copyApi.copyIn(
                         "copy bench.floor_event (platform_id, event_id, occurred_at, model_ref, customer_type, currency,"
-                                + " revenue, units, components, attribution, attributed_at, batch_id, source, received_at) from stdin",
+                                + " revenue, units, components, attribution, subscriber_id, attributed_at, batch_id, source,"
+                                + " received_at) from stdin",
                         new StringReader(events.toString()));
                 c.commit();
                 pgTicks += minus(cpuTicks(-1), before).getOrDefault(USAGE_BACKENDS, 0L);

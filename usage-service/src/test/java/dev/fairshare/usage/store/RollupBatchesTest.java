@@ -138,15 +138,18 @@ class RollupBatchesTest {
                                 ids,
                                 Arbitraries.integers().between(0, 3),
                                 Arbitraries.of("COMMERCIAL", "NON_COMMERCIAL"),
-                                Arbitraries.of("USD", "EUR"))
+                                Arbitraries.of("USD", "EUR"),
+                                // pooled usage: a subscriber, or none (null) for per-event usage
+                                Arbitraries.of("s1", "9f86d081", "s\"2").injectNull(0.5))
                         .as(
-                                (p, m, day, c, k) ->
+                                (p, m, day, c, k, s) ->
                                         new RollupKey(
                                                 p,
                                                 m,
                                                 LocalDate.of(2026, 11, 1).plusDays(day),
                                                 c,
-                                                k));
+                                                k,
+                                                s));
         Arbitrary<BigDecimal> amounts =
                 Combinators.combine(
                                 Arbitraries.longs()
