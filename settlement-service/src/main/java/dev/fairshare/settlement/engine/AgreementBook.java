@@ -18,9 +18,9 @@ import java.util.TreeMap;
  * ever let two of the same kind overlap, the latest {@code validFrom} and then the smallest id
  * wins, so the choice is deterministic.
  *
- * <p>A book holds either the agreements that rate usage rows (revenue-share and per-unit terms)
- * or, built by {@link #pooled}, the {@link PoolShare} agreements that take part in revenue pools:
- * the two kinds may coexist for one model and never compete.
+ * <p>A book holds either the agreements that rate usage rows (revenue-share and per-unit terms) or,
+ * built by {@link #pooled}, the {@link PoolShare} agreements that take part in revenue pools: the
+ * two kinds may coexist for one model and never compete.
  */
 final class AgreementBook {
 

@@ -8,8 +8,8 @@ import java.util.Objects;
 /**
  * Pooled usage of one model by one subscriber of a subscription platform in a period, per customer
  * type: the sums of the events that carried that {@code subscriberId}. Revenue pools split the
- * platform's declared pool by it; it is never rated per event. Late pooled usage may be negative
- * (a dispute correction taking usage from a model).
+ * platform's declared pool by it; it is never rated per event. Late pooled usage may be negative (a
+ * dispute correction taking usage from a model).
  */
 public record PooledUsage(
         String platformId,

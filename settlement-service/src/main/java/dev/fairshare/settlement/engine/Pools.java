@@ -124,9 +124,7 @@ public final class Pools {
                 (cell, v) -> {
                     if (v.signum() > 0) {
                         byGroup.merge(
-                                new Group(cell.modelId(), cell.customerType()),
-                                v,
-                                BigDecimal::add);
+                                new Group(cell.modelId(), cell.customerType()), v, BigDecimal::add);
                     }
                 });
         if (byGroup.isEmpty()) {
@@ -154,7 +152,8 @@ public final class Pools {
                 (cell, v) -> {
                     if (v.signum() > 0) {
                         bySubscriber
-                                .computeIfAbsent(cell.subscriberId(), k -> new TreeMap<>(GROUP_ORDER))
+                                .computeIfAbsent(
+                                        cell.subscriberId(), k -> new TreeMap<>(GROUP_ORDER))
                                 .merge(
                                         new Group(cell.modelId(), cell.customerType()),
                                         v,
@@ -164,7 +163,11 @@ public final class Pools {
         List<String> subscribers = new ArrayList<>(bySubscriber.keySet());
         List<BigDecimal> weights =
                 subscribers.stream()
-                        .map(s -> fees.isEmpty() ? BigDecimal.ONE : fees.getOrDefault(s, BigDecimal.ZERO))
+                        .map(
+                                s ->
+                                        fees.isEmpty()
+                                                ? BigDecimal.ONE
+                                                : fees.getOrDefault(s, BigDecimal.ZERO))
                         .toList();
         if (weights.stream().allMatch(w -> w.signum() == 0)) {
             return whole;
@@ -173,7 +176,8 @@ public final class Pools {
         for (int i = 0; i < subscribers.size(); i++) {
             Map<Group, BigDecimal> used = bySubscriber.get(subscribers.get(i));
             List<Group> groups = new ArrayList<>(used.keySet());
-            List<BigDecimal> split = Decimals.allocate(parts.get(i), new ArrayList<>(used.values()));
+            List<BigDecimal> split =
+                    Decimals.allocate(parts.get(i), new ArrayList<>(used.values()));
             for (int k = 0; k < groups.size(); k++) {
                 amounts.merge(groups.get(k), split.get(k), BigDecimal::add);
             }
@@ -221,7 +225,8 @@ public final class Pools {
         AgreementBook book = AgreementBook.pooled(split.pool().period(), agreements, models);
         Map<String, Agreement> payers = new TreeMap<>();
         for (ModelShare share : split.shares()) {
-            payer(book, split.pool(), share.modelId()).ifPresent(a -> payers.put(share.modelId(), a));
+            payer(book, split.pool(), share.modelId())
+                    .ifPresent(a -> payers.put(share.modelId(), a));
         }
         return payers;
     }
@@ -273,8 +278,8 @@ public final class Pools {
     /**
      * The late adjustments of a closed period's pool, settled in {@code period}: the pool split
      * again with the late usage, each model's difference (which may be negative: a late subscriber
-     * dilutes the others) cascaded as {@code LATE_ADJUSTMENT} lines, and each agreement's
-     * guarantee adjusted as for any late royalty.
+     * dilutes the others) cascaded as {@code LATE_ADJUSTMENT} lines, and each agreement's guarantee
+     * adjusted as for any late royalty.
      */
     static List<StatementLine> lateLines(
             YearMonth period,
@@ -343,5 +348,4 @@ public final class Pools {
         }
         return lines;
     }
-
 }

@@ -52,10 +52,10 @@ import java.util.function.Function;
  *       for the period may be negative. A late royalty below zero (a dispute correction taking
  *       usage back) lifts the top-up again, by {@code max(0, G − R_old − R_late) − max(0, G −
  *       R_old)}, as a {@code MINIMUM_GUARANTEE_TOPUP} line with {@code adjustsPeriod}.
- *   <li><b>Revenue pools.</b> A subscription platform's declared pool is split among the models
- *       of its pooled usage ({@link Pools}); a model's part under a {@code POOL_SHARE} agreement
- *       is a royalty like any other ({@code POOL_ROYALTY}, cascaded, towards the guarantee), and
- *       late pooled usage re-runs a closed period's pool and settles each model's difference.
+ *   <li><b>Revenue pools.</b> A subscription platform's declared pool is split among the models of
+ *       its pooled usage ({@link Pools}); a model's part under a {@code POOL_SHARE} agreement is a
+ *       royalty like any other ({@code POOL_ROYALTY}, cascaded, towards the guarantee), and late
+ *       pooled usage re-runs a closed period's pool and settles each model's difference.
  *   <li><b>Rounding.</b> Lines with the same identity are merged; each invoice (platform and
  *       currency) is then rounded as a whole by {@link Rounding#largestRemainder} in {@link
  *       StatementLine#ORDER}, ties between equal remainders broken by a hash of the period and the

@@ -37,7 +37,9 @@ class PoolsPropertiesTest {
     static {
         Map<String, ModelInfo> m = new HashMap<>();
         m.put("m0", new ModelInfo("m0", "k0", true, List.of()));
-        m.put("m1", new ModelInfo("m1", "k1", true, List.of(new Parent("m0", new BigDecimal("0.3")))));
+        m.put(
+                "m1",
+                new ModelInfo("m1", "k1", true, List.of(new Parent("m0", new BigDecimal("0.3")))));
         for (int i = 2; i < 6; i++) {
             m.put("m" + i, new ModelInfo("m" + i, "k" + i, true, List.of()));
         }
@@ -156,9 +158,9 @@ class PoolsPropertiesTest {
     }
 
     /**
-     * Each model's share equals an independent computation of the method's definition at 60
-     * digits: PRO_RATA {@code whole × v_m / V}; USER_CENTRIC {@code Σ_s whole × w_s / W × v_sm /
-     * v_s} over the subscribers with usage (weight 1, or the fee).
+     * Each model's share equals an independent computation of the method's definition at 60 digits:
+     * PRO_RATA {@code whole × v_m / V}; USER_CENTRIC {@code Σ_s whole × w_s / W × v_sm / v_s} over
+     * the subscribers with usage (weight 1, or the fee).
      */
     @Property
     void eachMethodSplitsAsDefined(@ForAll("worlds") World w) {
@@ -179,8 +181,7 @@ class PoolsPropertiesTest {
 
     @Property
     void aSubscriberOfUnlicensedModelsOnlyLeavesTheLicensedModelsProRataRatios(
-            @ForAll("worlds") World w,
-            @ForAll("unlicensedVolumes") List<BigDecimal> volumes) {
+            @ForAll("worlds") World w, @ForAll("unlicensedVolumes") List<BigDecimal> volumes) {
         Pool proRata =
                 new Pool(
                         PF,
@@ -209,7 +210,9 @@ class PoolsPropertiesTest {
             for (String y : before.keySet()) {
                 // a_x / a_y == a'_x / a'_y, cross-multiplied, to the divisions' precision
                 BigDecimal cross =
-                        before.get(x).multiply(after.get(y)).subtract(before.get(y).multiply(after.get(x)));
+                        before.get(x)
+                                .multiply(after.get(y))
+                                .subtract(before.get(y).multiply(after.get(x)));
                 BigDecimal scale = before.get(x).add(before.get(y)).max(BigDecimal.ONE);
                 assertThat(cross.abs()).isLessThan(TOLERANCE.multiply(scale).multiply(scale));
             }
@@ -277,7 +280,9 @@ class PoolsPropertiesTest {
                     BigDecimal used = sum(new ArrayList<>(models.values()));
                     BigDecimal part = whole.multiply(w).divide(totalWeight, mc);
                     models.forEach(
-                            (m, v) -> out.merge(m, part.multiply(v).divide(used, mc), BigDecimal::add));
+                            (m, v) ->
+                                    out.merge(
+                                            m, part.multiply(v).divide(used, mc), BigDecimal::add));
                 });
         return out;
     }

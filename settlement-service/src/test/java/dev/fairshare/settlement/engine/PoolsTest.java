@@ -63,14 +63,23 @@ class PoolsTest {
     }
 
     static List<StatementLine> october(PoolMethod method, List<Agreement> agreements) {
-        return SettlementEngine.settle(
+        return pools(
                 OCTOBER,
-                List.of(),
-                List.of(),
                 List.of(new PoolPeriod(pool(method), OCTOBER_USAGE)),
                 List.of(),
                 agreements,
                 MODELS);
+    }
+
+    /** The statement of {@code period} with these pools and late pools, and no other usage. */
+    static List<StatementLine> pools(
+            YearMonth period,
+            List<PoolPeriod> pools,
+            List<LatePool> late,
+            List<Agreement> agreements,
+            Map<String, ModelInfo> models) {
+        return SettlementEngine.settle(
+                period, List.of(), List.of(), pools, late, agreements, models);
     }
 
     static BigDecimal invoice(List<StatementLine> lines) {
@@ -124,7 +133,8 @@ class PoolsTest {
         assertThat(invoice(lines)).isEqualByComparingTo("375.00");
         assertThat(
                         Coverage.unpaidPoolShares(
-                                        new PoolPeriod(pool(PoolMethod.USER_CENTRIC), OCTOBER_USAGE),
+                                        new PoolPeriod(
+                                                pool(PoolMethod.USER_CENTRIC), OCTOBER_USAGE),
                                         AGREEMENTS,
                                         MODELS)
                                 .get(0)
@@ -147,15 +157,15 @@ class PoolsTest {
                         PoolMethod.USER_CENTRIC,
                         Map.of("s1", d("10"), "s2", d("10"), "s3", d("20"), "s4", d("99")));
         List<StatementLine> lines =
-                SettlementEngine.settle(
+                pools(
                         OCTOBER,
-                        List.of(),
-                        List.of(),
                         List.of(new PoolPeriod(byFees, OCTOBER_USAGE)),
                         List.of(),
                         AGREEMENTS,
                         MODELS);
-        assertThat(lines).extracting(StatementLine::amount).containsExactly(d("187.50"), d("125.00"));
+        assertThat(lines)
+                .extracting(StatementLine::amount)
+                .containsExactly(d("187.50"), d("125.00"));
         assertThat(
                         Coverage.unpaidPoolShares(
                                         new PoolPeriod(byFees, OCTOBER_USAGE), AGREEMENTS, MODELS)
@@ -178,14 +188,7 @@ class PoolsTest {
                         List.of(use("s2", "b", 30)),
                         Map.of());
         List<StatementLine> november =
-                SettlementEngine.settle(
-                        NOVEMBER,
-                        List.of(),
-                        List.of(),
-                        List.of(),
-                        List.of(late),
-                        AGREEMENTS,
-                        MODELS);
+                pools(NOVEMBER, List.of(), List.of(late), AGREEMENTS, MODELS);
         assertThat(november)
                 .extracting(
                         StatementLine::modelId,
@@ -205,15 +208,7 @@ class PoolsTest {
                         OCTOBER_USAGE,
                         List.of(use("s2", "b", 30)),
                         Map.of());
-        assertThat(
-                        SettlementEngine.settle(
-                                NOVEMBER,
-                                List.of(),
-                                List.of(),
-                                List.of(),
-                                List.of(lateUserCentric),
-                                AGREEMENTS,
-                                MODELS))
+        assertThat(pools(NOVEMBER, List.of(), List.of(lateUserCentric), AGREEMENTS, MODELS))
                 .isEmpty();
     }
 
@@ -230,10 +225,8 @@ class PoolsTest {
                         Fixtures.model("b", "maker-b"),
                         Fixtures.model("c", "maker-c"));
         List<StatementLine> lines =
-                SettlementEngine.settle(
+                pools(
                         OCTOBER,
-                        List.of(),
-                        List.of(),
                         List.of(new PoolPeriod(pool(PoolMethod.PRO_RATA), OCTOBER_USAGE)),
                         List.of(),
                         AGREEMENTS,
@@ -341,6 +334,8 @@ class PoolsTest {
                         Map.of());
         Pools.Split split = Pools.split(characters, OCTOBER_USAGE);
         assertThat(split.undistributed()).isEqualByComparingTo("500.00");
-        assertThat(split.shares()).extracting(Pools.ModelShare::amount).containsOnly(BigDecimal.ZERO);
+        assertThat(split.shares())
+                .extracting(Pools.ModelShare::amount)
+                .containsOnly(BigDecimal.ZERO);
     }
 }
