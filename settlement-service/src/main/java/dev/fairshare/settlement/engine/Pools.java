@@ -55,11 +55,6 @@ public final class Pools {
 
     private record Group(String modelId, CustomerType customerType) {}
 
-    private static final Comparator<Cell> CELL_ORDER =
-            Comparator.comparing(Cell::subscriberId)
-                    .thenComparing(Cell::modelId)
-                    .thenComparing(Cell::customerType);
-
     /** A paid share's identity across two splits of one pool. */
     private record Key(String agreementId, String modelId, CustomerType customerType) {}
 
@@ -75,7 +70,9 @@ public final class Pools {
     public static Split split(Pool pool, List<PooledUsage> usage) {
         new PoolPeriod(pool, usage);
         String metric = pool.metric();
-        Map<Cell, BigDecimal> volume = new TreeMap<>(CELL_ORDER);
+        // summed in a hash map (exact sums do not depend on the order); every split below orders
+        // what it allocates
+        Map<Cell, BigDecimal> volume = new java.util.HashMap<>();
         Map<Group, long[]> events = new TreeMap<>(GROUP_ORDER);
         Map<Group, Map<String, BigDecimal>> units = new TreeMap<>(GROUP_ORDER);
         for (PooledUsage u : usage) {

@@ -224,22 +224,25 @@ public class RollupStore {
             throws SQLException {
         try (PreparedStatement ps =
                 c.prepareStatement(
-                        "select platform_id, model_id, subscriber_id, customer_type, sum(events),"
-                                + " jsonb_build_array(sum_units(units)) from "
+                        "select platform_id, model_id, subscriber_id, customer_type, events,"
+                                + " jsonb_build_array(units) from "
                                 + table
                                 + " where period = ?"
                                 + condition
-                                + (platforms == null ? "" : " and platform_id = any (?::text[])")
-                                + " group by 1, 2, 3, 4")) {
+                                + (platforms == null
+                                        ? ""
+                                        : " and platform_id = any (?::text[])"))) {
             ps.setString(1, period.toString());
             if (platforms != null) {
                 ps.setArray(2, c.createArrayOf("text", platforms.toArray()));
             }
             ps.setFetchSize(10_000);
-            List<PooledUsage> out = new ArrayList<>();
+            // the rows of one grain in several revenue currencies are summed here: pools ignore
+            // the currency of pooled usage (its revenue is zero), and SQL's jsonb sums are slow
+            Map<List<Object>, PooledUsage> out = new java.util.LinkedHashMap<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(
+                    PooledUsage u =
                             new PooledUsage(
                                     rs.getString(1),
                                     rs.getString(2),
@@ -247,10 +250,11 @@ public class RollupStore {
                                     period,
                                     CustomerType.valueOf(rs.getString(4)),
                                     rs.getLong(5),
-                                    units(rs.getString(6))));
+                                    units(rs.getString(6)));
+                    out.merge(grain(u), u, (a, b) -> add(a, b, 1));
                 }
             }
-            return out;
+            return new ArrayList<>(out.values());
         }
     }
 
