@@ -111,7 +111,10 @@ class AuthMatrixTest {
         LINE_PAID,
         LINE_FAILED,
         REMITTANCE_OWN,
-        REMITTANCE_OTHER;
+        REMITTANCE_OTHER,
+        DECLARE_POOL,
+        DECLARE_POOL_OTHER,
+        POOLS;
 
         Response call(RequestSpecification r) {
             return switch (this) {
@@ -161,6 +164,14 @@ class AuthMatrixTest {
                                 .post("/payout-runs/0/lines/0/failed");
                 case REMITTANCE_OWN -> r.get("/remittances/0/" + MAKER_ID + ".pdf");
                 case REMITTANCE_OTHER -> r.get("/remittances/0/someone-else-" + S + ".pdf");
+                // pools: a body without a period, so a call past the role and tenant checks ends
+                // at 422 and declares nothing; the platform of the body is the tenant asked for
+                case DECLARE_POOL -> r.contentType("application/json").body("{}").post("/pools");
+                case DECLARE_POOL_OTHER ->
+                        r.contentType("application/json")
+                                .body("{\"platformId\":\"someone-else-" + S + "\"}")
+                                .post("/pools");
+                case POOLS -> r.get("/pools");
             };
         }
     }
@@ -332,7 +343,27 @@ class AuthMatrixTest {
                 row(Endpoint.REMITTANCE_OTHER, Who.PLATFORM, Scope.NONE, 403, "FORBIDDEN"),
                 row(Endpoint.REMITTANCE_OTHER, Who.ADMIN, Scope.NONE, 403, "FORBIDDEN"),
                 row(Endpoint.REMITTANCE_OTHER, Who.FINANCE, Scope.NONE, 404, "NOT_FOUND"),
-                row(Endpoint.REMITTANCE_OTHER, Who.MAKER, Scope.NONE, 403, "FORBIDDEN"));
+                row(Endpoint.REMITTANCE_OTHER, Who.MAKER, Scope.NONE, 403, "FORBIDDEN"),
+                // POST /pools: a PLATFORM for itself (its own when the body names none), ADMIN
+                row(Endpoint.DECLARE_POOL, Who.NOBODY, Scope.NONE, 401, "UNAUTHORIZED"),
+                row(Endpoint.DECLARE_POOL, Who.MAKER, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.DECLARE_POOL, Who.FINANCE, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.DECLARE_POOL, Who.PLATFORM, Scope.NONE, 422, "VALIDATION_FAILED"),
+                row(Endpoint.DECLARE_POOL, Who.ADMIN, Scope.NONE, 422, "VALIDATION_FAILED"),
+                row(Endpoint.DECLARE_POOL_OTHER, Who.NOBODY, Scope.NONE, 401, "UNAUTHORIZED"),
+                row(Endpoint.DECLARE_POOL_OTHER, Who.MAKER, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.DECLARE_POOL_OTHER, Who.FINANCE, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.DECLARE_POOL_OTHER, Who.PLATFORM, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.DECLARE_POOL_OTHER, Who.ADMIN, Scope.NONE, 422, "VALIDATION_FAILED"),
+                // GET /pools: FINANCE and ADMIN all, a PLATFORM its own, never a MAKER
+                row(Endpoint.POOLS, Who.NOBODY, Scope.NONE, 401, "UNAUTHORIZED"),
+                row(Endpoint.POOLS, Who.MAKER, Scope.NONE, 403, "FORBIDDEN"),
+                row(Endpoint.POOLS, Who.MAKER, Scope.OWN, 403, "FORBIDDEN"),
+                row(Endpoint.POOLS, Who.FINANCE, Scope.NONE, 200, null),
+                row(Endpoint.POOLS, Who.ADMIN, Scope.NONE, 200, null),
+                row(Endpoint.POOLS, Who.PLATFORM, Scope.NONE, 200, null),
+                row(Endpoint.POOLS, Who.PLATFORM, Scope.OWN, 200, null),
+                row(Endpoint.POOLS, Who.PLATFORM, Scope.OTHER, 403, "FORBIDDEN"));
     }
 
     private static Arguments row(Endpoint endpoint, Who who, Scope scope, int status, String code) {

@@ -10,6 +10,7 @@ import dev.fairshare.localstack.Topics;
 import dev.fairshare.settlement.engine.Agreement;
 import dev.fairshare.settlement.engine.ModelInfo;
 import dev.fairshare.settlement.engine.PerUnit;
+import dev.fairshare.settlement.engine.PoolShare;
 import dev.fairshare.settlement.kafka.KafkaConnection;
 import dev.fairshare.settlement.kafka.UsageDelta;
 import dev.fairshare.settlement.registry.RegistryReplica;
@@ -36,10 +37,12 @@ class ContractTest {
                     "registry-platform.json",
                     "registry-model.json",
                     "registry-agreement.json",
+                    "registry-agreement-pool.json",
                     "registry-alias-proposal.json");
 
-    /** usage-service's example of {@code usage.attributed}. */
-    static final String USAGE_COPY = "usage-attributed.json";
+    /** usage-service's examples of {@code usage.attributed}: usage rated per event, and pooled. */
+    static final List<String> USAGE_COPIES =
+            List.of("usage-attributed.json", "usage-attributed-pooled.json");
 
     final ObjectMapper mapper = new ObjectMapper();
     final RegistryReplica replica =
@@ -73,6 +76,33 @@ class ContractTest {
         assertThat(new BigDecimal(delta.rows().get(0).units().get("gpu_seconds")))
                 .isEqualByComparingTo("0.84");
         assertThat(mapper.readTree(mapper.writeValueAsString(delta))).isEqualTo(example);
+    }
+
+    @Test
+    void pooledUsageAttributedRoundTripsWithItsSubscriber() throws Exception {
+        JsonNode example = example("usage-attributed-pooled.json");
+        UsageDelta delta = mapper.treeToValue(example, UsageDelta.class);
+        assertThat(delta.modelId()).isEqualTo("voice-a");
+        UsageDelta.Row row = delta.rows().get(0);
+        assertThat(row.subscriberId()).isEqualTo("s1");
+        assertThat(row.events()).isEqualTo(3);
+        assertThat(new BigDecimal(row.revenue())).isEqualByComparingTo("0");
+        assertThat(new BigDecimal(row.units().get("requests"))).isEqualByComparingTo("3");
+        assertThat(mapper.readTree(mapper.writeValueAsString(delta))).isEqualTo(example);
+        // a row without a subscriber is read with none, and written without the field
+        UsageDelta plain = mapper.treeToValue(example("usage-attributed.json"), UsageDelta.class);
+        assertThat(plain.rows().get(0).subscriberId()).isNull();
+    }
+
+    @Test
+    void poolShareAgreementsAreReadIntoEngineTerms() throws Exception {
+        Agreement a = RegistryReplica.agreement(example("registry-agreement-pool.json"));
+        assertThat(a.id()).isEqualTo("streamvoice-a-pool");
+        assertThat(a.platformId()).isEqualTo("streamvoice");
+        assertThat(a.modelId()).isEqualTo("voice-a");
+        assertThat(a.terms()).isEqualTo(new PoolShare());
+        assertThat(a.minimumGuarantee()).isNull();
+        assertThat(a.validFrom()).isEqualTo(LocalDate.of(2026, 1, 1));
     }
 
     @Test
@@ -176,11 +206,11 @@ class ContractTest {
         assertThat(Contracts.ownFiles(ContractTest.class))
                 .as("the producers' examples copied here")
                 .containsExactlyInAnyOrderElementsOf(
-                        Stream.concat(REGISTRY_COPIES.stream(), Stream.of(USAGE_COPY)).toList());
+                        Stream.concat(REGISTRY_COPIES.stream(), USAGE_COPIES.stream()).toList());
         assertThat(Contracts.drifted(ContractTest.class, "registry-service", REGISTRY_COPIES))
                 .as("copies that differ from registry-service's: copy its files here")
                 .isEmpty();
-        assertThat(Contracts.drifted(ContractTest.class, "usage-service", List.of(USAGE_COPY)))
+        assertThat(Contracts.drifted(ContractTest.class, "usage-service", USAGE_COPIES))
                 .as("copies that differ from usage-service's: copy its file here")
                 .isEmpty();
     }

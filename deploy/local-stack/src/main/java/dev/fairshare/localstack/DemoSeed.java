@@ -9,8 +9,11 @@ import java.util.Random;
 
 /**
  * A small demo world through the public API: two makers, a base model and a model derived from it,
- * two platforms, agreements, and a few hundred usage events over the previous and the current
- * month. Deterministic (fixed random seed) for a given current month.
+ * three platforms, agreements, and a few hundred usage events over the previous and the current
+ * month. One platform, streamvoice, sells subscriptions: its events of the current month carry a
+ * pseudonymous subscriber and no price, both makers take part in its revenue pool through
+ * POOL_SHARE agreements, and {@link #seedPools} declares its user-centric pool. Deterministic
+ * (fixed random seed) for a given current month.
  */
 public final class DemoSeed {
     private DemoSeed() {}
@@ -36,7 +39,12 @@ public final class DemoSeed {
                             "finance2", "{\"role\":\"FINANCE\"}",
                             "coqui", "{\"role\":\"MAKER\",\"makerId\":\"coqui\"}",
                             "voicelab", "{\"role\":\"MAKER\",\"makerId\":\"voicelab\"}",
-                            "acme", "{\"role\":\"PLATFORM\",\"platformId\":\"acme-cloud\"}"));
+                            "acme", "{\"role\":\"PLATFORM\",\"platformId\":\"acme-cloud\"}",
+                            "streamvoice",
+                                    "{\"role\":\"PLATFORM\",\"platformId\":\"streamvoice\"}"));
+
+    /** The subscription platform of the demo, which reports pooled usage and declares a pool. */
+    public static final String SUBSCRIPTION_PLATFORM = "streamvoice";
 
     /**
      * What the seed created: events accepted, an API key per platform, and each platform's Kafka
@@ -70,7 +78,8 @@ public final class DemoSeed {
         for (String[] platform :
                 List.of(
                         new String[] {"acme-cloud", "Acme Cloud"},
-                        new String[] {"nimbus-ai", "Nimbus AI"})) {
+                        new String[] {"nimbus-ai", "Nimbus AI"},
+                        new String[] {SUBSCRIPTION_PLATFORM, "StreamVoice"})) {
             String onboarded =
                     Http.postExpect(
                             registryUrl + "/platforms",
@@ -122,6 +131,25 @@ public final class DemoSeed {
                 201,
                 admin);
         // nimbus-ai serves voicelab's non-commercial model without an agreement: unlicensed usage
+        // streamvoice sells subscriptions: both makers' models take part in its revenue pool
+        Http.postExpect(
+                registryUrl + "/agreements",
+                "{\"id\":\"streamvoice-coqui-pool\",\"makerId\":\"coqui\",\"platformId\":\""
+                        + SUBSCRIPTION_PLATFORM
+                        + "\",\"currency\":\"USD\",\"validFrom\":\""
+                        + start
+                        + "\",\"terms\":{\"type\":\"POOL_SHARE\"}}",
+                201,
+                admin);
+        Http.postExpect(
+                registryUrl + "/agreements",
+                "{\"id\":\"streamvoice-voicelab-pool\",\"makerId\":\"voicelab\",\"platformId\":\""
+                        + SUBSCRIPTION_PLATFORM
+                        + "\",\"modelId\":\"xtts-v2-nordic\",\"currency\":\"USD\",\"validFrom\":\""
+                        + start
+                        + "\",\"terms\":{\"type\":\"POOL_SHARE\"}}",
+                201,
+                admin);
 
         for (var account : ACCOUNTS.entrySet()) {
             Http.postExpect(
@@ -136,7 +164,7 @@ public final class DemoSeed {
                     admin);
         }
         java.util.Map<String, String> apiKeys = new java.util.LinkedHashMap<>();
-        for (String platform : List.of("acme-cloud", "nimbus-ai")) {
+        for (String platform : List.of("acme-cloud", "nimbus-ai", SUBSCRIPTION_PLATFORM)) {
             String created =
                     Http.postExpect(
                             registryUrl + "/platforms/" + platform + "/api-keys", "", 201, admin);
@@ -230,19 +258,105 @@ public final class DemoSeed {
             // the usage service learns of the new platforms from the registry topics within
             // moments;
             // events are de-duplicated by eventId, so posting again until none is refused is safe
-            String body = "[" + String.join(",", events) + "]";
-            String token =
-                    Http.token(registryUrl, "{\"apiKey\":\"" + apiKeys.get(platform) + "\"}");
-            for (int attempt = 0; attempt < 60; attempt++) {
-                String answer = Http.postExpect(usageUrl + "/usage-events", body, 202, token);
-                accepted += Integer.parseInt(answer.replaceAll(".*\"accepted\":(\\d+).*", "$1"));
-                if (!answer.contains("UNKNOWN_PLATFORM")) {
-                    break;
-                }
-                sleep(500);
-            }
+            accepted += post(registryUrl, usageUrl, apiKeys.get(platform), events);
         }
+        accepted +=
+                post(
+                        registryUrl,
+                        usageUrl,
+                        apiKeys.get(SUBSCRIPTION_PLATFORM),
+                        pooledEvents(current, today, random));
         return new Seeded(accepted, apiKeys, kafkaPasswords);
+    }
+
+    /**
+     * Posts events as the platform of {@code apiKey}; answers how many were accepted. The usage
+     * service learns of new platforms from the registry topics within moments, and events are
+     * de-duplicated by eventId, so posting again until none is refused is safe.
+     */
+    private static int post(
+            String registryUrl, String usageUrl, String apiKey, List<String> events) {
+        String body = "[" + String.join(",", events) + "]";
+        String token = Http.token(registryUrl, "{\"apiKey\":\"" + apiKey + "\"}");
+        int accepted = 0;
+        for (int attempt = 0; attempt < 60; attempt++) {
+            String answer = Http.postExpect(usageUrl + "/usage-events", body, 202, token);
+            accepted += Integer.parseInt(answer.replaceAll(".*\"accepted\":(\\d+).*", "$1"));
+            if (!answer.contains("UNKNOWN_PLATFORM")) {
+                break;
+            }
+            sleep(500);
+        }
+        return accepted;
+    }
+
+    /**
+     * streamvoice's subscribers' use of both models this month: 40 events without a price, each
+     * with a pseudonymous subscriber (a hash the platform makes; never a name), so that they are
+     * pooled usage split by its revenue pool.
+     */
+    private static List<String> pooledEvents(YearMonth current, LocalDate today, Random random) {
+        List<String> subscribers =
+                List.of("sub-3f9a1c07", "sub-8b21d4e9", "sub-c05e77a2", "sub-e4d1902b");
+        List<String> events = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            LocalDate day = current.atDay(1 + random.nextInt(today.getDayOfMonth()));
+            String at = day.atStartOfDay().toInstant(ZoneOffset.UTC).toString();
+            // the first subscriber listens to the derived model only; the others mostly to the base
+            String subscriber = subscribers.get(i % subscribers.size());
+            String ref =
+                    subscriber.equals(subscribers.get(0)) || i % 5 == 0
+                            ? "xtts-v2-nordic"
+                            : "coqui/XTTS-v2";
+            events.add(
+                    "{\"eventId\":\""
+                            + SUBSCRIPTION_PLATFORM
+                            + "-demo-"
+                            + i
+                            + "\",\"platformId\":\""
+                            + SUBSCRIPTION_PLATFORM
+                            + "\",\"modelRef\":\""
+                            + ref
+                            + "\",\"occurredAt\":\""
+                            + at
+                            + "\",\"customerType\":\"COMMERCIAL\",\"subscriberId\":\""
+                            + subscriber
+                            + "\",\"units\":{\"requests\":1,\"characters\":"
+                            + (200 + random.nextInt(4000))
+                            + "},\"revenue\":{\"amount\":\"0\",\"currency\":\"USD\"}}");
+        }
+        return events;
+    }
+
+    /**
+     * streamvoice declares its revenue pool of the current month (settlement-service, as the
+     * platform): 500.00 USD of subscriptions, 40% to makers, split user-centric by requests. Run
+     * after {@link #seed}, once settlement-service is up.
+     */
+    public static void seedPools(String registryUrl, String settlementUrl, LocalDate today) {
+        String platform =
+                Http.token(
+                        registryUrl,
+                        "{\"username\":\"streamvoice\",\"password\":\"" + DEMO_PASSWORD + "\"}");
+        String body =
+                "{\"platformId\":\""
+                        + SUBSCRIPTION_PLATFORM
+                        + "\",\"period\":\""
+                        + YearMonth.from(today)
+                        + "\",\"currency\":\"USD\",\"revenue\":\"500.00\",\"makerShare\":\"0.40\","
+                        + "\"metric\":\"requests\",\"method\":\"USER_CENTRIC\"}";
+        // settlement learns of the platform from the registry topics within moments
+        for (int attempt = 0; ; attempt++) {
+            Http.Response r = Http.post(settlementUrl + "/pools", body, platform);
+            if (r.status() == 201) {
+                return;
+            }
+            if (attempt == 60) {
+                throw new IllegalStateException(
+                        "declaring streamvoice's pool: HTTP " + r.status() + " " + r.body());
+            }
+            sleep(500);
+        }
     }
 
     /**

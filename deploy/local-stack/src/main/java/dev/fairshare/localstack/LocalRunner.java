@@ -86,8 +86,10 @@ public final class LocalRunner {
                             LocalDate.now(ZoneOffset.UTC),
                             Infrastructure.ADMIN_PASSWORD);
             DemoSeed.seedPayoutProfiles(registry, settlement);
+            DemoSeed.seedPools(registry, settlement, LocalDate.now(ZoneOffset.UTC));
             System.out.println(
-                    "Demo data seeded: 2 makers (with payout profiles), 2 models, 2 platforms, 3 agreements, "
+                    "Demo data seeded: 2 makers (with payout profiles), 2 models, 3 platforms (one with"
+                            + " a user-centric revenue pool), 5 agreements, "
                             + seeded.events()
                             + " usage events.");
         }

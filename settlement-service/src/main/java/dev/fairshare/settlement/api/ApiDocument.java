@@ -22,7 +22,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
                         title = "Fairshare settlement-service",
                         version = "0.1.0",
                         description =
-                                "Periods, statements, payouts, invoices, accruals, the ledger and finance reports.",
+                                "Periods, statements, revenue pools, payouts, invoices, accruals, the ledger and finance reports.",
                         license =
                                 @License(
                                         name = "Apache-2.0",
@@ -36,6 +36,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
                     name = "payouts",
                     description =
                             "Payout profiles, FX rates, four-eyes payout runs, payment files (pain.001, CSV) and remittance advice"),
+            @Tag(
+                    name = "pools",
+                    description =
+                            "Revenue pools of subscription platforms: declarations, their history and their split among models"),
             @Tag(
                     name = "finance",
                     description =

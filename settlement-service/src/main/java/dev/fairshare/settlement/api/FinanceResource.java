@@ -80,7 +80,8 @@ public class FinanceResource {
             Map<String, String> units,
             String firstSeen,
             String lastSeen,
-            boolean licensedLater) {}
+            boolean licensedLater,
+            String wouldHaveEarned) {}
 
     /** Usage that a revenue-share agreement does not rate: its revenue is in another currency. */
     public record MismatchView(
@@ -291,7 +292,15 @@ public class FinanceResource {
                 units,
                 u.firstDay().toString(),
                 u.lastDay().toString(),
-                licensedLater);
+                licensedLater,
+                u.wouldHaveEarned() == null
+                        ? null
+                        : u.wouldHaveEarned()
+                                .setScale(
+                                        dev.fairshare.settlement.engine.Rounding.fractionDigits(
+                                                u.currency()),
+                                        java.math.RoundingMode.HALF_EVEN)
+                                .toPlainString());
     }
 
     static EntryView entry(LedgerStore.Posted p) {

@@ -484,7 +484,7 @@ public class PayoutResource {
 
     // ---------------------------------------------------------------- input
 
-    private static void failIfAny(List<Problem.FieldError> errors) {
+    static void failIfAny(List<Problem.FieldError> errors) {
         if (!errors.isEmpty()) {
             throw new ProblemException(
                     422,

@@ -17,6 +17,10 @@ import java.util.TreeMap;
  * on the row's day. A model-specific agreement wins over an all-models one; should the registry
  * ever let two of the same kind overlap, the latest {@code validFrom} and then the smallest id
  * wins, so the choice is deterministic.
+ *
+ * <p>A book holds either the agreements that rate usage rows (revenue-share and per-unit terms) or,
+ * built by {@link #pooled}, the {@link PoolShare} agreements that take part in revenue pools: the
+ * two kinds may coexist for one model and never compete.
  */
 final class AgreementBook {
 
@@ -44,6 +48,20 @@ final class AgreementBook {
 
     AgreementBook(
             YearMonth period, Collection<Agreement> agreements, Map<String, ModelInfo> models) {
+        this(period, agreements, models, false);
+    }
+
+    /** The book of the {@link PoolShare} agreements in force during {@code period}. */
+    static AgreementBook pooled(
+            YearMonth period, Collection<Agreement> agreements, Map<String, ModelInfo> models) {
+        return new AgreementBook(period, agreements, models, true);
+    }
+
+    private AgreementBook(
+            YearMonth period,
+            Collection<Agreement> agreements,
+            Map<String, ModelInfo> models,
+            boolean pooled) {
         this.period = period;
         this.models = models;
         Map<String, Agreement> byId = new TreeMap<>();
@@ -54,7 +72,11 @@ final class AgreementBook {
                         "two different agreements share the id " + agreement.id());
             }
         }
-        this.inForce = byId.values().stream().filter(a -> a.daysInForce(period) > 0).toList();
+        this.inForce =
+                byId.values().stream()
+                        .filter(a -> a.daysInForce(period) > 0)
+                        .filter(a -> (a.terms() instanceof PoolShare) == pooled)
+                        .toList();
         for (Agreement agreement : inForce) {
             byParty.computeIfAbsent(
                             new Party(agreement.makerId(), agreement.platformId()),
@@ -101,6 +123,19 @@ final class AgreementBook {
             }
         }
         return Optional.empty();
+    }
+
+    /**
+     * The agreement under which the model takes part in the platform's pool of the period (a book
+     * built by {@link #pooled}): the preferred one of those in force on at least one of its days.
+     */
+    Optional<Agreement> poolAgreementFor(String platformId, String modelId) {
+        List<Agreement> found = candidates.get(new Served(platformId, modelId));
+        if (found == null) {
+            found = candidates(platformId, modelId);
+            candidates.put(new Served(platformId, modelId), found);
+        }
+        return found.stream().findFirst();
     }
 
     /**

@@ -75,6 +75,43 @@ public final class Coverage {
     }
 
     /**
+     * The shares of a pool that fall to models without a {@code POOL_SHARE} agreement (see {@link
+     * Pools}): unlicensed pooled usage over the pool's period, per model and customer type, with
+     * the amount each would have earned. Revenue is zero: pooled usage has no price of its own.
+     */
+    public static List<UncoveredUsage> unpaidPoolShares(
+            PoolPeriod pool, Collection<Agreement> agreements, Map<String, ModelInfo> models) {
+        Pool p = pool.pool();
+        List<UncoveredUsage> out = new ArrayList<>();
+        for (Pools.ModelShare share :
+                Pools.unpaid(Pools.split(p, pool.usage()), agreements, models)) {
+            ModelInfo model = models.get(share.modelId());
+            if (model == null) {
+                throw new IllegalArgumentException(
+                        "usage names model "
+                                + share.modelId()
+                                + ", which is not a registered model");
+            }
+            out.add(
+                    new UncoveredUsage(
+                            p.platformId(),
+                            share.modelId(),
+                            model.makerId(),
+                            share.customerType(),
+                            p.currency(),
+                            share.events(),
+                            BigDecimal.ZERO,
+                            share.units(),
+                            !model.commercialUse()
+                                    && share.customerType() == CustomerType.COMMERCIAL,
+                            p.period().atDay(1),
+                            p.period().atEndOfMonth(),
+                            share.amount()));
+        }
+        return out;
+    }
+
+    /**
      * Whether a row of {@code period} has an agreement in force on its day among {@code agreements}
      * (whatever the currency of its revenue). A row of a model the registry does not know has none.
      */

@@ -8,6 +8,8 @@ package dev.fairshare.settlement.engine;
  *       ancestors' shares;
  *   <li>{@code UPSTREAM_ROYALTY}: one hop of the lineage cascade, paid to an ancestor model's
  *       maker;
+ *   <li>{@code POOL_ROYALTY}: what the maker of a model keeps of the model's share of a platform's
+ *       revenue pool (after its ancestors' shares, which are {@code UPSTREAM_ROYALTY} hops);
  *   <li>{@code MINIMUM_GUARANTEE_TOPUP}: the gap between an agreement's pro-rated minimum guarantee
  *       and its royalty;
  *   <li>{@code LATE_ADJUSTMENT}: royalty (or upstream hop) for usage of a closed period that
@@ -22,6 +24,7 @@ package dev.fairshare.settlement.engine;
 public enum LineKind {
     ROYALTY,
     UPSTREAM_ROYALTY,
+    POOL_ROYALTY,
     MINIMUM_GUARANTEE_TOPUP,
     LATE_ADJUSTMENT,
     GUARANTEE_RECOUPMENT

@@ -52,6 +52,10 @@ import java.util.function.Function;
  *       for the period may be negative. A late royalty below zero (a dispute correction taking
  *       usage back) lifts the top-up again, by {@code max(0, G − R_old − R_late) − max(0, G −
  *       R_old)}, as a {@code MINIMUM_GUARANTEE_TOPUP} line with {@code adjustsPeriod}.
+ *   <li><b>Revenue pools.</b> A subscription platform's declared pool is split among the models of
+ *       its pooled usage ({@link Pools}); a model's part under a {@code POOL_SHARE} agreement is a
+ *       royalty like any other ({@code POOL_ROYALTY}, cascaded, towards the guarantee), and late
+ *       pooled usage re-runs a closed period's pool and settles each model's difference.
  *   <li><b>Rounding.</b> Lines with the same identity are merged; each invoice (platform and
  *       currency) is then rounded as a whole by {@link Rounding#largestRemainder} in {@link
  *       StatementLine#ORDER}, ties between equal remainders broken by a hash of the period and the
@@ -76,9 +80,29 @@ public final class SettlementEngine {
             List<LateUsage> late,
             Collection<Agreement> agreements,
             Map<String, ModelInfo> models) {
+        return settle(period, usage, late, List.of(), List.of(), agreements, models);
+    }
+
+    /**
+     * The full rounded statement of {@code period} with its revenue pools: {@code pools} are the
+     * period's own (see {@link Pools}), {@code latePools} those of closed periods that late pooled
+     * usage re-runs. Pool lines are rounded with the rest of their platform's invoice.
+     */
+    public static List<StatementLine> settle(
+            YearMonth period,
+            List<UsageRow> usage,
+            List<LateUsage> late,
+            List<PoolPeriod> pools,
+            List<LatePool> latePools,
+            Collection<Agreement> agreements,
+            Map<String, ModelInfo> models) {
         List<StatementLine> lines = new ArrayList<>(exactLines(period, usage, agreements, models));
         for (LateUsage lateUsage : late) {
             lines.addAll(lateLines(period, lateUsage, agreements, models));
+        }
+        lines.addAll(Pools.lines(period, pools, agreements, models));
+        for (LatePool latePool : latePools) {
+            lines.addAll(Pools.lateLines(period, latePool, agreements, models));
         }
         return round(merge(lines));
     }
@@ -98,6 +122,31 @@ public final class SettlementEngine {
             Collection<Agreement> agreements,
             Map<String, ModelInfo> models,
             Executor executor) {
+        return settle(period, usage, late, List.of(), List.of(), agreements, models, executor);
+    }
+
+    /**
+     * {@link #settle(YearMonth, List, List, List, List, Collection, Map)}, a platform at a time on
+     * {@code executor} (a pool belongs to one platform).
+     */
+    public static List<StatementLine> settle(
+            YearMonth period,
+            List<UsageRow> usage,
+            List<LateUsage> late,
+            List<PoolPeriod> pools,
+            List<LatePool> latePools,
+            Collection<Agreement> agreements,
+            Map<String, ModelInfo> models,
+            Executor executor) {
+        Map<String, List<PoolPeriod>> poolsOf = new TreeMap<>();
+        pools.forEach(
+                p -> poolsOf.computeIfAbsent(p.pool().platformId(), k -> new ArrayList<>()).add(p));
+        Map<String, List<LatePool>> latePoolsOf = new TreeMap<>();
+        latePools.forEach(
+                p ->
+                        latePoolsOf
+                                .computeIfAbsent(p.pool().platformId(), k -> new ArrayList<>())
+                                .add(p));
         Map<String, List<UsageRow>> usageOf = byPlatform(usage);
         Map<String, List<Agreement>> agreementsOf = new TreeMap<>();
         for (Agreement a : agreements) {
@@ -105,6 +154,8 @@ public final class SettlementEngine {
         }
         Set<String> platforms = new TreeSet<>(usageOf.keySet());
         platforms.addAll(agreementsOf.keySet());
+        platforms.addAll(poolsOf.keySet());
+        platforms.addAll(latePoolsOf.keySet());
         List<Map<String, List<UsageRow>>> settledOf = new ArrayList<>();
         List<Map<String, List<UsageRow>>> lateOf = new ArrayList<>();
         for (LateUsage l : late) {
@@ -126,9 +177,19 @@ public final class SettlementEngine {
             }
             List<UsageRow> usageHere = usageOf.getOrDefault(platform, List.of());
             List<Agreement> agreementsHere = agreementsOf.getOrDefault(platform, List.of());
+            List<PoolPeriod> poolsHere = poolsOf.getOrDefault(platform, List.of());
+            List<LatePool> latePoolsHere = latePoolsOf.getOrDefault(platform, List.of());
             parts.add(
                     CompletableFuture.supplyAsync(
-                            () -> settle(period, usageHere, lateHere, agreementsHere, models),
+                            () ->
+                                    settle(
+                                            period,
+                                            usageHere,
+                                            lateHere,
+                                            poolsHere,
+                                            latePoolsHere,
+                                            agreementsHere,
+                                            models),
                             executor));
         }
         List<StatementLine> lines = new ArrayList<>();
@@ -252,28 +313,61 @@ public final class SettlementEngine {
                     }
                 }
             }
-            BigDecimal outstanding =
-                    lateUsage.topUpsOutstanding().getOrDefault(agreement.id(), BigDecimal.ZERO);
+            BigDecimal royaltyBefore = BigDecimal.ZERO;
             if (lateRoyalty.signum() < 0 && agreement.minimumGuarantee() != null) {
-                restoredTopUp(period, original, agreement, settled, lateRoyalty)
-                        .ifPresent(lines::add);
-            }
-            BigDecimal recouped = lateRoyalty.min(outstanding);
-            if (recouped.signum() > 0) {
-                lines.add(
-                        guaranteeLine(
-                                period,
+                for (RatedGroup group :
+                        RatedGroup.rate(
                                 agreement,
-                                LineKind.GUARANTEE_RECOUPMENT,
-                                outstanding,
-                                recouped.negate(),
-                                original));
+                                BigDecimal.ZERO,
+                                settled.getOrDefault(agreement, List.of()))) {
+                    royaltyBefore = royaltyBefore.add(group.royalty());
+                }
             }
+            adjustGuarantee(
+                    lines,
+                    period,
+                    original,
+                    agreement,
+                    royaltyBefore,
+                    lateRoyalty,
+                    lateUsage.topUpsOutstanding().getOrDefault(agreement.id(), BigDecimal.ZERO));
         }
         return lines;
     }
 
-    private static StatementLine line(
+    /**
+     * The guarantee lines of a late royalty {@code lateRoyalty} of {@code agreement} for the closed
+     * period {@code original}, added to {@code lines}: a late royalty below zero lifts the top-up
+     * again ({@link #restoredTopUp}; {@code royaltyBefore} is the royalty already rated for the
+     * period, needed only then), and a positive one recoups the top-up still {@code outstanding},
+     * never below zero (DESIGN rule 7).
+     */
+    static void adjustGuarantee(
+            List<StatementLine> lines,
+            YearMonth period,
+            YearMonth original,
+            Agreement agreement,
+            BigDecimal royaltyBefore,
+            BigDecimal lateRoyalty,
+            BigDecimal outstanding) {
+        if (lateRoyalty.signum() < 0 && agreement.minimumGuarantee() != null) {
+            restoredTopUp(period, original, agreement, royaltyBefore, lateRoyalty)
+                    .ifPresent(lines::add);
+        }
+        BigDecimal recouped = lateRoyalty.min(outstanding);
+        if (recouped.signum() > 0) {
+            lines.add(
+                    guaranteeLine(
+                            period,
+                            agreement,
+                            LineKind.GUARANTEE_RECOUPMENT,
+                            outstanding,
+                            recouped.negate(),
+                            original));
+        }
+    }
+
+    static StatementLine line(
             YearMonth period,
             RatedGroup group,
             LineageCascade.Share share,
@@ -308,14 +402,8 @@ public final class SettlementEngine {
             YearMonth period,
             YearMonth original,
             Agreement agreement,
-            Map<Agreement, List<UsageRow>> settled,
+            BigDecimal royaltyBefore,
             BigDecimal lateRoyalty) {
-        BigDecimal royaltyBefore = BigDecimal.ZERO;
-        for (RatedGroup group :
-                RatedGroup.rate(
-                        agreement, BigDecimal.ZERO, settled.getOrDefault(agreement, List.of()))) {
-            royaltyBefore = royaltyBefore.add(group.royalty());
-        }
         BigDecimal guaranteed = guaranteed(original, agreement);
         BigDecimal topUpBefore = guaranteed.subtract(royaltyBefore).max(BigDecimal.ZERO);
         BigDecimal topUpAfter =
@@ -345,7 +433,7 @@ public final class SettlementEngine {
      * The top-up that lifts the agreement's royalty to its guarantee pro-rated by its days in
      * force, if any.
      */
-    private static Optional<StatementLine> topUp(
+    static Optional<StatementLine> topUp(
             YearMonth period, Agreement agreement, BigDecimal royalty) {
         if (agreement.minimumGuarantee() == null) {
             return Optional.empty();

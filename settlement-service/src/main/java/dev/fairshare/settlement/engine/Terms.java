@@ -4,14 +4,15 @@ import java.math.BigDecimal;
 import java.util.List;
 
 /**
- * The immutable pricing terms of an agreement: a {@link RevenueShare} or a graduated {@link
- * PerUnit} price.
+ * The immutable pricing terms of an agreement: a {@link RevenueShare}, a graduated {@link PerUnit}
+ * price, or a {@link PoolShare} (the model takes part in the platform's revenue pool, which {@link
+ * Pools} splits; such terms rate no usage row).
  *
  * <p>Rating works on groups of usage of one agreement in one period (one group per model and
  * customer type): each row contributes its {@link #basis basis} (revenue or metric units) to its
  * group, and {@link #royalties} turns the groups' bases into one royalty per group.
  */
-public sealed interface Terms permits RevenueShare, PerUnit {
+public sealed interface Terms permits RevenueShare, PerUnit, PoolShare {
 
     /**
      * Whether these terms rate the row at all under an agreement in {@code agreementCurrency}.

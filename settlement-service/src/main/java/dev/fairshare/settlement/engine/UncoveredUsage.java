@@ -13,6 +13,11 @@ import java.util.TreeMap;
  * firstDay..lastDay}. It is reported to the maker as unlicensed usage, and it is a {@code
  * complianceFinding} when the model's licence forbids commercial use and the customer is {@code
  * COMMERCIAL}.
+ *
+ * <p>Pooled usage of a model without a {@code POOL_SHARE} agreement is reported the same way, over
+ * its whole period: {@code wouldHaveEarned} is then the model's part of the platform's pool, which
+ * nobody is paid (it stays with the platform), in the pool's {@code currency}. It is null for usage
+ * rated per event.
  */
 public record UncoveredUsage(
         String platformId,
@@ -25,7 +30,36 @@ public record UncoveredUsage(
         Map<String, BigDecimal> units,
         boolean complianceFinding,
         LocalDate firstDay,
-        LocalDate lastDay) {
+        LocalDate lastDay,
+        BigDecimal wouldHaveEarned) {
+
+    /** Unlicensed usage rated per event (no pool share). */
+    public UncoveredUsage(
+            String platformId,
+            String modelId,
+            String makerId,
+            CustomerType customerType,
+            String currency,
+            long events,
+            BigDecimal revenue,
+            Map<String, BigDecimal> units,
+            boolean complianceFinding,
+            LocalDate firstDay,
+            LocalDate lastDay) {
+        this(
+                platformId,
+                modelId,
+                makerId,
+                customerType,
+                currency,
+                events,
+                revenue,
+                units,
+                complianceFinding,
+                firstDay,
+                lastDay,
+                null);
+    }
 
     public UncoveredUsage {
         Objects.requireNonNull(platformId, "platformId");

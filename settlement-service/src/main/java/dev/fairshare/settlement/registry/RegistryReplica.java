@@ -6,6 +6,7 @@ import dev.fairshare.settlement.engine.Agreement;
 import dev.fairshare.settlement.engine.ModelInfo;
 import dev.fairshare.settlement.engine.Parent;
 import dev.fairshare.settlement.engine.PerUnit;
+import dev.fairshare.settlement.engine.PoolShare;
 import dev.fairshare.settlement.engine.RevenueShare;
 import dev.fairshare.settlement.engine.Terms;
 import dev.fairshare.settlement.engine.Tier;
@@ -406,6 +407,8 @@ public class RegistryReplica {
         Terms terms;
         if ("REVENUE_SHARE".equals(t.get("type").asText())) {
             terms = new RevenueShare(new BigDecimal(t.get("rate").asText()));
+        } else if ("POOL_SHARE".equals(t.get("type").asText())) {
+            terms = new PoolShare();
         } else {
             List<Tier> tiers = new ArrayList<>();
             for (JsonNode tier : t.path("tiers")) {

@@ -1,20 +1,26 @@
 package dev.fairshare.settlement.service;
 
+import dev.fairshare.settlement.api.Problem;
 import dev.fairshare.settlement.api.ProblemException;
 import dev.fairshare.settlement.config.SettlementConfig;
 import dev.fairshare.settlement.engine.Agreement;
 import dev.fairshare.settlement.engine.Coverage;
 import dev.fairshare.settlement.engine.CurrencyMismatch;
 import dev.fairshare.settlement.engine.JournalEntry;
+import dev.fairshare.settlement.engine.LatePool;
 import dev.fairshare.settlement.engine.LateUsage;
 import dev.fairshare.settlement.engine.Ledger;
 import dev.fairshare.settlement.engine.ModelInfo;
+import dev.fairshare.settlement.engine.Pool;
+import dev.fairshare.settlement.engine.PoolPeriod;
+import dev.fairshare.settlement.engine.PooledUsage;
 import dev.fairshare.settlement.engine.SettlementEngine;
 import dev.fairshare.settlement.engine.StatementLine;
 import dev.fairshare.settlement.engine.UncoveredUsage;
 import dev.fairshare.settlement.engine.UsageRow;
 import dev.fairshare.settlement.registry.RegistryReplica;
 import dev.fairshare.settlement.store.LedgerStore;
+import dev.fairshare.settlement.store.PoolStore;
 import dev.fairshare.settlement.store.RollupStore;
 import dev.fairshare.settlement.store.StatementStore;
 import io.agroal.api.AgroalDataSource;
@@ -71,6 +77,7 @@ public class SettlementService {
     private final RollupStore rollups;
     private final StatementStore statements;
     private final LedgerStore ledger;
+    private final PoolStore pools;
     private final RegistryReplica registry;
     private final SettlementConfig config;
     private final Clock clock;
@@ -85,6 +92,7 @@ public class SettlementService {
             RollupStore rollups,
             StatementStore statements,
             LedgerStore ledger,
+            PoolStore pools,
             RegistryReplica registry,
             SettlementConfig config,
             Event<RegistryViewTaken> viewTaken) {
@@ -92,6 +100,7 @@ public class SettlementService {
         this.rollups = rollups;
         this.statements = statements;
         this.ledger = ledger;
+        this.pools = pools;
         this.registry = registry;
         this.config = config;
         this.clock = Clock.systemUTC();
@@ -346,6 +355,15 @@ public class SettlementService {
                     for (UncoveredUsage u : Coverage.uncovered(p, later, rated, view.models())) {
                         out.add(new Uncovered(p, u, true));
                     }
+                    for (Pool pool : pools.ofPeriod(c, p).values()) {
+                        PoolPeriod pooled =
+                                new PoolPeriod(
+                                        pool, rollups.pooledUsage(c, p, Set.of(pool.platformId())));
+                        for (UncoveredUsage u :
+                                Coverage.unpaidPoolShares(pooled, rated, view.models())) {
+                            out.add(new Uncovered(p, u, false));
+                        }
+                    }
                 } catch (IllegalArgumentException e) {
                     // usage of a model the registry does not know: say so, as a statement does
                     throw registryIncomplete("the usage report of " + p, e);
@@ -511,6 +529,7 @@ public class SettlementService {
                     (tMonths - t0) / 1_000_000,
                     dayPairs.size());
         }
+        Pooling pooling = pooling(c, period, parallel, calendar);
         List<StatementLine> lines;
         int mismatches;
         try {
@@ -530,13 +549,99 @@ public class SettlementService {
                             : CompletableFuture.completedFuture(0);
             lines =
                     SettlementEngine.settle(
-                            period, own, late.usage(), view.agreements(), view.models(), raters);
+                            period,
+                            own,
+                            late.usage(),
+                            pooling.own(),
+                            pooling.late(),
+                            view.agreements(),
+                            view.models(),
+                            raters);
             mismatches = await(mismatched);
         } catch (IllegalArgumentException e) {
             // the engine refuses to guess (an unknown model, a broken lineage): say so, do not pay
             throw registryIncomplete("the statement of " + period, e);
         }
         return new Computed(lines, late.licences(), mismatches);
+    }
+
+    /** The pools a statement splits: the period's own, and those late pooled usage re-runs. */
+    private record Pooling(List<PoolPeriod> own, List<LatePool> late) {}
+
+    /**
+     * The declared pools of {@code period} with their pooled usage, and the pools of closed periods
+     * that late pooled usage re-runs (when {@code period} is the one that settles late usage). A
+     * close ({@code closing}) with pooled usage of a platform that declared no pool is refused with
+     * {@code 409 POOL_MISSING} naming the platforms; an estimate leaves their usage out. Late
+     * pooled usage of a closed period for which no pool was declared has nothing to split: it is
+     * marked settled with the rest.
+     */
+    private Pooling pooling(
+            Connection c,
+            YearMonth period,
+            boolean closing,
+            SortedMap<YearMonth, StatementStore.PeriodState> calendar)
+            throws SQLException {
+        Map<String, Pool> declared = pools.ofPeriod(c, period);
+        Map<String, List<PooledUsage>> usage = byPlatform(rollups.pooledUsage(c, period, null));
+        Set<String> missing = new TreeSet<>(usage.keySet());
+        missing.removeAll(declared.keySet());
+        if (closing && !missing.isEmpty()) {
+            throw new ProblemException(
+                    409,
+                    "POOL_MISSING",
+                    "period "
+                            + period
+                            + " has pooled usage of platforms that declared no pool for it: "
+                            + String.join(", ", missing)
+                            + " (POST /pools; a pool of revenue 0 may be declared)",
+                    missing.stream()
+                            .map(
+                                    p ->
+                                            new Problem.FieldError(
+                                                    "platformId",
+                                                    "POOL_MISSING",
+                                                    "platform " + p + " declared no pool"))
+                            .toList());
+        }
+        List<PoolPeriod> own = new ArrayList<>();
+        declared.forEach(
+                (platform, pool) ->
+                        own.add(new PoolPeriod(pool, usage.getOrDefault(platform, List.of()))));
+        List<LatePool> late = new ArrayList<>();
+        boolean settlesLate =
+                calendar.headMap(period).values().stream().allMatch(p -> CLOSED.equals(p.status()));
+        if (!settlesLate) {
+            return new Pooling(own, late);
+        }
+        for (StatementStore.PeriodState p : calendar.headMap(period).values()) {
+            List<PooledUsage> pending = rollups.pendingLatePooled(c, p.period());
+            if (pending.isEmpty()) {
+                continue;
+            }
+            Map<String, Pool> poolsThen = pools.ofPeriod(c, p.period());
+            Map<String, BigDecimal> topUps =
+                    SettlementEngine.topUpsOutstanding(
+                            p.period(), statements.guaranteeLines(c, p.period()));
+            for (Map.Entry<String, List<PooledUsage>> e : byPlatform(pending).entrySet()) {
+                Pool pool = poolsThen.get(e.getKey());
+                if (pool == null) {
+                    continue;
+                }
+                List<PooledUsage> settled =
+                        RollupStore.pooledDifference(
+                                rollups.pooledUsage(c, p.period(), Set.of(e.getKey())),
+                                e.getValue());
+                late.add(new LatePool(pool, settled, e.getValue(), topUps));
+            }
+        }
+        return new Pooling(own, late);
+    }
+
+    private static Map<String, List<PooledUsage>> byPlatform(List<PooledUsage> usage) {
+        Map<String, List<PooledUsage>> out = new TreeMap<>();
+        usage.forEach(u -> out.computeIfAbsent(u.platformId(), k -> new ArrayList<>()).add(u));
+        return out;
     }
 
     private static ProblemException registryIncomplete(String what, IllegalArgumentException e) {
@@ -750,6 +855,11 @@ public class SettlementService {
     }
 
     private void requireRegistry() {
+        requireCaughtUp(registry);
+    }
+
+    /** {@code 503 STARTING} until the registry replica has caught up. */
+    static void requireCaughtUp(RegistryReplica registry) {
         if (!registry.caughtUp()) {
             throw new ProblemException(
                     503,

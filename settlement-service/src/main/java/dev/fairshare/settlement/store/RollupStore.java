@@ -3,6 +3,7 @@ package dev.fairshare.settlement.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fairshare.settlement.engine.CustomerType;
+import dev.fairshare.settlement.engine.PooledUsage;
 import dev.fairshare.settlement.engine.UsageRow;
 import dev.fairshare.settlement.kafka.UsageDelta;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -64,6 +65,7 @@ public class RollupStore {
         }
         // sorted by key: concurrent consumers then lock shared rows in the same order
         Map<String, UsageRow> days = new TreeMap<>();
+        Map<String, Pooled> pooled = new TreeMap<>();
         for (UsageDelta d : deltas) {
             if (!fresh.remove(d.deltaId())) {
                 continue;
@@ -71,6 +73,21 @@ public class RollupStore {
             for (UsageDelta.Row r : d.rows()) {
                 Map<String, BigDecimal> units = new TreeMap<>();
                 r.units().forEach((k, v) -> units.put(k, new BigDecimal(v)));
+                if (r.subscriberId() != null) {
+                    Pooled row =
+                            new Pooled(
+                                    new PooledUsage(
+                                            r.platformId(),
+                                            d.modelId(),
+                                            r.subscriberId(),
+                                            YearMonth.from(LocalDate.parse(r.day())),
+                                            CustomerType.valueOf(r.customerType()),
+                                            r.events(),
+                                            units),
+                                    r.currency());
+                    pooled.merge(row.key(), row, Pooled::plus);
+                    continue;
+                }
                 UsageRow row =
                         new UsageRow(
                                 r.platformId(),
@@ -84,10 +101,15 @@ public class RollupStore {
                 days.merge(key(row), row, RollupStore::add);
             }
         }
-        if (days.isEmpty()) {
+        if (days.isEmpty() && pooled.isEmpty()) {
             return 0;
         }
         Set<YearMonth> closed = statements.closed(c);
+        writePooled(c, POOLED_UPSERT, pooled.values());
+        writePooled(
+                c,
+                LATE_POOLED_UPSERT,
+                pooled.values().stream().filter(p -> closed.contains(p.usage().period())).toList());
         Map<String, UsageRow> months = new TreeMap<>();
         List<UsageRow> late = new ArrayList<>();
         for (UsageRow r : days.values()) {
@@ -101,7 +123,166 @@ public class RollupStore {
         write(c, DAY_UPSERT, days.values(), false);
         write(c, MONTH_UPSERT, months.values(), true);
         write(c, LATE_UPSERT, late, false);
-        return days.size();
+        return days.size() + pooled.size();
+    }
+
+    /** Pooled usage as stored: with the revenue currency of its events, which pools ignore. */
+    record Pooled(PooledUsage usage, String currency) {
+        String key() {
+            return usage.period()
+                    + "\u0000"
+                    + usage.platformId()
+                    + "\u0000"
+                    + usage.modelId()
+                    + "\u0000"
+                    + usage.subscriberId()
+                    + "\u0000"
+                    + usage.customerType()
+                    + "\u0000"
+                    + currency;
+        }
+
+        Pooled plus(Pooled other) {
+            return new Pooled(add(usage, other.usage, 1), currency);
+        }
+    }
+
+    private static final String POOLED_COLUMNS =
+            " (period, platform_id, model_id, subscriber_id, customer_type, currency, events, units)"
+                    + " values (?, ?, ?, ?, ?, ?, ?, ?::jsonb)";
+    private static final String POOLED_UPSERT =
+            "insert into pooled_usage"
+                    + POOLED_COLUMNS
+                    + " on conflict (period, platform_id, model_id, subscriber_id, customer_type, currency)"
+                    + " do update set events = pooled_usage.events + excluded.events,"
+                    + " units = add_units(pooled_usage.units, excluded.units)";
+    private static final String LATE_POOLED_UPSERT =
+            "insert into late_pooled_usage"
+                    + POOLED_COLUMNS
+                    + " on conflict (period, platform_id, model_id, subscriber_id, customer_type, currency)"
+                    + " where settled_in is null"
+                    + " do update set events = late_pooled_usage.events + excluded.events,"
+                    + " units = add_units(late_pooled_usage.units, excluded.units)";
+
+    private void writePooled(Connection c, String sql, java.util.Collection<Pooled> rows)
+            throws SQLException {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (Pooled p : rows) {
+                PooledUsage u = p.usage();
+                ps.setString(1, u.period().toString());
+                ps.setString(2, u.platformId());
+                ps.setString(3, u.modelId());
+                ps.setString(4, u.subscriberId());
+                ps.setString(5, u.customerType().name());
+                ps.setString(6, p.currency());
+                ps.setLong(7, u.events());
+                ps.setString(8, json(u.units()));
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+    }
+
+    /** {@code a + sign × b}, for pooled usage of the same grain. */
+    public static PooledUsage add(PooledUsage a, PooledUsage b, int sign) {
+        Map<String, BigDecimal> units = new TreeMap<>(a.units());
+        BigDecimal factor = BigDecimal.valueOf(sign);
+        b.units().forEach((k, v) -> units.merge(k, v.multiply(factor), BigDecimal::add));
+        return new PooledUsage(
+                a.platformId(),
+                a.modelId(),
+                a.subscriberId(),
+                a.period(),
+                a.customerType(),
+                a.events() + sign * b.events(),
+                units);
+    }
+
+    /**
+     * The pooled usage of a period, per platform, model, subscriber and customer type (all
+     * currencies together), of the given platforms only when {@code platforms} is not null.
+     */
+    public List<PooledUsage> pooledUsage(
+            Connection c, YearMonth period, java.util.Set<String> platforms) throws SQLException {
+        return readPooled(c, "pooled_usage", "", period, platforms);
+    }
+
+    /** Pooled usage of the closed period {@code period} that no statement has settled yet. */
+    public List<PooledUsage> pendingLatePooled(Connection c, YearMonth period) throws SQLException {
+        return readPooled(c, "late_pooled_usage", " and settled_in is null", period, null);
+    }
+
+    private List<PooledUsage> readPooled(
+            Connection c,
+            String table,
+            String condition,
+            YearMonth period,
+            java.util.Set<String> platforms)
+            throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "select platform_id, model_id, subscriber_id, customer_type, events,"
+                                + " jsonb_build_array(units) from "
+                                + table
+                                + " where period = ?"
+                                + condition
+                                + (platforms == null
+                                        ? ""
+                                        : " and platform_id = any (?::text[])"))) {
+            ps.setString(1, period.toString());
+            if (platforms != null) {
+                ps.setArray(2, c.createArrayOf("text", platforms.toArray()));
+            }
+            ps.setFetchSize(10_000);
+            // the rows of one grain in several revenue currencies are summed here: pools ignore
+            // the currency of pooled usage (its revenue is zero), and SQL's jsonb sums are slow
+            Map<List<Object>, PooledUsage> out = new java.util.LinkedHashMap<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    PooledUsage u =
+                            new PooledUsage(
+                                    rs.getString(1),
+                                    rs.getString(2),
+                                    rs.getString(3),
+                                    period,
+                                    CustomerType.valueOf(rs.getString(4)),
+                                    rs.getLong(5),
+                                    units(rs.getString(6)));
+                    out.merge(grain(u), u, (a, b) -> add(a, b, 1));
+                }
+            }
+            return new ArrayList<>(out.values());
+        }
+    }
+
+    /**
+     * What {@code now} has beyond {@code settled}, per platform, model, subscriber and customer
+     * type.
+     */
+    public static List<PooledUsage> pooledDifference(
+            List<PooledUsage> now, List<PooledUsage> settled) {
+        Map<List<Object>, PooledUsage> before = new java.util.HashMap<>();
+        for (PooledUsage s : settled) {
+            before.put(grain(s), s);
+        }
+        List<PooledUsage> out = new ArrayList<>();
+        for (PooledUsage n : now) {
+            PooledUsage b = before.get(grain(n));
+            PooledUsage d = b == null ? n : add(n, b, -1);
+            boolean zero =
+                    d.events() == 0 && d.units().values().stream().allMatch(v -> v.signum() == 0);
+            if (!zero) {
+                out.add(d);
+            }
+        }
+        return out;
+    }
+
+    private static List<Object> grain(PooledUsage u) {
+        return List.of(u.platformId(), u.modelId(), u.subscriberId(), u.customerType());
     }
 
     private static final String DAY_UPSERT =
@@ -355,6 +536,13 @@ public class RollupStore {
             ps.setString(2, period.atDay(1).toString());
             ps.executeUpdate();
         }
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "update late_pooled_usage set settled_in = ? where settled_in is null and period < ?")) {
+            ps.setString(1, period.toString());
+            ps.setString(2, period.toString());
+            ps.executeUpdate();
+        }
     }
 
     private List<UsageRow> read(PreparedStatement ps) throws SQLException {
@@ -362,20 +550,7 @@ public class RollupStore {
         ps.setFetchSize(10_000);
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                Map<String, BigDecimal> units = new TreeMap<>();
-                try {
-                    for (var u : mapper.readTree(rs.getString(8))) {
-                        u.fields()
-                                .forEachRemaining(
-                                        e ->
-                                                units.merge(
-                                                        e.getKey(),
-                                                        e.getValue().decimalValue(),
-                                                        BigDecimal::add));
-                    }
-                } catch (JsonProcessingException e) {
-                    throw new SQLException("unreadable units", e);
-                }
+                Map<String, BigDecimal> units = units(rs.getString(8));
                 out.add(
                         new UsageRow(
                                 rs.getString(1),
@@ -391,12 +566,31 @@ public class RollupStore {
         return out;
     }
 
+    /** Units read from a JSON array of unit objects, summed. */
+    private Map<String, BigDecimal> units(String jsonArray) throws SQLException {
+        Map<String, BigDecimal> units = new TreeMap<>();
+        try {
+            for (var u : mapper.readTree(jsonArray)) {
+                u.fields()
+                        .forEachRemaining(
+                                e ->
+                                        units.merge(
+                                                e.getKey(),
+                                                e.getValue().decimalValue(),
+                                                BigDecimal::add));
+            }
+        } catch (JsonProcessingException e) {
+            throw new SQLException("unreadable units", e);
+        }
+        return units;
+    }
+
     /** The months that have usage, oldest first. */
     public List<YearMonth> periodsWithUsage(Connection c) throws SQLException {
         List<YearMonth> out = new ArrayList<>();
         try (PreparedStatement ps =
                         c.prepareStatement(
-                                "select distinct period from usage_rollup_month order by 1");
+                                "select period from usage_rollup_month union select period from pooled_usage order by 1");
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(YearMonth.parse(rs.getString(1)));

@@ -73,9 +73,11 @@ public class DashboardResource {
     private final Template maker;
     private final Template finance;
     private final Template lines;
+    private final PoolPages poolPages;
 
     public DashboardResource(
             SettlementService settlement,
+            PoolPages poolPages,
             RegistryReplica registry,
             Peers peers,
             ObjectMapper mapper,
@@ -85,6 +87,7 @@ public class DashboardResource {
             @Location("finance.html") Template finance,
             @Location("lines.html") Template lines) {
         this.settlement = settlement;
+        this.poolPages = poolPages;
         this.registry = registry;
         this.peers = peers;
         this.mapper = mapper;
@@ -296,7 +299,8 @@ public class DashboardResource {
 
         List<Pages.Earning> earnings = earnings(statements.get(selected), me, platformNames);
         List<Pages.Uncovered> unlicensed = new ArrayList<>();
-        for (SettlementService.Uncovered u : settlement.uncovered(null)) {
+        List<SettlementService.Uncovered> uncovered = settlement.uncovered(null);
+        for (SettlementService.Uncovered u : uncovered) {
             if (me.equals(u.usage().makerId())) {
                 unlicensed.add(
                         new Pages.Uncovered(
@@ -331,7 +335,14 @@ public class DashboardResource {
                         mismatches,
                         names(me, platformNames),
                         proposals(me, platformNames));
-        return Response.ok(maker.data("page", page)).type(MediaType.TEXT_HTML).build();
+        return Response.ok(
+                        maker.data("page", page)
+                                .data(
+                                        "pools",
+                                        poolPages.maker(
+                                                me, statements.values(), uncovered, platformNames)))
+                .type(MediaType.TEXT_HTML)
+                .build();
     }
 
     /** The rows of currency-mismatched usage, of one maker only unless {@code makerId} is null. */
@@ -653,7 +664,13 @@ public class DashboardResource {
                         mismatches,
                         Notices.closed(message, selected, s, mismatches.size()),
                         Notices.closeRefused(error));
-        return Response.ok(finance.data("page", page)).type(MediaType.TEXT_HTML).build();
+        return Response.ok(
+                        finance.data("page", page)
+                                .data(
+                                        "pools",
+                                        poolPages.finance(selected, platformNames, makerNames)))
+                .type(MediaType.TEXT_HTML)
+                .build();
     }
 
     @POST

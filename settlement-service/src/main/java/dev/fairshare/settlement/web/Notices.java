@@ -24,7 +24,11 @@ final class Notices {
                     "REGISTRY_INCOMPLETE",
                             "The registry data this service holds is incomplete for this period;"
                                     + " see the service log.",
-                    "STARTING", "The service is still starting; try again in a few seconds.");
+                    "STARTING", "The service is still starting; try again in a few seconds.",
+                    "POOL_MISSING",
+                            "A subscription platform reported pooled usage for this period but"
+                                    + " declared no revenue pool: it must declare one (revenue 0"
+                                    + " if need be) before the close.");
 
     private Notices() {}
 

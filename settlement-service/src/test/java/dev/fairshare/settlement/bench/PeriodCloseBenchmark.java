@@ -9,6 +9,8 @@ import dev.fairshare.settlement.engine.Agreement;
 import dev.fairshare.settlement.engine.ModelInfo;
 import dev.fairshare.settlement.engine.Parent;
 import dev.fairshare.settlement.engine.PerUnit;
+import dev.fairshare.settlement.engine.PoolShare;
+import dev.fairshare.settlement.engine.PooledUsage;
 import dev.fairshare.settlement.engine.RevenueShare;
 import dev.fairshare.settlement.engine.Tier;
 import dev.fairshare.settlement.engine.UsageRow;
@@ -41,17 +43,34 @@ import org.postgresql.PGConnection;
  * usage, rating, cascade, rounding, storing the statement, the ledger and the settled snapshot, in
  * one transaction, and answering the summary.
  *
- * <p>Run: {@code settlement-service/bench/run-close-benchmark.sh} (see docs/benchmarks.md).
+ * <p>With the argument {@code pooled}, a tenth of the usage rows are pooled usage of 10,000
+ * subscribers instead (see {@link #pooled}), every platform declares a revenue pool, and half the
+ * makers take part in them through POOL_SHARE agreements.
+ *
+ * <p>Run: {@code settlement-service/bench/run-close-benchmark.sh [pooled]} (see
+ * docs/benchmarks.md).
  */
 public final class PeriodCloseBenchmark {
     private PeriodCloseBenchmark() {}
+
+    /** Pooled mode: a tenth of the usage rows are pooled usage of this many subscribers. */
+    static final int SUBSCRIBERS = 10_000;
 
     public static void main(String[] args) throws Exception {
         Path repo = Path.of(System.getProperty("fairshare.repo", ".")).toAbsolutePath().normalize();
         Path work = repo.resolve("settlement-service/target/bench");
         Files.createDirectories(work);
+        boolean pooled = List.of(args).contains("pooled");
         CloseBenchmark.World world = CloseBenchmark.world(new Random(20261130L));
-        long events = world.usage().stream().mapToLong(UsageRow::events).sum();
+        List<PooledUsage> pooledUsage = List.of();
+        if (pooled) {
+            PooledWorld p = pooled(world, new Random(20261201L));
+            world = p.world();
+            pooledUsage = p.usage();
+        }
+        long events =
+                world.usage().stream().mapToLong(UsageRow::events).sum()
+                        + pooledUsage.stream().mapToLong(PooledUsage::events).sum();
         try (Infrastructure infra = Infrastructure.start(work.resolve("postgres"), 0)) {
             publishRegistry(infra.broker(), world);
             int port;
@@ -74,11 +93,18 @@ public final class PeriodCloseBenchmark {
                                             + System.getenv("BENCH_JFR"))) {
                 settlement.awaitReady(Duration.ofMinutes(3));
                 load(infra, world);
+                if (pooled) {
+                    loadPooled(infra, pooledUsage);
+                    declarePools(settlement.url(), pooledUsage);
+                }
                 System.out.printf(
-                        "world: %d agreements, %d models, %d roll-up rows, %,d events%n",
+                        "world: %d agreements, %d models, %d roll-up rows, %d pooled rows of %d"
+                                + " subscribers, %,d events%n",
                         world.agreements().size(),
                         world.models().size(),
                         world.usage().size(),
+                        pooledUsage.size(),
+                        pooledUsage.stream().map(PooledUsage::subscriberId).distinct().count(),
                         events);
                 // periods close in order and every month from the first agreement on is one: the
                 // months before the benchmark's (no usage; guarantees only) are closed first,
@@ -126,6 +152,139 @@ public final class PeriodCloseBenchmark {
                 }
             }
         }
+    }
+
+    /** The world with a tenth of its usage rows pooled, and that pooled usage. */
+    record PooledWorld(CloseBenchmark.World world, List<PooledUsage> usage) {}
+
+    /**
+     * Pooled mode: every tenth usage row becomes pooled usage of one of {@link #SUBSCRIBERS}
+     * subscribers (summed per period, platform, model, subscriber and customer type, as settlement
+     * keeps it), and every other maker gets a POOL_SHARE agreement for all its models on each
+     * platform where it has agreements (the other makers' pool shares are unpaid).
+     */
+    static PooledWorld pooled(CloseBenchmark.World world, Random random) {
+        List<UsageRow> rated = new java.util.ArrayList<>();
+        Map<List<Object>, PooledUsage> pooled = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < world.usage().size(); i++) {
+            UsageRow r = world.usage().get(i);
+            if (i % 10 != 0) {
+                rated.add(r);
+                continue;
+            }
+            String subscriber = "sub-" + random.nextInt(SUBSCRIBERS);
+            PooledUsage u =
+                    new PooledUsage(
+                            r.platformId(),
+                            r.modelId(),
+                            subscriber,
+                            CloseBenchmark.PERIOD,
+                            r.customerType(),
+                            r.events(),
+                            r.units());
+            pooled.merge(
+                    List.of(r.platformId(), r.modelId(), subscriber, r.customerType()),
+                    u,
+                    (a, b) -> dev.fairshare.settlement.store.RollupStore.add(a, b, 1));
+        }
+        List<Agreement> agreements = new java.util.ArrayList<>(world.agreements());
+        java.util.Set<List<String>> parties =
+                new java.util.TreeSet<>(
+                        java.util.Comparator.comparing((List<String> l) -> l.get(0))
+                                .thenComparing(l -> l.get(1)));
+        for (Agreement a : world.agreements()) {
+            int maker = Integer.parseInt(a.makerId().substring("maker-".length()));
+            if (maker % 2 == 0) {
+                parties.add(List.of(a.makerId(), a.platformId()));
+            }
+        }
+        for (List<String> party : parties) {
+            agreements.add(
+                    new Agreement(
+                            "pool-" + party.get(0) + "-" + party.get(1),
+                            party.get(0),
+                            party.get(1),
+                            null,
+                            "USD",
+                            CloseBenchmark.PERIOD.atDay(1),
+                            null,
+                            new PoolShare(),
+                            null));
+        }
+        return new PooledWorld(
+                new CloseBenchmark.World(world.models(), agreements, rated),
+                List.copyOf(pooled.values()));
+    }
+
+    static void loadPooled(Infrastructure infra, List<PooledUsage> usage) throws Exception {
+        StringBuilder tsv = new StringBuilder();
+        for (PooledUsage u : usage) {
+            tsv.append(
+                            String.join(
+                                    "\t",
+                                    u.period().toString(),
+                                    u.platformId(),
+                                    u.modelId(),
+                                    u.subscriberId(),
+                                    u.customerType().name(),
+                                    "USD",
+                                    Long.toString(u.events()),
+                                    units(u.units())))
+                    .append('\n');
+        }
+        try (Connection c =
+                        DriverManager.getConnection(
+                                infra.database().jdbcUrl("settlement"),
+                                infra.database().user(),
+                                infra.database().password());
+                var s = c.createStatement()) {
+            c.unwrap(PGConnection.class)
+                    .getCopyAPI()
+                    .copyIn(
+                            "copy pooled_usage (period, platform_id, model_id, subscriber_id, customer_type, currency, events, units) from stdin",
+                            new StringReader(tsv.toString()));
+            s.execute("vacuum analyze pooled_usage");
+        }
+    }
+
+    /**
+     * Declares a pool for every platform with pooled usage (as ADMIN, once the replica knows the
+     * platform): 10,000.00 USD, half to makers, by requests; user-centric on even platforms.
+     */
+    static void declarePools(String url, List<PooledUsage> usage) throws Exception {
+        java.util.Set<String> platforms = new java.util.TreeSet<>();
+        usage.forEach(u -> platforms.add(u.platformId()));
+        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        for (String platform : platforms) {
+            int index = Integer.parseInt(platform.substring(platform.lastIndexOf('-') + 1));
+            String body =
+                    "{\"platformId\":\""
+                            + platform
+                            + "\",\"period\":\""
+                            + CloseBenchmark.PERIOD
+                            + "\",\"currency\":\"USD\",\"revenue\":\"10000.00\",\"makerShare\":\"0.5\","
+                            + "\"metric\":\"requests\",\"method\":\""
+                            + (index % 2 == 0 ? "USER_CENTRIC" : "PRO_RATA")
+                            + "\"}";
+            while (true) {
+                Http.Response r =
+                        Http.post(url + "/pools", body, dev.fairshare.localstack.Tokens.admin());
+                if (r.status() == 201) {
+                    break;
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(
+                            "declaring the pool of "
+                                    + platform
+                                    + ": HTTP "
+                                    + r.status()
+                                    + " "
+                                    + r.body());
+                }
+                Thread.sleep(200);
+            }
+        }
+        System.out.printf("declared %d pools%n", platforms.size());
     }
 
     /** Closes every month from the first agreement's to the one before the benchmark's. */
@@ -200,12 +359,24 @@ public final class PeriodCloseBenchmark {
                 producer.send(
                         new ProducerRecord<>("registry.agreements", a.id(), agreementJson(a)));
             }
+            for (String platform :
+                    world.agreements().stream()
+                            .map(Agreement::platformId)
+                            .collect(Collectors.toCollection(TreeSet::new))) {
+                producer.send(
+                        new ProducerRecord<>(
+                                "registry.platforms",
+                                platform,
+                                "{\"id\":\"" + platform + "\",\"name\":\"" + platform + "\"}"));
+            }
         }
     }
 
     static String agreementJson(Agreement a) {
         String terms;
-        if (a.terms() instanceof RevenueShare r) {
+        if (a.terms() instanceof PoolShare) {
+            terms = "{\"type\":\"POOL_SHARE\"}";
+        } else if (a.terms() instanceof RevenueShare r) {
             terms = "{\"type\":\"REVENUE_SHARE\",\"rate\":\"" + r.rate().toPlainString() + "\"}";
         } else {
             PerUnit u = (PerUnit) a.terms();

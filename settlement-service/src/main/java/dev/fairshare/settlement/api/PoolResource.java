@@ -1,0 +1,270 @@
+package dev.fairshare.settlement.api;
+
+import dev.fairshare.settlement.api.PoolViews.FeeRequest;
+import dev.fairshare.settlement.api.PoolViews.PoolRequest;
+import dev.fairshare.settlement.api.PoolViews.PoolView;
+import dev.fairshare.settlement.auth.Caller;
+import dev.fairshare.settlement.engine.Pool;
+import dev.fairshare.settlement.engine.PoolMethod;
+import dev.fairshare.settlement.service.PoolService;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriBuilder;
+import java.math.BigDecimal;
+import java.time.YearMonth;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * Revenue pools of subscription platforms: the platform (for itself) or ADMIN declares a period's
+ * pool; FINANCE and ADMIN read every pool, a PLATFORM its own. A MAKER reads its pool earnings in
+ * its statements, never a pool (its declaration names the platform's subscribers).
+ */
+@Path("/pools")
+@Tag(name = "pools")
+@SecurityRequirement(name = "bearer")
+@APIResponse(responseCode = "401", description = "UNAUTHORIZED: no valid bearer token")
+@APIResponse(responseCode = "403", description = "FORBIDDEN: the role or the tenant does not match")
+public class PoolResource {
+    private static final Pattern ID = Pattern.compile("^[a-z0-9][a-z0-9._-]{0,63}$");
+    private static final Pattern METRIC = Pattern.compile("^[A-Za-z0-9_.-]{1,64}$");
+
+    /** The widest amount numeric(38, 18) holds. */
+    private static final int INTEGER_DIGITS = 20;
+
+    private static final int FRACTION_DIGITS = 18;
+
+    /** DESIGN.md "The usage event": a subscriberId is at most 128 characters. */
+    static final int SUBSCRIBER_ID_MAX = 128;
+
+    private final PoolService pools;
+    private final Caller caller;
+
+    public PoolResource(PoolService pools, Caller caller) {
+        this.pools = pools;
+        this.caller = caller;
+    }
+
+    @POST
+    @RolesAllowed({Caller.PLATFORM, Caller.ADMIN})
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            operationId = "declarePool",
+            summary =
+                    "Declare a platform's revenue pool for a period (a PLATFORM for itself, or ADMIN): revenue,"
+                            + " makers' share, metric and method; a declaration for an OPEN period replaces the"
+                            + " previous one, which is kept in the pool's history")
+    @APIResponse(
+            responseCode = "201",
+            description = "the pool as declared, with its history and its split as it stands",
+            content = @Content(schema = @Schema(implementation = PoolView.class)))
+    @APIResponse(responseCode = "400", description = "MALFORMED_JSON")
+    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
+    @APIResponse(
+            responseCode = "403",
+            description = "FORBIDDEN: not a PLATFORM or ADMIN, or another platform's pool")
+    @APIResponse(
+            responseCode = "409",
+            description =
+                    "PERIOD_CLOSED: the period is closed and its pool final; REGISTRY_INCOMPLETE")
+    @APIResponse(
+            responseCode = "422",
+            description =
+                    "VALIDATION_FAILED with errors[] naming platformId, period, currency, revenue, makerShare,"
+                            + " metric, method or fees[i]; UNKNOWN_PLATFORM")
+    @APIResponse(
+            responseCode = "503",
+            description = "STARTING: the registry replica has not caught up yet")
+    public Response declare(PoolRequest body) {
+        PoolRequest b =
+                body == null
+                        ? new PoolRequest(null, null, null, null, null, null, null, null)
+                        : body;
+        String platformId = caller.platformScope(b.platformId());
+        List<Problem.FieldError> errors = new ArrayList<>();
+        if (platformId == null || !ID.matcher(platformId).matches()) {
+            errors.add(
+                    new Problem.FieldError(
+                            "platformId", "INVALID_PLATFORM_ID", "a registered platform's id"));
+        }
+        YearMonth period = period(b.period(), errors);
+        String currency = PayoutResource.currency(b.currency(), "currency", errors);
+        BigDecimal revenue = amount(b.revenue(), "revenue", errors);
+        BigDecimal makerShare = decimal(b.makerShare());
+        if (makerShare == null
+                || makerShare.signum() < 0
+                || makerShare.compareTo(BigDecimal.ONE) > 0
+                || makerShare.scale() > FRACTION_DIGITS) {
+            errors.add(
+                    new Problem.FieldError(
+                            "makerShare",
+                            "INVALID_MAKER_SHARE",
+                            "a decimal string from 0 to 1, such as \"0.50\""));
+            makerShare = null;
+        }
+        if (b.metric() == null || !METRIC.matcher(b.metric()).matches()) {
+            errors.add(
+                    new Problem.FieldError(
+                            "metric",
+                            "INVALID_METRIC",
+                            "the unit name that measures use, such as requests"));
+        }
+        PoolMethod method = null;
+        try {
+            method = b.method() == null ? null : PoolMethod.valueOf(b.method());
+        } catch (IllegalArgumentException e) {
+            // reported below
+        }
+        if (method == null) {
+            errors.add(
+                    new Problem.FieldError("method", "INVALID_METHOD", "PRO_RATA or USER_CENTRIC"));
+        }
+        Map<String, BigDecimal> fees = fees(b.fees(), method, errors);
+        PayoutResource.failIfAny(errors);
+        Pool pool =
+                new Pool(
+                        platformId,
+                        period,
+                        currency,
+                        revenue,
+                        makerShare,
+                        b.metric(),
+                        method,
+                        fees);
+        PoolService.Report report = pools.declare(pool, caller.name());
+        return Response.created(
+                        UriBuilder.fromPath("/pools")
+                                .queryParam("platformId", platformId)
+                                .queryParam("period", period)
+                                .build())
+                .entity(PoolViews.view(report))
+                .build();
+    }
+
+    @GET
+    @RolesAllowed({Caller.FINANCE, Caller.ADMIN, Caller.PLATFORM})
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(
+            operationId = "listPools",
+            summary =
+                    "Declared revenue pools with their history and their split among models (paid under POOL_SHARE"
+                            + " agreements, or unpaid); FINANCE and ADMIN see all, a PLATFORM its own")
+    @APIResponse(responseCode = "200", description = "a page of pools, by period and platform")
+    @APIResponse(responseCode = "400", description = "INVALID_PERIOD, INVALID_PAGE")
+    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
+    @APIResponse(
+            responseCode = "403",
+            description = "FORBIDDEN: a MAKER, or another platform's pools")
+    @APIResponse(
+            responseCode = "409",
+            description = "REGISTRY_INCOMPLETE: the usage names a model the registry lacks")
+    @APIResponse(
+            responseCode = "503",
+            description = "STARTING: the registry replica has not caught up yet")
+    public Page<PoolView> list(
+            @QueryParam("platformId") String platformId,
+            @QueryParam("period") String period,
+            @QueryParam("page") @DefaultValue("0") int page,
+            @QueryParam("size") @DefaultValue("100") int size) {
+        String platform = caller.platformScope(platformId);
+        YearMonth month = period == null ? null : SettlementResource.period(period);
+        Page.check(page, size);
+        return Page.of(
+                pools.pools(platform, month).stream().map(PoolViews::view).toList(), page, size);
+    }
+
+    private static YearMonth period(String value, List<Problem.FieldError> errors) {
+        try {
+            if (value != null && value.length() == 7) {
+                return YearMonth.parse(value);
+            }
+        } catch (DateTimeParseException e) {
+            // reported below
+        }
+        errors.add(new Problem.FieldError("period", "INVALID_PERIOD", "a month such as 2026-11"));
+        return null;
+    }
+
+    private static BigDecimal decimal(String value) {
+        try {
+            return value == null ? null : new BigDecimal(value.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** A non-negative amount that numeric(38, 18) holds exactly, or null (reported). */
+    private static BigDecimal amount(String value, String field, List<Problem.FieldError> errors) {
+        BigDecimal d = decimal(value);
+        if (d == null
+                || d.signum() < 0
+                || d.scale() > FRACTION_DIGITS
+                || d.precision() - d.scale() > INTEGER_DIGITS) {
+            errors.add(
+                    new Problem.FieldError(
+                            field,
+                            "INVALID_AMOUNT",
+                            "a non-negative decimal string such as \"1000.00\""));
+            return null;
+        }
+        return d;
+    }
+
+    private static Map<String, BigDecimal> fees(
+            List<FeeRequest> fees, PoolMethod method, List<Problem.FieldError> errors) {
+        Map<String, BigDecimal> out = new TreeMap<>();
+        if (fees == null || fees.isEmpty()) {
+            return out;
+        }
+        if (method == PoolMethod.PRO_RATA) {
+            errors.add(
+                    new Problem.FieldError(
+                            "fees",
+                            "FEES_NEED_USER_CENTRIC",
+                            "fees split a USER_CENTRIC pool; a PRO_RATA pool has none"));
+        }
+        for (int i = 0; i < fees.size(); i++) {
+            FeeRequest f = fees.get(i) == null ? new FeeRequest(null, null) : fees.get(i);
+            String field = "fees[" + i + "]";
+            String subscriber = f.subscriberId();
+            if (subscriber == null
+                    || subscriber.isBlank()
+                    || subscriber.length() > SUBSCRIBER_ID_MAX) {
+                errors.add(
+                        new Problem.FieldError(
+                                field + ".subscriberId",
+                                "BAD_SUBSCRIBER_ID",
+                                "the subscriber's pseudonymous id, 1 to 128 characters"));
+                continue;
+            }
+            BigDecimal amount = amount(f.amount(), field + ".amount", errors);
+            if (amount != null && out.put(subscriber, amount) != null) {
+                errors.add(
+                        new Problem.FieldError(
+                                field + ".subscriberId",
+                                "DUPLICATE_SUBSCRIBER",
+                                "each subscriber's fee is given once"));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,138 @@
+package dev.fairshare.settlement.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.fairshare.settlement.engine.Pool;
+import dev.fairshare.settlement.service.PoolService;
+import dev.fairshare.settlement.store.PoolStore;
+import java.util.List;
+
+/** What the pool endpoints answer: declarations, their history, and their split. */
+public final class PoolViews {
+    private PoolViews() {}
+
+    /** What a platform declares for a period (DESIGN.md "Revenue pools"). */
+    public record PoolRequest(
+            String platformId,
+            String period,
+            String currency,
+            String revenue,
+            String makerShare,
+            String metric,
+            String method,
+            List<FeeRequest> fees) {}
+
+    /** One subscriber's fee in the period (USER_CENTRIC pools split by fees when given). */
+    public record FeeRequest(String subscriberId, String amount) {}
+
+    public record FeeView(String subscriberId, String amount) {}
+
+    /** A declaration: what was declared, by whom, when. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DeclarationView(
+            String currency,
+            String revenue,
+            String makerShare,
+            String metric,
+            String method,
+            List<FeeView> fees,
+            String declaredBy,
+            String declaredAt,
+            String replacedBy,
+            String replacedAt) {}
+
+    /** One model's part of the pool; {@code agreementId} null: paid to nobody (unlicensed). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ShareView(
+            String modelId,
+            String makerId,
+            String customerType,
+            long events,
+            String volume,
+            String amount,
+            boolean paid,
+            String agreementId) {}
+
+    /** The split as it stands, rounded within the pool. */
+    public record SplitView(
+            String toMakers,
+            String paid,
+            String unpaid,
+            String undistributed,
+            List<ShareView> models) {}
+
+    /** A pool: the current declaration, the replaced ones, and the split. */
+    public record PoolView(
+            String platformId,
+            String period,
+            String status,
+            String currency,
+            String revenue,
+            String makerShare,
+            String metric,
+            String method,
+            List<FeeView> fees,
+            String declaredBy,
+            String declaredAt,
+            SplitView split,
+            List<DeclarationView> history) {}
+
+    static PoolView view(PoolService.Report r) {
+        Pool p = r.declared().pool();
+        return new PoolView(
+                p.platformId(),
+                p.period().toString(),
+                r.status(),
+                p.currency(),
+                Views.plain(p.revenue()),
+                Views.plain(p.makerShare()),
+                p.metric(),
+                p.method().name(),
+                fees(p),
+                r.declared().declaredBy(),
+                r.declared().declaredAt().toString(),
+                split(r.split()),
+                r.history().stream().map(PoolViews::replaced).toList());
+    }
+
+    private static List<FeeView> fees(Pool p) {
+        return p.fees().entrySet().stream()
+                .map(e -> new FeeView(e.getKey(), Views.plain(e.getValue())))
+                .toList();
+    }
+
+    private static DeclarationView replaced(PoolStore.Replaced h) {
+        Pool p = h.declaration().pool();
+        return new DeclarationView(
+                p.currency(),
+                Views.plain(p.revenue()),
+                Views.plain(p.makerShare()),
+                p.metric(),
+                p.method().name(),
+                fees(p),
+                h.declaration().declaredBy(),
+                h.declaration().declaredAt().toString(),
+                h.replacedBy(),
+                h.replacedAt().toString());
+    }
+
+    private static SplitView split(PoolService.Split s) {
+        return new SplitView(
+                s.toMakers().toPlainString(),
+                s.paid().toPlainString(),
+                s.unpaid().toPlainString(),
+                s.undistributed().toPlainString(),
+                s.shares().stream()
+                        .map(
+                                m ->
+                                        new ShareView(
+                                                m.modelId(),
+                                                m.makerId(),
+                                                m.customerType(),
+                                                m.events(),
+                                                Views.plain(m.volume()),
+                                                m.amount().toPlainString(),
+                                                m.agreementId() != null,
+                                                m.agreementId()))
+                        .toList());
+    }
+}

@@ -1,0 +1,191 @@
+package dev.fairshare.settlement.service;
+
+import dev.fairshare.settlement.api.ProblemException;
+import dev.fairshare.settlement.engine.Agreement;
+import dev.fairshare.settlement.engine.ModelInfo;
+import dev.fairshare.settlement.engine.Pool;
+import dev.fairshare.settlement.engine.Pools;
+import dev.fairshare.settlement.engine.Rounding;
+import dev.fairshare.settlement.registry.RegistryReplica;
+import dev.fairshare.settlement.store.PoolStore;
+import dev.fairshare.settlement.store.RollupStore;
+import dev.fairshare.settlement.store.StatementStore;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.math.BigDecimal;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.YearMonth;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Revenue pools as platforms declare them (DESIGN.md "Revenue pools"): a declaration for an OPEN
+ * period replaces the previous one, which is kept in the history; a CLOSED period's pool is final.
+ * Reading a pool also splits it, as it stands, among the models of its pooled usage.
+ */
+@ApplicationScoped
+public class PoolService {
+    private final AgroalDataSource dataSource;
+    private final PoolStore pools;
+    private final RollupStore rollups;
+    private final StatementStore statements;
+    private final RegistryReplica registry;
+    private final Clock clock = Clock.systemUTC();
+
+    public PoolService(
+            AgroalDataSource dataSource,
+            PoolStore pools,
+            RollupStore rollups,
+            StatementStore statements,
+            RegistryReplica registry) {
+        this.dataSource = dataSource;
+        this.pools = pools;
+        this.rollups = rollups;
+        this.statements = statements;
+        this.registry = registry;
+    }
+
+    /** One model's part of a pool: paid under {@code agreementId}, or (null) paid to nobody. */
+    public record Share(
+            String modelId,
+            String makerId,
+            String customerType,
+            long events,
+            BigDecimal volume,
+            BigDecimal exactAmount,
+            BigDecimal amount,
+            String agreementId) {}
+
+    /**
+     * A pool's split as it stands: the makers' part, what {@code POOL_SHARE} agreements take
+     * ({@code paid}), what falls to models without one ({@code unpaid}), what no usage took ({@code
+     * undistributed}); amounts rounded together by the largest remainder.
+     */
+    public record Split(
+            BigDecimal toMakers,
+            BigDecimal paid,
+            BigDecimal unpaid,
+            BigDecimal undistributed,
+            List<Share> shares) {}
+
+    /** A declared pool, its status, history and split. */
+    public record Report(
+            PoolStore.Declared declared,
+            String status,
+            List<PoolStore.Replaced> history,
+            Split split) {}
+
+    /** Declares (or, for an OPEN period, replaces) the platform's pool. */
+    public Report declare(Pool pool, String who) {
+        requireRegistry();
+        if (!registry.snapshot().platformNames().containsKey(pool.platformId())) {
+            throw ProblemException.unprocessable(
+                    "UNKNOWN_PLATFORM",
+                    "platformId",
+                    "platform '" + pool.platformId() + "' is not registered");
+        }
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                // a close holds a lock that conflicts with this one: no declaration slips in
+                // between the close's read of the pools and the period turning CLOSED
+                try (java.sql.Statement s = c.createStatement()) {
+                    s.execute("lock table period in share mode");
+                }
+                var state = statements.period(c, pool.period());
+                if (state.isPresent() && SettlementService.CLOSED.equals(state.get().status())) {
+                    throw new ProblemException(
+                            409,
+                            "PERIOD_CLOSED",
+                            "period "
+                                    + pool.period()
+                                    + " was closed at "
+                                    + state.get().closedAt()
+                                    + "; its pool is final");
+                }
+                pools.declare(c, pool, who, clock.instant());
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return pools(pool.platformId(), pool.period()).get(0);
+    }
+
+    /** The declared pools, of one platform and/or one period when given, with their splits. */
+    public List<Report> pools(String platformId, YearMonth period) {
+        requireRegistry();
+        RegistryReplica.Snapshot view = registry.snapshot();
+        List<Report> out = new ArrayList<>();
+        try (Connection c = dataSource.getConnection()) {
+            Set<YearMonth> closed = statements.closed(c);
+            for (PoolStore.Declared d : pools.list(c, platformId, period)) {
+                Pool pool = d.pool();
+                Pools.Split split =
+                        Pools.split(
+                                pool,
+                                rollups.pooledUsage(c, pool.period(), Set.of(pool.platformId())));
+                out.add(
+                        new Report(
+                                d,
+                                closed.contains(pool.period())
+                                        ? SettlementService.CLOSED
+                                        : SettlementService.OPEN,
+                                pools.history(c, pool.platformId(), pool.period()),
+                                split(split, view.agreements(), view.models())));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(
+                    409,
+                    "REGISTRY_INCOMPLETE",
+                    "the pool cannot be split with the registry as known here: " + e.getMessage());
+        }
+        return out;
+    }
+
+    private static Split split(
+            Pools.Split split, List<Agreement> agreements, Map<String, ModelInfo> models) {
+        Map<String, Agreement> payers = Pools.payers(split, agreements, models);
+        List<BigDecimal> exact = new ArrayList<>();
+        split.shares().forEach(s -> exact.add(s.amount()));
+        exact.add(split.undistributed());
+        List<BigDecimal> rounded = Rounding.largestRemainder(exact, split.pool().currency());
+        List<Share> shares = new ArrayList<>();
+        BigDecimal paid = BigDecimal.ZERO;
+        BigDecimal unpaid = BigDecimal.ZERO;
+        for (int i = 0; i < split.shares().size(); i++) {
+            Pools.ModelShare s = split.shares().get(i);
+            Agreement payer = payers.get(s.modelId());
+            if (payer == null) {
+                unpaid = unpaid.add(rounded.get(i));
+            } else {
+                paid = paid.add(rounded.get(i));
+            }
+            shares.add(
+                    new Share(
+                            s.modelId(),
+                            models.get(s.modelId()).makerId(),
+                            s.customerType().name(),
+                            s.events(),
+                            s.volume(),
+                            s.amount(),
+                            rounded.get(i),
+                            payer == null ? null : payer.id()));
+        }
+        BigDecimal undistributed = rounded.get(rounded.size() - 1);
+        return new Split(paid.add(unpaid).add(undistributed), paid, unpaid, undistributed, shares);
+    }
+
+    private void requireRegistry() {
+        SettlementService.requireCaughtUp(registry);
+    }
+}
