@@ -12,10 +12,10 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  * of their own, not {@link SystemStack#shared()}, because {@code PlatformClientIT} closes the
  * current month, which no IT on the shared stack may do. Both classes carry {@code @Order(2)}, so
  * they run one after the other, after the fault ITs and before the shared stack boots. The first
- * class that asks for it starts it, and it is closed as soon as every one of them is done
- * (or, when a run selects only some of them, by JUnit's root store at the end of the run), so these
- * classes pay for one start and no other IT runs beside an idle stack of theirs. A class takes it
- * as a parameter of its {@code @BeforeAll} method with {@code @ExtendWith(PlatformStack.class)}.
+ * class that asks for it starts it, and it is closed as soon as every one of them is done (or, when
+ * a run selects only some of them, by JUnit's root store at the end of the run), so these classes
+ * pay for one start and no other IT runs beside an idle stack of theirs. A class takes it as a
+ * parameter of its {@code @BeforeAll} method with {@code @ExtendWith(PlatformStack.class)}.
  */
 final class PlatformStack implements ParameterResolver, AfterAllCallback {
     static final Set<Class<?>> USERS = Set.of(PlatformClientIT.class, IntegrationGuideIT.class);

@@ -51,10 +51,11 @@ import java.util.Map;
  *
  * An IT that kills or restarts a process, or restarts the broker, starts a stack of its own ({@link
  * #start()}, closed in its {@code @AfterAll}) and is ordered before the shared ITs with
- * {@code @Order(1)} ({@code junit-platform.properties} orders classes by it; {@link PlatformStack}'s
- * two ITs, which close the current month, come next with {@code @Order(2)}), so that the shared
- * stack boots once, after them. Starting an own stack closes the shared one first: one JVM runs one
- * in-process broker, and a second {@link Infrastructure} would use the shared stack's.
+ * {@code @Order(1)} ({@code junit-platform.properties} orders classes by it; {@link
+ * PlatformStack}'s two ITs, which close the current month, come next with {@code @Order(2)}), so
+ * that the shared stack boots once, after them. Starting an own stack closes the shared one first:
+ * one JVM runs one in-process broker, and a second {@link Infrastructure} would use the shared
+ * stack's.
  */
 public final class SystemStack implements AutoCloseable {
     public final Infrastructure infra;
