@@ -201,9 +201,13 @@ class AliasDisputeResourceTest {
         List<String> versioned = new ArrayList<>();
         first.get("registryVersions").fieldNames().forEachRemaining(versioned::add);
         assertThat(versioned).containsExactlyInAnyOrder(owner, hijacker);
-        assertThat(first.get("registryVersions").get(owner).asLong())
-                .isEqualTo(outboxIdOnTopic("registry.models", owner, first))
-                .isPositive();
+        // the relay may publish the model's new state a moment after the command
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(
+                        () ->
+                                assertThat(first.get("registryVersions").get(owner).asLong())
+                                        .isEqualTo(outboxIdOnTopic("registry.models", owner, first))
+                                        .isPositive());
         JsonNode next = awaitMessage(second);
         List<String> versionedNext = new ArrayList<>();
         next.get("registryVersions").fieldNames().forEachRemaining(versionedNext::add);

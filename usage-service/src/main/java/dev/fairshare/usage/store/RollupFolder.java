@@ -38,8 +38,8 @@ import org.jboss.logging.Logger;
 public class RollupFolder {
     private static final Logger LOG = Logger.getLogger(RollupFolder.class);
     private static final long LOCK_KEY = 0x726f6c6c7570L;
-    private static final String KEY =
-            "platform_id, model_id, day, customer_type, currency, subscriber_id";
+    /** {@code usage_rollup}'s key: no subscriber (see {@link #withoutSubscribers}). */
+    private static final String KEY = "platform_id, model_id, day, customer_type, currency";
 
     /** The fold's sums, once per roll-up key, before they are added to {@code usage_rollup}. */
     static final String STAGE =
@@ -154,7 +154,7 @@ public class RollupFolder {
                 }
                 List<Map.Entry<RollupKey, RollupDelta>> sorted = new ArrayList<>(sums.entrySet());
                 sorted.sort(Map.Entry.comparingByKey(DELTA_ORDER));
-                addToRollups(c, sorted);
+                addToRollups(c, withoutSubscribers(sorted));
                 int deltas = sendAsDeltas(c, sorted);
                 c.commit();
                 if (LOG.isDebugEnabled()) {
@@ -202,6 +202,36 @@ public class RollupFolder {
         return batches;
     }
 
+    /**
+     * The fold's sums in {@code usage_rollup}'s grain, in key order: a subscriber's pooled sums
+     * added to those of its (platform, model, day, customer type, currency). Only the deltas carry
+     * the subscriber; the roll-up's readers never ask for it, and one row per subscriber would
+     * multiply the rows the fold upserts.
+     */
+    static List<Map.Entry<RollupKey, RollupDelta>> withoutSubscribers(
+            List<Map.Entry<RollupKey, RollupDelta>> sorted) {
+        if (sorted.stream().allMatch(e -> e.getKey().subscriberId() == null)) {
+            return sorted;
+        }
+        Map<RollupKey, RollupDelta> merged = new HashMap<>();
+        for (Map.Entry<RollupKey, RollupDelta> e : sorted) {
+            RollupKey k = e.getKey();
+            RollupDelta d = e.getValue();
+            merged.computeIfAbsent(
+                            new RollupKey(
+                                    k.platformId(),
+                                    k.modelId(),
+                                    k.day(),
+                                    k.customerType(),
+                                    k.currency()),
+                            x -> new RollupDelta())
+                    .addSums(d.events(), d.revenue(), d.units());
+        }
+        List<Map.Entry<RollupKey, RollupDelta>> out = new ArrayList<>(merged.entrySet());
+        out.sort(Map.Entry.comparingByKey(DELTA_ORDER));
+        return out;
+    }
+
     /** Adds {@code sums} to {@code usage_rollup}: staged by COPY, upserted in key order. */
     private static void addToRollups(Connection c, List<Map.Entry<RollupKey, RollupDelta>> sums)
             throws SQLException {
@@ -226,8 +256,6 @@ public class RollupFolder {
     private static void stageRow(CopyRows rows, RollupKey k, RollupDelta d) {
         rows.text(k.platformId()).tab().text(k.modelId()).tab().ascii(k.day().toString()).tab();
         rows.text(k.customerType()).tab().text(k.currency()).tab();
-        // usage_rollup keys the sums of events without a subscriber by ''
-        rows.text(k.subscriberId() == null ? "" : k.subscriberId()).tab();
         rows.number(d.events()).tab().decimal(d.revenue());
         Map<String, BigDecimal> other = new TreeMap<>(d.units());
         for (String unit : EventStore.STANDARD_UNITS) {
