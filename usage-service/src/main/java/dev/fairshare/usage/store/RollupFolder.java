@@ -38,6 +38,7 @@ import org.jboss.logging.Logger;
 public class RollupFolder {
     private static final Logger LOG = Logger.getLogger(RollupFolder.class);
     private static final long LOCK_KEY = 0x726f6c6c7570L;
+
     /** {@code usage_rollup}'s key: no subscriber (see {@link #withoutSubscribers}). */
     private static final String KEY = "platform_id, model_id, day, customer_type, currency";
 
