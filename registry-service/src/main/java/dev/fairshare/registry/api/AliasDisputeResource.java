@@ -2,6 +2,7 @@ package dev.fairshare.registry.api;
 
 import dev.fairshare.registry.auth.Roles;
 import dev.fairshare.registry.service.AliasDisputeService;
+import dev.fairshare.registry.service.ReattributionDto;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;

@@ -3,6 +3,7 @@ package dev.fairshare.registry.api;
 import dev.fairshare.registry.auth.AuthService;
 import dev.fairshare.registry.auth.Caller;
 import dev.fairshare.registry.auth.Roles;
+import dev.fairshare.registry.service.Dto;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;

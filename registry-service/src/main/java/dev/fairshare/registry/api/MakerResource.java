@@ -2,7 +2,9 @@ package dev.fairshare.registry.api;
 
 import dev.fairshare.registry.auth.Caller;
 import dev.fairshare.registry.auth.Roles;
+import dev.fairshare.registry.service.Dto;
 import dev.fairshare.registry.service.NamespaceService;
+import dev.fairshare.registry.service.Page;
 import dev.fairshare.registry.service.RegistryService;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;

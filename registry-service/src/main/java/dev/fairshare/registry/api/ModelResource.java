@@ -3,6 +3,8 @@ package dev.fairshare.registry.api;
 import dev.fairshare.registry.auth.Caller;
 import dev.fairshare.registry.auth.Roles;
 import dev.fairshare.registry.service.AliasService;
+import dev.fairshare.registry.service.Dto;
+import dev.fairshare.registry.service.Page;
 import dev.fairshare.registry.service.RegistryService;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;

@@ -3,6 +3,8 @@ package dev.fairshare.registry.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import dev.fairshare.registry.problem.FieldError;
+import dev.fairshare.registry.problem.ProblemException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
@@ -46,7 +48,7 @@ public class ProblemMapper {
                 400,
                 code,
                 detail,
-                field == null ? List.of() : List.of(new Problem.FieldError(field, code, detail)));
+                field == null ? List.of() : List.of(new FieldError(field, code, detail)));
     }
 
     @ServerExceptionMapper
@@ -77,22 +79,6 @@ public class ProblemMapper {
                         ? code
                         : Response.Status.fromStatusCode(status).getReasonPhrase(),
                 List.of());
-    }
-
-    /**
-     * A unique constraint that a concurrent request won first: the same answer as a sequential
-     * duplicate.
-     */
-    @ServerExceptionMapper
-    public Response constraint(org.hibernate.exception.ConstraintViolationException e) {
-        if ("23505".equals(e.getSQLState())) {
-            return build(
-                    409,
-                    "DUPLICATE_ID",
-                    "a concurrent request created the same resource first",
-                    List.of());
-        }
-        return unexpected(e);
     }
 
     /** No token, or one that is expired, tampered with or signed by another key. */
@@ -128,7 +114,7 @@ public class ProblemMapper {
                 List.of());
     }
 
-    static Response build(int status, String code, String detail, List<Problem.FieldError> errors) {
+    static Response build(int status, String code, String detail, List<FieldError> errors) {
         Response.Status s = Response.Status.fromStatusCode(status);
         Problem p =
                 new Problem(

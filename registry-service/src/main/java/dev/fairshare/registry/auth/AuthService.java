@@ -1,13 +1,15 @@
 package dev.fairshare.registry.auth;
 
-import dev.fairshare.registry.api.Checks;
-import dev.fairshare.registry.api.Dto;
-import dev.fairshare.registry.api.ProblemException;
 import dev.fairshare.registry.domain.Account;
 import dev.fairshare.registry.domain.ApiKey;
-import dev.fairshare.registry.domain.Maker;
-import dev.fairshare.registry.domain.Platform;
+import dev.fairshare.registry.problem.Checks;
+import dev.fairshare.registry.problem.ProblemException;
 import dev.fairshare.registry.service.Audit;
+import dev.fairshare.registry.service.Dto;
+import dev.fairshare.registry.store.AccountRepository;
+import dev.fairshare.registry.store.ApiKeyRepository;
+import dev.fairshare.registry.store.MakerRepository;
+import dev.fairshare.registry.store.PlatformRepository;
 import io.quarkus.panache.common.Sort;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.jwt.build.Jwt;
@@ -29,6 +31,10 @@ public class AuthService {
     private static final Logger LOG = Logger.getLogger(AuthService.class);
     static final Pattern USERNAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._@-]{2,63}$");
 
+    private final AccountRepository accounts;
+    private final ApiKeyRepository apiKeys;
+    private final MakerRepository makers;
+    private final PlatformRepository platforms;
     private final String issuer;
     private final String audience;
     private final LoginThrottle throttle;
@@ -38,6 +44,10 @@ public class AuthService {
     private final Audit audit;
 
     public AuthService(
+            AccountRepository accounts,
+            ApiKeyRepository apiKeys,
+            MakerRepository makers,
+            PlatformRepository platforms,
             Audit audit,
             LoginThrottle throttle,
             @ConfigProperty(name = "mp.jwt.verify.issuer") String issuer,
@@ -48,6 +58,10 @@ public class AuthService {
             @ConfigProperty(name = "fairshare.admin.username", defaultValue = "admin")
                     String adminUsername,
             @ConfigProperty(name = "fairshare.admin.password") Optional<String> adminPassword) {
+        this.accounts = accounts;
+        this.apiKeys = apiKeys;
+        this.makers = makers;
+        this.platforms = platforms;
         this.issuer = issuer;
         this.audience = audience;
         this.throttle = throttle;
@@ -65,7 +79,7 @@ public class AuthService {
     @Transactional
     void onStart(@Observes StartupEvent event) {
         requireAcceptableAdminPassword(adminPassword);
-        if (Account.findById(adminUsername) != null) {
+        if (accounts.findById(adminUsername) != null) {
             return;
         }
         if (adminPassword.isEmpty() || adminPassword.get().isBlank()) {
@@ -80,7 +94,7 @@ public class AuthService {
         admin.passwordHash = Passwords.hash(adminPassword.get());
         admin.role = Roles.ADMIN;
         admin.createdAt = Instant.now();
-        admin.persist();
+        accounts.persist(admin);
         audit.recordAs(
                 "system",
                 "SYSTEM",
@@ -121,12 +135,12 @@ public class AuthService {
         if (req.apiKey() != null) {
             LoginThrottle.Attempt attempt = LoginThrottle.apiKey(address);
             throttle.count(attempt);
-            ApiKey key = ApiKey.find("keyHash", Passwords.sha256(req.apiKey())).firstResult();
+            ApiKey key = apiKeys.find("keyHash", Passwords.sha256(req.apiKey())).firstResult();
             if (key == null || key.revokedAt != null) {
                 throw invalid();
             }
             throttle.succeeded(attempt);
-            if (Account.count(
+            if (accounts.count(
                             "role = ?1 and platformId = ?2 and disabledAt is not null",
                             Roles.PLATFORM,
                             key.platformId)
@@ -148,7 +162,7 @@ public class AuthService {
         c.throwIfAny();
         LoginThrottle.Attempt attempt = LoginThrottle.user(req.username(), address);
         throttle.count(attempt);
-        Account account = Account.findById(req.username());
+        Account account = accounts.findById(req.username());
         boolean ok =
                 Passwords.matches(req.password(), account == null ? null : account.passwordHash);
         if (!ok) {
@@ -204,7 +218,9 @@ public class AuthService {
         }
         boolean maker = Roles.MAKER.equals(req.role());
         boolean platform = Roles.PLATFORM.equals(req.role());
-        if (maker && c.present("makerId", req.makerId()) && Maker.findById(req.makerId()) == null) {
+        if (maker
+                && c.present("makerId", req.makerId())
+                && makers.findById(req.makerId()) == null) {
             c.add("makerId", "UNKNOWN_MAKER", "maker '" + req.makerId() + "' does not exist");
         }
         if (!maker && req.makerId() != null) {
@@ -212,7 +228,7 @@ public class AuthService {
         }
         if (platform
                 && c.present("platformId", req.platformId())
-                && Platform.findById(req.platformId()) == null) {
+                && platforms.findById(req.platformId()) == null) {
             c.add(
                     "platformId",
                     "UNKNOWN_PLATFORM",
@@ -222,7 +238,7 @@ public class AuthService {
             c.add("platformId", "NOT_ALLOWED", "only a PLATFORM account names a platform");
         }
         c.throwIfAny();
-        if (Account.findById(req.username()) != null) {
+        if (accounts.findById(req.username()) != null) {
             throw new ProblemException(
                     409, "DUPLICATE_ID", "account '" + req.username() + "' already exists");
         }
@@ -233,7 +249,7 @@ public class AuthService {
         a.makerId = req.makerId();
         a.platformId = req.platformId();
         a.createdAt = Instant.now();
-        a.persist();
+        accounts.persist(a);
         Dto.AccountView view = view(a);
         audit.record(
                 "account",
@@ -247,7 +263,7 @@ public class AuthService {
     }
 
     public List<Dto.AccountView> accounts() {
-        return Account.<Account>findAll(Sort.by("username")).list().stream()
+        return accounts.findAll(Sort.by("username")).list().stream()
                 .map(AuthService::view)
                 .toList();
     }
@@ -289,7 +305,7 @@ public class AuthService {
             c.present("oldPassword", req.oldPassword());
         }
         c.throwIfAny();
-        Account account = Account.findById(username);
+        Account account = accounts.findById(username);
         if (account == null) {
             throw ProblemException.notFound("account", username);
         }
@@ -323,7 +339,7 @@ public class AuthService {
      */
     @Transactional
     public Dto.AccountView setDisabled(String username, boolean disable) {
-        Account account = Account.findById(username);
+        Account account = accounts.findById(username);
         if (account == null) {
             throw ProblemException.notFound("account", username);
         }
@@ -332,7 +348,7 @@ public class AuthService {
         }
         if (disable
                 && Roles.ADMIN.equals(account.role)
-                && Account.count("role = ?1 and disabledAt is null", Roles.ADMIN) <= 1) {
+                && accounts.count("role = ?1 and disabledAt is null", Roles.ADMIN) <= 1) {
             throw new ProblemException(
                     409, "LAST_ADMIN", "the last enabled ADMIN account cannot be disabled");
         }
@@ -353,7 +369,7 @@ public class AuthService {
     /** A new key for the platform: the secret is in this answer and nowhere else. */
     @Transactional
     public Dto.ApiKeyCreated createApiKey(String platformId) {
-        if (Platform.findById(platformId) == null) {
+        if (platforms.findById(platformId) == null) {
             throw ProblemException.notFound("platform", platformId);
         }
         ApiKey key = new ApiKey();
@@ -362,7 +378,7 @@ public class AuthService {
         key.platformId = platformId;
         key.keyHash = Passwords.sha256(secret);
         key.createdAt = Instant.now();
-        key.persist();
+        apiKeys.persist(key);
         audit.record(
                 "api-key",
                 key.id,
@@ -375,11 +391,10 @@ public class AuthService {
     }
 
     public List<Dto.ApiKeyView> apiKeys(String platformId) {
-        if (Platform.findById(platformId) == null) {
+        if (platforms.findById(platformId) == null) {
             throw ProblemException.notFound("platform", platformId);
         }
-        return ApiKey.<ApiKey>list("platformId", Sort.by("createdAt").and("id"), platformId)
-                .stream()
+        return apiKeys.list("platformId", Sort.by("createdAt").and("id"), platformId).stream()
                 .map(AuthService::keyView)
                 .toList();
     }
@@ -396,7 +411,7 @@ public class AuthService {
     /** Revokes a key: it is refused from now on (tokens already issued expire on their own). */
     @Transactional
     public void revokeApiKey(String platformId, String keyId) {
-        ApiKey key = ApiKey.findById(keyId);
+        ApiKey key = apiKeys.findById(keyId);
         if (key == null || !key.platformId.equals(platformId)) {
             throw ProblemException.notFound("API key", keyId);
         }

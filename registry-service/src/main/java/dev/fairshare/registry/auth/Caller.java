@@ -1,6 +1,6 @@
 package dev.fairshare.registry.auth;
 
-import dev.fairshare.registry.api.ProblemException;
+import dev.fairshare.registry.problem.ProblemException;
 import dev.fairshare.registry.service.Actor;
 import jakarta.enterprise.context.RequestScoped;
 import org.eclipse.microprofile.jwt.JsonWebToken;

@@ -1,8 +1,8 @@
 package dev.fairshare.registry.auth;
 
-import dev.fairshare.registry.api.ProblemException;
+import dev.fairshare.registry.problem.ProblemException;
+import dev.fairshare.registry.store.LoginAttemptStore;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.util.List;
@@ -21,21 +21,21 @@ public class LoginThrottle {
     /** Rows of windows that ended longer ago than this are deleted now and then. */
     private static final Duration KEEP = Duration.ofHours(1);
 
-    private final EntityManager em;
+    private final LoginAttemptStore store;
     private final int perName;
     private final int perAddress;
     private final Duration window;
     private final AtomicLong calls = new AtomicLong();
 
     public LoginThrottle(
-            EntityManager em,
+            LoginAttemptStore store,
             @ConfigProperty(name = "fairshare.login.max-failures-per-name", defaultValue = "10")
                     int perName,
             @ConfigProperty(name = "fairshare.login.max-failures-per-address", defaultValue = "10")
                     int perAddress,
             @ConfigProperty(name = "fairshare.login.window", defaultValue = "PT1M")
                     Duration window) {
-        this.em = em;
+        this.store = store;
         this.perName = perName;
         this.perAddress = perAddress;
         this.window = window;
@@ -68,34 +68,14 @@ public class LoginThrottle {
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void count(Attempt attempt) {
         if (calls.incrementAndGet() % 100 == 0) {
-            em.createNativeQuery(
-                            "delete from login_attempt where window_start < now() - make_interval(secs => ?1)")
-                    .setParameter(1, (double) (window.toSeconds() + KEEP.toSeconds()))
-                    .executeUpdate();
+            store.deleteOlderThan(window.plus(KEEP));
         }
         long wait = 0;
         for (String key : attempt.keys()) {
-            Object[] row =
-                    (Object[])
-                            em.createNativeQuery(
-                                            """
-                                            insert into login_attempt as a (key, window_start, attempts)
-                                            values (?1, now(), 1)
-                                            on conflict (key) do update set
-                                                window_start = case when a.window_start <= now() - make_interval(secs => ?2)
-                                                                    then now() else a.window_start end,
-                                                attempts = case when a.window_start <= now() - make_interval(secs => ?2)
-                                                                then 1 else a.attempts + 1 end
-                                            returning attempts,
-                                                ceil(extract(epoch from (window_start + make_interval(secs => ?2) - now())))
-                                            """)
-                                    .setParameter(1, key)
-                                    .setParameter(2, (double) window.toSeconds())
-                                    .getSingleResult();
-            int attempts = ((Number) row[0]).intValue();
+            LoginAttemptStore.Count count = store.add(key, window);
             int limit = key.startsWith("address:") ? perAddress : perName;
-            if (attempts > limit) {
-                wait = Math.max(wait, Math.max(1, ((Number) row[1]).longValue()));
+            if (count.attempts() > limit) {
+                wait = Math.max(wait, Math.max(1, count.secondsLeft()));
             }
         }
         if (wait > 0) {
@@ -113,13 +93,8 @@ public class LoginThrottle {
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public void succeeded(Attempt attempt) {
         if (attempt.name() != null) {
-            em.createNativeQuery("delete from login_attempt where key = ?1")
-                    .setParameter(1, attempt.name())
-                    .executeUpdate();
+            store.delete(attempt.name());
         }
-        em.createNativeQuery(
-                        "update login_attempt set attempts = attempts - 1 where key = ?1 and attempts > 0")
-                .setParameter(1, attempt.address())
-                .executeUpdate();
+        store.giveBack(attempt.address());
     }
 }

@@ -1,13 +1,14 @@
 package dev.fairshare.registry.service;
 
-import dev.fairshare.registry.api.Checks;
-import dev.fairshare.registry.api.Dto;
-import dev.fairshare.registry.api.Page;
-import dev.fairshare.registry.api.ProblemException;
 import dev.fairshare.registry.domain.Agreement;
 import dev.fairshare.registry.domain.Maker;
 import dev.fairshare.registry.domain.Model;
-import dev.fairshare.registry.domain.Platform;
+import dev.fairshare.registry.problem.Checks;
+import dev.fairshare.registry.problem.ProblemException;
+import dev.fairshare.registry.store.AgreementRepository;
+import dev.fairshare.registry.store.MakerRepository;
+import dev.fairshare.registry.store.ModelRepository;
+import dev.fairshare.registry.store.PlatformRepository;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,10 +27,24 @@ public class AgreementService {
     /** Terms of pooled usage: they coexist with the per-event terms of the same scope. */
     public static final String POOL_SHARE = "POOL_SHARE";
 
+    private final AgreementRepository agreements;
+    private final MakerRepository makers;
+    private final ModelRepository models;
+    private final PlatformRepository platforms;
     private final Outbox outbox;
     private final Audit audit;
 
-    public AgreementService(Outbox outbox, Audit audit) {
+    public AgreementService(
+            AgreementRepository agreements,
+            MakerRepository makers,
+            ModelRepository models,
+            PlatformRepository platforms,
+            Outbox outbox,
+            Audit audit) {
+        this.agreements = agreements;
+        this.makers = makers;
+        this.models = models;
+        this.platforms = platforms;
         this.outbox = outbox;
         this.audit = audit;
     }
@@ -71,23 +86,23 @@ public class AgreementService {
             a.minimumGuarantee = mg;
         }
         c.throwIfAny();
-        if (Agreement.findById(req.id()) != null) {
+        if (agreements.findById(req.id()) != null) {
             throw RegistryService.duplicate("agreement", req.id());
         }
         // serialise agreement writes per maker so that two overlapping requests cannot both pass
-        Maker maker = Maker.findById(req.makerId(), LockModeType.PESSIMISTIC_WRITE);
+        Maker maker = makers.findById(req.makerId(), LockModeType.PESSIMISTIC_WRITE);
         if (maker == null) {
             throw ProblemException.unprocessable(
                     "UNKNOWN_MAKER", "makerId", "maker '" + req.makerId() + "' does not exist");
         }
-        if (Platform.findById(req.platformId()) == null) {
+        if (platforms.findById(req.platformId()) == null) {
             throw ProblemException.unprocessable(
                     "UNKNOWN_PLATFORM",
                     "platformId",
                     "platform '" + req.platformId() + "' does not exist");
         }
         if (req.modelId() != null) {
-            Model m = Model.findById(req.modelId());
+            Model m = models.findById(req.modelId());
             if (m == null) {
                 throw ProblemException.unprocessable(
                         "UNKNOWN_MODEL", "modelId", "model '" + req.modelId() + "' does not exist");
@@ -108,7 +123,7 @@ public class AgreementService {
         a.validTo = to;
         a.createdAt = Instant.now();
         checkOverlap(a);
-        a.persist();
+        agreements.persist(a);
         Dto.AgreementView view = Views.of(a);
         outbox.record(TOPIC, a.id, view);
         audit.record(
@@ -132,7 +147,7 @@ public class AgreementService {
             to = c.wholeDay("validTo", req.validTo());
         }
         c.throwIfAny();
-        Agreement a = Agreement.findById(id, LockModeType.PESSIMISTIC_WRITE);
+        Agreement a = agreements.findById(id, LockModeType.PESSIMISTIC_WRITE);
         if (a == null) {
             throw ProblemException.notFound("agreement", id);
         }
@@ -173,7 +188,7 @@ public class AgreementService {
     }
 
     public Dto.AgreementView get(String id) {
-        Agreement a = Agreement.findById(id);
+        Agreement a = agreements.findById(id);
         if (a == null) {
             throw ProblemException.notFound("agreement", id);
         }
@@ -192,7 +207,7 @@ public class AgreementService {
             q.append(" and platformId = :platform");
             params.and("platform", platformId);
         }
-        var query = Agreement.find(q.toString(), Sort.by("id"), params).page(page, size);
+        var query = agreements.find(q.toString(), Sort.by("id"), params).page(page, size);
         return new Page<>(
                 query.<Agreement>list().stream().map(Views::of).toList(),
                 page,
@@ -293,7 +308,7 @@ public class AgreementService {
      * same usage: a {@code POOL_SHARE} agreement (pooled usage, events with a subscriber) and a
      * {@code REVENUE_SHARE} or {@code PER_UNIT} one (the other events) do not overlap.
      */
-    private static void checkOverlap(Agreement a) {
+    private void checkOverlap(Agreement a) {
         String q =
                 "makerId = :maker and platformId = :platform"
                         + (a.modelId == null ? "" : " and (modelId is null or modelId = :model)")
@@ -313,7 +328,7 @@ public class AgreementService {
         if (a.validTo != null) {
             p.and("to", a.validTo);
         }
-        List<Agreement> clashes = Agreement.<Agreement>list(q, p);
+        List<Agreement> clashes = agreements.list(q, p);
         if (!clashes.isEmpty()) {
             throw ProblemException.unprocessable(
                     "AGREEMENT_OVERLAP",

@@ -1,15 +1,15 @@
 package dev.fairshare.registry.service;
 
-import dev.fairshare.registry.api.Checks;
-import dev.fairshare.registry.api.ProblemException;
-import dev.fairshare.registry.api.ReattributionDto;
 import dev.fairshare.registry.domain.AliasDispute;
 import dev.fairshare.registry.domain.Model;
 import dev.fairshare.registry.domain.ModelAlias;
-import dev.fairshare.registry.domain.Platform;
-import io.quarkus.hibernate.orm.panache.Panache;
+import dev.fairshare.registry.problem.Checks;
+import dev.fairshare.registry.problem.ProblemException;
+import dev.fairshare.registry.store.AliasDisputeRepository;
+import dev.fairshare.registry.store.ModelAliasRepository;
+import dev.fairshare.registry.store.ModelRepository;
+import dev.fairshare.registry.store.PlatformRepository;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
@@ -32,11 +32,25 @@ import java.util.UUID;
 public class AliasDisputeService {
     static final String TOPIC_REATTRIBUTIONS = "registry.reattributions";
 
+    private final AliasDisputeRepository disputes;
+    private final ModelRepository models;
+    private final ModelAliasRepository aliases;
+    private final PlatformRepository platforms;
     private final Outbox outbox;
     private final Audit audit;
     private final Clock clock;
 
-    public AliasDisputeService(Outbox outbox, Audit audit) {
+    public AliasDisputeService(
+            AliasDisputeRepository disputes,
+            ModelRepository models,
+            ModelAliasRepository aliases,
+            PlatformRepository platforms,
+            Outbox outbox,
+            Audit audit) {
+        this.disputes = disputes;
+        this.models = models;
+        this.aliases = aliases;
+        this.platforms = platforms;
         this.outbox = outbox;
         this.audit = audit;
         this.clock = Clock.systemUTC();
@@ -59,18 +73,18 @@ public class AliasDisputeService {
                     "a dispute corrects the past: from must be today or earlier; re-point a ref from"
                             + " a later day with POST /models/{id}/aliases");
         }
-        Model to = Model.findById(req.toModelId(), LockModeType.PESSIMISTIC_WRITE);
+        Model to = models.findById(req.toModelId(), LockModeType.PESSIMISTIC_WRITE);
         if (to == null) {
             throw ProblemException.unprocessable(
                     "UNKNOWN_MODEL", "toModelId", "model '" + req.toModelId() + "' does not exist");
         }
-        if (req.platformId() != null && Platform.findById(req.platformId()) == null) {
+        if (req.platformId() != null && platforms.findById(req.platformId()) == null) {
             throw ProblemException.unprocessable(
                     "UNKNOWN_PLATFORM",
                     "platformId",
                     "platform '" + req.platformId() + "' does not exist");
         }
-        if (!req.ref().equals(to.id) && Model.findById(req.ref()) != null) {
+        if (!req.ref().equals(to.id) && models.findById(req.ref()) != null) {
             throw ProblemException.unprocessable(
                     "ALIAS_SHADOWS_MODEL",
                     "ref",
@@ -78,18 +92,8 @@ public class AliasDisputeService {
                             + req.ref()
                             + "' is the id of another model; an alias cannot take its usage");
         }
-        String scope = req.platformId() == null ? "" : req.platformId();
-        EntityManager em = Panache.getEntityManager();
         List<ModelAlias> later =
-                em.createQuery(
-                                "from ModelAlias a where a.ref = :ref and coalesce(a.platformId, '') = :scope"
-                                        + " and a.validFrom > :from and a.modelId <> :to order by a.validFrom",
-                                ModelAlias.class)
-                        .setParameter("ref", req.ref())
-                        .setParameter("scope", scope)
-                        .setParameter("from", from)
-                        .setParameter("to", to.id)
-                        .getResultList();
+                aliases.laterOfAnotherModel(req.ref(), req.platformId(), from, to.id);
         if (!later.isEmpty()) {
             ModelAlias first = later.get(0);
             throw new ProblemException(
@@ -104,15 +108,7 @@ public class AliasDisputeService {
                             + "' in this scope; dispute from that day first, or from a later day");
         }
         // the scope's alias at exactly `from`: re-pointed when it names another model
-        List<ModelAlias> at =
-                em.createQuery(
-                                "from ModelAlias a where a.ref = :ref and coalesce(a.platformId, '') = :scope"
-                                        + " and a.validFrom = :from",
-                                ModelAlias.class)
-                        .setParameter("ref", req.ref())
-                        .setParameter("scope", scope)
-                        .setParameter("from", from)
-                        .getResultList();
+        List<ModelAlias> at = aliases.at(req.ref(), req.platformId(), from);
         Model replaced = null;
         boolean present = false;
         for (ModelAlias a : at) {
@@ -120,12 +116,12 @@ public class AliasDisputeService {
                 present = true;
                 continue;
             }
-            replaced = Model.findById(a.modelId, LockModeType.PESSIMISTIC_WRITE);
+            replaced = models.findById(a.modelId, LockModeType.PESSIMISTIC_WRITE);
             replaced.aliases.removeIf(x -> x.id.equals(a.id));
-            em.remove(a);
+            aliases.delete(a);
         }
         // the deletion first: the scope's (ref, validFrom) is unique
-        em.flush();
+        aliases.flush();
         if (!present) {
             ModelAlias a = new ModelAlias();
             a.modelId = to.id;
@@ -133,8 +129,8 @@ public class AliasDisputeService {
             a.platformId = req.platformId();
             a.validFrom = from;
             to.aliases.add(a);
-            em.persist(a);
-            em.flush();
+            aliases.persist(a);
+            aliases.flush();
         }
         Map<String, Long> versions = new TreeMap<>();
         versions.put(to.id, outbox.record(RegistryService.TOPIC_MODELS, to.id, Views.of(to)));
@@ -154,7 +150,7 @@ public class AliasDisputeService {
         d.replacedModelId = replaced == null ? null : replaced.id;
         d.actor = actor;
         d.createdAt = Instant.now(clock);
-        d.persist();
+        disputes.persist(d);
         outbox.record(TOPIC_REATTRIBUTIONS, d.id.toString(), message(d, versions));
         ReattributionDto.Accepted accepted =
                 new ReattributionDto.Accepted(

@@ -1,14 +1,14 @@
 package dev.fairshare.registry.service;
 
-import dev.fairshare.registry.api.Checks;
-import dev.fairshare.registry.api.Dto;
-import dev.fairshare.registry.api.Page;
-import dev.fairshare.registry.api.ProblemException;
 import dev.fairshare.registry.domain.AliasProposal;
 import dev.fairshare.registry.domain.Model;
 import dev.fairshare.registry.domain.ModelAlias;
-import dev.fairshare.registry.domain.Platform;
-import io.quarkus.hibernate.orm.panache.Panache;
+import dev.fairshare.registry.problem.Checks;
+import dev.fairshare.registry.problem.ProblemException;
+import dev.fairshare.registry.store.AliasProposalRepository;
+import dev.fairshare.registry.store.ModelAliasRepository;
+import dev.fairshare.registry.store.ModelRepository;
+import dev.fairshare.registry.store.PlatformRepository;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,11 +46,26 @@ public class AliasService {
     /** What a new alias takes over: the alias it follows in its scope and other makers' refs. */
     private record Claim(ModelAlias previous, Set<String> otherMakers) {}
 
+    private final AliasProposalRepository proposals;
+    private final ModelRepository models;
+    private final ModelAliasRepository aliases;
+    private final PlatformRepository platforms;
     private final Outbox outbox;
     private final Audit audit;
     private final NamespaceService namespaces;
 
-    public AliasService(Outbox outbox, Audit audit, NamespaceService namespaces) {
+    public AliasService(
+            AliasProposalRepository proposals,
+            ModelRepository models,
+            ModelAliasRepository aliases,
+            PlatformRepository platforms,
+            Outbox outbox,
+            Audit audit,
+            NamespaceService namespaces) {
+        this.proposals = proposals;
+        this.models = models;
+        this.aliases = aliases;
+        this.platforms = platforms;
         this.outbox = outbox;
         this.audit = audit;
         this.namespaces = namespaces;
@@ -63,7 +78,7 @@ public class AliasService {
         c.present("ref", req.ref());
         Instant validFrom = c.wholeDay("validFrom", req.validFrom());
         c.throwIfAny();
-        Model m = Model.findById(modelId, LockModeType.PESSIMISTIC_WRITE);
+        Model m = models.findById(modelId, LockModeType.PESSIMISTIC_WRITE);
         if (m == null) {
             throw ProblemException.notFound("model", modelId);
         }
@@ -98,7 +113,7 @@ public class AliasService {
         p.status = AliasProposal.PROPOSED;
         p.proposedBy = actor.subject();
         p.proposedAt = now();
-        p.persist();
+        proposals.persist(p);
         Dto.ProposalView view = publish(p);
         audit.record(
                 "alias-proposal",
@@ -116,7 +131,7 @@ public class AliasService {
     public Dto.ProposalView accept(long id, Dto.DecisionRequest req, Actor actor) {
         AliasProposal p = decidable(id, actor);
         Dto.ProposalView before = view(p);
-        Model m = Model.findById(p.modelId, LockModeType.PESSIMISTIC_WRITE);
+        Model m = models.findById(p.modelId, LockModeType.PESSIMISTIC_WRITE);
         String reason = reason(req == null ? null : req.reason());
         Claim claim = claimQuietly(m, p.ref, p.platformId, p.validFrom, reason, actor);
         decide(p, AliasProposal.ACCEPTED, reason, actor);
@@ -152,7 +167,7 @@ public class AliasService {
     }
 
     public Dto.ProposalView proposal(long id, Actor actor) {
-        AliasProposal p = AliasProposal.findById(id);
+        AliasProposal p = proposals.findById(id);
         if (p == null || !visible(p, actor)) {
             throw ProblemException.notFound("alias proposal", String.valueOf(id));
         }
@@ -188,7 +203,7 @@ public class AliasService {
             q.append(" and makerId = :maker");
             params.and("maker", actor.makerId());
         }
-        var query = AliasProposal.find(q.toString(), Sort.by("id"), params).page(page, size);
+        var query = proposals.find(q.toString(), Sort.by("id"), params).page(page, size);
         return new Page<>(
                 query.<AliasProposal>list().stream().map(AliasService::view).toList(),
                 page,
@@ -204,13 +219,13 @@ public class AliasService {
      */
     private Claim check(
             Model m, String ref, String platformId, Instant from, String reason, Actor actor) {
-        if (platformId != null && Platform.findById(platformId) == null) {
+        if (platformId != null && platforms.findById(platformId) == null) {
             throw ProblemException.unprocessable(
                     "UNKNOWN_PLATFORM",
                     "platformId",
                     "platform '" + platformId + "' does not exist");
         }
-        if (!ref.equals(m.id) && Model.findById(ref) != null) {
+        if (!ref.equals(m.id) && models.findById(ref) != null) {
             throw ProblemException.unprocessable(
                     "ALIAS_SHADOWS_MODEL",
                     "ref",
@@ -218,14 +233,11 @@ public class AliasService {
         }
         // claims on one ref (in any scope: a platform's falls back on the global) are decided one
         // at a time
-        Panache.getEntityManager()
-                .createNativeQuery("select pg_advisory_xact_lock(hashtextextended(?1, 19))")
-                .setParameter(1, ref)
-                .getSingleResult();
+        aliases.lockRef(ref);
         ModelAlias previous = inForce(ref, platformId, from);
         Set<String> otherMakers = new TreeSet<>();
         for (ModelAlias held : holders(ref, platformId, from, previous)) {
-            String maker = Model.<Model>findById(held.modelId).makerId;
+            String maker = models.findById(held.modelId).makerId;
             if (!maker.equals(m.makerId)) {
                 otherMakers.add(maker);
             }
@@ -322,8 +334,8 @@ public class AliasService {
         a.platformId = platformId;
         a.validFrom = from;
         m.aliases.add(a);
-        Panache.getEntityManager().persist(a);
-        Panache.getEntityManager().flush();
+        aliases.persist(a);
+        aliases.flush();
         return a;
     }
 
@@ -341,7 +353,7 @@ public class AliasService {
     }
 
     /** The alias of {@code ref} in exactly this scope in force at {@code at}, or null. */
-    private static ModelAlias inForce(String ref, String platformId, Instant at) {
+    private ModelAlias inForce(String ref, String platformId, Instant at) {
         return scope(ref, platformId).stream()
                 .filter(a -> !a.validFrom.isAfter(at))
                 .reduce((first, second) -> second)
@@ -353,7 +365,7 @@ public class AliasService {
      * alias: the one in force, or for a platform without one, the global aliases in that time
      * (usage-service resolves the platform's alias first, then the global one).
      */
-    private static List<ModelAlias> holders(
+    private List<ModelAlias> holders(
             String ref, String platformId, Instant from, ModelAlias previous) {
         if (previous != null) {
             return List.of(previous);
@@ -380,19 +392,12 @@ public class AliasService {
         return held;
     }
 
-    private static List<ModelAlias> scope(String ref, String platformId) {
-        return Panache.getEntityManager()
-                .createQuery(
-                        "select a from ModelAlias a where a.ref = :ref"
-                                + " and coalesce(a.platformId, '') = :platform order by a.validFrom",
-                        ModelAlias.class)
-                .setParameter("ref", ref)
-                .setParameter("platform", platformId == null ? "" : platformId)
-                .getResultList();
+    private List<ModelAlias> scope(String ref, String platformId) {
+        return aliases.inScope(ref, platformId);
     }
 
     private AliasProposal decidable(long id, Actor actor) {
-        AliasProposal p = AliasProposal.findById(id, LockModeType.PESSIMISTIC_WRITE);
+        AliasProposal p = proposals.findById(id, LockModeType.PESSIMISTIC_WRITE);
         if (p == null || !visible(p, actor)) {
             throw ProblemException.notFound("alias proposal", String.valueOf(id));
         }
@@ -443,8 +448,8 @@ public class AliasService {
         return new ProblemException(403, "FORBIDDEN", detail);
     }
 
-    private static AliasChange change(ModelAlias a) {
-        Model m = Model.findById(a.modelId);
+    private AliasChange change(ModelAlias a) {
+        Model m = models.findById(a.modelId);
         return new AliasChange(
                 a.modelId, m.makerId, a.ref, a.platformId, Views.instant(a.validFrom));
     }

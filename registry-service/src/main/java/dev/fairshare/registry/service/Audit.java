@@ -2,21 +2,18 @@ package dev.fairshare.registry.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.quarkus.hibernate.orm.panache.Panache;
+import dev.fairshare.registry.store.AuditLogStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
-import java.sql.PreparedStatement;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Set;
 import java.util.TreeSet;
 import org.eclipse.microprofile.jwt.JsonWebToken;
-import org.hibernate.Session;
 
 /**
  * The one place that writes the audit log: each registry change calls {@link #record} inside its
- * own transaction, so the change and its entry commit together or not at all. The table refuses
- * UPDATE, DELETE and TRUNCATE (V3 migration).
+ * own transaction, so the change and its entry commit together or not at all ({@link AuditLogStore}
+ * appends it).
  */
 @ApplicationScoped
 public class Audit {
@@ -52,10 +49,12 @@ public class Audit {
 
     private final ObjectMapper mapper;
     private final JsonWebToken token;
+    private final AuditLogStore store;
 
-    public Audit(ObjectMapper mapper, JsonWebToken token) {
+    public Audit(ObjectMapper mapper, JsonWebToken token, AuditLogStore store) {
         this.mapper = mapper;
         this.token = token;
+        this.store = store;
     }
 
     /** An entry by the caller of the current request (the token's subject and role). */
@@ -96,41 +95,20 @@ public class Audit {
             Object after,
             String reason,
             Parties parties) {
-        String beforeJson = json(before);
-        String afterJson = json(after);
-        Timestamp at = Timestamp.from(Instant.now());
-        Panache.getEntityManager()
-                .unwrap(Session.class)
-                .doWork(
-                        conn -> {
-                            try (PreparedStatement ps =
-                                    conn.prepareStatement(
-                                            "insert into audit_log (at, actor, role, entity_type,"
-                                                    + " entity_id, action, before, after, reason,"
-                                                    + " maker_ids, platform_ids) values (?, ?, ?,"
-                                                    + " ?, ?, ?, cast(? as jsonb), cast(? as"
-                                                    + " jsonb), ?, ?, ?)")) {
-                                ps.setTimestamp(1, at);
-                                ps.setString(2, actor == null ? "unknown" : actor);
-                                ps.setString(3, role);
-                                ps.setString(4, entityType);
-                                ps.setString(5, entityId);
-                                ps.setString(6, action);
-                                ps.setString(7, beforeJson);
-                                ps.setString(8, afterJson);
-                                ps.setString(9, reason);
-                                ps.setArray(
-                                        10,
-                                        conn.createArrayOf(
-                                                "text", parties.makers().toArray(String[]::new)));
-                                ps.setArray(
-                                        11,
-                                        conn.createArrayOf(
-                                                "text",
-                                                parties.platforms().toArray(String[]::new)));
-                                ps.executeUpdate();
-                            }
-                        });
+        store.insert(
+                new AuditLogStore.Entry(
+                        0,
+                        Instant.now(),
+                        actor == null ? "unknown" : actor,
+                        role,
+                        entityType,
+                        entityId,
+                        action,
+                        json(before),
+                        json(after),
+                        reason),
+                parties.makers(),
+                parties.platforms());
     }
 
     private String json(Object value) {

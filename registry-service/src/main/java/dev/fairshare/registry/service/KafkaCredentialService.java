@@ -1,9 +1,8 @@
 package dev.fairshare.registry.service;
 
-import dev.fairshare.registry.api.Dto;
-import dev.fairshare.registry.api.ProblemException;
-import dev.fairshare.registry.domain.Platform;
 import dev.fairshare.registry.kafka.PlatformCredentials;
+import dev.fairshare.registry.problem.ProblemException;
+import dev.fairshare.registry.store.PlatformRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
@@ -19,18 +18,21 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class KafkaCredentialService {
+    private final PlatformRepository platforms;
     private final PlatformCredentials credentials;
     private final Audit audit;
     private final String bootstrapServers;
     private final String securityProtocol;
 
     public KafkaCredentialService(
+            PlatformRepository platforms,
             PlatformCredentials credentials,
             Audit audit,
             @ConfigProperty(name = "registry.platform-kafka.bootstrap-servers")
                     String bootstrapServers,
             @ConfigProperty(name = "registry.platform-kafka.security-protocol")
                     String securityProtocol) {
+        this.platforms = platforms;
         this.credentials = credentials;
         this.audit = audit;
         this.bootstrapServers = bootstrapServers;
@@ -40,7 +42,7 @@ public class KafkaCredentialService {
     /** A new credential for an existing platform (the previous one stops working). */
     @Transactional
     public Dto.KafkaCredentials issue(String platformId) {
-        if (Platform.findById(platformId) == null) {
+        if (platforms.findById(platformId) == null) {
             throw ProblemException.notFound("platform", platformId);
         }
         Dto.KafkaCredentials view = issueFor(platformId);
@@ -79,7 +81,7 @@ public class KafkaCredentialService {
     /** Revokes the platform's credential and ACLs: it can no longer connect or write. */
     @Transactional
     public void revoke(String platformId) {
-        if (Platform.findById(platformId) == null) {
+        if (platforms.findById(platformId) == null) {
             throw ProblemException.notFound("platform", platformId);
         }
         try {

@@ -1,17 +1,14 @@
 package dev.fairshare.registry.service;
 
-import dev.fairshare.registry.api.Checks;
-import dev.fairshare.registry.api.Dto;
-import dev.fairshare.registry.api.Page;
-import dev.fairshare.registry.api.ProblemException;
-import dev.fairshare.registry.domain.Maker;
 import dev.fairshare.registry.domain.MakerNamespace;
-import io.quarkus.hibernate.orm.panache.Panache;
+import dev.fairshare.registry.problem.Checks;
+import dev.fairshare.registry.problem.ProblemException;
+import dev.fairshare.registry.store.MakerNamespaceRepository;
+import dev.fairshare.registry.store.MakerRepository;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
-import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -29,9 +26,14 @@ public class NamespaceService {
 
     static final int MAX_PREFIX = 200;
 
+    private final MakerRepository makers;
+    private final MakerNamespaceRepository namespaces;
     private final Audit audit;
 
-    public NamespaceService(Audit audit) {
+    public NamespaceService(
+            MakerRepository makers, MakerNamespaceRepository namespaces, Audit audit) {
+        this.makers = makers;
+        this.namespaces = namespaces;
         this.audit = audit;
     }
 
@@ -51,15 +53,13 @@ public class NamespaceService {
                             + " characters)");
         }
         c.throwIfAny();
-        if (Maker.findById(makerId) == null) {
+        if (makers.findById(makerId) == null) {
             throw ProblemException.notFound("maker", makerId);
         }
         // grants are rare: one at a time, so that two overlapping grants cannot both pass
-        Panache.getEntityManager()
-                .createNativeQuery("lock table maker_namespace in share row exclusive mode")
-                .executeUpdate();
+        namespaces.lockForGrant();
         String wanted = req.prefix().toLowerCase(Locale.ROOT);
-        for (MakerNamespace n : MakerNamespace.<MakerNamespace>listAll()) {
+        for (MakerNamespace n : namespaces.listAll()) {
             String held = n.prefix.toLowerCase(Locale.ROOT);
             boolean same = held.equals(wanted);
             boolean overlaps = held.startsWith(wanted) || wanted.startsWith(held);
@@ -82,7 +82,7 @@ public class NamespaceService {
         n.prefix = req.prefix();
         n.makerId = makerId;
         n.createdAt = Instant.now();
-        n.persist();
+        namespaces.persist(n);
         Dto.NamespaceView view = view(n);
         audit.record(
                 "namespace", n.prefix, "GRANT", null, view, null, Audit.Parties.maker(makerId));
@@ -91,10 +91,10 @@ public class NamespaceService {
 
     public Page<Dto.NamespaceView> list(String makerId, int page, int size) {
         Page.check(page, size);
-        if (Maker.findById(makerId) == null) {
+        if (makers.findById(makerId) == null) {
             throw ProblemException.notFound("maker", makerId);
         }
-        var q = MakerNamespace.find("makerId", Sort.by("prefix"), makerId).page(page, size);
+        var q = namespaces.find("makerId", Sort.by("prefix"), makerId).page(page, size);
         return new Page<>(
                 q.<MakerNamespace>list().stream().map(NamespaceService::view).toList(),
                 page,
@@ -104,16 +104,7 @@ public class NamespaceService {
 
     /** The maker whose namespace holds {@code ref} (ignoring case), or null. */
     public String ownerOf(String ref) {
-        @SuppressWarnings("unchecked")
-        List<String> owners =
-                Panache.getEntityManager()
-                        .createNativeQuery(
-                                "select maker_id from maker_namespace"
-                                        + " where starts_with(lower(?1), lower(prefix))"
-                                        + " order by length(prefix) desc")
-                        .setParameter(1, ref)
-                        .getResultList();
-        return owners.isEmpty() ? null : owners.get(0);
+        return namespaces.ownerOf(ref);
     }
 
     private static Dto.NamespaceView view(MakerNamespace n) {

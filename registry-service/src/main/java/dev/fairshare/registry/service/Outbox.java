@@ -3,7 +3,7 @@ package dev.fairshare.registry.service;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fairshare.registry.domain.OutboxEntry;
-import io.quarkus.hibernate.orm.panache.Panache;
+import dev.fairshare.registry.store.OutboxRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
@@ -11,9 +11,11 @@ import java.time.Instant;
 /** Records a message in the caller's transaction; {@code OutboxRelay} publishes it after commit. */
 @ApplicationScoped
 public class Outbox {
+    private final OutboxRepository rows;
     private final ObjectMapper mapper;
 
-    public Outbox(ObjectMapper mapper) {
+    public Outbox(OutboxRepository rows, ObjectMapper mapper) {
+        this.rows = rows;
         this.mapper = mapper;
     }
 
@@ -28,7 +30,7 @@ public class Outbox {
         e.key = key;
         e.payload = payload(entity);
         e.createdAt = Instant.now();
-        Panache.getEntityManager().persist(e);
+        rows.persist(e);
         return e.id;
     }
 

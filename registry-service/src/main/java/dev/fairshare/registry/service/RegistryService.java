@@ -1,13 +1,14 @@
 package dev.fairshare.registry.service;
 
-import dev.fairshare.registry.api.Checks;
-import dev.fairshare.registry.api.Dto;
-import dev.fairshare.registry.api.Page;
-import dev.fairshare.registry.api.ProblemException;
 import dev.fairshare.registry.domain.Maker;
 import dev.fairshare.registry.domain.Model;
 import dev.fairshare.registry.domain.ModelParent;
 import dev.fairshare.registry.domain.Platform;
+import dev.fairshare.registry.problem.Checks;
+import dev.fairshare.registry.problem.ProblemException;
+import dev.fairshare.registry.store.MakerRepository;
+import dev.fairshare.registry.store.ModelRepository;
+import dev.fairshare.registry.store.PlatformRepository;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -25,11 +26,23 @@ public class RegistryService {
     static final String TOPIC_PLATFORMS = "registry.platforms";
     static final String TOPIC_MODELS = "registry.models";
 
+    private final MakerRepository makers;
+    private final ModelRepository models;
+    private final PlatformRepository platforms;
     private final Outbox outbox;
     private final Audit audit;
     private final KafkaCredentialService kafkaCredentials;
 
-    public RegistryService(Outbox outbox, Audit audit, KafkaCredentialService kafkaCredentials) {
+    public RegistryService(
+            MakerRepository makers,
+            ModelRepository models,
+            PlatformRepository platforms,
+            Outbox outbox,
+            Audit audit,
+            KafkaCredentialService kafkaCredentials) {
+        this.makers = makers;
+        this.models = models;
+        this.platforms = platforms;
         this.outbox = outbox;
         this.audit = audit;
         this.kafkaCredentials = kafkaCredentials;
@@ -42,14 +55,14 @@ public class RegistryService {
         c.id("id", req.id());
         c.present("name", req.name());
         c.throwIfAny();
-        if (Maker.findById(req.id()) != null) {
+        if (makers.findById(req.id()) != null) {
             throw duplicate("maker", req.id());
         }
         Maker m = new Maker();
         m.id = req.id();
         m.name = req.name();
         m.createdAt = Instant.now();
-        m.persist();
+        makers.persist(m);
         Dto.MakerView view = Views.of(m);
         outbox.record(TOPIC_MAKERS, m.id, view);
         audit.record("maker", m.id, "CREATE", null, view, null, Audit.Parties.maker(m.id));
@@ -57,7 +70,7 @@ public class RegistryService {
     }
 
     public Dto.MakerView maker(String id) {
-        Maker m = Maker.findById(id);
+        Maker m = makers.findById(id);
         if (m == null) {
             throw ProblemException.notFound("maker", id);
         }
@@ -66,7 +79,7 @@ public class RegistryService {
 
     public Page<Dto.MakerView> makers(int page, int size) {
         Page.check(page, size);
-        var q = Maker.findAll(Sort.by("id")).page(page, size);
+        var q = makers.findAll(Sort.by("id")).page(page, size);
         return new Page<>(q.<Maker>list().stream().map(Views::of).toList(), page, size, q.count());
     }
 
@@ -81,14 +94,14 @@ public class RegistryService {
         c.id("id", req.id());
         c.present("name", req.name());
         c.throwIfAny();
-        if (Platform.findById(req.id()) != null) {
+        if (platforms.findById(req.id()) != null) {
             throw duplicate("platform", req.id());
         }
         Platform p = new Platform();
         p.id = req.id();
         p.name = req.name();
         p.createdAt = Instant.now();
-        p.persist();
+        platforms.persist(p);
         Dto.PlatformView view = Views.of(p);
         outbox.record(TOPIC_PLATFORMS, p.id, view);
         audit.record("platform", p.id, "CREATE", null, view, null, Audit.Parties.platform(p.id));
@@ -97,7 +110,7 @@ public class RegistryService {
     }
 
     public Dto.PlatformView platform(String id) {
-        Platform p = Platform.findById(id);
+        Platform p = platforms.findById(id);
         if (p == null) {
             throw ProblemException.notFound("platform", id);
         }
@@ -106,7 +119,7 @@ public class RegistryService {
 
     public Page<Dto.PlatformView> platforms(int page, int size) {
         Page.check(page, size);
-        var q = Platform.findAll(Sort.by("id")).page(page, size);
+        var q = platforms.findAll(Sort.by("id")).page(page, size);
         return new Page<>(
                 q.<Platform>list().stream().map(Views::of).toList(), page, size, q.count());
     }
@@ -146,10 +159,10 @@ public class RegistryService {
             shares.add(share);
         }
         c.throwIfAny();
-        if (Model.findById(req.id()) != null) {
+        if (models.findById(req.id()) != null) {
             throw duplicate("model", req.id());
         }
-        if (Maker.findById(req.makerId()) == null) {
+        if (makers.findById(req.makerId()) == null) {
             throw ProblemException.unprocessable(
                     "UNKNOWN_MAKER", "makerId", "maker '" + req.makerId() + "' does not exist");
         }
@@ -168,7 +181,7 @@ public class RegistryService {
                         "parents[" + i + "].modelId",
                         "a model cannot be its own ancestor");
             }
-            if (Model.findById(parentId) == null) {
+            if (models.findById(parentId) == null) {
                 throw ProblemException.unprocessable(
                         "UNKNOWN_PARENT",
                         "parents[" + i + "].modelId",
@@ -190,7 +203,7 @@ public class RegistryService {
             m.parents.add(p);
         }
         m.parents.sort(java.util.Comparator.comparing(p -> p.parentId));
-        m.persist();
+        models.persist(m);
         Dto.ModelView view = Views.of(m);
         outbox.record(TOPIC_MODELS, m.id, view);
         audit.record("model", m.id, "CREATE", null, view, null, Audit.Parties.maker(m.makerId));
@@ -205,8 +218,8 @@ public class RegistryService {
         Page.check(page, size);
         var q =
                 makerId == null
-                        ? Model.findAll(Sort.by("id"))
-                        : Model.find("makerId", Sort.by("id"), makerId);
+                        ? models.findAll(Sort.by("id"))
+                        : models.find("makerId", Sort.by("id"), makerId);
         q.page(page, size);
         return new Page<>(q.<Model>list().stream().map(Views::of).toList(), page, size, q.count());
     }
@@ -237,7 +250,7 @@ public class RegistryService {
     }
 
     Model findModel(String id) {
-        Model m = Model.findById(id);
+        Model m = models.findById(id);
         if (m == null) {
             throw ProblemException.notFound("model", id);
         }

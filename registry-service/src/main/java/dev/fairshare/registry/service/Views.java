@@ -1,6 +1,5 @@
 package dev.fairshare.registry.service;
 
-import dev.fairshare.registry.api.Dto;
 import dev.fairshare.registry.domain.Agreement;
 import dev.fairshare.registry.domain.Maker;
 import dev.fairshare.registry.domain.Model;

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fairshare.localstack.Topics;
-import dev.fairshare.registry.api.Dto;
-import dev.fairshare.registry.api.ReattributionDto;
 import dev.fairshare.registry.domain.Agreement;
 import dev.fairshare.registry.domain.AliasDispute;
 import dev.fairshare.registry.domain.AliasProposal;
@@ -44,7 +42,7 @@ class ContractTest {
                     AliasService.TOPIC_PROPOSALS, "registry-alias-proposal.json");
 
     final ObjectMapper mapper = new ObjectMapper();
-    final Outbox outbox = new Outbox(mapper);
+    final Outbox outbox = new Outbox(null, mapper);
 
     private JsonNode example(String name) throws Exception {
         try (InputStream in = getClass().getResourceAsStream("/contracts/" + name)) {

@@ -1,4 +1,4 @@
-package dev.fairshare.registry.api;
+package dev.fairshare.registry.problem;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 public final class Checks {
     public static final Pattern ID = Pattern.compile("^[a-z0-9][a-z0-9._-]{0,63}$");
 
-    private final List<Problem.FieldError> errors = new ArrayList<>();
+    private final List<FieldError> errors = new ArrayList<>();
 
     public boolean present(String field, Object value) {
         if (value == null || (value instanceof String s && s.isBlank())) {
@@ -79,7 +79,7 @@ public final class Checks {
     }
 
     public void add(String field, String code, String message) {
-        errors.add(new Problem.FieldError(field, code, message));
+        errors.add(new FieldError(field, code, message));
     }
 
     public boolean ok() {

@@ -1,4 +1,4 @@
-package dev.fairshare.registry.api;
+package dev.fairshare.registry.service;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Map;
