@@ -132,16 +132,39 @@ public class OutboxRelay {
         }
     }
 
+    /**
+     * One batch in the transaction of {@code c}: under the relay lock, the newest unsent row of
+     * each key is published, and every row read is marked sent once the broker acknowledged.
+     */
     private int relay(Connection c) throws SQLException, InterruptedException, ExecutionException {
+        if (!tryLock(c)) {
+            return 0;
+        }
+        Batch batch = unsent(c);
+        if (batch.ids().isEmpty()) {
+            return 0;
+        }
+        ensureInboundTopics(batch.newest());
+        publish(batch.newest());
+        markSent(c, batch.ids());
+        return batch.ids().size();
+    }
+
+    /** Whether this relay holds the lock (until the transaction ends); false when another does. */
+    private static boolean tryLock(Connection c) throws SQLException {
         try (PreparedStatement lock = c.prepareStatement("select pg_try_advisory_xact_lock(?)")) {
             lock.setLong(1, LOCK_KEY);
             try (ResultSet rs = lock.executeQuery()) {
                 rs.next();
-                if (!rs.getBoolean(1)) {
-                    return 0;
-                }
+                return rs.getBoolean(1);
             }
         }
+    }
+
+    /** Every unsent row read (up to a batch), and of those the newest per key. */
+    private record Batch(List<Long> ids, List<Row> newest) {}
+
+    private Batch unsent(Connection c) throws SQLException {
         List<Long> ids = new ArrayList<>();
         Map<String, Row> newest = new LinkedHashMap<>();
         try (PreparedStatement ps =
@@ -163,15 +186,16 @@ public class OutboxRelay {
                 }
             }
         }
-        if (ids.isEmpty()) {
-            return 0;
-        }
         List<Row> toSend = new ArrayList<>(newest.values());
         toSend.sort((a, b) -> Long.compare(a.id, b.id));
-        ensureInboundTopics(toSend);
+        return new Batch(ids, toSend);
+    }
+
+    /** Sends the rows in order, each with its {@code outbox-id}, and waits for every ack. */
+    private void publish(List<Row> rows) throws InterruptedException, ExecutionException {
         List<Future<RecordMetadata>> acks = new ArrayList<>();
         KafkaProducer<String, String> p = producer();
-        for (Row row : toSend) {
+        for (Row row : rows) {
             ProducerRecord<String, String> record =
                     new ProducerRecord<>(row.topic, row.key, row.payload);
             record.headers()
@@ -182,13 +206,15 @@ public class OutboxRelay {
         for (Future<RecordMetadata> ack : acks) {
             ack.get();
         }
+    }
+
+    private static void markSent(Connection c, List<Long> ids) throws SQLException {
         try (PreparedStatement ps =
                 c.prepareStatement("update outbox set sent_at = now() where id = any(?)")) {
             Array array = c.createArrayOf("bigint", ids.toArray());
             ps.setArray(1, array);
             ps.executeUpdate();
         }
-        return ids.size();
     }
 
     /** A platform's inbound topic exists before the platform is announced. */

@@ -51,6 +51,31 @@ public class AgreementService {
 
     @Transactional
     public Dto.AgreementView create(Dto.AgreementRequest req) {
+        Agreement a = checked(req);
+        requireParties(req);
+        a.id = req.id();
+        a.makerId = req.makerId();
+        a.platformId = req.platformId();
+        a.modelId = req.modelId();
+        a.currency = req.currency();
+        a.createdAt = Instant.now();
+        checkOverlap(a);
+        agreements.persist(a);
+        Dto.AgreementView view = Views.of(a);
+        outbox.record(TOPIC, a.id, view);
+        audit.record(
+                "agreement",
+                a.id,
+                "CREATE",
+                null,
+                view,
+                null,
+                Audit.Parties.of(a.makerId, a.platformId));
+        return view;
+    }
+
+    /** The request's fields; answers a new agreement with its validity, terms and guarantee. */
+    private static Agreement checked(Dto.AgreementRequest req) {
         Checks.body(req);
         Checks c = new Checks();
         c.id("id", req.id());
@@ -86,6 +111,16 @@ public class AgreementService {
             a.minimumGuarantee = mg;
         }
         c.throwIfAny();
+        a.validFrom = from;
+        a.validTo = to;
+        return a;
+    }
+
+    /**
+     * A new id, and a maker, platform and model (of that maker) that exist; holds the maker's lock
+     * until the transaction ends, so that two overlapping requests cannot both pass.
+     */
+    private void requireParties(Dto.AgreementRequest req) {
         if (agreements.findById(req.id()) != null) {
             throw RegistryService.duplicate("agreement", req.id());
         }
@@ -114,27 +149,6 @@ public class AgreementService {
                         "model '" + req.modelId() + "' belongs to another maker");
             }
         }
-        a.id = req.id();
-        a.makerId = req.makerId();
-        a.platformId = req.platformId();
-        a.modelId = req.modelId();
-        a.currency = req.currency();
-        a.validFrom = from;
-        a.validTo = to;
-        a.createdAt = Instant.now();
-        checkOverlap(a);
-        agreements.persist(a);
-        Dto.AgreementView view = Views.of(a);
-        outbox.record(TOPIC, a.id, view);
-        audit.record(
-                "agreement",
-                a.id,
-                "CREATE",
-                null,
-                view,
-                null,
-                Audit.Parties.of(a.makerId, a.platformId));
-        return view;
     }
 
     /** Ends an agreement early; its terms stay as they are. */

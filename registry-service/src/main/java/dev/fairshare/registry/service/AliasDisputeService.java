@@ -56,8 +56,22 @@ public class AliasDisputeService {
         this.clock = Clock.systemUTC();
     }
 
+    /**
+     * From the whole UTC day {@code from} on, the ref's usage in its scope is {@code toModelId}'s:
+     * the scope's alias at that day points there, and the dispute is announced with the models it
+     * changed.
+     */
     @Transactional
     public ReattributionDto.Accepted reattribute(ReattributionDto.Request req, String actor) {
+        Instant from = validFrom(req);
+        Model to = target(req);
+        requireNoLaterAlias(req, from, to);
+        Model replaced = repoint(req, from, to);
+        return record(req, from, to, replaced, actor);
+    }
+
+    /** The request's fields, and its day: today or earlier. */
+    private Instant validFrom(ReattributionDto.Request req) {
         Checks.body(req);
         Checks c = new Checks();
         c.present("ref", req.ref());
@@ -73,6 +87,11 @@ public class AliasDisputeService {
                     "a dispute corrects the past: from must be today or earlier; re-point a ref from"
                             + " a later day with POST /models/{id}/aliases");
         }
+        return from;
+    }
+
+    /** The model the ref moves to, checked against the platform and the other models' ids. */
+    private Model target(ReattributionDto.Request req) {
         Model to = models.findById(req.toModelId(), LockModeType.PESSIMISTIC_WRITE);
         if (to == null) {
             throw ProblemException.unprocessable(
@@ -92,6 +111,11 @@ public class AliasDisputeService {
                             + req.ref()
                             + "' is the id of another model; an alias cannot take its usage");
         }
+        return to;
+    }
+
+    /** A later alias of the scope naming another model would hide the dispute from that day on. */
+    private void requireNoLaterAlias(ReattributionDto.Request req, Instant from, Model to) {
         List<ModelAlias> later =
                 aliases.laterOfAnotherModel(req.ref(), req.platformId(), from, to.id);
         if (!later.isEmpty()) {
@@ -107,6 +131,13 @@ public class AliasDisputeService {
                             + first.modelId
                             + "' in this scope; dispute from that day first, or from a later day");
         }
+    }
+
+    /**
+     * Points the scope's alias at {@code from} to {@code to}; answers the model it named before
+     * (null when there was none, or it named {@code to} already).
+     */
+    private Model repoint(ReattributionDto.Request req, Instant from, Model to) {
         // the scope's alias at exactly `from`: re-pointed when it names another model
         List<ModelAlias> at = aliases.at(req.ref(), req.platformId(), from);
         Model replaced = null;
@@ -132,6 +163,12 @@ public class AliasDisputeService {
             aliases.persist(a);
             aliases.flush();
         }
+        return replaced;
+    }
+
+    /** The dispute row, its messages (the changed models first) and its audit entry. */
+    private ReattributionDto.Accepted record(
+            ReattributionDto.Request req, Instant from, Model to, Model replaced, String actor) {
         Map<String, Long> versions = new TreeMap<>();
         versions.put(to.id, outbox.record(RegistryService.TOPIC_MODELS, to.id, Views.of(to)));
         if (replaced != null) {

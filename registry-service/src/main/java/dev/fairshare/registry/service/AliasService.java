@@ -219,6 +219,30 @@ public class AliasService {
      */
     private Claim check(
             Model m, String ref, String platformId, Instant from, String reason, Actor actor) {
+        requireFreeRef(m, ref, platformId);
+        // claims on one ref (in any scope: a platform's falls back on the global) are decided one
+        // at a time
+        aliases.lockRef(ref);
+        ModelAlias previous = inForce(ref, platformId, from);
+        Set<String> otherMakers = otherMakers(m, ref, platformId, from, previous);
+        requireRepointAllowed(ref, platformId, from, reason, actor, otherMakers);
+        if (previous != null && previous.validFrom.equals(from)) {
+            throw new ProblemException(
+                    409,
+                    "ALIAS_CONFLICT",
+                    "alias '"
+                            + ref
+                            + "' already points to model '"
+                            + previous.modelId
+                            + "' from "
+                            + from);
+        }
+        requireNamespace(m, ref, platformId, reason, actor, otherMakers);
+        return new Claim(previous, otherMakers);
+    }
+
+    /** The platform exists, and the ref is not another model's id. */
+    private void requireFreeRef(Model m, String ref, String platformId) {
         if (platformId != null && platforms.findById(platformId) == null) {
             throw ProblemException.unprocessable(
                     "UNKNOWN_PLATFORM",
@@ -231,10 +255,11 @@ public class AliasService {
                     "ref",
                     "'" + ref + "' is the id of another model; an alias cannot take its usage");
         }
-        // claims on one ref (in any scope: a platform's falls back on the global) are decided one
-        // at a time
-        aliases.lockRef(ref);
-        ModelAlias previous = inForce(ref, platformId, from);
+    }
+
+    /** The makers other than {@code m}'s whose models the ref resolves to from {@code from}. */
+    private Set<String> otherMakers(
+            Model m, String ref, String platformId, Instant from, ModelAlias previous) {
         Set<String> otherMakers = new TreeSet<>();
         for (ModelAlias held : holders(ref, platformId, from, previous)) {
             String maker = models.findById(held.modelId).makerId;
@@ -242,6 +267,20 @@ public class AliasService {
                 otherMakers.add(maker);
             }
         }
+        return otherMakers;
+    }
+
+    /**
+     * A ref held by another maker is re-pointed by ADMIN only, with a reason, from the next UTC
+     * day.
+     */
+    private static void requireRepointAllowed(
+            String ref,
+            String platformId,
+            Instant from,
+            String reason,
+            Actor actor,
+            Set<String> otherMakers) {
         if (!otherMakers.isEmpty()) {
             if (!actor.isAdmin()) {
                 throw new ProblemException(
@@ -271,17 +310,19 @@ public class AliasService {
                                 + " at the earliest, so that no attributed event changes");
             }
         }
-        if (previous != null && previous.validFrom.equals(from)) {
-            throw new ProblemException(
-                    409,
-                    "ALIAS_CONFLICT",
-                    "alias '"
-                            + ref
-                            + "' already points to model '"
-                            + previous.modelId
-                            + "' from "
-                            + from);
-        }
+    }
+
+    /**
+     * A maker's global alias lies in its namespaces (or is the model's id); ADMIN naming a ref in
+     * another maker's namespace gives a reason, and that maker is told.
+     */
+    private void requireNamespace(
+            Model m,
+            String ref,
+            String platformId,
+            String reason,
+            Actor actor,
+            Set<String> otherMakers) {
         String owner = namespaces.ownerOf(ref);
         if (platformId == null
                 && actor.isMaker()
@@ -301,7 +342,6 @@ public class AliasService {
             requireReason(reason, "'" + ref + "' is in a namespace of maker '" + owner + "'");
             otherMakers.add(owner);
         }
-        return new Claim(previous, otherMakers);
     }
 
     /** Checks the claim and records the alias with its audit entry. */

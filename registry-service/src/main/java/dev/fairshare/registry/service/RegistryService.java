@@ -127,6 +127,34 @@ public class RegistryService {
     @Transactional
     public Dto.ModelView createModel(Dto.ModelRequest req) {
         Checks.body(req);
+        List<Dto.ParentRef> parents = req.parents() == null ? List.of() : req.parents();
+        List<BigDecimal> shares = checkedShares(req, parents);
+        requireReferences(req, parents, shares);
+        Model m = new Model();
+        m.id = req.id();
+        m.makerId = req.makerId();
+        m.name = req.name();
+        m.licenseId = req.license().id();
+        m.commercialUse = req.license().commercialUse();
+        m.createdAt = Instant.now();
+        for (int i = 0; i < parents.size(); i++) {
+            ModelParent p = new ModelParent();
+            p.modelId = m.id;
+            p.parentId = parents.get(i).modelId();
+            p.royaltyShare = shares.get(i);
+            m.parents.add(p);
+        }
+        m.parents.sort(java.util.Comparator.comparing(p -> p.parentId));
+        models.persist(m);
+        Dto.ModelView view = Views.of(m);
+        outbox.record(TOPIC_MODELS, m.id, view);
+        audit.record("model", m.id, "CREATE", null, view, null, Audit.Parties.maker(m.makerId));
+        return view;
+    }
+
+    /** The request's fields; answers each parent's royalty share, in the order given. */
+    private static List<BigDecimal> checkedShares(
+            Dto.ModelRequest req, List<Dto.ParentRef> parents) {
         Checks c = new Checks();
         c.id("id", req.id());
         c.present("makerId", req.makerId());
@@ -135,7 +163,6 @@ public class RegistryService {
             c.present("license.id", req.license().id());
             c.present("license.commercialUse", req.license().commercialUse());
         }
-        List<Dto.ParentRef> parents = req.parents() == null ? List.of() : req.parents();
         List<BigDecimal> shares = new ArrayList<>();
         Set<String> seen = new HashSet<>();
         for (int i = 0; i < parents.size(); i++) {
@@ -159,6 +186,15 @@ public class RegistryService {
             shares.add(share);
         }
         c.throwIfAny();
+        return shares;
+    }
+
+    /**
+     * A new id, a maker that exists, parents that exist and are not the model itself, and shares
+     * that sum to at most 1.
+     */
+    private void requireReferences(
+            Dto.ModelRequest req, List<Dto.ParentRef> parents, List<BigDecimal> shares) {
         if (models.findById(req.id()) != null) {
             throw duplicate("model", req.id());
         }
@@ -188,26 +224,6 @@ public class RegistryService {
                         "parent model '" + parentId + "' does not exist");
             }
         }
-        Model m = new Model();
-        m.id = req.id();
-        m.makerId = req.makerId();
-        m.name = req.name();
-        m.licenseId = req.license().id();
-        m.commercialUse = req.license().commercialUse();
-        m.createdAt = Instant.now();
-        for (int i = 0; i < parents.size(); i++) {
-            ModelParent p = new ModelParent();
-            p.modelId = m.id;
-            p.parentId = parents.get(i).modelId();
-            p.royaltyShare = shares.get(i);
-            m.parents.add(p);
-        }
-        m.parents.sort(java.util.Comparator.comparing(p -> p.parentId));
-        models.persist(m);
-        Dto.ModelView view = Views.of(m);
-        outbox.record(TOPIC_MODELS, m.id, view);
-        audit.record("model", m.id, "CREATE", null, view, null, Audit.Parties.maker(m.makerId));
-        return view;
     }
 
     public Dto.ModelView model(String id) {
