@@ -61,13 +61,18 @@ public class AgreementService {
         a.createdAt = Instant.now();
         checkOverlap(a);
         agreements.persist(a);
+        return publish(a, "CREATE", null);
+    }
+
+    /** Announces the agreement as it is now, with an audit entry of {@code action}. */
+    private Dto.AgreementView publish(Agreement a, String action, Dto.AgreementView before) {
         Dto.AgreementView view = Views.of(a);
         outbox.record(TOPIC, a.id, view);
         audit.record(
                 "agreement",
                 a.id,
-                "CREATE",
-                null,
+                action,
+                before,
                 view,
                 null,
                 Audit.Parties.of(a.makerId, a.platformId));
@@ -188,17 +193,7 @@ public class AgreementService {
         }
         Dto.AgreementView before = Views.of(a);
         a.validTo = to;
-        Dto.AgreementView view = Views.of(a);
-        outbox.record(TOPIC, a.id, view);
-        audit.record(
-                "agreement",
-                a.id,
-                "END",
-                before,
-                view,
-                null,
-                Audit.Parties.of(a.makerId, a.platformId));
-        return view;
+        return publish(a, "END", before);
     }
 
     public Dto.AgreementView get(String id) {

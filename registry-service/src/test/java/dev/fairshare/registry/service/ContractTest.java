@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fairshare.localstack.Contracts;
 import dev.fairshare.localstack.Topics;
 import dev.fairshare.registry.domain.Agreement;
 import dev.fairshare.registry.domain.AliasDispute;
@@ -41,6 +42,9 @@ class ContractTest {
                     AliasDisputeService.TOPIC_REATTRIBUTIONS, "registry-reattribution.json",
                     AliasService.TOPIC_PROPOSALS, "registry-alias-proposal.json");
 
+    /** A further example of {@code registry.agreements}: pooled usage's terms. */
+    static final String POOL_EXAMPLE = "registry-agreement-pool.json";
+
     final ObjectMapper mapper = new ObjectMapper();
     final Outbox outbox = new Outbox(null, mapper);
 
@@ -73,6 +77,14 @@ class ContractTest {
     @Test
     void everyRegistryTopicHasAPinnedExample() {
         assertThat(EXAMPLES.keySet()).isEqualTo(Set.copyOf(Topics.REGISTRY));
+    }
+
+    /** Every file pinned here is an example a test below builds: no copy is left unchecked. */
+    @Test
+    void everyPinnedFileIsBuiltByTheProducer() throws Exception {
+        Set<String> built = new java.util.TreeSet<>(EXAMPLES.values());
+        built.add(POOL_EXAMPLE);
+        assertThat(Contracts.ownFiles(ContractTest.class)).isEqualTo(built);
     }
 
     @Test
@@ -154,7 +166,7 @@ class ContractTest {
         a.termsType = AgreementService.POOL_SHARE;
         a.createdAt = Instant.parse("2026-11-01T09:00:00Z");
         Dto.AgreementView view = Views.of(a);
-        assertPublishedIn("registry-agreement-pool.json", view);
+        assertPublishedIn(POOL_EXAMPLE, view);
         // terms are the type alone; an absent guarantee travels as null
         JsonNode json = mapper.readTree(outbox.payload(view));
         assertThat(json.get("terms").size()).isEqualTo(1);
