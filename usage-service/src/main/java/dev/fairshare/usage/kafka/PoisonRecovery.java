@@ -404,8 +404,8 @@ public class PoisonRecovery {
         DeadLettersWritten.Source source =
                 new DeadLettersWritten.Source(tp.topic(), tp.partition(), offset);
         if (deadLetters.written(Set.of(source)).isEmpty()) {
-            clients.producer()
-                    .send(
+            clients.sendAll(
+                    List.of(
                             UsageConsumer.deadLetter(
                                     tp.topic(),
                                     tp.partition(),
@@ -413,8 +413,7 @@ public class PoisonRecovery {
                                     null,
                                     null,
                                     UNPROCESSABLE,
-                                    reason))
-                    .get();
+                                    reason)));
             deadLetters.record(Set.of(source));
         }
         String platform = UsageConsumer.platformOf(tp.topic());

@@ -3,14 +3,12 @@ package dev.fairshare.usage.kafka;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fairshare.usage.attribution.Attribution;
-import dev.fairshare.usage.attribution.RegistryReplica;
 import dev.fairshare.usage.config.UsageConfig;
-import dev.fairshare.usage.ingest.EventError;
-import dev.fairshare.usage.ingest.EventValidator;
-import dev.fairshare.usage.ingest.RejectedEvents;
-import dev.fairshare.usage.ingest.UsageEvent;
-import dev.fairshare.usage.ingest.WellFormedEvents;
+import dev.fairshare.usage.domain.Attribution;
+import dev.fairshare.usage.domain.EventError;
+import dev.fairshare.usage.domain.EventValidator;
+import dev.fairshare.usage.domain.UsageEvent;
+import dev.fairshare.usage.domain.WellFormedEvents;
 import dev.fairshare.usage.store.DeadLettersWritten;
 import dev.fairshare.usage.store.EventStore;
 import dev.fairshare.usage.store.Quarantines;
@@ -39,7 +37,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -47,7 +44,6 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
@@ -432,7 +428,7 @@ public class UsageConsumer {
             // recorded at once: when this batch is retried (its transaction failed), the ones
             // written are not written again
             dead.keySet().removeAll(deadLetters.written(dead.keySet()));
-            sendAll(dead.values());
+            clients.sendAll(dead.values());
             deadLetters.record(dead.keySet());
             List<EventStore.Position> positions = new ArrayList<>();
             next.forEach(
@@ -564,16 +560,6 @@ public class UsageConsumer {
     /** The platform whose inbound topic {@code topic} is (any other topic: its name). */
     static String platformOf(String topic) {
         return topic.startsWith(INBOUND_PREFIX) ? topic.substring(INBOUND_PREFIX.length()) : topic;
-    }
-
-    private void sendAll(Collection<ProducerRecord<byte[], byte[]>> records) throws Exception {
-        List<Future<RecordMetadata>> acks = new ArrayList<>();
-        for (ProducerRecord<byte[], byte[]> r : records) {
-            acks.add(clients.producer().send(r));
-        }
-        for (Future<RecordMetadata> a : acks) {
-            a.get();
-        }
     }
 
     /** Events stored unattributed that a changed model may now claim are attributed now. */

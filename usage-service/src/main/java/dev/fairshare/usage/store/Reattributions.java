@@ -2,9 +2,9 @@ package dev.fairshare.usage.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fairshare.usage.attribution.AliasIndex;
-import dev.fairshare.usage.attribution.Attribution;
-import dev.fairshare.usage.ingest.UsageEvent;
+import dev.fairshare.usage.domain.AliasIndex;
+import dev.fairshare.usage.domain.Attribution;
+import dev.fairshare.usage.domain.UsageEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.math.BigDecimal;

@@ -1,10 +1,12 @@
 package dev.fairshare.usage.store;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fairshare.usage.api.Page;
+import dev.fairshare.usage.domain.UsageViews.Money;
+import dev.fairshare.usage.domain.UsageViews.StoredEvent;
+import dev.fairshare.usage.domain.UsageViews.SummaryItem;
+import dev.fairshare.usage.domain.UsageViews.Unattributed;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -15,10 +17,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /** Read side of the usage store: summaries, unattributed usage and the audit drill-down. */
@@ -31,36 +36,6 @@ public class UsageQueries {
         this.dataSource = dataSource;
         this.mapper = mapper;
     }
-
-    public record Money(String amount, String currency) {}
-
-    public record SummaryItem(
-            String platformId,
-            String modelId,
-            String period,
-            long events,
-            List<Money> revenue,
-            Map<String, String> units) {}
-
-    public record Unattributed(
-            String platformId, String modelRef, long events, String firstSeen, String lastSeen) {}
-
-    public record StoredEvent(
-            String platformId,
-            String eventId,
-            String occurredAt,
-            String modelRef,
-            String customerType,
-            Map<String, String> units,
-            Money revenue,
-            // pooled usage only; these reads are for the platform itself, FINANCE and ADMIN
-            @JsonInclude(JsonInclude.Include.NON_NULL) String subscriberId,
-            JsonNode components,
-            JsonNode attribution,
-            String attributedAt,
-            String receivedAt,
-            String source,
-            String batchId) {}
 
     public List<SummaryItem> summary(
             String platformId, String modelId, LocalDate from, LocalDate to, String groupBy) {
@@ -195,47 +170,61 @@ public class UsageQueries {
         }
     }
 
-    public Page<StoredEvent> events(
+    /** One page of {@code platformId}'s stored events, by occurredAt day range [from, to]. */
+    public List<StoredEvent> events(
             String platformId, String modelId, LocalDate from, LocalDate to, int page, int size) {
-        String where =
-                " from usage_event where platform_id = ?"
-                        + " and (?::text is null or attribution::jsonb @> jsonb_build_array(jsonb_build_object('modelId', ?::text)))"
-                        + " and (?::date is null or occurred_at >= (?::date)::timestamp at time zone 'UTC')"
-                        + " and (?::date is null or occurred_at < ((?::date) + 1)::timestamp at time zone 'UTC')";
         try (Connection c = dataSource.getConnection();
-                PreparedStatement count = c.prepareStatement("select count(*)" + where);
                 PreparedStatement ps =
                         c.prepareStatement(
                                 "select "
                                         + EVENT_COLUMNS
-                                        + where
+                                        + EVENTS_WHERE
                                         + " order by occurred_at, event_id limit ? offset ?")) {
-            for (PreparedStatement s : List.of(count, ps)) {
-                s.setString(1, platformId);
-                s.setString(2, modelId);
-                s.setString(3, modelId);
-                s.setString(4, from == null ? null : from.toString());
-                s.setString(5, from == null ? null : from.toString());
-                s.setString(6, to == null ? null : to.toString());
-                s.setString(7, to == null ? null : to.toString());
-            }
+            bindEventsWhere(ps, platformId, modelId, from, to);
             ps.setInt(8, size);
             ps.setLong(9, (long) page * size);
-            long total;
-            try (ResultSet rs = count.executeQuery()) {
-                rs.next();
-                total = rs.getLong(1);
-            }
             List<StoredEvent> items = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     items.add(read(rs));
                 }
             }
-            return new Page<>(items, page, size, total);
+            return items;
         } catch (SQLException | IOException e) {
             throw new IllegalStateException("events query failed", e);
         }
+    }
+
+    /** How many events {@link #events} pages through. */
+    public long countEvents(String platformId, String modelId, LocalDate from, LocalDate to) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement count = c.prepareStatement("select count(*)" + EVENTS_WHERE)) {
+            bindEventsWhere(count, platformId, modelId, from, to);
+            try (ResultSet rs = count.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("events query failed", e);
+        }
+    }
+
+    private static final String EVENTS_WHERE =
+            " from usage_event where platform_id = ?"
+                    + " and (?::text is null or attribution::jsonb @> jsonb_build_array(jsonb_build_object('modelId', ?::text)))"
+                    + " and (?::date is null or occurred_at >= (?::date)::timestamp at time zone 'UTC')"
+                    + " and (?::date is null or occurred_at < ((?::date) + 1)::timestamp at time zone 'UTC')";
+
+    private static void bindEventsWhere(
+            PreparedStatement s, String platformId, String modelId, LocalDate from, LocalDate to)
+            throws SQLException {
+        s.setString(1, platformId);
+        s.setString(2, modelId);
+        s.setString(3, modelId);
+        s.setString(4, from == null ? null : from.toString());
+        s.setString(5, from == null ? null : from.toString());
+        s.setString(6, to == null ? null : to.toString());
+        s.setString(7, to == null ? null : to.toString());
     }
 
     private StoredEvent read(ResultSet rs) throws SQLException, IOException {
@@ -274,6 +263,28 @@ public class UsageQueries {
             part.put("revenue", revenue);
             ObjectNode u = part.putObject("units");
             units.forEach(u::put);
+        }
+        return stored;
+    }
+
+    /** The ids among {@code eventIdsByPlatform} that are already stored, by platform. */
+    public Map<String, Set<String>> storedEventIds(Map<String, List<String>> eventIdsByPlatform)
+            throws SQLException {
+        Map<String, Set<String>> stored = new HashMap<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "select event_id from event_key where platform_id = ? and event_id = any(?)")) {
+            for (Map.Entry<String, List<String>> e : eventIdsByPlatform.entrySet()) {
+                ps.setString(1, e.getKey());
+                ps.setArray(2, c.createArrayOf("text", e.getValue().toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        stored.computeIfAbsent(e.getKey(), p -> new HashSet<>())
+                                .add(rs.getString(1));
+                    }
+                }
+            }
         }
         return stored;
     }

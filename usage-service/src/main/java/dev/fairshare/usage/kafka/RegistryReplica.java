@@ -1,8 +1,8 @@
-package dev.fairshare.usage.attribution;
+package dev.fairshare.usage.kafka;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fairshare.usage.kafka.KafkaConnection;
+import dev.fairshare.usage.domain.AliasIndex;
 import dev.fairshare.usage.runtime.Daemon;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
