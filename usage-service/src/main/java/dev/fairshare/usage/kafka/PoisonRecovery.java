@@ -406,7 +406,7 @@ public class PoisonRecovery {
         if (deadLetters.written(Set.of(source)).isEmpty()) {
             clients.sendAll(
                     List.of(
-                            UsageConsumer.deadLetter(
+                            DeadLetters.of(
                                     tp.topic(),
                                     tp.partition(),
                                     offset,
