@@ -37,23 +37,16 @@ public class UsageQueries {
         this.mapper = mapper;
     }
 
+    /**
+     * The roll-ups of {@code platformId} and {@code modelId} (each: all when null) from {@code
+     * from} to {@code to} (inclusive, open when null), by platform, model and {@code groupBy}
+     * period ({@code day} or {@code month}), with revenue per currency.
+     */
     public List<SummaryItem> summary(
             String platformId, String modelId, LocalDate from, LocalDate to, String groupBy) {
-        String period =
-                groupBy.equals("month") ? "to_char(day, 'YYYY-MM')" : "to_char(day, 'YYYY-MM-DD')";
-        String sql =
-                "select platform_id, model_id, "
-                        + period
-                        + " as period, currency, sum(events), sum(revenue), sum_units(other_units) filter (where other_units <> '{}'::jsonb), "
-                        + EventStore.STANDARD_UNITS.stream()
-                                .map(u -> "sum(" + u + ")")
-                                .collect(java.util.stream.Collectors.joining(", "))
-                        + " from usage_rollup_all where (?::text is null or platform_id = ?) and (?::text is null or model_id = ?)"
-                        + " and (?::date is null or day >= ?::date) and (?::date is null or day <= ?::date)"
-                        + " group by 1, 2, 3, 4 order by 1, 2, 3, 4";
         Map<String, SummaryAcc> items = new LinkedHashMap<>();
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(sql)) {
+                PreparedStatement ps = c.prepareStatement(summarySql(groupBy))) {
             ps.setString(1, platformId);
             ps.setString(2, platformId);
             ps.setString(3, modelId);
@@ -64,46 +57,47 @@ public class UsageQueries {
             ps.setString(8, to == null ? null : to.toString());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    String key =
-                            rs.getString(1)
-                                    + "\u0000"
-                                    + rs.getString(2)
-                                    + "\u0000"
-                                    + rs.getString(3);
-                    SummaryAcc acc = items.computeIfAbsent(key, k -> new SummaryAcc());
-                    acc.platformId = rs.getString(1);
-                    acc.modelId = rs.getString(2);
-                    acc.period = rs.getString(3);
-                    acc.events += rs.getLong(5);
-                    acc.revenue.put(rs.getString(4), plain(rs.getBigDecimal(6)));
-                    addUnits(acc.units, rs.getString(7));
-                    for (int u = 0; u < EventStore.STANDARD_UNITS.size(); u++) {
-                        BigDecimal q = rs.getBigDecimal(8 + u);
-                        if (q.signum() != 0) {
-                            acc.units.merge(EventStore.STANDARD_UNITS.get(u), q, BigDecimal::add);
-                        }
-                    }
+                    addRow(rs, items);
                 }
             }
         } catch (SQLException | IOException e) {
             throw new IllegalStateException("summary query failed", e);
         }
-        List<SummaryItem> out = new ArrayList<>();
-        for (SummaryAcc a : items.values()) {
-            Map<String, String> units = new TreeMap<>();
-            a.units.forEach((k, v) -> units.put(k, plain(v)));
-            out.add(
-                    new SummaryItem(
-                            a.platformId,
-                            a.modelId,
-                            a.period,
-                            a.events,
-                            a.revenue.entrySet().stream()
-                                    .map(e -> new Money(e.getValue(), e.getKey()))
-                                    .toList(),
-                            units));
+        return items.values().stream().map(SummaryAcc::item).toList();
+    }
+
+    /** Sums per (platform, model, period, currency) of the roll-ups that the filters select. */
+    private static String summarySql(String groupBy) {
+        String period =
+                groupBy.equals("month") ? "to_char(day, 'YYYY-MM')" : "to_char(day, 'YYYY-MM-DD')";
+        return "select platform_id, model_id, "
+                + period
+                + " as period, currency, sum(events), sum(revenue), sum_units(other_units) filter (where other_units <> '{}'::jsonb), "
+                + EventStore.STANDARD_UNITS.stream()
+                        .map(u -> "sum(" + u + ")")
+                        .collect(java.util.stream.Collectors.joining(", "))
+                + " from usage_rollup_all where (?::text is null or platform_id = ?) and (?::text is null or model_id = ?)"
+                + " and (?::date is null or day >= ?::date) and (?::date is null or day <= ?::date)"
+                + " group by 1, 2, 3, 4 order by 1, 2, 3, 4";
+    }
+
+    /** Adds one currency's row to its (platform, model, period) item. */
+    private void addRow(ResultSet rs, Map<String, SummaryAcc> items)
+            throws SQLException, IOException {
+        String key = rs.getString(1) + "\u0000" + rs.getString(2) + "\u0000" + rs.getString(3);
+        SummaryAcc acc = items.computeIfAbsent(key, k -> new SummaryAcc());
+        acc.platformId = rs.getString(1);
+        acc.modelId = rs.getString(2);
+        acc.period = rs.getString(3);
+        acc.events += rs.getLong(5);
+        acc.revenue.put(rs.getString(4), plain(rs.getBigDecimal(6)));
+        addUnits(acc.units, rs.getString(7));
+        for (int u = 0; u < EventStore.STANDARD_UNITS.size(); u++) {
+            BigDecimal q = rs.getBigDecimal(8 + u);
+            if (q.signum() != 0) {
+                acc.units.merge(EventStore.STANDARD_UNITS.get(u), q, BigDecimal::add);
+            }
         }
-        return out;
     }
 
     private static final class SummaryAcc {
@@ -113,6 +107,20 @@ public class UsageQueries {
         long events;
         final Map<String, String> revenue = new TreeMap<>();
         final Map<String, BigDecimal> units = new TreeMap<>();
+
+        SummaryItem item() {
+            Map<String, String> plainUnits = new TreeMap<>();
+            units.forEach((k, v) -> plainUnits.put(k, plain(v)));
+            return new SummaryItem(
+                    platformId,
+                    modelId,
+                    period,
+                    events,
+                    revenue.entrySet().stream()
+                            .map(e -> new Money(e.getValue(), e.getKey()))
+                            .toList(),
+                    plainUnits);
+        }
     }
 
     private void addUnits(Map<String, BigDecimal> into, String json) throws IOException {
