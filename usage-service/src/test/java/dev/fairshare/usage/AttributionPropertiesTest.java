@@ -2,9 +2,9 @@ package dev.fairshare.usage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.fairshare.usage.attribution.AliasIndex;
-import dev.fairshare.usage.attribution.Attribution;
-import dev.fairshare.usage.ingest.UsageEvent;
+import dev.fairshare.usage.domain.AliasIndex;
+import dev.fairshare.usage.domain.Attribution;
+import dev.fairshare.usage.domain.UsageEvent;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.ArrayList;

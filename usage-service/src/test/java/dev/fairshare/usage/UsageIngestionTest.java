@@ -19,7 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fairshare.localstack.FairshareTestResource;
 import dev.fairshare.localstack.Tokens;
 import dev.fairshare.localstack.Topics;
-import dev.fairshare.usage.kafka.AttributedDelta;
+import dev.fairshare.usage.store.AttributedDelta;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.common.http.TestHTTPResource;

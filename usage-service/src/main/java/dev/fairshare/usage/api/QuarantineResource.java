@@ -1,7 +1,8 @@
 package dev.fairshare.usage.api;
 
-import dev.fairshare.usage.auth.Caller;
-import dev.fairshare.usage.store.Quarantines;
+import dev.fairshare.usage.domain.UsageViews.Quarantined;
+import dev.fairshare.usage.service.Page;
+import dev.fairshare.usage.service.QuarantineService;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -23,10 +24,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "usage")
 public class QuarantineResource {
-    private final Quarantines quarantines;
+    private final QuarantineService quarantines;
     private final Caller caller;
 
-    public QuarantineResource(Quarantines quarantines, Caller caller) {
+    public QuarantineResource(QuarantineService quarantines, Caller caller) {
         this.quarantines = quarantines;
         this.caller = caller;
     }
@@ -43,14 +44,11 @@ public class QuarantineResource {
     @APIResponse(responseCode = "400", description = "INVALID_PAGE, INVALID_VALUE")
     @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
     @APIResponse(responseCode = "403", description = "FORBIDDEN (another platform's)")
-    public Page<Quarantines.Quarantined> list(
+    public Page<Quarantined> list(
             @QueryParam("platformId") String platformId,
             @QueryParam("page") @DefaultValue("0") int page,
             @QueryParam("size") @DefaultValue("100") int size)
             throws SQLException {
-        String scope = caller.platformScope(platformId);
-        Page.check(page, size);
-        return new Page<>(
-                quarantines.list(scope, page, size), page, size, quarantines.count(scope));
+        return quarantines.list(caller.platformScope(platformId), page, size);
     }
 }

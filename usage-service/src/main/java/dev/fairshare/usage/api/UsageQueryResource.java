@@ -1,7 +1,12 @@
 package dev.fairshare.usage.api;
 
-import dev.fairshare.usage.auth.Caller;
-import dev.fairshare.usage.store.UsageQueries;
+import dev.fairshare.usage.domain.UsageViews.StoredEvent;
+import dev.fairshare.usage.domain.UsageViews.SummaryItem;
+import dev.fairshare.usage.domain.UsageViews.Unattributed;
+import dev.fairshare.usage.problem.FieldError;
+import dev.fairshare.usage.problem.ProblemException;
+import dev.fairshare.usage.service.Page;
+import dev.fairshare.usage.service.UsageQueryService;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -26,11 +31,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @APIResponse(responseCode = "401", description = "UNAUTHORIZED: no valid bearer token")
 @APIResponse(responseCode = "403", description = "FORBIDDEN: the role or the tenant does not match")
 public class UsageQueryResource {
-    private final UsageQueries queries;
+    private final UsageQueryService queries;
 
     private final Caller caller;
 
-    public UsageQueryResource(UsageQueries queries, Caller caller) {
+    public UsageQueryResource(UsageQueryService queries, Caller caller) {
         this.caller = caller;
         this.queries = queries;
     }
@@ -46,7 +51,7 @@ public class UsageQueryResource {
     @APIResponse(
             responseCode = "200",
             description = "the roll-ups: units, revenue per currency and event counts")
-    public Map<String, List<UsageQueries.SummaryItem>> summary(
+    public Map<String, List<SummaryItem>> summary(
             @QueryParam("platformId") String platformId,
             @QueryParam("modelId") String modelId,
             @QueryParam("from") String from,
@@ -73,7 +78,7 @@ public class UsageQueryResource {
             summary =
                     "Events that resolve to no registered model, counted per platform and modelRef")
     @APIResponse(responseCode = "200", description = "refs that resolve to no model, per platform")
-    public Map<String, List<UsageQueries.Unattributed>> unattributed(
+    public Map<String, List<Unattributed>> unattributed(
             @QueryParam("platformId") String platformId) {
         return Map.of("items", queries.unattributed(caller.platformScope(platformId)));
     }
@@ -86,13 +91,9 @@ public class UsageQueryResource {
             summary = "One stored event with its attribution (audit drill-down)")
     @APIResponse(responseCode = "404", description = "NOT_FOUND")
     @APIResponse(responseCode = "200", description = "the stored event with its attribution")
-    public UsageQueries.StoredEvent event(
+    public StoredEvent event(
             @PathParam("platformId") String platformId, @PathParam("eventId") String eventId) {
-        // another platform's event is answered as if it did not exist
-        String own = caller.platformId();
-        return queries.event(platformId, eventId)
-                .filter(e -> own == null || own.equals(platformId))
-                .orElseThrow(() -> ProblemException.notFound("event", platformId + "/" + eventId));
+        return queries.event(platformId, eventId, caller.platformId());
     }
 
     @GET
@@ -106,7 +107,7 @@ public class UsageQueryResource {
             responseCode = "400",
             description = "MISSING_FIELD (platformId), INVALID_VALUE, INVALID_PAGE")
     @APIResponse(responseCode = "200", description = "a page of stored events")
-    public Page<UsageQueries.StoredEvent> events(
+    public Page<StoredEvent> events(
             @QueryParam("platformId") String platformId,
             @QueryParam("modelId") String modelId,
             @QueryParam("from") String from,
@@ -120,7 +121,7 @@ public class UsageQueryResource {
                     "MISSING_FIELD",
                     "platformId is required",
                     List.of(
-                            new Problem.FieldError(
+                            new FieldError(
                                     "platformId", "MISSING_FIELD", "platformId is required")));
         }
         Page.check(page, size);
@@ -143,6 +144,6 @@ public class UsageQueryResource {
                 400,
                 "INVALID_VALUE",
                 message,
-                List.of(new Problem.FieldError(field, "INVALID_VALUE", message)));
+                List.of(new FieldError(field, "INVALID_VALUE", message)));
     }
 }

@@ -3,11 +3,20 @@ package dev.fairshare.usage.kafka;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -38,6 +47,34 @@ public class KafkaClients {
             producer = new KafkaProducer<>(p);
         }
         return producer;
+    }
+
+    /**
+     * Sends {@code records} with the shared producer and waits until the broker has acknowledged
+     * each of them.
+     */
+    public void sendAll(Collection<ProducerRecord<byte[], byte[]>> records)
+            throws InterruptedException, ExecutionException {
+        for (Future<RecordMetadata> ack : send(records)) {
+            ack.get();
+        }
+    }
+
+    /** {@link #sendAll(Collection)}, waiting at most {@code timeout} for each acknowledgement. */
+    public void sendAll(Collection<ProducerRecord<byte[], byte[]>> records, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        for (Future<RecordMetadata> ack : send(records)) {
+            ack.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private List<Future<RecordMetadata>> send(Collection<ProducerRecord<byte[], byte[]>> records) {
+        KafkaProducer<byte[], byte[]> p = producer();
+        List<Future<RecordMetadata>> acks = new ArrayList<>(records.size());
+        for (ProducerRecord<byte[], byte[]> r : records) {
+            acks.add(p.send(r));
+        }
+        return acks;
     }
 
     /**

@@ -235,11 +235,38 @@ public class PoisonRecovery {
     }
 
     Scan scout(List<RecordScout.Range> ranges, int limit) throws IOException, InterruptedException {
+        Process p;
+        try {
+            p = startScout();
+        } catch (IOException e) {
+            // no search without a process to do it: the consumer resumes as it would have
+            Scan none = new Scan();
+            none.inconclusive = "the scout process could not start: " + e;
+            return none;
+        }
+        try (OutputStream stdin = p.getOutputStream()) {
+            StringWriter w = new StringWriter();
+            scoutInput(ranges, limit).store(w, null);
+            stdin.write(w.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        Report report = read(p, ranges);
+        if (!p.waitFor(RecordScout.RANGE_TIMEOUT.toSeconds() * 2, TimeUnit.SECONDS)) {
+            p.destroyForcibly().waitFor();
+        }
+        return judge(report, p.exitValue(), ranges);
+    }
+
+    /** The scout's settings: the client's, the ranges to read and how much a record may take. */
+    private Properties scoutInput(List<RecordScout.Range> ranges, int limit) {
         Properties in = clients.scout();
         in.setProperty(
                 RecordScout.RANGES,
                 ranges.stream().map(RecordScout.Range::encode).collect(Collectors.joining(",")));
         in.setProperty(RecordScout.LIMIT, Integer.toString(limit));
+        return in;
+    }
+
+    private static Process startScout() throws IOException {
         List<String> command =
                 List.of(
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -252,26 +279,21 @@ public class PoisonRecovery {
                         "-cp",
                         scoutClassPath(),
                         RecordScout.class.getName());
-        Process p;
-        try {
-            p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        } catch (IOException e) {
-            // no search without a process to do it: the consumer resumes as it would have
-            Scan none = new Scan();
-            none.inconclusive = "the scout process could not start: " + e;
-            return none;
-        }
-        try (OutputStream stdin = p.getOutputStream()) {
-            StringWriter w = new StringWriter();
-            in.store(w, null);
-            stdin.write(w.toString().getBytes(StandardCharsets.UTF_8));
-        }
-        Scan scan = new Scan();
+        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+    }
+
+    /** What the scout reported on its output, line by line, up to where it stopped. */
+    private static final class Report {
+        final Scan scan = new Scan();
         int index = -1;
         long lastRead = -1;
         long oversized = -1;
-        String fail = null;
-        boolean ended = false;
+        String fail;
+        boolean ended;
+    }
+
+    private Report read(Process p, List<RecordScout.Range> ranges) throws IOException {
+        Report report = new Report();
         try (BufferedReader out =
                 new BufferedReader(
                         new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -279,29 +301,37 @@ public class PoisonRecovery {
                 String[] f = line.split(" ", 3);
                 switch (f[0]) {
                     case "scan" -> {
-                        index++;
-                        lastRead = -1;
-                        oversized = -1;
+                        report.index++;
+                        report.lastRead = -1;
+                        report.oversized = -1;
                     }
                     case "read" -> {
-                        lastRead = Long.parseLong(f[1]);
+                        report.lastRead = Long.parseLong(f[1]);
                         if (Long.parseLong(f[2]) > config.maxEventBytes()) {
-                            oversized = lastRead;
+                            report.oversized = report.lastRead;
                         }
                     }
-                    case "clean" -> scan.clean.add(new Clean(ranges.get(index), oversized));
-                    case "fail" -> fail = line.substring(5);
-                    case "error" -> scan.inconclusive = line.substring(6);
-                    case "end" -> ended = true;
+                    case "clean" ->
+                            report.scan.clean.add(
+                                    new Clean(ranges.get(report.index), report.oversized));
+                    case "fail" -> report.fail = line.substring(5);
+                    case "error" -> report.scan.inconclusive = line.substring(6);
+                    case "end" -> report.ended = true;
                     default -> LOG.debugf("scout: %s", line);
                 }
             }
         }
-        if (!p.waitFor(RecordScout.RANGE_TIMEOUT.toSeconds() * 2, TimeUnit.SECONDS)) {
-            p.destroyForcibly().waitFor();
-        }
-        int exit = p.exitValue();
-        if (ended && exit == 0) {
+        return report;
+    }
+
+    /**
+     * The scan as the scout left it: complete when it ended cleanly; otherwise, when it died on a
+     * record (exit 3: out of heap, 4: the client cannot read it), that record is the culprit.
+     */
+    private static Scan judge(Report report, int exit, List<RecordScout.Range> ranges) {
+        Scan scan = report.scan;
+        int index = report.index;
+        if (report.ended && exit == 0) {
             return scan;
         }
         boolean culprit = exit == 3 || exit == 4;
@@ -311,7 +341,7 @@ public class PoisonRecovery {
             return scan;
         }
         RecordScout.Range r = ranges.get(index);
-        long at = lastRead >= 0 ? lastRead + 1 : r.from();
+        long at = report.lastRead >= 0 ? report.lastRead + 1 : r.from();
         scan.culprit = new RecordScout.Range(r.tp(), r.from(), at);
         scan.rest = new RecordScout.Range(r.tp(), at + 1, r.to());
         scan.unscanned = ranges.subList(index + 1, ranges.size());
@@ -320,7 +350,7 @@ public class PoisonRecovery {
                         ? "reading it exhausted the heap of a reader of "
                                 + SCOUT_HEAP_MIB
                                 + " MiB; the consumer's process died reading it"
-                        : "the Kafka client cannot read it: " + fail;
+                        : "the Kafka client cannot read it: " + report.fail;
         LOG.warnf(
                 "record %s/%d/%d cannot be read (%s): it is quarantined",
                 r.tp().topic(), r.tp().partition(), at, scan.reason);
@@ -404,17 +434,16 @@ public class PoisonRecovery {
         DeadLettersWritten.Source source =
                 new DeadLettersWritten.Source(tp.topic(), tp.partition(), offset);
         if (deadLetters.written(Set.of(source)).isEmpty()) {
-            clients.producer()
-                    .send(
-                            UsageConsumer.deadLetter(
+            clients.sendAll(
+                    List.of(
+                            DeadLetters.of(
                                     tp.topic(),
                                     tp.partition(),
                                     offset,
                                     null,
                                     null,
                                     UNPROCESSABLE,
-                                    reason))
-                    .get();
+                                    reason)));
             deadLetters.record(Set.of(source));
         }
         String platform = UsageConsumer.platformOf(tp.topic());

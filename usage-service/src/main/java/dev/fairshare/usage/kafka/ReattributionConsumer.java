@@ -2,7 +2,6 @@ package dev.fairshare.usage.kafka;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fairshare.usage.attribution.RegistryReplica;
 import dev.fairshare.usage.config.UsageConfig;
 import dev.fairshare.usage.runtime.Daemon;
 import dev.fairshare.usage.store.EventStore;

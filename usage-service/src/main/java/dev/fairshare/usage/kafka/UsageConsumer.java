@@ -1,53 +1,35 @@
 package dev.fairshare.usage.kafka;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fairshare.usage.attribution.Attribution;
-import dev.fairshare.usage.attribution.RegistryReplica;
 import dev.fairshare.usage.config.UsageConfig;
-import dev.fairshare.usage.ingest.EventError;
-import dev.fairshare.usage.ingest.EventValidator;
-import dev.fairshare.usage.ingest.RejectedEvents;
-import dev.fairshare.usage.ingest.UsageEvent;
-import dev.fairshare.usage.ingest.WellFormedEvents;
+import dev.fairshare.usage.domain.EventValidator;
 import dev.fairshare.usage.store.DeadLettersWritten;
 import dev.fairshare.usage.store.EventStore;
 import dev.fairshare.usage.store.Quarantines;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.FencedInstanceIdException;
@@ -58,37 +40,31 @@ import org.jboss.logging.Logger;
 /**
  * Reads every platform's {@code usage.in.<platformId>} topic (pattern subscription) and hands each
  * poll's records to the writers of their partitions ({@link PartitionWriters}); a writer commits
- * its share as one PostgreSQL transaction: new raw events, their roll-ups, their deltas for {@code
- * usage.attributed}, and the consumer offsets of its partitions. On assignment it seeks to the
- * offsets stored in PostgreSQL, so a crash at any instant neither loses nor double-counts an event.
- * Invalid records go to {@code usage.dlq} (acknowledged before the offsets that pass them are
- * committed), once each: a retried batch skips those it wrote ({@link DeadLettersWritten}).
+ * its share as one PostgreSQL transaction ({@link InboundBatches}): new raw events, their roll-ups,
+ * their deltas for {@code usage.attributed}, and the consumer offsets of its partitions. Between
+ * two polls it attributes the stored events that a registry change resolves ({@link
+ * LateAttribution}). On assignment it seeks to the offsets stored in PostgreSQL, so a crash at any
+ * instant neither loses nor double-counts an event. Invalid records go to {@code usage.dlq}
+ * (acknowledged before the offsets that pass them are committed), once each: a retried batch skips
+ * those it wrote ({@link DeadLettersWritten}).
  */
 @ApplicationScoped
 public class UsageConsumer {
     public static final Pattern INBOUND = Pattern.compile("usage\\.in\\..+");
     public static final String INBOUND_PREFIX = "usage.in.";
-    public static final String DLQ = "usage.dlq";
-
-    /** A re-attribution request for every stored unattributed event. */
-    static final String ALL_MODELS = "\u0000all";
 
     private static final Logger LOG = Logger.getLogger(UsageConsumer.class);
 
     private final KafkaClients clients;
     private final EventStore store;
-    private final DeadLettersWritten deadLetters;
-    private final RegistryReplica replica;
-    private final EventValidator validator;
-    private final WellFormedEvents wellFormed;
-    private final ObjectMapper mapper;
     private final UsageConfig config;
     private final MeterRegistry metrics;
-    private final Timer batchTimer;
     private final StaticMembership membership;
     private final PoisonRecovery recovery;
     private final Quarantines quarantines;
-    private final ConcurrentLinkedQueue<String> changedModels = new ConcurrentLinkedQueue<>();
+    private final RegistryReplica replica;
+    private final InboundBatches batches;
+    private final LateAttribution lateAttribution;
     private final ConcurrentLinkedQueue<CompletableFuture<Void>> barriers =
             new ConcurrentLinkedQueue<>();
     private volatile boolean running;
@@ -96,6 +72,9 @@ public class UsageConsumer {
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private KafkaClientMetrics clientMetrics;
     private Thread thread;
+    // whether the partitions of this member must be examined before it consumes again (only the
+    // consumer's thread reads and writes it)
+    private boolean examine;
 
     public UsageConsumer(
             KafkaClients clients,
@@ -113,18 +92,13 @@ public class UsageConsumer {
         this.quarantines = quarantines;
         this.clients = clients;
         this.store = store;
-        this.deadLetters = deadLetters;
         this.replica = replica;
-        this.validator = validator;
-        this.wellFormed = new WellFormedEvents(validator);
-        this.mapper = mapper;
         this.config = config;
         this.metrics = metrics;
-        this.batchTimer =
-                Timer.builder("usage.batch.duration")
-                        .description("one poll, validated and committed")
-                        .register(metrics);
-        replica.onModelChange(changedModels::add);
+        this.batches =
+                new InboundBatches(
+                        clients, store, deadLetters, replica, validator, mapper, config, metrics);
+        this.lateAttribution = new LateAttribution(store, replica);
         this.membership =
                 StaticMembership.of(
                         config.groupInstanceId(),
@@ -198,99 +172,109 @@ public class UsageConsumer {
         while (running && !replica.caughtUp()) {
             sleep(100);
         }
-        changedModels.add(ALL_MODELS);
+        lateAttribution.requestAll();
         // a member that did not stop cleanly died, possibly reading a record it cannot hold
-        boolean recover = previousRunDied();
+        examine = previousRunDied();
         while (running) {
-            if (recover) {
-                try {
-                    recoverPartitions();
-                    recover = false;
-                } catch (Exception e) {
-                    LOG.errorf(e, "examining the inbound partitions failed; retrying in 1 s");
-                    sleep(1000);
-                    continue;
-                }
+            if (examine && !recoverPartitions()) {
+                continue;
             }
-            // one batch a writer, whose partitions are paused until it has committed it (see
-            // pauseFullWriters): the records in memory are about a batch per writer
-            // (docs/benchmarks-history.md)
-            PartitionWriters writers = new PartitionWriters(config.writers(), "usage-writer", 1);
-            KafkaConsumer<byte[], byte[]> c =
-                    clients.consumer(config.consumerGroup(), membership, config.maxPollRecords());
-            try {
-                consumer = c;
-                // the client's own metrics, records-lag per partition among them
-                clientMetrics = new KafkaClientMetrics(c);
-                clientMetrics.bindTo(metrics);
-                c.subscribe(INBOUND, new SeekToStored(c, writers));
-                consuming = true;
-                while (running) {
-                    commitToKafka(c, writers.finished());
-                    writers.checkHealthy();
-                    if (!changedModels.isEmpty() || !barriers.isEmpty()) {
-                        // batches parsed before the registry changed are committed first
-                        commitToKafka(c, writers.drain());
-                        reattributeChangedModels();
-                        releaseBarriers();
-                    }
-                    // a full writer's partitions wait in Kafka, not in memory; while one is
-                    // full the loop comes back soon to hand it its next batch once it is free
-                    boolean waiting = pauseFullWriters(c, writers);
-                    ConsumerRecords<byte[], byte[]> records;
-                    try {
-                        records = c.poll(Duration.ofMillis(waiting ? 5 : 200));
-                    } catch (WakeupException | FencedInstanceIdException e) {
-                        throw e;
-                    } catch (KafkaException e) {
-                        // the poll would fail the same way again: find the record first
-                        recover = true;
-                        throw e;
-                    }
-                    if (!records.isEmpty()) {
-                        dispatch(c, records, writers);
-                    }
-                }
-                commitToKafka(c, writers.drain());
-            } catch (WakeupException e) {
-                // shutting down
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                running = false;
-            } catch (FencedInstanceIdException e) {
-                if (running) {
-                    LOG.errorf(
-                            "another running instance has joined %s as %s: give each instance its"
-                                    + " own usage.group-instance-id; retrying in 10 s",
-                            config.consumerGroup(), membership.instanceId());
-                    sleep(10_000);
-                }
-            } catch (ExecutionException | RuntimeException e) {
-                if (running) {
-                    LOG.errorf(
-                            e instanceof ExecutionException ? e.getCause() : e,
-                            "usage consumer failed; it restarts from the offsets stored in PostgreSQL");
-                    sleep(1000);
-                }
-            } finally {
-                // revokes the partitions first (the writers' batches are committed, see
-                // SeekToStored); a stopping instance leaves the group so that the others take its
-                // partitions at once, a consumer replaced after an error keeps its place
-                closeQuietly(c, !running);
-                writers.close();
-                // partitions created by a rolled-back transaction are gone again
-                store.forgetPartitions();
-                consumer = null;
-                if (clientMetrics != null) {
-                    clientMetrics.close();
-                    clientMetrics = null;
-                }
-            }
+            consume();
         }
         try {
             quarantines.running(config.consumerGroup(), membership.instanceId(), false);
         } catch (SQLException e) {
             LOG.warnf("could not record the clean stop of the consumer: %s", e.toString());
+        }
+    }
+
+    /**
+     * One Kafka consumer's life: it polls until the service stops or a failure ends it; the next
+     * one resumes from the offsets stored in PostgreSQL.
+     */
+    private void consume() {
+        // one batch a writer, whose partitions are paused until it has committed it (see
+        // pauseFullWriters): the records in memory are about a batch per writer
+        // (docs/benchmarks-history.md)
+        PartitionWriters writers = new PartitionWriters(config.writers(), "usage-writer", 1);
+        KafkaConsumer<byte[], byte[]> c =
+                clients.consumer(config.consumerGroup(), membership, config.maxPollRecords());
+        try {
+            consumer = c;
+            // the client's own metrics, records-lag per partition among them
+            clientMetrics = new KafkaClientMetrics(c);
+            clientMetrics.bindTo(metrics);
+            c.subscribe(INBOUND, new SeekToStored(c, writers));
+            consuming = true;
+            while (running) {
+                pollOnce(c, writers);
+            }
+            commitToKafka(c, writers.drain());
+        } catch (WakeupException e) {
+            // shutting down
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        } catch (FencedInstanceIdException e) {
+            if (running) {
+                LOG.errorf(
+                        "another running instance has joined %s as %s: give each instance its"
+                                + " own usage.group-instance-id; retrying in 10 s",
+                        config.consumerGroup(), membership.instanceId());
+                sleep(10_000);
+            }
+        } catch (ExecutionException | RuntimeException e) {
+            if (running) {
+                LOG.errorf(
+                        e instanceof ExecutionException ? e.getCause() : e,
+                        "usage consumer failed; it restarts from the offsets stored in PostgreSQL");
+                sleep(1000);
+            }
+        } finally {
+            // revokes the partitions first (the writers' batches are committed, see
+            // SeekToStored); a stopping instance leaves the group so that the others take its
+            // partitions at once, a consumer replaced after an error keeps its place
+            closeQuietly(c, !running);
+            writers.close();
+            // partitions created by a rolled-back transaction are gone again
+            store.forgetPartitions();
+            consumer = null;
+            if (clientMetrics != null) {
+                clientMetrics.close();
+                clientMetrics = null;
+            }
+        }
+    }
+
+    /**
+     * Collects the writers' committed batches, runs what waits between two polls, and hands the
+     * next poll's records to the writers.
+     */
+    private void pollOnce(KafkaConsumer<byte[], byte[]> c, PartitionWriters writers)
+            throws InterruptedException, ExecutionException {
+        commitToKafka(c, writers.finished());
+        writers.checkHealthy();
+        if (lateAttribution.pending() || !barriers.isEmpty()) {
+            // batches parsed before the registry changed are committed first
+            commitToKafka(c, writers.drain());
+            lateAttribution.attributeChangedModels();
+            releaseBarriers();
+        }
+        // a full writer's partitions wait in Kafka, not in memory; while one is full the loop
+        // comes back soon to hand it its next batch once it is free
+        boolean waiting = pauseFullWriters(c, writers);
+        ConsumerRecords<byte[], byte[]> records;
+        try {
+            records = c.poll(Duration.ofMillis(waiting ? 5 : 200));
+        } catch (WakeupException | FencedInstanceIdException e) {
+            throw e;
+        } catch (KafkaException e) {
+            // the poll would fail the same way again: find the record first
+            examine = true;
+            throw e;
+        }
+        if (!records.isEmpty()) {
+            dispatch(c, records, writers);
         }
     }
 
@@ -315,23 +299,33 @@ public class UsageConsumer {
 
     /**
      * Finds, in the partitions this member had, the record that a reader cannot hold or read,
-     * stores the records before it and quarantines it ({@link PoisonRecovery}).
+     * stores the records before it and quarantines it ({@link PoisonRecovery}); answers whether it
+     * is done (after a failure it waits a second, and the caller tries again).
      */
-    private void recoverPartitions() throws Exception {
-        Set<TopicPartition> partitions =
-                quarantines
-                        .member(config.consumerGroup(), membership.instanceId())
-                        .map(m -> PoisonRecovery.partitions(m.partitions()))
-                        .orElse(Set.of());
-        long started = System.nanoTime();
-        List<DeadLettersWritten.Source> quarantined =
-                recovery.recover(config.consumerGroup(), partitions, this::write);
-        LOG.infof(
-                "examined %d partitions after an unclean stop in %d ms: %d records quarantined %s",
-                partitions.size(),
-                (System.nanoTime() - started) / 1_000_000,
-                quarantined.size(),
-                quarantined);
+    private boolean recoverPartitions() {
+        try {
+            Set<TopicPartition> partitions =
+                    quarantines
+                            .member(config.consumerGroup(), membership.instanceId())
+                            .map(m -> PoisonRecovery.partitions(m.partitions()))
+                            .orElse(Set.of());
+            long started = System.nanoTime();
+            List<DeadLettersWritten.Source> quarantined =
+                    recovery.recover(config.consumerGroup(), partitions, batches::write);
+            LOG.infof(
+                    "examined %d partitions after an unclean stop in %d ms: %d records quarantined"
+                            + " %s",
+                    partitions.size(),
+                    (System.nanoTime() - started) / 1_000_000,
+                    quarantined.size(),
+                    quarantined);
+            examine = false;
+            return true;
+        } catch (Exception e) {
+            LOG.errorf(e, "examining the inbound partitions failed; retrying in 1 s");
+            sleep(1000);
+            return false;
+        }
     }
 
     /**
@@ -367,7 +361,7 @@ public class UsageConsumer {
         for (int i = 0; i < shares.size(); i++) {
             List<ConsumerRecord<byte[], byte[]>> share = shares.get(i);
             if (!share.isEmpty()) {
-                commitToKafka(c, writers.submit(i, () -> write(share)));
+                commitToKafka(c, writers.submit(i, () -> batches.write(share)));
             }
         }
     }
@@ -385,252 +379,9 @@ public class UsageConsumer {
         c.commitAsync(commit, null);
     }
 
-    /**
-     * Validates, attributes and commits one writer's share of a poll as one PostgreSQL transaction
-     * (events, roll-ups, outbox, offsets); answers the next offsets it stored.
-     */
-    private Map<TopicPartition, Long> write(List<ConsumerRecord<byte[], byte[]>> records)
-            throws Exception {
-        Timer.Sample sample = Timer.start(metrics);
-        long started = System.nanoTime();
-        List<EventStore.Incoming> valid = new ArrayList<>(records.size());
-        Map<DeadLettersWritten.Source, ProducerRecord<byte[], byte[]>> dead = new LinkedHashMap<>();
-        Map<TopicPartition, Long> next = new HashMap<>();
-        TopicPartition run = null;
-        String platform = null;
-        for (ConsumerRecord<byte[], byte[]> r : records) {
-            // a share comes partition by partition: one key and one platform per run of records
-            if (run == null || run.partition() != r.partition() || !run.topic().equals(r.topic())) {
-                run = new TopicPartition(r.topic(), r.partition());
-                platform = platformOf(r.topic());
-            }
-            next.put(run, r.offset() + 1);
-            EventValidator.Result result =
-                    read(r.value(), platform, Instant.ofEpochMilli(r.timestamp()));
-            List<EventError> errors = result.errors();
-            UsageEvent event = result.event();
-            if (errors.isEmpty()) {
-                Optional<List<Attribution.Part>> parts =
-                        Attribution.attribute(event, replica.aliases());
-                valid.add(
-                        new EventStore.Incoming(
-                                event, parts, r.topic() + "/" + r.partition() + "/" + r.offset()));
-            } else {
-                dead.put(
-                        new DeadLettersWritten.Source(r.topic(), r.partition(), r.offset()),
-                        deadLetter(r, errors));
-                RejectedEvents.count(metrics, errors, "kafka");
-            }
-        }
-        long parsed = System.nanoTime();
-        int size = records.size();
-        // the records are no longer needed (the dead letters keep their own): a batch waiting on
-        // the database holds only its parsed events
-        records.clear();
-        try {
-            // dead letters are acknowledged before the offsets that pass them are committed, and
-            // recorded at once: when this batch is retried (its transaction failed), the ones
-            // written are not written again
-            dead.keySet().removeAll(deadLetters.written(dead.keySet()));
-            sendAll(dead.values());
-            deadLetters.record(dead.keySet());
-            List<EventStore.Position> positions = new ArrayList<>();
-            next.forEach(
-                    (tp, off) ->
-                            positions.add(
-                                    new EventStore.Position(
-                                            config.consumerGroup(),
-                                            tp.topic(),
-                                            tp.partition(),
-                                            off)));
-            EventStore.Written written;
-            try (Connection conn = store.connection()) {
-                try {
-                    written = store.write(conn, valid, positions);
-                    conn.commit();
-                } catch (SQLException | RuntimeException e) {
-                    conn.rollback();
-                    throw e;
-                }
-            }
-            metrics.counter("usage.events.accepted", "path", "kafka")
-                    .increment(written.newEvents());
-            metrics.counter("usage.events.duplicate", "path", "kafka")
-                    .increment(written.duplicates());
-            metrics.counter("usage.events.unattributed").increment(written.unattributed());
-            metrics.summary("usage.batch.size").record(size);
-            if (LOG.isDebugEnabled()) {
-                long end = System.nanoTime();
-                LOG.debugf(
-                        "batch of %d records: parsed in %d ms, written and committed in %d ms",
-                        size, (parsed - started) / 1_000_000, (end - parsed) / 1_000_000);
-            }
-            return next;
-        } finally {
-            sample.stop(batchTimer);
-        }
-    }
-
-    /**
-     * A record's event, judged at its arrival: read in one pass when well formed (the common case),
-     * otherwise through the validator's JSON tree, which says what is wrong.
-     */
-    private EventValidator.Result read(byte[] value, String platform, Instant arrival) {
-        EventError tooLarge = value == null ? null : validator.tooLarge(value.length);
-        if (tooLarge != null) {
-            return new EventValidator.Result(null, List.of(tooLarge));
-        }
-        UsageEvent event = wellFormed.read(value, platform, arrival);
-        if (event != null) {
-            return new EventValidator.Result(event, List.of());
-        }
-        try {
-            JsonNode node = value == null ? null : mapper.readTree(value);
-            return validator.validate(node, platform, arrival);
-        } catch (IOException e) {
-            return new EventValidator.Result(
-                    null,
-                    List.of(
-                            new EventError(
-                                    "MALFORMED_JSON",
-                                    null,
-                                    "not valid JSON: "
-                                            + (e instanceof JsonProcessingException j
-                                                    ? j.getOriginalMessage()
-                                                    : e.getMessage()))));
-        }
-    }
-
-    /**
-     * The most of a record's value a dead letter carries. A platform's producer may compress a
-     * record of megabytes into a batch that the broker takes; no producer can write it again as it
-     * is (1 MB per record), and a dead letter that cannot be written would stop its partition.
-     */
-    static final int MAX_DEAD_LETTER_BYTES = 900 * 1024;
-
-    /** The most of a record's key a dead letter carries (keys are event ids of 200 characters). */
-    static final int MAX_DEAD_LETTER_KEY_BYTES = 1024;
-
-    private ProducerRecord<byte[], byte[]> deadLetter(
-            ConsumerRecord<byte[], byte[]> r, List<EventError> errors) {
-        EventError main = errors.get(0);
-        String message =
-                errors.stream()
-                        .map(e -> (e.field() == null ? "" : e.field() + ": ") + e.message())
-                        .reduce((a, b) -> a + "; " + b)
-                        .orElse("");
-        return deadLetter(
-                r.topic(), r.partition(), r.offset(), r.key(), r.value(), main.code(), message);
-    }
-
-    /**
-     * The dead letter of the record at {@code topic}/{@code partition}/{@code offset}: the head of
-     * its key and value (null when unknown), its error and where it was read.
-     */
-    static ProducerRecord<byte[], byte[]> deadLetter(
-            String topic,
-            int partition,
-            long offset,
-            byte[] key,
-            byte[] value,
-            String code,
-            String message) {
-        if (key != null && key.length > MAX_DEAD_LETTER_KEY_BYTES) {
-            key = java.util.Arrays.copyOf(key, MAX_DEAD_LETTER_KEY_BYTES);
-        }
-        byte[] head = value;
-        if (value != null && value.length > MAX_DEAD_LETTER_BYTES) {
-            head = java.util.Arrays.copyOf(value, MAX_DEAD_LETTER_BYTES);
-        }
-        ProducerRecord<byte[], byte[]> d = new ProducerRecord<>(DLQ, key, head);
-        if (head != value) {
-            // the head of the value; the whole record stays at source.topic/partition/offset
-            d.headers()
-                    .add(
-                            "error.truncated-from",
-                            Integer.toString(value.length).getBytes(StandardCharsets.UTF_8));
-        }
-        d.headers().add("error.code", code.getBytes(StandardCharsets.UTF_8));
-        d.headers().add("error.message", message.getBytes(StandardCharsets.UTF_8));
-        d.headers().add("source.topic", topic.getBytes(StandardCharsets.UTF_8));
-        d.headers()
-                .add(
-                        "source.partition",
-                        Integer.toString(partition).getBytes(StandardCharsets.UTF_8));
-        d.headers().add("source.offset", Long.toString(offset).getBytes(StandardCharsets.UTF_8));
-        return d;
-    }
-
     /** The platform whose inbound topic {@code topic} is (any other topic: its name). */
     static String platformOf(String topic) {
         return topic.startsWith(INBOUND_PREFIX) ? topic.substring(INBOUND_PREFIX.length()) : topic;
-    }
-
-    private void sendAll(Collection<ProducerRecord<byte[], byte[]>> records) throws Exception {
-        List<Future<RecordMetadata>> acks = new ArrayList<>();
-        for (ProducerRecord<byte[], byte[]> r : records) {
-            acks.add(clients.producer().send(r));
-        }
-        for (Future<RecordMetadata> a : acks) {
-            a.get();
-        }
-    }
-
-    /** Events stored unattributed that a changed model may now claim are attributed now. */
-    private void reattributeChangedModels() {
-        Set<String> models = new HashSet<>();
-        for (String m; (m = changedModels.poll()) != null; ) {
-            models.add(m);
-        }
-        if (models.isEmpty()) {
-            return;
-        }
-        // ALL_MODELS after each start: the registry may have changed while this service was down
-        Set<String> refs = models.contains(ALL_MODELS) ? null : new HashSet<>();
-        if (refs != null) {
-            models.forEach(m -> refs.addAll(replica.aliases().refsOf(m)));
-        }
-        String afterPlatform = "";
-        String afterEvent = "";
-        try (Connection conn = store.connection()) {
-            try {
-                while (true) {
-                    List<UsageEvent> candidates =
-                            store.unattributed(conn, refs, afterPlatform, afterEvent, 2000);
-                    if (candidates.isEmpty()) {
-                        conn.commit();
-                        return;
-                    }
-                    List<EventStore.Incoming> resolved = new ArrayList<>();
-                    for (UsageEvent e : candidates) {
-                        Attribution.attribute(e, replica.aliases())
-                                .ifPresent(
-                                        parts ->
-                                                resolved.add(
-                                                        new EventStore.Incoming(
-                                                                e,
-                                                                Optional.of(parts),
-                                                                "reattributed")));
-                    }
-                    int n = store.attributeLate(conn, resolved);
-                    conn.commit();
-                    if (n > 0) {
-                        LOG.infof("attributed %d stored events after a registry change", n);
-                    }
-                    UsageEvent last = candidates.get(candidates.size() - 1);
-                    afterPlatform = last.platformId();
-                    afterEvent = last.eventId();
-                }
-            } catch (Exception e) {
-                // Agroal commits an open transaction when a connection goes back to the pool
-                conn.rollback();
-                throw e;
-            }
-        } catch (Exception e) {
-            LOG.warnf("re-attribution failed, will retry: %s", e.toString());
-            changedModels.addAll(models);
-            store.forgetPartitions();
-        }
     }
 
     /** On assignment: seek to the positions stored in PostgreSQL (the beginning where none). */

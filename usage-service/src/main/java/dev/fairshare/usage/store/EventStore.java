@@ -2,8 +2,8 @@ package dev.fairshare.usage.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fairshare.usage.attribution.Attribution;
-import dev.fairshare.usage.ingest.UsageEvent;
+import dev.fairshare.usage.domain.Attribution;
+import dev.fairshare.usage.domain.UsageEvent;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;

@@ -1,12 +1,12 @@
 package dev.fairshare.usage.store;
 
+import dev.fairshare.usage.domain.UsageViews.Quarantined;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -24,16 +24,6 @@ public class Quarantines {
      * A member as it was left: the partitions it had ({@code topic/partition}) and whether it ran.
      */
     public record Member(List<String> partitions, boolean running) {}
-
-    /** One quarantined record, where it was read, and why it was set aside. */
-    public record Quarantined(
-            long id,
-            String platformId,
-            String topic,
-            int partition,
-            long offset,
-            String reason,
-            Instant quarantinedAt) {}
 
     private final EventStore store;
 

@@ -2,9 +2,9 @@ package dev.fairshare.usage.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fairshare.usage.attribution.AliasIndex;
-import dev.fairshare.usage.attribution.Attribution;
-import dev.fairshare.usage.ingest.UsageEvent;
+import dev.fairshare.usage.domain.AliasIndex;
+import dev.fairshare.usage.domain.Attribution;
+import dev.fairshare.usage.domain.UsageEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -92,62 +92,102 @@ public class Reattributions {
             store.storePositions(c, List.of(position));
             return new Applied(true, 0, 0);
         }
-        long moved = 0;
-        long attributed = 0;
+        Tally tally = new Tally();
         String afterPlatform = "";
         String afterEvent = "";
         Instant afterAt = Instant.EPOCH;
         try (PreparedStatement select = c.prepareStatement(CANDIDATES);
                 PreparedStatement move = c.prepareStatement(MOVE)) {
             while (true) {
-                select.setString(1, d.from().toString());
-                select.setString(2, d.platformId());
-                select.setString(3, d.platformId());
-                select.setString(4, d.ref());
-                select.setString(5, d.ref());
-                select.setString(6, afterPlatform);
-                select.setString(7, afterEvent);
-                select.setString(8, afterAt.toString());
-                select.setInt(9, PAGE);
-                List<Stored> page = new ArrayList<>(PAGE);
-                try (ResultSet rs = select.executeQuery()) {
-                    while (rs.next()) {
-                        page.add(new Stored(store.readEvent(rs), rs.getString("attribution")));
-                    }
-                }
+                List<Stored> page = candidates(select, d, afterPlatform, afterEvent, afterAt);
                 if (page.isEmpty()) {
                     break;
                 }
-                Map<RollupKey, RollupDelta> rollup = new HashMap<>();
-                for (Stored s : page) {
-                    Change change = change(s, d.ref(), index);
-                    if (change == null) {
-                        continue;
-                    }
-                    UsageEvent e = s.event();
-                    move.setString(1, store.json(EventStore.attributionValue(change.now())));
-                    move.setString(2, e.platformId());
-                    move.setString(3, e.eventId());
-                    move.setString(4, e.occurredAt().toString());
-                    move.setString(5, s.attribution() == null ? "" : s.attribution());
-                    if (move.executeUpdate() != 1) {
-                        continue;
-                    }
-                    if (change.before().isEmpty()) {
-                        attributed++;
-                    } else {
-                        moved++;
-                        subtract(rollup, e, change.before());
-                    }
-                    EventStore.addToRollup(rollup, e, change.now());
-                }
-                store.applyRollup(c, rollup, UUID.randomUUID());
+                store.applyRollup(c, move(move, page, d, index, tally), UUID.randomUUID());
                 UsageEvent last = page.get(page.size() - 1).event();
                 afterPlatform = last.platformId();
                 afterEvent = last.eventId();
                 afterAt = last.occurredAt();
             }
         }
+        if (!recordApplied(c, d, tally)) {
+            // another instance applied it meanwhile; the guard above moved nothing twice
+            c.rollback();
+            store.storePositions(c, List.of(position));
+            return new Applied(true, 0, 0);
+        }
+        store.storePositions(c, List.of(position));
+        return new Applied(false, tally.moved, tally.attributed);
+    }
+
+    /** The events a dispute moves (or attributes) and that it has not yet. */
+    private static final class Tally {
+        long moved;
+        long attributed;
+    }
+
+    /** The next page of stored events that the dispute's ref may name, after the given one. */
+    private List<Stored> candidates(
+            PreparedStatement select,
+            Dispute d,
+            String afterPlatform,
+            String afterEvent,
+            Instant afterAt)
+            throws SQLException {
+        select.setString(1, d.from().toString());
+        select.setString(2, d.platformId());
+        select.setString(3, d.platformId());
+        select.setString(4, d.ref());
+        select.setString(5, d.ref());
+        select.setString(6, afterPlatform);
+        select.setString(7, afterEvent);
+        select.setString(8, afterAt.toString());
+        select.setInt(9, PAGE);
+        List<Stored> page = new ArrayList<>(PAGE);
+        try (ResultSet rs = select.executeQuery()) {
+            while (rs.next()) {
+                page.add(new Stored(store.readEvent(rs), rs.getString("attribution")));
+            }
+        }
+        return page;
+    }
+
+    /**
+     * Re-attributes the page's events whose attribution the dispute changes (unless another
+     * instance changed it first); answers the roll-up changes: taken from the old model, added to
+     * the new.
+     */
+    private Map<RollupKey, RollupDelta> move(
+            PreparedStatement move, List<Stored> page, Dispute d, AliasIndex index, Tally tally)
+            throws SQLException {
+        Map<RollupKey, RollupDelta> rollup = new HashMap<>();
+        for (Stored s : page) {
+            Change change = change(s, d.ref(), index);
+            if (change == null) {
+                continue;
+            }
+            UsageEvent e = s.event();
+            move.setString(1, store.json(EventStore.attributionValue(change.now())));
+            move.setString(2, e.platformId());
+            move.setString(3, e.eventId());
+            move.setString(4, e.occurredAt().toString());
+            move.setString(5, s.attribution() == null ? "" : s.attribution());
+            if (move.executeUpdate() != 1) {
+                continue;
+            }
+            if (change.before().isEmpty()) {
+                tally.attributed++;
+            } else {
+                tally.moved++;
+                subtract(rollup, e, change.before());
+            }
+            EventStore.addToRollup(rollup, e, change.now());
+        }
+        return rollup;
+    }
+
+    /** Records the dispute as applied; false when another instance recorded it first. */
+    private static boolean recordApplied(Connection c, Dispute d, Tally tally) throws SQLException {
         try (PreparedStatement ps =
                 c.prepareStatement(
                         "insert into reattribution (dispute_id, ref, platform_id, to_model_id, from_day,"
@@ -158,17 +198,10 @@ public class Reattributions {
             ps.setString(3, d.platformId());
             ps.setString(4, d.toModelId());
             ps.setString(5, d.from().toString());
-            ps.setLong(6, moved);
-            ps.setLong(7, attributed);
-            if (ps.executeUpdate() == 0) {
-                // another instance applied it meanwhile; the guard above moved nothing twice
-                c.rollback();
-                store.storePositions(c, List.of(position));
-                return new Applied(true, 0, 0);
-            }
+            ps.setLong(6, tally.moved);
+            ps.setLong(7, tally.attributed);
+            return ps.executeUpdate() != 0;
         }
-        store.storePositions(c, List.of(position));
-        return new Applied(false, moved, attributed);
     }
 
     /** Stores {@code position} alone: the record there is unreadable and passed over. */

@@ -2,7 +2,6 @@ package dev.fairshare.usage.store;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fairshare.usage.config.UsageConfig;
-import dev.fairshare.usage.kafka.AttributedDelta;
 import dev.fairshare.usage.runtime.Daemon;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
@@ -129,16 +128,9 @@ public class RollupFolder {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
-                try (PreparedStatement lock =
-                        c.prepareStatement("select pg_try_advisory_xact_lock(?)")) {
-                    lock.setLong(1, LOCK_KEY);
-                    try (ResultSet rs = lock.executeQuery()) {
-                        rs.next();
-                        if (!rs.getBoolean(1)) {
-                            c.rollback();
-                            return 0;
-                        }
-                    }
+                if (!TransactionLock.tryLock(c, LOCK_KEY)) {
+                    c.rollback();
+                    return 0;
                 }
                 long t0 = System.nanoTime();
                 Map<RollupKey, RollupDelta> sums = new HashMap<>();

@@ -1,6 +1,6 @@
 package dev.fairshare.usage.store;
 
-import dev.fairshare.usage.ingest.UsageEvent;
+import dev.fairshare.usage.domain.UsageEvent;
 import java.time.LocalDate;
 
 /**

@@ -1,10 +1,12 @@
 package dev.fairshare.usage.store;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.fairshare.usage.api.Page;
+import dev.fairshare.usage.domain.UsageViews.Money;
+import dev.fairshare.usage.domain.UsageViews.StoredEvent;
+import dev.fairshare.usage.domain.UsageViews.SummaryItem;
+import dev.fairshare.usage.domain.UsageViews.Unattributed;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -15,10 +17,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /** Read side of the usage store: summaries, unattributed usage and the audit drill-down. */
@@ -32,53 +37,16 @@ public class UsageQueries {
         this.mapper = mapper;
     }
 
-    public record Money(String amount, String currency) {}
-
-    public record SummaryItem(
-            String platformId,
-            String modelId,
-            String period,
-            long events,
-            List<Money> revenue,
-            Map<String, String> units) {}
-
-    public record Unattributed(
-            String platformId, String modelRef, long events, String firstSeen, String lastSeen) {}
-
-    public record StoredEvent(
-            String platformId,
-            String eventId,
-            String occurredAt,
-            String modelRef,
-            String customerType,
-            Map<String, String> units,
-            Money revenue,
-            // pooled usage only; these reads are for the platform itself, FINANCE and ADMIN
-            @JsonInclude(JsonInclude.Include.NON_NULL) String subscriberId,
-            JsonNode components,
-            JsonNode attribution,
-            String attributedAt,
-            String receivedAt,
-            String source,
-            String batchId) {}
-
+    /**
+     * The roll-ups of {@code platformId} and {@code modelId} (each: all when null) from {@code
+     * from} to {@code to} (inclusive, open when null), by platform, model and {@code groupBy}
+     * period ({@code day} or {@code month}), with revenue per currency.
+     */
     public List<SummaryItem> summary(
             String platformId, String modelId, LocalDate from, LocalDate to, String groupBy) {
-        String period =
-                groupBy.equals("month") ? "to_char(day, 'YYYY-MM')" : "to_char(day, 'YYYY-MM-DD')";
-        String sql =
-                "select platform_id, model_id, "
-                        + period
-                        + " as period, currency, sum(events), sum(revenue), sum_units(other_units) filter (where other_units <> '{}'::jsonb), "
-                        + EventStore.STANDARD_UNITS.stream()
-                                .map(u -> "sum(" + u + ")")
-                                .collect(java.util.stream.Collectors.joining(", "))
-                        + " from usage_rollup_all where (?::text is null or platform_id = ?) and (?::text is null or model_id = ?)"
-                        + " and (?::date is null or day >= ?::date) and (?::date is null or day <= ?::date)"
-                        + " group by 1, 2, 3, 4 order by 1, 2, 3, 4";
         Map<String, SummaryAcc> items = new LinkedHashMap<>();
         try (Connection c = dataSource.getConnection();
-                PreparedStatement ps = c.prepareStatement(sql)) {
+                PreparedStatement ps = c.prepareStatement(summarySql(groupBy))) {
             ps.setString(1, platformId);
             ps.setString(2, platformId);
             ps.setString(3, modelId);
@@ -89,46 +57,47 @@ public class UsageQueries {
             ps.setString(8, to == null ? null : to.toString());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    String key =
-                            rs.getString(1)
-                                    + "\u0000"
-                                    + rs.getString(2)
-                                    + "\u0000"
-                                    + rs.getString(3);
-                    SummaryAcc acc = items.computeIfAbsent(key, k -> new SummaryAcc());
-                    acc.platformId = rs.getString(1);
-                    acc.modelId = rs.getString(2);
-                    acc.period = rs.getString(3);
-                    acc.events += rs.getLong(5);
-                    acc.revenue.put(rs.getString(4), plain(rs.getBigDecimal(6)));
-                    addUnits(acc.units, rs.getString(7));
-                    for (int u = 0; u < EventStore.STANDARD_UNITS.size(); u++) {
-                        BigDecimal q = rs.getBigDecimal(8 + u);
-                        if (q.signum() != 0) {
-                            acc.units.merge(EventStore.STANDARD_UNITS.get(u), q, BigDecimal::add);
-                        }
-                    }
+                    addRow(rs, items);
                 }
             }
         } catch (SQLException | IOException e) {
             throw new IllegalStateException("summary query failed", e);
         }
-        List<SummaryItem> out = new ArrayList<>();
-        for (SummaryAcc a : items.values()) {
-            Map<String, String> units = new TreeMap<>();
-            a.units.forEach((k, v) -> units.put(k, plain(v)));
-            out.add(
-                    new SummaryItem(
-                            a.platformId,
-                            a.modelId,
-                            a.period,
-                            a.events,
-                            a.revenue.entrySet().stream()
-                                    .map(e -> new Money(e.getValue(), e.getKey()))
-                                    .toList(),
-                            units));
+        return items.values().stream().map(SummaryAcc::item).toList();
+    }
+
+    /** Sums per (platform, model, period, currency) of the roll-ups that the filters select. */
+    private static String summarySql(String groupBy) {
+        String period =
+                groupBy.equals("month") ? "to_char(day, 'YYYY-MM')" : "to_char(day, 'YYYY-MM-DD')";
+        return "select platform_id, model_id, "
+                + period
+                + " as period, currency, sum(events), sum(revenue), sum_units(other_units) filter (where other_units <> '{}'::jsonb), "
+                + EventStore.STANDARD_UNITS.stream()
+                        .map(u -> "sum(" + u + ")")
+                        .collect(java.util.stream.Collectors.joining(", "))
+                + " from usage_rollup_all where (?::text is null or platform_id = ?) and (?::text is null or model_id = ?)"
+                + " and (?::date is null or day >= ?::date) and (?::date is null or day <= ?::date)"
+                + " group by 1, 2, 3, 4 order by 1, 2, 3, 4";
+    }
+
+    /** Adds one currency's row to its (platform, model, period) item. */
+    private void addRow(ResultSet rs, Map<String, SummaryAcc> items)
+            throws SQLException, IOException {
+        String key = rs.getString(1) + "\u0000" + rs.getString(2) + "\u0000" + rs.getString(3);
+        SummaryAcc acc = items.computeIfAbsent(key, k -> new SummaryAcc());
+        acc.platformId = rs.getString(1);
+        acc.modelId = rs.getString(2);
+        acc.period = rs.getString(3);
+        acc.events += rs.getLong(5);
+        acc.revenue.put(rs.getString(4), plain(rs.getBigDecimal(6)));
+        addUnits(acc.units, rs.getString(7));
+        for (int u = 0; u < EventStore.STANDARD_UNITS.size(); u++) {
+            BigDecimal q = rs.getBigDecimal(8 + u);
+            if (q.signum() != 0) {
+                acc.units.merge(EventStore.STANDARD_UNITS.get(u), q, BigDecimal::add);
+            }
         }
-        return out;
     }
 
     private static final class SummaryAcc {
@@ -138,6 +107,20 @@ public class UsageQueries {
         long events;
         final Map<String, String> revenue = new TreeMap<>();
         final Map<String, BigDecimal> units = new TreeMap<>();
+
+        SummaryItem item() {
+            Map<String, String> plainUnits = new TreeMap<>();
+            units.forEach((k, v) -> plainUnits.put(k, plain(v)));
+            return new SummaryItem(
+                    platformId,
+                    modelId,
+                    period,
+                    events,
+                    revenue.entrySet().stream()
+                            .map(e -> new Money(e.getValue(), e.getKey()))
+                            .toList(),
+                    plainUnits);
+        }
     }
 
     private void addUnits(Map<String, BigDecimal> into, String json) throws IOException {
@@ -195,47 +178,61 @@ public class UsageQueries {
         }
     }
 
-    public Page<StoredEvent> events(
+    /** One page of {@code platformId}'s stored events, by occurredAt day range [from, to]. */
+    public List<StoredEvent> events(
             String platformId, String modelId, LocalDate from, LocalDate to, int page, int size) {
-        String where =
-                " from usage_event where platform_id = ?"
-                        + " and (?::text is null or attribution::jsonb @> jsonb_build_array(jsonb_build_object('modelId', ?::text)))"
-                        + " and (?::date is null or occurred_at >= (?::date)::timestamp at time zone 'UTC')"
-                        + " and (?::date is null or occurred_at < ((?::date) + 1)::timestamp at time zone 'UTC')";
         try (Connection c = dataSource.getConnection();
-                PreparedStatement count = c.prepareStatement("select count(*)" + where);
                 PreparedStatement ps =
                         c.prepareStatement(
                                 "select "
                                         + EVENT_COLUMNS
-                                        + where
+                                        + EVENTS_WHERE
                                         + " order by occurred_at, event_id limit ? offset ?")) {
-            for (PreparedStatement s : List.of(count, ps)) {
-                s.setString(1, platformId);
-                s.setString(2, modelId);
-                s.setString(3, modelId);
-                s.setString(4, from == null ? null : from.toString());
-                s.setString(5, from == null ? null : from.toString());
-                s.setString(6, to == null ? null : to.toString());
-                s.setString(7, to == null ? null : to.toString());
-            }
+            bindEventsWhere(ps, platformId, modelId, from, to);
             ps.setInt(8, size);
             ps.setLong(9, (long) page * size);
-            long total;
-            try (ResultSet rs = count.executeQuery()) {
-                rs.next();
-                total = rs.getLong(1);
-            }
             List<StoredEvent> items = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     items.add(read(rs));
                 }
             }
-            return new Page<>(items, page, size, total);
+            return items;
         } catch (SQLException | IOException e) {
             throw new IllegalStateException("events query failed", e);
         }
+    }
+
+    /** How many events {@link #events} pages through. */
+    public long countEvents(String platformId, String modelId, LocalDate from, LocalDate to) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement count = c.prepareStatement("select count(*)" + EVENTS_WHERE)) {
+            bindEventsWhere(count, platformId, modelId, from, to);
+            try (ResultSet rs = count.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("events query failed", e);
+        }
+    }
+
+    private static final String EVENTS_WHERE =
+            " from usage_event where platform_id = ?"
+                    + " and (?::text is null or attribution::jsonb @> jsonb_build_array(jsonb_build_object('modelId', ?::text)))"
+                    + " and (?::date is null or occurred_at >= (?::date)::timestamp at time zone 'UTC')"
+                    + " and (?::date is null or occurred_at < ((?::date) + 1)::timestamp at time zone 'UTC')";
+
+    private static void bindEventsWhere(
+            PreparedStatement s, String platformId, String modelId, LocalDate from, LocalDate to)
+            throws SQLException {
+        s.setString(1, platformId);
+        s.setString(2, modelId);
+        s.setString(3, modelId);
+        s.setString(4, from == null ? null : from.toString());
+        s.setString(5, from == null ? null : from.toString());
+        s.setString(6, to == null ? null : to.toString());
+        s.setString(7, to == null ? null : to.toString());
     }
 
     private StoredEvent read(ResultSet rs) throws SQLException, IOException {
@@ -274,6 +271,28 @@ public class UsageQueries {
             part.put("revenue", revenue);
             ObjectNode u = part.putObject("units");
             units.forEach(u::put);
+        }
+        return stored;
+    }
+
+    /** The ids among {@code eventIdsByPlatform} that are already stored, by platform. */
+    public Map<String, Set<String>> storedEventIds(Map<String, List<String>> eventIdsByPlatform)
+            throws SQLException {
+        Map<String, Set<String>> stored = new HashMap<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "select event_id from event_key where platform_id = ? and event_id = any(?)")) {
+            for (Map.Entry<String, List<String>> e : eventIdsByPlatform.entrySet()) {
+                ps.setString(1, e.getKey());
+                ps.setArray(2, c.createArrayOf("text", e.getValue().toArray()));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        stored.computeIfAbsent(e.getKey(), p -> new HashSet<>())
+                                .add(rs.getString(1));
+                    }
+                }
+            }
         }
         return stored;
     }

@@ -1,6 +1,7 @@
-package dev.fairshare.usage.config;
+package dev.fairshare.usage.service;
 
-import dev.fairshare.usage.ingest.EventValidator;
+import dev.fairshare.usage.config.UsageConfig;
+import dev.fairshare.usage.domain.EventValidator;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;

@@ -1,4 +1,4 @@
-package dev.fairshare.usage.ingest;
+package dev.fairshare.usage.domain;
 
 /** One violation of the ingestion contract, with its stable code and the field. */
 public record EventError(String code, String field, String message) {}

@@ -1,8 +1,8 @@
-package dev.fairshare.usage.attribution;
+package dev.fairshare.usage.kafka;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fairshare.usage.kafka.KafkaConnection;
+import dev.fairshare.usage.domain.AliasIndex;
 import dev.fairshare.usage.runtime.Daemon;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -107,57 +107,8 @@ public class RegistryReplica {
 
     private void run() {
         while (daemon.running()) {
-            AliasIndex building = new AliasIndex();
-            Set<String> buildingPlatforms = ConcurrentHashMap.newKeySet();
-            Map<String, Long> buildingVersions = new ConcurrentHashMap<>();
-            Set<String> replayed = new java.util.HashSet<>();
-            boolean live = false;
             try (KafkaConsumer<String, String> consumer = consumer()) {
-                List<TopicPartition> partitions = new ArrayList<>();
-                for (String topic : List.of(PLATFORMS, MODELS)) {
-                    consumer.partitionsFor(topic, Duration.ofSeconds(30))
-                            .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-                }
-                consumer.assign(partitions);
-                consumer.seekToBeginning(partitions);
-                Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-                while (daemon.running()) {
-                    for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-                        String model =
-                                apply(r, building, buildingPlatforms, buildingVersions, mapper);
-                        if (model != null) {
-                            if (live) {
-                                modelListeners.forEach(l -> l.accept(model));
-                            } else {
-                                replayed.add(model);
-                            }
-                        }
-                    }
-                    if (!live
-                            && ends.entrySet().stream()
-                                    .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
-                        keepNewer(
-                                building,
-                                buildingPlatforms,
-                                buildingVersions,
-                                index,
-                                platforms,
-                                versions);
-                        index = building;
-                        platforms = buildingPlatforms;
-                        versions = buildingVersions;
-                        live = true;
-                        if (caughtUp) {
-                            // a replay after an error: what changed meanwhile may claim stored
-                            // events
-                            replayed.forEach(m -> modelListeners.forEach(l -> l.accept(m)));
-                        }
-                        caughtUp = true;
-                        LOG.infof(
-                                "registry replica caught up: %d platforms",
-                                buildingPlatforms.size());
-                    }
-                }
+                readFromBeginning(consumer);
             } catch (RuntimeException e) {
                 if (daemon.running()) {
                     LOG.warnf(
@@ -167,6 +118,69 @@ public class RegistryReplica {
                 }
             }
         }
+    }
+
+    /**
+     * Reads both topics from the beginning into a new copy, which is served once it has read up to
+     * the end offsets of the start, then follows them: each model change read after that is
+     * announced to the listeners.
+     */
+    private void readFromBeginning(KafkaConsumer<String, String> consumer) {
+        AliasIndex building = new AliasIndex();
+        Set<String> buildingPlatforms = ConcurrentHashMap.newKeySet();
+        Map<String, Long> buildingVersions = new ConcurrentHashMap<>();
+        Set<String> replayed = new java.util.HashSet<>();
+        boolean live = false;
+        Map<TopicPartition, Long> ends = assignFromBeginning(consumer);
+        while (daemon.running()) {
+            for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                String model = apply(r, building, buildingPlatforms, buildingVersions, mapper);
+                if (model != null) {
+                    if (live) {
+                        modelListeners.forEach(l -> l.accept(model));
+                    } else {
+                        replayed.add(model);
+                    }
+                }
+            }
+            if (!live
+                    && ends.entrySet().stream()
+                            .allMatch(e -> consumer.position(e.getKey()) >= e.getValue())) {
+                serve(building, buildingPlatforms, buildingVersions, replayed);
+                live = true;
+            }
+        }
+    }
+
+    /** Assigns every partition of both topics from the beginning; answers their end offsets. */
+    private static Map<TopicPartition, Long> assignFromBeginning(
+            KafkaConsumer<String, String> consumer) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : List.of(PLATFORMS, MODELS)) {
+            consumer.partitionsFor(topic, Duration.ofSeconds(30))
+                    .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer.endOffsets(partitions);
+    }
+
+    /** Serves the copy that has caught up, keeping what the served one holds newer. */
+    private void serve(
+            AliasIndex building,
+            Set<String> buildingPlatforms,
+            Map<String, Long> buildingVersions,
+            Set<String> replayed) {
+        keepNewer(building, buildingPlatforms, buildingVersions, index, platforms, versions);
+        index = building;
+        platforms = buildingPlatforms;
+        versions = buildingVersions;
+        if (caughtUp) {
+            // a replay after an error: what changed meanwhile may claim stored events
+            replayed.forEach(m -> modelListeners.forEach(l -> l.accept(m)));
+        }
+        caughtUp = true;
+        LOG.infof("registry replica caught up: %d platforms", buildingPlatforms.size());
     }
 
     /**

@@ -1,4 +1,4 @@
-package dev.fairshare.usage.attribution;
+package dev.fairshare.usage.domain;
 
 import java.time.Instant;
 import java.util.HashMap;

@@ -1,5 +1,6 @@
-package dev.fairshare.usage.ingest;
+package dev.fairshare.usage.kafka;
 
+import dev.fairshare.usage.domain.EventError;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 

@@ -1,6 +1,5 @@
-package dev.fairshare.usage.attribution;
+package dev.fairshare.usage.domain;
 
-import dev.fairshare.usage.ingest.UsageEvent;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;

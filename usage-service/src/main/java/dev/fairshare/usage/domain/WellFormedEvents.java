@@ -1,4 +1,4 @@
-package dev.fairshare.usage.ingest;
+package dev.fairshare.usage.domain;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParseException;

@@ -1,4 +1,4 @@
-package dev.fairshare.usage.ingest;
+package dev.fairshare.usage.domain;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
@@ -125,12 +125,46 @@ public final class EventValidator {
                     new EventError("MALFORMED_JSON", null, "a usage event must be a JSON object"));
             return new Result(null, errors);
         }
+        String eventId = eventId(node, errors);
+        String platformId = platformId(node, expectedPlatform, errors);
+        String modelRef = text(node, "modelRef", errors);
+        Instant occurredAt = occurredAt(node, now, errors);
+        String customerType = customerType(node, errors);
+        Map<String, BigDecimal> units = units(node.get("units"), errors);
+        Money revenue = revenue(node.get("revenue"), errors);
+        List<UsageEvent.Component> components = components(node.get("components"), errors);
+        String subscriberId = subscriberId(node.get("subscriberId"), errors);
+        if (!errors.isEmpty()) {
+            return new Result(null, errors);
+        }
+        return new Result(
+                new UsageEvent(
+                        eventId,
+                        platformId,
+                        modelRef,
+                        occurredAt,
+                        customerType,
+                        units,
+                        revenue.amount(),
+                        revenue.currency(),
+                        components,
+                        subscriberId),
+                List.of());
+    }
+
+    private static String eventId(JsonNode node, List<EventError> errors) {
         String eventId = text(node, "eventId", errors);
         if (eventId != null && eventId.length() > MAX_ID_LENGTH) {
             errors.add(
                     new EventError(
                             "INVALID_VALUE", "eventId", "eventId is longer than " + MAX_ID_LENGTH));
         }
+        return eventId;
+    }
+
+    /** The event's platform, which must be the sender's when the sender is known. */
+    private static String platformId(
+            JsonNode node, String expectedPlatform, List<EventError> errors) {
         String platformId = text(node, "platformId", errors);
         if (platformId != null
                 && expectedPlatform != null
@@ -145,8 +179,10 @@ public final class EventValidator {
                                     + expectedPlatform
                                     + "'"));
         }
-        String modelRef = text(node, "modelRef", errors);
-        Instant occurredAt = occurredAt(node, now, errors);
+        return platformId;
+    }
+
+    private static String customerType(JsonNode node, List<EventError> errors) {
         String customerType = text(node, "customerType", errors);
         if (customerType != null && !CUSTOMER_TYPES.contains(customerType)) {
             errors.add(
@@ -155,48 +191,37 @@ public final class EventValidator {
                             "customerType",
                             "customerType must be COMMERCIAL or NON_COMMERCIAL"));
         }
-        Map<String, BigDecimal> units = units(node.get("units"), errors);
-        BigDecimal revenue = null;
-        String currency = null;
-        JsonNode rev = node.get("revenue");
+        return customerType;
+    }
+
+    /** An amount and its currency (either null when it is missing or wrong). */
+    private record Money(BigDecimal amount, String currency) {}
+
+    /** The required {@code revenue}: an object {amount, currency} with an ISO 4217 code. */
+    private static Money revenue(JsonNode rev, List<EventError> errors) {
         if (rev == null || rev.isNull()) {
             errors.add(new EventError("MISSING_FIELD", "revenue", "revenue is required"));
-        } else if (!rev.isObject()) {
+            return new Money(null, null);
+        }
+        if (!rev.isObject()) {
             errors.add(
                     new EventError(
                             "INVALID_VALUE",
                             "revenue",
                             "revenue must be an object {amount, currency}"));
-        } else {
-            revenue = amount(rev.get("amount"), errors);
-            currency = text(rev, "currency", "revenue.currency", errors);
-            if (currency != null && !isCurrency(currency)) {
-                errors.add(
-                        new EventError(
-                                "BAD_CURRENCY",
-                                "revenue.currency",
-                                "'" + currency + "' is not an ISO 4217 code"));
-                currency = null;
-            }
+            return new Money(null, null);
         }
-        List<UsageEvent.Component> components = components(node.get("components"), errors);
-        String subscriberId = subscriberId(node.get("subscriberId"), errors);
-        if (!errors.isEmpty()) {
-            return new Result(null, errors);
+        BigDecimal amount = amount(rev.get("amount"), errors);
+        String currency = text(rev, "currency", "revenue.currency", errors);
+        if (currency != null && !isCurrency(currency)) {
+            errors.add(
+                    new EventError(
+                            "BAD_CURRENCY",
+                            "revenue.currency",
+                            "'" + currency + "' is not an ISO 4217 code"));
+            currency = null;
         }
-        return new Result(
-                new UsageEvent(
-                        eventId,
-                        platformId,
-                        modelRef,
-                        occurredAt,
-                        customerType,
-                        units,
-                        revenue,
-                        currency,
-                        components,
-                        subscriberId),
-                List.of());
+        return new Money(amount, currency);
     }
 
     /** The optional subscriberId: absent or null is none; anything else must follow the rule. */

@@ -1,4 +1,4 @@
-package dev.fairshare.usage.ingest;
+package dev.fairshare.usage.domain;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

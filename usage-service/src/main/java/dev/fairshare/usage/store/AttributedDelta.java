@@ -1,4 +1,4 @@
-package dev.fairshare.usage.kafka;
+package dev.fairshare.usage.store;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;

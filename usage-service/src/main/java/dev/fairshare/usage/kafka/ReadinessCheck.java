@@ -1,7 +1,6 @@
-package dev.fairshare.usage.config;
+package dev.fairshare.usage.kafka;
 
-import dev.fairshare.usage.attribution.RegistryReplica;
-import dev.fairshare.usage.kafka.UsageConsumer;
+import dev.fairshare.usage.config.UsageConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;

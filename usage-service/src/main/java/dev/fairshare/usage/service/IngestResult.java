@@ -1,6 +1,6 @@
-package dev.fairshare.usage.api;
+package dev.fairshare.usage.service;
 
-import dev.fairshare.usage.ingest.EventError;
+import dev.fairshare.usage.domain.EventError;
 import java.util.List;
 
 /** The answer to POST /usage-events. */

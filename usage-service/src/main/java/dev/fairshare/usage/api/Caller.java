@@ -1,6 +1,6 @@
-package dev.fairshare.usage.auth;
+package dev.fairshare.usage.api;
 
-import dev.fairshare.usage.api.ProblemException;
+import dev.fairshare.usage.problem.ProblemException;
 import jakarta.enterprise.context.RequestScoped;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 

@@ -1,8 +1,9 @@
-package dev.fairshare.usage.attribution;
+package dev.fairshare.usage.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fairshare.usage.domain.AliasIndex;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HashMap;

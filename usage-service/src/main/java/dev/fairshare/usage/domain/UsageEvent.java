@@ -1,4 +1,4 @@
-package dev.fairshare.usage.ingest;
+package dev.fairshare.usage.domain;
 
 import java.math.BigDecimal;
 import java.time.Instant;

@@ -1,0 +1,4 @@
+package dev.fairshare.usage.problem;
+
+/** One offending field of a problem: its name, a stable code and a message. */
+public record FieldError(String field, String code, String message) {}

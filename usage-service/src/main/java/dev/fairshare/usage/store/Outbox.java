@@ -1,0 +1,99 @@
+package dev.fairshare.usage.store;
+
+import io.agroal.api.AgroalDataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A table of messages committed in the transaction of the change they announce ({@code id}, a key
+ * and a JSON payload). {@link #relay} hands the oldest to a sender and deletes them once it has
+ * returned: at least once, in id order, one relay at a time among the service's instances.
+ */
+public final class Outbox {
+    /** One message as committed. */
+    public record Message(long id, String key, String payload) {}
+
+    /** Sends messages and returns once the broker has acknowledged each of them. */
+    @FunctionalInterface
+    public interface Sender {
+        void send(List<Message> messages) throws Exception;
+    }
+
+    private final AgroalDataSource dataSource;
+    private final String table;
+    private final String keyColumn;
+    private final long lockKey;
+
+    private Outbox(AgroalDataSource dataSource, String table, String keyColumn, long lockKey) {
+        this.dataSource = dataSource;
+        this.table = table;
+        this.keyColumn = keyColumn;
+        this.lockKey = lockKey;
+    }
+
+    /**
+     * The {@code usage.attributed} deltas of the roll-up folds and the re-attributions, keyed by
+     * model id.
+     */
+    public static Outbox attributed(AgroalDataSource dataSource) {
+        return new Outbox(dataSource, "attributed_outbox", "model_id", 0x7573616765L);
+    }
+
+    /**
+     * Hands the oldest {@code limit} messages to {@code sender} and deletes them once it has
+     * returned, in one transaction; answers how many it sent (0 when another relay holds the lock
+     * or the outbox is empty).
+     */
+    public int relay(int limit, Sender sender) throws Exception {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                List<Message> messages =
+                        TransactionLock.tryLock(c, lockKey) ? oldest(c, limit) : List.of();
+                if (messages.isEmpty()) {
+                    c.rollback();
+                    return 0;
+                }
+                sender.send(messages);
+                delete(c, messages);
+                c.commit();
+                return messages.size();
+            } catch (Exception e) {
+                // Agroal commits an open transaction when a connection goes back to the pool
+                c.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private List<Message> oldest(Connection c, int limit) throws SQLException {
+        List<Message> messages = new ArrayList<>();
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "select id, "
+                                + keyColumn
+                                + ", payload from "
+                                + table
+                                + " order by id limit ?")) {
+            ps.setInt(1, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    messages.add(new Message(rs.getLong(1), rs.getString(2), rs.getString(3)));
+                }
+            }
+        }
+        return messages;
+    }
+
+    private void delete(Connection c, List<Message> messages) throws SQLException {
+        try (PreparedStatement ps =
+                c.prepareStatement("delete from " + table + " where id = any(?)")) {
+            ps.setArray(1, c.createArrayOf("bigint", messages.stream().map(Message::id).toArray()));
+            ps.executeUpdate();
+        }
+    }
+}
