@@ -1,10 +1,12 @@
 package dev.fairshare.settlement.api;
 
 import dev.fairshare.settlement.auth.Caller;
+import dev.fairshare.settlement.domain.CarryForward;
+import dev.fairshare.settlement.domain.PayoutLine;
+import dev.fairshare.settlement.problem.ProblemException;
 import dev.fairshare.settlement.report.RemittancePdf;
 import dev.fairshare.settlement.service.PayeeDetails;
 import dev.fairshare.settlement.service.PayoutService;
-import dev.fairshare.settlement.store.PayoutStore;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -77,12 +79,12 @@ public class RemittanceResource {
                                 () ->
                                         ProblemException.notFound(
                                                 "payout run", String.valueOf(runId)));
-        PayoutStore.Line line =
+        PayoutLine line =
                 run.lines().stream()
                         .filter(l -> l.makerId().equals(maker))
                         .findFirst()
                         .orElse(null);
-        List<PayoutStore.CarryForward> carried =
+        List<CarryForward> carried =
                 run.carryForwards().stream().filter(cf -> cf.makerId().equals(maker)).toList();
         if (line == null && carried.isEmpty()) {
             throw ProblemException.notFound("remittance of payout run " + runId, maker);

@@ -1,8 +1,10 @@
 package dev.fairshare.settlement.kafka;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fairshare.settlement.config.KafkaConnection;
 import dev.fairshare.settlement.config.SettlementConfig;
 import dev.fairshare.settlement.store.RollupStore;
+import dev.fairshare.settlement.store.UsageDelta;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;

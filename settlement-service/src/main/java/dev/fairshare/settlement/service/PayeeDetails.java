@@ -1,9 +1,9 @@
 package dev.fairshare.settlement.service;
 
-import dev.fairshare.settlement.api.Problem;
-import dev.fairshare.settlement.api.ProblemException;
 import dev.fairshare.settlement.engine.Payouts;
 import dev.fairshare.settlement.engine.Rounding;
+import dev.fairshare.settlement.problem.FieldError;
+import dev.fairshare.settlement.problem.ProblemException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Currency;
@@ -42,7 +42,7 @@ public record PayeeDetails(
             String bic,
             String providerAccount,
             java.util.function.Function<String, BigDecimal> defaultThreshold) {
-        List<Problem.FieldError> errors = new ArrayList<>();
+        List<FieldError> errors = new ArrayList<>();
         String cur = currency == null ? null : currency.trim();
         if (cur == null || !validCurrency(cur)) {
             errors.add(error("currency", "INVALID_CURRENCY", "an ISO 4217 code such as USD"));
@@ -174,8 +174,8 @@ public record PayeeDetails(
                         : "");
     }
 
-    private static Problem.FieldError error(String field, String code, String message) {
-        return new Problem.FieldError(field, code, message);
+    private static FieldError error(String field, String code, String message) {
+        return new FieldError(field, code, message);
     }
 
     private static String blankToNull(String s) {

@@ -1,9 +1,17 @@
 package dev.fairshare.settlement.service;
 
-import dev.fairshare.settlement.api.Problem;
-import dev.fairshare.settlement.api.ProblemException;
 import dev.fairshare.settlement.config.PayoutConfig;
+import dev.fairshare.settlement.domain.CarryForward;
+import dev.fairshare.settlement.domain.FxRate;
+import dev.fairshare.settlement.domain.PayoutLine;
+import dev.fairshare.settlement.domain.PayoutPart;
+import dev.fairshare.settlement.domain.PayoutProfile;
+import dev.fairshare.settlement.domain.PayoutRun;
+import dev.fairshare.settlement.domain.PeriodTotal;
+import dev.fairshare.settlement.domain.ProfileChange;
 import dev.fairshare.settlement.engine.Payouts;
+import dev.fairshare.settlement.problem.FieldError;
+import dev.fairshare.settlement.problem.ProblemException;
 import dev.fairshare.settlement.store.LedgerStore;
 import dev.fairshare.settlement.store.PayoutStore;
 import io.agroal.api.AgroalDataSource;
@@ -56,15 +64,14 @@ public class PayoutService {
     }
 
     /** A profile with its change history. */
-    public record ProfileWithHistory(
-            PayoutStore.Profile profile, List<PayoutStore.ProfileChange> changes) {}
+    public record ProfileWithHistory(PayoutProfile profile, List<ProfileChange> changes) {}
 
     /** A run with its lines (and their parts) and carry-forwards. */
     public record RunDetail(
-            PayoutStore.Run run,
-            List<PayoutStore.Line> lines,
-            Map<Long, List<PayoutStore.Part>> parts,
-            List<PayoutStore.CarryForward> carryForwards) {}
+            PayoutRun run,
+            List<PayoutLine> lines,
+            Map<Long, List<PayoutPart>> parts,
+            List<CarryForward> carryForwards) {}
 
     @FunctionalInterface
     interface Work<T> {
@@ -101,7 +108,7 @@ public class PayoutService {
                                 .map(p -> new ProfileWithHistory(p, history(c, makerId))));
     }
 
-    private List<PayoutStore.ProfileChange> history(Connection c, String makerId) {
+    private List<ProfileChange> history(Connection c, String makerId) {
         try {
             return store.changes(c, makerId);
         } catch (SQLException e) {
@@ -113,11 +120,11 @@ public class PayoutService {
     public ProfileWithHistory saveProfile(String makerId, PayeeDetails details, String by) {
         return inTransaction(
                 c -> {
-                    Optional<PayoutStore.Profile> old = store.profile(c, makerId, true);
+                    Optional<PayoutProfile> old = store.profile(c, makerId, true);
                     Instant now = clock.instant();
                     store.saveProfile(
                             c,
-                            new PayoutStore.Profile(
+                            new PayoutProfile(
                                     makerId,
                                     details.currency(),
                                     details.threshold(),
@@ -132,7 +139,7 @@ public class PayoutService {
                         store.recordChange(
                                 c,
                                 makerId,
-                                new PayoutStore.ProfileChange(
+                                new ProfileChange(
                                         now,
                                         by,
                                         before == null ? null : before.masked(),
@@ -144,7 +151,7 @@ public class PayoutService {
                 });
     }
 
-    static PayeeDetails details(PayoutStore.Profile p) {
+    static PayeeDetails details(PayoutProfile p) {
         return new PayeeDetails(
                 p.currency().trim(),
                 p.threshold()
@@ -164,10 +171,9 @@ public class PayoutService {
 
     // ---------------------------------------------------------------- FX rates
 
-    public PayoutStore.Rate recordRate(
+    public FxRate recordRate(
             LocalDate date, String base, String quote, BigDecimal rate, String source, String by) {
-        PayoutStore.Rate r =
-                new PayoutStore.Rate(date, base, quote, rate, source, by, clock.instant());
+        FxRate r = new FxRate(date, base, quote, rate, source, by, clock.instant());
         return inTransaction(
                 c -> {
                     if (!store.insertRate(c, r)) {
@@ -186,7 +192,7 @@ public class PayoutService {
                 });
     }
 
-    public List<PayoutStore.Rate> rates(LocalDate date, String quote) {
+    public List<FxRate> rates(LocalDate date, String quote) {
         return inTransaction(c -> store.rates(c, date, quote));
     }
 
@@ -203,7 +209,7 @@ public class PayoutService {
                     try (var s = c.createStatement()) {
                         s.execute("lock table payout_run in share row exclusive mode");
                     }
-                    Optional<PayoutStore.Run> open = store.unfinishedRun(c, currency);
+                    Optional<PayoutRun> open = store.unfinishedRun(c, currency);
                     if (open.isPresent()) {
                         throw new ProblemException(
                                 409,
@@ -216,13 +222,13 @@ public class PayoutService {
                                         + open.get().status()
                                         + "; finish or cancel it first");
                     }
-                    Map<String, PayoutStore.Profile> profiles = store.profiles(c);
+                    Map<String, PayoutProfile> profiles = store.profiles(c);
                     Map<String, Map<String, BigDecimal>> balances = store.makerBalances(c, asOf);
                     Set<String> busy = store.makersBeingPaid(c);
                     Set<String> makerIds = new TreeSet<>(balances.keySet());
                     List<Payouts.Maker> makers = new ArrayList<>();
                     for (String id : makerIds) {
-                        PayoutStore.Profile p = profiles.get(id);
+                        PayoutProfile p = profiles.get(id);
                         makers.add(
                                 new Payouts.Maker(
                                         id,
@@ -235,7 +241,7 @@ public class PayoutService {
                     }
                     Map<String, BigDecimal> rates = new TreeMap<>();
                     Map<String, String> sources = new TreeMap<>();
-                    for (PayoutStore.Rate r : store.rates(c, asOf, currency)) {
+                    for (FxRate r : store.rates(c, asOf, currency)) {
                         rates.put(r.base(), r.rate());
                         sources.put(r.base(), r.source());
                     }
@@ -245,10 +251,10 @@ public class PayoutService {
                     try {
                         plan = Payouts.plan(currency, makers, rates, "payout-run-" + runId);
                     } catch (Payouts.MissingRates e) {
-                        List<Problem.FieldError> errors = new ArrayList<>();
+                        List<FieldError> errors = new ArrayList<>();
                         for (String base : e.bases()) {
                             errors.add(
-                                    new Problem.FieldError(
+                                    new FieldError(
                                             "asOf",
                                             "FX_RATE_MISSING",
                                             base + "/" + currency + " on " + asOf));
@@ -268,11 +274,11 @@ public class PayoutService {
                                 errors);
                     }
                     for (Payouts.Line line : plan.lines()) {
-                        PayoutStore.Profile p = profiles.get(line.makerId());
+                        PayoutProfile p = profiles.get(line.makerId());
                         long lineId =
                                 store.insertLine(
                                         c,
-                                        new PayoutStore.Line(
+                                        new PayoutLine(
                                                 0,
                                                 runId,
                                                 line.makerId(),
@@ -290,7 +296,7 @@ public class PayoutService {
                         for (Payouts.Part part : line.parts()) {
                             store.insertPart(
                                     c,
-                                    new PayoutStore.Part(
+                                    new PayoutPart(
                                             lineId,
                                             part.currency(),
                                             part.balance(),
@@ -304,7 +310,7 @@ public class PayoutService {
                     for (Payouts.CarryForward cf : plan.carryForwards()) {
                         store.insertCarryForward(
                                 c,
-                                new PayoutStore.CarryForward(
+                                new CarryForward(
                                         runId,
                                         cf.makerId(),
                                         cf.currency(),
@@ -318,13 +324,13 @@ public class PayoutService {
     public Optional<RunDetail> run(long id) {
         return inTransaction(
                 c -> {
-                    Optional<PayoutStore.Run> run = store.run(c, id, false);
+                    Optional<PayoutRun> run = store.run(c, id, false);
                     return run.isEmpty() ? Optional.empty() : Optional.of(detail(c, run.get()));
                 });
     }
 
     /** The statement totals of the periods a run covers for a maker. */
-    public List<PayoutStore.PeriodTotal> periodsCovered(PayoutStore.Run run, String makerId) {
+    public List<PeriodTotal> periodsCovered(PayoutRun run, String makerId) {
         return inTransaction(c -> store.periodsCovered(c, run, makerId));
     }
 
@@ -332,28 +338,28 @@ public class PayoutService {
         return inTransaction(
                 c -> {
                     List<RunDetail> out = new ArrayList<>();
-                    for (PayoutStore.Run r : store.runs(c, status)) {
+                    for (PayoutRun r : store.runs(c, status)) {
                         out.add(detail(c, r));
                     }
                     return out;
                 });
     }
 
-    private RunDetail detail(Connection c, PayoutStore.Run run) throws SQLException {
-        Map<Long, List<PayoutStore.Part>> parts = new TreeMap<>();
-        for (PayoutStore.Part p : store.parts(c, run.id())) {
+    private RunDetail detail(Connection c, PayoutRun run) throws SQLException {
+        Map<Long, List<PayoutPart>> parts = new TreeMap<>();
+        for (PayoutPart p : store.parts(c, run.id())) {
             parts.computeIfAbsent(p.lineId(), k -> new ArrayList<>()).add(p);
         }
         return new RunDetail(
                 run, store.lines(c, run.id()), parts, store.carryForwards(c, run.id()));
     }
 
-    private PayoutStore.Run locked(Connection c, long id) throws SQLException {
+    private PayoutRun locked(Connection c, long id) throws SQLException {
         return store.run(c, id, true)
                 .orElseThrow(() -> ProblemException.notFound("payout run", String.valueOf(id)));
     }
 
-    private static ProblemException wrongStatus(PayoutStore.Run run, String action) {
+    private static ProblemException wrongStatus(PayoutRun run, String action) {
         return new ProblemException(
                 409,
                 "INVALID_RUN_STATUS",
@@ -364,7 +370,7 @@ public class PayoutService {
     public RunDetail approve(long id, String by) {
         return inTransaction(
                 c -> {
-                    PayoutStore.Run run = locked(c, id);
+                    PayoutRun run = locked(c, id);
                     if (!DRAFT.equals(run.status())) {
                         throw wrongStatus(run, "approved");
                     }
@@ -387,7 +393,7 @@ public class PayoutService {
     public RunDetail cancel(long id) {
         return inTransaction(
                 c -> {
-                    PayoutStore.Run run = locked(c, id);
+                    PayoutRun run = locked(c, id);
                     if (!DRAFT.equals(run.status()) && !APPROVED.equals(run.status())) {
                         throw wrongStatus(run, "cancelled");
                     }
@@ -400,7 +406,7 @@ public class PayoutService {
     public RunDetail export(long id) {
         return inTransaction(
                 c -> {
-                    PayoutStore.Run run = locked(c, id);
+                    PayoutRun run = locked(c, id);
                     if (!APPROVED.equals(run.status()) && !EXPORTED.equals(run.status())) {
                         throw wrongStatus(run, "exported (it must be APPROVED first)");
                     }
@@ -421,12 +427,12 @@ public class PayoutService {
     public RunDetail settle(long runId, long lineId, boolean paid, String reference, String by) {
         return inTransaction(
                 c -> {
-                    PayoutStore.Run run = locked(c, runId);
+                    PayoutRun run = locked(c, runId);
                     if (!EXPORTED.equals(run.status())) {
                         throw wrongStatus(run, "paid (its payment file is not exported)");
                     }
                     RunDetail detail = detail(c, run);
-                    PayoutStore.Line line =
+                    PayoutLine line =
                             detail.lines().stream()
                                     .filter(l -> l.id() == lineId)
                                     .findFirst()
@@ -444,7 +450,7 @@ public class PayoutService {
                     }
                     if (paid) {
                         List<Payouts.Part> parts = new ArrayList<>();
-                        for (PayoutStore.Part p : detail.parts().getOrDefault(lineId, List.of())) {
+                        for (PayoutPart p : detail.parts().getOrDefault(lineId, List.of())) {
                             parts.add(
                                     new Payouts.Part(
                                             p.currency(),

@@ -1,11 +1,13 @@
 package dev.fairshare.settlement.service;
 
-import dev.fairshare.settlement.api.ProblemException;
+import dev.fairshare.settlement.domain.DeclaredPool;
+import dev.fairshare.settlement.domain.ReplacedPool;
 import dev.fairshare.settlement.engine.Agreement;
 import dev.fairshare.settlement.engine.ModelInfo;
 import dev.fairshare.settlement.engine.Pool;
 import dev.fairshare.settlement.engine.Pools;
 import dev.fairshare.settlement.engine.Rounding;
+import dev.fairshare.settlement.problem.ProblemException;
 import dev.fairshare.settlement.registry.RegistryReplica;
 import dev.fairshare.settlement.store.PoolStore;
 import dev.fairshare.settlement.store.RollupStore;
@@ -74,10 +76,7 @@ public class PoolService {
 
     /** A declared pool, its status, history and split. */
     public record Report(
-            PoolStore.Declared declared,
-            String status,
-            List<PoolStore.Replaced> history,
-            Split split) {}
+            DeclaredPool declared, String status, List<ReplacedPool> history, Split split) {}
 
     /** Declares (or, for an OPEN period, replaces) the platform's pool. */
     public Report declare(Pool pool, String who) {
@@ -126,7 +125,7 @@ public class PoolService {
         List<Report> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection()) {
             Set<YearMonth> closed = statements.closed(c);
-            for (PoolStore.Declared d : pools.list(c, platformId, period)) {
+            for (DeclaredPool d : pools.list(c, platformId, period)) {
                 Pool pool = d.pool();
                 Pools.Split split =
                         Pools.split(

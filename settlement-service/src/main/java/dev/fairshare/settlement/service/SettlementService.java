@@ -1,8 +1,9 @@
 package dev.fairshare.settlement.service;
 
-import dev.fairshare.settlement.api.Problem;
-import dev.fairshare.settlement.api.ProblemException;
 import dev.fairshare.settlement.config.SettlementConfig;
+import dev.fairshare.settlement.domain.AccountBalance;
+import dev.fairshare.settlement.domain.PeriodState;
+import dev.fairshare.settlement.domain.PostedEntry;
 import dev.fairshare.settlement.engine.Agreement;
 import dev.fairshare.settlement.engine.Coverage;
 import dev.fairshare.settlement.engine.CurrencyMismatch;
@@ -18,6 +19,8 @@ import dev.fairshare.settlement.engine.SettlementEngine;
 import dev.fairshare.settlement.engine.StatementLine;
 import dev.fairshare.settlement.engine.UncoveredUsage;
 import dev.fairshare.settlement.engine.UsageRow;
+import dev.fairshare.settlement.problem.FieldError;
+import dev.fairshare.settlement.problem.ProblemException;
 import dev.fairshare.settlement.registry.RegistryReplica;
 import dev.fairshare.settlement.store.LedgerStore;
 import dev.fairshare.settlement.store.PoolStore;
@@ -140,7 +143,7 @@ public class SettlementService {
     public record RegistryViewTaken(YearMonth period, RegistryReplica.Snapshot registry) {}
 
     /** Every period (see the class comment), oldest first, with its state. */
-    public List<StatementStore.PeriodState> periods() {
+    public List<PeriodState> periods() {
         requireRegistry();
         RegistryReplica.Snapshot view = registry.snapshot();
         try (Connection c = dataSource.getConnection()) {
@@ -154,20 +157,20 @@ public class SettlementService {
      * The periods as {@code c} and {@code view} see them: every month from the first agreement's
      * first day to the current month, every month with usage, and every month with a state.
      */
-    private SortedMap<YearMonth, StatementStore.PeriodState> calendar(
-            Connection c, RegistryReplica.Snapshot view) throws SQLException {
-        SortedMap<YearMonth, StatementStore.PeriodState> all = new TreeMap<>();
+    private SortedMap<YearMonth, PeriodState> calendar(Connection c, RegistryReplica.Snapshot view)
+            throws SQLException {
+        SortedMap<YearMonth, PeriodState> all = new TreeMap<>();
         Optional<LocalDate> first = view.firstAgreementDay();
         if (first.isPresent()) {
             YearMonth now = YearMonth.now(clock);
             for (YearMonth p = YearMonth.from(first.get()); !p.isAfter(now); p = p.plusMonths(1)) {
-                all.put(p, new StatementStore.PeriodState(p, OPEN, null));
+                all.put(p, new PeriodState(p, OPEN, null));
             }
         }
         for (YearMonth p : rollups.periodsWithUsage(c)) {
-            all.put(p, new StatementStore.PeriodState(p, OPEN, null));
+            all.put(p, new PeriodState(p, OPEN, null));
         }
-        for (StatementStore.PeriodState s : statements.periods(c)) {
+        for (PeriodState s : statements.periods(c)) {
             all.put(s.period(), s);
         }
         return all;
@@ -223,7 +226,7 @@ public class SettlementService {
                 // closes run one at a time: two closes must never settle the same late usage; the
                 // lock comes first so that the snapshot is taken once it is held
                 statements.lockPeriods(c);
-                StatementStore.PeriodState state = statements.lock(c, period);
+                PeriodState state = statements.lock(c, period);
                 // the one registry view of this close, taken with the lock held
                 RegistryReplica.Snapshot view = registry.snapshot();
                 if (CLOSED.equals(state.status())) {
@@ -250,8 +253,8 @@ public class SettlementService {
                                     + config.closeGrace().toDays()
                                     + " days for late usage); use force=true to close it now");
                 }
-                SortedMap<YearMonth, StatementStore.PeriodState> calendar = calendar(c, view);
-                for (StatementStore.PeriodState p : calendar.headMap(period).values()) {
+                SortedMap<YearMonth, PeriodState> calendar = calendar(c, view);
+                for (PeriodState p : calendar.headMap(period).values()) {
                     if (!CLOSED.equals(p.status())) {
                         throw new ProblemException(
                                 409,
@@ -438,7 +441,7 @@ public class SettlementService {
     }
 
     /** The journal entries a period's close posted (none while it is open). */
-    public List<LedgerStore.Posted> ledger(YearMonth period) {
+    public List<PostedEntry> ledger(YearMonth period) {
         try (Connection c = dataSource.getConnection()) {
             return ledger.entries(c, period);
         } catch (SQLException e) {
@@ -446,7 +449,7 @@ public class SettlementService {
         }
     }
 
-    public List<LedgerStore.Balance> balances(Instant asOf) {
+    public List<AccountBalance> balances(Instant asOf) {
         try (Connection c = dataSource.getConnection()) {
             return ledger.balances(c, asOf);
         } catch (SQLException e) {
@@ -478,7 +481,7 @@ public class SettlementService {
             YearMonth period,
             boolean parallel,
             RegistryReplica.Snapshot view,
-            SortedMap<YearMonth, StatementStore.PeriodState> calendar)
+            SortedMap<YearMonth, PeriodState> calendar)
             throws SQLException {
         long t0 = System.nanoTime();
         Set<List<String>> dayPairs = dayPairs(period, view);
@@ -580,7 +583,7 @@ public class SettlementService {
             Connection c,
             YearMonth period,
             boolean closing,
-            SortedMap<YearMonth, StatementStore.PeriodState> calendar)
+            SortedMap<YearMonth, PeriodState> calendar)
             throws SQLException {
         Map<String, Pool> declared = pools.ofPeriod(c, period);
         Map<String, List<PooledUsage>> usage = byPlatform(rollups.pooledUsage(c, period, null));
@@ -598,7 +601,7 @@ public class SettlementService {
                     missing.stream()
                             .map(
                                     p ->
-                                            new Problem.FieldError(
+                                            new FieldError(
                                                     "platformId",
                                                     "POOL_MISSING",
                                                     "platform " + p + " declared no pool"))
@@ -614,7 +617,7 @@ public class SettlementService {
         if (!settlesLate) {
             return new Pooling(own, late);
         }
-        for (StatementStore.PeriodState p : calendar.headMap(period).values()) {
+        for (PeriodState p : calendar.headMap(period).values()) {
             List<PooledUsage> pending = rollups.pendingLatePooled(c, p.period());
             if (pending.isEmpty()) {
                 continue;
@@ -666,7 +669,7 @@ public class SettlementService {
     private Late lateUsage(
             Connection c,
             YearMonth period,
-            SortedMap<YearMonth, StatementStore.PeriodState> calendar,
+            SortedMap<YearMonth, PeriodState> calendar,
             RegistryReplica.Snapshot view)
             throws SQLException {
         List<LateUsage> late = new ArrayList<>();

@@ -1,9 +1,10 @@
 package dev.fairshare.settlement.store;
 
+import dev.fairshare.settlement.domain.AccountBalance;
+import dev.fairshare.settlement.domain.PostedEntry;
 import dev.fairshare.settlement.engine.JournalEntry;
 import dev.fairshare.settlement.engine.JournalLine;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,12 +24,6 @@ import java.util.Map;
  */
 @ApplicationScoped
 public class LedgerStore {
-
-    /** A posted entry with its id and time. */
-    public record Posted(long id, Instant postedAt, JournalEntry entry) {}
-
-    /** An account's balance in one currency: credits − debits. */
-    public record Balance(String account, String currency, BigDecimal balance) {}
 
     /**
      * Appends the entries in two round trips, whatever their number: their ids from the sequence of
@@ -156,7 +151,7 @@ public class LedgerStore {
         }
     }
 
-    public List<Posted> entries(Connection c, YearMonth period) throws SQLException {
+    public List<PostedEntry> entries(Connection c, YearMonth period) throws SQLException {
         record Head(long id, Instant postedAt, String platformId, String currency, String memo) {}
         Map<Head, List<JournalLine>> entries = new LinkedHashMap<>();
         try (PreparedStatement ps =
@@ -183,11 +178,11 @@ public class LedgerStore {
                 }
             }
         }
-        List<Posted> out = new ArrayList<>();
+        List<PostedEntry> out = new ArrayList<>();
         entries.forEach(
                 (h, lines) ->
                         out.add(
-                                new Posted(
+                                new PostedEntry(
                                         h.id(),
                                         h.postedAt(),
                                         new JournalEntry(
@@ -199,8 +194,8 @@ public class LedgerStore {
         return out;
     }
 
-    public List<Balance> balances(Connection c, Instant asOf) throws SQLException {
-        List<Balance> out = new ArrayList<>();
+    public List<AccountBalance> balances(Connection c, Instant asOf) throws SQLException {
+        List<AccountBalance> out = new ArrayList<>();
         try (PreparedStatement ps =
                 c.prepareStatement(
                         "select l.account, l.currency, sum(l.credit) - sum(l.debit) from journal_line l join journal_entry e on e.id = l.entry_id"
@@ -208,7 +203,9 @@ public class LedgerStore {
             ps.setTimestamp(1, Timestamp.from(asOf));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Balance(rs.getString(1), rs.getString(2), rs.getBigDecimal(3)));
+                    out.add(
+                            new AccountBalance(
+                                    rs.getString(1), rs.getString(2), rs.getBigDecimal(3)));
                 }
             }
         }

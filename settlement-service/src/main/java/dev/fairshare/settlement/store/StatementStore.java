@@ -1,5 +1,6 @@
 package dev.fairshare.settlement.store;
 
+import dev.fairshare.settlement.domain.PeriodState;
 import dev.fairshare.settlement.engine.CustomerType;
 import dev.fairshare.settlement.engine.LineKind;
 import dev.fairshare.settlement.engine.StatementLine;
@@ -25,9 +26,6 @@ import org.postgresql.copy.CopyIn;
 public class StatementStore {
     private static final org.jboss.logging.Logger LOG =
             org.jboss.logging.Logger.getLogger(StatementStore.class);
-
-    /** A period's state. */
-    public record PeriodState(YearMonth period, String status, Instant closedAt) {}
 
     public List<PeriodState> periods(Connection c) throws SQLException {
         List<PeriodState> out = new ArrayList<>();
