@@ -287,6 +287,13 @@ public class PayoutStore {
 
     // ---------------------------------------------------------------- runs
 
+    /** Serialises the creation of runs: held until the transaction ends. */
+    public void lockRuns(Connection c) throws SQLException {
+        try (java.sql.Statement s = c.createStatement()) {
+            s.execute("lock table payout_run in share row exclusive mode");
+        }
+    }
+
     public Optional<PayoutRun> unfinishedRun(Connection c, String currency) throws SQLException {
         return runs(c, "currency = ? and status in ('DRAFT', 'APPROVED', 'EXPORTED')", currency)
                 .stream()

@@ -64,6 +64,17 @@ public class StatementStore {
         }
     }
 
+    /**
+     * Waits for a close in progress and keeps one from starting until the transaction ends (a close
+     * holds {@link #lockPeriods}, which conflicts with this one); other holders of this lock are
+     * not blocked.
+     */
+    public void lockPeriodsAgainstClose(Connection c) throws SQLException {
+        try (java.sql.Statement s = c.createStatement()) {
+            s.execute("lock table period in share mode");
+        }
+    }
+
     /** Locks the period's row (creating it OPEN) for the rest of the transaction. */
     public PeriodState lock(Connection c, YearMonth period) throws SQLException {
         try (PreparedStatement ps =
