@@ -101,6 +101,19 @@ public class PoolResource {
                         ? new PoolRequest(null, null, null, null, null, null, null, null)
                         : body;
         String platformId = caller.platformScope(b.platformId());
+        Pool pool = pool(b, platformId);
+        PoolService.Report report = pools.declare(pool, caller.name());
+        return Response.created(
+                        UriBuilder.fromPath("/pools")
+                                .queryParam("platformId", platformId)
+                                .queryParam("period", pool.period())
+                                .build())
+                .entity(PoolViews.view(report))
+                .build();
+    }
+
+    /** The pool {@code b} declares for {@code platformId}; every offending field in one 422. */
+    private static Pool pool(PoolRequest b, String platformId) {
         List<FieldError> errors = new ArrayList<>();
         if (platformId == null || !ID.matcher(platformId).matches()) {
             errors.add(
@@ -110,18 +123,7 @@ public class PoolResource {
         YearMonth period = period(b.period(), errors);
         String currency = PayoutResource.currency(b.currency(), "currency", errors);
         BigDecimal revenue = amount(b.revenue(), "revenue", errors);
-        BigDecimal makerShare = decimal(b.makerShare());
-        if (makerShare == null
-                || makerShare.signum() < 0
-                || makerShare.compareTo(BigDecimal.ONE) > 0
-                || makerShare.scale() > FRACTION_DIGITS) {
-            errors.add(
-                    new FieldError(
-                            "makerShare",
-                            "INVALID_MAKER_SHARE",
-                            "a decimal string from 0 to 1, such as \"0.50\""));
-            makerShare = null;
-        }
+        BigDecimal makerShare = makerShare(b.makerShare(), errors);
         if (b.metric() == null || !METRIC.matcher(b.metric()).matches()) {
             errors.add(
                     new FieldError(
@@ -129,35 +131,40 @@ public class PoolResource {
                             "INVALID_METRIC",
                             "the unit name that measures use, such as requests"));
         }
-        PoolMethod method = null;
+        PoolMethod method = method(b.method(), errors);
+        Map<String, BigDecimal> fees = fees(b.fees(), method, errors);
+        PayoutResource.failIfAny(errors);
+        return new Pool(
+                platformId, period, currency, revenue, makerShare, b.metric(), method, fees);
+    }
+
+    /** A share from 0 to 1 at most {@link #FRACTION_DIGITS} digits; null (and an error) if not. */
+    private static BigDecimal makerShare(String value, List<FieldError> errors) {
+        BigDecimal share = decimal(value);
+        if (share == null
+                || share.signum() < 0
+                || share.compareTo(BigDecimal.ONE) > 0
+                || share.scale() > FRACTION_DIGITS) {
+            errors.add(
+                    new FieldError(
+                            "makerShare",
+                            "INVALID_MAKER_SHARE",
+                            "a decimal string from 0 to 1, such as \"0.50\""));
+            return null;
+        }
+        return share;
+    }
+
+    private static PoolMethod method(String value, List<FieldError> errors) {
         try {
-            method = b.method() == null ? null : PoolMethod.valueOf(b.method());
+            if (value != null) {
+                return PoolMethod.valueOf(value);
+            }
         } catch (IllegalArgumentException e) {
             // reported below
         }
-        if (method == null) {
-            errors.add(new FieldError("method", "INVALID_METHOD", "PRO_RATA or USER_CENTRIC"));
-        }
-        Map<String, BigDecimal> fees = fees(b.fees(), method, errors);
-        PayoutResource.failIfAny(errors);
-        Pool pool =
-                new Pool(
-                        platformId,
-                        period,
-                        currency,
-                        revenue,
-                        makerShare,
-                        b.metric(),
-                        method,
-                        fees);
-        PoolService.Report report = pools.declare(pool, caller.name());
-        return Response.created(
-                        UriBuilder.fromPath("/pools")
-                                .queryParam("platformId", platformId)
-                                .queryParam("period", period)
-                                .build())
-                .entity(PoolViews.view(report))
-                .build();
+        errors.add(new FieldError("method", "INVALID_METHOD", "PRO_RATA or USER_CENTRIC"));
+        return null;
     }
 
     @GET

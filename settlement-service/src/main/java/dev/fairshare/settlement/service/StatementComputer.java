@@ -326,11 +326,19 @@ class StatementComputer {
         declared.forEach(
                 (platform, pool) ->
                         own.add(new PoolPeriod(pool, usage.getOrDefault(platform, List.of()))));
+        return new Pooling(own, latePools(c, period, calendar));
+    }
+
+    /**
+     * The pools of closed periods that late pooled usage re-runs, when {@code period} is the one
+     * that settles late usage (every earlier period is closed).
+     */
+    private List<LatePool> latePools(
+            Connection c, YearMonth period, SortedMap<YearMonth, PeriodState> calendar)
+            throws SQLException {
         List<LatePool> late = new ArrayList<>();
-        boolean settlesLate =
-                calendar.headMap(period).values().stream().allMatch(p -> CLOSED.equals(p.status()));
-        if (!settlesLate) {
-            return new Pooling(own, late);
+        if (!settlesLate(period, calendar)) {
+            return late;
         }
         for (PeriodState p : calendar.headMap(period).values()) {
             List<PooledUsage> pending = rollups.pendingLatePooled(c, p.period());
@@ -353,7 +361,17 @@ class StatementComputer {
                 late.add(new LatePool(pool, settled, e.getValue(), topUps));
             }
         }
-        return new Pooling(own, late);
+        return late;
+    }
+
+    /**
+     * Whether {@code period}'s statement settles the late usage of closed periods: it is the
+     * earliest open period (the next to close), so a later open period's estimate does not count it
+     * again.
+     */
+    private static boolean settlesLate(
+            YearMonth period, SortedMap<YearMonth, PeriodState> calendar) {
+        return calendar.headMap(period).values().stream().allMatch(p -> CLOSED.equals(p.status()));
     }
 
     private static Map<String, List<PooledUsage>> byPlatform(List<PooledUsage> usage) {
@@ -400,8 +418,7 @@ class StatementComputer {
                 .forEach(p -> closed.add(p.period()));
         // late usage of closed periods is settled by the earliest open period (the next to close);
         // a later open period's estimate does not count it again
-        boolean settlesLate =
-                calendar.headMap(period).values().stream().allMatch(p -> CLOSED.equals(p.status()));
+        boolean settlesLate = settlesLate(period, calendar);
         List<Agreement> agreements = view.agreements();
         for (YearMonth p : closed) {
             if (!settlesLate || !p.isBefore(period)) {

@@ -36,22 +36,7 @@ public class LedgerStore {
         if (entries.isEmpty()) {
             return;
         }
-        long[] ids = new long[entries.size()];
-        try (PreparedStatement ps =
-                c.prepareStatement(
-                        "select nextval(pg_get_serial_sequence('journal_entry', 'id')) from generate_series(1, ?)")) {
-            ps.setInt(1, ids.length);
-            try (ResultSet rs = ps.executeQuery()) {
-                for (int i = 0; i < ids.length; i++) {
-                    if (!rs.next()) {
-                        throw new SQLException("fewer journal entry ids than entries");
-                    }
-                    ids[i] = rs.getLong(1);
-                }
-            }
-        }
-        // the entries take the ids in their order, whatever order the rows came in
-        Arrays.sort(ids);
+        long[] ids = nextEntryIds(c, entries.size());
         int lineCount = 0;
         for (JournalEntry entry : entries) {
             lineCount += entry.lines().size();
@@ -86,6 +71,43 @@ public class LedgerStore {
                 k++;
             }
         }
+        insert(
+                c,
+                new Object[][] {entryIds, periods, platforms, currencies, memos},
+                new Object[][] {lineEntryIds, lineNos, accounts, lineCurrencies, debits, credits});
+    }
+
+    /** {@code n} ids from the sequence of {@code journal_entry.id}, ascending. */
+    private static long[] nextEntryIds(Connection c, int n) throws SQLException {
+        long[] ids = new long[n];
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "select nextval(pg_get_serial_sequence('journal_entry', 'id')) from generate_series(1, ?)")) {
+            ps.setInt(1, ids.length);
+            try (ResultSet rs = ps.executeQuery()) {
+                for (int i = 0; i < ids.length; i++) {
+                    if (!rs.next()) {
+                        throw new SQLException("fewer journal entry ids than entries");
+                    }
+                    ids[i] = rs.getLong(1);
+                }
+            }
+        }
+        // the entries take the ids in their order, whatever order the rows came in
+        Arrays.sort(ids);
+        return ids;
+    }
+
+    private static final String[] ENTRY_TYPES = {"int8", "text", "text", "text", "text"};
+    private static final String[] LINE_TYPES = {"int8", "int4", "text", "text", "text", "text"};
+
+    /**
+     * Inserts the entries and their lines in one statement, from one array per column ({@code
+     * entries}: id, period, platform, currency, memo; {@code lines}: entry id, line number,
+     * account, currency, debit, credit).
+     */
+    private static void insert(Connection c, Object[][] entries, Object[][] lines)
+            throws SQLException {
         // the lines' foreign key is checked at the end of the statement, once the entries are in
         try (PreparedStatement ps =
                 c.prepareStatement(
@@ -97,17 +119,13 @@ public class LedgerStore {
                                 + " select entry_id, line_no, account, currency, debit, credit"
                                 + " from unnest(?::int8[], ?::int4[], ?::text[], ?::text[], ?::text[]::numeric[], ?::text[]::numeric[])"
                                 + " as l (entry_id, line_no, account, currency, debit, credit)")) {
-            ps.setArray(1, c.createArrayOf("int8", entryIds));
-            ps.setArray(2, c.createArrayOf("text", periods));
-            ps.setArray(3, c.createArrayOf("text", platforms));
-            ps.setArray(4, c.createArrayOf("text", currencies));
-            ps.setArray(5, c.createArrayOf("text", memos));
-            ps.setArray(6, c.createArrayOf("int8", lineEntryIds));
-            ps.setArray(7, c.createArrayOf("int4", lineNos));
-            ps.setArray(8, c.createArrayOf("text", accounts));
-            ps.setArray(9, c.createArrayOf("text", lineCurrencies));
-            ps.setArray(10, c.createArrayOf("text", debits));
-            ps.setArray(11, c.createArrayOf("text", credits));
+            int p = 1;
+            for (int i = 0; i < entries.length; i++) {
+                ps.setArray(p++, c.createArrayOf(ENTRY_TYPES[i], entries[i]));
+            }
+            for (int i = 0; i < lines.length; i++) {
+                ps.setArray(p++, c.createArrayOf(LINE_TYPES[i], lines[i]));
+            }
             ps.executeUpdate();
         }
     }
