@@ -19,19 +19,28 @@ import org.junit.jupiter.api.Test;
  * <ul>
  *   <li><b>api</b>: {@code api} (resources, request and response records, problem mapping), {@code
  *       web} (the dashboard's pages: an api of HTML forms) and {@code auth} (who the caller of a
- *       request is).
+ *       request is). They reach the rest through {@code service}, never {@code store} or the
+ *       messaging rooms directly.
  *   <li><b>service</b>: {@code service} (use cases; each owns its transactions).
  *   <li><b>report</b>: {@code report} (the documents rendered from statements and payout runs: CSV,
  *       remittance PDF, payment files); used by api and service, it reads engine values only.
- *   <li><b>messaging</b>: {@code kafka} (the usage.attributed consumer) and {@code registry} (the
- *       in-memory replica of the registry's compacted topics); used by service. The consumer is an
- *       inbound adapter: it folds each delta into the rollups through {@code store} in its own
- *       transaction, so messaging may use store, never the other way round.
- *   <li><b>store</b>: {@code store} (persistence over JDBC, and the transaction helper).
+ *   <li><b>messaging</b>: {@code kafka} (the usage.attributed consumer and the readiness check of
+ *       the two consumers) and {@code registry} (the in-memory replica of the registry's compacted
+ *       topics, read on a Kafka consumer of its own); used by service. The consumer is an inbound
+ *       adapter: it folds each delta into the roll-ups through {@code store} in its own
+ *       transaction, so messaging may use store, never the other way round (the delta it reads is
+ *       {@code store.UsageDelta}).
+ *   <li><b>store</b>: {@code store} (persistence over JDBC, one class per table family, and {@code
+ *       Transactions}, the one way to a connection and a transaction).
+ *   <li><b>domain</b>: {@code domain}, the records of what is stored and shown (payout runs and
+ *       lines, profiles, rates, declared pools, posted entries, periods): the store builds them,
+ *       services hand them out, api renders them. Plain records over {@code java..} and engine
+ *       values.
  *   <li><b>engine</b>: {@code engine}, the money core: pure Java, it depends on {@code java..}
  *       only.
- *   <li>beside every layer but engine: {@code problem} (the domain error) and {@code config} (the
- *       service's settings).
+ *   <li>beside every layer but engine: {@code problem} (the domain error every layer may throw and
+ *       api maps to problem+json) and {@code config} (the service's settings, the Kafka clients'
+ *       among them).
  * </ul>
  */
 class ArchitectureTest {

@@ -12,8 +12,9 @@ import java.sql.SQLException;
  * goes back to the pool as it came (auto-commit, READ COMMITTED), and an {@link SQLException}
  * leaves as a {@link DataAccessException} that keeps its SQL state.
  *
- * <p>Plain JDBC on Agroal, no JTA: a close exports its REPEATABLE READ snapshot to a second
- * connection, and COPY and {@code lock table} need the connection itself.
+ * <p>Plain JDBC on Agroal rather than JTA's {@code @Transactional}: a close runs at REPEATABLE READ
+ * (which {@code @Transactional} cannot ask for) and exports its snapshot to a second connection,
+ * and the close and ingestion paths COPY on the PostgreSQL connection itself.
  */
 @ApplicationScoped
 public class Transactions {
@@ -41,19 +42,17 @@ public class Transactions {
             if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
                 c.setTransactionIsolation(isolation);
             }
+            T result;
             try {
-                T result = work.run(c);
+                result = work.run(c);
                 c.commit();
-                return result;
             } catch (SQLException | RuntimeException | Error e) {
                 rollback(c, e);
+                restore(c, isolation, e);
                 throw e;
-            } finally {
-                if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
-                    c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-                }
-                c.setAutoCommit(true);
             }
+            restore(c, isolation, null);
+            return result;
         } catch (SQLException e) {
             throw new DataAccessException(e);
         }
@@ -72,6 +71,25 @@ public class Transactions {
         try {
             c.rollback();
         } catch (SQLException e) {
+            failure.addSuppressed(e);
+        }
+    }
+
+    /**
+     * Back to auto-commit and READ COMMITTED; after a {@code failure}, what fails here is added to
+     * it rather than thrown.
+     */
+    private static void restore(Connection c, int isolation, Throwable failure)
+            throws SQLException {
+        try {
+            if (isolation != Connection.TRANSACTION_READ_COMMITTED) {
+                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+            }
+            c.setAutoCommit(true);
+        } catch (SQLException e) {
+            if (failure == null) {
+                throw e;
+            }
             failure.addSuppressed(e);
         }
     }
