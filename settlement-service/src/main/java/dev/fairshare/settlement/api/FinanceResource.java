@@ -2,11 +2,13 @@ package dev.fairshare.settlement.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.fairshare.settlement.auth.Caller;
+import dev.fairshare.settlement.domain.PostedEntry;
 import dev.fairshare.settlement.engine.CurrencyMismatch;
 import dev.fairshare.settlement.engine.UncoveredUsage;
+import dev.fairshare.settlement.problem.FieldError;
+import dev.fairshare.settlement.problem.ProblemException;
 import dev.fairshare.settlement.report.SettlementCsv;
 import dev.fairshare.settlement.service.SettlementService;
-import dev.fairshare.settlement.store.LedgerStore;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
@@ -303,7 +305,7 @@ public class FinanceResource {
                                 .toPlainString());
     }
 
-    static EntryView entry(LedgerStore.Posted p) {
+    static EntryView entry(PostedEntry p) {
         return new EntryView(
                 p.id(),
                 p.entry().period().toString(),
@@ -340,7 +342,7 @@ public class FinanceResource {
                     "INVALID_VALUE",
                     "asOf must be an instant or a day such as 2026-11-30",
                     List.of(
-                            new Problem.FieldError(
+                            new FieldError(
                                     "asOf", "INVALID_VALUE", "asOf must be an instant or a day")));
         }
     }

@@ -1,5 +1,7 @@
 package dev.fairshare.settlement.api;
 
+import dev.fairshare.settlement.problem.FieldError;
+import dev.fairshare.settlement.problem.ProblemException;
 import java.util.List;
 
 /** A page of a list, as API.md describes: {@code ?page=0&size=100}. */
@@ -20,7 +22,7 @@ public record Page<T>(List<T> items, int page, int size, long total) {
                     400,
                     "INVALID_PAGE",
                     "page must be >= 0",
-                    List.of(new Problem.FieldError("page", "INVALID_PAGE", "page must be >= 0")));
+                    List.of(new FieldError("page", "INVALID_PAGE", "page must be >= 0")));
         }
         if (size < 1 || size > MAX_SIZE) {
             throw new ProblemException(
@@ -28,7 +30,7 @@ public record Page<T>(List<T> items, int page, int size, long total) {
                     "INVALID_PAGE",
                     "size must be between 1 and " + MAX_SIZE,
                     List.of(
-                            new Problem.FieldError(
+                            new FieldError(
                                     "size",
                                     "INVALID_PAGE",
                                     "size must be between 1 and " + MAX_SIZE)));

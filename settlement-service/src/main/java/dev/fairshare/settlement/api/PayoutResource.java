@@ -9,10 +9,13 @@ import dev.fairshare.settlement.api.PayoutViews.RunView;
 import dev.fairshare.settlement.api.PayoutViews.SettleRequest;
 import dev.fairshare.settlement.auth.Caller;
 import dev.fairshare.settlement.config.PayoutConfig;
+import dev.fairshare.settlement.domain.FxRate;
+import dev.fairshare.settlement.domain.PayoutLine;
+import dev.fairshare.settlement.problem.FieldError;
+import dev.fairshare.settlement.problem.ProblemException;
 import dev.fairshare.settlement.report.PaymentFiles;
 import dev.fairshare.settlement.service.PayeeDetails;
 import dev.fairshare.settlement.service.PayoutService;
-import dev.fairshare.settlement.store.PayoutStore;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -148,14 +151,12 @@ public class PayoutResource {
                     "VALIDATION_FAILED with errors[] naming date, base, quote, rate or source")
     public Response recordRate(RateRequest body) {
         RateRequest b = body == null ? new RateRequest(null, null, null, null, null) : body;
-        List<Problem.FieldError> errors = new ArrayList<>();
+        List<FieldError> errors = new ArrayList<>();
         LocalDate date = date(b.date(), "date", errors);
         String base = currency(b.base(), "base", errors);
         String quote = currency(b.quote(), "quote", errors);
         if (base != null && base.equals(quote)) {
-            errors.add(
-                    new Problem.FieldError(
-                            "quote", "SAME_CURRENCY", "quote must differ from base"));
+            errors.add(new FieldError("quote", "SAME_CURRENCY", "quote must differ from base"));
         }
         BigDecimal rate = null;
         try {
@@ -164,18 +165,17 @@ public class PayoutResource {
             // reported below
         }
         if (rate == null || rate.signum() <= 0) {
-            errors.add(new Problem.FieldError("rate", "INVALID_RATE", "a positive decimal string"));
+            errors.add(new FieldError("rate", "INVALID_RATE", "a positive decimal string"));
         }
         if (b.source() == null || b.source().isBlank() || b.source().length() > 200) {
             errors.add(
-                    new Problem.FieldError(
+                    new FieldError(
                             "source",
                             "INVALID_SOURCE",
                             "where the rate comes from, 1 to 200 characters"));
         }
         failIfAny(errors);
-        PayoutStore.Rate r =
-                payouts.recordRate(date, base, quote, rate, b.source().strip(), caller.name());
+        FxRate r = payouts.recordRate(date, base, quote, rate, b.source().strip(), caller.name());
         return Response.created(URI.create("/fx-rates?date=" + date + "&quote=" + quote))
                 .entity(PayoutViews.rate(r))
                 .build();
@@ -197,7 +197,7 @@ public class PayoutResource {
             @QueryParam("quote") String quote,
             @QueryParam("page") @DefaultValue("0") int page,
             @QueryParam("size") @DefaultValue("100") int size) {
-        List<Problem.FieldError> errors = new ArrayList<>();
+        List<FieldError> errors = new ArrayList<>();
         LocalDate day = date == null ? null : date(date, "date", errors);
         String q = quote == null ? null : currency(quote, "quote", errors);
         failIfAny(errors);
@@ -233,7 +233,7 @@ public class PayoutResource {
                     "VALIDATION_FAILED (currency, asOf); FX_RATE_MISSING naming each pair without a rate on asOf")
     public Response createRun(RunRequest body) {
         RunRequest b = body == null ? new RunRequest(null, null) : body;
-        List<Problem.FieldError> errors = new ArrayList<>();
+        List<FieldError> errors = new ArrayList<>();
         String currency = currency(b.currency(), "currency", errors);
         LocalDate asOf = date(b.asOf(), "asOf", errors);
         failIfAny(errors);
@@ -394,7 +394,7 @@ public class PayoutResource {
             PayoutService payouts, PayoutConfig config, long id, boolean csv) {
         PayoutService.RunDetail run = payouts.export(id);
         List<PaymentFiles.Payment> payments = new ArrayList<>();
-        for (PayoutStore.Line l : run.lines()) {
+        for (PayoutLine l : run.lines()) {
             if ((l.iban() != null) != csv) {
                 payments.add(
                         new PaymentFiles.Payment(
@@ -484,7 +484,7 @@ public class PayoutResource {
 
     // ---------------------------------------------------------------- input
 
-    static void failIfAny(List<Problem.FieldError> errors) {
+    static void failIfAny(List<FieldError> errors) {
         if (!errors.isEmpty()) {
             throw new ProblemException(
                     422,
@@ -494,17 +494,16 @@ public class PayoutResource {
         }
     }
 
-    static String currency(String value, String field, List<Problem.FieldError> errors) {
+    static String currency(String value, String field, List<FieldError> errors) {
         String v = value == null ? null : value.trim();
         if (v != null && PayeeDetails.validCurrency(v)) {
             return v;
         }
-        errors.add(
-                new Problem.FieldError(field, "INVALID_CURRENCY", "an ISO 4217 code such as USD"));
+        errors.add(new FieldError(field, "INVALID_CURRENCY", "an ISO 4217 code such as USD"));
         return null;
     }
 
-    static LocalDate date(String value, String field, List<Problem.FieldError> errors) {
+    static LocalDate date(String value, String field, List<FieldError> errors) {
         try {
             if (value != null) {
                 return LocalDate.parse(value.trim());
@@ -512,7 +511,7 @@ public class PayoutResource {
         } catch (DateTimeParseException e) {
             // reported below
         }
-        errors.add(new Problem.FieldError(field, "INVALID_DATE", "a day such as 2026-11-30"));
+        errors.add(new FieldError(field, "INVALID_DATE", "a day such as 2026-11-30"));
         return null;
     }
 }

@@ -1,8 +1,12 @@
 package dev.fairshare.settlement.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.fairshare.settlement.domain.FxRate;
+import dev.fairshare.settlement.domain.PayoutLine;
+import dev.fairshare.settlement.domain.PayoutPart;
+import dev.fairshare.settlement.domain.PayoutProfile;
+import dev.fairshare.settlement.domain.PayoutRun;
 import dev.fairshare.settlement.service.PayoutService;
-import dev.fairshare.settlement.store.PayoutStore;
 import java.math.BigDecimal;
 import java.util.List;
 
@@ -90,7 +94,7 @@ public final class PayoutViews {
             List<CarryForwardView> carryForwards) {}
 
     static ProfileView profile(PayoutService.ProfileWithHistory p) {
-        PayoutStore.Profile pr = p.profile();
+        PayoutProfile pr = p.profile();
         String currency = pr.currency().trim();
         return new ProfileView(
                 pr.makerId(),
@@ -113,7 +117,7 @@ public final class PayoutViews {
                         .toList());
     }
 
-    static RateView rate(PayoutStore.Rate r) {
+    static RateView rate(FxRate r) {
         return new RateView(
                 r.date().toString(),
                 r.base(),
@@ -126,7 +130,7 @@ public final class PayoutViews {
 
     /** The run as {@code makerId} sees it (its own line and carry-forwards), or whole when null. */
     static RunView run(PayoutService.RunDetail d, String makerId) {
-        PayoutStore.Run r = d.run();
+        PayoutRun r = d.run();
         List<LineView> lines =
                 d.lines().stream()
                         .filter(l -> makerId == null || makerId.equals(l.makerId()))
@@ -135,7 +139,7 @@ public final class PayoutViews {
         BigDecimal total =
                 d.lines().stream()
                         .filter(l -> makerId == null || makerId.equals(l.makerId()))
-                        .map(PayoutStore.Line::amount)
+                        .map(PayoutLine::amount)
                         .reduce(BigDecimal.ZERO, BigDecimal::add);
         return new RunView(
                 r.id(),
@@ -162,7 +166,7 @@ public final class PayoutViews {
                         .toList());
     }
 
-    static LineView line(PayoutStore.Line l, List<PayoutStore.Part> parts) {
+    static LineView line(PayoutLine l, List<PayoutPart> parts) {
         return new LineView(
                 l.id(),
                 l.makerId(),

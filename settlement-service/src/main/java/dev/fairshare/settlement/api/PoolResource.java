@@ -6,6 +6,7 @@ import dev.fairshare.settlement.api.PoolViews.PoolView;
 import dev.fairshare.settlement.auth.Caller;
 import dev.fairshare.settlement.engine.Pool;
 import dev.fairshare.settlement.engine.PoolMethod;
+import dev.fairshare.settlement.problem.FieldError;
 import dev.fairshare.settlement.service.PoolService;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -100,64 +101,70 @@ public class PoolResource {
                         ? new PoolRequest(null, null, null, null, null, null, null, null)
                         : body;
         String platformId = caller.platformScope(b.platformId());
-        List<Problem.FieldError> errors = new ArrayList<>();
+        Pool pool = pool(b, platformId);
+        PoolService.Report report = pools.declare(pool, caller.name());
+        return Response.created(
+                        UriBuilder.fromPath("/pools")
+                                .queryParam("platformId", platformId)
+                                .queryParam("period", pool.period())
+                                .build())
+                .entity(PoolViews.view(report))
+                .build();
+    }
+
+    /** The pool {@code b} declares for {@code platformId}; every offending field in one 422. */
+    private static Pool pool(PoolRequest b, String platformId) {
+        List<FieldError> errors = new ArrayList<>();
         if (platformId == null || !ID.matcher(platformId).matches()) {
             errors.add(
-                    new Problem.FieldError(
+                    new FieldError(
                             "platformId", "INVALID_PLATFORM_ID", "a registered platform's id"));
         }
         YearMonth period = period(b.period(), errors);
         String currency = PayoutResource.currency(b.currency(), "currency", errors);
         BigDecimal revenue = amount(b.revenue(), "revenue", errors);
-        BigDecimal makerShare = decimal(b.makerShare());
-        if (makerShare == null
-                || makerShare.signum() < 0
-                || makerShare.compareTo(BigDecimal.ONE) > 0
-                || makerShare.scale() > FRACTION_DIGITS) {
-            errors.add(
-                    new Problem.FieldError(
-                            "makerShare",
-                            "INVALID_MAKER_SHARE",
-                            "a decimal string from 0 to 1, such as \"0.50\""));
-            makerShare = null;
-        }
+        BigDecimal makerShare = makerShare(b.makerShare(), errors);
         if (b.metric() == null || !METRIC.matcher(b.metric()).matches()) {
             errors.add(
-                    new Problem.FieldError(
+                    new FieldError(
                             "metric",
                             "INVALID_METRIC",
                             "the unit name that measures use, such as requests"));
         }
-        PoolMethod method = null;
+        PoolMethod method = method(b.method(), errors);
+        Map<String, BigDecimal> fees = fees(b.fees(), method, errors);
+        PayoutResource.failIfAny(errors);
+        return new Pool(
+                platformId, period, currency, revenue, makerShare, b.metric(), method, fees);
+    }
+
+    /** A share from 0 to 1 at most {@link #FRACTION_DIGITS} digits; null (and an error) if not. */
+    private static BigDecimal makerShare(String value, List<FieldError> errors) {
+        BigDecimal share = decimal(value);
+        if (share == null
+                || share.signum() < 0
+                || share.compareTo(BigDecimal.ONE) > 0
+                || share.scale() > FRACTION_DIGITS) {
+            errors.add(
+                    new FieldError(
+                            "makerShare",
+                            "INVALID_MAKER_SHARE",
+                            "a decimal string from 0 to 1, such as \"0.50\""));
+            return null;
+        }
+        return share;
+    }
+
+    private static PoolMethod method(String value, List<FieldError> errors) {
         try {
-            method = b.method() == null ? null : PoolMethod.valueOf(b.method());
+            if (value != null) {
+                return PoolMethod.valueOf(value);
+            }
         } catch (IllegalArgumentException e) {
             // reported below
         }
-        if (method == null) {
-            errors.add(
-                    new Problem.FieldError("method", "INVALID_METHOD", "PRO_RATA or USER_CENTRIC"));
-        }
-        Map<String, BigDecimal> fees = fees(b.fees(), method, errors);
-        PayoutResource.failIfAny(errors);
-        Pool pool =
-                new Pool(
-                        platformId,
-                        period,
-                        currency,
-                        revenue,
-                        makerShare,
-                        b.metric(),
-                        method,
-                        fees);
-        PoolService.Report report = pools.declare(pool, caller.name());
-        return Response.created(
-                        UriBuilder.fromPath("/pools")
-                                .queryParam("platformId", platformId)
-                                .queryParam("period", period)
-                                .build())
-                .entity(PoolViews.view(report))
-                .build();
+        errors.add(new FieldError("method", "INVALID_METHOD", "PRO_RATA or USER_CENTRIC"));
+        return null;
     }
 
     @GET
@@ -192,7 +199,7 @@ public class PoolResource {
                 pools.pools(platform, month).stream().map(PoolViews::view).toList(), page, size);
     }
 
-    private static YearMonth period(String value, List<Problem.FieldError> errors) {
+    private static YearMonth period(String value, List<FieldError> errors) {
         try {
             if (value != null && value.length() == 7) {
                 return YearMonth.parse(value);
@@ -200,7 +207,7 @@ public class PoolResource {
         } catch (DateTimeParseException e) {
             // reported below
         }
-        errors.add(new Problem.FieldError("period", "INVALID_PERIOD", "a month such as 2026-11"));
+        errors.add(new FieldError("period", "INVALID_PERIOD", "a month such as 2026-11"));
         return null;
     }
 
@@ -213,14 +220,14 @@ public class PoolResource {
     }
 
     /** A non-negative amount that numeric(38, 18) holds exactly, or null (reported). */
-    private static BigDecimal amount(String value, String field, List<Problem.FieldError> errors) {
+    private static BigDecimal amount(String value, String field, List<FieldError> errors) {
         BigDecimal d = decimal(value);
         if (d == null
                 || d.signum() < 0
                 || d.scale() > FRACTION_DIGITS
                 || d.precision() - d.scale() > INTEGER_DIGITS) {
             errors.add(
-                    new Problem.FieldError(
+                    new FieldError(
                             field,
                             "INVALID_AMOUNT",
                             "a non-negative decimal string such as \"1000.00\""));
@@ -230,14 +237,14 @@ public class PoolResource {
     }
 
     private static Map<String, BigDecimal> fees(
-            List<FeeRequest> fees, PoolMethod method, List<Problem.FieldError> errors) {
+            List<FeeRequest> fees, PoolMethod method, List<FieldError> errors) {
         Map<String, BigDecimal> out = new TreeMap<>();
         if (fees == null || fees.isEmpty()) {
             return out;
         }
         if (method == PoolMethod.PRO_RATA) {
             errors.add(
-                    new Problem.FieldError(
+                    new FieldError(
                             "fees",
                             "FEES_NEED_USER_CENTRIC",
                             "fees split a USER_CENTRIC pool; a PRO_RATA pool has none"));
@@ -250,7 +257,7 @@ public class PoolResource {
                     || subscriber.isBlank()
                     || subscriber.length() > SUBSCRIBER_ID_MAX) {
                 errors.add(
-                        new Problem.FieldError(
+                        new FieldError(
                                 field + ".subscriberId",
                                 "BAD_SUBSCRIBER_ID",
                                 "the subscriber's pseudonymous id, 1 to 128 characters"));
@@ -259,7 +266,7 @@ public class PoolResource {
             BigDecimal amount = amount(f.amount(), field + ".amount", errors);
             if (amount != null && out.put(subscriber, amount) != null) {
                 errors.add(
-                        new Problem.FieldError(
+                        new FieldError(
                                 field + ".subscriberId",
                                 "DUPLICATE_SUBSCRIBER",
                                 "each subscriber's fee is given once"));

@@ -1,9 +1,9 @@
 package dev.fairshare.settlement.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.fairshare.settlement.domain.ReplacedPool;
 import dev.fairshare.settlement.engine.Pool;
 import dev.fairshare.settlement.service.PoolService;
-import dev.fairshare.settlement.store.PoolStore;
 import java.util.List;
 
 /** What the pool endpoints answer: declarations, their history, and their split. */
@@ -100,7 +100,7 @@ public final class PoolViews {
                 .toList();
     }
 
-    private static DeclarationView replaced(PoolStore.Replaced h) {
+    private static DeclarationView replaced(ReplacedPool h) {
         Pool p = h.declaration().pool();
         return new DeclarationView(
                 p.currency(),

@@ -1,6 +1,7 @@
 package dev.fairshare.settlement.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.fairshare.settlement.problem.FieldError;
 import java.util.List;
 
 /** An RFC 9457 problem document with a stable {@code code} and the offending fields. */
@@ -11,8 +12,4 @@ public record Problem(
         int status,
         String detail,
         String code,
-        List<FieldError> errors) {
-
-    /** One offending field. */
-    public record FieldError(String field, String code, String message) {}
-}
+        List<FieldError> errors) {}

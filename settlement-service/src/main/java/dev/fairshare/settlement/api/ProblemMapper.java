@@ -3,6 +3,8 @@ package dev.fairshare.settlement.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import dev.fairshare.settlement.problem.FieldError;
+import dev.fairshare.settlement.problem.ProblemException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
@@ -17,7 +19,10 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
-        return build(e.status(), e.code(), e.getMessage(), e.errors());
+        Response r = build(e.status(), e.code(), e.getMessage(), e.errors());
+        return e.retryAfter() > 0
+                ? Response.fromResponse(r).header("Retry-After", e.retryAfter()).build()
+                : r;
     }
 
     @ServerExceptionMapper
@@ -43,7 +48,7 @@ public class ProblemMapper {
                 400,
                 code,
                 detail,
-                field == null ? List.of() : List.of(new Problem.FieldError(field, code, detail)));
+                field == null ? List.of() : List.of(new FieldError(field, code, detail)));
     }
 
     @ServerExceptionMapper
@@ -109,7 +114,7 @@ public class ProblemMapper {
                 List.of());
     }
 
-    static Response build(int status, String code, String detail, List<Problem.FieldError> errors) {
+    static Response build(int status, String code, String detail, List<FieldError> errors) {
         Response.Status s = Response.Status.fromStatusCode(status);
         Problem p =
                 new Problem(

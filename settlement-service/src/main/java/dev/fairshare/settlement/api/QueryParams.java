@@ -1,5 +1,7 @@
 package dev.fairshare.settlement.api;
 
+import dev.fairshare.settlement.problem.FieldError;
+import dev.fairshare.settlement.problem.ProblemException;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.ext.ParamConverter;
 import jakarta.ws.rs.ext.ParamConverterProvider;
@@ -75,6 +77,6 @@ public class QueryParams implements ParamConverterProvider {
                 400,
                 "INVALID_VALUE",
                 message,
-                List.of(new Problem.FieldError(name, "INVALID_VALUE", message)));
+                List.of(new FieldError(name, "INVALID_VALUE", message)));
     }
 }

@@ -1,10 +1,13 @@
 package dev.fairshare.settlement.api;
 
 import dev.fairshare.settlement.auth.Caller;
+import dev.fairshare.settlement.domain.CarryForward;
+import dev.fairshare.settlement.domain.PayoutLine;
+import dev.fairshare.settlement.domain.PeriodTotal;
+import dev.fairshare.settlement.problem.ProblemException;
 import dev.fairshare.settlement.report.RemittancePdf;
 import dev.fairshare.settlement.service.PayeeDetails;
 import dev.fairshare.settlement.service.PayoutService;
-import dev.fairshare.settlement.store.PayoutStore;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -77,73 +80,82 @@ public class RemittanceResource {
                                 () ->
                                         ProblemException.notFound(
                                                 "payout run", String.valueOf(runId)));
-        PayoutStore.Line line =
+        PayoutLine line =
                 run.lines().stream()
                         .filter(l -> l.makerId().equals(maker))
                         .findFirst()
                         .orElse(null);
-        List<PayoutStore.CarryForward> carried =
+        List<CarryForward> carried =
                 run.carryForwards().stream().filter(cf -> cf.makerId().equals(maker)).toList();
         if (line == null && carried.isEmpty()) {
             throw ProblemException.notFound("remittance of payout run " + runId, maker);
         }
-        String currency = run.run().currency();
-        List<RemittancePdf.Part> parts =
-                line == null
-                        ? List.of()
-                        : run.parts().getOrDefault(line.id(), List.of()).stream()
-                                .map(
-                                        p ->
-                                                new RemittancePdf.Part(
-                                                        p.currency(),
-                                                        Views.money(p.balance(), p.currency()),
-                                                        p.rate() == null
-                                                                ? "-"
-                                                                : Views.plain(p.rate()),
-                                                        p.rateSource() == null
-                                                                ? "-"
-                                                                : p.rateSource(),
-                                                        Views.money(p.converted(), currency)))
-                                .toList();
         RemittancePdf.Remittance r =
-                new RemittancePdf.Remittance(
-                        runId,
-                        currency,
-                        run.run().asOf().toString(),
-                        run.run().status(),
-                        maker,
-                        line == null ? maker : line.payeeName(),
-                        line == null
-                                ? "-"
-                                : line.iban() != null
-                                        ? "IBAN " + PayeeDetails.maskIban(line.iban())
-                                        : "provider account "
-                                                + PayeeDetails.maskAccount(line.providerAccount()),
-                        line != null,
-                        line == null ? null : Views.money(line.amount(), currency),
-                        line == null ? null : line.status(),
-                        line == null ? null : line.reference(),
-                        parts,
-                        payouts.periodsCovered(run.run(), maker).stream()
-                                .map(
-                                        t ->
-                                                new RemittancePdf.PeriodTotal(
-                                                        t.period(),
-                                                        t.currency(),
-                                                        Views.money(t.total(), t.currency())))
-                                .toList(),
-                        carried.stream()
-                                .map(
-                                        cf ->
-                                                new RemittancePdf.Carried(
-                                                        cf.currency(),
-                                                        Views.money(cf.balance(), cf.currency()),
-                                                        cf.reason()))
-                                .toList());
+                remittance(run, maker, line, carried, payouts.periodsCovered(run.run(), maker));
         return Response.ok(pdf.render(r), PDF)
                 .header(
                         "Content-Disposition",
                         "attachment; filename=\"remittance-" + runId + "-" + maker + ".pdf\"")
                 .build();
+    }
+
+    /** What the advice of {@code maker} shows: its line (if any) and what was carried forward. */
+    private static RemittancePdf.Remittance remittance(
+            PayoutService.RunDetail run,
+            String maker,
+            PayoutLine line,
+            List<CarryForward> carried,
+            List<PeriodTotal> periods) {
+        String currency = run.run().currency();
+        return new RemittancePdf.Remittance(
+                run.run().id(),
+                currency,
+                run.run().asOf().toString(),
+                run.run().status(),
+                maker,
+                line == null ? maker : line.payeeName(),
+                line == null ? "-" : maskedAccount(line),
+                line != null,
+                line == null ? null : Views.money(line.amount(), currency),
+                line == null ? null : line.status(),
+                line == null ? null : line.reference(),
+                line == null ? List.of() : parts(run, line),
+                periods.stream()
+                        .map(
+                                t ->
+                                        new RemittancePdf.PeriodTotal(
+                                                t.period(),
+                                                t.currency(),
+                                                Views.money(t.total(), t.currency())))
+                        .toList(),
+                carried.stream()
+                        .map(
+                                cf ->
+                                        new RemittancePdf.Carried(
+                                                cf.currency(),
+                                                Views.money(cf.balance(), cf.currency()),
+                                                cf.reason()))
+                        .toList());
+    }
+
+    private static String maskedAccount(PayoutLine line) {
+        return line.iban() != null
+                ? "IBAN " + PayeeDetails.maskIban(line.iban())
+                : "provider account " + PayeeDetails.maskAccount(line.providerAccount());
+    }
+
+    /** The balances the line pays, each converted into the run's currency. */
+    private static List<RemittancePdf.Part> parts(PayoutService.RunDetail run, PayoutLine line) {
+        String currency = run.run().currency();
+        return run.parts().getOrDefault(line.id(), List.of()).stream()
+                .map(
+                        p ->
+                                new RemittancePdf.Part(
+                                        p.currency(),
+                                        Views.money(p.balance(), p.currency()),
+                                        p.rate() == null ? "-" : Views.plain(p.rate()),
+                                        p.rateSource() == null ? "-" : p.rateSource(),
+                                        Views.money(p.converted(), currency)))
+                .toList();
     }
 }

@@ -3,6 +3,8 @@ package dev.fairshare.settlement.api;
 import dev.fairshare.settlement.auth.Caller;
 import dev.fairshare.settlement.engine.SettlementEngine;
 import dev.fairshare.settlement.engine.StatementLine;
+import dev.fairshare.settlement.problem.FieldError;
+import dev.fairshare.settlement.problem.ProblemException;
 import dev.fairshare.settlement.service.SettlementService;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DefaultValue;
@@ -233,7 +235,7 @@ public class SettlementResource {
                 "INVALID_PERIOD",
                 "period must be a month such as 2026-11",
                 List.of(
-                        new Problem.FieldError(
+                        new FieldError(
                                 "period",
                                 "INVALID_PERIOD",
                                 "period must be a month such as 2026-11")));

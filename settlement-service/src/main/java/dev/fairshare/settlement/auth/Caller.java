@@ -1,6 +1,6 @@
 package dev.fairshare.settlement.auth;
 
-import dev.fairshare.settlement.api.ProblemException;
+import dev.fairshare.settlement.problem.ProblemException;
 import jakarta.enterprise.context.RequestScoped;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 

@@ -1,17 +1,16 @@
 package dev.fairshare.settlement.kafka;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fairshare.settlement.config.KafkaConnection;
 import dev.fairshare.settlement.config.SettlementConfig;
+import dev.fairshare.settlement.store.ConsumerStore;
 import dev.fairshare.settlement.store.RollupStore;
-import io.agroal.api.AgroalDataSource;
+import dev.fairshare.settlement.store.Transactions;
+import dev.fairshare.settlement.store.UsageDelta;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -41,8 +40,9 @@ public class AttributedConsumer {
     public static final String TOPIC = "usage.attributed";
     private static final Logger LOG = Logger.getLogger(AttributedConsumer.class);
 
-    private final AgroalDataSource dataSource;
+    private final Transactions tx;
     private final RollupStore rollups;
+    private final ConsumerStore consumed;
     private final ObjectMapper mapper;
     private final KafkaConnection kafka;
     private final String group;
@@ -53,14 +53,16 @@ public class AttributedConsumer {
     private Thread thread;
 
     public AttributedConsumer(
-            AgroalDataSource dataSource,
+            Transactions tx,
             RollupStore rollups,
+            ConsumerStore consumed,
             ObjectMapper mapper,
             KafkaConnection kafka,
             @ConfigProperty(name = "quarkus.http.port") int httpPort,
             SettlementConfig config) {
-        this.dataSource = dataSource;
+        this.tx = tx;
         this.rollups = rollups;
+        this.consumed = consumed;
         this.mapper = mapper;
         this.kafka = kafka;
         this.group = config.consumerGroup();
@@ -139,70 +141,58 @@ public class AttributedConsumer {
         }
     }
 
+    /**
+     * A poll's records: the deltas read, the records that could not be read, and per partition the
+     * first offset (where a failed batch is retried from) and the next one.
+     */
+    private record Batch(
+            List<UsageDelta> deltas,
+            List<ConsumerStore.Unreadable> unreadable,
+            Map<TopicPartition, Long> first,
+            Map<Integer, Long> next) {}
+
     private void apply(KafkaConsumer<String, String> c, ConsumerRecords<String, String> records) {
-        List<UsageDelta> deltas = new ArrayList<>();
-        List<Object[]> unreadable = new ArrayList<>();
-        Map<TopicPartition, Long> first = new HashMap<>();
-        Map<TopicPartition, Long> next = new HashMap<>();
+        Batch batch = read(records);
+        try {
+            tx.inTransaction(
+                    conn -> {
+                        rollups.apply(conn, batch.deltas());
+                        consumed.park(conn, batch.unreadable());
+                        consumed.saveOffsets(conn, group, TOPIC, batch.next());
+                        return null;
+                    });
+        } catch (RuntimeException e) {
+            LOG.warnf(
+                    "usage.attributed batch not applied, retrying from its first offsets: %s",
+                    e.toString());
+            batch.first().forEach(c::seek);
+            sleep(1000);
+        }
+    }
+
+    private Batch read(ConsumerRecords<String, String> records) {
+        Batch batch =
+                new Batch(new ArrayList<>(), new ArrayList<>(), new HashMap<>(), new HashMap<>());
         for (ConsumerRecord<String, String> r : records) {
-            TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-            first.putIfAbsent(tp, r.offset());
-            next.put(tp, r.offset() + 1);
+            batch.first().putIfAbsent(new TopicPartition(r.topic(), r.partition()), r.offset());
+            batch.next().put(r.partition(), r.offset() + 1);
             try {
-                deltas.add(mapper.readValue(r.value(), UsageDelta.class));
+                batch.deltas().add(mapper.readValue(r.value(), UsageDelta.class));
             } catch (Exception e) {
                 LOG.errorf(
                         "unreadable usage.attributed record at %s/%d/%d parked in unreadable_delta: %s",
                         r.topic(), r.partition(), r.offset(), e);
-                unreadable.add(
-                        new Object[] {
-                            r.topic(), r.partition(), r.offset(), r.value(), e.toString()
-                        });
+                batch.unreadable()
+                        .add(
+                                new ConsumerStore.Unreadable(
+                                        r.topic(),
+                                        r.partition(),
+                                        r.offset(),
+                                        r.value(),
+                                        e.toString()));
             }
         }
-        try (Connection conn = dataSource.getConnection()) {
-            conn.setAutoCommit(false);
-            try {
-                rollups.apply(conn, deltas);
-                if (!unreadable.isEmpty()) {
-                    try (PreparedStatement ps =
-                            conn.prepareStatement(
-                                    "insert into unreadable_delta (topic, partition_no, offset_no, payload, error, received_at)"
-                                            + " values (?, ?, ?, ?, ?, now()) on conflict do nothing")) {
-                        for (Object[] u : unreadable) {
-                            for (int k = 0; k < u.length; k++) {
-                                ps.setObject(k + 1, u[k]);
-                            }
-                            ps.addBatch();
-                        }
-                        ps.executeBatch();
-                    }
-                }
-                try (PreparedStatement ps =
-                        conn.prepareStatement(
-                                "insert into consumer_offset (consumer_group, topic, partition_no, next_offset) values (?, ?, ?, ?)"
-                                        + " on conflict (consumer_group, topic, partition_no) do update set next_offset = excluded.next_offset")) {
-                    for (Map.Entry<TopicPartition, Long> e : next.entrySet()) {
-                        ps.setString(1, group);
-                        ps.setString(2, e.getKey().topic());
-                        ps.setInt(3, e.getKey().partition());
-                        ps.setLong(4, e.getValue());
-                        ps.addBatch();
-                    }
-                    ps.executeBatch();
-                }
-                conn.commit();
-            } catch (SQLException | RuntimeException e) {
-                conn.rollback();
-                throw e;
-            }
-        } catch (SQLException | RuntimeException e) {
-            LOG.warnf(
-                    "usage.attributed batch not applied, retrying from its first offsets: %s",
-                    e.toString());
-            first.forEach(c::seek);
-            sleep(1000);
-        }
+        return batch;
     }
 
     private final class SeekToStored implements ConsumerRebalanceListener {
@@ -214,20 +204,11 @@ public class AttributedConsumer {
 
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-            Map<Integer, Long> stored = new HashMap<>();
-            try (Connection conn = dataSource.getConnection();
-                    PreparedStatement ps =
-                            conn.prepareStatement(
-                                    "select partition_no, next_offset from consumer_offset where consumer_group = ? and topic = ?")) {
-                ps.setString(1, group);
-                ps.setString(2, TOPIC);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        stored.put(rs.getInt(1), rs.getLong(2));
-                    }
-                }
-            } catch (SQLException e) {
-                throw new IllegalStateException("cannot read the stored offsets", e);
+            Map<Integer, Long> stored;
+            try {
+                stored = tx.read(conn -> consumed.offsets(conn, group, TOPIC));
+            } catch (Transactions.DataAccessException e) {
+                throw new IllegalStateException("cannot read the stored offsets", e.getCause());
             }
             List<TopicPartition> fromStart = new ArrayList<>();
             for (TopicPartition tp : partitions) {

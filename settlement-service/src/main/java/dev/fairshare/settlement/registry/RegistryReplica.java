@@ -2,6 +2,7 @@ package dev.fairshare.settlement.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fairshare.settlement.config.KafkaConnection;
 import dev.fairshare.settlement.engine.Agreement;
 import dev.fairshare.settlement.engine.ModelInfo;
 import dev.fairshare.settlement.engine.Parent;
@@ -10,7 +11,6 @@ import dev.fairshare.settlement.engine.PoolShare;
 import dev.fairshare.settlement.engine.RevenueShare;
 import dev.fairshare.settlement.engine.Terms;
 import dev.fairshare.settlement.engine.Tier;
-import dev.fairshare.settlement.kafka.KafkaConnection;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -63,70 +63,11 @@ public final class PaymentFiles {
             x.writeStartElement(PAIN_001_NAMESPACE, "Document");
             x.writeDefaultNamespace(PAIN_001_NAMESPACE);
             x.writeStartElement("CstmrCdtTrfInitn");
-            x.writeStartElement("GrpHdr");
-            text(x, "MsgId", messageId);
-            text(
-                    x,
-                    "CreDtTm",
-                    DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(
-                            createdAt.truncatedTo(ChronoUnit.SECONDS).atOffset(ZoneOffset.UTC)));
-            text(x, "NbOfTxs", count);
-            text(x, "CtrlSum", sum.toPlainString());
-            x.writeStartElement("InitgPty");
-            text(x, "Nm", debtor.name());
-            x.writeEndElement();
-            x.writeEndElement(); // GrpHdr
+            groupHeader(x, messageId, createdAt, count, sum, debtor);
             x.writeStartElement("PmtInf");
-            text(x, "PmtInfId", messageId);
-            text(x, "PmtMtd", "TRF");
-            text(x, "NbOfTxs", count);
-            text(x, "CtrlSum", sum.toPlainString());
-            x.writeStartElement("ReqdExctnDt");
-            text(x, "Dt", executionDate.toString());
-            x.writeEndElement();
-            x.writeStartElement("Dbtr");
-            text(x, "Nm", debtor.name());
-            x.writeEndElement();
-            x.writeStartElement("DbtrAcct");
-            x.writeStartElement("Id");
-            text(x, "IBAN", debtor.iban());
-            x.writeEndElement();
-            x.writeEndElement();
-            x.writeStartElement("DbtrAgt");
-            x.writeStartElement("FinInstnId");
-            text(x, "BICFI", debtor.bic());
-            x.writeEndElement();
-            x.writeEndElement();
+            paymentInformation(x, messageId, count, sum, executionDate, debtor);
             for (Payment p : payments) {
-                x.writeStartElement("CdtTrfTxInf");
-                x.writeStartElement("PmtId");
-                text(x, "EndToEndId", p.endToEndId());
-                x.writeEndElement();
-                x.writeStartElement("Amt");
-                x.writeStartElement("InstdAmt");
-                x.writeAttribute("Ccy", p.currency());
-                x.writeCharacters(p.amount().toPlainString());
-                x.writeEndElement();
-                x.writeEndElement();
-                if (p.bic() != null) {
-                    x.writeStartElement("CdtrAgt");
-                    x.writeStartElement("FinInstnId");
-                    text(x, "BICFI", p.bic());
-                    x.writeEndElement();
-                    x.writeEndElement();
-                }
-                x.writeStartElement("Cdtr");
-                text(x, "Nm", p.payeeName());
-                x.writeEndElement();
-                x.writeStartElement("CdtrAcct");
-                x.writeStartElement("Id");
-                text(x, "IBAN", p.iban());
-                x.writeEndElement();
-                x.writeEndElement();
-                x.writeStartElement("RmtInf");
-                text(x, "Ustrd", remittance);
-                x.writeEndElement();
-                x.writeEndElement(); // CdtTrfTxInf
+                transfer(x, p, remittance);
             }
             x.writeEndElement(); // PmtInf
             x.writeEndElement(); // CstmrCdtTrfInitn
@@ -139,11 +80,84 @@ public final class PaymentFiles {
         return out.toString();
     }
 
+    /** The message's id, time, number of transactions, control sum and initiating party. */
+    private static void groupHeader(
+            XMLStreamWriter x,
+            String messageId,
+            Instant createdAt,
+            String count,
+            BigDecimal sum,
+            Debtor debtor)
+            throws XMLStreamException {
+        x.writeStartElement("GrpHdr");
+        text(x, "MsgId", messageId);
+        text(
+                x,
+                "CreDtTm",
+                DateTimeFormatter.ISO_LOCAL_DATE_TIME.format(
+                        createdAt.truncatedTo(ChronoUnit.SECONDS).atOffset(ZoneOffset.UTC)));
+        text(x, "NbOfTxs", count);
+        text(x, "CtrlSum", sum.toPlainString());
+        nested(x, debtor.name(), "InitgPty", "Nm");
+        x.writeEndElement(); // GrpHdr
+    }
+
+    /** The instruction's head: its id, totals, execution date and the debtor's account. */
+    private static void paymentInformation(
+            XMLStreamWriter x,
+            String messageId,
+            String count,
+            BigDecimal sum,
+            LocalDate executionDate,
+            Debtor debtor)
+            throws XMLStreamException {
+        text(x, "PmtInfId", messageId);
+        text(x, "PmtMtd", "TRF");
+        text(x, "NbOfTxs", count);
+        text(x, "CtrlSum", sum.toPlainString());
+        nested(x, executionDate.toString(), "ReqdExctnDt", "Dt");
+        nested(x, debtor.name(), "Dbtr", "Nm");
+        nested(x, debtor.iban(), "DbtrAcct", "Id", "IBAN");
+        nested(x, debtor.bic(), "DbtrAgt", "FinInstnId", "BICFI");
+    }
+
+    /** One credit transfer: end-to-end id, amount, the creditor's agent, name and account. */
+    private static void transfer(XMLStreamWriter x, Payment p, String remittance)
+            throws XMLStreamException {
+        x.writeStartElement("CdtTrfTxInf");
+        nested(x, p.endToEndId(), "PmtId", "EndToEndId");
+        x.writeStartElement("Amt");
+        x.writeStartElement("InstdAmt");
+        x.writeAttribute("Ccy", p.currency());
+        x.writeCharacters(p.amount().toPlainString());
+        x.writeEndElement();
+        x.writeEndElement();
+        if (p.bic() != null) {
+            nested(x, p.bic(), "CdtrAgt", "FinInstnId", "BICFI");
+        }
+        nested(x, p.payeeName(), "Cdtr", "Nm");
+        nested(x, p.iban(), "CdtrAcct", "Id", "IBAN");
+        nested(x, remittance, "RmtInf", "Ustrd");
+        x.writeEndElement(); // CdtTrfTxInf
+    }
+
     private static void text(XMLStreamWriter x, String element, String value)
             throws XMLStreamException {
         x.writeStartElement(element);
         x.writeCharacters(value);
         x.writeEndElement();
+    }
+
+    /** {@code value} in the innermost of {@code elements}, each nested in the one before. */
+    private static void nested(XMLStreamWriter x, String value, String... elements)
+            throws XMLStreamException {
+        for (String element : elements) {
+            x.writeStartElement(element);
+        }
+        x.writeCharacters(value);
+        for (int i = 0; i < elements.length; i++) {
+            x.writeEndElement();
+        }
     }
 
     /** RFC 4180 with a header row: one row per provider payment. */

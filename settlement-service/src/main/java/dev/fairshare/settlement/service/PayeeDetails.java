@@ -1,9 +1,9 @@
 package dev.fairshare.settlement.service;
 
-import dev.fairshare.settlement.api.Problem;
-import dev.fairshare.settlement.api.ProblemException;
 import dev.fairshare.settlement.engine.Payouts;
 import dev.fairshare.settlement.engine.Rounding;
+import dev.fairshare.settlement.problem.FieldError;
+import dev.fairshare.settlement.problem.ProblemException;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Currency;
@@ -42,63 +42,24 @@ public record PayeeDetails(
             String bic,
             String providerAccount,
             java.util.function.Function<String, BigDecimal> defaultThreshold) {
-        List<Problem.FieldError> errors = new ArrayList<>();
-        String cur = currency == null ? null : currency.trim();
-        if (cur == null || !validCurrency(cur)) {
-            errors.add(error("currency", "INVALID_CURRENCY", "an ISO 4217 code such as USD"));
-            cur = null;
-        }
-        BigDecimal limit = null;
-        if (cur != null) {
-            limit = threshold == null ? defaultThreshold.apply(cur) : decimal(threshold);
-            if (limit == null
-                    || limit.scale() > Rounding.fractionDigits(cur)
-                    || limit.compareTo(Payouts.minThreshold(cur)) < 0) {
-                errors.add(
-                        error(
-                                "threshold",
-                                "INVALID_THRESHOLD",
-                                "a decimal string of at least "
-                                        + Payouts.minThreshold(cur).toPlainString()
-                                        + " at the minor unit of "
-                                        + cur));
-            }
-        }
+        List<FieldError> errors = new ArrayList<>();
+        String cur = currency(currency, errors);
+        BigDecimal limit = cur == null ? null : threshold(threshold, cur, defaultThreshold, errors);
         String name = payeeName == null ? "" : payeeName.strip();
         if (name.isEmpty() || name.length() > MAX_NAME) {
             errors.add(
                     error("payeeName", "INVALID_PAYEE_NAME", "1 to " + MAX_NAME + " characters"));
         }
-        String normalIban = blankToNull(iban);
-        String normalBic = blankToNull(bic);
         String account = blankToNull(providerAccount);
-        if ((normalIban == null) == (account == null)) {
+        if ((blankToNull(iban) == null) == (account == null)) {
             errors.add(
                     error(
                             "iban",
                             "IBAN_OR_PROVIDER_ACCOUNT",
                             "exactly one of iban and providerAccount"));
         }
-        if (normalIban != null) {
-            normalIban = normalIban.replace(" ", "").toUpperCase(Locale.ROOT);
-            try {
-                IbanUtil.validate(normalIban);
-            } catch (Iban4jException e) {
-                errors.add(error("iban", "INVALID_IBAN", "not a valid IBAN: " + e.getMessage()));
-            }
-        }
-        if (normalBic != null) {
-            normalBic = normalBic.replace(" ", "").toUpperCase(Locale.ROOT);
-            if (normalIban == null) {
-                errors.add(error("bic", "INVALID_BIC", "a BIC goes with an IBAN"));
-            } else {
-                try {
-                    BicUtil.validate(normalBic);
-                } catch (Iban4jException e) {
-                    errors.add(error("bic", "INVALID_BIC", "not a valid BIC: " + e.getMessage()));
-                }
-            }
-        }
+        String normalIban = iban(iban, errors);
+        String normalBic = bic(bic, normalIban, errors);
         if (account != null && !PROVIDER_ACCOUNT.matcher(account).matches()) {
             errors.add(
                     error(
@@ -122,6 +83,75 @@ public record PayeeDetails(
                 normalIban,
                 normalBic,
                 account);
+    }
+
+    /** The currency, trimmed; null (and an error) unless it is an ISO 4217 code. */
+    private static String currency(String currency, List<FieldError> errors) {
+        String cur = currency == null ? null : currency.trim();
+        if (cur == null || !validCurrency(cur)) {
+            errors.add(error("currency", "INVALID_CURRENCY", "an ISO 4217 code such as USD"));
+            return null;
+        }
+        return cur;
+    }
+
+    /**
+     * The threshold in {@code cur} (its default when none is sent): a decimal at the currency's
+     * minor unit, at least the smallest threshold of {@code cur}.
+     */
+    private static BigDecimal threshold(
+            String threshold,
+            String cur,
+            java.util.function.Function<String, BigDecimal> defaultThreshold,
+            List<FieldError> errors) {
+        BigDecimal limit = threshold == null ? defaultThreshold.apply(cur) : decimal(threshold);
+        if (limit == null
+                || limit.scale() > Rounding.fractionDigits(cur)
+                || limit.compareTo(Payouts.minThreshold(cur)) < 0) {
+            errors.add(
+                    error(
+                            "threshold",
+                            "INVALID_THRESHOLD",
+                            "a decimal string of at least "
+                                    + Payouts.minThreshold(cur).toPlainString()
+                                    + " at the minor unit of "
+                                    + cur));
+        }
+        return limit;
+    }
+
+    /** The IBAN without spaces, upper case, checked by iban4j; null when none is sent. */
+    private static String iban(String iban, List<FieldError> errors) {
+        String normal = blankToNull(iban);
+        if (normal == null) {
+            return null;
+        }
+        normal = normal.replace(" ", "").toUpperCase(Locale.ROOT);
+        try {
+            IbanUtil.validate(normal);
+        } catch (Iban4jException e) {
+            errors.add(error("iban", "INVALID_IBAN", "not a valid IBAN: " + e.getMessage()));
+        }
+        return normal;
+    }
+
+    /** The BIC without spaces, upper case, checked by iban4j; only beside an IBAN. */
+    private static String bic(String bic, String iban, List<FieldError> errors) {
+        String normal = blankToNull(bic);
+        if (normal == null) {
+            return null;
+        }
+        normal = normal.replace(" ", "").toUpperCase(Locale.ROOT);
+        if (iban == null) {
+            errors.add(error("bic", "INVALID_BIC", "a BIC goes with an IBAN"));
+            return normal;
+        }
+        try {
+            BicUtil.validate(normal);
+        } catch (Iban4jException e) {
+            errors.add(error("bic", "INVALID_BIC", "not a valid BIC: " + e.getMessage()));
+        }
+        return normal;
     }
 
     /** Whether {@code code} is an ISO 4217 currency code. */
@@ -174,8 +204,8 @@ public record PayeeDetails(
                         : "");
     }
 
-    private static Problem.FieldError error(String field, String code, String message) {
-        return new Problem.FieldError(field, code, message);
+    private static FieldError error(String field, String code, String message) {
+        return new FieldError(field, code, message);
     }
 
     private static String blankToNull(String s) {

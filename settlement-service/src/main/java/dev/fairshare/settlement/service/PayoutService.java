@@ -1,12 +1,21 @@
 package dev.fairshare.settlement.service;
 
-import dev.fairshare.settlement.api.Problem;
-import dev.fairshare.settlement.api.ProblemException;
 import dev.fairshare.settlement.config.PayoutConfig;
+import dev.fairshare.settlement.domain.CarryForward;
+import dev.fairshare.settlement.domain.FxRate;
+import dev.fairshare.settlement.domain.PayoutLine;
+import dev.fairshare.settlement.domain.PayoutPart;
+import dev.fairshare.settlement.domain.PayoutProfile;
+import dev.fairshare.settlement.domain.PayoutRun;
+import dev.fairshare.settlement.domain.PeriodTotal;
+import dev.fairshare.settlement.domain.ProfileChange;
 import dev.fairshare.settlement.engine.Payouts;
+import dev.fairshare.settlement.problem.FieldError;
+import dev.fairshare.settlement.problem.ProblemException;
 import dev.fairshare.settlement.store.LedgerStore;
 import dev.fairshare.settlement.store.PayoutStore;
-import io.agroal.api.AgroalDataSource;
+import dev.fairshare.settlement.store.Transactions;
+import dev.fairshare.settlement.store.Transactions.DataAccessException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -38,57 +47,42 @@ public class PayoutService {
     public static final String PAID = "PAID";
     public static final String FAILED = "FAILED";
 
-    private final AgroalDataSource dataSource;
+    private final Transactions tx;
     private final PayoutStore store;
     private final LedgerStore ledger;
     private final PayoutConfig config;
     private final Clock clock = Clock.systemUTC();
 
     public PayoutService(
-            AgroalDataSource dataSource,
-            PayoutStore store,
-            LedgerStore ledger,
-            PayoutConfig config) {
-        this.dataSource = dataSource;
+            Transactions tx, PayoutStore store, LedgerStore ledger, PayoutConfig config) {
+        this.tx = tx;
         this.store = store;
         this.ledger = ledger;
         this.config = config;
     }
 
     /** A profile with its change history. */
-    public record ProfileWithHistory(
-            PayoutStore.Profile profile, List<PayoutStore.ProfileChange> changes) {}
+    public record ProfileWithHistory(PayoutProfile profile, List<ProfileChange> changes) {}
 
     /** A run with its lines (and their parts) and carry-forwards. */
     public record RunDetail(
-            PayoutStore.Run run,
-            List<PayoutStore.Line> lines,
-            Map<Long, List<PayoutStore.Part>> parts,
-            List<PayoutStore.CarryForward> carryForwards) {}
+            PayoutRun run,
+            List<PayoutLine> lines,
+            Map<Long, List<PayoutPart>> parts,
+            List<CarryForward> carryForwards) {}
 
-    @FunctionalInterface
-    interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    /** One transaction: committed when {@code work} returns, rolled back when it throws. */
-    <T> T inTransaction(Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            if ("23505".equals(e.getSQLState())) {
+    /**
+     * One transaction; a unique key that a concurrent request took first is {@code 409 CONFLICT}.
+     */
+    private <T> T inTransaction(Transactions.Work<T> work) {
+        try {
+            return tx.inTransaction(work);
+        } catch (DataAccessException e) {
+            if ("23505".equals(e.sqlState())) {
                 throw new ProblemException(
                         409, "CONFLICT", "another request changed the same payout data first");
             }
-            throw new IllegalStateException(e);
+            throw e;
         }
     }
 
@@ -96,28 +90,25 @@ public class PayoutService {
 
     public Optional<ProfileWithHistory> profile(String makerId) {
         return inTransaction(
-                c ->
-                        store.profile(c, makerId, false)
-                                .map(p -> new ProfileWithHistory(p, history(c, makerId))));
-    }
-
-    private List<PayoutStore.ProfileChange> history(Connection c, String makerId) {
-        try {
-            return store.changes(c, makerId);
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+                c -> {
+                    Optional<PayoutProfile> profile = store.profile(c, makerId, false);
+                    return profile.isEmpty()
+                            ? Optional.empty()
+                            : Optional.of(
+                                    new ProfileWithHistory(
+                                            profile.get(), store.changes(c, makerId)));
+                });
     }
 
     /** Creates or replaces a maker's profile and records the change (masked). */
     public ProfileWithHistory saveProfile(String makerId, PayeeDetails details, String by) {
         return inTransaction(
                 c -> {
-                    Optional<PayoutStore.Profile> old = store.profile(c, makerId, true);
+                    Optional<PayoutProfile> old = store.profile(c, makerId, true);
                     Instant now = clock.instant();
                     store.saveProfile(
                             c,
-                            new PayoutStore.Profile(
+                            new PayoutProfile(
                                     makerId,
                                     details.currency(),
                                     details.threshold(),
@@ -132,7 +123,7 @@ public class PayoutService {
                         store.recordChange(
                                 c,
                                 makerId,
-                                new PayoutStore.ProfileChange(
+                                new ProfileChange(
                                         now,
                                         by,
                                         before == null ? null : before.masked(),
@@ -144,7 +135,7 @@ public class PayoutService {
                 });
     }
 
-    static PayeeDetails details(PayoutStore.Profile p) {
+    static PayeeDetails details(PayoutProfile p) {
         return new PayeeDetails(
                 p.currency().trim(),
                 p.threshold()
@@ -164,10 +155,9 @@ public class PayoutService {
 
     // ---------------------------------------------------------------- FX rates
 
-    public PayoutStore.Rate recordRate(
+    public FxRate recordRate(
             LocalDate date, String base, String quote, BigDecimal rate, String source, String by) {
-        PayoutStore.Rate r =
-                new PayoutStore.Rate(date, base, quote, rate, source, by, clock.instant());
+        FxRate r = new FxRate(date, base, quote, rate, source, by, clock.instant());
         return inTransaction(
                 c -> {
                     if (!store.insertRate(c, r)) {
@@ -186,7 +176,7 @@ public class PayoutService {
                 });
     }
 
-    public List<PayoutStore.Rate> rates(LocalDate date, String quote) {
+    public List<FxRate> rates(LocalDate date, String quote) {
         return inTransaction(c -> store.rates(c, date, quote));
     }
 
@@ -200,131 +190,155 @@ public class PayoutService {
         return inTransaction(
                 c -> {
                     // runs are created one at a time
-                    try (var s = c.createStatement()) {
-                        s.execute("lock table payout_run in share row exclusive mode");
-                    }
-                    Optional<PayoutStore.Run> open = store.unfinishedRun(c, currency);
-                    if (open.isPresent()) {
-                        throw new ProblemException(
-                                409,
-                                "RUN_IN_PROGRESS",
-                                "payout run "
-                                        + open.get().id()
-                                        + " in "
-                                        + currency
-                                        + " is "
-                                        + open.get().status()
-                                        + "; finish or cancel it first");
-                    }
-                    Map<String, PayoutStore.Profile> profiles = store.profiles(c);
-                    Map<String, Map<String, BigDecimal>> balances = store.makerBalances(c, asOf);
-                    Set<String> busy = store.makersBeingPaid(c);
-                    Set<String> makerIds = new TreeSet<>(balances.keySet());
-                    List<Payouts.Maker> makers = new ArrayList<>();
-                    for (String id : makerIds) {
-                        PayoutStore.Profile p = profiles.get(id);
-                        makers.add(
-                                new Payouts.Maker(
-                                        id,
-                                        balances.get(id),
-                                        p == null
-                                                ? null
-                                                : new Payouts.Profile(
-                                                        p.currency().trim(), p.threshold()),
-                                        busy.contains(id)));
-                    }
-                    Map<String, BigDecimal> rates = new TreeMap<>();
-                    Map<String, String> sources = new TreeMap<>();
-                    for (PayoutStore.Rate r : store.rates(c, asOf, currency)) {
-                        rates.put(r.base(), r.rate());
-                        sources.put(r.base(), r.source());
-                    }
-                    Instant now = clock.instant();
-                    long runId = store.insertRun(c, currency, asOf, by, now);
-                    Payouts.Plan plan;
-                    try {
-                        plan = Payouts.plan(currency, makers, rates, "payout-run-" + runId);
-                    } catch (Payouts.MissingRates e) {
-                        List<Problem.FieldError> errors = new ArrayList<>();
-                        for (String base : e.bases()) {
-                            errors.add(
-                                    new Problem.FieldError(
-                                            "asOf",
-                                            "FX_RATE_MISSING",
-                                            base + "/" + currency + " on " + asOf));
-                        }
-                        throw new ProblemException(
-                                422,
-                                "FX_RATE_MISSING",
-                                "no FX rate recorded on "
-                                        + asOf
-                                        + " for "
-                                        + String.join(
-                                                ", ",
-                                                e.bases().stream()
-                                                        .map(b -> b + "/" + currency)
-                                                        .toList())
-                                        + " (POST /fx-rates)",
-                                errors);
-                    }
-                    for (Payouts.Line line : plan.lines()) {
-                        PayoutStore.Profile p = profiles.get(line.makerId());
-                        long lineId =
-                                store.insertLine(
-                                        c,
-                                        new PayoutStore.Line(
-                                                0,
-                                                runId,
-                                                line.makerId(),
-                                                line.amount(),
-                                                currency,
-                                                p.payeeName(),
-                                                p.iban(),
-                                                p.bic(),
-                                                p.providerAccount(),
-                                                store.payeeChangedSinceLastRun(c, line.makerId()),
-                                                "PENDING",
-                                                null,
-                                                null,
-                                                null));
-                        for (Payouts.Part part : line.parts()) {
-                            store.insertPart(
-                                    c,
-                                    new PayoutStore.Part(
-                                            lineId,
-                                            part.currency(),
-                                            part.balance(),
-                                            part.rate(),
-                                            part.rate() == null
-                                                    ? null
-                                                    : sources.get(part.currency()),
-                                            part.converted()));
-                        }
-                    }
-                    for (Payouts.CarryForward cf : plan.carryForwards()) {
-                        store.insertCarryForward(
-                                c,
-                                new PayoutStore.CarryForward(
-                                        runId,
-                                        cf.makerId(),
-                                        cf.currency(),
-                                        cf.balance(),
-                                        cf.reason().name()));
-                    }
+                    store.lockRuns(c);
+                    refuseUnfinishedRun(c, currency);
+                    Map<String, PayoutProfile> profiles = store.profiles(c);
+                    List<Payouts.Maker> makers = makers(c, asOf, profiles);
+                    List<FxRate> rates = store.rates(c, asOf, currency);
+                    long runId = store.insertRun(c, currency, asOf, by, clock.instant());
+                    Payouts.Plan plan = plan(currency, asOf, makers, rates, runId);
+                    storePlan(c, runId, plan, profiles, rates);
                     return detail(c, store.run(c, runId, false).orElseThrow());
                 });
+    }
+
+    /** One run at a time per currency: an unfinished one is finished or cancelled first. */
+    private void refuseUnfinishedRun(Connection c, String currency) throws SQLException {
+        Optional<PayoutRun> open = store.unfinishedRun(c, currency);
+        if (open.isPresent()) {
+            throw new ProblemException(
+                    409,
+                    "RUN_IN_PROGRESS",
+                    "payout run "
+                            + open.get().id()
+                            + " in "
+                            + currency
+                            + " is "
+                            + open.get().status()
+                            + "; finish or cancel it first");
+        }
+    }
+
+    /**
+     * Every maker with a balance at the end of {@code asOf}, its profile, and whether a run pays
+     * it.
+     */
+    private List<Payouts.Maker> makers(
+            Connection c, LocalDate asOf, Map<String, PayoutProfile> profiles) throws SQLException {
+        Map<String, Map<String, BigDecimal>> balances = store.makerBalances(c, asOf);
+        Set<String> busy = store.makersBeingPaid(c);
+        List<Payouts.Maker> makers = new ArrayList<>();
+        for (String id : new TreeSet<>(balances.keySet())) {
+            PayoutProfile p = profiles.get(id);
+            makers.add(
+                    new Payouts.Maker(
+                            id,
+                            balances.get(id),
+                            p == null
+                                    ? null
+                                    : new Payouts.Profile(p.currency().trim(), p.threshold()),
+                            busy.contains(id)));
+        }
+        return makers;
+    }
+
+    /**
+     * The run's plan at {@code asOf}'s rates; a balance in a currency without a rate that day is
+     * {@code 422 FX_RATE_MISSING}, naming each pair.
+     */
+    private static Payouts.Plan plan(
+            String currency,
+            LocalDate asOf,
+            List<Payouts.Maker> makers,
+            List<FxRate> recorded,
+            long runId) {
+        Map<String, BigDecimal> rates = new TreeMap<>();
+        recorded.forEach(r -> rates.put(r.base(), r.rate()));
+        try {
+            return Payouts.plan(currency, makers, rates, "payout-run-" + runId);
+        } catch (Payouts.MissingRates e) {
+            List<FieldError> errors = new ArrayList<>();
+            for (String base : e.bases()) {
+                errors.add(
+                        new FieldError(
+                                "asOf", "FX_RATE_MISSING", base + "/" + currency + " on " + asOf));
+            }
+            throw new ProblemException(
+                    422,
+                    "FX_RATE_MISSING",
+                    "no FX rate recorded on "
+                            + asOf
+                            + " for "
+                            + String.join(
+                                    ", ", e.bases().stream().map(b -> b + "/" + currency).toList())
+                            + " (POST /fx-rates)",
+                    errors);
+        }
+    }
+
+    /**
+     * Stores the plan's lines (paid to the payee of the maker's profile now), their parts (with the
+     * source of each rate used) and its carry-forwards.
+     */
+    private void storePlan(
+            Connection c,
+            long runId,
+            Payouts.Plan plan,
+            Map<String, PayoutProfile> profiles,
+            List<FxRate> rates)
+            throws SQLException {
+        Map<String, String> sources = new TreeMap<>();
+        rates.forEach(r -> sources.put(r.base(), r.source()));
+        for (Payouts.Line line : plan.lines()) {
+            PayoutProfile p = profiles.get(line.makerId());
+            long lineId =
+                    store.insertLine(
+                            c,
+                            new PayoutLine(
+                                    0,
+                                    runId,
+                                    line.makerId(),
+                                    line.amount(),
+                                    plan.currency(),
+                                    p.payeeName(),
+                                    p.iban(),
+                                    p.bic(),
+                                    p.providerAccount(),
+                                    store.payeeChangedSinceLastRun(c, line.makerId()),
+                                    "PENDING",
+                                    null,
+                                    null,
+                                    null));
+            for (Payouts.Part part : line.parts()) {
+                store.insertPart(
+                        c,
+                        new PayoutPart(
+                                lineId,
+                                part.currency(),
+                                part.balance(),
+                                part.rate(),
+                                part.rate() == null ? null : sources.get(part.currency()),
+                                part.converted()));
+            }
+        }
+        for (Payouts.CarryForward cf : plan.carryForwards()) {
+            store.insertCarryForward(
+                    c,
+                    new CarryForward(
+                            runId, cf.makerId(), cf.currency(), cf.balance(), cf.reason().name()));
+        }
     }
 
     public Optional<RunDetail> run(long id) {
         return inTransaction(
                 c -> {
-                    Optional<PayoutStore.Run> run = store.run(c, id, false);
+                    Optional<PayoutRun> run = store.run(c, id, false);
                     return run.isEmpty() ? Optional.empty() : Optional.of(detail(c, run.get()));
                 });
     }
 
     /** The statement totals of the periods a run covers for a maker. */
-    public List<PayoutStore.PeriodTotal> periodsCovered(PayoutStore.Run run, String makerId) {
+    public List<PeriodTotal> periodsCovered(PayoutRun run, String makerId) {
         return inTransaction(c -> store.periodsCovered(c, run, makerId));
     }
 
@@ -332,28 +346,28 @@ public class PayoutService {
         return inTransaction(
                 c -> {
                     List<RunDetail> out = new ArrayList<>();
-                    for (PayoutStore.Run r : store.runs(c, status)) {
+                    for (PayoutRun r : store.runs(c, status)) {
                         out.add(detail(c, r));
                     }
                     return out;
                 });
     }
 
-    private RunDetail detail(Connection c, PayoutStore.Run run) throws SQLException {
-        Map<Long, List<PayoutStore.Part>> parts = new TreeMap<>();
-        for (PayoutStore.Part p : store.parts(c, run.id())) {
+    private RunDetail detail(Connection c, PayoutRun run) throws SQLException {
+        Map<Long, List<PayoutPart>> parts = new TreeMap<>();
+        for (PayoutPart p : store.parts(c, run.id())) {
             parts.computeIfAbsent(p.lineId(), k -> new ArrayList<>()).add(p);
         }
         return new RunDetail(
                 run, store.lines(c, run.id()), parts, store.carryForwards(c, run.id()));
     }
 
-    private PayoutStore.Run locked(Connection c, long id) throws SQLException {
+    private PayoutRun locked(Connection c, long id) throws SQLException {
         return store.run(c, id, true)
                 .orElseThrow(() -> ProblemException.notFound("payout run", String.valueOf(id)));
     }
 
-    private static ProblemException wrongStatus(PayoutStore.Run run, String action) {
+    private static ProblemException wrongStatus(PayoutRun run, String action) {
         return new ProblemException(
                 409,
                 "INVALID_RUN_STATUS",
@@ -364,7 +378,7 @@ public class PayoutService {
     public RunDetail approve(long id, String by) {
         return inTransaction(
                 c -> {
-                    PayoutStore.Run run = locked(c, id);
+                    PayoutRun run = locked(c, id);
                     if (!DRAFT.equals(run.status())) {
                         throw wrongStatus(run, "approved");
                     }
@@ -387,7 +401,7 @@ public class PayoutService {
     public RunDetail cancel(long id) {
         return inTransaction(
                 c -> {
-                    PayoutStore.Run run = locked(c, id);
+                    PayoutRun run = locked(c, id);
                     if (!DRAFT.equals(run.status()) && !APPROVED.equals(run.status())) {
                         throw wrongStatus(run, "cancelled");
                     }
@@ -400,7 +414,7 @@ public class PayoutService {
     public RunDetail export(long id) {
         return inTransaction(
                 c -> {
-                    PayoutStore.Run run = locked(c, id);
+                    PayoutRun run = locked(c, id);
                     if (!APPROVED.equals(run.status()) && !EXPORTED.equals(run.status())) {
                         throw wrongStatus(run, "exported (it must be APPROVED first)");
                     }
@@ -421,20 +435,12 @@ public class PayoutService {
     public RunDetail settle(long runId, long lineId, boolean paid, String reference, String by) {
         return inTransaction(
                 c -> {
-                    PayoutStore.Run run = locked(c, runId);
+                    PayoutRun run = locked(c, runId);
                     if (!EXPORTED.equals(run.status())) {
                         throw wrongStatus(run, "paid (its payment file is not exported)");
                     }
                     RunDetail detail = detail(c, run);
-                    PayoutStore.Line line =
-                            detail.lines().stream()
-                                    .filter(l -> l.id() == lineId)
-                                    .findFirst()
-                                    .orElseThrow(
-                                            () ->
-                                                    ProblemException.notFound(
-                                                            "line of payout run " + runId,
-                                                            String.valueOf(lineId)));
+                    PayoutLine line = line(detail, lineId);
                     if (!store.settleLine(
                             c, lineId, paid ? PAID : FAILED, reference, by, clock.instant())) {
                         throw new ProblemException(
@@ -443,31 +449,7 @@ public class PayoutService {
                                 "line " + lineId + " is already " + line.status());
                     }
                     if (paid) {
-                        List<Payouts.Part> parts = new ArrayList<>();
-                        for (PayoutStore.Part p : detail.parts().getOrDefault(lineId, List.of())) {
-                            parts.add(
-                                    new Payouts.Part(
-                                            p.currency(),
-                                            p.balance(),
-                                            p.rate(),
-                                            null,
-                                            p.converted()));
-                        }
-                        ledger.postPayout(
-                                c,
-                                lineId,
-                                Payouts.postings(
-                                        new Payouts.Line(
-                                                line.makerId(),
-                                                line.currency(),
-                                                line.amount(),
-                                                parts),
-                                        "payout run "
-                                                + runId
-                                                + " line "
-                                                + lineId
-                                                + ": "
-                                                + line.makerId()));
+                        postPayment(c, line, detail.parts().getOrDefault(lineId, List.of()));
                     }
                     boolean pending =
                             detail.lines().stream()
@@ -478,5 +460,36 @@ public class PayoutService {
                     }
                     return detail(c, store.run(c, runId, false).orElseThrow());
                 });
+    }
+
+    private static PayoutLine line(RunDetail run, long lineId) {
+        return run.lines().stream()
+                .filter(l -> l.id() == lineId)
+                .findFirst()
+                .orElseThrow(
+                        () ->
+                                ProblemException.notFound(
+                                        "line of payout run " + run.run().id(),
+                                        String.valueOf(lineId)));
+    }
+
+    /** A paid line's entries: its conversions through fx:clearing, then the receivable to cash. */
+    private void postPayment(Connection c, PayoutLine line, List<PayoutPart> stored)
+            throws SQLException {
+        List<Payouts.Part> parts = new ArrayList<>();
+        for (PayoutPart p : stored) {
+            parts.add(new Payouts.Part(p.currency(), p.balance(), p.rate(), null, p.converted()));
+        }
+        ledger.postPayout(
+                c,
+                line.id(),
+                Payouts.postings(
+                        new Payouts.Line(line.makerId(), line.currency(), line.amount(), parts),
+                        "payout run "
+                                + line.runId()
+                                + " line "
+                                + line.id()
+                                + ": "
+                                + line.makerId()));
     }
 }

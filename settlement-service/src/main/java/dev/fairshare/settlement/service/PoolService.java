@@ -1,16 +1,18 @@
 package dev.fairshare.settlement.service;
 
-import dev.fairshare.settlement.api.ProblemException;
+import dev.fairshare.settlement.domain.DeclaredPool;
+import dev.fairshare.settlement.domain.ReplacedPool;
 import dev.fairshare.settlement.engine.Agreement;
 import dev.fairshare.settlement.engine.ModelInfo;
 import dev.fairshare.settlement.engine.Pool;
 import dev.fairshare.settlement.engine.Pools;
 import dev.fairshare.settlement.engine.Rounding;
+import dev.fairshare.settlement.problem.ProblemException;
 import dev.fairshare.settlement.registry.RegistryReplica;
 import dev.fairshare.settlement.store.PoolStore;
 import dev.fairshare.settlement.store.RollupStore;
 import dev.fairshare.settlement.store.StatementStore;
-import io.agroal.api.AgroalDataSource;
+import dev.fairshare.settlement.store.Transactions;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -29,7 +31,7 @@ import java.util.Set;
  */
 @ApplicationScoped
 public class PoolService {
-    private final AgroalDataSource dataSource;
+    private final Transactions tx;
     private final PoolStore pools;
     private final RollupStore rollups;
     private final StatementStore statements;
@@ -37,12 +39,12 @@ public class PoolService {
     private final Clock clock = Clock.systemUTC();
 
     public PoolService(
-            AgroalDataSource dataSource,
+            Transactions tx,
             PoolStore pools,
             RollupStore rollups,
             StatementStore statements,
             RegistryReplica registry) {
-        this.dataSource = dataSource;
+        this.tx = tx;
         this.pools = pools;
         this.rollups = rollups;
         this.statements = statements;
@@ -74,10 +76,7 @@ public class PoolService {
 
     /** A declared pool, its status, history and split. */
     public record Report(
-            PoolStore.Declared declared,
-            String status,
-            List<PoolStore.Replaced> history,
-            Split split) {}
+            DeclaredPool declared, String status, List<ReplacedPool> history, Split split) {}
 
     /** Declares (or, for an OPEN period, replaces) the platform's pool. */
     public Report declare(Pool pool, String who) {
@@ -88,34 +87,25 @@ public class PoolService {
                     "platformId",
                     "platform '" + pool.platformId() + "' is not registered");
         }
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                // a close holds a lock that conflicts with this one: no declaration slips in
-                // between the close's read of the pools and the period turning CLOSED
-                try (java.sql.Statement s = c.createStatement()) {
-                    s.execute("lock table period in share mode");
-                }
-                var state = statements.period(c, pool.period());
-                if (state.isPresent() && SettlementService.CLOSED.equals(state.get().status())) {
-                    throw new ProblemException(
-                            409,
-                            "PERIOD_CLOSED",
-                            "period "
-                                    + pool.period()
-                                    + " was closed at "
-                                    + state.get().closedAt()
-                                    + "; its pool is final");
-                }
-                pools.declare(c, pool, who, clock.instant());
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        tx.inTransaction(
+                c -> {
+                    // a close holds a lock that conflicts with this one: no declaration slips in
+                    // between the close's read of the pools and the period turning CLOSED
+                    statements.lockPeriodsAgainstClose(c);
+                    var state = statements.period(c, pool.period());
+                    if (state.isPresent()
+                            && SettlementService.CLOSED.equals(state.get().status())) {
+                        throw new ProblemException(
+                                409,
+                                "PERIOD_CLOSED",
+                                "period "
+                                        + pool.period()
+                                        + " was closed at "
+                                        + state.get().closedAt()
+                                        + "; its pool is final");
+                    }
+                    return pools.declare(c, pool, who, clock.instant());
+                });
         return pools(pool.platformId(), pool.period()).get(0);
     }
 
@@ -123,33 +113,35 @@ public class PoolService {
     public List<Report> pools(String platformId, YearMonth period) {
         requireRegistry();
         RegistryReplica.Snapshot view = registry.snapshot();
-        List<Report> out = new ArrayList<>();
-        try (Connection c = dataSource.getConnection()) {
-            Set<YearMonth> closed = statements.closed(c);
-            for (PoolStore.Declared d : pools.list(c, platformId, period)) {
-                Pool pool = d.pool();
-                Pools.Split split =
-                        Pools.split(
-                                pool,
-                                rollups.pooledUsage(c, pool.period(), Set.of(pool.platformId())));
-                out.add(
-                        new Report(
-                                d,
-                                closed.contains(pool.period())
-                                        ? SettlementService.CLOSED
-                                        : SettlementService.OPEN,
-                                pools.history(c, pool.platformId(), pool.period()),
-                                split(split, view.agreements(), view.models())));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
+        try {
+            return tx.read(
+                    c -> {
+                        List<Report> out = new ArrayList<>();
+                        Set<YearMonth> closed = statements.closed(c);
+                        for (DeclaredPool d : pools.list(c, platformId, period)) {
+                            out.add(report(c, d, closed, view));
+                        }
+                        return out;
+                    });
         } catch (IllegalArgumentException e) {
             throw new ProblemException(
                     409,
                     "REGISTRY_INCOMPLETE",
                     "the pool cannot be split with the registry as known here: " + e.getMessage());
         }
-        return out;
+    }
+
+    private Report report(
+            Connection c, DeclaredPool d, Set<YearMonth> closed, RegistryReplica.Snapshot view)
+            throws SQLException {
+        Pool pool = d.pool();
+        Pools.Split split =
+                Pools.split(pool, rollups.pooledUsage(c, pool.period(), Set.of(pool.platformId())));
+        return new Report(
+                d,
+                closed.contains(pool.period()) ? SettlementService.CLOSED : SettlementService.OPEN,
+                pools.history(c, pool.platformId(), pool.period()),
+                split(split, view.agreements(), view.models()));
     }
 
     private static Split split(

@@ -1,9 +1,10 @@
 package dev.fairshare.settlement.store;
 
+import dev.fairshare.settlement.domain.AccountBalance;
+import dev.fairshare.settlement.domain.PostedEntry;
 import dev.fairshare.settlement.engine.JournalEntry;
 import dev.fairshare.settlement.engine.JournalLine;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,12 +25,6 @@ import java.util.Map;
 @ApplicationScoped
 public class LedgerStore {
 
-    /** A posted entry with its id and time. */
-    public record Posted(long id, Instant postedAt, JournalEntry entry) {}
-
-    /** An account's balance in one currency: credits − debits. */
-    public record Balance(String account, String currency, BigDecimal balance) {}
-
     /**
      * Appends the entries in two round trips, whatever their number: their ids from the sequence of
      * {@code journal_entry.id}, ascending in the order of {@code entries} (as one insert per entry
@@ -41,22 +36,7 @@ public class LedgerStore {
         if (entries.isEmpty()) {
             return;
         }
-        long[] ids = new long[entries.size()];
-        try (PreparedStatement ps =
-                c.prepareStatement(
-                        "select nextval(pg_get_serial_sequence('journal_entry', 'id')) from generate_series(1, ?)")) {
-            ps.setInt(1, ids.length);
-            try (ResultSet rs = ps.executeQuery()) {
-                for (int i = 0; i < ids.length; i++) {
-                    if (!rs.next()) {
-                        throw new SQLException("fewer journal entry ids than entries");
-                    }
-                    ids[i] = rs.getLong(1);
-                }
-            }
-        }
-        // the entries take the ids in their order, whatever order the rows came in
-        Arrays.sort(ids);
+        long[] ids = nextEntryIds(c, entries.size());
         int lineCount = 0;
         for (JournalEntry entry : entries) {
             lineCount += entry.lines().size();
@@ -91,6 +71,43 @@ public class LedgerStore {
                 k++;
             }
         }
+        insert(
+                c,
+                new Object[][] {entryIds, periods, platforms, currencies, memos},
+                new Object[][] {lineEntryIds, lineNos, accounts, lineCurrencies, debits, credits});
+    }
+
+    /** {@code n} ids from the sequence of {@code journal_entry.id}, ascending. */
+    private static long[] nextEntryIds(Connection c, int n) throws SQLException {
+        long[] ids = new long[n];
+        try (PreparedStatement ps =
+                c.prepareStatement(
+                        "select nextval(pg_get_serial_sequence('journal_entry', 'id')) from generate_series(1, ?)")) {
+            ps.setInt(1, ids.length);
+            try (ResultSet rs = ps.executeQuery()) {
+                for (int i = 0; i < ids.length; i++) {
+                    if (!rs.next()) {
+                        throw new SQLException("fewer journal entry ids than entries");
+                    }
+                    ids[i] = rs.getLong(1);
+                }
+            }
+        }
+        // the entries take the ids in their order, whatever order the rows came in
+        Arrays.sort(ids);
+        return ids;
+    }
+
+    private static final String[] ENTRY_TYPES = {"int8", "text", "text", "text", "text"};
+    private static final String[] LINE_TYPES = {"int8", "int4", "text", "text", "text", "text"};
+
+    /**
+     * Inserts the entries and their lines in one statement, from one array per column ({@code
+     * entries}: id, period, platform, currency, memo; {@code lines}: entry id, line number,
+     * account, currency, debit, credit).
+     */
+    private static void insert(Connection c, Object[][] entries, Object[][] lines)
+            throws SQLException {
         // the lines' foreign key is checked at the end of the statement, once the entries are in
         try (PreparedStatement ps =
                 c.prepareStatement(
@@ -102,17 +119,13 @@ public class LedgerStore {
                                 + " select entry_id, line_no, account, currency, debit, credit"
                                 + " from unnest(?::int8[], ?::int4[], ?::text[], ?::text[], ?::text[]::numeric[], ?::text[]::numeric[])"
                                 + " as l (entry_id, line_no, account, currency, debit, credit)")) {
-            ps.setArray(1, c.createArrayOf("int8", entryIds));
-            ps.setArray(2, c.createArrayOf("text", periods));
-            ps.setArray(3, c.createArrayOf("text", platforms));
-            ps.setArray(4, c.createArrayOf("text", currencies));
-            ps.setArray(5, c.createArrayOf("text", memos));
-            ps.setArray(6, c.createArrayOf("int8", lineEntryIds));
-            ps.setArray(7, c.createArrayOf("int4", lineNos));
-            ps.setArray(8, c.createArrayOf("text", accounts));
-            ps.setArray(9, c.createArrayOf("text", lineCurrencies));
-            ps.setArray(10, c.createArrayOf("text", debits));
-            ps.setArray(11, c.createArrayOf("text", credits));
+            int p = 1;
+            for (int i = 0; i < entries.length; i++) {
+                ps.setArray(p++, c.createArrayOf(ENTRY_TYPES[i], entries[i]));
+            }
+            for (int i = 0; i < lines.length; i++) {
+                ps.setArray(p++, c.createArrayOf(LINE_TYPES[i], lines[i]));
+            }
             ps.executeUpdate();
         }
     }
@@ -156,7 +169,7 @@ public class LedgerStore {
         }
     }
 
-    public List<Posted> entries(Connection c, YearMonth period) throws SQLException {
+    public List<PostedEntry> entries(Connection c, YearMonth period) throws SQLException {
         record Head(long id, Instant postedAt, String platformId, String currency, String memo) {}
         Map<Head, List<JournalLine>> entries = new LinkedHashMap<>();
         try (PreparedStatement ps =
@@ -183,11 +196,11 @@ public class LedgerStore {
                 }
             }
         }
-        List<Posted> out = new ArrayList<>();
+        List<PostedEntry> out = new ArrayList<>();
         entries.forEach(
                 (h, lines) ->
                         out.add(
-                                new Posted(
+                                new PostedEntry(
                                         h.id(),
                                         h.postedAt(),
                                         new JournalEntry(
@@ -199,8 +212,8 @@ public class LedgerStore {
         return out;
     }
 
-    public List<Balance> balances(Connection c, Instant asOf) throws SQLException {
-        List<Balance> out = new ArrayList<>();
+    public List<AccountBalance> balances(Connection c, Instant asOf) throws SQLException {
+        List<AccountBalance> out = new ArrayList<>();
         try (PreparedStatement ps =
                 c.prepareStatement(
                         "select l.account, l.currency, sum(l.credit) - sum(l.debit) from journal_line l join journal_entry e on e.id = l.entry_id"
@@ -208,7 +221,9 @@ public class LedgerStore {
             ps.setTimestamp(1, Timestamp.from(asOf));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Balance(rs.getString(1), rs.getString(2), rs.getBigDecimal(3)));
+                    out.add(
+                            new AccountBalance(
+                                    rs.getString(1), rs.getString(2), rs.getBigDecimal(3)));
                 }
             }
         }

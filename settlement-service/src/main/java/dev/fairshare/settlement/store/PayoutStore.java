@@ -1,5 +1,13 @@
 package dev.fairshare.settlement.store;
 
+import dev.fairshare.settlement.domain.CarryForward;
+import dev.fairshare.settlement.domain.FxRate;
+import dev.fairshare.settlement.domain.PayoutLine;
+import dev.fairshare.settlement.domain.PayoutPart;
+import dev.fairshare.settlement.domain.PayoutProfile;
+import dev.fairshare.settlement.domain.PayoutRun;
+import dev.fairshare.settlement.domain.PeriodTotal;
+import dev.fairshare.settlement.domain.ProfileChange;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -24,70 +32,9 @@ import java.util.TreeMap;
 @ApplicationScoped
 public class PayoutStore {
 
-    public record Profile(
-            String makerId,
-            String currency,
-            BigDecimal threshold,
-            String payeeName,
-            String iban,
-            String bic,
-            String providerAccount,
-            Instant updatedAt,
-            String updatedBy) {}
-
-    public record ProfileChange(
-            Instant changedAt, String changedBy, String oldMasked, String newMasked) {}
-
-    public record Rate(
-            LocalDate date,
-            String base,
-            String quote,
-            BigDecimal rate,
-            String source,
-            String recordedBy,
-            Instant recordedAt) {}
-
-    public record Run(
-            long id,
-            String currency,
-            LocalDate asOf,
-            String status,
-            String createdBy,
-            Instant createdAt,
-            String approvedBy,
-            Instant approvedAt,
-            Instant exportedAt) {}
-
-    public record Line(
-            long id,
-            long runId,
-            String makerId,
-            BigDecimal amount,
-            String currency,
-            String payeeName,
-            String iban,
-            String bic,
-            String providerAccount,
-            boolean payeeChanged,
-            String status,
-            String reference,
-            String settledBy,
-            Instant settledAt) {}
-
-    public record Part(
-            long lineId,
-            String currency,
-            BigDecimal balance,
-            BigDecimal rate,
-            String rateSource,
-            BigDecimal converted) {}
-
-    public record CarryForward(
-            long runId, String makerId, String currency, BigDecimal balance, String reason) {}
-
     // ---------------------------------------------------------------- profiles
 
-    public Optional<Profile> profile(Connection c, String makerId, boolean forUpdate)
+    public Optional<PayoutProfile> profile(Connection c, String makerId, boolean forUpdate)
             throws SQLException {
         try (PreparedStatement ps =
                 c.prepareStatement(
@@ -101,23 +48,23 @@ public class PayoutStore {
         }
     }
 
-    public Map<String, Profile> profiles(Connection c) throws SQLException {
-        Map<String, Profile> out = new TreeMap<>();
+    public Map<String, PayoutProfile> profiles(Connection c) throws SQLException {
+        Map<String, PayoutProfile> out = new TreeMap<>();
         try (PreparedStatement ps =
                         c.prepareStatement(
                                 "select maker_id, currency, threshold, payee_name, iban, bic, provider_account,"
                                         + " updated_at, updated_by from payout_profile");
                 ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                Profile p = profile(rs);
+                PayoutProfile p = profile(rs);
                 out.put(p.makerId(), p);
             }
         }
         return out;
     }
 
-    private static Profile profile(ResultSet rs) throws SQLException {
-        return new Profile(
+    private static PayoutProfile profile(ResultSet rs) throws SQLException {
+        return new PayoutProfile(
                 rs.getString(1),
                 rs.getString(2),
                 rs.getBigDecimal(3),
@@ -129,7 +76,7 @@ public class PayoutStore {
                 rs.getString(9));
     }
 
-    public void saveProfile(Connection c, Profile p) throws SQLException {
+    public void saveProfile(Connection c, PayoutProfile p) throws SQLException {
         try (PreparedStatement ps =
                 c.prepareStatement(
                         "insert into payout_profile (maker_id, currency, threshold, payee_name, iban, bic,"
@@ -212,15 +159,12 @@ public class PayoutStore {
         }
     }
 
-    /** A maker's statement total of a closed period in one currency. */
-    public record PeriodTotal(String period, String currency, BigDecimal total) {}
-
     /**
      * The maker's statement totals of the periods a run covers for it: those that ended by the
      * run's {@code asOf} and after the {@code asOf} of the last earlier run (not cancelled) that
      * had a line for it.
      */
-    public List<PeriodTotal> periodsCovered(Connection c, Run run, String makerId)
+    public List<PeriodTotal> periodsCovered(Connection c, PayoutRun run, String makerId)
             throws SQLException {
         List<PeriodTotal> out = new ArrayList<>();
         try (PreparedStatement ps =
@@ -250,7 +194,7 @@ public class PayoutStore {
     // ---------------------------------------------------------------- FX rates
 
     /** Records a rate; false when one is already recorded for that day and pair. */
-    public boolean insertRate(Connection c, Rate r) throws SQLException {
+    public boolean insertRate(Connection c, FxRate r) throws SQLException {
         try (PreparedStatement ps =
                 c.prepareStatement(
                         "insert into fx_rate (rate_date, base, quote, rate, source, recorded_by, recorded_at)"
@@ -267,8 +211,8 @@ public class PayoutStore {
     }
 
     /** Rates of a day (all days when null), into {@code quote} (any when null). */
-    public List<Rate> rates(Connection c, LocalDate date, String quote) throws SQLException {
-        List<Rate> out = new ArrayList<>();
+    public List<FxRate> rates(Connection c, LocalDate date, String quote) throws SQLException {
+        List<FxRate> out = new ArrayList<>();
         try (PreparedStatement ps =
                 c.prepareStatement(
                         "select rate_date, base, quote, rate, source, recorded_by, recorded_at from fx_rate"
@@ -282,7 +226,7 @@ public class PayoutStore {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(
-                            new Rate(
+                            new FxRate(
                                     rs.getDate(1).toLocalDate(),
                                     rs.getString(2).trim(),
                                     rs.getString(3).trim(),
@@ -343,13 +287,20 @@ public class PayoutStore {
 
     // ---------------------------------------------------------------- runs
 
-    public Optional<Run> unfinishedRun(Connection c, String currency) throws SQLException {
+    /** Serialises the creation of runs: held until the transaction ends. */
+    public void lockRuns(Connection c) throws SQLException {
+        try (java.sql.Statement s = c.createStatement()) {
+            s.execute("lock table payout_run in share row exclusive mode");
+        }
+    }
+
+    public Optional<PayoutRun> unfinishedRun(Connection c, String currency) throws SQLException {
         return runs(c, "currency = ? and status in ('DRAFT', 'APPROVED', 'EXPORTED')", currency)
                 .stream()
                 .findFirst();
     }
 
-    public Optional<Run> run(Connection c, long id, boolean forUpdate) throws SQLException {
+    public Optional<PayoutRun> run(Connection c, long id, boolean forUpdate) throws SQLException {
         try (PreparedStatement ps =
                 c.prepareStatement(
                         RUN_COLUMNS + " where id = ?" + (forUpdate ? " for update" : ""))) {
@@ -361,7 +312,7 @@ public class PayoutStore {
     }
 
     /** Runs, newest first; of one status when {@code status} is not null. */
-    public List<Run> runs(Connection c, String status) throws SQLException {
+    public List<PayoutRun> runs(Connection c, String status) throws SQLException {
         return status == null ? runs(c, "true", null) : runs(c, "status = ?", status);
     }
 
@@ -369,8 +320,8 @@ public class PayoutStore {
             "select id, currency, as_of, status, created_by, created_at, approved_by, approved_at,"
                     + " exported_at from payout_run";
 
-    private List<Run> runs(Connection c, String where, String arg) throws SQLException {
-        List<Run> out = new ArrayList<>();
+    private List<PayoutRun> runs(Connection c, String where, String arg) throws SQLException {
+        List<PayoutRun> out = new ArrayList<>();
         try (PreparedStatement ps =
                 c.prepareStatement(RUN_COLUMNS + " where " + where + " order by id desc")) {
             if (arg != null) {
@@ -385,8 +336,8 @@ public class PayoutStore {
         return out;
     }
 
-    private static Run run(ResultSet rs) throws SQLException {
-        return new Run(
+    private static PayoutRun run(ResultSet rs) throws SQLException {
+        return new PayoutRun(
                 rs.getLong(1),
                 rs.getString(2).trim(),
                 rs.getDate(3).toLocalDate(),
@@ -421,7 +372,7 @@ public class PayoutStore {
         }
     }
 
-    public long insertLine(Connection c, Line l) throws SQLException {
+    public long insertLine(Connection c, PayoutLine l) throws SQLException {
         try (PreparedStatement ps =
                 c.prepareStatement(
                         "insert into payout_line (run_id, maker_id, amount, currency, payee_name, iban, bic,"
@@ -444,7 +395,7 @@ public class PayoutStore {
         }
     }
 
-    public void insertPart(Connection c, Part p) throws SQLException {
+    public void insertPart(Connection c, PayoutPart p) throws SQLException {
         try (PreparedStatement ps =
                 c.prepareStatement(
                         "insert into payout_line_part (line_id, currency, balance, rate, rate_source, converted)"
@@ -474,8 +425,8 @@ public class PayoutStore {
     }
 
     /** A run's lines, by maker. */
-    public List<Line> lines(Connection c, long runId) throws SQLException {
-        List<Line> out = new ArrayList<>();
+    public List<PayoutLine> lines(Connection c, long runId) throws SQLException {
+        List<PayoutLine> out = new ArrayList<>();
         try (PreparedStatement ps =
                 c.prepareStatement(
                         "select id, run_id, maker_id, amount, currency, payee_name, iban, bic, provider_account,"
@@ -485,7 +436,7 @@ public class PayoutStore {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(
-                            new Line(
+                            new PayoutLine(
                                     rs.getLong(1),
                                     rs.getLong(2),
                                     rs.getString(3),
@@ -507,8 +458,8 @@ public class PayoutStore {
     }
 
     /** The parts of a run's lines, by line and currency. */
-    public List<Part> parts(Connection c, long runId) throws SQLException {
-        List<Part> out = new ArrayList<>();
+    public List<PayoutPart> parts(Connection c, long runId) throws SQLException {
+        List<PayoutPart> out = new ArrayList<>();
         try (PreparedStatement ps =
                 c.prepareStatement(
                         "select p.line_id, p.currency, p.balance, p.rate, p.rate_source, p.converted"
@@ -518,7 +469,7 @@ public class PayoutStore {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(
-                            new Part(
+                            new PayoutPart(
                                     rs.getLong(1),
                                     rs.getString(2).trim(),
                                     rs.getBigDecimal(3),

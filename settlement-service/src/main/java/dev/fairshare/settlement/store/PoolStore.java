@@ -3,6 +3,8 @@ package dev.fairshare.settlement.store;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fairshare.settlement.domain.DeclaredPool;
+import dev.fairshare.settlement.domain.ReplacedPool;
 import dev.fairshare.settlement.engine.Pool;
 import dev.fairshare.settlement.engine.PoolMethod;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -32,12 +34,6 @@ public class PoolStore {
         this.mapper = mapper;
     }
 
-    /** A pool as declared: by whom and when. */
-    public record Declared(Pool pool, String declaredBy, Instant declaredAt) {}
-
-    /** A declaration that a later one replaced. */
-    public record Replaced(Declared declaration, String replacedBy, Instant replacedAt) {}
-
     private static final String COLUMNS =
             "platform_id, period, currency, revenue, maker_share, metric, method, fees, declared_by,"
                     + " declared_at";
@@ -46,9 +42,9 @@ public class PoolStore {
      * Stores {@code pool} as the platform's declaration for its period, keeping the one it replaces
      * (if any) in the history. Returns the replaced declaration.
      */
-    public Optional<Declared> declare(Connection c, Pool pool, String who, Instant at)
+    public Optional<DeclaredPool> declare(Connection c, Pool pool, String who, Instant at)
             throws SQLException {
-        Optional<Declared> previous = find(c, pool.platformId(), pool.period(), true);
+        Optional<DeclaredPool> previous = find(c, pool.platformId(), pool.period(), true);
         if (previous.isPresent()) {
             try (PreparedStatement ps =
                     c.prepareStatement(
@@ -90,12 +86,12 @@ public class PoolStore {
     }
 
     /** The platform's current declaration for the period, if any. */
-    public Optional<Declared> find(Connection c, String platformId, YearMonth period)
+    public Optional<DeclaredPool> find(Connection c, String platformId, YearMonth period)
             throws SQLException {
         return find(c, platformId, period, false);
     }
 
-    private Optional<Declared> find(
+    private Optional<DeclaredPool> find(
             Connection c, String platformId, YearMonth period, boolean forUpdate)
             throws SQLException {
         try (PreparedStatement ps =
@@ -106,13 +102,13 @@ public class PoolStore {
                                 + (forUpdate ? " for update" : ""))) {
             ps.setString(1, platformId);
             ps.setString(2, period.toString());
-            List<Declared> found = read(ps);
+            List<DeclaredPool> found = read(ps);
             return found.stream().findFirst();
         }
     }
 
     /** The current declarations, of one platform and/or one period when given. */
-    public List<Declared> list(Connection c, String platformId, YearMonth period)
+    public List<DeclaredPool> list(Connection c, String platformId, YearMonth period)
             throws SQLException {
         try (PreparedStatement ps =
                 c.prepareStatement(
@@ -132,14 +128,14 @@ public class PoolStore {
     /** The declared pools of a period, by platform. */
     public Map<String, Pool> ofPeriod(Connection c, YearMonth period) throws SQLException {
         Map<String, Pool> out = new TreeMap<>();
-        for (Declared d : list(c, null, period)) {
+        for (DeclaredPool d : list(c, null, period)) {
             out.put(d.pool().platformId(), d.pool());
         }
         return out;
     }
 
     /** The declarations of a platform's pool that later ones replaced, oldest first. */
-    public List<Replaced> history(Connection c, String platformId, YearMonth period)
+    public List<ReplacedPool> history(Connection c, String platformId, YearMonth period)
             throws SQLException {
         try (PreparedStatement ps =
                 c.prepareStatement(
@@ -149,11 +145,11 @@ public class PoolStore {
                                 + " where platform_id = ? and period = ? order by id")) {
             ps.setString(1, platformId);
             ps.setString(2, period.toString());
-            List<Replaced> out = new ArrayList<>();
+            List<ReplacedPool> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(
-                            new Replaced(
+                            new ReplacedPool(
                                     declared(rs),
                                     rs.getString(11),
                                     rs.getTimestamp(12).toInstant()));
@@ -163,8 +159,8 @@ public class PoolStore {
         }
     }
 
-    private List<Declared> read(PreparedStatement ps) throws SQLException {
-        List<Declared> out = new ArrayList<>();
+    private List<DeclaredPool> read(PreparedStatement ps) throws SQLException {
+        List<DeclaredPool> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 out.add(declared(rs));
@@ -173,7 +169,7 @@ public class PoolStore {
         return out;
     }
 
-    private Declared declared(ResultSet rs) throws SQLException {
+    private DeclaredPool declared(ResultSet rs) throws SQLException {
         String fees = rs.getString(8);
         Pool pool =
                 new Pool(
@@ -185,7 +181,7 @@ public class PoolStore {
                         rs.getString(6),
                         PoolMethod.valueOf(rs.getString(7)),
                         fees == null ? Map.of() : fees(fees));
-        return new Declared(pool, rs.getString(9), rs.getTimestamp(10).toInstant());
+        return new DeclaredPool(pool, rs.getString(9), rs.getTimestamp(10).toInstant());
     }
 
     private Map<String, BigDecimal> fees(String json) throws SQLException {

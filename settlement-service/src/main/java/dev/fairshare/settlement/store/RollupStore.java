@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fairshare.settlement.engine.CustomerType;
 import dev.fairshare.settlement.engine.PooledUsage;
 import dev.fairshare.settlement.engine.UsageRow;
-import dev.fairshare.settlement.kafka.UsageDelta;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
 import java.sql.Connection;

@@ -1,5 +1,6 @@
 package dev.fairshare.settlement.store;
 
+import dev.fairshare.settlement.domain.PeriodState;
 import dev.fairshare.settlement.engine.CustomerType;
 import dev.fairshare.settlement.engine.LineKind;
 import dev.fairshare.settlement.engine.StatementLine;
@@ -25,9 +26,6 @@ import org.postgresql.copy.CopyIn;
 public class StatementStore {
     private static final org.jboss.logging.Logger LOG =
             org.jboss.logging.Logger.getLogger(StatementStore.class);
-
-    /** A period's state. */
-    public record PeriodState(YearMonth period, String status, Instant closedAt) {}
 
     public List<PeriodState> periods(Connection c) throws SQLException {
         List<PeriodState> out = new ArrayList<>();
@@ -63,6 +61,17 @@ public class StatementStore {
     public void lockPeriods(Connection c) throws SQLException {
         try (java.sql.Statement s = c.createStatement()) {
             s.execute("lock table period in share row exclusive mode");
+        }
+    }
+
+    /**
+     * Waits for a close in progress and keeps one from starting until the transaction ends (a close
+     * holds {@link #lockPeriods}, which conflicts with this one); other holders of this lock are
+     * not blocked.
+     */
+    public void lockPeriodsAgainstClose(Connection c) throws SQLException {
+        try (java.sql.Statement s = c.createStatement()) {
+            s.execute("lock table period in share mode");
         }
     }
 

@@ -5,16 +5,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.fairshare.settlement.api.FinanceResource;
-import dev.fairshare.settlement.api.ProblemException;
 import dev.fairshare.settlement.api.SettlementResource;
 import dev.fairshare.settlement.api.Views;
+import dev.fairshare.settlement.domain.PeriodState;
 import dev.fairshare.settlement.engine.LineKind;
 import dev.fairshare.settlement.engine.ModelInfo;
 import dev.fairshare.settlement.engine.Parent;
 import dev.fairshare.settlement.engine.StatementLine;
+import dev.fairshare.settlement.problem.ProblemException;
 import dev.fairshare.settlement.registry.RegistryReplica;
 import dev.fairshare.settlement.service.SettlementService;
-import dev.fairshare.settlement.store.StatementStore;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.smallrye.common.annotation.Blocking;
@@ -578,12 +578,11 @@ public class DashboardResource {
         YearMonth selected =
                 period == null ? current.minusMonths(1) : SettlementResource.period(period);
         // every period (see SettlementService) and the selected one, newest first
-        Map<YearMonth, StatementStore.PeriodState> states = new TreeMap<>();
+        Map<YearMonth, PeriodState> states = new TreeMap<>();
         settlement.periods().forEach(p -> states.put(p.period(), p));
-        states.putIfAbsent(
-                selected, new StatementStore.PeriodState(selected, SettlementService.OPEN, null));
+        states.putIfAbsent(selected, new PeriodState(selected, SettlementService.OPEN, null));
         List<Pages.Period> periods = new ArrayList<>();
-        for (StatementStore.PeriodState p : states.values()) {
+        for (PeriodState p : states.values()) {
             periods.add(
                     0,
                     new Pages.Period(

@@ -1,14 +1,15 @@
 package dev.fairshare.settlement.web;
 
 import dev.fairshare.settlement.api.PayoutResource;
-import dev.fairshare.settlement.api.ProblemException;
 import dev.fairshare.settlement.api.RemittanceResource;
 import dev.fairshare.settlement.api.Views;
 import dev.fairshare.settlement.config.PayoutConfig;
+import dev.fairshare.settlement.domain.PayoutLine;
+import dev.fairshare.settlement.domain.PayoutRun;
+import dev.fairshare.settlement.problem.ProblemException;
 import dev.fairshare.settlement.report.RemittancePdf;
 import dev.fairshare.settlement.service.PayeeDetails;
 import dev.fairshare.settlement.service.PayoutService;
-import dev.fairshare.settlement.store.PayoutStore;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.quarkus.qute.TemplateData;
@@ -249,8 +250,8 @@ public class PayoutPages {
     }
 
     static Run run(PayoutService.RunDetail d, String maker) {
-        PayoutStore.Run r = d.run();
-        List<PayoutStore.Line> own =
+        PayoutRun r = d.run();
+        List<PayoutLine> own =
                 d.lines().stream().filter(l -> maker == null || maker.equals(l.makerId())).toList();
         return new Run(
                 r.id(),
@@ -262,7 +263,7 @@ public class PayoutPages {
                 own.size(),
                 Views.money(
                         own.stream()
-                                .map(PayoutStore.Line::amount)
+                                .map(PayoutLine::amount)
                                 .reduce(java.math.BigDecimal.ZERO, java.math.BigDecimal::add),
                         r.currency()),
                 own.stream()

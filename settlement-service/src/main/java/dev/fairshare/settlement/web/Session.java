@@ -1,6 +1,6 @@
 package dev.fairshare.settlement.web;
 
-import dev.fairshare.settlement.api.ProblemException;
+import dev.fairshare.settlement.problem.ProblemException;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 import io.vertx.core.http.Cookie;

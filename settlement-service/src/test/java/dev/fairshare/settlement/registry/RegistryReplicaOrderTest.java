@@ -3,8 +3,8 @@ package dev.fairshare.settlement.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fairshare.settlement.config.KafkaConnection;
 import dev.fairshare.settlement.engine.RevenueShare;
-import dev.fairshare.settlement.kafka.KafkaConnection;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fairshare.settlement.config.KafkaConnection;
 import dev.fairshare.settlement.engine.Agreement;
-import dev.fairshare.settlement.kafka.KafkaConnection;
 import java.time.LocalDate;
 import java.util.List;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -1,4 +1,4 @@
-package dev.fairshare.settlement.kafka;
+package dev.fairshare.settlement.config;
 
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;

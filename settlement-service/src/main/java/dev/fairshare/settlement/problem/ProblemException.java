@@ -1,4 +1,4 @@
-package dev.fairshare.settlement.api;
+package dev.fairshare.settlement.problem;
 
 import java.util.List;
 
@@ -6,10 +6,10 @@ import java.util.List;
 public class ProblemException extends RuntimeException {
     private final int status;
     private final String code;
-    private final List<Problem.FieldError> errors;
+    private final List<FieldError> errors;
+    private long retryAfter;
 
-    public ProblemException(
-            int status, String code, String detail, List<Problem.FieldError> errors) {
+    public ProblemException(int status, String code, String detail, List<FieldError> errors) {
         super(detail);
         this.status = status;
         this.code = code;
@@ -27,7 +27,18 @@ public class ProblemException extends RuntimeException {
     /** 422 with one offending field. */
     public static ProblemException unprocessable(String code, String field, String message) {
         return new ProblemException(
-                422, code, message, List.of(new Problem.FieldError(field, code, message)));
+                422, code, message, List.of(new FieldError(field, code, message)));
+    }
+
+    /** Answers with a {@code Retry-After} of {@code seconds}. */
+    public ProblemException retryAfter(long seconds) {
+        this.retryAfter = seconds;
+        return this;
+    }
+
+    /** Seconds for a {@code Retry-After} header; 0 for none. */
+    public long retryAfter() {
+        return retryAfter;
     }
 
     public int status() {
@@ -38,7 +49,7 @@ public class ProblemException extends RuntimeException {
         return code;
     }
 
-    public List<Problem.FieldError> errors() {
+    public List<FieldError> errors() {
         return errors;
     }
 }

@@ -1,6 +1,5 @@
-package dev.fairshare.settlement.config;
+package dev.fairshare.settlement.kafka;
 
-import dev.fairshare.settlement.kafka.AttributedConsumer;
 import dev.fairshare.settlement.registry.RegistryReplica;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
