@@ -9,10 +9,12 @@ import static org.hamcrest.Matchers.equalTo;
 
 import dev.fairshare.localstack.FairshareTestResource;
 import dev.fairshare.localstack.Tokens;
+import dev.fairshare.settlement.service.dashboard.PayoutDashboard;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import java.io.StringReader;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -334,6 +336,37 @@ class PayoutRunTest {
                 .doesNotContain(a)
                 .doesNotContain(IBAN_B)
                 .contains("GB82**************5432");
+        // the page's view model, by hand: finance's run has the four lines (100.00 + 36.16 +
+        // 20.00 + 85.00) and, of this test's makers, c's and u's carry-forwards (the other test
+        // classes' makers without a profile have theirs); b's has b's line only, masked
+        PayoutDashboard.Run all = payoutRun(null, runId);
+        assertThat(all.status()).isEqualTo("COMPLETED");
+        assertThat(all.lineCount()).isEqualTo(4);
+        assertThat(all.total()).isEqualTo("241.16");
+        assertThat(all.carried())
+                .filteredOn(cf -> List.of(a, b, c, d, n, u).contains(cf.split(": ")[0]))
+                .containsExactlyInAnyOrder(
+                        c + ": 4.00 USD (BELOW_THRESHOLD)", u + ": 15.00 USD (NO_PROFILE)");
+        PayoutDashboard.Run own = payoutRun(b, runId);
+        assertThat(own.lineCount()).isEqualTo(1);
+        assertThat(own.total()).isEqualTo("36.16");
+        assertThat(own.carried()).isEmpty();
+        assertThat(own.lines())
+                .extracting(
+                        PayoutDashboard.Line::makerId,
+                        PayoutDashboard.Line::payeeName,
+                        PayoutDashboard.Line::account,
+                        PayoutDashboard.Line::amount,
+                        PayoutDashboard.Line::status,
+                        PayoutDashboard.Line::reference)
+                .containsExactly(
+                        org.assertj.core.groups.Tuple.tuple(
+                                b,
+                                "Maker B",
+                                "GB82**************5432",
+                                "36.16",
+                                "PAID",
+                                "BANK-REF-B"));
         // the page's links work with the session cookie: the maker's own advice, never another's
         byte[] dashboardAdvice =
                 given().cookie("fairshare_token", Tokens.maker(b))
@@ -492,6 +525,16 @@ class PayoutRunTest {
 
     static String lineAmount(JsonPath run, String maker) {
         return run.getString(line(maker) + ".amount");
+    }
+
+    @Inject PayoutDashboard payoutDashboard;
+
+    /** Run {@code runId} on the dashboard's payout page of {@code maker} (finance's when null). */
+    PayoutDashboard.Run payoutRun(String maker, long runId) {
+        return payoutDashboard.page("viewer", maker, null, null, null).runs().stream()
+                .filter(r -> r.id() == runId)
+                .findFirst()
+                .orElseThrow();
     }
 
     static String carried(JsonPath run, String maker) {

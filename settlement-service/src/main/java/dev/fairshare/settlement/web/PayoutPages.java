@@ -1,18 +1,15 @@
 package dev.fairshare.settlement.web;
 
 import dev.fairshare.settlement.api.PayoutResource;
-import dev.fairshare.settlement.api.RemittanceResource;
-import dev.fairshare.settlement.api.Views;
-import dev.fairshare.settlement.config.PayoutConfig;
-import dev.fairshare.settlement.domain.PayoutLine;
-import dev.fairshare.settlement.domain.PayoutRun;
 import dev.fairshare.settlement.problem.ProblemException;
+import dev.fairshare.settlement.api.RemittanceResource;
+import dev.fairshare.settlement.config.PayoutConfig;
 import dev.fairshare.settlement.report.RemittancePdf;
 import dev.fairshare.settlement.service.PayeeDetails;
 import dev.fairshare.settlement.service.PayoutService;
+import dev.fairshare.settlement.service.dashboard.PayoutDashboard;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
-import io.quarkus.qute.TemplateData;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
@@ -29,8 +26,6 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -44,90 +39,14 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("/dashboard/payouts")
 @CsrfProtected
 public class PayoutPages {
-    private static final Map<String, String> REFUSALS =
-            Map.of(
-                    "RUN_IN_PROGRESS",
-                            "Another run in this currency is not finished yet: finish or cancel it"
-                                    + " first.",
-                    "FX_RATE_MISSING",
-                            "A conversion needs an FX rate for the run's as-of day: record it"
-                                    + " (POST /fx-rates) and create the run again.",
-                    "SAME_USER", "A run is approved by another finance user than its creator.",
-                    "INVALID_RUN_STATUS", "The run is not in a state that allows this.",
-                    "LINE_SETTLED", "This line is settled already.",
-                    "INVALID_DATE", "The as-of day must be a date such as 2026-11-30.",
-                    "INVALID_CURRENCY", "The currency must be an ISO 4217 code such as USD.",
-                    "VALIDATION_FAILED", "A paid line needs the payment's bank reference.",
-                    "CONFLICT", "Another request changed the same run first: look again.");
-
     /** Who is signed in: a FINANCE user ({@code maker} null) or a MAKER with its maker id. */
-    private record Viewer(String user, String maker) {
+    private record Payee(String user, String maker) {
         boolean finance() {
             return maker == null;
         }
     }
 
-    @TemplateData
-    public record Line(
-            long runId,
-            long id,
-            String makerId,
-            String payeeName,
-            boolean payeeChanged,
-            String account,
-            String amount,
-            String status,
-            String reference) {
-        public String paidAction() {
-            return "/dashboard/payouts/" + runId + "/lines/" + id + "/paid";
-        }
-
-        public String failedAction() {
-            return "/dashboard/payouts/" + runId + "/lines/" + id + "/failed";
-        }
-
-        public String paidId() {
-            return "paid-" + id;
-        }
-
-        public String failedId() {
-            return "failed-" + id;
-        }
-    }
-
-    @TemplateData
-    public record Run(
-            long id,
-            String currency,
-            String asOf,
-            String status,
-            String createdBy,
-            String approvedBy,
-            int lineCount,
-            String total,
-            List<Line> lines,
-            List<String> carried) {
-        public String approveAction() {
-            return "/dashboard/payouts/" + id + "/approve";
-        }
-
-        public String cancelAction() {
-            return "/dashboard/payouts/" + id + "/cancel";
-        }
-
-        public String approveId() {
-            return "approve-" + id;
-        }
-
-        public String cancelId() {
-            return "cancel-" + id;
-        }
-    }
-
-    @TemplateData
-    public record Page(
-            String user, boolean finance, List<Run> runs, String message, String error) {}
-
+    private final PayoutDashboard dashboard;
     private final PayoutService payouts;
     private final PayoutConfig config;
     private final RemittancePdf pdf;
@@ -135,11 +54,13 @@ public class PayoutPages {
     private final Template template;
 
     public PayoutPages(
+            PayoutDashboard dashboard,
             PayoutService payouts,
             PayoutConfig config,
             RemittancePdf pdf,
             Session session,
             @Location("payouts.html") Template template) {
+        this.dashboard = dashboard;
         this.payouts = payouts;
         this.config = config;
         this.pdf = pdf;
@@ -148,29 +69,28 @@ public class PayoutPages {
     }
 
     /** The signed-in FINANCE or MAKER user; a MAKER token without its maker id is nobody here. */
-    private Optional<Viewer> viewer() {
-        return session.token()
+    private Optional<Payee> viewer() {
+        return Viewer.of(session)
                 .flatMap(
-                        jwt -> {
-                            if (jwt.getGroups().contains("FINANCE")) {
-                                return Optional.of(new Viewer(jwt.getName(), null));
+                        v -> {
+                            if (v.groups().contains(Viewer.FINANCE)) {
+                                return Optional.of(new Payee(v.user(), null));
                             }
-                            String maker = jwt.getClaim("makerId");
-                            return jwt.getGroups().contains("MAKER")
+                            String maker = v.makerId();
+                            return v.groups().contains(Viewer.MAKER)
                                             && maker != null
                                             && !maker.isBlank()
-                                    ? Optional.of(new Viewer(jwt.getName(), maker))
+                                    ? Optional.of(new Payee(v.user(), maker))
                                     : Optional.empty();
                         });
     }
 
-    private Optional<Viewer> finance() {
-        return viewer().filter(Viewer::finance);
+    private Optional<Payee> finance() {
+        return viewer().filter(Payee::finance);
     }
 
     private Response away() {
-        return Response.seeOther(URI.create(session.token().isEmpty() ? "/login" : "/dashboard"))
-                .build();
+        return Viewer.away(Viewer.of(session));
     }
 
     @GET
@@ -181,45 +101,17 @@ public class PayoutPages {
             @QueryParam("done") String done,
             @QueryParam("run") Long runId,
             @QueryParam("error") String error) {
-        Optional<Viewer> v = viewer();
+        Optional<Payee> v = viewer();
         if (v.isEmpty()) {
             return away();
         }
-        String maker = v.get().maker();
-        List<Run> runs =
-                payouts.runs(null).stream()
-                        .map(r -> run(r, maker))
-                        .filter(r -> maker == null || !r.lines().isEmpty())
-                        .toList();
         return Response.ok(
                         template.data(
                                 "page",
-                                new Page(
-                                        v.get().user(),
-                                        maker == null,
-                                        runs,
-                                        notice(done, runId),
-                                        error == null
-                                                ? null
-                                                : REFUSALS.getOrDefault(
-                                                        error, "The action was refused."))))
+                                dashboard.page(
+                                        v.get().user(), v.get().maker(), done, runId, error)))
                 .type(MediaType.TEXT_HTML)
                 .build();
-    }
-
-    /** The sentence of a done action; a code it does not know says nothing. */
-    static String notice(String done, Long runId) {
-        if (done == null || runId == null) {
-            return null;
-        }
-        return switch (done) {
-            case "created" ->
-                    "Run " + runId + " created as a draft: another finance user approves it.";
-            case "approved" -> "Run " + runId + " approved: download its payment file.";
-            case "cancelled" -> "Run " + runId + " cancelled: the balances stay on the ledger.";
-            case "settled" -> "A line of run " + runId + " is marked.";
-            default -> null;
-        };
     }
 
     @GET
@@ -239,7 +131,7 @@ public class PayoutPages {
     @Operation(hidden = true)
     public Response remittance(
             @PathParam("runId") long runId, @PathParam("makerId") String makerId) {
-        Optional<Viewer> v = viewer();
+        Optional<Payee> v = viewer();
         if (v.isEmpty()) {
             return away();
         }
@@ -247,55 +139,6 @@ public class PayoutPages {
             return Response.status(403).build();
         }
         return RemittanceResource.render(payouts, pdf, runId, makerId);
-    }
-
-    static Run run(PayoutService.RunDetail d, String maker) {
-        PayoutRun r = d.run();
-        List<PayoutLine> own =
-                d.lines().stream().filter(l -> maker == null || maker.equals(l.makerId())).toList();
-        return new Run(
-                r.id(),
-                r.currency(),
-                r.asOf().toString(),
-                r.status(),
-                r.createdBy(),
-                r.approvedBy(),
-                own.size(),
-                Views.money(
-                        own.stream()
-                                .map(PayoutLine::amount)
-                                .reduce(java.math.BigDecimal.ZERO, java.math.BigDecimal::add),
-                        r.currency()),
-                own.stream()
-                        .map(
-                                l ->
-                                        new Line(
-                                                r.id(),
-                                                l.id(),
-                                                l.makerId(),
-                                                l.payeeName(),
-                                                l.payeeChanged(),
-                                                l.iban() != null
-                                                        ? PayeeDetails.maskIban(l.iban())
-                                                        : PayeeDetails.maskAccount(
-                                                                l.providerAccount()),
-                                                Views.money(l.amount(), l.currency()),
-                                                l.status(),
-                                                l.reference()))
-                        .toList(),
-                d.carryForwards().stream()
-                        .filter(cf -> maker == null || maker.equals(cf.makerId()))
-                        .map(
-                                cf ->
-                                        cf.makerId()
-                                                + ": "
-                                                + Views.money(cf.balance(), cf.currency())
-                                                + " "
-                                                + cf.currency()
-                                                + " ("
-                                                + cf.reason()
-                                                + ")")
-                        .toList());
     }
 
     @POST
@@ -307,7 +150,7 @@ public class PayoutPages {
             @FormParam("currency") String currency,
             @FormParam("asOf") String asOf,
             @FormParam(Session.CSRF_FIELD) String csrf) {
-        Optional<Viewer> v = finance();
+        Optional<Payee> v = finance();
         if (v.isEmpty()) {
             return away();
         }
@@ -326,7 +169,7 @@ public class PayoutPages {
                         throw new ProblemException(
                                 422, "INVALID_CURRENCY", "currency: an ISO 4217 code");
                     }
-                    return payouts.createRun(c, day, v.get().user()).run().id();
+                    return dashboard.create(c, day, v.get().user());
                 });
     }
 
@@ -336,7 +179,7 @@ public class PayoutPages {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Operation(hidden = true)
     public Response approve(@PathParam("id") long id, @FormParam(Session.CSRF_FIELD) String csrf) {
-        Optional<Viewer> v = finance();
+        Optional<Payee> v = finance();
         if (v.isEmpty()) {
             return away();
         }
@@ -376,7 +219,7 @@ public class PayoutPages {
             @PathParam("outcome") String outcome,
             @FormParam("reference") String reference,
             @FormParam(Session.CSRF_FIELD) String csrf) {
-        Optional<Viewer> v = finance();
+        Optional<Payee> v = finance();
         if (v.isEmpty()) {
             return away();
         }

@@ -1,4 +1,4 @@
-package dev.fairshare.settlement.web;
+package dev.fairshare.settlement.service.dashboard;
 
 import dev.fairshare.settlement.service.SettlementService;
 import java.time.YearMonth;
@@ -9,8 +9,9 @@ import java.util.Map;
  * {@code ?error=}); the text is made here from the code and the period's state, so a link can never
  * make the page say something of its own.
  */
-final class Notices {
-    static final String CLOSED = "closed";
+public final class Notices {
+    /** The code of a successful close, in the redirect to the finance page. */
+    public static final String CLOSED = "closed";
 
     private static final Map<String, String> REFUSALS =
             Map.of(

@@ -1,4 +1,4 @@
-package dev.fairshare.settlement.web;
+package dev.fairshare.settlement.service.dashboard;
 
 import dev.fairshare.settlement.engine.Agreement;
 import dev.fairshare.settlement.engine.Pool;
@@ -26,11 +26,11 @@ import java.util.TreeSet;
  * and finance's split is per model.
  */
 @ApplicationScoped
-public class PoolPages {
+public class PoolDashboard {
     private final PoolService pools;
     private final RegistryReplica registry;
 
-    public PoolPages(PoolService pools, RegistryReplica registry) {
+    public PoolDashboard(PoolService pools, RegistryReplica registry) {
         this.pools = pools;
         this.registry = registry;
     }

@@ -1,4 +1,4 @@
-package dev.fairshare.settlement.web;
+package dev.fairshare.settlement.service.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

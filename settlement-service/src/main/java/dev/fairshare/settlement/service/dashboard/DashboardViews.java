@@ -1,22 +1,25 @@
-package dev.fairshare.settlement.web;
+package dev.fairshare.settlement.service.dashboard;
 
-import io.quarkus.qute.TemplateData;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.fairshare.settlement.service.SettlementService;
 import java.util.List;
+import java.util.Map;
 
-/** What the dashboard's templates show: rows already formatted, links already built. */
-public final class Pages {
-    private Pages() {}
+/**
+ * What the dashboard's templates show: rows already formatted, links already built. Made by {@link
+ * MakerDashboard}, {@link FinanceDashboard}, {@link StatementLines}; the web layer hands them to
+ * its templates as they are.
+ */
+public final class DashboardViews {
+    private DashboardViews() {}
 
-    @TemplateData
     public record Amount(String currency, String text, String id) {}
 
     /** One period's total for the maker, per currency, with the link to its lines. */
-    @TemplateData
     public record PeriodTotal(
             String period, String status, String currency, String text, String id, String href) {}
 
     /** A sum of statement lines of one kind, model, platform and currency. */
-    @TemplateData
     public record Earning(
             String kind,
             String modelId,
@@ -26,14 +29,12 @@ public final class Pages {
             String text,
             String href) {}
 
-    @TemplateData
     public record LineageRow(int depth, String modelId, String makerId, String share, boolean own) {
         public String indent() {
             return "padding-left:" + (depth * 1.5) + "em";
         }
     }
 
-    @TemplateData
     public record Uncovered(
             String period,
             String platform,
@@ -43,10 +44,24 @@ public final class Pages {
             String revenue,
             boolean finding,
             String firstSeen,
-            String lastSeen) {}
+            String lastSeen) {
+
+        static Uncovered of(SettlementService.Uncovered u, Map<String, String> platformNames) {
+            var usage = u.usage();
+            return new Uncovered(
+                    u.period().toString(),
+                    platformNames.getOrDefault(usage.platformId(), usage.platformId()),
+                    usage.modelId(),
+                    usage.customerType().name(),
+                    usage.events(),
+                    Money.format(usage.revenue(), usage.currency()),
+                    usage.complianceFinding(),
+                    usage.firstDay().toString(),
+                    usage.lastDay().toString());
+        }
+    }
 
     /** Usage a revenue-share agreement does not rate: its revenue is in another currency. */
-    @TemplateData
     public record Mismatch(
             String period,
             String platform,
@@ -56,9 +71,30 @@ public final class Pages {
             String agreementCurrency,
             long events,
             String revenue,
-            String id) {}
+            String id) {
 
-    @TemplateData
+        static Mismatch of(SettlementService.Mismatch m, Map<String, String> platformNames) {
+            var u = m.usage();
+            return new Mismatch(
+                    m.period().toString(),
+                    platformNames.getOrDefault(u.platformId(), u.platformId()),
+                    u.modelId(),
+                    u.makerId(),
+                    u.agreementId(),
+                    u.agreementCurrency(),
+                    u.events(),
+                    Money.format(u.revenue(), u.currency()),
+                    "mismatch-"
+                            + m.period()
+                            + "-"
+                            + u.platformId()
+                            + "-"
+                            + u.modelId()
+                            + "-"
+                            + u.currency());
+        }
+    }
+
     public record Line(
             String makerId,
             String platform,
@@ -70,30 +106,48 @@ public final class Pages {
             String amount,
             String adjustsPeriod) {}
 
-    @TemplateData
     public record Period(String period, String status, String closedAt, boolean selected) {}
 
-    @TemplateData
     public record PartyAmount(
             String id, String name, String currency, String text, String cellId) {}
 
-    @TemplateData
     public record Unattributed(
-            String platformId, String modelRef, long events, String firstSeen, String lastSeen) {}
+            String platformId, String modelRef, long events, String firstSeen, String lastSeen) {
+
+        /** A row of usage-service's {@code GET /usage/unattributed}. */
+        static Unattributed of(JsonNode n) {
+            return new Unattributed(
+                    n.path("platformId").asText(),
+                    n.path("modelRef").asText(),
+                    n.path("events").asLong(),
+                    n.path("firstSeen").asText(),
+                    n.path("lastSeen").asText());
+        }
+    }
 
     /**
      * An inbound record usage-service set aside (its platform's usage is incomplete until seen).
      */
-    @TemplateData
     public record Quarantined(
             String platformId,
             String topic,
             int partition,
             long offset,
             String reason,
-            String quarantinedAt) {}
+            String quarantinedAt) {
 
-    @TemplateData
+        /** A row of usage-service's {@code GET /quarantine}. */
+        static Quarantined of(JsonNode n) {
+            return new Quarantined(
+                    n.path("platformId").asText(),
+                    n.path("topic").asText(),
+                    n.path("partition").asInt(),
+                    n.path("offset").asLong(),
+                    n.path("reason").asText(),
+                    n.path("quarantinedAt").asText());
+        }
+    }
+
     public record MakerPage(
             String user,
             String makerId,
@@ -112,7 +166,6 @@ public final class Pages {
             List<ProposalRow> proposals) {}
 
     /** A platform alias the maker proposed, and what the platform decided. */
-    @TemplateData
     public record ProposalRow(
             String id,
             String ref,
@@ -123,10 +176,8 @@ public final class Pages {
             String decidedAt) {}
 
     /** A name (alias) of one of the maker's models: where it counts, and from when. */
-    @TemplateData
     public record Name(String modelId, String ref, String scope, String validFrom) {}
 
-    @TemplateData
     public record FinancePage(
             String user,
             String period,
@@ -143,7 +194,6 @@ public final class Pages {
             String message,
             String error) {}
 
-    @TemplateData
     public record LinesPage(
             String user,
             String period,
@@ -152,4 +202,10 @@ public final class Pages {
             String home,
             List<Line> lines,
             String total) {}
+
+    /** The maker page and its revenue-pool section. */
+    public record MakerView(MakerPage page, PoolDashboard.MakerPools pools) {}
+
+    /** The finance page of a period and the period's revenue pools. */
+    public record FinanceView(FinancePage page, List<PoolDashboard.FinancePool> pools) {}
 }

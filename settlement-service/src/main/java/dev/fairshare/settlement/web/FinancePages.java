@@ -1,0 +1,134 @@
+package dev.fairshare.settlement.web;
+
+import static dev.fairshare.settlement.web.Viewer.redirect;
+
+import dev.fairshare.settlement.api.FinanceResource;
+import dev.fairshare.settlement.problem.ProblemException;
+import dev.fairshare.settlement.api.SettlementResource;
+import dev.fairshare.settlement.service.SettlementService;
+import dev.fairshare.settlement.service.dashboard.DashboardViews.FinanceView;
+import dev.fairshare.settlement.service.dashboard.FinanceDashboard;
+import dev.fairshare.settlement.service.dashboard.Notices;
+import io.quarkus.qute.Location;
+import io.quarkus.qute.Template;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.PermitAll;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.FormParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+/**
+ * Finance's view of a period ({@link FinanceDashboard} makes it): periods and their closes,
+ * invoices, payouts, revenue pools, mismatched, unattributed and quarantined usage; the close of a
+ * period and the settlement CSV, with the same rules as the API's. For the signed-in FINANCE user
+ * only.
+ */
+@Path("/dashboard/finance")
+@Blocking
+@CsrfProtected
+@Tag(name = "dashboard")
+public class FinancePages {
+    private final FinanceDashboard dashboard;
+    private final SettlementService settlement;
+    private final Session session;
+    private final Template finance;
+
+    public FinancePages(
+            FinanceDashboard dashboard,
+            SettlementService settlement,
+            Session session,
+            @Location("finance.html") Template finance) {
+        this.dashboard = dashboard;
+        this.settlement = settlement;
+        this.session = session;
+        this.finance = finance;
+    }
+
+    @GET
+    @PermitAll
+    @Produces(MediaType.TEXT_HTML)
+    @Operation(
+            summary = "Finance: periods and closes, invoices, payouts, reports, unattributed usage")
+    public Response financePage(
+            @QueryParam("period") String period,
+            @QueryParam("message") String message,
+            @QueryParam("error") String error) {
+        // ?message= and ?error= are codes: the page says what they mean, never echoes them
+        Optional<Viewer> v = Viewer.of(session);
+        if (v.isEmpty() || !v.get().finance()) {
+            return Viewer.away(v);
+        }
+        YearMonth selected =
+                period == null
+                        ? YearMonth.now(ZoneOffset.UTC).minusMonths(1)
+                        : SettlementResource.period(period);
+        FinanceView view =
+                dashboard.view(v.get().user(), v.get().token(), selected, message, error);
+        return Response.ok(finance.data("page", view.page()).data("pools", view.pools()))
+                .type(MediaType.TEXT_HTML)
+                .build();
+    }
+
+    @POST
+    @PermitAll
+    @Path("close")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
+    @Operation(
+            summary =
+                    "Close a period from the dashboard (the same rules as POST /periods/{p}/close)")
+    public Response close(
+            @FormParam("period") String period,
+            @FormParam("force") String force,
+            @FormParam(Session.CSRF_FIELD) String csrf) {
+        Optional<Viewer> v = Viewer.of(session);
+        if (v.isEmpty() || !v.get().finance()) {
+            return Viewer.away(v);
+        }
+        YearMonth p = SettlementResource.period(period);
+        try {
+            settlement.close(p, "on".equals(force));
+            return redirect("/dashboard/finance?period=" + p + "&message=" + Notices.CLOSED);
+        } catch (ProblemException e) {
+            return redirect(
+                    "/dashboard/finance?period="
+                            + p
+                            + "&error="
+                            + URLEncoder.encode(e.code(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @GET
+    @PermitAll
+    @Path("settlement.csv")
+    @Produces("text/csv")
+    @Operation(
+            operationId = "downloadDashboardSettlementCsv",
+            summary =
+                    "The settlement CSV of a period for the signed-in finance user (the same file as"
+                            + " GET /reports/{period}/settlement.csv, which takes the Authorization"
+                            + " header only)")
+    @APIResponse(responseCode = "200", description = "the CSV (text/csv)")
+    @APIResponse(responseCode = "303", description = "not signed in as FINANCE: to the sign-in")
+    @APIResponse(responseCode = "400", description = "INVALID_PERIOD")
+    public Response financeCsv(@QueryParam("period") String period) {
+        Optional<Viewer> v = Viewer.of(session);
+        if (v.isEmpty() || !v.get().finance()) {
+            return Viewer.away(v);
+        }
+        return FinanceResource.settlementCsv(settlement, SettlementResource.period(period));
+    }
+}
