@@ -1,6 +1,5 @@
 package dev.fairshare.usage.store;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fairshare.usage.config.UsageConfig;
 import dev.fairshare.usage.kafka.AttributedDelta;
 import dev.fairshare.usage.runtime.Daemon;
@@ -15,6 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -91,13 +91,11 @@ public class RollupFolder {
 
     private final AgroalDataSource dataSource;
     private final UsageConfig config;
-    private final ObjectMapper mapper;
     private final Daemon daemon = new Daemon("rollup-folder", this::loop, true);
 
-    public RollupFolder(AgroalDataSource dataSource, UsageConfig config, ObjectMapper mapper) {
+    public RollupFolder(AgroalDataSource dataSource, UsageConfig config) {
         this.dataSource = dataSource;
         this.config = config;
-        this.mapper = mapper;
     }
 
     void start(@Observes StartupEvent event) {
@@ -153,20 +151,17 @@ public class RollupFolder {
                     delete.setArray(1, c.createArrayOf("uuid", batches.toArray()));
                     delete.executeUpdate();
                 }
-                List<Map.Entry<RollupKey, RollupDelta>> sorted = new ArrayList<>(sums.entrySet());
-                sorted.sort(Map.Entry.comparingByKey(DELTA_ORDER));
-                addToRollups(c, withoutSubscribers(sorted));
-                int deltas = sendAsDeltas(c, sorted);
+                int keys = sums.size();
+                int deltas = sendAsDeltas(c, sums);
+                // the deltas are written: the sums may now be merged in place
+                addToRollups(c, withoutSubscribers(sums));
                 c.commit();
                 if (LOG.isDebugEnabled()) {
                     LOG.debugf(
                             "folded %d batches into %d roll-up rows and %d usage.attributed deltas in %d ms",
-                            batches.size(),
-                            sorted.size(),
-                            deltas,
-                            (System.nanoTime() - t0) / 1_000_000);
+                            batches.size(), keys, deltas, (System.nanoTime() - t0) / 1_000_000);
                 }
-                return sorted.size();
+                return keys;
             } catch (SQLException | RuntimeException e) {
                 // Agroal commits an open transaction when a connection goes back to the pool
                 c.rollback();
@@ -182,6 +177,8 @@ public class RollupFolder {
     private static List<UUID> read(Connection c, Map<RollupKey, RollupDelta> sums)
             throws SQLException {
         List<UUID> batches = new ArrayList<>();
+        // one copy of each platform, model, customer type and currency for the whole fold
+        Map<String, String> names = new HashMap<>();
         try (PreparedStatement ps =
                 c.prepareStatement("select batch_id, deltas from usage_rollup_batch")) {
             ps.setFetchSize(1);
@@ -190,7 +187,7 @@ public class RollupFolder {
                     batches.add(rs.getObject(1, UUID.class));
                     try {
                         // the text's UTF-8 bytes as received: no string to decode and copy
-                        RollupBatches.addAll(rs.getBytes(2), sums);
+                        RollupBatches.addAll(rs.getBytes(2), sums, names);
                     } catch (java.io.IOException e) {
                         throw new SQLException(
                                 "unreadable roll-up sums of batch "
@@ -204,21 +201,22 @@ public class RollupFolder {
     }
 
     /**
-     * The fold's sums in {@code usage_rollup}'s grain, in key order: a subscriber's pooled sums
-     * added to those of its (platform, model, day, customer type, currency). Only the deltas carry
+     * The fold's sums in {@code usage_rollup}'s grain: each subscriber's pooled sums added, in
+     * place, to those of its (platform, model, day, customer type, currency). Only the deltas carry
      * the subscriber; the roll-up's readers never ask for it, and one row per subscriber would
-     * multiply the rows the fold upserts.
+     * multiply the rows the fold upserts. The upsert orders the rows itself.
      */
-    static List<Map.Entry<RollupKey, RollupDelta>> withoutSubscribers(
-            List<Map.Entry<RollupKey, RollupDelta>> sorted) {
-        if (sorted.stream().allMatch(e -> e.getKey().subscriberId() == null)) {
-            return sorted;
+    static Map<RollupKey, RollupDelta> withoutSubscribers(Map<RollupKey, RollupDelta> sums) {
+        List<Map.Entry<RollupKey, RollupDelta>> pooled = new ArrayList<>();
+        for (Map.Entry<RollupKey, RollupDelta> e : sums.entrySet()) {
+            if (e.getKey().subscriberId() != null) {
+                pooled.add(e);
+            }
         }
-        Map<RollupKey, RollupDelta> merged = new HashMap<>();
-        for (Map.Entry<RollupKey, RollupDelta> e : sorted) {
+        for (Map.Entry<RollupKey, RollupDelta> e : pooled) {
             RollupKey k = e.getKey();
-            RollupDelta d = e.getValue();
-            merged.computeIfAbsent(
+            RollupDelta d = sums.remove(k);
+            sums.computeIfAbsent(
                             new RollupKey(
                                     k.platformId(),
                                     k.modelId(),
@@ -228,13 +226,11 @@ public class RollupFolder {
                             x -> new RollupDelta())
                     .addSums(d.events(), d.revenue(), d.units());
         }
-        List<Map.Entry<RollupKey, RollupDelta>> out = new ArrayList<>(merged.entrySet());
-        out.sort(Map.Entry.comparingByKey(DELTA_ORDER));
-        return out;
+        return sums;
     }
 
     /** Adds {@code sums} to {@code usage_rollup}: staged by COPY, upserted in key order. */
-    private static void addToRollups(Connection c, List<Map.Entry<RollupKey, RollupDelta>> sums)
+    private static void addToRollups(Connection c, Map<RollupKey, RollupDelta> sums)
             throws SQLException {
         try (Statement st = c.createStatement()) {
             st.execute(STAGE);
@@ -243,7 +239,7 @@ public class RollupFolder {
                 c,
                 STAGE_COPY,
                 rows -> {
-                    for (Map.Entry<RollupKey, RollupDelta> e : sums) {
+                    for (Map.Entry<RollupKey, RollupDelta> e : sums.entrySet()) {
                         stageRow(rows, e.getKey(), e.getValue());
                         rows.sendIfFull();
                     }
@@ -271,38 +267,88 @@ public class RollupFolder {
         rows.tab().jsonNumbers(other, false).end();
     }
 
+    static final String OUTBOX_COPY =
+            "copy attributed_outbox (delta_id, model_id, payload, created_at) from stdin";
+
     /**
      * Writes the fold's sums to the outbox as {@code usage.attributed} deltas: one per (model,
      * platform), split beyond {@link #MAX_DELTA_ROWS} rows, the fold's id as their batch id;
      * answers how many. A pooled row carries its subscriber; the others are as they always were.
+     * The deltas' JSON is written straight into the COPY, so no delta's text stays on the heap.
      */
-    private int sendAsDeltas(Connection c, List<Map.Entry<RollupKey, RollupDelta>> sorted)
+    private static int sendAsDeltas(Connection c, Map<RollupKey, RollupDelta> sums)
             throws SQLException {
+        List<Map.Entry<RollupKey, RollupDelta>> sorted = new ArrayList<>(sums.entrySet());
+        sorted.sort(Map.Entry.comparingByKey(DELTA_ORDER));
         String foldId = UUID.randomUUID().toString();
-        int n = 0;
-        try (PreparedStatement ps =
-                c.prepareStatement(
-                        "insert into attributed_outbox (delta_id, model_id, payload, created_at) values (?, ?, ?, now())")) {
-            List<AttributedDelta.Row> rows = new ArrayList<>();
-            for (int i = 0; i < sorted.size(); i++) {
-                RollupKey k = sorted.get(i).getKey();
-                rows.add(row(k, sorted.get(i).getValue()));
-                RollupKey next = i + 1 < sorted.size() ? sorted.get(i + 1).getKey() : null;
-                if (next == null
-                        || !next.modelId().equals(k.modelId())
-                        || !next.platformId().equals(k.platformId())
-                        || rows.size() == MAX_DELTA_ROWS) {
-                    String deltaId = foldId + "/" + ++n;
-                    ps.setString(1, deltaId);
-                    ps.setString(2, k.modelId());
-                    ps.setString(3, json(new AttributedDelta(deltaId, foldId, k.modelId(), rows)));
-                    ps.addBatch();
-                    rows = new ArrayList<>();
-                }
+        Instant now = Instant.now();
+        int[] n = {0};
+        CopyRows.copyIn(
+                c,
+                OUTBOX_COPY,
+                rows -> {
+                    int first = 0;
+                    for (int i = 0; i < sorted.size(); i++) {
+                        RollupKey k = sorted.get(i).getKey();
+                        RollupKey next = i + 1 < sorted.size() ? sorted.get(i + 1).getKey() : null;
+                        if (next == null
+                                || !next.modelId().equals(k.modelId())
+                                || !next.platformId().equals(k.platformId())
+                                || i + 1 - first == MAX_DELTA_ROWS) {
+                            String deltaId = foldId + "/" + ++n[0];
+                            rows.text(deltaId).tab().text(k.modelId()).tab();
+                            deltaJson(
+                                    rows,
+                                    deltaId,
+                                    foldId,
+                                    k.modelId(),
+                                    sorted.subList(first, i + 1));
+                            rows.tab().instant(now).end();
+                            rows.sendIfFull();
+                            first = i + 1;
+                        }
+                    }
+                });
+        return n[0];
+    }
+
+    /**
+     * A delta's JSON as Jackson writes {@link AttributedDelta} (the same fields in the same order,
+     * decimals as plain strings, units in name order, the subscriber only on pooled rows).
+     */
+    static void deltaJson(
+            CopyRows rows,
+            String deltaId,
+            String batchId,
+            String modelId,
+            List<Map.Entry<RollupKey, RollupDelta>> sums) {
+        rows.json('{').jsonString("deltaId").json(':').jsonString(deltaId);
+        rows.json(',').jsonString("batchId").json(':').jsonString(batchId);
+        rows.json(',').jsonString("modelId").json(':').jsonString(modelId);
+        rows.json(',').jsonString("rows").json(':').json('[');
+        for (int i = 0; i < sums.size(); i++) {
+            RollupKey k = sums.get(i).getKey();
+            RollupDelta d = sums.get(i).getValue();
+            if (i > 0) {
+                rows.json(',');
             }
-            ps.executeBatch();
+            rows.json('{').jsonString("platformId").json(':').jsonString(k.platformId());
+            rows.json(',')
+                    .jsonString("day")
+                    .json(':')
+                    .json('"')
+                    .ascii(k.day().toString())
+                    .json('"');
+            rows.json(',').jsonString("customerType").json(':').jsonString(k.customerType());
+            rows.json(',').jsonString("currency").json(':').jsonString(k.currency());
+            if (k.subscriberId() != null) {
+                rows.json(',').jsonString("subscriberId").json(':').jsonString(k.subscriberId());
+            }
+            rows.json(',').jsonString("events").json(':').number(d.events());
+            rows.json(',').jsonString("revenue").json(':').json('"').decimal(d.revenue()).json('"');
+            rows.json(',').jsonString("units").json(':').jsonNumbers(d.units(), true).json('}');
         }
-        return n;
+        rows.json(']').json('}');
     }
 
     /**
@@ -321,13 +367,5 @@ public class RollupFolder {
                 d.events(),
                 d.revenue().toPlainString(),
                 units);
-    }
-
-    private String json(Object o) {
-        try {
-            return mapper.writeValueAsString(o);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
