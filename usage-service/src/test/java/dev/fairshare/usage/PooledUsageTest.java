@@ -240,6 +240,59 @@ class PooledUsageTest {
         }
     }
 
+    @Test
+    void foldsOfOneKeyEachSendEverySubscribersSumsExactlyOnce() throws Exception {
+        // three requests, so at least three batches if the consumer does not join them; the
+        // folds below read one key at a time, so the batches are folded one after the other
+        List<String> subscribers = List.of(uid("s"), uid("s"), uid("s"));
+        for (int i = 0; i < subscribers.size(); i++) {
+            StringBuilder body = new StringBuilder("[");
+            for (int n = 0; n <= i; n++) {
+                body.append(n == 0 ? "" : ",")
+                        .append(
+                                pooled(
+                                        event(uid("e"), platform, ref, AT, "0"),
+                                        subscribers.get(i)));
+            }
+            post(body.append(",")
+                            .append(event(uid("e"), platform, ref, AT, "0.25"))
+                            .append("]")
+                            .toString())
+                    .then()
+                    .statusCode(202);
+        }
+        awaitStored(1 + 1 + 2 + 3 + 3);
+        Map<String, Long> events = new HashMap<>();
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> {
+                            // one batch a fold: this test's batches have 4 keys at most
+                            assertThat(folder.foldOnce(1)).isLessThanOrEqualTo(4);
+                            events.clear();
+                            attributedRows()
+                                    .forEach(
+                                            r ->
+                                                    events.merge(
+                                                            r.path("subscriberId").asText("-"),
+                                                            r.get("events").asLong(),
+                                                            Long::sum));
+                            // s1 1 event, s2 2, s3 3; the probe and three per-event events
+                            assertThat(events)
+                                    .containsOnly(
+                                            Map.entry(subscribers.get(0), 1L),
+                                            Map.entry(subscribers.get(1), 2L),
+                                            Map.entry(subscribers.get(2), 3L),
+                                            Map.entry("-", 4L));
+                        });
+        assertThat(sum(attributedRows(), "-", "revenue")).isEqualByComparingTo("0.75");
+        // and the folded roll-up holds them all once, in its grain without subscribers
+        assertThat(
+                        query(
+                                "select sum(events) || '/' || count(*) from usage_rollup where platform_id = ?",
+                                platform))
+                .isEqualTo("10/1");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private Response post(String body) {

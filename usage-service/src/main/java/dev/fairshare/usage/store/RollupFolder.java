@@ -75,6 +75,14 @@ public class RollupFolder {
                     + ", other_units = case when excluded.other_units = '{}'::jsonb then usage_rollup.other_units"
                     + " else add_units(usage_rollup.other_units, excluded.other_units) end";
 
+    /**
+     * Roll-up keys a fold reads at most (a batch more, once it has begun one): the fold holds its
+     * sums on a small heap, and the next fold starts at once while batches are left. Pooled usage
+     * has a key per subscriber, so a fold of a few seconds' batches could otherwise hold hundreds
+     * of thousands.
+     */
+    static final int FOLD_KEYS = 20_000;
+
     /** Rows of one {@code usage.attributed} delta at most: a message stays well under 1 MB. */
     static final int MAX_DELTA_ROWS = 1_000;
 
@@ -110,7 +118,11 @@ public class RollupFolder {
         while (daemon.running()) {
             try {
                 Thread.sleep(config.rollupFoldInterval().toMillis());
-                foldOnce();
+                int keys;
+                do {
+                    keys = foldOnce();
+                    // a full fold leaves batches: fold them now rather than after the pause
+                } while (keys >= FOLD_KEYS && daemon.running());
             } catch (InterruptedException e) {
                 return;
             } catch (SQLException | RuntimeException e) {
@@ -120,10 +132,16 @@ public class RollupFolder {
     }
 
     /**
-     * Folds every committed batch's sums; answers how many roll-up rows it added to (0 when another
-     * folder holds the lock or there was nothing to fold).
+     * Folds the committed batches' sums, up to {@link #FOLD_KEYS} keys; answers how many keys it
+     * folded, subscribers' apart (0 when another folder holds the lock or there was nothing to
+     * fold).
      */
     public int foldOnce() throws SQLException {
+        return foldOnce(FOLD_KEYS);
+    }
+
+    /** {@link #foldOnce()} reading at most {@code maxKeys} keys (a batch more, once begun). */
+    public int foldOnce(int maxKeys) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -140,7 +158,7 @@ public class RollupFolder {
                 }
                 long t0 = System.nanoTime();
                 Map<RollupKey, RollupDelta> sums = new HashMap<>();
-                List<UUID> batches = read(c, sums);
+                List<UUID> batches = read(c, sums, maxKeys);
                 if (batches.isEmpty()) {
                     c.rollback();
                     return 0;
@@ -171,10 +189,11 @@ public class RollupFolder {
     }
 
     /**
-     * Adds up the sums of every committed batch into {@code sums}, one batch's text in memory at a
-     * time; answers their ids. Batches committed after this read wait for the next fold.
+     * Adds up the sums of the committed batches into {@code sums}, one batch's text in memory at a
+     * time, until they hold {@code maxKeys} keys; answers their ids. Batches left or committed
+     * after this read wait for the next fold.
      */
-    private static List<UUID> read(Connection c, Map<RollupKey, RollupDelta> sums)
+    private static List<UUID> read(Connection c, Map<RollupKey, RollupDelta> sums, int maxKeys)
             throws SQLException {
         List<UUID> batches = new ArrayList<>();
         // one copy of each platform, model, customer type and currency for the whole fold
@@ -183,7 +202,7 @@ public class RollupFolder {
                 c.prepareStatement("select batch_id, deltas from usage_rollup_batch")) {
             ps.setFetchSize(1);
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
+                while (sums.size() < maxKeys && rs.next()) {
                     batches.add(rs.getObject(1, UUID.class));
                     try {
                         // the text's UTF-8 bytes as received: no string to decode and copy
