@@ -1,7 +1,6 @@
 package dev.fairshare.usage.store;
 
 import dev.fairshare.usage.config.UsageConfig;
-import dev.fairshare.usage.kafka.AttributedDelta;
 import dev.fairshare.usage.runtime.Daemon;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
@@ -14,9 +13,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,10 +26,13 @@ import org.jboss.logging.Logger;
  * Folds the writers' roll-up sums ({@code usage_rollup_batch}, one row a committed batch) into
  * {@code usage_rollup} and the outbox: in one transaction, every committed batch row is deleted,
  * its sums are added per roll-up key to {@code usage_rollup}, and the fold's sums are written to
- * {@code attributed_outbox} as {@code usage.attributed} deltas, one per (model, platform), their
- * batch id the fold's. So each batch is added exactly once to both. One folder at a time (an
- * advisory lock), rows upserted in key order. Readers sum {@code usage_rollup_all}, which sees a
- * batch either before or after its fold, never both.
+ * {@code attributed_outbox} as {@code usage.attributed} deltas ({@link AttributedOutbox}), one per
+ * (model, platform), their batch id the fold's. So each batch is added exactly once to both. One
+ * folder at a time (an advisory lock), rows upserted in key order. Readers sum {@code
+ * usage_rollup_all}, which sees a batch either before or after its fold, never both. A batch's
+ * pooled sums left with the batch ({@link EventStore#applyRollup}) and reach the fold as sums
+ * {@linkplain RollupKey#sent already sent}: added to the roll-up, not sent again. (A batch row
+ * holding a subscriber's sums, as batches once did, is sent with the rest.)
  */
 @ApplicationScoped
 public class RollupFolder {
@@ -77,25 +77,9 @@ public class RollupFolder {
 
     /**
      * Roll-up keys a fold reads at most (a batch more, once it has begun one): the fold holds its
-     * sums on a small heap, and the next fold starts at once while batches are left. Pooled usage
-     * has a key per subscriber, so a fold of a few seconds' batches could otherwise hold hundreds
-     * of thousands.
+     * sums on a small heap, and the next fold starts at once while batches are left.
      */
     static final int FOLD_KEYS = 20_000;
-
-    /** Rows of one {@code usage.attributed} delta at most: a message stays well under 1 MB. */
-    static final int MAX_DELTA_ROWS = 1_000;
-
-    /** The order of a fold's deltas and of their rows. */
-    private static final Comparator<RollupKey> DELTA_ORDER =
-            Comparator.comparing(RollupKey::modelId)
-                    .thenComparing(RollupKey::platformId)
-                    .thenComparing(RollupKey::day)
-                    .thenComparing(RollupKey::customerType)
-                    .thenComparing(RollupKey::currency)
-                    .thenComparing(
-                            RollupKey::subscriberId,
-                            Comparator.nullsFirst(Comparator.naturalOrder()));
 
     private final AgroalDataSource dataSource;
     private final UsageConfig config;
@@ -170,7 +154,7 @@ public class RollupFolder {
                     delete.executeUpdate();
                 }
                 int keys = sums.size();
-                int deltas = sendAsDeltas(c, sums);
+                int deltas = AttributedOutbox.send(c, sums, UUID.randomUUID().toString());
                 // the deltas are written: the sums may now be merged in place
                 addToRollups(c, withoutSubscribers(sums));
                 c.commit();
@@ -226,23 +210,15 @@ public class RollupFolder {
      * multiply the rows the fold upserts. The upsert orders the rows itself.
      */
     static Map<RollupKey, RollupDelta> withoutSubscribers(Map<RollupKey, RollupDelta> sums) {
-        List<Map.Entry<RollupKey, RollupDelta>> pooled = new ArrayList<>();
-        for (Map.Entry<RollupKey, RollupDelta> e : sums.entrySet()) {
-            if (e.getKey().subscriberId() != null) {
-                pooled.add(e);
+        List<RollupKey> pooled = new ArrayList<>();
+        for (RollupKey k : sums.keySet()) {
+            if (k.subscriberId() != null) {
+                pooled.add(k);
             }
         }
-        for (Map.Entry<RollupKey, RollupDelta> e : pooled) {
-            RollupKey k = e.getKey();
+        for (RollupKey k : pooled) {
             RollupDelta d = sums.remove(k);
-            sums.computeIfAbsent(
-                            new RollupKey(
-                                    k.platformId(),
-                                    k.modelId(),
-                                    k.day(),
-                                    k.customerType(),
-                                    k.currency()),
-                            x -> new RollupDelta())
+            sums.computeIfAbsent(k.withoutSubscriber(), x -> new RollupDelta())
                     .addSums(d.events(), d.revenue(), d.units());
         }
         return sums;
@@ -284,107 +260,5 @@ public class RollupFolder {
             }
         }
         rows.tab().jsonNumbers(other, false).end();
-    }
-
-    static final String OUTBOX_COPY =
-            "copy attributed_outbox (delta_id, model_id, payload, created_at) from stdin";
-
-    /**
-     * Writes the fold's sums to the outbox as {@code usage.attributed} deltas: one per (model,
-     * platform), split beyond {@link #MAX_DELTA_ROWS} rows, the fold's id as their batch id;
-     * answers how many. A pooled row carries its subscriber; the others are as they always were.
-     * The deltas' JSON is written straight into the COPY, so no delta's text stays on the heap.
-     */
-    private static int sendAsDeltas(Connection c, Map<RollupKey, RollupDelta> sums)
-            throws SQLException {
-        List<Map.Entry<RollupKey, RollupDelta>> sorted = new ArrayList<>(sums.entrySet());
-        sorted.sort(Map.Entry.comparingByKey(DELTA_ORDER));
-        String foldId = UUID.randomUUID().toString();
-        Instant now = Instant.now();
-        int[] n = {0};
-        CopyRows.copyIn(
-                c,
-                OUTBOX_COPY,
-                rows -> {
-                    int first = 0;
-                    for (int i = 0; i < sorted.size(); i++) {
-                        RollupKey k = sorted.get(i).getKey();
-                        RollupKey next = i + 1 < sorted.size() ? sorted.get(i + 1).getKey() : null;
-                        if (next == null
-                                || !next.modelId().equals(k.modelId())
-                                || !next.platformId().equals(k.platformId())
-                                || i + 1 - first == MAX_DELTA_ROWS) {
-                            String deltaId = foldId + "/" + ++n[0];
-                            rows.text(deltaId).tab().text(k.modelId()).tab();
-                            deltaJson(
-                                    rows,
-                                    deltaId,
-                                    foldId,
-                                    k.modelId(),
-                                    sorted.subList(first, i + 1));
-                            rows.tab().instant(now).end();
-                            rows.sendIfFull();
-                            first = i + 1;
-                        }
-                    }
-                });
-        return n[0];
-    }
-
-    /**
-     * A delta's JSON as Jackson writes {@link AttributedDelta} (the same fields in the same order,
-     * decimals as plain strings, units in name order, the subscriber only on pooled rows).
-     */
-    static void deltaJson(
-            CopyRows rows,
-            String deltaId,
-            String batchId,
-            String modelId,
-            List<Map.Entry<RollupKey, RollupDelta>> sums) {
-        rows.json('{').jsonString("deltaId").json(':').jsonString(deltaId);
-        rows.json(',').jsonString("batchId").json(':').jsonString(batchId);
-        rows.json(',').jsonString("modelId").json(':').jsonString(modelId);
-        rows.json(',').jsonString("rows").json(':').json('[');
-        for (int i = 0; i < sums.size(); i++) {
-            RollupKey k = sums.get(i).getKey();
-            RollupDelta d = sums.get(i).getValue();
-            if (i > 0) {
-                rows.json(',');
-            }
-            rows.json('{').jsonString("platformId").json(':').jsonString(k.platformId());
-            rows.json(',')
-                    .jsonString("day")
-                    .json(':')
-                    .json('"')
-                    .ascii(k.day().toString())
-                    .json('"');
-            rows.json(',').jsonString("customerType").json(':').jsonString(k.customerType());
-            rows.json(',').jsonString("currency").json(':').jsonString(k.currency());
-            if (k.subscriberId() != null) {
-                rows.json(',').jsonString("subscriberId").json(':').jsonString(k.subscriberId());
-            }
-            rows.json(',').jsonString("events").json(':').number(d.events());
-            rows.json(',').jsonString("revenue").json(':').json('"').decimal(d.revenue()).json('"');
-            rows.json(',').jsonString("units").json(':').jsonNumbers(d.units(), true).json('}');
-        }
-        rows.json(']').json('}');
-    }
-
-    /**
-     * The {@code usage.attributed} row of one roll-up key's sums: decimals as plain strings, the
-     * subscriber only on pooled usage.
-     */
-    public static AttributedDelta.Row row(RollupKey k, RollupDelta d) {
-        Map<String, String> units = new TreeMap<>();
-        d.units().forEach((u, q) -> units.put(u, q.toPlainString()));
-        return new AttributedDelta.Row(
-                k.platformId(),
-                k.day().toString(),
-                k.customerType(),
-                k.currency(),
-                k.subscriberId(),
-                d.events(),
-                d.revenue().toPlainString(),
-                units);
     }
 }

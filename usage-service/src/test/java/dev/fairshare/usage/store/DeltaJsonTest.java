@@ -32,12 +32,12 @@ class DeltaJsonTest {
         List<Map.Entry<RollupKey, RollupDelta>> entries = new ArrayList<>(byKey.entrySet());
 
         CopyRows rows = new CopyRows();
-        RollupFolder.deltaJson(rows, "fold-1/2", "fold-1", "org/m\"1", entries);
+        AttributedOutbox.deltaJson(rows, "fold-1/2", "fold-1", "org/m\"1", entries);
         String written = CopyRowsTest.unescape(rows.toString());
 
         List<AttributedDelta.Row> expectedRows = new ArrayList<>();
         for (Map.Entry<RollupKey, RollupDelta> e : entries) {
-            expectedRows.add(RollupFolder.row(e.getKey(), e.getValue()));
+            expectedRows.add(AttributedOutbox.row(e.getKey(), e.getValue()));
         }
         String expected =
                 JACKSON.writeValueAsString(
