@@ -10,9 +10,9 @@ import dev.fairshare.usage.domain.AliasIndex;
 import dev.fairshare.usage.kafka.ReattributionConsumer;
 import dev.fairshare.usage.kafka.RegistryReplica;
 import dev.fairshare.usage.store.AttributedDelta;
+import dev.fairshare.usage.store.AttributedOutbox;
 import dev.fairshare.usage.store.Reattributions;
 import dev.fairshare.usage.store.RollupDelta;
-import dev.fairshare.usage.store.RollupFolder;
 import dev.fairshare.usage.store.RollupKey;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -75,7 +75,7 @@ class ContractTest {
         }
         LocalDate day = LocalDate.of(2026, 10, 14);
         AttributedDelta.Row row =
-                RollupFolder.row(
+                AttributedOutbox.row(
                         new RollupKey("streamvoice", "voice-a", day, "COMMERCIAL", "USD", "s1"),
                         sums);
         String fold = "7c1e9a20-4b2d-4f3e-8a61-1d3e5f7a9b21";
@@ -85,7 +85,7 @@ class ContractTest {
         assertThat(mapper.treeToValue(example, AttributedDelta.class)).isEqualTo(delta);
         // a row without a subscriber is written without the field, as before pools
         AttributedDelta.Row perEvent =
-                RollupFolder.row(
+                AttributedOutbox.row(
                         new RollupKey("streamvoice", "voice-a", day, "COMMERCIAL", "USD"), sums);
         assertThat(mapper.valueToTree(perEvent).has("subscriberId")).isFalse();
     }

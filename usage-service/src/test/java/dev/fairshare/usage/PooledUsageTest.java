@@ -240,6 +240,81 @@ class PooledUsageTest {
         }
     }
 
+    @Test
+    void pooledSumsLeaveWithTheirBatchAndTheFoldAddsThemToTheRollUpOnce() throws Exception {
+        // three requests, so one or more batches; the folds below read one batch at a time
+        List<String> subscribers = List.of(uid("s"), uid("s"), uid("s"));
+        for (int i = 0; i < subscribers.size(); i++) {
+            StringBuilder body = new StringBuilder("[");
+            for (int n = 0; n <= i; n++) {
+                body.append(n == 0 ? "" : ",")
+                        .append(
+                                pooled(
+                                        event(uid("e"), platform, ref, AT, "0"),
+                                        subscribers.get(i)));
+            }
+            post(body.append(",")
+                            .append(event(uid("e"), platform, ref, AT, "0.25"))
+                            .append("]")
+                            .toString())
+                    .then()
+                    .statusCode(202);
+        }
+        awaitStored(1 + 1 + 2 + 3 + 3);
+        Map<String, Long> events = new HashMap<>();
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(
+                        () -> {
+                            folder.foldOnce(1);
+                            events.clear();
+                            attributedRows()
+                                    .forEach(
+                                            r ->
+                                                    events.merge(
+                                                            r.path("subscriberId").asText("-"),
+                                                            r.get("events").asLong(),
+                                                            Long::sum));
+                            // s1 1 event, s2 2, s3 3; the probe and three per-event events
+                            assertThat(events)
+                                    .containsOnly(
+                                            Map.entry(subscribers.get(0), 1L),
+                                            Map.entry(subscribers.get(1), 2L),
+                                            Map.entry(subscribers.get(2), 3L),
+                                            Map.entry("-", 4L));
+                        });
+        assertThat(sum(attributedRows(), "-", "revenue")).isEqualByComparingTo("0.75");
+        // and the folded roll-up holds them all once, in its grain without subscribers
+        assertThat(
+                        query(
+                                "select sum(events) || '/' || count(*) from usage_rollup where platform_id = ?",
+                                platform))
+                .isEqualTo("10/1");
+        // the pooled rows left with the batches that stored their events, not with a fold
+        List<String> pooledBatches = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> r : records("usage.attributed")) {
+            JsonNode d = mapper.readTree(r.value());
+            for (JsonNode row : d.get("rows")) {
+                if (subscribers.contains(row.path("subscriberId").asText())) {
+                    pooledBatches.add(d.get("batchId").asText());
+                }
+            }
+        }
+        List<String> stored = new ArrayList<>();
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "select distinct batch_id::text from usage_event where platform_id = ? and subscriber_id is not null")) {
+            ps.setString(1, platform);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    stored.add(rs.getString(1));
+                }
+            }
+        }
+        assertThat(pooledBatches).isNotEmpty();
+        assertThat(stored).containsAll(pooledBatches);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private Response post(String body) {

@@ -350,12 +350,32 @@ public class EventStore {
     /**
      * Appends {@code rollup} to the roll-ups as one row of {@code usage_rollup_batch}, its sums as
      * a JSON array ({@link #rollupJson}). {@link RollupFolder} adds them to the roll-ups and sends
-     * them as {@code usage.attributed} deltas, both in its own transaction.
+     * them as {@code usage.attributed} deltas, both in its own transaction. Pooled sums (a key per
+     * subscriber) are sent here, in the caller's transaction, as deltas of {@code batchId}, and
+     * only added to their key without a subscriber for the fold: across batches they have little to
+     * add up, and the fold would hold every one of them.
      */
     public void applyRollup(Connection c, Map<RollupKey, RollupDelta> rollup, UUID batchId)
             throws SQLException {
         if (rollup.isEmpty()) {
             return;
+        }
+        Map<RollupKey, RollupDelta> pooled = new HashMap<>();
+        rollup.forEach(
+                (k, d) -> {
+                    if (k.subscriberId() != null) {
+                        pooled.put(k, d);
+                    }
+                });
+        if (!pooled.isEmpty()) {
+            AttributedOutbox.send(c, pooled, batchId.toString());
+            // sent: the fold only adds them to the roll-up, one key for all subscribers
+            pooled.forEach(
+                    (k, d) -> {
+                        rollup.remove(k);
+                        rollup.computeIfAbsent(k.asSent(), x -> new RollupDelta())
+                                .addSums(d.events(), d.revenue(), d.units());
+                    });
         }
         CopyRows.copyIn(
                 c,

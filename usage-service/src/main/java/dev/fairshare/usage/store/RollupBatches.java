@@ -21,6 +21,15 @@ final class RollupBatches {
      * {@code into}.
      */
     static void addAll(byte[] deltas, Map<RollupKey, RollupDelta> into) throws IOException {
+        addAll(deltas, into, new java.util.HashMap<>());
+    }
+
+    /**
+     * {@link #addAll(byte[], Map)}, keeping one copy of each platform, model, customer type and
+     * currency in {@code names} (a fold's keys repeat them thousands of times).
+     */
+    static void addAll(byte[] deltas, Map<RollupKey, RollupDelta> into, Map<String, String> names)
+            throws IOException {
         try (JsonParser p = JSON.createParser(deltas)) {
             expect(p.nextToken(), JsonToken.START_ARRAY);
             while (p.nextToken() == JsonToken.START_OBJECT) {
@@ -37,11 +46,11 @@ final class RollupBatches {
                     String field = p.currentName();
                     JsonToken value = p.nextToken();
                     switch (field) {
-                        case "p" -> platform = p.getText();
-                        case "m" -> model = p.getText();
+                        case "p" -> platform = name(p, names);
+                        case "m" -> model = name(p, names);
                         case "d" -> day = day(p.getText());
-                        case "c" -> customerType = p.getText();
-                        case "k" -> currency = p.getText();
+                        case "c" -> customerType = name(p, names);
+                        case "k" -> currency = name(p, names);
                         case "s" -> subscriber = p.getText();
                         case "n" -> events = p.getLongValue();
                         case "r" -> revenue = p.getDecimalValue();
@@ -71,6 +80,12 @@ final class RollupBatches {
                         .addSums(events, revenue, units);
             }
         }
+    }
+
+    private static String name(JsonParser p, Map<String, String> names) throws IOException {
+        String text = p.getText();
+        String known = names.putIfAbsent(text, text);
+        return known == null ? text : known;
     }
 
     /** A day as {@code yyyy-mm-dd}, read without a formatter (the common form) or with one. */

@@ -1,6 +1,5 @@
 package dev.fairshare.usage.store;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fairshare.usage.config.UsageConfig;
 import dev.fairshare.usage.runtime.Daemon;
 import io.agroal.api.AgroalDataSource;
@@ -15,7 +14,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,10 +26,13 @@ import org.jboss.logging.Logger;
  * Folds the writers' roll-up sums ({@code usage_rollup_batch}, one row a committed batch) into
  * {@code usage_rollup} and the outbox: in one transaction, every committed batch row is deleted,
  * its sums are added per roll-up key to {@code usage_rollup}, and the fold's sums are written to
- * {@code attributed_outbox} as {@code usage.attributed} deltas, one per (model, platform), their
- * batch id the fold's. So each batch is added exactly once to both. One folder at a time (an
- * advisory lock), rows upserted in key order. Readers sum {@code usage_rollup_all}, which sees a
- * batch either before or after its fold, never both.
+ * {@code attributed_outbox} as {@code usage.attributed} deltas ({@link AttributedOutbox}), one per
+ * (model, platform), their batch id the fold's. So each batch is added exactly once to both. One
+ * folder at a time (an advisory lock), rows upserted in key order. Readers sum {@code
+ * usage_rollup_all}, which sees a batch either before or after its fold, never both. A batch's
+ * pooled sums left with the batch ({@link EventStore#applyRollup}) and reach the fold as sums
+ * {@linkplain RollupKey#sent already sent}: added to the roll-up, not sent again. (A batch row
+ * holding a subscriber's sums, as batches once did, is sent with the rest.)
  */
 @ApplicationScoped
 public class RollupFolder {
@@ -74,29 +75,19 @@ public class RollupFolder {
                     + ", other_units = case when excluded.other_units = '{}'::jsonb then usage_rollup.other_units"
                     + " else add_units(usage_rollup.other_units, excluded.other_units) end";
 
-    /** Rows of one {@code usage.attributed} delta at most: a message stays well under 1 MB. */
-    static final int MAX_DELTA_ROWS = 1_000;
-
-    /** The order of a fold's deltas and of their rows. */
-    private static final Comparator<RollupKey> DELTA_ORDER =
-            Comparator.comparing(RollupKey::modelId)
-                    .thenComparing(RollupKey::platformId)
-                    .thenComparing(RollupKey::day)
-                    .thenComparing(RollupKey::customerType)
-                    .thenComparing(RollupKey::currency)
-                    .thenComparing(
-                            RollupKey::subscriberId,
-                            Comparator.nullsFirst(Comparator.naturalOrder()));
+    /**
+     * Roll-up keys a fold reads at most (a batch more, once it has begun one): the fold holds its
+     * sums on a small heap, and the next fold starts at once while batches are left.
+     */
+    static final int FOLD_KEYS = 20_000;
 
     private final AgroalDataSource dataSource;
     private final UsageConfig config;
-    private final ObjectMapper mapper;
     private final Daemon daemon = new Daemon("rollup-folder", this::loop, true);
 
-    public RollupFolder(AgroalDataSource dataSource, UsageConfig config, ObjectMapper mapper) {
+    public RollupFolder(AgroalDataSource dataSource, UsageConfig config) {
         this.dataSource = dataSource;
         this.config = config;
-        this.mapper = mapper;
     }
 
     void start(@Observes StartupEvent event) {
@@ -111,7 +102,11 @@ public class RollupFolder {
         while (daemon.running()) {
             try {
                 Thread.sleep(config.rollupFoldInterval().toMillis());
-                foldOnce();
+                int keys;
+                do {
+                    keys = foldOnce();
+                    // a full fold leaves batches: fold them now rather than after the pause
+                } while (keys >= FOLD_KEYS && daemon.running());
             } catch (InterruptedException e) {
                 return;
             } catch (SQLException | RuntimeException e) {
@@ -121,10 +116,16 @@ public class RollupFolder {
     }
 
     /**
-     * Folds every committed batch's sums; answers how many roll-up rows it added to (0 when another
-     * folder holds the lock or there was nothing to fold).
+     * Folds the committed batches' sums, up to {@link #FOLD_KEYS} keys; answers how many keys it
+     * folded, subscribers' apart (0 when another folder holds the lock or there was nothing to
+     * fold).
      */
     public int foldOnce() throws SQLException {
+        return foldOnce(FOLD_KEYS);
+    }
+
+    /** {@link #foldOnce()} reading at most {@code maxKeys} keys (a batch more, once begun). */
+    public int foldOnce(int maxKeys) throws SQLException {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
@@ -134,7 +135,7 @@ public class RollupFolder {
                 }
                 long t0 = System.nanoTime();
                 Map<RollupKey, RollupDelta> sums = new HashMap<>();
-                List<UUID> batches = read(c, sums);
+                List<UUID> batches = read(c, sums, maxKeys);
                 if (batches.isEmpty()) {
                     c.rollback();
                     return 0;
@@ -145,20 +146,17 @@ public class RollupFolder {
                     delete.setArray(1, c.createArrayOf("uuid", batches.toArray()));
                     delete.executeUpdate();
                 }
-                List<Map.Entry<RollupKey, RollupDelta>> sorted = new ArrayList<>(sums.entrySet());
-                sorted.sort(Map.Entry.comparingByKey(DELTA_ORDER));
-                addToRollups(c, withoutSubscribers(sorted));
-                int deltas = sendAsDeltas(c, sorted);
+                int keys = sums.size();
+                int deltas = AttributedOutbox.send(c, sums, UUID.randomUUID().toString());
+                // the deltas are written: the sums may now be merged in place
+                addToRollups(c, withoutSubscribers(sums));
                 c.commit();
                 if (LOG.isDebugEnabled()) {
                     LOG.debugf(
                             "folded %d batches into %d roll-up rows and %d usage.attributed deltas in %d ms",
-                            batches.size(),
-                            sorted.size(),
-                            deltas,
-                            (System.nanoTime() - t0) / 1_000_000);
+                            batches.size(), keys, deltas, (System.nanoTime() - t0) / 1_000_000);
                 }
-                return sorted.size();
+                return keys;
             } catch (SQLException | RuntimeException e) {
                 // Agroal commits an open transaction when a connection goes back to the pool
                 c.rollback();
@@ -168,21 +166,24 @@ public class RollupFolder {
     }
 
     /**
-     * Adds up the sums of every committed batch into {@code sums}, one batch's text in memory at a
-     * time; answers their ids. Batches committed after this read wait for the next fold.
+     * Adds up the sums of the committed batches into {@code sums}, one batch's text in memory at a
+     * time, until they hold {@code maxKeys} keys; answers their ids. Batches left or committed
+     * after this read wait for the next fold.
      */
-    private static List<UUID> read(Connection c, Map<RollupKey, RollupDelta> sums)
+    private static List<UUID> read(Connection c, Map<RollupKey, RollupDelta> sums, int maxKeys)
             throws SQLException {
         List<UUID> batches = new ArrayList<>();
+        // one copy of each platform, model, customer type and currency for the whole fold
+        Map<String, String> names = new HashMap<>();
         try (PreparedStatement ps =
                 c.prepareStatement("select batch_id, deltas from usage_rollup_batch")) {
             ps.setFetchSize(1);
             try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
+                while (sums.size() < maxKeys && rs.next()) {
                     batches.add(rs.getObject(1, UUID.class));
                     try {
                         // the text's UTF-8 bytes as received: no string to decode and copy
-                        RollupBatches.addAll(rs.getBytes(2), sums);
+                        RollupBatches.addAll(rs.getBytes(2), sums, names);
                     } catch (java.io.IOException e) {
                         throw new SQLException(
                                 "unreadable roll-up sums of batch "
@@ -196,37 +197,28 @@ public class RollupFolder {
     }
 
     /**
-     * The fold's sums in {@code usage_rollup}'s grain, in key order: a subscriber's pooled sums
-     * added to those of its (platform, model, day, customer type, currency). Only the deltas carry
+     * The fold's sums in {@code usage_rollup}'s grain: each subscriber's pooled sums added, in
+     * place, to those of its (platform, model, day, customer type, currency). Only the deltas carry
      * the subscriber; the roll-up's readers never ask for it, and one row per subscriber would
-     * multiply the rows the fold upserts.
+     * multiply the rows the fold upserts. The upsert orders the rows itself.
      */
-    static List<Map.Entry<RollupKey, RollupDelta>> withoutSubscribers(
-            List<Map.Entry<RollupKey, RollupDelta>> sorted) {
-        if (sorted.stream().allMatch(e -> e.getKey().subscriberId() == null)) {
-            return sorted;
+    static Map<RollupKey, RollupDelta> withoutSubscribers(Map<RollupKey, RollupDelta> sums) {
+        List<RollupKey> pooled = new ArrayList<>();
+        for (RollupKey k : sums.keySet()) {
+            if (k.subscriberId() != null) {
+                pooled.add(k);
+            }
         }
-        Map<RollupKey, RollupDelta> merged = new HashMap<>();
-        for (Map.Entry<RollupKey, RollupDelta> e : sorted) {
-            RollupKey k = e.getKey();
-            RollupDelta d = e.getValue();
-            merged.computeIfAbsent(
-                            new RollupKey(
-                                    k.platformId(),
-                                    k.modelId(),
-                                    k.day(),
-                                    k.customerType(),
-                                    k.currency()),
-                            x -> new RollupDelta())
+        for (RollupKey k : pooled) {
+            RollupDelta d = sums.remove(k);
+            sums.computeIfAbsent(k.withoutSubscriber(), x -> new RollupDelta())
                     .addSums(d.events(), d.revenue(), d.units());
         }
-        List<Map.Entry<RollupKey, RollupDelta>> out = new ArrayList<>(merged.entrySet());
-        out.sort(Map.Entry.comparingByKey(DELTA_ORDER));
-        return out;
+        return sums;
     }
 
     /** Adds {@code sums} to {@code usage_rollup}: staged by COPY, upserted in key order. */
-    private static void addToRollups(Connection c, List<Map.Entry<RollupKey, RollupDelta>> sums)
+    private static void addToRollups(Connection c, Map<RollupKey, RollupDelta> sums)
             throws SQLException {
         try (Statement st = c.createStatement()) {
             st.execute(STAGE);
@@ -235,7 +227,7 @@ public class RollupFolder {
                 c,
                 STAGE_COPY,
                 rows -> {
-                    for (Map.Entry<RollupKey, RollupDelta> e : sums) {
+                    for (Map.Entry<RollupKey, RollupDelta> e : sums.entrySet()) {
                         stageRow(rows, e.getKey(), e.getValue());
                         rows.sendIfFull();
                     }
@@ -261,65 +253,5 @@ public class RollupFolder {
             }
         }
         rows.tab().jsonNumbers(other, false).end();
-    }
-
-    /**
-     * Writes the fold's sums to the outbox as {@code usage.attributed} deltas: one per (model,
-     * platform), split beyond {@link #MAX_DELTA_ROWS} rows, the fold's id as their batch id;
-     * answers how many. A pooled row carries its subscriber; the others are as they always were.
-     */
-    private int sendAsDeltas(Connection c, List<Map.Entry<RollupKey, RollupDelta>> sorted)
-            throws SQLException {
-        String foldId = UUID.randomUUID().toString();
-        int n = 0;
-        try (PreparedStatement ps =
-                c.prepareStatement(
-                        "insert into attributed_outbox (delta_id, model_id, payload, created_at) values (?, ?, ?, now())")) {
-            List<AttributedDelta.Row> rows = new ArrayList<>();
-            for (int i = 0; i < sorted.size(); i++) {
-                RollupKey k = sorted.get(i).getKey();
-                rows.add(row(k, sorted.get(i).getValue()));
-                RollupKey next = i + 1 < sorted.size() ? sorted.get(i + 1).getKey() : null;
-                if (next == null
-                        || !next.modelId().equals(k.modelId())
-                        || !next.platformId().equals(k.platformId())
-                        || rows.size() == MAX_DELTA_ROWS) {
-                    String deltaId = foldId + "/" + ++n;
-                    ps.setString(1, deltaId);
-                    ps.setString(2, k.modelId());
-                    ps.setString(3, json(new AttributedDelta(deltaId, foldId, k.modelId(), rows)));
-                    ps.addBatch();
-                    rows = new ArrayList<>();
-                }
-            }
-            ps.executeBatch();
-        }
-        return n;
-    }
-
-    /**
-     * The {@code usage.attributed} row of one roll-up key's sums: decimals as plain strings, the
-     * subscriber only on pooled usage.
-     */
-    public static AttributedDelta.Row row(RollupKey k, RollupDelta d) {
-        Map<String, String> units = new TreeMap<>();
-        d.units().forEach((u, q) -> units.put(u, q.toPlainString()));
-        return new AttributedDelta.Row(
-                k.platformId(),
-                k.day().toString(),
-                k.customerType(),
-                k.currency(),
-                k.subscriberId(),
-                d.events(),
-                d.revenue().toPlainString(),
-                units);
-    }
-
-    private String json(Object o) {
-        try {
-            return mapper.writeValueAsString(o);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }
