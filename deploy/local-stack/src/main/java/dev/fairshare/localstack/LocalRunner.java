@@ -33,6 +33,10 @@ public final class LocalRunner {
         return out;
     }
 
+    /**
+     * Starts the infrastructure and the services, seeds the demo world (unless {@code --no-demo}),
+     * prints where everything is and waits for Ctrl-C.
+     */
     public static void main(String[] args) throws Exception {
         Path repo = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
         boolean seed = !List.of(args).contains("--no-demo");
@@ -44,6 +48,29 @@ public final class LocalRunner {
                 Infrastructure.start(
                         work.resolve("postgres"), 0, Keys.generatedIn(work.resolve("keys")));
         List<ServiceProcess> services = new ArrayList<>();
+        CountDownLatch stopped = stopAllOnShutdown(infra, services);
+        startServices(repo, work, infra, services);
+        String registry = services.get(0).url();
+        String settlement = services.get(2).url();
+        DemoSeed.Seeded seeded =
+                seed ? seedDemo(registry, services.get(1).url(), settlement) : null;
+        System.out.println();
+        System.out.println("Fairshare is up.");
+        printAddresses(services, infra, work);
+        printCredentials(registry, seeded);
+        printKafkaForPlatforms(registry, infra, seeded);
+        System.out.println("  token signing keys  " + infra.keys().privateKey().getParent());
+        printFirstCall(registry, settlement);
+        System.out.println("Press Ctrl-C to stop every process this started.");
+        stopped.await();
+    }
+
+    /**
+     * On shutdown (Ctrl-C) the services stop in reverse order, then the infrastructure; the latch
+     * opens once all have stopped.
+     */
+    private static CountDownLatch stopAllOnShutdown(
+            Infrastructure infra, List<ServiceProcess> services) {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime()
                 .addShutdownHook(
@@ -56,6 +83,15 @@ public final class LocalRunner {
                                     infra.close();
                                     stopped.countDown();
                                 }));
+        return stopped;
+    }
+
+    /**
+     * Starts each service on its port (added to {@code services}) and waits until all are ready.
+     */
+    private static void startServices(
+            Path repo, Path work, Infrastructure infra, List<ServiceProcess> services)
+            throws Exception {
         for (String name : SERVICES) {
             System.out.println("Starting " + name + " on " + PORTS.get(name) + " ...");
             services.add(
@@ -71,48 +107,39 @@ public final class LocalRunner {
         for (ServiceProcess s : services) {
             s.awaitReady(Duration.ofMinutes(2));
         }
-        String registry = services.get(0).url();
-        String usage = services.get(1).url();
-        String settlement = services.get(2).url();
-        String registryManagement = services.get(0).managementUrl();
-        String usageManagement = services.get(1).managementUrl();
-        String settlementManagement = services.get(2).managementUrl();
-        DemoSeed.Seeded seeded = null;
-        if (seed) {
-            seeded =
-                    DemoSeed.seed(
-                            registry,
-                            usage,
-                            LocalDate.now(ZoneOffset.UTC),
-                            Infrastructure.ADMIN_PASSWORD);
-            DemoSeed.seedPayoutProfiles(registry, settlement);
-            DemoSeed.seedPools(registry, settlement, LocalDate.now(ZoneOffset.UTC));
+    }
+
+    /** The demo world: makers with payout profiles, models, platforms, agreements, pools, usage. */
+    private static DemoSeed.Seeded seedDemo(String registry, String usage, String settlement)
+            throws Exception {
+        DemoSeed.Seeded seeded =
+                DemoSeed.seed(
+                        registry,
+                        usage,
+                        LocalDate.now(ZoneOffset.UTC),
+                        Infrastructure.ADMIN_PASSWORD);
+        DemoSeed.seedPayoutProfiles(registry, settlement);
+        DemoSeed.seedPools(registry, settlement, LocalDate.now(ZoneOffset.UTC));
+        System.out.println(
+                "Demo data seeded: 2 makers (with payout profiles), 2 models, 3 platforms (one with"
+                        + " a user-centric revenue pool), 5 agreements, "
+                        + seeded.events()
+                        + " usage events.");
+        return seeded;
+    }
+
+    /** Where each service, its management interface, the databases, Kafka and the logs are. */
+    private static void printAddresses(
+            List<ServiceProcess> services, Infrastructure infra, Path work) {
+        for (int i = 0; i < SERVICES.size(); i++) {
             System.out.println(
-                    "Demo data seeded: 2 makers (with payout profiles), 2 models, 3 platforms (one with"
-                            + " a user-centric revenue pool), 5 agreements, "
-                            + seeded.events()
-                            + " usage events.");
+                    "  "
+                            + String.format("%-20s", SERVICES.get(i))
+                            + services.get(i).url()
+                            + "   management (Swagger UI, OpenAPI, health, metrics) "
+                            + services.get(i).managementUrl()
+                            + "/q/swagger-ui");
         }
-        System.out.println();
-        System.out.println("Fairshare is up.");
-        System.out.println(
-                "  registry-service    "
-                        + registry
-                        + "   management (Swagger UI, OpenAPI, health, metrics) "
-                        + registryManagement
-                        + "/q/swagger-ui");
-        System.out.println(
-                "  usage-service       "
-                        + usage
-                        + "   management (Swagger UI, OpenAPI, health, metrics) "
-                        + usageManagement
-                        + "/q/swagger-ui");
-        System.out.println(
-                "  settlement-service  "
-                        + settlement
-                        + "   management (Swagger UI, OpenAPI, health, metrics) "
-                        + settlementManagement
-                        + "/q/swagger-ui");
         System.out.println(
                 "  PostgreSQL          "
                         + infra.database().jdbcUrl("<registry|usage|settlement>")
@@ -127,29 +154,34 @@ public final class LocalRunner {
         System.out.println("  logs                " + work.resolve("logs"));
         System.out.println(
                 "  dashboard           "
-                        + settlement
+                        + services.get(2).url()
                         + "/  (sign in as coqui, voicelab, finance or finance2)");
+    }
+
+    /** The admin's sign-in, and with the demo world its accounts and the platforms' API keys. */
+    private static void printCredentials(String registry, DemoSeed.Seeded seeded) {
         System.out.println();
         System.out.println("Credentials (local stack only; POST " + registry + "/auth/token):");
         System.out.println(
                 "  admin / "
                         + Infrastructure.ADMIN_PASSWORD
                         + "   (ADMIN: onboards, records agreements)");
-        if (seeded != null) {
-            DemoSeed.ACCOUNTS.forEach(
-                    (user, account) ->
-                            System.out.println(
-                                    "  "
-                                            + user
-                                            + " / "
-                                            + DemoSeed.DEMO_PASSWORD
-                                            + "   "
-                                            + account));
-            seeded.apiKeys()
-                    .forEach(
-                            (platform, key) ->
-                                    System.out.println("  API key of " + platform + ": " + key));
+        if (seeded == null) {
+            return;
         }
+        DemoSeed.ACCOUNTS.forEach(
+                (user, account) ->
+                        System.out.println(
+                                "  " + user + " / " + DemoSeed.DEMO_PASSWORD + "   " + account));
+        seeded.apiKeys()
+                .forEach(
+                        (platform, key) ->
+                                System.out.println("  API key of " + platform + ": " + key));
+    }
+
+    /** How platforms reach Kafka, and with the demo world each demo platform's credential. */
+    private static void printKafkaForPlatforms(
+            String registry, Infrastructure infra, DemoSeed.Seeded seeded) {
         System.out.println();
         System.out.println(
                 "Kafka for platforms (bootstrap "
@@ -175,7 +207,10 @@ public final class LocalRunner {
                         + registry
                         + "/platforms gets its own in the answer (shown once); rotate with POST,"
                         + " revoke with DELETE /platforms/{id}/kafka-credentials");
-        System.out.println("  token signing keys  " + infra.keys().privateKey().getParent());
+    }
+
+    /** A first call to try: a token for finance, then this month's payouts. */
+    private static void printFirstCall(String registry, String settlement) {
         System.out.println(
                 "  try: TOKEN=$(curl -s -H 'Content-Type: application/json' -d"
                         + " '{\"username\":\"finance\",\"password\":\""
@@ -188,7 +223,5 @@ public final class LocalRunner {
                         + settlement
                         + "/payouts/"
                         + java.time.YearMonth.now(ZoneOffset.UTC));
-        System.out.println("Press Ctrl-C to stop every process this started.");
-        stopped.await();
     }
 }
