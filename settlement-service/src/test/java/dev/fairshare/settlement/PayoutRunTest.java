@@ -60,12 +60,31 @@ class PayoutRunTest {
         return Tokens.token("test-finance-2", "FINANCE", null, null, Duration.ofHours(1));
     }
 
+    final String s = UUID.randomUUID().toString().substring(0, 6);
+    final String a = "po-a-" + s, b = "po-b-" + s, c = "po-c-" + s, d = "po-d-" + s;
+    final String n = "po-n-" + s, u = "po-u-" + s;
+    final String usd = "po-usd-" + s, eur = "po-eur-" + s, gpf = "po-g-" + s;
+
     @Test
     void aRunPaysConvertsCarriesForwardAndPostsTheLedger() throws Exception {
-        String s = UUID.randomUUID().toString().substring(0, 6);
-        String a = "po-a-" + s, b = "po-b-" + s, c = "po-c-" + s, d = "po-d-" + s;
-        String n = "po-n-" + s, u = "po-u-" + s;
-        String usd = "po-usd-" + s, eur = "po-eur-" + s, gpf = "po-g-" + s;
+        septembersUsageIsPayableAndSeptemberClosed();
+        payoutProfiles();
+        noRunBeforeTheDaysRateIsRecorded();
+        Map<String, BigDecimal> before = balances();
+        long runId = aDraftRunPaysWhatIsDueAndCarriesTheRestForward();
+        oneRunPerCurrencyAndFourEyes(runId);
+        thePaymentFilesPayEachPayeeOnce(runId);
+        paidAndFailedLinesCompleteTheRun(runId);
+        theRemittanceAdviceIsTheMakersOwn(runId);
+        theDashboardShowsEachReaderItsLines(runId);
+        theLedgerHoldsThePayments(before);
+        octobersRunCarriesForwardAndIsCancelled();
+    }
+
+    // ---------------------------------------------------------------- the run's steps
+
+    /** The makers' September usage, awaited on their payouts; September closed. */
+    private void septembersUsageIsPayableAndSeptemberClosed() throws Exception {
         RegistryRecords.platform(usd, "USD platform");
         RegistryRecords.platform(eur, "EUR platform");
         RegistryRecords.platform(gpf, "Guarantee platform");
@@ -116,7 +135,13 @@ class PayoutRunTest {
                         });
         Periods.closeOpenPeriodsBefore(SEPTEMBER);
         close(SEPTEMBER);
+    }
 
+    /**
+     * The payout profiles: IBAN payees a, b, c and n (n with a 50.00 threshold), a provider account
+     * for d.
+     */
+    private void payoutProfiles() throws Exception {
         profile(
                 a,
                 "{\"currency\":\"USD\",\"payeeName\":\"Maker A\",\"iban\":\"DE89 3704 0044 0532 0130 00\",\"bic\":\"COBADEFFXXX\"}");
@@ -130,7 +155,10 @@ class PayoutRunTest {
                 "{\"currency\":\"USD\",\"threshold\":\"50.00\",\"payeeName\":\"Maker N\",\"iban\":\""
                         + IBAN_N
                         + "\"}");
+    }
 
+    /** A run needs the EUR/USD rate of its day: refused without it, then recorded. */
+    private void noRunBeforeTheDaysRateIsRecorded() throws Exception {
         // no EUR/USD rate on the day yet
         given().auth()
                 .oauth2(Tokens.finance())
@@ -152,8 +180,13 @@ class PayoutRunTest {
                 .then()
                 .statusCode(201)
                 .body("rate", equalTo("1.085"));
+    }
 
-        Map<String, BigDecimal> before = balances();
+    /**
+     * The draft run of September: b converted at the day's rate, c and u carried forward; answers
+     * its id.
+     */
+    private long aDraftRunPaysWhatIsDueAndCarriesTheRestForward() throws Exception {
         JsonPath run = createRun("USD", "2024-09-30");
         long runId = run.getLong("id");
         assertThat(run.getString("status")).isEqualTo("DRAFT");
@@ -170,7 +203,11 @@ class PayoutRunTest {
         assertThat(run.getBoolean(line(a) + ".payeeChanged")).isFalse();
         assertThat(carried(run, c)).isEqualTo("4.00 USD BELOW_THRESHOLD");
         assertThat(carried(run, u)).isEqualTo("15.00 USD NO_PROFILE");
+        return runId;
+    }
 
+    /** One unfinished run per currency, no file before the approval, approved by another user. */
+    private void oneRunPerCurrencyAndFourEyes(long runId) throws Exception {
         // one unfinished run per currency
         given().auth()
                 .oauth2(Tokens.finance())
@@ -201,7 +238,10 @@ class PayoutRunTest {
                 .statusCode(200)
                 .body("status", equalTo("APPROVED"))
                 .body("approvedBy", equalTo("test-finance-2"));
+    }
 
+    /** Pain.001 for the IBAN payees (valid against the schema) and CSV for the provider account. */
+    private void thePaymentFilesPayEachPayeeOnce(long runId) throws Exception {
         // pain.001 for the IBAN payees, valid against the schema
         String xml =
                 given().auth()
@@ -260,7 +300,10 @@ class PayoutRunTest {
         assertThat(rows.get(0).get("providerAccount")).isEqualTo("wise:D-778899");
         assertThat(rows.get(0).get("amount")).isEqualTo("20.00");
         assertThat(status(runId)).isEqualTo("EXPORTED");
+    }
 
+    /** Paid: a, b, n; failed: d (its 20.00 stays on its balance). */
+    private void paidAndFailedLinesCompleteTheRun(long runId) throws Exception {
         // paid: a, b, n; failed: d (its 20.00 stays on its balance)
         JsonPath exported = run(runId);
         settle(runId, exported.getLong(line(a) + ".id"), "paid", "BANK-REF-A");
@@ -283,7 +326,10 @@ class PayoutRunTest {
         assertThat(done.getString("status")).isEqualTo("COMPLETED");
         assertThat(done.getString(line(a) + ".reference")).isEqualTo("BANK-REF-A");
         assertThat(done.getString(line(d) + ".status")).isEqualTo("FAILED");
+    }
 
+    /** B's remittance advice, parsed back, for b only. */
+    private void theRemittanceAdviceIsTheMakersOwn(long runId) throws Exception {
         // b's remittance advice, parsed back: the conversion, the period, the amount paid
         String advice =
                 pdfText(
@@ -311,7 +357,10 @@ class PayoutRunTest {
                 .then()
                 .statusCode(403)
                 .body("code", equalTo("FORBIDDEN"));
+    }
 
+    /** The dashboard's payout page: finance sees every line, a maker its own with its advice. */
+    private void theDashboardShowsEachReaderItsLines(long runId) throws Exception {
         // the dashboard's payout page: finance sees every line, a maker its own with its advice
         String financePage =
                 given().cookie("fairshare_token", Tokens.finance())
@@ -390,7 +439,10 @@ class PayoutRunTest {
                 .post("/dashboard/payouts/create")
                 .then()
                 .statusCode(403);
+    }
 
+    /** The balances after the payments, against those before the run. */
+    private void theLedgerHoldsThePayments(Map<String, BigDecimal> before) throws Exception {
         Map<String, BigDecimal> after = balances();
         assertThat(after.get("maker:" + a + ":receivable USD")).isEqualByComparingTo("0.00");
         assertThat(after.get("maker:" + b + ":receivable EUR")).isEqualByComparingTo("0.00");
@@ -401,7 +453,10 @@ class PayoutRunTest {
         assertThat(change(before, after, "cash:USD USD")).isEqualByComparingTo("221.16");
         assertThat(change(before, after, "fx:clearing EUR")).isEqualByComparingTo("33.33");
         assertThat(change(before, after, "fx:clearing USD")).isEqualByComparingTo("-36.16");
+    }
 
+    /** October: n's recoupment makes its balance negative; d changes its account. */
+    private void octobersRunCarriesForwardAndIsCancelled() throws Exception {
         // October: n's recoupment makes its balance negative; d changes its account
         usage(n, gpf, "2024-09-20", "150.00", "USD");
         await().atMost(Duration.ofSeconds(30))

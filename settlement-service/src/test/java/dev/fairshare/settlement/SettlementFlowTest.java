@@ -65,14 +65,28 @@ class SettlementFlowTest {
         return j.getString("items.find { it.makerId == '" + maker + "' }.amount");
     }
 
+    final String s = UUID.randomUUID().toString().substring(0, 6);
+    final String base = "base-" + s;
+    final String derived = "derived-" + s;
+    final String makerA = "maker-a-" + s;
+    final String makerB = "maker-b-" + s;
+    final String platform = "pf-" + s;
+
     @Test
     void payoutsCloseAndLateAdjustment() {
-        String s = UUID.randomUUID().toString().substring(0, 6);
-        String base = "base-" + s;
-        String derived = "derived-" + s;
-        String makerA = "maker-a-" + s;
-        String makerB = "maker-b-" + s;
-        String platform = "pf-" + s;
+        marchUsageIsPayableAndInvoiced();
+        marchClosesOnceAndOnlyWhenItMay();
+        theStatementRoutesEachLine();
+        theLedgerReconcilesWithInvoicesPayoutsAndTheCsv();
+        lateMarchUsageIsSettledInApril();
+        agreementChangeAndLateUsageAcrossATier(s, platform);
+    }
+
+    /**
+     * A model derived from another, an agreement, and March's usage sent twice (applied once):
+     * payable and invoiced.
+     */
+    private void marchUsageIsPayableAndInvoiced() {
         RegistryRecords.maker(makerA, "A");
         RegistryRecords.maker(makerB, "B");
         RegistryRecords.platform(platform, "P");
@@ -114,7 +128,13 @@ class SettlementFlowTest {
                 .body(
                         "items.find { it.platformId == '" + platform + "' }.amount",
                         equalTo("20.00"));
+    }
 
+    /**
+     * March closes once; the current month (grace period) and a month that does not exist are
+     * refused.
+     */
+    private void marchClosesOnceAndOnlyWhenItMay() {
         // periods close in order: the months before March (every month from the first agreement
         // on is a period) first
         Periods.closeOpenPeriodsBefore(YearMonth.of(2025, 3));
@@ -147,7 +167,10 @@ class SettlementFlowTest {
                 .then()
                 .statusCode(400)
                 .body("code", equalTo("INVALID_PERIOD"));
+    }
 
+    /** March's statement: the royalty and the upstream royalty, each with its route. */
+    private void theStatementRoutesEachLine() {
         JsonPath statement =
                 given().auth()
                         .oauth2(Tokens.finance())
@@ -170,7 +193,10 @@ class SettlementFlowTest {
                 .containsExactly(derived, base);
         assertThat(statement.getList("items.find { it.kind == 'ROYALTY' }.path"))
                 .containsExactly(derived);
+    }
 
+    /** The close's journal entry, the balances and the settlement CSV agree. */
+    private void theLedgerReconcilesWithInvoicesPayoutsAndTheCsv() {
         // the close posted a balanced journal entry that reconciles with invoices, payouts and the
         // CSV
         JsonPath ledger =
@@ -277,7 +303,10 @@ class SettlementFlowTest {
                 .then()
                 .statusCode(400)
                 .body("code", equalTo("INVALID_VALUE"));
+    }
 
+    /** Late usage for the closed March: the March statement does not change; April settles it. */
+    private void lateMarchUsageIsSettledInApril() {
         // late usage for the closed March: the March statement does not change; April settles it
         send(
                 "usage.attributed",
@@ -359,8 +388,6 @@ class SettlementFlowTest {
                 .statusCode(200)
                 .body("find { it.period == '2025-03' }.status", equalTo("CLOSED"))
                 .body("find { it.period == '2025-04' }.status", equalTo("CLOSED"));
-
-        agreementChangeAndLateUsageAcrossATier(s, platform);
     }
 
     /**
