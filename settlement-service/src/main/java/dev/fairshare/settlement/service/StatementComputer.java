@@ -173,8 +173,14 @@ class StatementComputer {
                 closing && !dayPairs.isEmpty()
                         ? readBesideDailyRollups(c, period, dayPairs, late, t0)
                         : new Usage(ownUsage(c, period, dayPairs, t0), late.read());
+        long tPools = System.nanoTime();
         Pooling pooling = pooling(c, period, closing, calendar);
-        return rate(period, closing, usage, pooling, view);
+        long tRate = System.nanoTime();
+        Computed computed = rate(period, closing, usage, pooling, view);
+        LOG.debugf(
+                "%s: pools and their usage read in %d ms, rated in %d ms",
+                period, (tRate - tPools) / 1_000_000, (System.nanoTime() - tRate) / 1_000_000);
+        return computed;
     }
 
     /** Reads the late usage a statement settles. */

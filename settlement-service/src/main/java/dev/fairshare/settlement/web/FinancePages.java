@@ -3,8 +3,8 @@ package dev.fairshare.settlement.web;
 import static dev.fairshare.settlement.web.Viewer.redirect;
 
 import dev.fairshare.settlement.api.FinanceResource;
-import dev.fairshare.settlement.problem.ProblemException;
 import dev.fairshare.settlement.api.SettlementResource;
+import dev.fairshare.settlement.problem.ProblemException;
 import dev.fairshare.settlement.service.SettlementService;
 import dev.fairshare.settlement.service.dashboard.DashboardViews.FinanceView;
 import dev.fairshare.settlement.service.dashboard.FinanceDashboard;

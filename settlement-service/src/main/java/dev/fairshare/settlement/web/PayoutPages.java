@@ -1,9 +1,9 @@
 package dev.fairshare.settlement.web;
 
 import dev.fairshare.settlement.api.PayoutResource;
-import dev.fairshare.settlement.problem.ProblemException;
 import dev.fairshare.settlement.api.RemittanceResource;
 import dev.fairshare.settlement.config.PayoutConfig;
+import dev.fairshare.settlement.problem.ProblemException;
 import dev.fairshare.settlement.report.RemittancePdf;
 import dev.fairshare.settlement.service.PayeeDetails;
 import dev.fairshare.settlement.service.PayoutService;
