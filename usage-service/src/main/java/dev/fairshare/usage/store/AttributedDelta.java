@@ -7,8 +7,8 @@ import java.util.Map;
 /**
  * A message of {@code usage.attributed} (key: modelId): sums of usage for one model on one
  * platform, added to (or, for a dispute's correction, taken from) the roll-ups. A fold of the
- * committed batches sends the usage rated per event, one delta per (model, platform), split when
- * it has many rows, with the fold's id as {@code batchId}; pooled usage leaves with the batch that
+ * committed batches sends the usage rated per event, one delta per (model, platform), split when it
+ * has many rows, with the fold's id as {@code batchId}; pooled usage leaves with the batch that
  * stored its events, in deltas of the same shape with that batch's id. A re-attribution sends a
  * negative delta for the old model and a positive one for the new. {@code deltaId} is unique, so
  * that a consumer applies each delta exactly once. Decimals travel as strings.

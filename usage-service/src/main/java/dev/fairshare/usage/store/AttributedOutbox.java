@@ -1,6 +1,5 @@
 package dev.fairshare.usage.store;
 
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
