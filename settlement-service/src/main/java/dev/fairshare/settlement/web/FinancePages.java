@@ -113,7 +113,7 @@ public class FinancePages {
 
     @GET
     @PermitAll
-    @Path("settlement.csv")
+    @Path("/settlement.csv")
     @Produces("text/csv")
     @Operation(
             operationId = "downloadDashboardSettlementCsv",
