@@ -146,8 +146,7 @@ class StatementComputer {
             int currencyMismatches) {}
 
     /** The usage a statement rates: the period's own, and the late usage of closed periods. */
-    /** The usage a statement rates; {@code pooled} null when it is still to be read. */
-    private record Usage(List<UsageRow> own, Late late, List<PooledUsage> pooled) {}
+    private record Usage(List<UsageRow> own, Late late) {}
 
     /**
      * Computes the period's statement from what {@code c} sees. When {@code closing}, {@code c}
@@ -173,11 +172,9 @@ class StatementComputer {
         Usage usage =
                 closing && !dayPairs.isEmpty()
                         ? readBesideDailyRollups(c, period, dayPairs, late, t0)
-                        : new Usage(ownUsage(c, period, dayPairs, t0), late.read(), null);
+                        : new Usage(ownUsage(c, period, dayPairs, t0), late.read());
         long tPools = System.nanoTime();
-        List<PooledUsage> pooled =
-                usage.pooled() != null ? usage.pooled() : rollups.pooledUsage(c, period, null);
-        Pooling pooling = pooling(c, period, closing, calendar, pooled);
+        Pooling pooling = pooling(c, period, closing, calendar);
         long tRate = System.nanoTime();
         Computed computed = rate(period, closing, usage, pooling, view);
         LOG.debugf(
@@ -204,9 +201,8 @@ class StatementComputer {
     }
 
     /**
-     * The usage, the daily roll-ups of {@code dayPairs} and the pooled usage each read on a
-     * connection of its own in {@code c}'s snapshot while {@code c} reads the monthly roll-ups and
-     * then {@code lateRead}.
+     * The usage, the daily roll-ups of {@code dayPairs} read on a second connection in {@code c}'s
+     * snapshot while {@code c} reads the monthly roll-ups and then {@code lateRead}.
      */
     private Usage readBesideDailyRollups(
             Connection c, YearMonth period, Set<List<String>> dayPairs, LateRead lateRead, long t0)
@@ -214,17 +210,14 @@ class StatementComputer {
         String snapshot = rollups.exportSnapshot(c);
         CompletableFuture<List<UsageRow>> days =
                 CompletableFuture.supplyAsync(() -> dayUsage(snapshot, period, dayPairs), readers);
-        CompletableFuture<List<PooledUsage>> pooledRows =
-                CompletableFuture.supplyAsync(() -> pooledUsage(snapshot, period), readers);
         List<UsageRow> months;
         Late late;
         try {
             months = rollups.monthUsage(c, period);
             late = lateRead.read();
         } catch (SQLException | RuntimeException e) {
-            // the other connections are done with the snapshot before this transaction ends
+            // the other connection is done with the snapshot before this transaction ends
             days.handle((rows, failure) -> null).join();
-            pooledRows.handle((rows, failure) -> null).join();
             throw e;
         }
         long tMonths = System.nanoTime();
@@ -239,16 +232,6 @@ class StatementComputer {
                     period);
             dayRows = rollups.dayUsage(c, period, dayPairs);
         }
-        List<PooledUsage> pooled;
-        try {
-            pooled = await(pooledRows);
-        } catch (SQLException | RuntimeException e) {
-            LOG.warnf(
-                    e,
-                    "%s: pooled usage not read on a connection of its own; reading it here",
-                    period);
-            pooled = rollups.pooledUsage(c, period, null);
-        }
         List<UsageRow> own = RollupStore.periodUsage(months, dayRows, needsDays(dayPairs));
         LOG.debugf(
                 "read %d roll-up rows of %s in %d ms (monthly rows and late usage in %d ms,"
@@ -258,7 +241,7 @@ class StatementComputer {
                 (System.nanoTime() - t0) / 1_000_000,
                 (tMonths - t0) / 1_000_000,
                 dayPairs.size());
-        return new Usage(own, late, pooled);
+        return new Usage(own, late);
     }
 
     private static BiPredicate<String, String> needsDays(Set<List<String>> dayPairs) {
@@ -321,11 +304,10 @@ class StatementComputer {
             Connection c,
             YearMonth period,
             boolean closing,
-            SortedMap<YearMonth, PeriodState> calendar,
-            List<PooledUsage> pooled)
+            SortedMap<YearMonth, PeriodState> calendar)
             throws SQLException {
         Map<String, Pool> declared = pools.ofPeriod(c, period);
-        Map<String, List<PooledUsage>> usage = byPlatform(pooled);
+        Map<String, List<PooledUsage>> usage = byPlatform(rollups.pooledUsage(c, period, null));
         Set<String> missing = new TreeSet<>(usage.keySet());
         missing.removeAll(declared.keySet());
         if (closing && !missing.isEmpty()) {
@@ -505,18 +487,6 @@ class StatementComputer {
                             pairs.size(),
                             (System.nanoTime() - started) / 1_000_000);
                     return rows;
-                });
-    }
-
-    /**
-     * The pooled usage of {@code period}, read on a connection of its own in the exported snapshot
-     * {@code snapshot}.
-     */
-    private List<PooledUsage> pooledUsage(String snapshot, YearMonth period) {
-        return tx.inTransaction(
-                d -> {
-                    rollups.importSnapshot(d, snapshot);
-                    return rollups.pooledUsage(d, period, null);
                 });
     }
 
