@@ -352,8 +352,8 @@ public class EventStore {
      * a JSON array ({@link #rollupJson}). {@link RollupFolder} adds them to the roll-ups and sends
      * them as {@code usage.attributed} deltas, both in its own transaction. Pooled sums (a key per
      * subscriber) are sent here, in the caller's transaction, as deltas of {@code batchId}, and
-     * only added to their key without a subscriber for the fold: across batches they have little to
-     * add up, and the fold would hold every one of them.
+     * left to the fold under one key {@linkplain RollupKey#asSent already sent}, for the roll-up
+     * only: across batches they have little to add up, and the fold would hold every one of them.
      */
     public void applyRollup(Connection c, Map<RollupKey, RollupDelta> rollup, UUID batchId)
             throws SQLException {
