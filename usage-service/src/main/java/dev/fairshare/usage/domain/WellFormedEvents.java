@@ -81,127 +81,32 @@ public final class WellFormedEvents {
         return fields(p, expectedPlatform, now);
     }
 
-    /** The event whose fields follow {@code p}'s current {@code START_OBJECT}, or null. */
+    /**
+     * The event whose fields follow {@code p}'s current {@code START_OBJECT}, or null: each field
+     * read once and by its own rule, the required ones present, the event's rules kept, occurredAt
+     * an instant within the horizon.
+     */
     private UsageEvent fields(JsonParser p, String expectedPlatform, Instant now)
             throws IOException {
-        String eventId = null;
-        String platformId = null;
-        String modelRef = null;
-        String occurredAt = null;
-        String customerType = null;
-        Map<String, BigDecimal> units = null;
-        BigDecimal revenue = null;
-        String currency = null;
-        List<UsageEvent.Component> components = null;
-        String subscriberId = null;
-        boolean subscriberSeen = false;
-        boolean revenueSeen = false;
-        boolean componentsSeen = false;
+        Draft draft = new Draft();
         for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
             String field = p.currentName();
-            JsonToken v = p.nextToken();
-            switch (field) {
-                case "eventId" -> {
-                    if (eventId != null || (eventId = text(p, v)) == null) {
-                        return null;
-                    }
-                }
-                case "platformId" -> {
-                    if (platformId != null || (platformId = text(p, v)) == null) {
-                        return null;
-                    }
-                }
-                case "modelRef" -> {
-                    if (modelRef != null || (modelRef = text(p, v)) == null) {
-                        return null;
-                    }
-                }
-                case "occurredAt" -> {
-                    if (occurredAt != null || v != JsonToken.VALUE_STRING) {
-                        return null;
-                    }
-                    occurredAt = p.getText();
-                }
-                case "customerType" -> {
-                    if (customerType != null || (customerType = text(p, v)) == null) {
-                        return null;
-                    }
-                }
-                case "units" -> {
-                    if (units != null || (units = units(p, v)) == null) {
-                        return null;
-                    }
-                }
-                case "revenue" -> {
-                    if (revenueSeen || v != JsonToken.START_OBJECT) {
-                        return null;
-                    }
-                    revenueSeen = true;
-                    for (JsonToken r = p.nextToken();
-                            r != JsonToken.END_OBJECT;
-                            r = p.nextToken()) {
-                        String name = p.currentName();
-                        JsonToken rv = p.nextToken();
-                        if (name.equals("amount")) {
-                            if (revenue != null || rv != JsonToken.VALUE_STRING) {
-                                return null;
-                            }
-                            revenue = EventValidator.number(p.getText());
-                            if (revenue == null) {
-                                return null;
-                            }
-                        } else if (name.equals("currency")) {
-                            if (currency != null || (currency = text(p, rv)) == null) {
-                                return null;
-                            }
-                        } else {
-                            p.skipChildren();
-                        }
-                    }
-                }
-                case "components" -> {
-                    if (componentsSeen) {
-                        return null;
-                    }
-                    componentsSeen = true;
-                    if (v != JsonToken.VALUE_NULL && (components = components(p, v)) == null) {
-                        return null;
-                    }
-                }
-                case "subscriberId" -> {
-                    if (subscriberSeen) {
-                        return null;
-                    }
-                    subscriberSeen = true;
-                    if (v != JsonToken.VALUE_NULL) {
-                        if (v != JsonToken.VALUE_STRING) {
-                            return null;
-                        }
-                        // not shared: thousands of subscribers would crowd the refs out of SHARED
-                        subscriberId = p.getText();
-                        if (!EventValidator.isSubscriberId(subscriberId)) {
-                            return null;
-                        }
-                    }
-                }
-                default -> p.skipChildren();
+            if (!draft.read(field, p, p.nextToken())) {
+                return null;
             }
         }
-        if (eventId == null
-                || platformId == null
-                || modelRef == null
-                || occurredAt == null
-                || customerType == null
-                || revenue == null
-                || currency == null
-                || eventId.length() > EventValidator.MAX_ID_LENGTH
-                || (expectedPlatform != null && !expectedPlatform.equals(platformId))
-                || !EventValidator.CUSTOMER_TYPES.contains(customerType)
-                || !EventValidator.storable(revenue)
-                || revenue.signum() < 0
-                || !EventValidator.isCurrency(currency)) {
+        if (!draft.complete() || !draft.valid(expectedPlatform)) {
             return null;
         }
+        Instant at = instant(draft.occurredAt);
+        if (at == null || !validator.withinHorizon(at, now)) {
+            return null;
+        }
+        return draft.event(expectedPlatform, at);
+    }
+
+    /** {@code occurredAt} to the microsecond, or null when it is not an ISO-8601 instant. */
+    private static Instant instant(String occurredAt) {
         Instant at = isoInstant(occurredAt);
         if (at == null) {
             try {
@@ -210,22 +115,127 @@ public final class WellFormedEvents {
                 return null;
             }
         }
-        at = at.truncatedTo(ChronoUnit.MICROS);
-        if (!validator.withinHorizon(at, now)) {
-            return null;
+        return at.truncatedTo(ChronoUnit.MICROS);
+    }
+
+    /** What the fields of one event said so far. A field that comes twice refuses the event. */
+    private static final class Draft {
+        String eventId;
+        String platformId;
+        String modelRef;
+        String occurredAt;
+        String customerType;
+        Map<String, BigDecimal> units;
+        boolean revenueSeen;
+        BigDecimal revenue;
+        String currency;
+        boolean componentsSeen;
+        List<UsageEvent.Component> components;
+        boolean subscriberSeen;
+        String subscriberId;
+
+        /** Reads the value {@code v} of {@code field}; false when it breaks the field's rule. */
+        boolean read(String field, JsonParser p, JsonToken v) throws IOException {
+            return switch (field) {
+                case "eventId" -> eventId == null && (eventId = text(p, v)) != null;
+                case "platformId" -> platformId == null && (platformId = text(p, v)) != null;
+                case "modelRef" -> modelRef == null && (modelRef = text(p, v)) != null;
+                case "occurredAt" -> occurredAt == null && (occurredAt = string(p, v)) != null;
+                case "customerType" -> customerType == null && (customerType = text(p, v)) != null;
+                case "units" -> units == null && (units = units(p, v)) != null;
+                case "revenue" -> !revenueSeen && readRevenue(p, v);
+                case "components" -> !componentsSeen && readComponents(p, v);
+                case "subscriberId" -> !subscriberSeen && readSubscriber(p, v);
+                default -> {
+                    p.skipChildren();
+                    yield true;
+                }
+            };
         }
-        // the events of a batch share one copy of the strings they repeat (the caller's platform)
-        return new UsageEvent(
-                eventId,
-                expectedPlatform != null ? expectedPlatform : platformId,
-                SHARED.of(modelRef),
-                at,
-                SHARED.of(customerType),
-                units == null ? new LinkedHashMap<>() : units,
-                revenue,
-                SHARED.of(currency),
-                components == null ? List.of() : components,
-                subscriberId);
+
+        /** {@code {"amount": "<decimal string>", "currency": "<text>"}}, other fields ignored. */
+        private boolean readRevenue(JsonParser p, JsonToken v) throws IOException {
+            revenueSeen = true;
+            if (v != JsonToken.START_OBJECT) {
+                return false;
+            }
+            for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
+                String name = p.currentName();
+                JsonToken rv = p.nextToken();
+                boolean read =
+                        switch (name) {
+                            case "amount" -> revenue == null && (revenue = amount(p, rv)) != null;
+                            case "currency" -> currency == null && (currency = text(p, rv)) != null;
+                            default -> {
+                                p.skipChildren();
+                                yield true;
+                            }
+                        };
+                if (!read) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** null, or weighted model refs whose weights add up to one. */
+        private boolean readComponents(JsonParser p, JsonToken v) throws IOException {
+            componentsSeen = true;
+            return v == JsonToken.VALUE_NULL || (components = components(p, v)) != null;
+        }
+
+        /** null, or a subscriber id as the validator takes it. */
+        private boolean readSubscriber(JsonParser p, JsonToken v) throws IOException {
+            subscriberSeen = true;
+            if (v == JsonToken.VALUE_NULL) {
+                return true;
+            }
+            // not shared: thousands of subscribers would crowd the refs out of SHARED
+            subscriberId = string(p, v);
+            return subscriberId != null && EventValidator.isSubscriberId(subscriberId);
+        }
+
+        /** Every required field was given. */
+        boolean complete() {
+            return eventId != null
+                    && platformId != null
+                    && modelRef != null
+                    && occurredAt != null
+                    && customerType != null
+                    && revenue != null
+                    && currency != null;
+        }
+
+        /**
+         * The event's rules: an id not too long, the platform expected (if any), a known customer
+         * type, a storable revenue that is not negative, a currency code.
+         */
+        boolean valid(String expectedPlatform) {
+            return eventId.length() <= EventValidator.MAX_ID_LENGTH
+                    && (expectedPlatform == null || expectedPlatform.equals(platformId))
+                    && EventValidator.CUSTOMER_TYPES.contains(customerType)
+                    && EventValidator.storable(revenue)
+                    && revenue.signum() >= 0
+                    && EventValidator.isCurrency(currency);
+        }
+
+        /**
+         * The event at {@code at}. The events of a batch share one copy of the strings they repeat
+         * (the caller's platform).
+         */
+        UsageEvent event(String expectedPlatform, Instant at) {
+            return new UsageEvent(
+                    eventId,
+                    expectedPlatform != null ? expectedPlatform : platformId,
+                    SHARED.of(modelRef),
+                    at,
+                    SHARED.of(customerType),
+                    units == null ? new LinkedHashMap<>() : units,
+                    revenue,
+                    SHARED.of(currency),
+                    components == null ? List.of() : components,
+                    subscriberId);
+        }
     }
 
     /**
@@ -286,6 +296,16 @@ public final class WellFormedEvents {
             v = v * 10 + (c - '0');
         }
         return v;
+    }
+
+    /** Any JSON string; else null. */
+    private static String string(JsonParser p, JsonToken v) throws IOException {
+        return v == JsonToken.VALUE_STRING ? p.getText() : null;
+    }
+
+    /** An amount as the validator reads it: a decimal string; else null. */
+    private static BigDecimal amount(JsonParser p, JsonToken v) throws IOException {
+        return v == JsonToken.VALUE_STRING ? EventValidator.number(p.getText()) : null;
     }
 
     /** A required string as the validator takes it: not blank, no NUL; else null. */
