@@ -60,7 +60,8 @@ class AttributionPropertiesTest {
                         Map.of("output_tokens", BigDecimal.valueOf(tokens), "gpu_seconds", gpu),
                         revenue,
                         "USD",
-                        cs);
+                        cs,
+                        null);
         List<Attribution.Part> parts = Attribution.attribute(e, index(n)).orElseThrow();
         assertThat(parts).hasSize(n);
         assertThat(
@@ -101,7 +102,8 @@ class AttributionPropertiesTest {
                         "USD",
                         List.of(
                                 new UsageEvent.Component("ref0", new BigDecimal("0.3")),
-                                new UsageEvent.Component("ref1", new BigDecimal("0.7"))));
+                                new UsageEvent.Component("ref1", new BigDecimal("0.7"))),
+                        null);
         List<Attribution.Part> parts = Attribution.attribute(e, index(2)).orElseThrow();
         assertThat(parts.get(0).modelId()).isEqualTo("m0");
         assertThat(parts.get(0).revenue()).isEqualByComparingTo(new BigDecimal("0.00369"));
@@ -148,7 +150,8 @@ class AttributionPropertiesTest {
                         "USD",
                         List.of(
                                 new UsageEvent.Component("voice", new BigDecimal("0.5")),
-                                new UsageEvent.Component("ghost", new BigDecimal("0.5"))));
+                                new UsageEvent.Component("ghost", new BigDecimal("0.5"))),
+                        null);
         assertThat(Attribution.attribute(e, index)).isEmpty();
     }
 }

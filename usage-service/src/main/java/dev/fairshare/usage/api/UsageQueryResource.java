@@ -27,6 +27,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/usage")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "usage")
+@RolesAllowed({Caller.PLATFORM, Caller.FINANCE, Caller.ADMIN})
 @SecurityRequirement(name = "bearer")
 @APIResponse(responseCode = "401", description = "UNAUTHORIZED: no valid bearer token")
 @APIResponse(responseCode = "403", description = "FORBIDDEN: the role or the tenant does not match")
@@ -41,7 +42,6 @@ public class UsageQueryResource {
     }
 
     @GET
-    @RolesAllowed({Caller.PLATFORM, Caller.FINANCE, Caller.ADMIN})
     @Path("/summary")
     @Operation(
             operationId = "getUsageSummary",
@@ -58,7 +58,7 @@ public class UsageQueryResource {
             @QueryParam("to") String to,
             @QueryParam("groupBy") @DefaultValue("day") String groupBy) {
         if (!groupBy.equals("day") && !groupBy.equals("month")) {
-            throw invalid("groupBy", "groupBy must be day or month");
+            throw QueryParams.invalid("groupBy", "groupBy must be day or month");
         }
         return Map.of(
                 "items",
@@ -71,7 +71,6 @@ public class UsageQueryResource {
     }
 
     @GET
-    @RolesAllowed({Caller.PLATFORM, Caller.FINANCE, Caller.ADMIN})
     @Path("/unattributed")
     @Operation(
             operationId = "listUnattributedUsage",
@@ -84,7 +83,6 @@ public class UsageQueryResource {
     }
 
     @GET
-    @RolesAllowed({Caller.PLATFORM, Caller.FINANCE, Caller.ADMIN})
     @Path("/events/{platformId}/{eventId}")
     @Operation(
             operationId = "getUsageEvent",
@@ -97,7 +95,6 @@ public class UsageQueryResource {
     }
 
     @GET
-    @RolesAllowed({Caller.PLATFORM, Caller.FINANCE, Caller.ADMIN})
     @Path("/events")
     @Operation(
             operationId = "listUsageEvents",
@@ -135,15 +132,7 @@ public class UsageQueryResource {
         try {
             return LocalDate.parse(value.length() > 10 ? value.substring(0, 10) : value);
         } catch (DateTimeParseException e) {
-            throw invalid(field, field + " must be a date such as 2026-11-01");
+            throw QueryParams.invalid(field, field + " must be a date such as 2026-11-01");
         }
-    }
-
-    private static ProblemException invalid(String field, String message) {
-        return new ProblemException(
-                400,
-                "INVALID_VALUE",
-                message,
-                List.of(new FieldError(field, "INVALID_VALUE", message)));
     }
 }

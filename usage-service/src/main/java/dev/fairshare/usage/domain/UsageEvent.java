@@ -21,30 +21,6 @@ public record UsageEvent(
         List<Component> components,
         String subscriberId) {
 
-    /** An event without a subscriber: usage rated per event. */
-    public UsageEvent(
-            String eventId,
-            String platformId,
-            String modelRef,
-            Instant occurredAt,
-            String customerType,
-            Map<String, BigDecimal> units,
-            BigDecimal revenue,
-            String currency,
-            List<Component> components) {
-        this(
-                eventId,
-                platformId,
-                modelRef,
-                occurredAt,
-                customerType,
-                units,
-                revenue,
-                currency,
-                components,
-                null);
-    }
-
     /** One model of a pipeline and its share of the event. */
     public record Component(String modelRef, BigDecimal weight) {}
 }

@@ -33,34 +33,28 @@ public class Quarantines {
 
     /** The member's state as it was left, if it ever ran. */
     public Optional<Member> member(String group, String instance) throws SQLException {
-        try (Connection c = store.connection();
-                PreparedStatement ps =
-                        c.prepareStatement(
-                                "select partitions, running from consumer_member"
-                                        + " where consumer_group = ? and instance_id = ?")) {
-            try {
-                ps.setString(1, group);
-                ps.setString(2, instance);
-                try (ResultSet rs = ps.executeQuery()) {
+        return query(
+                "select partitions, running from consumer_member"
+                        + " where consumer_group = ? and instance_id = ?",
+                ps -> {
+                    ps.setString(1, group);
+                    ps.setString(2, instance);
+                },
+                rs -> {
                     if (!rs.next()) {
                         return Optional.empty();
                     }
                     String[] parts = (String[]) rs.getArray(1).getArray();
                     return Optional.of(new Member(List.of(parts), rs.getBoolean(2)));
-                }
-            } finally {
-                // Agroal would commit an open transaction when the connection goes back
-                c.rollback();
-            }
-        }
+                });
     }
 
     /** Records whether the member runs (false only once it stopped cleanly). */
     public void running(String group, String instance, boolean running) throws SQLException {
         update(
-                "insert into consumer_member (consumer_group, instance_id, running) values (?, ?, ?)"
-                        + " on conflict (consumer_group, instance_id) do update"
-                        + " set running = excluded.running, updated_at = now()",
+                "insert into consumer_member (consumer_group, instance_id, running) values (?, ?,"
+                        + " ?) on conflict (consumer_group, instance_id) do update set running ="
+                        + " excluded.running, updated_at = now()",
                 group,
                 instance,
                 running);
@@ -128,39 +122,34 @@ public class Quarantines {
 
     /** How many records each platform has quarantined. */
     public Map<String, Long> countByPlatform() throws SQLException {
-        Map<String, Long> out = new LinkedHashMap<>();
-        try (Connection c = store.connection();
-                PreparedStatement ps =
-                        c.prepareStatement(
-                                "select platform_id, count(*) from quarantined_record"
-                                        + " group by platform_id order by platform_id")) {
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.put(rs.getString(1), rs.getLong(2));
-                }
-            } finally {
-                c.rollback();
-            }
-        }
-        return out;
+        return query(
+                "select platform_id, count(*) from quarantined_record"
+                        + " group by platform_id order by platform_id",
+                ps -> {},
+                rs -> {
+                    Map<String, Long> out = new LinkedHashMap<>();
+                    while (rs.next()) {
+                        out.put(rs.getString(1), rs.getLong(2));
+                    }
+                    return out;
+                });
     }
 
     /** The quarantined records of {@code platformId} (all when null), newest first, paged. */
     public List<Quarantined> list(String platformId, int page, int size) throws SQLException {
-        List<Quarantined> out = new ArrayList<>();
-        try (Connection c = store.connection();
-                PreparedStatement ps =
-                        c.prepareStatement(
-                                "select id, platform_id, topic, partition_no, offset_no, reason,"
-                                        + " quarantined_at from quarantined_record"
-                                        + " where ?::text is null or platform_id = ?"
-                                        + " order by id desc limit ? offset ?")) {
-            try {
-                ps.setString(1, platformId);
-                ps.setString(2, platformId);
-                ps.setInt(3, size);
-                ps.setLong(4, (long) page * size);
-                try (ResultSet rs = ps.executeQuery()) {
+        return query(
+                "select id, platform_id, topic, partition_no, offset_no, reason,"
+                        + " quarantined_at from quarantined_record"
+                        + " where ?::text is null or platform_id = ?"
+                        + " order by id desc limit ? offset ?",
+                ps -> {
+                    ps.setString(1, platformId);
+                    ps.setString(2, platformId);
+                    ps.setInt(3, size);
+                    ps.setLong(4, (long) page * size);
+                },
+                rs -> {
+                    List<Quarantined> out = new ArrayList<>();
                     while (rs.next()) {
                         out.add(
                                 new Quarantined(
@@ -172,29 +161,45 @@ public class Quarantines {
                                         rs.getString(6),
                                         rs.getTimestamp(7).toInstant()));
                     }
-                }
-            } finally {
-                c.rollback();
-            }
-        }
-        return out;
+                    return out;
+                });
     }
 
     /** How many records {@code platformId} (all when null) has quarantined. */
     public long count(String platformId) throws SQLException {
-        try (Connection c = store.connection();
-                PreparedStatement ps =
-                        c.prepareStatement(
-                                "select count(*) from quarantined_record"
-                                        + " where ?::text is null or platform_id = ?")) {
-            try {
-                ps.setString(1, platformId);
-                ps.setString(2, platformId);
-                try (ResultSet rs = ps.executeQuery()) {
+        return query(
+                "select count(*) from quarantined_record where ?::text is null or platform_id = ?",
+                ps -> {
+                    ps.setString(1, platformId);
+                    ps.setString(2, platformId);
+                },
+                rs -> {
                     rs.next();
                     return rs.getLong(1);
+                });
+    }
+
+    /** Sets a statement's parameters. */
+    private interface Parameters {
+        void set(PreparedStatement ps) throws SQLException;
+    }
+
+    /** Reads a query's rows. */
+    private interface Rows<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** A read on a connection of its own, whose transaction is rolled back. */
+    private <T> T query(String sql, Parameters parameters, Rows<T> rows) throws SQLException {
+        try (Connection c = store.connection();
+                PreparedStatement ps = c.prepareStatement(sql)) {
+            try {
+                parameters.set(ps);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rows.read(rs);
                 }
             } finally {
+                // Agroal would commit an open transaction when the connection goes back
                 c.rollback();
             }
         }
