@@ -26,8 +26,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "aliases")
 @SecurityRequirement(name = "bearer")
-@APIResponse(responseCode = "401", description = "UNAUTHORIZED: no valid bearer token")
-@APIResponse(responseCode = "403", description = "FORBIDDEN: the role or the tenant does not match")
 public class AliasDisputeResource {
     private final AliasDisputeService disputes;
     private final JsonWebToken token;
@@ -74,7 +72,6 @@ public class AliasDisputeResource {
                                                             + " \"from\": \"2026-11-01T00:00:00Z\", \"reason\": \"ticket 4711: the ref is coqui's\","
                                                             + " \"replacedModelId\": \"xtts-v2-nordic\"}")))
     @APIResponse(responseCode = "400", description = "MALFORMED_JSON")
-    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
     @APIResponse(responseCode = "403", description = "FORBIDDEN (not ADMIN)")
     @APIResponse(
             responseCode = "409",

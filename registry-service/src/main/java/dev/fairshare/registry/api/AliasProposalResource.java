@@ -30,8 +30,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "aliases")
 @SecurityRequirement(name = "bearer")
-@APIResponse(responseCode = "401", description = "UNAUTHORIZED: no valid bearer token")
-@APIResponse(responseCode = "403", description = "FORBIDDEN: the role or the tenant does not match")
 public class AliasProposalResource {
     static final String PROPOSAL_EXAMPLE =
             "{\"proposalId\": 7, \"status\": \"ACCEPTED\", \"modelId\": \"xtts-v2-nordic\","

@@ -33,6 +33,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "auth")
+@SecurityRequirement(name = "bearer")
 public class AuthResource {
     private final AuthService auth;
     private final Caller caller;
@@ -86,11 +87,6 @@ public class AuthResource {
 
     @POST
     @RolesAllowed(Roles.ADMIN)
-    @SecurityRequirement(name = "bearer")
-    @APIResponse(responseCode = "401", description = "UNAUTHORIZED: no valid bearer token")
-    @APIResponse(
-            responseCode = "403",
-            description = "FORBIDDEN: the role or the tenant does not match")
     @Path("accounts")
     @Operation(
             operationId = "createAccount",
@@ -119,11 +115,6 @@ public class AuthResource {
 
     @GET
     @RolesAllowed(Roles.ADMIN)
-    @SecurityRequirement(name = "bearer")
-    @APIResponse(responseCode = "401", description = "UNAUTHORIZED: no valid bearer token")
-    @APIResponse(
-            responseCode = "403",
-            description = "FORBIDDEN: the role or the tenant does not match")
     @Path("accounts")
     @Operation(
             operationId = "listAccounts",
@@ -140,7 +131,6 @@ public class AuthResource {
             operationId = "changePassword",
             summary =
                     "Set a new password: the account itself gives its old one; ADMIN sets any account's")
-    @SecurityRequirement(name = "bearer")
     @RequestBody(
             content =
                     @Content(
@@ -150,7 +140,6 @@ public class AuthResource {
                                             value =
                                                     "{\"oldPassword\": \"correct horse battery\", \"newPassword\": \"a longer passphrase\"}")))
     @APIResponse(responseCode = "204", description = "changed")
-    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
     @APIResponse(responseCode = "403", description = "FORBIDDEN: another account, and not ADMIN")
     @APIResponse(responseCode = "404", description = "NOT_FOUND")
     @APIResponse(
@@ -172,10 +161,7 @@ public class AuthResource {
             operationId = "disableAccount",
             summary =
                     "Disable an account: no token from now on (a PLATFORM account's platform keys neither)")
-    @SecurityRequirement(name = "bearer")
     @APIResponse(responseCode = "200", description = "the account with its disabledAt")
-    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
-    @APIResponse(responseCode = "403", description = "FORBIDDEN")
     @APIResponse(responseCode = "404", description = "NOT_FOUND")
     @APIResponse(responseCode = "409", description = "LAST_ADMIN")
     public Dto.AccountView disable(@PathParam("username") String username) {
@@ -186,10 +172,7 @@ public class AuthResource {
     @RolesAllowed(Roles.ADMIN)
     @Path("accounts/{username}/enable")
     @Operation(operationId = "enableAccount", summary = "Enable a disabled account again")
-    @SecurityRequirement(name = "bearer")
     @APIResponse(responseCode = "200", description = "the account, disabledAt null")
-    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
-    @APIResponse(responseCode = "403", description = "FORBIDDEN")
     @APIResponse(responseCode = "404", description = "NOT_FOUND")
     public Dto.AccountView enable(@PathParam("username") String username) {
         return auth.setDisabled(username, false);

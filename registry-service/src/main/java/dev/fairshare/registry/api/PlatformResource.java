@@ -34,8 +34,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Consumes(MediaType.APPLICATION_JSON)
 @Tag(name = "platforms")
 @SecurityRequirement(name = "bearer")
-@APIResponse(responseCode = "401", description = "UNAUTHORIZED: no valid bearer token")
-@APIResponse(responseCode = "403", description = "FORBIDDEN: the role or the tenant does not match")
 public class PlatformResource {
     private final RegistryService registry;
 
@@ -59,7 +57,6 @@ public class PlatformResource {
                     "Issue the platform's Kafka credentials (SASL/SCRAM-SHA-512, write access to"
                             + " usage.in.<id> only): the password is shown in this answer once;"
                             + " the previous password stops working")
-    @SecurityRequirement(name = "bearer")
     @APIResponse(
             responseCode = "201",
             description =
@@ -69,7 +66,6 @@ public class PlatformResource {
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = Dto.KafkaCredentials.class)))
-    @APIResponse(responseCode = "401", description = "no valid token")
     @APIResponse(responseCode = "403", description = "not ADMIN")
     @APIResponse(responseCode = "404", description = "NOT_FOUND")
     @APIResponse(
@@ -90,9 +86,7 @@ public class PlatformResource {
             summary =
                     "Revoke the platform's Kafka credentials: its password and its ACLs are"
                             + " deleted, so it can no longer connect or write")
-    @SecurityRequirement(name = "bearer")
     @APIResponse(responseCode = "204", description = "revoked")
-    @APIResponse(responseCode = "401", description = "no valid token")
     @APIResponse(responseCode = "403", description = "not ADMIN")
     @APIResponse(responseCode = "404", description = "NOT_FOUND")
     @APIResponse(
