@@ -95,16 +95,8 @@ public class AuthService {
         admin.role = Roles.ADMIN;
         admin.createdAt = Instant.now();
         accounts.persist(admin);
-        audit.recordAs(
-                "system",
-                "SYSTEM",
-                "account",
-                admin.username,
-                "CREATE",
-                null,
-                view(admin),
-                "the initial admin from configuration",
-                Audit.Parties.of(null, null));
+        audit.recordCreatedBySystem(
+                "account", admin.username, view(admin), "the initial admin from configuration");
         LOG.infof("created the initial admin account '%s' from configuration", adminUsername);
     }
 

@@ -114,16 +114,7 @@ public class AliasService {
         p.proposedBy = actor.subject();
         p.proposedAt = now();
         proposals.persist(p);
-        Dto.ProposalView view = publish(p);
-        audit.record(
-                "alias-proposal",
-                String.valueOf(p.id),
-                "PROPOSE",
-                null,
-                view,
-                null,
-                Audit.Parties.of(p.makerId, p.platformId));
-        return view;
+        return publishAudited(p, "PROPOSE", null, null, Set.of());
     }
 
     /** The platform of the proposal, or ADMIN, accepts it: it becomes an alias. */
@@ -135,15 +126,7 @@ public class AliasService {
         String reason = reason(req == null ? null : req.reason());
         Claim claim = claimQuietly(m, p.ref, p.platformId, p.validFrom, reason, actor);
         decide(p, AliasProposal.ACCEPTED, reason, actor);
-        Dto.ProposalView after = publish(p);
-        audit.record(
-                "alias-proposal",
-                String.valueOf(p.id),
-                "ACCEPT",
-                before,
-                after,
-                reason,
-                Audit.Parties.of(p.makerId, p.platformId).andMakers(claim.otherMakers()));
+        Dto.ProposalView after = publishAudited(p, "ACCEPT", before, reason, claim.otherMakers());
         publish(m);
         return after;
     }
@@ -154,15 +137,28 @@ public class AliasService {
         Dto.ProposalView before = view(p);
         String reason = reason(req == null ? null : req.reason());
         decide(p, AliasProposal.REJECTED, reason, actor);
+        return publishAudited(p, "REJECT", before, reason, Set.of());
+    }
+
+    /**
+     * Publishes the proposal as it is now and audits what {@code action} made of it, for its maker,
+     * its platform and {@code otherMakers} (makers whose ref it takes over).
+     */
+    private Dto.ProposalView publishAudited(
+            AliasProposal p,
+            String action,
+            Dto.ProposalView before,
+            String reason,
+            Set<String> otherMakers) {
         Dto.ProposalView after = publish(p);
         audit.record(
                 "alias-proposal",
                 String.valueOf(p.id),
-                "REJECT",
+                action,
                 before,
                 after,
                 reason,
-                Audit.Parties.of(p.makerId, p.platformId));
+                Audit.Parties.of(p.makerId, p.platformId).andMakers(otherMakers));
         return after;
     }
 

@@ -71,21 +71,35 @@ public class Audit {
                 token.getGroups() == null || token.getGroups().isEmpty()
                         ? "UNKNOWN"
                         : String.join(",", new TreeSet<>(token.getGroups()));
-        recordAs(
-                token.getSubject(),
-                role,
-                entityType,
-                entityId,
-                action,
-                before,
-                after,
-                reason,
-                parties);
+        store.insert(
+                entry(
+                        token.getSubject(),
+                        role,
+                        entityType,
+                        entityId,
+                        action,
+                        before,
+                        after,
+                        reason),
+                parties.makers(),
+                parties.platforms());
     }
 
-    /** An entry by a named actor outside a request (e.g. the initial admin created at start). */
+    /**
+     * An entry by the service itself, outside a request, of an entity it created (e.g. the initial
+     * admin from configuration); it concerns no maker or platform.
+     */
     @Transactional(Transactional.TxType.MANDATORY)
-    public void recordAs(
+    public void recordCreatedBySystem(
+            String entityType, String entityId, Object created, String reason) {
+        Parties none = Parties.of(null, null);
+        store.insert(
+                entry("system", "SYSTEM", entityType, entityId, "CREATE", null, created, reason),
+                none.makers(),
+                none.platforms());
+    }
+
+    private AuditLogStore.Entry entry(
             String actor,
             String role,
             String entityType,
@@ -93,22 +107,18 @@ public class Audit {
             String action,
             Object before,
             Object after,
-            String reason,
-            Parties parties) {
-        store.insert(
-                new AuditLogStore.Entry(
-                        0,
-                        Instant.now(),
-                        actor == null ? "unknown" : actor,
-                        role,
-                        entityType,
-                        entityId,
-                        action,
-                        json(before),
-                        json(after),
-                        reason),
-                parties.makers(),
-                parties.platforms());
+            String reason) {
+        return new AuditLogStore.Entry(
+                0,
+                Instant.now(),
+                actor == null ? "unknown" : actor,
+                role,
+                entityType,
+                entityId,
+                action,
+                json(before),
+                json(after),
+                reason);
     }
 
     private String json(Object value) {
