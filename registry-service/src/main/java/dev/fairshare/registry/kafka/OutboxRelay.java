@@ -1,6 +1,11 @@
 package dev.fairshare.registry.kafka;
 
 import io.agroal.api.AgroalDataSource;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Context;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -40,7 +45,8 @@ import org.jboss.logging.Logger;
  * relay that restarts after sending but before marking re-sends the newest state, never an older
  * one: a compacted reader never sees a key go back in time. Each record carries the header {@code
  * outbox-id}, increasing per key, so that readers can also discard anything older than what they
- * hold.
+ * hold, and, when the batch's span is sampled, its W3C {@code traceparent} (docs/operations.md
+ * "Tracing").
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -54,6 +60,7 @@ public class OutboxRelay {
     private final int batchSize;
     private final int inboundPartitions;
     private final int inboundMaxMessageBytes;
+    private final Tracer tracer;
     private volatile boolean running;
     private Thread thread;
     private KafkaProducer<String, String> producer;
@@ -66,8 +73,10 @@ public class OutboxRelay {
             @ConfigProperty(name = "registry.outbox.batch-size") int batchSize,
             @ConfigProperty(name = "registry.inbound-topic-partitions") int inboundPartitions,
             @ConfigProperty(name = "registry.inbound-topic-max-message-bytes")
-                    int inboundMaxMessageBytes) {
+                    int inboundMaxMessageBytes,
+            Tracer tracer) {
         this.inboundMaxMessageBytes = inboundMaxMessageBytes;
+        this.tracer = tracer;
         this.dataSource = dataSource;
         this.kafka = kafka;
         this.pollInterval = pollInterval;
@@ -193,18 +202,40 @@ public class OutboxRelay {
 
     /** Sends the rows in order, each with its {@code outbox-id}, and waits for every ack. */
     private void publish(List<Row> rows) throws InterruptedException, ExecutionException {
-        List<Future<RecordMetadata>> acks = new ArrayList<>();
-        KafkaProducer<String, String> p = producer();
-        for (Row row : rows) {
-            ProducerRecord<String, String> record =
-                    new ProducerRecord<>(row.topic, row.key, row.payload);
-            record.headers()
-                    .add(HEADER_OUTBOX_ID, Long.toString(row.id).getBytes(StandardCharsets.UTF_8));
-            acks.add(p.send(record));
-        }
-        p.flush();
-        for (Future<RecordMetadata> ack : acks) {
-            ack.get();
+        // one span a batch; its records carry its W3C trace context when it is sampled
+        Span span =
+                tracer.spanBuilder("registry publish")
+                        .setSpanKind(SpanKind.PRODUCER)
+                        .setNoParent()
+                        .setAttribute("messaging.batch.message_count", rows.size())
+                        .startSpan();
+        Context trace = Context.root().with(span);
+        boolean sampled = span.getSpanContext().isSampled();
+        try {
+            List<Future<RecordMetadata>> acks = new ArrayList<>();
+            KafkaProducer<String, String> p = producer();
+            for (Row row : rows) {
+                ProducerRecord<String, String> record =
+                        new ProducerRecord<>(row.topic, row.key, row.payload);
+                record.headers()
+                        .add(
+                                HEADER_OUTBOX_ID,
+                                Long.toString(row.id).getBytes(StandardCharsets.UTF_8));
+                if (sampled) {
+                    W3CTraceContextPropagator.getInstance()
+                            .inject(
+                                    trace,
+                                    record.headers(),
+                                    (h, k, v) -> h.add(k, v.getBytes(StandardCharsets.UTF_8)));
+                }
+                acks.add(p.send(record));
+            }
+            p.flush();
+            for (Future<RecordMetadata> ack : acks) {
+                ack.get();
+            }
+        } finally {
+            span.end();
         }
     }
 

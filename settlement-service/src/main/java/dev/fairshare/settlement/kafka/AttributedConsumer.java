@@ -33,7 +33,8 @@ import org.jboss.logging.Logger;
 /**
  * Applies {@code usage.attributed} to settlement's roll-ups exactly once: each poll is one
  * PostgreSQL transaction that records the delta ids (a delta seen before is skipped), adds the new
- * ones' sums and stores the consumer offsets, which are where it resumes after any restart.
+ * ones' sums and stores the consumer offsets, which are where it resumes after any restart. A poll
+ * is one span ({@link DeltaTraces}).
  */
 @ApplicationScoped
 public class AttributedConsumer {
@@ -47,6 +48,7 @@ public class AttributedConsumer {
     private final KafkaConnection kafka;
     private final String group;
     private final StaticMembership membership;
+    private final DeltaTraces traces;
     private volatile boolean running;
     private volatile boolean consuming;
     private volatile KafkaConsumer<String, String> consumer;
@@ -59,8 +61,10 @@ public class AttributedConsumer {
             ObjectMapper mapper,
             KafkaConnection kafka,
             @ConfigProperty(name = "quarkus.http.port") int httpPort,
-            SettlementConfig config) {
+            SettlementConfig config,
+            DeltaTraces traces) {
         this.tx = tx;
+        this.traces = traces;
         this.rollups = rollups;
         this.consumed = consumed;
         this.mapper = mapper;
@@ -108,7 +112,7 @@ public class AttributedConsumer {
                 while (running) {
                     ConsumerRecords<String, String> records = c.poll(Duration.ofMillis(200));
                     if (!records.isEmpty()) {
-                        apply(c, records);
+                        traces.inSpan(records, () -> apply(c, records));
                     }
                 }
             } catch (WakeupException e) {

@@ -1,5 +1,6 @@
 package dev.fairshare.usage.kafka;
 
+import dev.fairshare.usage.config.Tracing;
 import dev.fairshare.usage.config.UsageConfig;
 import dev.fairshare.usage.store.Outbox;
 import io.agroal.api.AgroalDataSource;
@@ -19,14 +20,19 @@ public class AttributedRelay {
 
     private final OutboxRelay relay;
 
-    public AttributedRelay(AgroalDataSource dataSource, KafkaClients clients, UsageConfig config) {
+    public AttributedRelay(
+            AgroalDataSource dataSource,
+            KafkaClients clients,
+            UsageConfig config,
+            Tracing tracing) {
         this.relay =
                 new OutboxRelay(
                         "attributed-relay",
                         Outbox.attributed(dataSource),
                         TOPIC,
                         clients,
-                        config.relayInterval());
+                        config.relayInterval(),
+                        tracing);
     }
 
     void start(@Observes StartupEvent event) {

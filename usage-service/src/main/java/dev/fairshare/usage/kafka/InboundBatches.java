@@ -3,6 +3,7 @@ package dev.fairshare.usage.kafka;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fairshare.usage.config.Tracing;
 import dev.fairshare.usage.config.UsageConfig;
 import dev.fairshare.usage.domain.Attribution;
 import dev.fairshare.usage.domain.EventError;
@@ -13,6 +14,10 @@ import dev.fairshare.usage.store.DeadLettersWritten;
 import dev.fairshare.usage.store.EventStore;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Scope;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -45,6 +50,7 @@ final class InboundBatches {
     private final ObjectMapper mapper;
     private final UsageConfig config;
     private final MeterRegistry metrics;
+    private final Tracing tracing;
     private final Timer batchTimer;
 
     InboundBatches(
@@ -55,7 +61,8 @@ final class InboundBatches {
             EventValidator validator,
             ObjectMapper mapper,
             UsageConfig config,
-            MeterRegistry metrics) {
+            MeterRegistry metrics,
+            Tracing tracing) {
         this.clients = clients;
         this.store = store;
         this.deadLetters = deadLetters;
@@ -65,6 +72,7 @@ final class InboundBatches {
         this.mapper = mapper;
         this.config = config;
         this.metrics = metrics;
+        this.tracing = tracing;
         this.batchTimer =
                 Timer.builder("usage.batch.duration")
                         .description("one poll, validated and committed")
@@ -73,9 +81,23 @@ final class InboundBatches {
 
     /**
      * Validates, attributes and commits one writer's share of a poll as one PostgreSQL transaction
-     * (events, roll-ups, outbox, offsets); answers the next offsets it stored.
+     * (events, roll-ups, outbox, offsets), in one span ({@link Tracing#startBatch}); answers the
+     * next offsets it stored.
      */
     Map<TopicPartition, Long> write(List<ConsumerRecord<byte[], byte[]>> records) throws Exception {
+        Span span = tracing.startBatch("usage.in process", SpanKind.CONSUMER, records);
+        try (Scope ignored = span.makeCurrent()) {
+            return writeTraced(records);
+        } catch (Exception e) {
+            span.setStatus(StatusCode.ERROR, e.toString());
+            throw e;
+        } finally {
+            span.end();
+        }
+    }
+
+    private Map<TopicPartition, Long> writeTraced(List<ConsumerRecord<byte[], byte[]>> records)
+            throws Exception {
         Timer.Sample sample = Timer.start(metrics);
         long started = System.nanoTime();
         Parsed batch = parse(records);

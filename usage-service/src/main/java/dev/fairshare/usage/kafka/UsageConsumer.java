@@ -1,6 +1,7 @@
 package dev.fairshare.usage.kafka;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fairshare.usage.config.Tracing;
 import dev.fairshare.usage.config.UsageConfig;
 import dev.fairshare.usage.domain.EventValidator;
 import dev.fairshare.usage.store.DeadLettersWritten;
@@ -87,6 +88,7 @@ public class UsageConsumer {
             MeterRegistry metrics,
             PoisonRecovery recovery,
             Quarantines quarantines,
+            Tracing tracing,
             @ConfigProperty(name = "quarkus.http.port") int httpPort) {
         this.recovery = recovery;
         this.quarantines = quarantines;
@@ -97,7 +99,15 @@ public class UsageConsumer {
         this.metrics = metrics;
         this.batches =
                 new InboundBatches(
-                        clients, store, deadLetters, replica, validator, mapper, config, metrics);
+                        clients,
+                        store,
+                        deadLetters,
+                        replica,
+                        validator,
+                        mapper,
+                        config,
+                        metrics,
+                        tracing);
         this.lateAttribution = new LateAttribution(store, replica);
         this.membership =
                 StaticMembership.of(

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.fairshare.usage.config.Tracing;
 import dev.fairshare.usage.domain.EventError;
 import dev.fairshare.usage.domain.EventValidator;
 import dev.fairshare.usage.domain.UsageEvent;
@@ -15,6 +16,7 @@ import dev.fairshare.usage.kafka.UsageConsumer;
 import dev.fairshare.usage.problem.ProblemException;
 import dev.fairshare.usage.store.UsageQueries;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.context.Context;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +33,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
 import org.jboss.logging.Logger;
 
 /**
@@ -240,13 +243,17 @@ public class IngestService {
      */
     private void writeDurably(Screened screened) {
         List<ProducerRecord<byte[], byte[]>> records = new ArrayList<>(screened.accepted());
+        // a sampled request's trace goes on with each of its events (none: no header at all)
+        Headers trace = Tracing.headers(Context.current());
         for (int i = 0; i < screened.valid.size(); i++) {
             UsageEvent e = screened.valid.get(i);
             records.add(
                     new ProducerRecord<>(
                             UsageConsumer.INBOUND_PREFIX + e.platformId(),
+                            null,
                             e.eventId().getBytes(StandardCharsets.UTF_8),
-                            screened.values.get(i)));
+                            screened.values.get(i),
+                            trace));
         }
         try {
             clients.sendAll(records, ACK_TIMEOUT);

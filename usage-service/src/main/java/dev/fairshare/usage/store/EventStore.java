@@ -2,6 +2,7 @@ package dev.fairshare.usage.store;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fairshare.usage.config.Tracing;
 import dev.fairshare.usage.domain.Attribution;
 import dev.fairshare.usage.domain.UsageEvent;
 import io.agroal.api.AgroalDataSource;
@@ -53,11 +54,13 @@ public class EventStore {
 
     private final AgroalDataSource dataSource;
     private final ObjectMapper mapper;
+    private final Tracing tracing;
     private final Set<YearMonth> partitions = ConcurrentHashMap.newKeySet();
 
-    public EventStore(AgroalDataSource dataSource, ObjectMapper mapper) {
+    public EventStore(AgroalDataSource dataSource, ObjectMapper mapper, Tracing tracing) {
         this.dataSource = dataSource;
         this.mapper = mapper;
+        this.tracing = tracing;
     }
 
     /** A valid event with its attribution (empty: unattributed) and where it came from. */
@@ -353,13 +356,15 @@ public class EventStore {
      * them as {@code usage.attributed} deltas, both in its own transaction. Pooled sums (a key per
      * subscriber) are sent here, in the caller's transaction, as deltas of {@code batchId}, and
      * left to the fold under one key {@linkplain RollupKey#asSent already sent}, for the roll-up
-     * only: across batches they have little to add up, and the fold would hold every one of them.
+     * only: across batches they have little to add up, and the fold would hold every one of them. A
+     * sampled trace goes on with the batch id to the fold and the relay of its deltas.
      */
     public void applyRollup(Connection c, Map<RollupKey, RollupDelta> rollup, UUID batchId)
             throws SQLException {
         if (rollup.isEmpty()) {
             return;
         }
+        tracing.handOver(batchId.toString());
         Map<RollupKey, RollupDelta> pooled = new HashMap<>();
         rollup.forEach(
                 (k, d) -> {

@@ -9,13 +9,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A table of messages committed in the transaction of the change they announce ({@code id}, a key
- * and a JSON payload). {@link #relay} hands the oldest to a sender and deletes them once it has
- * returned: at least once, in id order, one relay at a time among the service's instances.
+ * A table of messages committed in the transaction of the change they announce ({@code id}, a key,
+ * a JSON payload and the id of the batch that wrote it). {@link #relay} hands the oldest to a
+ * sender and deletes them once it has returned: at least once, in id order, one relay at a time
+ * among the service's instances.
  */
 public final class Outbox {
     /** One message as committed. */
-    public record Message(long id, String key, String payload) {}
+    public record Message(long id, String key, String payload, String batchId) {}
 
     /** Sends messages and returns once the broker has acknowledged each of them. */
     @FunctionalInterface
@@ -26,12 +27,19 @@ public final class Outbox {
     private final AgroalDataSource dataSource;
     private final String table;
     private final String keyColumn;
+    private final String batchColumn;
     private final long lockKey;
 
-    private Outbox(AgroalDataSource dataSource, String table, String keyColumn, long lockKey) {
+    private Outbox(
+            AgroalDataSource dataSource,
+            String table,
+            String keyColumn,
+            String batchColumn,
+            long lockKey) {
         this.dataSource = dataSource;
         this.table = table;
         this.keyColumn = keyColumn;
+        this.batchColumn = batchColumn;
         this.lockKey = lockKey;
     }
 
@@ -40,7 +48,13 @@ public final class Outbox {
      * model id.
      */
     public static Outbox attributed(AgroalDataSource dataSource) {
-        return new Outbox(dataSource, "attributed_outbox", "model_id", 0x7573616765L);
+        // a delta's id is its batch's id, '/', its number
+        return new Outbox(
+                dataSource,
+                "attributed_outbox",
+                "model_id",
+                "split_part(delta_id, '/', 1)",
+                0x7573616765L);
     }
 
     /**
@@ -76,13 +90,20 @@ public final class Outbox {
                 c.prepareStatement(
                         "select id, "
                                 + keyColumn
-                                + ", payload from "
+                                + ", payload, "
+                                + batchColumn
+                                + " from "
                                 + table
                                 + " order by id limit ?")) {
             ps.setInt(1, limit);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    messages.add(new Message(rs.getLong(1), rs.getString(2), rs.getString(3)));
+                    messages.add(
+                            new Message(
+                                    rs.getLong(1),
+                                    rs.getString(2),
+                                    rs.getString(3),
+                                    rs.getString(4)));
                 }
             }
         }

@@ -1,8 +1,13 @@
 package dev.fairshare.usage.store;
 
+import dev.fairshare.usage.config.Tracing;
 import dev.fairshare.usage.config.UsageConfig;
 import dev.fairshare.usage.runtime.Daemon;
 import io.agroal.api.AgroalDataSource;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -83,11 +88,13 @@ public class RollupFolder {
 
     private final AgroalDataSource dataSource;
     private final UsageConfig config;
+    private final Tracing tracing;
     private final Daemon daemon = new Daemon("rollup-folder", this::loop, true);
 
-    public RollupFolder(AgroalDataSource dataSource, UsageConfig config) {
+    public RollupFolder(AgroalDataSource dataSource, UsageConfig config, Tracing tracing) {
         this.dataSource = dataSource;
         this.config = config;
+        this.tracing = tracing;
     }
 
     void start(@Observes StartupEvent event) {
@@ -147,7 +154,8 @@ public class RollupFolder {
                     delete.executeUpdate();
                 }
                 int keys = sums.size();
-                int deltas = AttributedOutbox.send(c, sums, UUID.randomUUID().toString());
+                String foldId = UUID.randomUUID().toString();
+                int deltas = sendTraced(c, sums, foldId, batches);
                 // the deltas are written: the sums may now be merged in place
                 addToRollups(c, withoutSubscribers(sums));
                 c.commit();
@@ -162,6 +170,32 @@ public class RollupFolder {
                 c.rollback();
                 throw e;
             }
+        }
+    }
+
+    /**
+     * Writes the fold's deltas ({@link AttributedOutbox#send}); when a folded batch was traced, in
+     * a span of that trace (linked to the other traced batches' ones), handed over to the relay.
+     */
+    private int sendTraced(
+            Connection c, Map<RollupKey, RollupDelta> sums, String foldId, List<UUID> batches)
+            throws SQLException {
+        List<Context> traced = new ArrayList<>();
+        for (UUID batch : batches) {
+            Context context = tracing.takeUp(batch.toString());
+            if (context != null) {
+                traced.add(context);
+            }
+        }
+        if (traced.isEmpty()) {
+            return AttributedOutbox.send(c, sums, foldId);
+        }
+        Span span = tracing.start("usage.rollup fold", SpanKind.INTERNAL, traced);
+        try (Scope ignored = span.makeCurrent()) {
+            tracing.handOver(foldId);
+            return AttributedOutbox.send(c, sums, foldId);
+        } finally {
+            span.end();
         }
     }
 

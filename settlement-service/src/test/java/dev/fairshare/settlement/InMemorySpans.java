@@ -1,0 +1,16 @@
+package dev.fairshare.settlement;
+
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+/**
+ * The tests' span exporter (in place of OTLP): the service's spans, kept for {@link TracingTest}.
+ */
+public class InMemorySpans {
+    @Produces
+    @Singleton
+    InMemorySpanExporter exporter() {
+        return InMemorySpanExporter.create();
+    }
+}
