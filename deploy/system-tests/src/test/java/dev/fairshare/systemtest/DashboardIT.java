@@ -52,9 +52,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * finance closes a period and downloads its CSV, finance pays a payout run and the maker downloads
  * its remittance advice; the demo's subscription platform's user-centric pool of the current month
  * is in its makers' pages (without any subscriber) and in finance's, declaration and split. Each
- * step saves a screenshot under {@code target/screenshots/}. On the
- * shared stack ({@link SystemStack#shared()}): it alone uses the demo world's names, and it closes
- * the previous month.
+ * step saves a screenshot under {@code target/screenshots/}. On the shared stack ({@link
+ * SystemStack#shared()}): it alone uses the demo world's names, and it closes the previous month.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardIT {
@@ -607,7 +606,10 @@ class DashboardIT {
                 .contains(
                         poolEarning("POOL_ROYALTY", "xtts-v2", "xtts-v2", BASE_SHARE),
                         poolEarning(
-                                "UPSTREAM_ROYALTY", "xtts-v2", "xtts-v2-nordic", UPSTREAM_OF_NORDIC));
+                                "UPSTREAM_ROYALTY",
+                                "xtts-v2",
+                                "xtts-v2-nordic",
+                                UPSTREAM_OF_NORDIC));
         // every model of the pool has a POOL_SHARE agreement: no unpaid pool share
         assertThat(browser.getPageSource()).doesNotContain("id=\"pools-unpaid\"");
         assertNoSubscriber();
