@@ -291,21 +291,30 @@ public final class DemoSeed {
     }
 
     /**
-     * streamvoice's subscribers' use of both models this month: 40 events without a price, each
-     * with a pseudonymous subscriber (a hash the platform makes; never a name), so that they are
-     * pooled usage split by its revenue pool.
+     * streamvoice's subscribers: pseudonymous ids (a hash the platform makes; never a name), which
+     * no maker ever sees.
+     */
+    public static final List<String> SUBSCRIBERS =
+            List.of("sub-3f9a1c07", "sub-8b21d4e9", "sub-c05e77a2", "sub-e4d1902b");
+
+    /**
+     * streamvoice's subscribers' use of both models this month: 40 events without a price (one
+     * request each), each with a subscriber, so that they are pooled usage split by its revenue
+     * pool. The first subscriber is a light listener of the derived model only (5 requests); the
+     * second and third use 10 requests each and the fourth 15, of which every fifth event (2, 2 and
+     * 3) goes to the derived model and the others to the base model. A user-centric split therefore
+     * differs from a pro-rata one (the light listener's subscription counts in full).
      */
     private static List<String> pooledEvents(YearMonth current, LocalDate today, Random random) {
-        List<String> subscribers =
-                List.of("sub-3f9a1c07", "sub-8b21d4e9", "sub-c05e77a2", "sub-e4d1902b");
+        // event i's subscriber is SUBSCRIBERS.get(slots[i % 8])
+        int[] slots = {0, 1, 1, 2, 2, 3, 3, 3};
         List<String> events = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             LocalDate day = current.atDay(1 + random.nextInt(today.getDayOfMonth()));
             String at = day.atStartOfDay().toInstant(ZoneOffset.UTC).toString();
-            // the first subscriber listens to the derived model only; the others mostly to the base
-            String subscriber = subscribers.get(i % subscribers.size());
+            String subscriber = SUBSCRIBERS.get(slots[i % slots.length]);
             String ref =
-                    subscriber.equals(subscribers.get(0)) || i % 5 == 0
+                    subscriber.equals(SUBSCRIBERS.get(0)) || i % 5 == 0
                             ? "xtts-v2-nordic"
                             : "coqui/XTTS-v2";
             events.add(

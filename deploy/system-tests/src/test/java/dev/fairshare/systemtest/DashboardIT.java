@@ -50,9 +50,10 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * The dashboard in a real browser (Debian's chromium through chromium-driver, headless) against the
  * three services as processes, seeded with the demo world: a maker sees exactly its own numbers,
  * finance closes a period and downloads its CSV, finance pays a payout run and the maker downloads
- * its remittance advice. Each step saves a screenshot under {@code target/screenshots/}. On the
- * shared stack ({@link SystemStack#shared()}): it alone uses the demo world's names, and it closes
- * the previous month.
+ * its remittance advice; the demo's subscription platform's user-centric pool of the current month
+ * is in its makers' pages (without any subscriber) and in finance's, declaration and split. Each
+ * step saves a screenshot under {@code target/screenshots/}. On the shared stack ({@link
+ * SystemStack#shared()}): it alone uses the demo world's names, and it closes the previous month.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DashboardIT {
@@ -60,6 +61,33 @@ class DashboardIT {
     static final Path CHROMIUM = Path.of("/usr/bin/chromium");
     static final Path DRIVER = Path.of("/usr/bin/chromedriver");
     static final Path SHOTS = SystemStack.repo().resolve("deploy/system-tests/target/screenshots");
+
+    /*
+     * streamvoice's pool of the current month, worked by hand from DemoSeed: the platform declares
+     * revenue 500.00 USD, makerShare 0.40, metric requests, USER_CENTRIC, no fees, so 500.00 × 0.40
+     * = 200.00 goes to makers, 200.00 / 4 = 50.00 per subscriber. Its 40 pooled events are one
+     * request each; event i belongs to subscriber {0,1,1,2,2,3,3,3}[i % 8] and goes to
+     * xtts-v2-nordic (voicelab's, derived from coqui's xtts-v2 with royaltyShare 0.30) when the
+     * subscriber is the first or i % 5 == 0, else to xtts-v2 (coqui/XTTS-v2):
+     *   subscriber 0: i = 0, 8, 16, 24, 32                   5 nordic             -> nordic 50.00
+     *   subscriber 1: i % 8 in {1, 2}, 10 events, i = 10, 25  2 nordic, 8 base     -> 10.00 + 40.00
+     *   subscriber 2: i % 8 in {3, 4}, 10 events, i = 20, 35  2 nordic, 8 base     -> 10.00 + 40.00
+     *   subscriber 3: i % 8 in {5, 6, 7}, 15 events, i = 5, 15, 30  3 nordic, 12 base -> 10.00 + 40.00
+     * xtts-v2-nordic 50 + 10 + 10 + 10 = 80.00, xtts-v2 3 × 40 = 120.00; both have a POOL_SHARE
+     * agreement, so all 200.00 is paid and nothing is unpaid or undistributed. (PRO_RATA would give
+     * nordic 12/40 × 200 = 60.00 and xtts-v2 140.00.) The lineage cascade gives coqui 0.30 × 80.00
+     * = 24.00 of nordic's part (UPSTREAM_ROYALTY) and voicelab keeps 56.00 (POOL_ROYALTY); coqui's
+     * pool earnings are 120.00 + 24.00 = 144.00. Every part is a whole number of cents, so rounding
+     * changes none of them.
+     */
+    static final int POOLED_EVENTS = 40;
+    static final BigDecimal POOL_REVENUE = new BigDecimal("500.00");
+    static final BigDecimal BASE_SHARE = new BigDecimal("120.00");
+    static final BigDecimal NORDIC_SHARE = new BigDecimal("80.00");
+    static final BigDecimal TO_MAKERS = new BigDecimal("200.00");
+    static final BigDecimal UPSTREAM_OF_NORDIC = new BigDecimal("24.00");
+    static final BigDecimal VOICELAB_POOL = new BigDecimal("56.00");
+    static final BigDecimal COQUI_POOL = new BigDecimal("144.00");
 
     static SystemStack stack;
     static WebDriver browser;
@@ -84,6 +112,8 @@ class DashboardIT {
                         stack.usage.url(),
                         LocalDate.now(ZoneOffset.UTC),
                         Infrastructure.ADMIN_PASSWORD);
+        // streamvoice's user-centric pool of the current month, as the local stack's demo has it
+        DemoSeed.seedPools(registry, stack.settlement.url(), LocalDate.now(ZoneOffset.UTC));
         finance =
                 Http.token(
                         registry,
@@ -114,6 +144,8 @@ class DashboardIT {
                             }
                             return events == seeded.events();
                         });
+        // settlement has every pooled event of streamvoice in its roll-ups
+        await().atMost(Duration.ofSeconds(60)).until(() -> pooledEvents() == POOLED_EVENTS);
         await().atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofSeconds(2))
                 .until(new Stable(() -> payouts(previous) + payouts(current)));
@@ -180,6 +212,25 @@ class DashboardIT {
             }
         }
         return out;
+    }
+
+    /** The events of streamvoice's pool of the current month, as settlement splits it. */
+    static long pooledEvents() throws Exception {
+        long events = 0;
+        for (JsonNode pool :
+                json(
+                                stack.settlement.url()
+                                        + "/pools?platformId="
+                                        + DemoSeed.SUBSCRIPTION_PLATFORM
+                                        + "&period="
+                                        + current,
+                                finance)
+                        .get("items")) {
+            for (JsonNode model : pool.get("split").get("models")) {
+                events += model.get("events").asLong();
+            }
+        }
+        return events;
     }
 
     static String money(BigDecimal amount, String currency) {
@@ -538,6 +589,120 @@ class DashboardIT {
                                                 + "/coqui.pdf")
                                 .statusCode())
                 .isEqualTo(403);
+        browser.findElement(By.id("sign-out")).click();
+        awaitPage("/login");
+    }
+
+    @Test
+    @Order(6)
+    void aMakerSeesItsPoolEarningsAndNoSubscriber() throws Exception {
+        // coqui: its base model's part and its upstream share of the derived model's part
+        signIn("coqui");
+        awaitPage("/dashboard/maker");
+        assertOnlyPoolEarnings(COQUI_POOL);
+        // the current period's sources (a model's own royalty names the model as its source):
+        // the pool's lines on their own rows
+        assertThat(rows("earnings"))
+                .contains(
+                        poolEarning("POOL_ROYALTY", "xtts-v2", "xtts-v2", BASE_SHARE),
+                        poolEarning(
+                                "UPSTREAM_ROYALTY",
+                                "xtts-v2",
+                                "xtts-v2-nordic",
+                                UPSTREAM_OF_NORDIC));
+        // every model of the pool has a POOL_SHARE agreement: no unpaid pool share
+        assertThat(browser.getPageSource()).doesNotContain("id=\"pools-unpaid\"");
+        assertNoSubscriber();
+        scrollTo(By.id("pools"));
+        screenshot("maker-pools");
+        // nor in the lines behind the current period's USD total, which hold the pool's lines
+        browser.findElement(By.id("total-" + current + "-USD")).click();
+        awaitPage("/dashboard/lines/");
+        assertNoSubscriber();
+        browser.get(stack.settlement.url() + "/dashboard/maker");
+        browser.findElement(By.id("sign-out")).click();
+        awaitPage("/login");
+
+        // voicelab: what its derived model keeps of its part
+        signIn("voicelab");
+        assertOnlyPoolEarnings(VOICELAB_POOL);
+        assertThat(rows("earnings"))
+                .contains(
+                        poolEarning(
+                                "POOL_ROYALTY", "xtts-v2-nordic", "xtts-v2-nordic", VOICELAB_POOL));
+        assertNoSubscriber();
+        browser.findElement(By.id("sign-out")).click();
+        awaitPage("/login");
+    }
+
+    /** The signed-in maker's pool section: one row, streamvoice's pool of this month. */
+    static void assertOnlyPoolEarnings(BigDecimal earned) {
+        assertThat(rows("pools"))
+                .containsExactly(
+                        List.of(
+                                current.toString(),
+                                "StreamVoice",
+                                "USER_CENTRIC",
+                                money(earned, "USD")));
+        String cell = "pool-" + current + "-" + DemoSeed.SUBSCRIPTION_PLATFORM + "-USD";
+        assertThat(browser.findElement(By.id(cell)).getText()).isEqualTo(money(earned, "USD"));
+    }
+
+    /** A row of the maker's sources table for streamvoice's pool of this month. */
+    static List<String> poolEarning(
+            String kind, String modelId, String sourceModelId, BigDecimal amount) {
+        return List.of(kind, modelId, sourceModelId, "StreamVoice", money(amount, "USD"));
+    }
+
+    /** Scrolls the page so that the element is at the top of the screenshot. */
+    static void scrollTo(By element) {
+        ((org.openqa.selenium.JavascriptExecutor) browser)
+                .executeScript("arguments[0].scrollIntoView()", browser.findElement(element));
+    }
+
+    /** No subscriber of the demo appears anywhere in the page's HTML. */
+    static void assertNoSubscriber() {
+        String html = browser.getPageSource();
+        for (String subscriber : DemoSeed.SUBSCRIBERS) {
+            assertThat(html).as(browser.getCurrentUrl()).doesNotContain(subscriber);
+        }
+    }
+
+    @Test
+    @Order(7)
+    void financeSeesThePoolItsDeclarationSplitAndUnpaidPart() throws Exception {
+        String id = "pool-" + DemoSeed.SUBSCRIPTION_PLATFORM;
+        signIn("finance");
+        browser.get(stack.settlement.url() + "/dashboard/finance?period=" + current);
+        assertThat(browser.findElement(By.cssSelector("#" + id + " h3")).getText())
+                .isEqualTo("StreamVoice · USER_CENTRIC");
+        // the platform's declaration, as streamvoice's account made it
+        assertThat(browser.findElement(By.cssSelector("#" + id + " p")).getText())
+                .matches(
+                        "Declared by streamvoice at \\S+: revenue "
+                                + java.util.regex.Pattern.quote(money(POOL_REVENUE, "USD"))
+                                + ", makers' share 0\\.4, metric requests\\.");
+        // the split per model (never per subscriber), and what is paid and unpaid
+        assertThat(rows(id + "-split"))
+                .containsExactly(
+                        List.of("xtts-v2", "Coqui", money(BASE_SHARE, "USD"), "paid"),
+                        List.of("xtts-v2-nordic", "VoiceLab", money(NORDIC_SHARE, "USD"), "paid"));
+        assertThat(browser.findElement(By.id(id + "-to-makers")).getText())
+                .isEqualTo(money(TO_MAKERS, "USD"));
+        assertThat(browser.findElement(By.id(id + "-paid")).getText())
+                .isEqualTo(money(TO_MAKERS, "USD"));
+        assertThat(browser.findElement(By.id(id + "-unpaid")).getText())
+                .isEqualTo(money(BigDecimal.ZERO, "USD"));
+        assertThat(browser.findElement(By.id(id + "-undistributed")).getText())
+                .isEqualTo(money(BigDecimal.ZERO, "USD"));
+        // streamvoice is invoiced what its pool pays
+        assertThat(
+                        browser.findElement(
+                                        By.id("invoice-" + DemoSeed.SUBSCRIPTION_PLATFORM + "-USD"))
+                                .getText())
+                .isEqualTo(money(TO_MAKERS, "USD"));
+        scrollTo(By.id(id));
+        screenshot("finance-pools");
         browser.findElement(By.id("sign-out")).click();
         awaitPage("/login");
     }

@@ -33,7 +33,7 @@ import java.util.Map;
  *   <li><b>Its own names.</b> Makers, platforms, models, refs and namespaces, agreements and
  *       usernames that no other IT uses: prefix them with the IT's name ({@code e2e-}, {@code
  *       names-}, {@code dispute-}, …). {@code DashboardIT} alone uses the demo world's names
- *       ({@code DemoSeed}: coqui, voicelab, acme-cloud, nimbus-ai, finance, finance2).
+ *       ({@code DemoSeed}: coqui, voicelab, acme-cloud, nimbus-ai, streamvoice, finance, finance2).
  *   <li><b>Its own periods.</b> Closing a period is global, and periods close in order (no period
  *       closes while an earlier one in settlement's calendar, which starts at the first agreement's
  *       {@code validFrom}, and holds every month from it to the current one, is open). {@code
