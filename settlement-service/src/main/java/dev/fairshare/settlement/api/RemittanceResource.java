@@ -56,7 +56,6 @@ public class RemittanceResource {
                     @Content(
                             mediaType = PDF,
                             schema = @Schema(type = SchemaType.STRING, format = "binary")))
-    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
     @APIResponse(
             responseCode = "403",
             description = "FORBIDDEN: another maker's, or a role other than MAKER/FINANCE")

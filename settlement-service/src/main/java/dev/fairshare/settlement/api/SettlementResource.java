@@ -30,8 +30,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "settlement")
 @SecurityRequirement(name = "bearer")
-@APIResponse(responseCode = "401", description = "UNAUTHORIZED: no valid bearer token")
-@APIResponse(responseCode = "403", description = "FORBIDDEN: the role or the tenant does not match")
 public class SettlementResource {
     private final SettlementService settlement;
 
