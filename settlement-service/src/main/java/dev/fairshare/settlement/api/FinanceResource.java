@@ -110,12 +110,8 @@ public class FinanceResource {
     @APIResponse(
             responseCode = "403",
             description = "FORBIDDEN: another maker's or platform's, or an ADMIN token")
-    @APIResponse(
-            responseCode = "409",
-            description = "REGISTRY_INCOMPLETE: the usage names a model the registry lacks")
-    @APIResponse(
-            responseCode = "503",
-            description = "STARTING: the registry replica has not caught up yet")
+    @APIResponse(responseCode = "409", description = Responses.REGISTRY_INCOMPLETE)
+    @APIResponse(responseCode = "503", description = Responses.STARTING)
     public Page<MismatchView> currencyMismatches(
             @QueryParam("period") String period,
             @QueryParam("makerId") String makerId,

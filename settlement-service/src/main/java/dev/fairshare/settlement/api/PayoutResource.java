@@ -77,9 +77,7 @@ public class PayoutResource {
                     "A maker's payout profile with its change history (bank details masked in the history); the"
                             + " maker itself or FINANCE")
     @APIResponse(responseCode = "200", description = "the profile")
-    @APIResponse(
-            responseCode = "403",
-            description = "FORBIDDEN: another maker's, or a role other than MAKER/FINANCE")
+    @APIResponse(responseCode = "403", description = Responses.NOT_THE_MAKER)
     @APIResponse(responseCode = "404", description = "NOT_FOUND: the maker has no profile")
     public ProfileView profile(@PathParam("makerId") String makerId) {
         String maker = caller.makerScope(makerId);
@@ -101,9 +99,7 @@ public class PayoutResource {
     @APIResponse(
             responseCode = "400",
             description = "MALFORMED_JSON, INVALID_VALUE: the body is not a profile")
-    @APIResponse(
-            responseCode = "403",
-            description = "FORBIDDEN: another maker's, or a role other than MAKER/FINANCE")
+    @APIResponse(responseCode = "403", description = Responses.NOT_THE_MAKER)
     @APIResponse(
             responseCode = "422",
             description =
@@ -416,9 +412,7 @@ public class PayoutResource {
                             + " the amount from the maker's receivable to cash (conversions through fx:clearing)")
     @APIResponse(responseCode = "200", description = "the run")
     @APIResponse(responseCode = "404", description = "NOT_FOUND: no such run or line")
-    @APIResponse(
-            responseCode = "409",
-            description = "INVALID_RUN_STATUS: not EXPORTED; LINE_SETTLED: already PAID or FAILED")
+    @APIResponse(responseCode = "409", description = Responses.LINE_NOT_SETTLEABLE)
     @APIResponse(responseCode = "422", description = "VALIDATION_FAILED: reference is required")
     public RunView paid(
             @PathParam("id") long id, @PathParam("lineId") long lineId, SettleRequest body) {
@@ -443,9 +437,7 @@ public class PayoutResource {
                     "Mark a line of an EXPORTED run FAILED: nothing is posted, the amount stays on the balance")
     @APIResponse(responseCode = "200", description = "the run")
     @APIResponse(responseCode = "404", description = "NOT_FOUND: no such run or line")
-    @APIResponse(
-            responseCode = "409",
-            description = "INVALID_RUN_STATUS: not EXPORTED; LINE_SETTLED: already PAID or FAILED")
+    @APIResponse(responseCode = "409", description = Responses.LINE_NOT_SETTLEABLE)
     public RunView failed(
             @PathParam("id") long id, @PathParam("lineId") long lineId, SettleRequest body) {
         String reference =

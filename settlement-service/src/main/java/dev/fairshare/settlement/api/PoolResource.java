@@ -89,9 +89,7 @@ public class PoolResource {
             description =
                     "VALIDATION_FAILED with errors[] naming platformId, period, currency, revenue, makerShare,"
                             + " metric, method or fees[i]; UNKNOWN_PLATFORM")
-    @APIResponse(
-            responseCode = "503",
-            description = "STARTING: the registry replica has not caught up yet")
+    @APIResponse(responseCode = "503", description = Responses.STARTING)
     public Response declare(PoolRequest body) {
         PoolRequest b =
                 body == null
@@ -176,12 +174,8 @@ public class PoolResource {
     @APIResponse(
             responseCode = "403",
             description = "FORBIDDEN: a MAKER, or another platform's pools")
-    @APIResponse(
-            responseCode = "409",
-            description = "REGISTRY_INCOMPLETE: the usage names a model the registry lacks")
-    @APIResponse(
-            responseCode = "503",
-            description = "STARTING: the registry replica has not caught up yet")
+    @APIResponse(responseCode = "409", description = Responses.REGISTRY_INCOMPLETE)
+    @APIResponse(responseCode = "503", description = Responses.STARTING)
     public Page<PoolView> list(
             @QueryParam("platformId") String platformId,
             @QueryParam("period") String period,

@@ -50,9 +50,7 @@ public class SettlementResource {
                     "Periods (calendar months, UTC) with their status: every month from the first agreement's first day to"
                             + " the current month, and every month with usage")
     @APIResponse(responseCode = "200", description = "the periods, oldest first")
-    @APIResponse(
-            responseCode = "503",
-            description = "STARTING: the registry replica has not caught up yet")
+    @APIResponse(responseCode = "503", description = Responses.STARTING)
     public List<Views.PeriodView> periods() {
         return settlement.periods().stream()
                 .map(
