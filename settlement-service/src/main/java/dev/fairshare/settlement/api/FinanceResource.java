@@ -41,11 +41,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * What finance reconciles and what makers must see: the ledger, the CSV, unlicensed usage,
  * findings.
  */
+@Produces(MediaType.APPLICATION_JSON)
 @Path("/")
 @Tag(name = "finance")
 @SecurityRequirement(name = "bearer")
-@APIResponse(responseCode = "401", description = "UNAUTHORIZED: no valid bearer token")
-@APIResponse(responseCode = "403", description = "FORBIDDEN: the role or the tenant does not match")
 public class FinanceResource {
     private final SettlementService settlement;
 
@@ -100,7 +99,6 @@ public class FinanceResource {
     @GET
     @RolesAllowed({Caller.FINANCE, Caller.MAKER, Caller.PLATFORM})
     @Path("currency-mismatches")
-    @Produces(MediaType.APPLICATION_JSON)
     @Operation(
             operationId = "listCurrencyMismatches",
             summary =
@@ -109,16 +107,11 @@ public class FinanceResource {
                             + " sees its own")
     @APIResponse(responseCode = "200", description = "a page of currency-mismatched usage")
     @APIResponse(responseCode = "400", description = "INVALID_PERIOD, INVALID_PAGE")
-    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
     @APIResponse(
             responseCode = "403",
             description = "FORBIDDEN: another maker's or platform's, or an ADMIN token")
-    @APIResponse(
-            responseCode = "409",
-            description = "REGISTRY_INCOMPLETE: the usage names a model the registry lacks")
-    @APIResponse(
-            responseCode = "503",
-            description = "STARTING: the registry replica has not caught up yet")
+    @APIResponse(responseCode = "409", description = Responses.REGISTRY_INCOMPLETE)
+    @APIResponse(responseCode = "503", description = Responses.STARTING)
     public Page<MismatchView> currencyMismatches(
             @QueryParam("period") String period,
             @QueryParam("makerId") String makerId,
@@ -156,7 +149,6 @@ public class FinanceResource {
     @GET
     @RolesAllowed(Caller.FINANCE)
     @Path("ledger/{period}")
-    @Produces(MediaType.APPLICATION_JSON)
     @Operation(
             operationId = "getLedger",
             summary = "Journal entries posted by a period's close, with their lines (append-only)")
@@ -173,7 +165,6 @@ public class FinanceResource {
     @GET
     @RolesAllowed(Caller.FINANCE)
     @Path("ledger/balances")
-    @Produces(MediaType.APPLICATION_JSON)
     @Operation(
             operationId = "getLedgerBalances",
             summary =
@@ -237,7 +228,6 @@ public class FinanceResource {
     @GET
     @RolesAllowed({Caller.FINANCE, Caller.MAKER})
     @Path("unlicensed-usage")
-    @Produces(MediaType.APPLICATION_JSON)
     @Operation(
             operationId = "listUnlicensedUsage",
             summary = "Usage of a maker's models on platforms with no agreement in force for it")
@@ -254,7 +244,6 @@ public class FinanceResource {
     @GET
     @RolesAllowed({Caller.FINANCE, Caller.MAKER})
     @Path("compliance/findings")
-    @Produces(MediaType.APPLICATION_JSON)
     @Operation(
             operationId = "listComplianceFindings",
             summary =

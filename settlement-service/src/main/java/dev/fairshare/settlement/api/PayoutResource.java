@@ -47,9 +47,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * Payouts (DESIGN.md "Payouts"): a maker's payout profile, the FX rates finance records, and payout
  * runs from DRAFT to a payment file and PAID or FAILED lines.
  */
+@Produces(MediaType.APPLICATION_JSON)
 @Path("/")
 @Tag(name = "payouts")
 @SecurityRequirement(name = "bearer")
+@APIResponse(responseCode = "403", description = "FORBIDDEN: not FINANCE")
 public class PayoutResource {
     static final String PAIN_001 = "application/xml";
     static final String CSV = "text/csv";
@@ -69,17 +71,13 @@ public class PayoutResource {
     @GET
     @RolesAllowed({Caller.FINANCE, Caller.MAKER})
     @Path("payout-profiles/{makerId}")
-    @Produces(MediaType.APPLICATION_JSON)
     @Operation(
             operationId = "getPayoutProfile",
             summary =
                     "A maker's payout profile with its change history (bank details masked in the history); the"
                             + " maker itself or FINANCE")
     @APIResponse(responseCode = "200", description = "the profile")
-    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
-    @APIResponse(
-            responseCode = "403",
-            description = "FORBIDDEN: another maker's, or a role other than MAKER/FINANCE")
+    @APIResponse(responseCode = "403", description = Responses.NOT_THE_MAKER)
     @APIResponse(responseCode = "404", description = "NOT_FOUND: the maker has no profile")
     public ProfileView profile(@PathParam("makerId") String makerId) {
         String maker = caller.makerScope(makerId);
@@ -92,7 +90,6 @@ public class PayoutResource {
     @RolesAllowed({Caller.FINANCE, Caller.MAKER})
     @Path("payout-profiles/{makerId}")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Produces(MediaType.APPLICATION_JSON)
     @Operation(
             operationId = "putPayoutProfile",
             summary =
@@ -102,10 +99,7 @@ public class PayoutResource {
     @APIResponse(
             responseCode = "400",
             description = "MALFORMED_JSON, INVALID_VALUE: the body is not a profile")
-    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
-    @APIResponse(
-            responseCode = "403",
-            description = "FORBIDDEN: another maker's, or a role other than MAKER/FINANCE")
+    @APIResponse(responseCode = "403", description = Responses.NOT_THE_MAKER)
     @APIResponse(
             responseCode = "422",
             description =
@@ -133,7 +127,6 @@ public class PayoutResource {
     @RolesAllowed(Caller.FINANCE)
     @Path("fx-rates")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Produces(MediaType.APPLICATION_JSON)
     @Operation(
             operationId = "recordFxRate",
             summary = "Record an FX rate for a day: 1 base = rate quote, with its source")
@@ -142,8 +135,6 @@ public class PayoutResource {
             description = "the rate as recorded",
             content = @Content(schema = @Schema(implementation = PayoutViews.RateView.class)))
     @APIResponse(responseCode = "400", description = "MALFORMED_JSON")
-    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
-    @APIResponse(responseCode = "403", description = "FORBIDDEN: not FINANCE")
     @APIResponse(responseCode = "409", description = "RATE_EXISTS: that day and pair has a rate")
     @APIResponse(
             responseCode = "422",
@@ -184,13 +175,10 @@ public class PayoutResource {
     @GET
     @RolesAllowed(Caller.FINANCE)
     @Path("fx-rates")
-    @Produces(MediaType.APPLICATION_JSON)
     @Operation(
             operationId = "listFxRates",
             summary = "Recorded FX rates, of a day and into a currency")
     @APIResponse(responseCode = "200", description = "a page of rates")
-    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
-    @APIResponse(responseCode = "403", description = "FORBIDDEN: not FINANCE")
     @APIResponse(responseCode = "422", description = "VALIDATION_FAILED: date or quote")
     public Page<RateView> rates(
             @QueryParam("date") String date,
@@ -211,7 +199,6 @@ public class PayoutResource {
     @RolesAllowed(Caller.FINANCE)
     @Path("payout-runs")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Produces(MediaType.APPLICATION_JSON)
     @Operation(
             operationId = "createPayoutRun",
             summary =
@@ -222,8 +209,6 @@ public class PayoutResource {
             description = "the DRAFT run with its lines and carry-forwards",
             content = @Content(schema = @Schema(implementation = PayoutViews.RunView.class)))
     @APIResponse(responseCode = "400", description = "MALFORMED_JSON")
-    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
-    @APIResponse(responseCode = "403", description = "FORBIDDEN: not FINANCE")
     @APIResponse(
             responseCode = "409",
             description = "RUN_IN_PROGRESS: a run in that currency is not finished")
@@ -246,14 +231,12 @@ public class PayoutResource {
     @GET
     @RolesAllowed({Caller.FINANCE, Caller.MAKER})
     @Path("payout-runs")
-    @Produces(MediaType.APPLICATION_JSON)
     @Operation(
             operationId = "listPayoutRuns",
             summary =
                     "Payout runs, newest first; a MAKER sees the runs that name it, with only its own lines")
     @APIResponse(responseCode = "200", description = "a page of runs")
     @APIResponse(responseCode = "400", description = "INVALID_PAGE")
-    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
     @APIResponse(responseCode = "403", description = "FORBIDDEN: PLATFORM or ADMIN")
     @APIResponse(responseCode = "422", description = "VALIDATION_FAILED: status")
     public Page<RunView> runs(
@@ -290,12 +273,10 @@ public class PayoutResource {
     @GET
     @RolesAllowed({Caller.FINANCE, Caller.MAKER})
     @Path("payout-runs/{id}")
-    @Produces(MediaType.APPLICATION_JSON)
     @Operation(
             operationId = "getPayoutRun",
             summary = "A payout run with its lines and carry-forwards; a MAKER sees only its own")
     @APIResponse(responseCode = "200", description = "the run")
-    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
     @APIResponse(responseCode = "403", description = "FORBIDDEN: PLATFORM or ADMIN")
     @APIResponse(responseCode = "404", description = "NOT_FOUND")
     public RunView run(@PathParam("id") long id) {
@@ -310,13 +291,10 @@ public class PayoutResource {
     @POST
     @RolesAllowed(Caller.FINANCE)
     @Path("payout-runs/{id}/approve")
-    @Produces(MediaType.APPLICATION_JSON)
     @Operation(
             operationId = "approvePayoutRun",
             summary = "Approve a DRAFT run: a FINANCE user other than its creator (four eyes)")
     @APIResponse(responseCode = "200", description = "the APPROVED run")
-    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
-    @APIResponse(responseCode = "403", description = "FORBIDDEN: not FINANCE")
     @APIResponse(responseCode = "404", description = "NOT_FOUND")
     @APIResponse(
             responseCode = "409",
@@ -328,14 +306,11 @@ public class PayoutResource {
     @POST
     @RolesAllowed(Caller.FINANCE)
     @Path("payout-runs/{id}/cancel")
-    @Produces(MediaType.APPLICATION_JSON)
     @Operation(
             operationId = "cancelPayoutRun",
             summary =
                     "Cancel a DRAFT or APPROVED run: nothing is paid, balances stay on the ledger")
     @APIResponse(responseCode = "200", description = "the CANCELLED run")
-    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
-    @APIResponse(responseCode = "403", description = "FORBIDDEN: not FINANCE")
     @APIResponse(responseCode = "404", description = "NOT_FOUND")
     @APIResponse(
             responseCode = "409",
@@ -365,8 +340,6 @@ public class PayoutResource {
                         mediaType = CSV,
                         schema = @Schema(type = SchemaType.STRING, format = "binary"))
             })
-    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
-    @APIResponse(responseCode = "403", description = "FORBIDDEN: not FINANCE")
     @APIResponse(responseCode = "404", description = "NOT_FOUND")
     @APIResponse(
             responseCode = "409",
@@ -432,19 +405,14 @@ public class PayoutResource {
     @RolesAllowed(Caller.FINANCE)
     @Path("payout-runs/{id}/lines/{lineId}/paid")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Produces(MediaType.APPLICATION_JSON)
     @Operation(
             operationId = "markPayoutLinePaid",
             summary =
                     "Mark a line of an EXPORTED run PAID with the bank's or provider's reference: the ledger moves"
                             + " the amount from the maker's receivable to cash (conversions through fx:clearing)")
     @APIResponse(responseCode = "200", description = "the run")
-    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
-    @APIResponse(responseCode = "403", description = "FORBIDDEN: not FINANCE")
     @APIResponse(responseCode = "404", description = "NOT_FOUND: no such run or line")
-    @APIResponse(
-            responseCode = "409",
-            description = "INVALID_RUN_STATUS: not EXPORTED; LINE_SETTLED: already PAID or FAILED")
+    @APIResponse(responseCode = "409", description = Responses.LINE_NOT_SETTLEABLE)
     @APIResponse(responseCode = "422", description = "VALIDATION_FAILED: reference is required")
     public RunView paid(
             @PathParam("id") long id, @PathParam("lineId") long lineId, SettleRequest body) {
@@ -463,18 +431,13 @@ public class PayoutResource {
     @RolesAllowed(Caller.FINANCE)
     @Path("payout-runs/{id}/lines/{lineId}/failed")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Produces(MediaType.APPLICATION_JSON)
     @Operation(
             operationId = "markPayoutLineFailed",
             summary =
                     "Mark a line of an EXPORTED run FAILED: nothing is posted, the amount stays on the balance")
     @APIResponse(responseCode = "200", description = "the run")
-    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
-    @APIResponse(responseCode = "403", description = "FORBIDDEN: not FINANCE")
     @APIResponse(responseCode = "404", description = "NOT_FOUND: no such run or line")
-    @APIResponse(
-            responseCode = "409",
-            description = "INVALID_RUN_STATUS: not EXPORTED; LINE_SETTLED: already PAID or FAILED")
+    @APIResponse(responseCode = "409", description = Responses.LINE_NOT_SETTLEABLE)
     public RunView failed(
             @PathParam("id") long id, @PathParam("lineId") long lineId, SettleRequest body) {
         String reference =

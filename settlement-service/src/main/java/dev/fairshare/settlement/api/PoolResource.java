@@ -39,11 +39,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * pool; FINANCE and ADMIN read every pool, a PLATFORM its own. A MAKER reads its pool earnings in
  * its statements, never a pool (its declaration names the platform's subscribers).
  */
+@Produces(MediaType.APPLICATION_JSON)
 @Path("/pools")
 @Tag(name = "pools")
 @SecurityRequirement(name = "bearer")
-@APIResponse(responseCode = "401", description = "UNAUTHORIZED: no valid bearer token")
-@APIResponse(responseCode = "403", description = "FORBIDDEN: the role or the tenant does not match")
 public class PoolResource {
     private static final Pattern ID = Pattern.compile("^[a-z0-9][a-z0-9._-]{0,63}$");
     private static final Pattern METRIC = Pattern.compile("^[A-Za-z0-9_.-]{1,64}$");
@@ -67,7 +66,6 @@ public class PoolResource {
     @POST
     @RolesAllowed({Caller.PLATFORM, Caller.ADMIN})
     @Consumes(MediaType.APPLICATION_JSON)
-    @Produces(MediaType.APPLICATION_JSON)
     @Operation(
             operationId = "declarePool",
             summary =
@@ -79,7 +77,6 @@ public class PoolResource {
             description = "the pool as declared, with its history and its split as it stands",
             content = @Content(schema = @Schema(implementation = PoolView.class)))
     @APIResponse(responseCode = "400", description = "MALFORMED_JSON")
-    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
     @APIResponse(
             responseCode = "403",
             description = "FORBIDDEN: not a PLATFORM or ADMIN, or another platform's pool")
@@ -92,9 +89,7 @@ public class PoolResource {
             description =
                     "VALIDATION_FAILED with errors[] naming platformId, period, currency, revenue, makerShare,"
                             + " metric, method or fees[i]; UNKNOWN_PLATFORM")
-    @APIResponse(
-            responseCode = "503",
-            description = "STARTING: the registry replica has not caught up yet")
+    @APIResponse(responseCode = "503", description = Responses.STARTING)
     public Response declare(PoolRequest body) {
         PoolRequest b =
                 body == null
@@ -169,7 +164,6 @@ public class PoolResource {
 
     @GET
     @RolesAllowed({Caller.FINANCE, Caller.ADMIN, Caller.PLATFORM})
-    @Produces(MediaType.APPLICATION_JSON)
     @Operation(
             operationId = "listPools",
             summary =
@@ -177,16 +171,11 @@ public class PoolResource {
                             + " agreements, or unpaid); FINANCE and ADMIN see all, a PLATFORM its own")
     @APIResponse(responseCode = "200", description = "a page of pools, by period and platform")
     @APIResponse(responseCode = "400", description = "INVALID_PERIOD, INVALID_PAGE")
-    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
     @APIResponse(
             responseCode = "403",
             description = "FORBIDDEN: a MAKER, or another platform's pools")
-    @APIResponse(
-            responseCode = "409",
-            description = "REGISTRY_INCOMPLETE: the usage names a model the registry lacks")
-    @APIResponse(
-            responseCode = "503",
-            description = "STARTING: the registry replica has not caught up yet")
+    @APIResponse(responseCode = "409", description = Responses.REGISTRY_INCOMPLETE)
+    @APIResponse(responseCode = "503", description = Responses.STARTING)
     public Page<PoolView> list(
             @QueryParam("platformId") String platformId,
             @QueryParam("period") String period,

@@ -56,10 +56,7 @@ public class RemittanceResource {
                     @Content(
                             mediaType = PDF,
                             schema = @Schema(type = SchemaType.STRING, format = "binary")))
-    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
-    @APIResponse(
-            responseCode = "403",
-            description = "FORBIDDEN: another maker's, or a role other than MAKER/FINANCE")
+    @APIResponse(responseCode = "403", description = Responses.NOT_THE_MAKER)
     @APIResponse(
             responseCode = "404",
             description =

@@ -21,6 +21,7 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
@@ -30,8 +31,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "settlement")
 @SecurityRequirement(name = "bearer")
-@APIResponse(responseCode = "401", description = "UNAUTHORIZED: no valid bearer token")
-@APIResponse(responseCode = "403", description = "FORBIDDEN: the role or the tenant does not match")
 public class SettlementResource {
     private final SettlementService settlement;
 
@@ -51,9 +50,7 @@ public class SettlementResource {
                     "Periods (calendar months, UTC) with their status: every month from the first agreement's first day to"
                             + " the current month, and every month with usage")
     @APIResponse(responseCode = "200", description = "the periods, oldest first")
-    @APIResponse(
-            responseCode = "503",
-            description = "STARTING: the registry replica has not caught up yet")
+    @APIResponse(responseCode = "503", description = Responses.STARTING)
     public List<Views.PeriodView> periods() {
         return settlement.periods().stream()
                 .map(
@@ -139,14 +136,11 @@ public class SettlementResource {
             @QueryParam("makerId") String makerId,
             @QueryParam("page") @DefaultValue("0") int page,
             @QueryParam("size") @DefaultValue("100") int size) {
-        String maker = caller.makerScope(makerId);
-        SettlementService.Statement s = settlement.statement(period(period));
-        return Views.Totals.page(
-                s.period().toString(),
-                s.status(),
-                payouts(s.lines()).stream()
-                        .filter(p -> maker == null || maker.equals(p.makerId()))
-                        .toList(),
+        return totals(
+                period,
+                SettlementResource::payouts,
+                Views.MakerAmount::makerId,
+                caller.makerScope(makerId),
                 page,
                 size);
     }
@@ -164,13 +158,32 @@ public class SettlementResource {
             @QueryParam("platformId") String platformId,
             @QueryParam("page") @DefaultValue("0") int page,
             @QueryParam("size") @DefaultValue("100") int size) {
-        String platform = caller.platformScope(platformId);
+        return totals(
+                period,
+                SettlementResource::invoices,
+                Views.PlatformAmount::platformId,
+                caller.platformScope(platformId),
+                page,
+                size);
+    }
+
+    /**
+     * A page of the per-party totals {@code rows} makes of {@code period}'s statement: a party's
+     * own when {@code scope} names one, every party's when it is null.
+     */
+    private <T> Views.Totals<T> totals(
+            String period,
+            Function<List<StatementLine>, List<T>> rows,
+            Function<T, String> party,
+            String scope,
+            int page,
+            int size) {
         SettlementService.Statement s = settlement.statement(period(period));
         return Views.Totals.page(
                 s.period().toString(),
                 s.status(),
-                invoices(s.lines()).stream()
-                        .filter(p -> platform == null || platform.equals(p.platformId()))
+                rows.apply(s.lines()).stream()
+                        .filter(t -> scope == null || scope.equals(party.apply(t)))
                         .toList(),
                 page,
                 size);
@@ -195,30 +208,27 @@ public class SettlementResource {
     }
 
     public static List<Views.MakerAmount> payouts(List<StatementLine> lines) {
-        List<Views.MakerAmount> out = new ArrayList<>();
-        for (Map.Entry<String, Map<String, BigDecimal>> m :
-                SettlementEngine.payouts(lines).entrySet()) {
-            m.getValue()
-                    .forEach(
-                            (cur, amount) ->
-                                    out.add(
-                                            new Views.MakerAmount(
-                                                    m.getKey(), cur, Views.money(amount, cur))));
-        }
-        return out;
+        return amounts(SettlementEngine.payouts(lines), Views.MakerAmount::new);
     }
 
     public static List<Views.PlatformAmount> invoices(List<StatementLine> lines) {
-        List<Views.PlatformAmount> out = new ArrayList<>();
-        for (Map.Entry<String, Map<String, BigDecimal>> m :
-                SettlementEngine.invoices(lines).entrySet()) {
-            m.getValue()
-                    .forEach(
-                            (cur, amount) ->
-                                    out.add(
-                                            new Views.PlatformAmount(
-                                                    m.getKey(), cur, Views.money(amount, cur))));
-        }
+        return amounts(SettlementEngine.invoices(lines), Views.PlatformAmount::new);
+    }
+
+    /** What a party's row is made of: its id, a currency and the amount as money. */
+    private interface AmountRow<T> {
+        T of(String party, String currency, String amount);
+    }
+
+    /** One row per party and currency of {@code byParty}, in its order. */
+    private static <T> List<T> amounts(
+            Map<String, Map<String, BigDecimal>> byParty, AmountRow<T> row) {
+        List<T> out = new ArrayList<>();
+        byParty.forEach(
+                (party, amounts) ->
+                        amounts.forEach(
+                                (cur, amount) ->
+                                        out.add(row.of(party, cur, Views.money(amount, cur)))));
         return out;
     }
 

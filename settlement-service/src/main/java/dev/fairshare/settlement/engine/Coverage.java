@@ -216,6 +216,7 @@ public final class Coverage {
                 units,
                 finding,
                 firstDay,
-                lastDay);
+                lastDay,
+                null); // rated per event: no pool share it would have earned
     }
 }

@@ -33,34 +33,6 @@ public record UncoveredUsage(
         LocalDate lastDay,
         BigDecimal wouldHaveEarned) {
 
-    /** Unlicensed usage rated per event (no pool share). */
-    public UncoveredUsage(
-            String platformId,
-            String modelId,
-            String makerId,
-            CustomerType customerType,
-            String currency,
-            long events,
-            BigDecimal revenue,
-            Map<String, BigDecimal> units,
-            boolean complianceFinding,
-            LocalDate firstDay,
-            LocalDate lastDay) {
-        this(
-                platformId,
-                modelId,
-                makerId,
-                customerType,
-                currency,
-                events,
-                revenue,
-                units,
-                complianceFinding,
-                firstDay,
-                lastDay,
-                null);
-    }
-
     public UncoveredUsage {
         Objects.requireNonNull(platformId, "platformId");
         Objects.requireNonNull(modelId, "modelId");

@@ -213,20 +213,16 @@ public class LedgerStore {
     }
 
     public List<AccountBalance> balances(Connection c, Instant asOf) throws SQLException {
-        List<AccountBalance> out = new ArrayList<>();
         try (PreparedStatement ps =
                 c.prepareStatement(
                         "select l.account, l.currency, sum(l.credit) - sum(l.debit) from journal_line l join journal_entry e on e.id = l.entry_id"
                                 + " where e.posted_at <= ? group by 1, 2 order by 1, 2")) {
             ps.setTimestamp(1, Timestamp.from(asOf));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(
+            return Rows.list(
+                    ps,
+                    rs ->
                             new AccountBalance(
                                     rs.getString(1), rs.getString(2), rs.getBigDecimal(3)));
-                }
-            }
         }
-        return out;
     }
 }

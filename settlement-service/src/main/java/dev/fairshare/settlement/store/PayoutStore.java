@@ -20,7 +20,6 @@ import java.sql.Timestamp;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -42,9 +41,7 @@ public class PayoutStore {
                                 + " updated_at, updated_by from payout_profile where maker_id = ?"
                                 + (forUpdate ? " for update" : ""))) {
             ps.setString(1, makerId);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(profile(rs)) : Optional.empty();
-            }
+            return Rows.first(ps, PayoutStore::profile);
         }
     }
 
@@ -115,24 +112,20 @@ public class PayoutStore {
     }
 
     public List<ProfileChange> changes(Connection c, String makerId) throws SQLException {
-        List<ProfileChange> out = new ArrayList<>();
         try (PreparedStatement ps =
                 c.prepareStatement(
                         "select changed_at, changed_by, old_masked, new_masked from payout_profile_change"
                                 + " where maker_id = ? order by id")) {
             ps.setString(1, makerId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(
+            return Rows.list(
+                    ps,
+                    rs ->
                             new ProfileChange(
                                     rs.getTimestamp(1).toInstant(),
                                     rs.getString(2),
                                     rs.getString(3),
                                     rs.getString(4)));
-                }
-            }
         }
-        return out;
     }
 
     /**
@@ -166,7 +159,6 @@ public class PayoutStore {
      */
     public List<PeriodTotal> periodsCovered(Connection c, PayoutRun run, String makerId)
             throws SQLException {
-        List<PeriodTotal> out = new ArrayList<>();
         try (PreparedStatement ps =
                 c.prepareStatement(
                         "with since as (select max(r.as_of) as as_of from payout_run r join payout_line l"
@@ -180,15 +172,12 @@ public class PayoutStore {
             ps.setLong(2, run.id());
             ps.setString(3, makerId);
             ps.setDate(4, Date.valueOf(run.asOf()));
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(
+            return Rows.list(
+                    ps,
+                    rs ->
                             new PeriodTotal(
                                     rs.getString(1), rs.getString(2).trim(), rs.getBigDecimal(3)));
-                }
-            }
         }
-        return out;
     }
 
     // ---------------------------------------------------------------- FX rates
@@ -212,7 +201,6 @@ public class PayoutStore {
 
     /** Rates of a day (all days when null), into {@code quote} (any when null). */
     public List<FxRate> rates(Connection c, LocalDate date, String quote) throws SQLException {
-        List<FxRate> out = new ArrayList<>();
         try (PreparedStatement ps =
                 c.prepareStatement(
                         "select rate_date, base, quote, rate, source, recorded_by, recorded_at from fx_rate"
@@ -223,9 +211,9 @@ public class PayoutStore {
             ps.setObject(2, d, Types.DATE);
             ps.setString(3, quote);
             ps.setString(4, quote);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(
+            return Rows.list(
+                    ps,
+                    rs ->
                             new FxRate(
                                     rs.getDate(1).toLocalDate(),
                                     rs.getString(2).trim(),
@@ -234,10 +222,7 @@ public class PayoutStore {
                                     rs.getString(5),
                                     rs.getString(6),
                                     rs.getTimestamp(7).toInstant()));
-                }
-            }
         }
-        return out;
     }
 
     // ---------------------------------------------------------------- balances
@@ -305,9 +290,7 @@ public class PayoutStore {
                 c.prepareStatement(
                         RUN_COLUMNS + " where id = ?" + (forUpdate ? " for update" : ""))) {
             ps.setLong(1, id);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? Optional.of(run(rs)) : Optional.empty();
-            }
+            return Rows.first(ps, PayoutStore::run);
         }
     }
 
@@ -321,19 +304,13 @@ public class PayoutStore {
                     + " exported_at from payout_run";
 
     private List<PayoutRun> runs(Connection c, String where, String arg) throws SQLException {
-        List<PayoutRun> out = new ArrayList<>();
         try (PreparedStatement ps =
                 c.prepareStatement(RUN_COLUMNS + " where " + where + " order by id desc")) {
             if (arg != null) {
                 ps.setString(1, arg);
             }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(run(rs));
-                }
-            }
+            return Rows.list(ps, PayoutStore::run);
         }
-        return out;
     }
 
     private static PayoutRun run(ResultSet rs) throws SQLException {
@@ -426,16 +403,15 @@ public class PayoutStore {
 
     /** A run's lines, by maker. */
     public List<PayoutLine> lines(Connection c, long runId) throws SQLException {
-        List<PayoutLine> out = new ArrayList<>();
         try (PreparedStatement ps =
                 c.prepareStatement(
                         "select id, run_id, maker_id, amount, currency, payee_name, iban, bic, provider_account,"
                                 + " payee_changed, status, reference, settled_by, settled_at from payout_line"
                                 + " where run_id = ? order by maker_id")) {
             ps.setLong(1, runId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(
+            return Rows.list(
+                    ps,
+                    rs ->
                             new PayoutLine(
                                     rs.getLong(1),
                                     rs.getLong(2),
@@ -451,24 +427,20 @@ public class PayoutStore {
                                     rs.getString(12),
                                     rs.getString(13),
                                     instant(rs.getTimestamp(14))));
-                }
-            }
         }
-        return out;
     }
 
     /** The parts of a run's lines, by line and currency. */
     public List<PayoutPart> parts(Connection c, long runId) throws SQLException {
-        List<PayoutPart> out = new ArrayList<>();
         try (PreparedStatement ps =
                 c.prepareStatement(
                         "select p.line_id, p.currency, p.balance, p.rate, p.rate_source, p.converted"
                                 + " from payout_line_part p join payout_line l on l.id = p.line_id"
                                 + " where l.run_id = ? order by p.line_id, p.currency")) {
             ps.setLong(1, runId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(
+            return Rows.list(
+                    ps,
+                    rs ->
                             new PayoutPart(
                                     rs.getLong(1),
                                     rs.getString(2).trim(),
@@ -476,32 +448,25 @@ public class PayoutStore {
                                     rs.getBigDecimal(4),
                                     rs.getString(5),
                                     rs.getBigDecimal(6)));
-                }
-            }
         }
-        return out;
     }
 
     public List<CarryForward> carryForwards(Connection c, long runId) throws SQLException {
-        List<CarryForward> out = new ArrayList<>();
         try (PreparedStatement ps =
                 c.prepareStatement(
                         "select run_id, maker_id, currency, balance, reason from payout_carry_forward"
                                 + " where run_id = ? order by maker_id, currency")) {
             ps.setLong(1, runId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(
+            return Rows.list(
+                    ps,
+                    rs ->
                             new CarryForward(
                                     rs.getLong(1),
                                     rs.getString(2),
                                     rs.getString(3).trim(),
                                     rs.getBigDecimal(4),
                                     rs.getString(5)));
-                }
-            }
         }
-        return out;
     }
 
     /** Sets a run's status, with who and when for an approval and when for the first export. */

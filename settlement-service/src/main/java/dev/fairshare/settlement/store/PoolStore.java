@@ -16,7 +16,6 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.YearMonth;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -102,8 +101,7 @@ public class PoolStore {
                                 + (forUpdate ? " for update" : ""))) {
             ps.setString(1, platformId);
             ps.setString(2, period.toString());
-            List<DeclaredPool> found = read(ps);
-            return found.stream().findFirst();
+            return Rows.first(ps, this::declared);
         }
     }
 
@@ -121,7 +119,7 @@ public class PoolStore {
             ps.setString(2, platformId);
             ps.setString(3, p);
             ps.setString(4, p);
-            return read(ps);
+            return Rows.list(ps, this::declared);
         }
     }
 
@@ -145,28 +143,14 @@ public class PoolStore {
                                 + " where platform_id = ? and period = ? order by id")) {
             ps.setString(1, platformId);
             ps.setString(2, period.toString());
-            List<ReplacedPool> out = new ArrayList<>();
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(
+            return Rows.list(
+                    ps,
+                    rs ->
                             new ReplacedPool(
                                     declared(rs),
                                     rs.getString(11),
                                     rs.getTimestamp(12).toInstant()));
-                }
-            }
-            return out;
         }
-    }
-
-    private List<DeclaredPool> read(PreparedStatement ps) throws SQLException {
-        List<DeclaredPool> out = new ArrayList<>();
-        try (ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(declared(rs));
-            }
-        }
-        return out;
     }
 
     private DeclaredPool declared(ResultSet rs) throws SQLException {
