@@ -2,20 +2,22 @@ package dev.fairshare.settlement.api;
 
 import io.quarkus.smallrye.openapi.OpenApiFilter;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
+import org.eclipse.microprofile.openapi.models.Operation;
 import org.eclipse.microprofile.openapi.models.responses.APIResponse;
-import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 
 /**
- * The error responses every operation shares, in one place. An operation with a security
- * requirement answers 401 without a valid bearer token and 403 when the role or the tenant does not
- * match: those two are documented here unless the operation (or its class) says more precisely when
- * it refuses. Every error of this service leaves through {@link ProblemMapper} as
- * application/problem+json, so an error response documented with a code and a description only gets
- * that content here. Runs at build time, once, for the document the service serves.
+ * The responses that operations share, documented here once. An operation that names the {@code
+ * bearer} scheme answers {@code 401} without a valid token and {@code 403} when the role or the
+ * tenant does not match, unless it documents its own {@code 401} or {@code 403} (a more precise
+ * reason); the two come first among its responses. Every error of this service leaves through
+ * {@link ProblemMapper} as application/problem+json, so an error response documented with a code
+ * and a description only gets that content here. Runs at build time, once, for the document the
+ * service serves.
  */
 @OpenApiFilter(stages = OpenApiFilter.RunStage.BUILD)
 public class ProblemResponsesFilter implements OASFilter {
@@ -27,14 +29,13 @@ public class ProblemResponsesFilter implements OASFilter {
         if (openAPI.getPaths() == null) {
             return;
         }
-        openAPI.getPaths().getPathItems().values().stream()
-                .flatMap(item -> item.getOperations().values().stream())
-                .filter(op -> op.getResponses() != null)
-                .filter(op -> op.getSecurity() != null && !op.getSecurity().isEmpty())
-                .forEach(op -> secured(op.getResponses()));
-        openAPI.getPaths().getPathItems().values().stream()
-                .flatMap(item -> item.getOperations().values().stream())
-                .filter(op -> op.getResponses() != null)
+        List<Operation> operations =
+                openAPI.getPaths().getPathItems().values().stream()
+                        .flatMap(item -> item.getOperations().values().stream())
+                        .filter(op -> op.getResponses() != null)
+                        .toList();
+        operations.forEach(ProblemResponsesFilter::bearerResponses);
+        operations.stream()
                 .flatMap(op -> op.getResponses().getAPIResponses().entrySet().stream())
                 .filter(e -> e.getKey().startsWith("4") || e.getKey().startsWith("5"))
                 .map(e -> e.getValue())
@@ -53,12 +54,24 @@ public class ProblemResponsesFilter implements OASFilter {
                                                                                         "#/components/schemas/Problem")))));
     }
 
-    /** 401 and 403 first, as a class-level response would stand, then the operation's own. */
-    private static void secured(APIResponses responses) {
-        Map<String, APIResponse> all = new LinkedHashMap<>();
-        all.put("401", OASFactory.createAPIResponse().description(UNAUTHORIZED));
-        all.put("403", OASFactory.createAPIResponse().description(FORBIDDEN));
-        all.putAll(responses.getAPIResponses());
-        responses.setAPIResponses(all);
+    /** A bearer operation's 401 and 403, first: its own if it documents them, else the usual. */
+    private static void bearerResponses(Operation op) {
+        if (op.getSecurity() == null
+                || op.getSecurity().stream().noneMatch(s -> s.hasScheme("bearer"))) {
+            return;
+        }
+        Map<String, APIResponse> declared =
+                new LinkedHashMap<>(op.getResponses().getAPIResponses());
+        Map<String, APIResponse> responses = new LinkedHashMap<>();
+        responses.put("401", declaredOr(declared.remove("401"), UNAUTHORIZED));
+        responses.put("403", declaredOr(declared.remove("403"), FORBIDDEN));
+        responses.putAll(declared);
+        op.getResponses().setAPIResponses(responses);
+    }
+
+    private static APIResponse declaredOr(APIResponse declared, String description) {
+        return declared != null
+                ? declared
+                : OASFactory.createAPIResponse().description(description);
     }
 }
