@@ -244,6 +244,10 @@ public class StatementStore {
             }
             out.append('"');
             String id = path.get(i);
+            if (id.indexOf('"') < 0 && id.indexOf('\\') < 0) {
+                out.append(id).append('"');
+                continue;
+            }
             for (int k = 0; k < id.length(); k++) {
                 char ch = id.charAt(k);
                 if (ch == '"' || ch == '\\') {

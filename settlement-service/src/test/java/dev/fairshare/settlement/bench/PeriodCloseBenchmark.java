@@ -146,6 +146,7 @@ public final class PeriodCloseBenchmark {
                     if (line.contains("roll-up rows")
                             || line.contains("lines copied")
                             || line.contains("lines copied,")
+                            || line.contains("rated in")
                             || line.contains("closed " + CloseBenchmark.PERIOD)) {
                         System.out.println("  service: " + line.substring(line.indexOf(')') + 2));
                     }
