@@ -145,18 +145,15 @@ class StatementComputer {
             Map<YearMonth, Set<String>> lateLicences,
             int currencyMismatches) {}
 
-    /** The usage a statement rates: the period's own, and the late usage of closed periods. */
-    private record Usage(List<UsageRow> own, Late late) {}
-
     /**
      * Computes the period's statement from what {@code c} sees. When {@code closing}, {@code c}
      * must be in a REPEATABLE READ transaction whose snapshot is already taken: the daily roll-ups
      * of the pairs rated day by day are then read at the same time on a second connection, in that
      * same snapshot (exported from {@code c}'s transaction, which stays open until the read is
-     * over), while {@code c} reads the monthly roll-ups and the late usage; a close also refuses
-     * pooled usage without a declared pool and counts the currency-mismatched usage. Everything it
-     * takes from the registry comes from {@code view}; {@code calendar} is the periods as {@code c}
-     * sees them.
+     * over), while {@code c} reads the monthly roll-ups, the late usage and the pools; a close also
+     * refuses pooled usage without a declared pool and counts the currency-mismatched usage.
+     * Everything it takes from the registry comes from {@code view}; {@code calendar} is the
+     * periods as {@code c} sees them.
      */
     Computed compute(
             Connection c,
@@ -168,53 +165,65 @@ class StatementComputer {
         long t0 = System.nanoTime();
         Set<List<String>> dayPairs = dayPairs(period, view);
         viewTaken.fire(new RegistryViewTaken(period, view));
-        LateRead late = () -> lateUsage(c, period, calendar, view);
-        Usage usage =
+        RestRead rest =
+                () ->
+                        new Rest(
+                                lateUsage(c, period, calendar, view),
+                                pooling(c, period, closing, calendar));
+        Read read =
                 closing && !dayPairs.isEmpty()
-                        ? readBesideDailyRollups(c, period, dayPairs, late, t0)
-                        : new Usage(ownUsage(c, period, dayPairs, t0), late.read());
-        long tPools = System.nanoTime();
-        Pooling pooling = pooling(c, period, closing, calendar);
+                        ? readBesideDailyRollups(c, period, dayPairs, rest, t0)
+                        : readInTurn(c, period, dayPairs, rest, t0);
         long tRate = System.nanoTime();
-        Computed computed = rate(period, closing, usage, pooling, view);
-        LOG.debugf(
-                "%s: pools and their usage read in %d ms, rated in %d ms",
-                period, (tRate - tPools) / 1_000_000, (System.nanoTime() - tRate) / 1_000_000);
+        Computed computed = rate(period, closing, read, view);
+        LOG.debugf("%s: rated in %d ms", period, (System.nanoTime() - tRate) / 1_000_000);
         return computed;
     }
 
-    /** Reads the late usage a statement settles. */
+    /** What a statement rates besides the period's own usage: the late usage, and the pools. */
+    private record Rest(Late late, Pooling pooling) {}
+
+    /** Reads what a statement rates besides the period's own usage. */
     @FunctionalInterface
-    private interface LateRead {
-        Late read() throws SQLException;
+    private interface RestRead {
+        Rest read() throws SQLException;
     }
 
-    /** The period's own usage, all read on {@code c}. */
-    private List<UsageRow> ownUsage(
-            Connection c, YearMonth period, Set<List<String>> dayPairs, long t0)
+    /** Everything a statement rates. */
+    private record Read(List<UsageRow> own, Late late, Pooling pooling) {}
+
+    /** The period's own usage and then the rest, all read on {@code c}. */
+    private Read readInTurn(
+            Connection c, YearMonth period, Set<List<String>> dayPairs, RestRead restRead, long t0)
             throws SQLException {
         List<UsageRow> own = rollups.periodUsage(c, period, needsDays(dayPairs));
+        long tOwn = System.nanoTime();
+        Rest rest = restRead.read();
         LOG.debugf(
-                "read %d roll-up rows of %s in %d ms",
-                (Object) own.size(), period, (System.nanoTime() - t0) / 1_000_000);
-        return own;
+                "read %d roll-up rows of %s in %d ms, late usage and pools in %d ms",
+                own.size(),
+                period,
+                (tOwn - t0) / 1_000_000,
+                (System.nanoTime() - tOwn) / 1_000_000);
+        return new Read(own, rest.late(), rest.pooling());
     }
 
     /**
-     * The usage, the daily roll-ups of {@code dayPairs} read on a second connection in {@code c}'s
-     * snapshot while {@code c} reads the monthly roll-ups and then {@code lateRead}.
+     * Everything a statement rates, the daily roll-ups of {@code dayPairs} read on a second
+     * connection in {@code c}'s snapshot while {@code c} reads the monthly roll-ups and then {@code
+     * restRead} (the late usage and the pools).
      */
-    private Usage readBesideDailyRollups(
-            Connection c, YearMonth period, Set<List<String>> dayPairs, LateRead lateRead, long t0)
+    private Read readBesideDailyRollups(
+            Connection c, YearMonth period, Set<List<String>> dayPairs, RestRead restRead, long t0)
             throws SQLException {
         String snapshot = rollups.exportSnapshot(c);
         CompletableFuture<List<UsageRow>> days =
                 CompletableFuture.supplyAsync(() -> dayUsage(snapshot, period, dayPairs), readers);
         List<UsageRow> months;
-        Late late;
+        Rest rest;
         try {
             months = rollups.monthUsage(c, period);
-            late = lateRead.read();
+            rest = restRead.read();
         } catch (SQLException | RuntimeException e) {
             // the other connection is done with the snapshot before this transaction ends
             days.handle((rows, failure) -> null).join();
@@ -234,14 +243,14 @@ class StatementComputer {
         }
         List<UsageRow> own = RollupStore.periodUsage(months, dayRows, needsDays(dayPairs));
         LOG.debugf(
-                "read %d roll-up rows of %s in %d ms (monthly rows and late usage in %d ms,"
+                "read %d roll-up rows of %s in %d ms (monthly rows, late usage and pools in %d ms,"
                         + " %d pairs day by day beside them)",
                 own.size(),
                 period,
                 (System.nanoTime() - t0) / 1_000_000,
                 (tMonths - t0) / 1_000_000,
                 dayPairs.size());
-        return new Usage(own, late);
+        return new Read(own, rest.late(), rest.pooling());
     }
 
     private static BiPredicate<String, String> needsDays(Set<List<String>> dayPairs) {
@@ -253,11 +262,7 @@ class StatementComputer {
      * usage beside the rating, on the rows it rates and with the same view.
      */
     private Computed rate(
-            YearMonth period,
-            boolean closing,
-            Usage usage,
-            Pooling pooling,
-            RegistryReplica.Snapshot view)
+            YearMonth period, boolean closing, Read read, RegistryReplica.Snapshot view)
             throws SQLException {
         try {
             CompletableFuture<Integer> mismatched =
@@ -266,7 +271,7 @@ class StatementComputer {
                                     () ->
                                             Coverage.currencyMismatches(
                                                             period,
-                                                            usage.own(),
+                                                            read.own(),
                                                             view.agreements(),
                                                             view.models())
                                                     .size(),
@@ -275,14 +280,14 @@ class StatementComputer {
             List<StatementLine> lines =
                     SettlementEngine.settle(
                             period,
-                            usage.own(),
-                            usage.late().usage(),
-                            pooling.own(),
-                            pooling.late(),
+                            read.own(),
+                            read.late().usage(),
+                            read.pooling().own(),
+                            read.pooling().late(),
                             view.agreements(),
                             view.models(),
                             raters);
-            return new Computed(lines, usage.late().licences(), await(mismatched));
+            return new Computed(lines, read.late().licences(), await(mismatched));
         } catch (IllegalArgumentException e) {
             // the engine refuses to guess (an unknown model, a broken lineage): say so, do not pay
             throw registryIncomplete("the statement of " + period, e);

@@ -207,7 +207,7 @@ public class StatementStore {
         StringBuilder rows = new StringBuilder(COPY_SLICE + 4096);
         for (int i = from; i < to; i++) {
             StatementLine l = lines.get(i);
-            CopyText.row(
+            CopyText.fields(
                     rows,
                     period,
                     i + 1,
@@ -222,8 +222,10 @@ public class StatementStore {
                     l.exactAmount().toPlainString(),
                     l.amount().toPlainString(),
                     l.currency(),
-                    l.adjustsPeriod(),
-                    arrayLiteral(l.path()));
+                    l.adjustsPeriod());
+            rows.append('\t');
+            route(rows, l.path());
+            rows.append('\n');
             if (rows.length() >= COPY_SLICE || i == to - 1) {
                 out.accept(rows.toString().getBytes(StandardCharsets.UTF_8));
                 rows.setLength(0);
@@ -231,11 +233,34 @@ public class StatementStore {
         }
     }
 
-    /** A text[] literal of the route ({@code {"q","ft"}}), null for none. */
-    static String arrayLiteral(List<String> path) {
+    /**
+     * Appends the route as the COPY text of a text[] literal ({@code {"q","ft"}}), null for none;
+     * ids with nothing to escape, the common case, are written as they are, without a literal of
+     * their own.
+     */
+    private static void route(StringBuilder rows, List<String> path) {
         if (path.isEmpty()) {
-            return null;
+            rows.append("\\N");
+            return;
         }
+        for (String id : path) {
+            if (id.indexOf('"') >= 0 || id.indexOf('\\') >= 0 || !CopyText.clean(id)) {
+                CopyText.value(rows, arrayLiteral(path));
+                return;
+            }
+        }
+        rows.append('{');
+        for (int i = 0; i < path.size(); i++) {
+            if (i > 0) {
+                rows.append(',');
+            }
+            rows.append('"').append(path.get(i)).append('"');
+        }
+        rows.append('}');
+    }
+
+    /** A text[] literal of the route ({@code {"q","ft"}}). */
+    static String arrayLiteral(List<String> path) {
         StringBuilder out = new StringBuilder(16 * path.size());
         out.append('{');
         for (int i = 0; i < path.size(); i++) {

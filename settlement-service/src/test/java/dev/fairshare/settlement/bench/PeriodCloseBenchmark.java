@@ -84,6 +84,9 @@ public final class PeriodCloseBenchmark {
                             port,
                             infra.environment("settlement"),
                             work.resolve("logs"),
+                            // the image's heap: half of the 2 GiB limit, all of it from the start
+                            // (Dockerfile.jvm)
+                            "-Xms1g",
                             "-Xmx1g",
                             "-Dquarkus.log.category.\"dev.fairshare\".level=DEBUG",
                             // BENCH_JFR=<file>: profile the service with Flight Recorder
@@ -146,6 +149,7 @@ public final class PeriodCloseBenchmark {
                     if (line.contains("roll-up rows")
                             || line.contains("lines copied")
                             || line.contains("lines copied,")
+                            || line.contains("rated in")
                             || line.contains("closed " + CloseBenchmark.PERIOD)) {
                         System.out.println("  service: " + line.substring(line.indexOf(')') + 2));
                     }

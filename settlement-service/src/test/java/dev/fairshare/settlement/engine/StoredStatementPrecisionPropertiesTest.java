@@ -165,6 +165,91 @@ class StoredStatementPrecisionPropertiesTest {
     }
 
     /**
+     * Ids in any characters, those COPY escapes (backslash, tab, newline, carriage return) and
+     * those a text[] literal quotes (double quote, backslash, comma, braces, spaces) among them.
+     */
+    @Provide
+    static Arbitrary<String> ids() {
+        return Arbitraries.strings()
+                .withChars("ab-_.\\\t\n\r\"{},  é")
+                .ofMinLength(1)
+                .ofMaxLength(12);
+    }
+
+    @Property(tries = 100)
+    void linesWithAnyIdsAndRoutesComeBackAsStored(
+            @ForAll("ids") String maker,
+            @ForAll("ids") String model,
+            @ForAll("ids") String parent,
+            @ForAll("ids") String agreement)
+            throws SQLException {
+        int n = TRIES.incrementAndGet();
+        YearMonth period = YearMonth.of(1000 + n / 12, n % 12 + 1);
+        BigDecimal exact = new BigDecimal("1.234567890123456789012345");
+        List<StatementLine> lines =
+                List.of(
+                        new StatementLine(
+                                period,
+                                maker,
+                                "p",
+                                model,
+                                agreement,
+                                LineKind.ROYALTY,
+                                model,
+                                CustomerType.COMMERCIAL,
+                                BigDecimal.TEN,
+                                exact,
+                                new BigDecimal("1.23"),
+                                "USD",
+                                null,
+                                List.of(model)),
+                        new StatementLine(
+                                period,
+                                parent,
+                                "p",
+                                parent,
+                                agreement,
+                                LineKind.UPSTREAM_ROYALTY,
+                                model,
+                                CustomerType.COMMERCIAL,
+                                BigDecimal.TEN,
+                                exact,
+                                new BigDecimal("1.23"),
+                                "USD",
+                                null,
+                                List.of(model, parent)),
+                        new StatementLine(
+                                period,
+                                maker,
+                                "p",
+                                null,
+                                agreement,
+                                LineKind.MINIMUM_GUARANTEE_TOPUP,
+                                null,
+                                null,
+                                BigDecimal.ZERO,
+                                exact,
+                                new BigDecimal("1.23"),
+                                "USD",
+                                null,
+                                List.of()));
+        StatementStore store = new StatementStore();
+        try (Connection c =
+                DriverManager.getConnection(url, database.user(), database.password())) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps =
+                    c.prepareStatement("insert into period (period, status) values (?, 'OPEN')")) {
+                ps.setString(1, period.toString());
+                ps.executeUpdate();
+            }
+            store.insertLines(c, period, lines, EXECUTOR);
+            c.commit();
+            assertThat(store.lines(c, period)).containsExactlyElementsOf(lines);
+            c.commit();
+        }
+    }
+
+    /**
      * A line as text, its numbers as all of their digits (plain: 1.50 is not 1.5), under the period
      * it is stored as.
      */
