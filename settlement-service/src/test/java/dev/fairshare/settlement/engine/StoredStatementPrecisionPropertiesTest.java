@@ -124,23 +124,8 @@ class StoredStatementPrecisionPropertiesTest {
                         List.of(new LateUsage(OCTOBER, w.octoberSettled(), w.octoberLate())),
                         w.agreements(),
                         w.models());
-        int n = TRIES.incrementAndGet();
-        YearMonth period = YearMonth.of(1000 + n / 12, n % 12 + 1);
-        StatementStore store = new StatementStore();
-        List<StatementLine> stored;
-        try (Connection c =
-                DriverManager.getConnection(url, database.user(), database.password())) {
-            c.setAutoCommit(false);
-            try (PreparedStatement ps =
-                    c.prepareStatement("insert into period (period, status) values (?, 'OPEN')")) {
-                ps.setString(1, period.toString());
-                ps.executeUpdate();
-            }
-            store.insertLines(c, period, estimate, EXECUTOR);
-            c.commit();
-            stored = store.lines(c, period);
-            c.commit();
-        }
+        YearMonth period = nextPeriod();
+        List<StatementLine> stored = storeAndReadBack(period, estimate);
         // the same values (no digit lost) ...
         assertThat(stored).hasSameSizeAs(estimate);
         for (int i = 0; i < estimate.size(); i++) {
@@ -183,8 +168,7 @@ class StoredStatementPrecisionPropertiesTest {
             @ForAll("ids") String parent,
             @ForAll("ids") String agreement)
             throws SQLException {
-        int n = TRIES.incrementAndGet();
-        YearMonth period = YearMonth.of(1000 + n / 12, n % 12 + 1);
+        YearMonth period = nextPeriod();
         BigDecimal exact = new BigDecimal("1.234567890123456789012345");
         List<StatementLine> lines =
                 List.of(
@@ -233,6 +217,20 @@ class StoredStatementPrecisionPropertiesTest {
                                 "USD",
                                 null,
                                 List.of()));
+        assertThat(storeAndReadBack(period, lines)).containsExactlyElementsOf(lines);
+    }
+
+    /** A period of its own for each try (periods are never deleted). */
+    private static YearMonth nextPeriod() {
+        int n = TRIES.incrementAndGet();
+        return YearMonth.of(1000 + n / 12, n % 12 + 1);
+    }
+
+    /**
+     * Stores {@code lines} as {@code period}'s statement and reads them back, as the service does.
+     */
+    private static List<StatementLine> storeAndReadBack(YearMonth period, List<StatementLine> lines)
+            throws SQLException {
         StatementStore store = new StatementStore();
         try (Connection c =
                 DriverManager.getConnection(url, database.user(), database.password())) {
@@ -244,8 +242,9 @@ class StoredStatementPrecisionPropertiesTest {
             }
             store.insertLines(c, period, lines, EXECUTOR);
             c.commit();
-            assertThat(store.lines(c, period)).containsExactlyElementsOf(lines);
+            List<StatementLine> stored = store.lines(c, period);
             c.commit();
+            return stored;
         }
     }
 
