@@ -202,7 +202,7 @@ class AliasDisputeResourceTest {
         first.get("registryVersions").fieldNames().forEachRemaining(versioned::add);
         assertThat(versioned).containsExactlyInAnyOrder(owner, hijacker);
         // the relay may publish the model's new state a moment after the command
-        await().atMost(Duration.ofSeconds(20))
+        await().atMost(Duration.ofSeconds(60))
                 .untilAsserted(
                         () ->
                                 assertThat(first.get("registryVersions").get(owner).asLong())
@@ -228,7 +228,7 @@ class AliasDisputeResourceTest {
 
     private JsonNode awaitMessage(String disputeId) throws Exception {
         List<ConsumerRecord<String, String>> found = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(20))
+        await().atMost(Duration.ofSeconds(60))
                 .until(
                         () -> {
                             found.clear();

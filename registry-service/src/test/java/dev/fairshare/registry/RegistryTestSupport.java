@@ -53,7 +53,8 @@ final class RegistryTestSupport {
         Map<String, Object> props = kafka();
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(props)) {
+        KafkaConsumer<String, String> c = new KafkaConsumer<>(props);
+        try {
             TopicPartition tp = new TopicPartition(topic, 0);
             c.assign(List.of(tp));
             c.seekToBeginning(List.of(tp));
@@ -67,6 +68,10 @@ final class RegistryTestSupport {
                 }
             }
             return out;
+        } finally {
+            // a reader of its own, without a group: nothing to commit, nothing to wait for (the
+            // default close waits up to 30 s for the broker to end the fetch session)
+            c.close(Duration.ofSeconds(1));
         }
     }
 
