@@ -374,7 +374,7 @@ public final class SettlementEngine {
             LineKind kind,
             YearMonth adjustsPeriod) {
         Agreement agreement = group.agreement();
-        return StatementLine.exact(
+        return new StatementLine(
                 period,
                 share.makerId(),
                 agreement.platformId(),
@@ -385,6 +385,7 @@ public final class SettlementEngine {
                 group.customerType(),
                 share.basis(),
                 share.amount(),
+                share.amount(), // unrounded: rounding the statement sets the amount
                 agreement.currency(),
                 adjustsPeriod,
                 share.path());
@@ -412,14 +413,7 @@ public final class SettlementEngine {
         if (restored.signum() <= 0) {
             return Optional.empty();
         }
-        return Optional.of(
-                guaranteeLine(
-                        period,
-                        agreement,
-                        LineKind.MINIMUM_GUARANTEE_TOPUP,
-                        guaranteed,
-                        restored,
-                        original));
+        return Optional.of(topUpLine(period, agreement, guaranteed, restored, original));
     }
 
     /** The agreement's guarantee for {@code period}, pro-rated by its days in force. */
@@ -443,13 +437,26 @@ public final class SettlementEngine {
             return Optional.empty();
         }
         return Optional.of(
-                guaranteeLine(
-                        period,
-                        agreement,
-                        LineKind.MINIMUM_GUARANTEE_TOPUP,
-                        guaranteed,
-                        guaranteed.subtract(royalty),
-                        null));
+                topUpLine(period, agreement, guaranteed, guaranteed.subtract(royalty), null));
+    }
+
+    /**
+     * A {@code MINIMUM_GUARANTEE_TOPUP} line of {@code amount} on the pro-rated guarantee {@code
+     * guaranteed}, adjusting {@code adjustsPeriod} (null for the period's own top-up).
+     */
+    private static StatementLine topUpLine(
+            YearMonth period,
+            Agreement agreement,
+            BigDecimal guaranteed,
+            BigDecimal amount,
+            YearMonth adjustsPeriod) {
+        return guaranteeLine(
+                period,
+                agreement,
+                LineKind.MINIMUM_GUARANTEE_TOPUP,
+                guaranteed,
+                amount,
+                adjustsPeriod);
     }
 
     /**
@@ -464,7 +471,7 @@ public final class SettlementEngine {
             BigDecimal basis,
             BigDecimal amount,
             YearMonth adjustsPeriod) {
-        return StatementLine.exact(
+        return new StatementLine(
                 period,
                 agreement.makerId(),
                 agreement.platformId(),
@@ -475,6 +482,7 @@ public final class SettlementEngine {
                 null,
                 basis,
                 amount,
+                amount, // unrounded: rounding the statement sets the amount
                 agreement.currency(),
                 adjustsPeriod,
                 List.of());

@@ -114,35 +114,20 @@ public record StatementLine(
      * faster than the equivalent chain of {@code Comparator.comparing}.
      */
     private static int compareInOrder(StatementLine a, StatementLine b) {
-        int c = a.platformId.compareTo(b.platformId);
-        if (c == 0) {
-            c = a.currency.compareTo(b.currency);
+        // the first field that differs decides
+        int c;
+        if ((c = a.platformId.compareTo(b.platformId)) != 0
+                || (c = a.currency.compareTo(b.currency)) != 0
+                || (c = a.makerId.compareTo(b.makerId)) != 0
+                || (c = nullsFirst(a.modelId, b.modelId)) != 0
+                || (c = a.kind.compareTo(b.kind)) != 0
+                || (c = nullsFirst(a.sourceModelId, b.sourceModelId)) != 0
+                || (c = nullsFirst(a.customerType, b.customerType)) != 0
+                || (c = a.agreementId.compareTo(b.agreementId)) != 0
+                || (c = nullsFirst(a.adjustsPeriod, b.adjustsPeriod)) != 0) {
+            return c;
         }
-        if (c == 0) {
-            c = a.makerId.compareTo(b.makerId);
-        }
-        if (c == 0) {
-            c = nullsFirst(a.modelId, b.modelId);
-        }
-        if (c == 0) {
-            c = a.kind.compareTo(b.kind);
-        }
-        if (c == 0) {
-            c = nullsFirst(a.sourceModelId, b.sourceModelId);
-        }
-        if (c == 0) {
-            c = nullsFirst(a.customerType, b.customerType);
-        }
-        if (c == 0) {
-            c = a.agreementId.compareTo(b.agreementId);
-        }
-        if (c == 0) {
-            c = nullsFirst(a.adjustsPeriod, b.adjustsPeriod);
-        }
-        if (c == 0) {
-            c = comparePaths(a.path, b.path);
-        }
-        return c;
+        return comparePaths(a.path, b.path);
     }
 
     /** Paths element by element, a shorter path first when it is a prefix of the other. */
@@ -196,59 +181,21 @@ public record StatementLine(
         return a.compareTo(b);
     }
 
-    /** An unrounded line: its amount is its exact amount. */
-    static StatementLine exact(
-            YearMonth period,
-            String makerId,
-            String platformId,
-            String modelId,
-            String agreementId,
-            LineKind kind,
-            String sourceModelId,
-            CustomerType customerType,
-            BigDecimal basis,
-            BigDecimal exactAmount,
-            String currency,
-            YearMonth adjustsPeriod,
-            List<String> path) {
-        return new StatementLine(
-                period,
-                makerId,
-                platformId,
-                modelId,
-                agreementId,
-                kind,
-                sourceModelId,
-                customerType,
-                basis,
-                exactAmount,
-                exactAmount,
-                currency,
-                adjustsPeriod,
-                path);
-    }
-
     /** This line with the other line's (same identity) basis and amounts added. */
     StatementLine plus(StatementLine other) {
-        return new StatementLine(
-                period,
-                makerId,
-                platformId,
-                modelId,
-                agreementId,
-                kind,
-                sourceModelId,
-                customerType,
+        return withFigures(
                 basis.add(other.basis),
                 exactAmount.add(other.exactAmount),
-                amount.add(other.amount),
-                currency,
-                adjustsPeriod,
-                path);
+                amount.add(other.amount));
     }
 
     /** This line with its rounded amount. */
     StatementLine withAmount(BigDecimal rounded) {
+        return withFigures(basis, exactAmount, rounded);
+    }
+
+    /** This line (the same identity) with other figures. */
+    private StatementLine withFigures(BigDecimal basis, BigDecimal exactAmount, BigDecimal amount) {
         return new StatementLine(
                 period,
                 makerId,
@@ -260,7 +207,7 @@ public record StatementLine(
                 customerType,
                 basis,
                 exactAmount,
-                rounded,
+                amount,
                 currency,
                 adjustsPeriod,
                 path);
