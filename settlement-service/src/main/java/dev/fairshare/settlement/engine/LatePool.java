@@ -3,7 +3,6 @@ package dev.fairshare.settlement.engine;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Pooled usage that arrived for a closed period: the period's {@code pool} is split again with
@@ -17,11 +16,9 @@ public record LatePool(
         Map<String, BigDecimal> topUpsOutstanding) {
 
     public LatePool {
-        Objects.requireNonNull(pool, "pool");
-        new PoolPeriod(pool, settled);
-        new PoolPeriod(pool, late);
-        settled = List.copyOf(settled);
-        late = List.copyOf(late);
+        // a pool period checks that each row is of the pool's platform and period, and copies them
+        settled = new PoolPeriod(pool, settled).usage();
+        late = new PoolPeriod(pool, late).usage();
         topUpsOutstanding = Map.copyOf(topUpsOutstanding);
     }
 }
