@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.Predicate;
 
 /**
  * The usage of a period that the statement does not pay for, so that it is never invisible:
@@ -23,7 +22,8 @@ import java.util.function.Predicate;
  *       which is never converted and so not rated.
  * </ul>
  *
- * For late usage, call these with the late rows and their original period.
+ * A coverage holds the agreements of one period; for late usage, build it for the late rows'
+ * original period.
  */
 public final class Coverage {
 
@@ -50,18 +50,21 @@ public final class Coverage {
                     .thenComparing(UsageRow::revenue)
                     .thenComparingLong(UsageRow::events);
 
-    private Coverage() {}
+    private final AgreementBook book;
+    private final Map<String, ModelInfo> models;
+
+    /** The coverage of {@code period}'s usage by {@code agreements} (those in force in it). */
+    public Coverage(
+            YearMonth period, Collection<Agreement> agreements, Map<String, ModelInfo> models) {
+        this.book = new AgreementBook(period, agreements, models);
+        this.models = models;
+    }
 
     /**
      * The period's usage with no agreement in force on its day, summed per platform, model,
      * customer type and currency, in that order.
      */
-    public static List<UncoveredUsage> uncovered(
-            YearMonth period,
-            List<UsageRow> usage,
-            Collection<Agreement> agreements,
-            Map<String, ModelInfo> models) {
-        AgreementBook book = new AgreementBook(period, agreements, models);
+    public List<UncoveredUsage> uncovered(List<UsageRow> usage) {
         Map<Key, List<UsageRow>> groups = new TreeMap<>(KEY_ORDER);
         for (UsageRow row : usage) {
             if (book.agreementFor(row).isEmpty()) {
@@ -112,38 +115,26 @@ public final class Coverage {
     }
 
     /**
-     * Whether a row of {@code period} has an agreement in force on its day among {@code agreements}
-     * (whatever the currency of its revenue). A row of a model the registry does not know has none.
+     * Whether a row of the period has an agreement in force on its day (whatever the currency of
+     * its revenue). A row of a model the registry does not know has none.
      */
-    public static Predicate<UsageRow> hasAgreement(
-            YearMonth period, Collection<Agreement> agreements, Map<String, ModelInfo> models) {
-        AgreementBook book = new AgreementBook(period, agreements, models);
-        return row -> models.containsKey(row.modelId()) && book.agreementFor(row).isPresent();
+    public boolean hasAgreement(UsageRow row) {
+        return models.containsKey(row.modelId()) && book.agreementFor(row).isPresent();
     }
 
     /**
      * The period's usage that a revenue-share agreement in force does not rate because its revenue
      * is in another currency, ordered by platform, model, day, customer type and currency.
      */
-    public static List<UsageRow> currencyMismatched(
-            YearMonth period,
-            List<UsageRow> usage,
-            Collection<Agreement> agreements,
-            Map<String, ModelInfo> models) {
-        AgreementBook book = new AgreementBook(period, agreements, models);
-        return usage.stream().filter(row -> isMismatched(book, row)).sorted(ROW_ORDER).toList();
+    public List<UsageRow> currencyMismatched(List<UsageRow> usage) {
+        return usage.stream().filter(this::isMismatched).sorted(ROW_ORDER).toList();
     }
 
     /**
      * The period's currency-mismatched usage (see {@link #currencyMismatched}) summed per platform,
      * model, agreement and revenue currency, in that order.
      */
-    public static List<CurrencyMismatch> currencyMismatches(
-            YearMonth period,
-            List<UsageRow> usage,
-            Collection<Agreement> agreements,
-            Map<String, ModelInfo> models) {
-        AgreementBook book = new AgreementBook(period, agreements, models);
+    public List<CurrencyMismatch> currencyMismatches(List<UsageRow> usage) {
         record Group(String platformId, String modelId, String agreementId, String currency) {}
         Map<Group, CurrencyMismatch> sums =
                 new TreeMap<>(
@@ -152,7 +143,7 @@ public final class Coverage {
                                 .thenComparing(Group::agreementId)
                                 .thenComparing(Group::currency));
         for (UsageRow row : usage) {
-            Optional<Agreement> found = mismatchedAgreement(book, row);
+            Optional<Agreement> found = mismatchedAgreement(row);
             if (found.isEmpty()) {
                 continue;
             }
@@ -182,12 +173,12 @@ public final class Coverage {
         return List.copyOf(sums.values());
     }
 
-    private static boolean isMismatched(AgreementBook book, UsageRow row) {
-        return mismatchedAgreement(book, row).isPresent();
+    private boolean isMismatched(UsageRow row) {
+        return mismatchedAgreement(row).isPresent();
     }
 
     /** The agreement in force on the row's day, when its terms do not rate the row's currency. */
-    private static Optional<Agreement> mismatchedAgreement(AgreementBook book, UsageRow row) {
+    private Optional<Agreement> mismatchedAgreement(UsageRow row) {
         return book.agreementFor(row).filter(a -> !a.terms().appliesTo(row, a.currency()));
     }
 

@@ -6,7 +6,6 @@ import dev.fairshare.settlement.domain.PostedEntry;
 import dev.fairshare.settlement.engine.Agreement;
 import dev.fairshare.settlement.engine.Coverage;
 import dev.fairshare.settlement.engine.CurrencyMismatch;
-import dev.fairshare.settlement.engine.ModelInfo;
 import dev.fairshare.settlement.engine.Pool;
 import dev.fairshare.settlement.engine.PoolPeriod;
 import dev.fairshare.settlement.engine.StatementLine;
@@ -25,9 +24,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Predicate;
@@ -188,18 +185,19 @@ public class SettlementService {
         List<Agreement> now = view.agreements();
         List<Agreement> rated =
                 atClose.isPresent() ? StatementComputer.agreementsAmong(view, atClose.get()) : now;
-        Predicate<UsageRow> licensed = Coverage.hasAgreement(p, now, view.models());
+        Predicate<UsageRow> licensed = new Coverage(p, now, view.models())::hasAgreement;
+        Coverage ratedCoverage = new Coverage(p, rated, view.models());
         List<UsageRow> usage = rollups.usage(c, p);
         if (atClose.isPresent()) {
-            Predicate<UsageRow> coveredAtClose = Coverage.hasAgreement(p, rated, view.models());
+            Predicate<UsageRow> coveredAtClose = ratedCoverage::hasAgreement;
             usage = usage.stream().filter(coveredAtClose.negate()).toList();
         }
         List<UsageRow> later = usage.stream().filter(licensed).toList();
         List<UsageRow> still = usage.stream().filter(licensed.negate()).toList();
-        for (UncoveredUsage u : Coverage.uncovered(p, still, rated, view.models())) {
+        for (UncoveredUsage u : ratedCoverage.uncovered(still)) {
             out.add(new Uncovered(p, u, false));
         }
-        for (UncoveredUsage u : Coverage.uncovered(p, later, rated, view.models())) {
+        for (UncoveredUsage u : ratedCoverage.uncovered(later)) {
             out.add(new Uncovered(p, u, true));
         }
         for (Pool pool : pools.ofPeriod(c, p).values()) {
@@ -229,14 +227,10 @@ public class SettlementService {
     /** One period's currency-mismatched usage. */
     public record Mismatch(YearMonth period, CurrencyMismatch usage) {}
 
-    /** A report of {@link Coverage} on a period's usage. */
+    /** A report of a period's {@link Coverage} on its usage. */
     @FunctionalInterface
     private interface CoverageReport<T> {
-        List<T> of(
-                YearMonth period,
-                List<UsageRow> usage,
-                Collection<Agreement> agreements,
-                Map<String, ModelInfo> models);
+        List<T> of(Coverage coverage, List<UsageRow> usage);
     }
 
     /**
@@ -257,10 +251,8 @@ public class SettlementService {
                         try {
                             items =
                                     report.of(
-                                            p,
-                                            rollups.usage(c, p),
-                                            view.agreements(),
-                                            view.models());
+                                            new Coverage(p, view.agreements(), view.models()),
+                                            rollups.usage(c, p));
                         } catch (IllegalArgumentException e) {
                             // usage of a model the registry does not know: say so, as a statement
                             // does

@@ -269,11 +269,8 @@ class StatementComputer {
                     closing
                             ? CompletableFuture.supplyAsync(
                                     () ->
-                                            Coverage.currencyMismatches(
-                                                            period,
-                                                            read.own(),
-                                                            view.agreements(),
-                                                            view.models())
+                                            new Coverage(period, view.agreements(), view.models())
+                                                    .currencyMismatches(read.own())
                                                     .size(),
                                     raters)
                             : CompletableFuture.completedFuture(0);
@@ -461,8 +458,8 @@ class StatementComputer {
                 // usage the close left uncovered that a licence signed late covers: never rated
                 // yet, so it is late usage, not part of the tier position
                 Predicate<UsageRow> before =
-                        Coverage.hasAgreement(p, agreementsAmong(view, rated), view.models());
-                Predicate<UsageRow> now = Coverage.hasAgreement(p, agreements, view.models());
+                        new Coverage(p, agreementsAmong(view, rated), view.models())::hasAgreement;
+                Predicate<UsageRow> now = new Coverage(p, agreements, view.models())::hasAgreement;
                 List<UsageRow> covered = settled.stream().filter(before.negate().and(now)).toList();
                 settled = difference(settled, covered);
                 lateRows.addAll(covered);

@@ -69,10 +69,8 @@ public final class CloseBenchmark {
         World world = world(new Random(20261130L));
         long events = world.usage().stream().mapToLong(UsageRow::events).sum();
         long uncovered =
-                Coverage.uncovered(PERIOD, world.usage(), world.agreements(), world.models())
-                        .stream()
-                        .mapToLong(UncoveredUsage::events)
-                        .sum();
+                new Coverage(PERIOD, world.agreements(), world.models())
+                        .uncovered(world.usage()).stream().mapToLong(UncoveredUsage::events).sum();
         System.out.printf(
                 "world: %d models, %d agreements, %d usage rows, %d events, %d of them without"
                         + " agreement (built in %d ms)%n",

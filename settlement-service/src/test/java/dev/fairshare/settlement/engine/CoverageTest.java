@@ -56,7 +56,8 @@ class CoverageTest {
                         row("open", 15, COMMERCIAL, "7.00", "70"),
                         row("open", 16, COMMERCIAL, "8.00", "80"));
 
-        List<UncoveredUsage> uncovered = Coverage.uncovered(NOVEMBER, usage, AGREEMENTS, MODELS);
+        List<UncoveredUsage> uncovered =
+                new Coverage(NOVEMBER, AGREEMENTS, MODELS).uncovered(usage);
 
         assertThat(uncovered)
                 .extracting(
@@ -91,11 +92,8 @@ class CoverageTest {
                 new UsageRow("acme", "open", nov(18), COMMERCIAL, "USD", 1, d("6"), Map.of());
 
         assertThat(
-                        Coverage.currencyMismatched(
-                                NOVEMBER,
-                                List.of(late, matching, uncovered, early),
-                                AGREEMENTS,
-                                MODELS))
+                        new Coverage(NOVEMBER, AGREEMENTS, MODELS)
+                                .currencyMismatched(List.of(late, matching, uncovered, early)))
                 .containsExactly(early, late);
     }
 }

@@ -311,11 +311,12 @@ class PoolsTest {
                         tuple("rs-a", LineKind.ROYALTY, d("20.00")),
                         tuple("pool-a", LineKind.POOL_ROYALTY, d("395.83")),
                         tuple("pool-b", LineKind.POOL_ROYALTY, d("41.67")));
-        assertThat(Coverage.uncovered(OCTOBER, List.of(perEvent), agreements, MODELS)).isEmpty();
-        assertThat(Coverage.currencyMismatches(OCTOBER, List.of(perEvent), agreements, MODELS))
+        assertThat(new Coverage(OCTOBER, agreements, MODELS).uncovered(List.of(perEvent)))
+                .isEmpty();
+        assertThat(new Coverage(OCTOBER, agreements, MODELS).currencyMismatches(List.of(perEvent)))
                 .isEmpty();
         // a POOL_SHARE agreement alone does not license usage rated per event
-        assertThat(Coverage.uncovered(OCTOBER, List.of(perEvent), AGREEMENTS, MODELS))
+        assertThat(new Coverage(OCTOBER, AGREEMENTS, MODELS).uncovered(List.of(perEvent)))
                 .extracting(UncoveredUsage::modelId, UncoveredUsage::wouldHaveEarned)
                 .containsExactly(tuple("a", null));
     }

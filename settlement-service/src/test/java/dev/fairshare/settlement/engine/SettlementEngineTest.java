@@ -239,7 +239,7 @@ class SettlementEngineTest {
                             assertThat(line.basis()).isEqualByComparingTo(d("10.00"));
                             assertThat(line.amount()).isEqualTo(d("2.00"));
                         });
-        assertThat(Coverage.currencyMismatched(NOVEMBER, usage, List.of(share), XTTS))
+        assertThat(new Coverage(NOVEMBER, List.of(share), XTTS).currencyMismatched(usage))
                 .containsExactly(usage.get(0));
 
         Agreement perUnit = agreement("a2", "coqui", "xtts", tokenTiers());
@@ -263,8 +263,8 @@ class SettlementEngineTest {
                             assertThat(line.amount()).isEqualTo(d("1.00"));
                         });
         assertThat(
-                        Coverage.currencyMismatched(
-                                NOVEMBER, List.of(euroTokens), List.of(perUnit), XTTS))
+                        new Coverage(NOVEMBER, List.of(perUnit), XTTS)
+                                .currencyMismatched(List.of(euroTokens)))
                 .isEmpty();
     }
 
