@@ -19,6 +19,7 @@ import dev.fairshare.settlement.store.StatementStore;
 import dev.fairshare.settlement.store.Transactions;
 import dev.fairshare.settlement.store.Transactions.DataAccessException;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
@@ -42,32 +43,14 @@ class PeriodClose {
     private static final org.jboss.logging.Logger LOG =
             org.jboss.logging.Logger.getLogger(SettlementService.class);
 
-    private final Transactions tx;
-    private final StatementComputer computer;
-    private final RollupStore rollups;
-    private final StatementStore statements;
-    private final LedgerStore ledger;
-    private final RegistryReplica registry;
-    private final SettlementConfig config;
-    private final Clock clock;
-
-    PeriodClose(
-            Transactions tx,
-            StatementComputer computer,
-            RollupStore rollups,
-            StatementStore statements,
-            LedgerStore ledger,
-            RegistryReplica registry,
-            SettlementConfig config) {
-        this.tx = tx;
-        this.computer = computer;
-        this.rollups = rollups;
-        this.statements = statements;
-        this.ledger = ledger;
-        this.registry = registry;
-        this.config = config;
-        this.clock = Clock.systemUTC();
-    }
+    @Inject Transactions tx;
+    @Inject StatementComputer computer;
+    @Inject RollupStore rollups;
+    @Inject StatementStore statements;
+    @Inject LedgerStore ledger;
+    @Inject RegistryReplica registry;
+    @Inject SettlementConfig config;
+    private final Clock clock = Clock.systemUTC();
 
     /** A close as committed, and when each of its steps ended ({@link System#nanoTime()}). */
     private record Done(Closed closed, long started, long rated, long stored, long marked) {}
