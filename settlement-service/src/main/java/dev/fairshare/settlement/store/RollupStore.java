@@ -586,16 +586,11 @@ public class RollupStore {
 
     /** The months that have usage, oldest first. */
     public List<YearMonth> periodsWithUsage(Connection c) throws SQLException {
-        List<YearMonth> out = new ArrayList<>();
         try (PreparedStatement ps =
-                        c.prepareStatement(
-                                "select period from usage_rollup_month union select period from pooled_usage order by 1");
-                ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(YearMonth.parse(rs.getString(1)));
-            }
+                c.prepareStatement(
+                        "select period from usage_rollup_month union select period from pooled_usage order by 1")) {
+            return Rows.list(ps, rs -> YearMonth.parse(rs.getString(1)));
         }
-        return out;
     }
 
     private String json(Map<String, BigDecimal> units) {

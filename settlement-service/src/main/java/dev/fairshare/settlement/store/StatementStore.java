@@ -28,22 +28,19 @@ public class StatementStore {
             org.jboss.logging.Logger.getLogger(StatementStore.class);
 
     public List<PeriodState> periods(Connection c) throws SQLException {
-        List<PeriodState> out = new ArrayList<>();
         try (PreparedStatement ps =
-                        c.prepareStatement(
-                                "select period, status, closed_at from period order by period");
-                ResultSet rs = ps.executeQuery()) {
-            while (rs.next()) {
-                out.add(
-                        new PeriodState(
-                                YearMonth.parse(rs.getString(1)),
-                                rs.getString(2),
-                                rs.getTimestamp(3) == null
-                                        ? null
-                                        : rs.getTimestamp(3).toInstant()));
-            }
+                c.prepareStatement(
+                        "select period, status, closed_at from period order by period")) {
+            return Rows.list(
+                    ps,
+                    rs ->
+                            new PeriodState(
+                                    YearMonth.parse(rs.getString(1)),
+                                    rs.getString(2),
+                                    rs.getTimestamp(3) == null
+                                            ? null
+                                            : rs.getTimestamp(3).toInstant()));
         }
-        return out;
     }
 
     /** The CLOSED periods. */
@@ -244,7 +241,7 @@ public class StatementStore {
             return;
         }
         for (String id : path) {
-            if (id.indexOf('"') >= 0 || id.indexOf('\\') >= 0 || !CopyText.clean(id)) {
+            if (id.indexOf('"') >= 0 || !CopyText.clean(id)) {
                 CopyText.value(rows, arrayLiteral(path));
                 return;
             }
