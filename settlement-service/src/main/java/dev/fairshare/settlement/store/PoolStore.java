@@ -93,34 +93,30 @@ public class PoolStore {
     private Optional<DeclaredPool> find(
             Connection c, String platformId, YearMonth period, boolean forUpdate)
             throws SQLException {
-        try (PreparedStatement ps =
-                c.prepareStatement(
-                        "select "
-                                + COLUMNS
-                                + " from pool where platform_id = ? and period = ?"
-                                + (forUpdate ? " for update" : ""))) {
-            ps.setString(1, platformId);
-            ps.setString(2, period.toString());
-            return Rows.first(ps, this::declared);
-        }
+        return select(
+                        c,
+                        " from pool where platform_id = ? and period = ?"
+                                + (forUpdate ? " for update" : ""),
+                        this::declared,
+                        platformId,
+                        period.toString())
+                .stream()
+                .findFirst();
     }
 
     /** The current declarations, of one platform and/or one period when given. */
     public List<DeclaredPool> list(Connection c, String platformId, YearMonth period)
             throws SQLException {
-        try (PreparedStatement ps =
-                c.prepareStatement(
-                        "select "
-                                + COLUMNS
-                                + " from pool where (?::text is null or platform_id = ?)"
-                                + " and (?::text is null or period = ?) order by period, platform_id")) {
-            String p = period == null ? null : period.toString();
-            ps.setString(1, platformId);
-            ps.setString(2, platformId);
-            ps.setString(3, p);
-            ps.setString(4, p);
-            return Rows.list(ps, this::declared);
-        }
+        String p = period == null ? null : period.toString();
+        return select(
+                c,
+                " from pool where (?::text is null or platform_id = ?)"
+                        + " and (?::text is null or period = ?) order by period, platform_id",
+                this::declared,
+                platformId,
+                platformId,
+                p,
+                p);
     }
 
     /** The declared pools of a period, by platform. */
@@ -135,21 +131,29 @@ public class PoolStore {
     /** The declarations of a platform's pool that later ones replaced, oldest first. */
     public List<ReplacedPool> history(Connection c, String platformId, YearMonth period)
             throws SQLException {
-        try (PreparedStatement ps =
-                c.prepareStatement(
-                        "select "
-                                + COLUMNS
-                                + ", replaced_by, replaced_at from pool_history"
-                                + " where platform_id = ? and period = ? order by id")) {
-            ps.setString(1, platformId);
-            ps.setString(2, period.toString());
-            return Rows.list(
-                    ps,
-                    rs ->
-                            new ReplacedPool(
-                                    declared(rs),
-                                    rs.getString(11),
-                                    rs.getTimestamp(12).toInstant()));
+        return select(
+                c,
+                ", replaced_by, replaced_at from pool_history"
+                        + " where platform_id = ? and period = ? order by id",
+                rs ->
+                        new ReplacedPool(
+                                declared(rs), rs.getString(11), rs.getTimestamp(12).toInstant()),
+                platformId,
+                period.toString());
+    }
+
+    /**
+     * The rows that {@code query} answers after the select of a declaration's {@link #COLUMNS},
+     * read by {@code reader}: {@code query}'s parameters are {@code parameters}, in order.
+     */
+    private static <T> List<T> select(
+            Connection c, String query, Rows.Reader<T> reader, String... parameters)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("select " + COLUMNS + query)) {
+            for (int i = 0; i < parameters.length; i++) {
+                ps.setString(i + 1, parameters[i]);
+            }
+            return Rows.list(ps, reader);
         }
     }
 

@@ -432,33 +432,34 @@ public class RollupStore {
      * day.
      */
     public List<UsageRow> monthUsage(Connection c, YearMonth period) throws SQLException {
-        try (PreparedStatement ps =
-                c.prepareStatement(
-                        "select platform_id, model_id, ?::date, customer_type, currency, events, revenue, jsonb_build_array(units)"
-                                + " from usage_rollup_month where period = ?")) {
-            ps.setString(1, period.atDay(1).toString());
-            ps.setString(2, period.toString());
-            return read(ps);
-        }
+        return rows(
+                c,
+                "select platform_id, model_id, ?::date, customer_type, currency, events, revenue, jsonb_build_array(units)"
+                        + " from usage_rollup_month where period = ?",
+                ps -> {
+                    ps.setString(1, period.atDay(1).toString());
+                    ps.setString(2, period.toString());
+                });
     }
 
     /** The daily roll-up rows of a period's days for the given (platform, model) pairs. */
     public List<UsageRow> dayUsage(
             Connection c, YearMonth period, java.util.Collection<List<String>> pairs)
             throws SQLException {
-        try (PreparedStatement ps =
-                c.prepareStatement(
-                        "select r.platform_id, r.model_id, r.day, r.customer_type, r.currency, r.events, r.revenue,"
-                                + " jsonb_build_array(r.units) from usage_rollup r"
-                                + " join unnest(?::text[], ?::text[]) p (platform_id, model_id)"
-                                + " on p.platform_id = r.platform_id and p.model_id = r.model_id"
-                                + " where r.day >= ?::date and r.day < ?::date")) {
-            ps.setArray(1, c.createArrayOf("text", pairs.stream().map(x -> x.get(0)).toArray()));
-            ps.setArray(2, c.createArrayOf("text", pairs.stream().map(x -> x.get(1)).toArray()));
-            ps.setString(3, period.atDay(1).toString());
-            ps.setString(4, period.plusMonths(1).atDay(1).toString());
-            return read(ps);
-        }
+        Object[] platforms = pairs.stream().map(x -> x.get(0)).toArray();
+        Object[] models = pairs.stream().map(x -> x.get(1)).toArray();
+        return rows(
+                c,
+                "select r.platform_id, r.model_id, r.day, r.customer_type, r.currency, r.events, r.revenue,"
+                        + " jsonb_build_array(r.units) from usage_rollup r"
+                        + " join unnest(?::text[], ?::text[]) p (platform_id, model_id)"
+                        + " on p.platform_id = r.platform_id and p.model_id = r.model_id"
+                        + " where r.day >= ?::date and r.day < ?::date",
+                ps -> {
+                    ps.setArray(1, c.createArrayOf("text", platforms));
+                    ps.setArray(2, c.createArrayOf("text", models));
+                    bindDays(ps, 3, period);
+                });
     }
 
     /**
@@ -493,20 +494,17 @@ public class RollupStore {
     /** The usage of a period's days, day by day: all of it, or of the given platforms only. */
     public List<UsageRow> usage(Connection c, YearMonth period, java.util.Set<String> platforms)
             throws SQLException {
-        try (PreparedStatement ps =
-                c.prepareStatement(
-                        "select platform_id, model_id, day, customer_type, currency, events, revenue, jsonb_build_array(units)"
-                                + " from usage_rollup where day >= ?::date and day < ?::date"
-                                + (platforms == null
-                                        ? ""
-                                        : " and platform_id = any (?::text[])"))) {
-            ps.setString(1, period.atDay(1).toString());
-            ps.setString(2, period.plusMonths(1).atDay(1).toString());
-            if (platforms != null) {
-                ps.setArray(3, c.createArrayOf("text", platforms.toArray()));
-            }
-            return read(ps);
-        }
+        return rows(
+                c,
+                "select platform_id, model_id, day, customer_type, currency, events, revenue, jsonb_build_array(units)"
+                        + " from usage_rollup where day >= ?::date and day < ?::date"
+                        + (platforms == null ? "" : " and platform_id = any (?::text[])"),
+                ps -> {
+                    bindDays(ps, 1, period);
+                    if (platforms != null) {
+                        ps.setArray(3, c.createArrayOf("text", platforms.toArray()));
+                    }
+                });
     }
 
     /** All usage of a period's days, day by day. */
@@ -516,14 +514,11 @@ public class RollupStore {
 
     /** Usage of the closed period {@code period} that no statement has settled yet. */
     public List<UsageRow> pendingLate(Connection c, YearMonth period) throws SQLException {
-        try (PreparedStatement ps =
-                c.prepareStatement(
-                        "select platform_id, model_id, day, customer_type, currency, events, revenue, jsonb_build_array(units)"
-                                + " from late_usage where settled_in is null and day >= ?::date and day < ?::date")) {
-            ps.setString(1, period.atDay(1).toString());
-            ps.setString(2, period.plusMonths(1).atDay(1).toString());
-            return read(ps);
-        }
+        return rows(
+                c,
+                "select platform_id, model_id, day, customer_type, currency, events, revenue, jsonb_build_array(units)"
+                        + " from late_usage where settled_in is null and day >= ?::date and day < ?::date",
+                ps -> bindDays(ps, 1, period));
     }
 
     /** Records that {@code period}'s statement settled all pending late usage of earlier days. */
@@ -542,6 +537,31 @@ public class RollupStore {
             ps.setString(2, period.toString());
             ps.executeUpdate();
         }
+    }
+
+    /** What sets a prepared query's parameters. */
+    @FunctionalInterface
+    private interface Parameters {
+        void set(PreparedStatement ps) throws SQLException;
+    }
+
+    /** The usage rows that {@code sql} answers (in the columns {@link #read} takes). */
+    private List<UsageRow> rows(Connection c, String sql, Parameters parameters)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            parameters.set(ps);
+            return read(ps);
+        }
+    }
+
+    /**
+     * Sets parameters {@code first} and {@code first + 1} to the first day of {@code period} and
+     * the first day after it: the period's days, as a half-open range of dates.
+     */
+    private static void bindDays(PreparedStatement ps, int first, YearMonth period)
+            throws SQLException {
+        ps.setString(first, period.atDay(1).toString());
+        ps.setString(first + 1, period.plusMonths(1).atDay(1).toString());
     }
 
     private List<UsageRow> read(PreparedStatement ps) throws SQLException {
