@@ -122,31 +122,29 @@ public final class SettlementEngine {
             Collection<Agreement> agreements,
             Map<String, ModelInfo> models,
             Executor executor) {
-        return settle(period, usage, late, List.of(), List.of(), agreements, models, executor);
+        return settle(period, usage, late, Pooling.NONE, agreements, models, executor);
     }
 
     /**
-     * {@link #settle(YearMonth, List, List, List, List, Collection, Map)}, a platform at a time on
-     * {@code executor} (a pool belongs to one platform).
+     * {@link #settle(YearMonth, List, List, List, List, Collection, Map)} with the pools of {@code
+     * pooling}, a platform at a time on {@code executor} (a pool belongs to one platform).
      */
     public static List<StatementLine> settle(
             YearMonth period,
             List<UsageRow> usage,
             List<LateUsage> late,
-            List<PoolPeriod> pools,
-            List<LatePool> latePools,
+            Pooling pooling,
             Collection<Agreement> agreements,
             Map<String, ModelInfo> models,
             Executor executor) {
         Map<String, List<PoolPeriod>> poolsOf = new TreeMap<>();
-        pools.forEach(
-                p -> poolsOf.computeIfAbsent(p.pool().platformId(), k -> new ArrayList<>()).add(p));
+        for (PoolPeriod p : pooling.own()) {
+            poolsOf.computeIfAbsent(p.pool().platformId(), k -> new ArrayList<>()).add(p);
+        }
         Map<String, List<LatePool>> latePoolsOf = new TreeMap<>();
-        latePools.forEach(
-                p ->
-                        latePoolsOf
-                                .computeIfAbsent(p.pool().platformId(), k -> new ArrayList<>())
-                                .add(p));
+        for (LatePool p : pooling.late()) {
+            latePoolsOf.computeIfAbsent(p.pool().platformId(), k -> new ArrayList<>()).add(p);
+        }
         Map<String, List<UsageRow>> usageOf = byPlatform(usage);
         Map<String, List<Agreement>> agreementsOf = new TreeMap<>();
         for (Agreement a : agreements) {

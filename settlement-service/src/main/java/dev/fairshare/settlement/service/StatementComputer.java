@@ -12,6 +12,7 @@ import dev.fairshare.settlement.engine.ModelInfo;
 import dev.fairshare.settlement.engine.Pool;
 import dev.fairshare.settlement.engine.PoolPeriod;
 import dev.fairshare.settlement.engine.PooledUsage;
+import dev.fairshare.settlement.engine.Pooling;
 import dev.fairshare.settlement.engine.SettlementEngine;
 import dev.fairshare.settlement.engine.StatementLine;
 import dev.fairshare.settlement.engine.UsageRow;
@@ -279,8 +280,7 @@ class StatementComputer {
                             period,
                             read.own(),
                             read.late().usage(),
-                            read.pooling().own(),
-                            read.pooling().late(),
+                            read.pooling(),
                             view.agreements(),
                             view.models(),
                             raters);
@@ -290,9 +290,6 @@ class StatementComputer {
             throw registryIncomplete("the statement of " + period, e);
         }
     }
-
-    /** The pools a statement splits: the period's own, and those late pooled usage re-runs. */
-    record Pooling(List<PoolPeriod> own, List<LatePool> late) {}
 
     /**
      * The declared pools of {@code period} with their pooled usage, and the pools of closed periods
