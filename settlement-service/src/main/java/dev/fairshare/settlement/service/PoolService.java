@@ -14,6 +14,7 @@ import dev.fairshare.settlement.store.RollupStore;
 import dev.fairshare.settlement.store.StatementStore;
 import dev.fairshare.settlement.store.Transactions;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -31,25 +32,12 @@ import java.util.Set;
  */
 @ApplicationScoped
 public class PoolService {
-    private final Transactions tx;
-    private final PoolStore pools;
-    private final RollupStore rollups;
-    private final StatementStore statements;
-    private final RegistryReplica registry;
+    @Inject Transactions tx;
+    @Inject PoolStore pools;
+    @Inject RollupStore rollups;
+    @Inject StatementStore statements;
+    @Inject RegistryReplica registry;
     private final Clock clock = Clock.systemUTC();
-
-    public PoolService(
-            Transactions tx,
-            PoolStore pools,
-            RollupStore rollups,
-            StatementStore statements,
-            RegistryReplica registry) {
-        this.tx = tx;
-        this.pools = pools;
-        this.rollups = rollups;
-        this.statements = statements;
-        this.registry = registry;
-    }
 
     /** One model's part of a pool: paid under {@code agreementId}, or (null) paid to nobody. */
     public record Share(

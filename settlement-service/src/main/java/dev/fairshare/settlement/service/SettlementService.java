@@ -19,6 +19,7 @@ import dev.fairshare.settlement.store.RollupStore;
 import dev.fairshare.settlement.store.StatementStore;
 import dev.fairshare.settlement.store.Transactions;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -45,33 +46,14 @@ public class SettlementService {
     public static final String OPEN = "OPEN";
     public static final String CLOSED = "CLOSED";
 
-    private final Transactions tx;
-    private final StatementComputer computer;
-    private final PeriodClose closing;
-    private final RollupStore rollups;
-    private final StatementStore statements;
-    private final LedgerStore ledger;
-    private final PoolStore pools;
-    private final RegistryReplica registry;
-
-    public SettlementService(
-            Transactions tx,
-            StatementComputer computer,
-            PeriodClose closing,
-            RollupStore rollups,
-            StatementStore statements,
-            LedgerStore ledger,
-            PoolStore pools,
-            RegistryReplica registry) {
-        this.tx = tx;
-        this.computer = computer;
-        this.closing = closing;
-        this.rollups = rollups;
-        this.statements = statements;
-        this.ledger = ledger;
-        this.pools = pools;
-        this.registry = registry;
-    }
+    @Inject Transactions tx;
+    @Inject StatementComputer computer;
+    @Inject PeriodClose closing;
+    @Inject RollupStore rollups;
+    @Inject StatementStore statements;
+    @Inject LedgerStore ledger;
+    @Inject PoolStore pools;
+    @Inject RegistryReplica registry;
 
     /** A statement: its lines and whether it is final. */
     public record Statement(
