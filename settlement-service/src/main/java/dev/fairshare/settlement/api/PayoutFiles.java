@@ -18,8 +18,8 @@ import java.util.List;
 
 /**
  * The files of a payout run, answered alike by the API ({@link PayoutResource}, {@link
- * RemittanceResource}) and the dashboard: the payment file finance sends to the bank or the
- * provider, and a maker's remittance advice.
+ * PayeeResource}) and the dashboard: the payment file finance sends to the bank or the provider,
+ * and a maker's remittance advice.
  */
 @ApplicationScoped
 public class PayoutFiles {

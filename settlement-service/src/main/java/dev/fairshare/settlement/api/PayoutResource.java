@@ -1,7 +1,5 @@
 package dev.fairshare.settlement.api;
 
-import dev.fairshare.settlement.api.PayoutViews.ProfileRequest;
-import dev.fairshare.settlement.api.PayoutViews.ProfileView;
 import dev.fairshare.settlement.api.PayoutViews.RateRequest;
 import dev.fairshare.settlement.api.PayoutViews.RateView;
 import dev.fairshare.settlement.api.PayoutViews.RunRequest;
@@ -20,7 +18,6 @@ import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
-import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -43,8 +40,9 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * Payouts (DESIGN.md "Payouts"): a maker's payout profile, the FX rates finance records, and payout
- * runs from DRAFT to a payment file and PAID or FAILED lines.
+ * Payouts (DESIGN.md "Payouts"): the FX rates finance records, and payout runs from DRAFT to a
+ * payment file and PAID or FAILED lines ({@link PayeeResource}: the maker's profile and remittance
+ * advice).
  */
 @Produces(MediaType.APPLICATION_JSON)
 @Path("/")
@@ -60,61 +58,6 @@ public class PayoutResource {
     @Inject PayoutFiles files;
 
     @Inject Caller caller;
-
-    // ---------------------------------------------------------------- profiles
-
-    @GET
-    @RolesAllowed({Caller.FINANCE, Caller.MAKER})
-    @Path("payout-profiles/{makerId}")
-    @Operation(
-            operationId = "getPayoutProfile",
-            summary =
-                    "A maker's payout profile with its change history (bank details masked in the history); the"
-                            + " maker itself or FINANCE")
-    @APIResponse(responseCode = "200", description = "the profile")
-    @APIResponse(responseCode = "403", description = Responses.NOT_THE_MAKER)
-    @APIResponse(responseCode = "404", description = "NOT_FOUND: the maker has no profile")
-    public ProfileView profile(@PathParam("makerId") String makerId) {
-        String maker = caller.makerScope(makerId);
-        return payouts.profile(maker)
-                .map(PayoutViews::profile)
-                .orElseThrow(() -> ProblemException.notFound("payout profile", maker));
-    }
-
-    @PUT
-    @RolesAllowed({Caller.FINANCE, Caller.MAKER})
-    @Path("payout-profiles/{makerId}")
-    @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(
-            operationId = "putPayoutProfile",
-            summary =
-                    "Create or replace a maker's payout profile: currency, threshold (default per currency),"
-                            + " payee name, and an IBAN (+ BIC) or a provider account; every change is recorded")
-    @APIResponse(responseCode = "200", description = "the profile as stored, with its history")
-    @APIResponse(
-            responseCode = "400",
-            description = "MALFORMED_JSON, INVALID_VALUE: the body is not a profile")
-    @APIResponse(responseCode = "403", description = Responses.NOT_THE_MAKER)
-    @APIResponse(
-            responseCode = "422",
-            description =
-                    "VALIDATION_FAILED with errors[] (INVALID_CURRENCY, INVALID_THRESHOLD, INVALID_PAYEE_NAME,"
-                            + " IBAN_OR_PROVIDER_ACCOUNT, INVALID_IBAN, INVALID_BIC, INVALID_PROVIDER_ACCOUNT)")
-    public ProfileView putProfile(@PathParam("makerId") String makerId, ProfileRequest body) {
-        String maker = caller.makerScope(makerId);
-        ProfileRequest b =
-                body == null ? new ProfileRequest(null, null, null, null, null, null) : body;
-        PayeeDetails details =
-                PayeeDetails.of(
-                        b.currency(),
-                        b.threshold(),
-                        b.payeeName(),
-                        b.iban(),
-                        b.bic(),
-                        b.providerAccount(),
-                        config::threshold);
-        return PayoutViews.profile(payouts.saveProfile(maker, details, caller.name()));
-    }
 
     // ---------------------------------------------------------------- FX rates
 

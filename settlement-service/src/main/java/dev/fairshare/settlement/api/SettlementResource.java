@@ -98,17 +98,12 @@ public class SettlementResource {
     @APIResponse(responseCode = "200", description = "the statement lines")
     public Views.StatementView statement(
             @PathParam("period") String period,
-            @QueryParam("makerId") String makerId,
-            @QueryParam("platformId") String platformId,
+            @BeanParam Parties parties,
             @BeanParam Paging paging) {
-        String maker = caller.makerScope(makerId);
-        String platform = caller.platformScope(platformId);
+        Parties.Scope scope = parties.scope(caller);
         SettlementService.Statement s = settlement.statement(period(period));
         List<StatementLine> lines =
-                s.lines().stream()
-                        .filter(l -> maker == null || maker.equals(l.makerId()))
-                        .filter(l -> platform == null || platform.equals(l.platformId()))
-                        .toList();
+                s.lines().stream().filter(l -> scope.admits(l.makerId(), l.platformId())).toList();
         Page<StatementLine> p = paging.of(lines);
         return new Views.StatementView(
                 s.period().toString(),

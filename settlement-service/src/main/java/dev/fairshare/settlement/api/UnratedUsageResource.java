@@ -85,19 +85,16 @@ public class UnratedUsageResource {
     @APIResponse(responseCode = "503", description = Responses.STARTING)
     public Page<MismatchView> currencyMismatches(
             @QueryParam("period") String period,
-            @QueryParam("makerId") String makerId,
-            @QueryParam("platformId") String platformId,
+            @BeanParam Parties parties,
             @BeanParam Paging paging) {
-        String maker = caller.makerScope(makerId);
-        String platform = caller.platformScope(platformId);
+        Parties.Scope scope = parties.scope(caller);
         paging.check();
         List<MismatchView> items =
                 settlement
                         .currencyMismatches(
                                 period == null ? null : SettlementResource.period(period))
                         .stream()
-                        .filter(m -> maker == null || maker.equals(m.usage().makerId()))
-                        .filter(m -> platform == null || platform.equals(m.usage().platformId()))
+                        .filter(m -> scope.admits(m.usage().makerId(), m.usage().platformId()))
                         .map(m -> view(m.period().toString(), m.usage()))
                         .toList();
         return paging.of(items);

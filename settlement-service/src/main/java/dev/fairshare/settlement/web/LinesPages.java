@@ -7,6 +7,7 @@ import io.quarkus.qute.Template;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -36,13 +37,7 @@ public class LinesPages {
     @GET
     @Path("{period}")
     @Produces(MediaType.TEXT_HTML)
-    public Response linesPage(
-            @PathParam("period") String period,
-            @QueryParam("kind") String kind,
-            @QueryParam("platformId") String platformId,
-            @QueryParam("modelId") String modelId,
-            @QueryParam("sourceModelId") String sourceModelId,
-            @QueryParam("currency") String currency) {
+    public Response linesPage(@PathParam("period") String period, @BeanParam LinesQuery query) {
         Optional<Viewer> v = Viewer.of(session);
         if (v.isEmpty() || !(v.get().maker() || v.get().finance())) {
             return Viewer.away(v);
@@ -52,8 +47,20 @@ public class LinesPages {
                         v.get().user(),
                         v.get().maker() ? v.get().makerId() : null,
                         SettlementResource.period(period),
-                        new StatementLines.Filter(
-                                kind, platformId, modelId, sourceModelId, currency));
+                        query.filter());
         return Response.ok(lines.data("page", page)).type(MediaType.TEXT_HTML).build();
+    }
+
+    /** Which lines the page shows: {@code ?kind=&platformId=&modelId=&sourceModelId=&currency=}. */
+    public record LinesQuery(
+            @QueryParam("kind") String kind,
+            @QueryParam("platformId") String platformId,
+            @QueryParam("modelId") String modelId,
+            @QueryParam("sourceModelId") String sourceModelId,
+            @QueryParam("currency") String currency) {
+
+        StatementLines.Filter filter() {
+            return new StatementLines.Filter(kind, platformId, modelId, sourceModelId, currency);
+        }
     }
 }
