@@ -1,7 +1,5 @@
 package dev.fairshare.settlement.api;
 
-import dev.fairshare.settlement.api.PayoutViews.ProfileRequest;
-import dev.fairshare.settlement.api.PayoutViews.ProfileView;
 import dev.fairshare.settlement.api.PayoutViews.RateRequest;
 import dev.fairshare.settlement.api.PayoutViews.RateView;
 import dev.fairshare.settlement.api.PayoutViews.RunRequest;
@@ -10,18 +8,16 @@ import dev.fairshare.settlement.api.PayoutViews.SettleRequest;
 import dev.fairshare.settlement.auth.Caller;
 import dev.fairshare.settlement.config.PayoutConfig;
 import dev.fairshare.settlement.domain.FxRate;
-import dev.fairshare.settlement.domain.PayoutLine;
 import dev.fairshare.settlement.problem.FieldError;
 import dev.fairshare.settlement.problem.ProblemException;
-import dev.fairshare.settlement.report.PaymentFiles;
 import dev.fairshare.settlement.service.PayeeDetails;
 import dev.fairshare.settlement.service.PayoutService;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
-import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -44,87 +40,28 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
- * Payouts (DESIGN.md "Payouts"): a maker's payout profile, the FX rates finance records, and payout
- * runs from DRAFT to a payment file and PAID or FAILED lines.
+ * Payouts (DESIGN.md "Payouts"): the FX rates finance records, and payout runs from DRAFT to a
+ * payment file and PAID or FAILED lines ({@link PayeeResource}: the maker's profile and remittance
+ * advice).
  */
 @Produces(MediaType.APPLICATION_JSON)
 @Path("/")
 @Tag(name = "payouts")
 @SecurityRequirement(name = "bearer")
+@RolesAllowed(Caller.FINANCE)
 @APIResponse(responseCode = "403", description = "FORBIDDEN: not FINANCE")
 public class PayoutResource {
-    static final String PAIN_001 = "application/xml";
-    static final String CSV = "text/csv";
+    @Inject PayoutService payouts;
 
-    private final PayoutService payouts;
-    private final PayoutConfig config;
-    private final Caller caller;
+    @Inject PayoutConfig config;
 
-    public PayoutResource(PayoutService payouts, PayoutConfig config, Caller caller) {
-        this.payouts = payouts;
-        this.config = config;
-        this.caller = caller;
-    }
+    @Inject PayoutFiles files;
 
-    // ---------------------------------------------------------------- profiles
-
-    @GET
-    @RolesAllowed({Caller.FINANCE, Caller.MAKER})
-    @Path("payout-profiles/{makerId}")
-    @Operation(
-            operationId = "getPayoutProfile",
-            summary =
-                    "A maker's payout profile with its change history (bank details masked in the history); the"
-                            + " maker itself or FINANCE")
-    @APIResponse(responseCode = "200", description = "the profile")
-    @APIResponse(responseCode = "403", description = Responses.NOT_THE_MAKER)
-    @APIResponse(responseCode = "404", description = "NOT_FOUND: the maker has no profile")
-    public ProfileView profile(@PathParam("makerId") String makerId) {
-        String maker = caller.makerScope(makerId);
-        return payouts.profile(maker)
-                .map(PayoutViews::profile)
-                .orElseThrow(() -> ProblemException.notFound("payout profile", maker));
-    }
-
-    @PUT
-    @RolesAllowed({Caller.FINANCE, Caller.MAKER})
-    @Path("payout-profiles/{makerId}")
-    @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(
-            operationId = "putPayoutProfile",
-            summary =
-                    "Create or replace a maker's payout profile: currency, threshold (default per currency),"
-                            + " payee name, and an IBAN (+ BIC) or a provider account; every change is recorded")
-    @APIResponse(responseCode = "200", description = "the profile as stored, with its history")
-    @APIResponse(
-            responseCode = "400",
-            description = "MALFORMED_JSON, INVALID_VALUE: the body is not a profile")
-    @APIResponse(responseCode = "403", description = Responses.NOT_THE_MAKER)
-    @APIResponse(
-            responseCode = "422",
-            description =
-                    "VALIDATION_FAILED with errors[] (INVALID_CURRENCY, INVALID_THRESHOLD, INVALID_PAYEE_NAME,"
-                            + " IBAN_OR_PROVIDER_ACCOUNT, INVALID_IBAN, INVALID_BIC, INVALID_PROVIDER_ACCOUNT)")
-    public ProfileView putProfile(@PathParam("makerId") String makerId, ProfileRequest body) {
-        String maker = caller.makerScope(makerId);
-        ProfileRequest b =
-                body == null ? new ProfileRequest(null, null, null, null, null, null) : body;
-        PayeeDetails details =
-                PayeeDetails.of(
-                        b.currency(),
-                        b.threshold(),
-                        b.payeeName(),
-                        b.iban(),
-                        b.bic(),
-                        b.providerAccount(),
-                        config::threshold);
-        return PayoutViews.profile(payouts.saveProfile(maker, details, caller.name()));
-    }
+    @Inject Caller caller;
 
     // ---------------------------------------------------------------- FX rates
 
     @POST
-    @RolesAllowed(Caller.FINANCE)
     @Path("fx-rates")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(
@@ -173,7 +110,6 @@ public class PayoutResource {
     }
 
     @GET
-    @RolesAllowed(Caller.FINANCE)
     @Path("fx-rates")
     @Operation(
             operationId = "listFxRates",
@@ -183,20 +119,18 @@ public class PayoutResource {
     public Page<RateView> rates(
             @QueryParam("date") String date,
             @QueryParam("quote") String quote,
-            @QueryParam("page") @DefaultValue("0") int page,
-            @QueryParam("size") @DefaultValue("100") int size) {
+            @BeanParam Paging paging) {
         List<FieldError> errors = new ArrayList<>();
         LocalDate day = date == null ? null : date(date, "date", errors);
         String q = quote == null ? null : currency(quote, "quote", errors);
         failIfAny(errors);
-        Page.check(page, size);
-        return Page.of(payouts.rates(day, q).stream().map(PayoutViews::rate).toList(), page, size);
+        paging.check();
+        return paging.of(payouts.rates(day, q).stream().map(PayoutViews::rate).toList());
     }
 
     // ---------------------------------------------------------------- runs
 
     @POST
-    @RolesAllowed(Caller.FINANCE)
     @Path("payout-runs")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(
@@ -239,10 +173,7 @@ public class PayoutResource {
     @APIResponse(responseCode = "400", description = "INVALID_PAGE")
     @APIResponse(responseCode = "403", description = "FORBIDDEN: PLATFORM or ADMIN")
     @APIResponse(responseCode = "422", description = "VALIDATION_FAILED: status")
-    public Page<RunView> runs(
-            @QueryParam("status") String status,
-            @QueryParam("page") @DefaultValue("0") int page,
-            @QueryParam("size") @DefaultValue("100") int size) {
+    public Page<RunView> runs(@QueryParam("status") String status, @BeanParam Paging paging) {
         if (status != null
                 && !List.of(
                                 PayoutService.DRAFT,
@@ -256,7 +187,7 @@ public class PayoutResource {
                     "status",
                     "one of DRAFT, APPROVED, EXPORTED, COMPLETED, CANCELLED");
         }
-        Page.check(page, size);
+        paging.check();
         String maker = caller.makerScope(null);
         List<RunView> runs =
                 payouts.runs(status).stream()
@@ -267,7 +198,7 @@ public class PayoutResource {
                                                 || !r.lines().isEmpty()
                                                 || !r.carryForwards().isEmpty())
                         .toList();
-        return Page.of(runs, page, size);
+        return paging.of(runs);
     }
 
     @GET
@@ -289,7 +220,6 @@ public class PayoutResource {
     }
 
     @POST
-    @RolesAllowed(Caller.FINANCE)
     @Path("payout-runs/{id}/approve")
     @Operation(
             operationId = "approvePayoutRun",
@@ -304,7 +234,6 @@ public class PayoutResource {
     }
 
     @POST
-    @RolesAllowed(Caller.FINANCE)
     @Path("payout-runs/{id}/cancel")
     @Operation(
             operationId = "cancelPayoutRun",
@@ -320,9 +249,8 @@ public class PayoutResource {
     }
 
     @GET
-    @RolesAllowed(Caller.FINANCE)
     @Path("payout-runs/{id}/payment-file")
-    @Produces({PAIN_001, CSV})
+    @Produces({PayoutFiles.PAIN_001, PayoutFiles.CSV})
     @Operation(
             operationId = "downloadPaymentFile",
             summary =
@@ -334,10 +262,10 @@ public class PayoutResource {
             description = "the file",
             content = {
                 @Content(
-                        mediaType = PAIN_001,
+                        mediaType = PayoutFiles.PAIN_001,
                         schema = @Schema(type = SchemaType.STRING, format = "binary")),
                 @Content(
-                        mediaType = CSV,
+                        mediaType = PayoutFiles.CSV,
                         schema = @Schema(type = SchemaType.STRING, format = "binary"))
             })
     @APIResponse(responseCode = "404", description = "NOT_FOUND")
@@ -354,55 +282,14 @@ public class PayoutResource {
                                 && headers.getAcceptableMediaTypes().stream()
                                         .anyMatch(
                                                 m ->
-                                                        m.isCompatible(MediaType.valueOf(CSV))
+                                                        m.isCompatible(
+                                                                        MediaType.valueOf(
+                                                                                PayoutFiles.CSV))
                                                                 && !m.isWildcardType()));
-        return paymentFile(payouts, config, id, csv);
-    }
-
-    /**
-     * Exports run {@code id} and answers its payment file: pain.001 for the IBAN payees, or CSV for
-     * the provider accounts (the dashboard's download too).
-     */
-    public static Response paymentFile(
-            PayoutService payouts, PayoutConfig config, long id, boolean csv) {
-        PayoutService.RunDetail run = payouts.export(id);
-        List<PaymentFiles.Payment> payments = new ArrayList<>();
-        for (PayoutLine l : run.lines()) {
-            if ((l.iban() != null) != csv) {
-                payments.add(
-                        new PaymentFiles.Payment(
-                                "FS-" + id + "-" + l.id(),
-                                l.makerId(),
-                                l.payeeName(),
-                                l.iban(),
-                                l.bic(),
-                                l.providerAccount(),
-                                new BigDecimal(Views.money(l.amount(), l.currency())),
-                                l.currency()));
-            }
-        }
-        String name = "payout-run-" + id;
-        if (csv) {
-            return Response.ok(PaymentFiles.csv(payments), CSV + "; charset=UTF-8")
-                    .header("Content-Disposition", "attachment; filename=\"" + name + ".csv\"")
-                    .build();
-        }
-        PayoutConfig.Debtor debtor = config.debtor();
-        String xml =
-                PaymentFiles.pain001(
-                        "FAIRSHARE-RUN-" + id,
-                        run.run().exportedAt(),
-                        run.run().exportedAt().atZone(java.time.ZoneOffset.UTC).toLocalDate(),
-                        new PaymentFiles.Debtor(debtor.name(), debtor.iban(), debtor.bic()),
-                        "Fairshare royalties, payout run " + id,
-                        payments);
-        return Response.ok(xml, PAIN_001 + "; charset=UTF-8")
-                .header("Content-Disposition", "attachment; filename=\"" + name + ".xml\"")
-                .build();
+        return files.paymentFile(id, csv);
     }
 
     @POST
-    @RolesAllowed(Caller.FINANCE)
     @Path("payout-runs/{id}/lines/{lineId}/paid")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(
@@ -428,7 +315,6 @@ public class PayoutResource {
     }
 
     @POST
-    @RolesAllowed(Caller.FINANCE)
     @Path("payout-runs/{id}/lines/{lineId}/failed")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(

@@ -14,14 +14,6 @@ import java.util.List;
 public final class PayoutViews {
     private PayoutViews() {}
 
-    public record ProfileRequest(
-            String currency,
-            String threshold,
-            String payeeName,
-            String iban,
-            String bic,
-            String providerAccount) {}
-
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ChangeView(String changedAt, String changedBy, String before, String after) {}
 

@@ -9,8 +9,9 @@ import dev.fairshare.settlement.engine.PoolMethod;
 import dev.fairshare.settlement.problem.FieldError;
 import dev.fairshare.settlement.service.PoolService;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -55,13 +56,9 @@ public class PoolResource {
     /** DESIGN.md "The usage event": a subscriberId is at most 128 characters. */
     static final int SUBSCRIBER_ID_MAX = 128;
 
-    private final PoolService pools;
-    private final Caller caller;
+    @Inject PoolService pools;
 
-    public PoolResource(PoolService pools, Caller caller) {
-        this.pools = pools;
-        this.caller = caller;
-    }
+    @Inject Caller caller;
 
     @POST
     @RolesAllowed({Caller.PLATFORM, Caller.ADMIN})
@@ -179,13 +176,11 @@ public class PoolResource {
     public Page<PoolView> list(
             @QueryParam("platformId") String platformId,
             @QueryParam("period") String period,
-            @QueryParam("page") @DefaultValue("0") int page,
-            @QueryParam("size") @DefaultValue("100") int size) {
+            @BeanParam Paging paging) {
         String platform = caller.platformScope(platformId);
         YearMonth month = period == null ? null : SettlementResource.period(period);
-        Page.check(page, size);
-        return Page.of(
-                pools.pools(platform, month).stream().map(PoolViews::view).toList(), page, size);
+        paging.check();
+        return paging.of(pools.pools(platform, month).stream().map(PoolViews::view).toList());
     }
 
     private static YearMonth period(String value, List<FieldError> errors) {

@@ -7,6 +7,8 @@ import dev.fairshare.settlement.problem.FieldError;
 import dev.fairshare.settlement.problem.ProblemException;
 import dev.fairshare.settlement.service.SettlementService;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -32,14 +34,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "settlement")
 @SecurityRequirement(name = "bearer")
 public class SettlementResource {
-    private final SettlementService settlement;
+    @Inject SettlementService settlement;
 
-    private final Caller caller;
-
-    public SettlementResource(SettlementService settlement, Caller caller) {
-        this.caller = caller;
-        this.settlement = settlement;
-    }
+    @Inject Caller caller;
 
     @GET
     @RolesAllowed({Caller.FINANCE, Caller.MAKER, Caller.PLATFORM, Caller.ADMIN})
@@ -101,25 +98,19 @@ public class SettlementResource {
     @APIResponse(responseCode = "200", description = "the statement lines")
     public Views.StatementView statement(
             @PathParam("period") String period,
-            @QueryParam("makerId") String makerId,
-            @QueryParam("platformId") String platformId,
-            @QueryParam("page") @DefaultValue("0") int page,
-            @QueryParam("size") @DefaultValue("100") int size) {
-        String maker = caller.makerScope(makerId);
-        String platform = caller.platformScope(platformId);
+            @BeanParam Parties parties,
+            @BeanParam Paging paging) {
+        Parties.Scope scope = parties.scope(caller);
         SettlementService.Statement s = settlement.statement(period(period));
         List<StatementLine> lines =
-                s.lines().stream()
-                        .filter(l -> maker == null || maker.equals(l.makerId()))
-                        .filter(l -> platform == null || platform.equals(l.platformId()))
-                        .toList();
-        Page<StatementLine> p = Page.of(lines, page, size);
+                s.lines().stream().filter(l -> scope.admits(l.makerId(), l.platformId())).toList();
+        Page<StatementLine> p = paging.of(lines);
         return new Views.StatementView(
                 s.period().toString(),
                 s.status(),
                 p.items().stream().map(Views::line).toList(),
-                page,
-                size,
+                p.page(),
+                p.size(),
                 p.total());
     }
 
@@ -134,15 +125,13 @@ public class SettlementResource {
     public Views.Totals<Views.MakerAmount> payouts(
             @PathParam("period") String period,
             @QueryParam("makerId") String makerId,
-            @QueryParam("page") @DefaultValue("0") int page,
-            @QueryParam("size") @DefaultValue("100") int size) {
+            @BeanParam Paging paging) {
         return totals(
                 period,
                 SettlementResource::payouts,
                 Views.MakerAmount::makerId,
                 caller.makerScope(makerId),
-                page,
-                size);
+                paging);
     }
 
     @GET
@@ -156,15 +145,13 @@ public class SettlementResource {
     public Views.Totals<Views.PlatformAmount> invoices(
             @PathParam("period") String period,
             @QueryParam("platformId") String platformId,
-            @QueryParam("page") @DefaultValue("0") int page,
-            @QueryParam("size") @DefaultValue("100") int size) {
+            @BeanParam Paging paging) {
         return totals(
                 period,
                 SettlementResource::invoices,
                 Views.PlatformAmount::platformId,
                 caller.platformScope(platformId),
-                page,
-                size);
+                paging);
     }
 
     /**
@@ -176,8 +163,7 @@ public class SettlementResource {
             Function<List<StatementLine>, List<T>> rows,
             Function<T, String> party,
             String scope,
-            int page,
-            int size) {
+            Paging paging) {
         SettlementService.Statement s = settlement.statement(period(period));
         return Views.Totals.page(
                 s.period().toString(),
@@ -185,8 +171,7 @@ public class SettlementResource {
                 rows.apply(s.lines()).stream()
                         .filter(t -> scope == null || scope.equals(party.apply(t)))
                         .toList(),
-                page,
-                size);
+                paging);
     }
 
     @GET
@@ -200,11 +185,9 @@ public class SettlementResource {
             responseCode = "200",
             description = "the open period's running estimate per maker and currency")
     public Views.Totals<Views.MakerAmount> accruals(
-            @QueryParam("makerId") String makerId,
-            @QueryParam("page") @DefaultValue("0") int page,
-            @QueryParam("size") @DefaultValue("100") int size) {
+            @QueryParam("makerId") String makerId, @BeanParam Paging paging) {
         return payouts(
-                java.time.YearMonth.now(java.time.ZoneOffset.UTC).toString(), makerId, page, size);
+                java.time.YearMonth.now(java.time.ZoneOffset.UTC).toString(), makerId, paging);
     }
 
     public static List<Views.MakerAmount> payouts(List<StatementLine> lines) {

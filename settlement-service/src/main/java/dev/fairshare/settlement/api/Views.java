@@ -44,10 +44,9 @@ public final class Views {
             String period, String status, List<T> items, int page, int size, long total) {
 
         /** One page of {@code all}, paged like every list of the API. */
-        public static <T> Totals<T> page(
-                String period, String status, List<T> all, int page, int size) {
-            Page<T> p = Page.of(all, page, size);
-            return new Totals<>(period, status, p.items(), page, size, p.total());
+        public static <T> Totals<T> page(String period, String status, List<T> all, Paging paging) {
+            Page<T> p = paging.of(all);
+            return new Totals<>(period, status, p.items(), p.page(), p.size(), p.total());
         }
     }
 

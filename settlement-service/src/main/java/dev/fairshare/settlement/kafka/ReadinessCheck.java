@@ -2,6 +2,7 @@ package dev.fairshare.settlement.kafka;
 
 import dev.fairshare.settlement.registry.RegistryReplica;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -10,13 +11,9 @@ import org.eclipse.microprofile.health.Readiness;
 @Readiness
 @ApplicationScoped
 public class ReadinessCheck implements HealthCheck {
-    private final RegistryReplica replica;
-    private final AttributedConsumer consumer;
+    @Inject RegistryReplica replica;
 
-    public ReadinessCheck(RegistryReplica replica, AttributedConsumer consumer) {
-        this.replica = replica;
-        this.consumer = consumer;
-    }
+    @Inject AttributedConsumer consumer;
 
     @Override
     public HealthCheckResponse call() {

@@ -30,36 +30,40 @@ public record PayeeDetails(
     private static final Pattern PROVIDER_ACCOUNT = Pattern.compile("[A-Za-z0-9._:@+-]{3,64}");
     private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
 
-    /**
-     * Checks and normalises what was sent; the threshold defaults to {@code defaultThreshold} of
-     * the currency. Every offending field is named in one 422 VALIDATION_FAILED.
-     */
-    public static PayeeDetails of(
+    /** A payout profile as it is sent (the body of {@code PUT /payout-profiles/{makerId}}). */
+    public record ProfileRequest(
             String currency,
             String threshold,
             String payeeName,
             String iban,
             String bic,
-            String providerAccount,
-            java.util.function.Function<String, BigDecimal> defaultThreshold) {
+            String providerAccount) {}
+
+    /**
+     * Checks and normalises what was sent; the threshold defaults to {@code defaultThreshold} of
+     * the currency. Every offending field is named in one 422 VALIDATION_FAILED.
+     */
+    public static PayeeDetails of(
+            ProfileRequest sent, java.util.function.Function<String, BigDecimal> defaultThreshold) {
         List<FieldError> errors = new ArrayList<>();
-        String cur = currency(currency, errors);
-        BigDecimal limit = cur == null ? null : threshold(threshold, cur, defaultThreshold, errors);
-        String name = payeeName == null ? "" : payeeName.strip();
+        String cur = currency(sent.currency(), errors);
+        BigDecimal limit =
+                cur == null ? null : threshold(sent.threshold(), cur, defaultThreshold, errors);
+        String name = sent.payeeName() == null ? "" : sent.payeeName().strip();
         if (name.isEmpty() || name.length() > MAX_NAME) {
             errors.add(
                     error("payeeName", "INVALID_PAYEE_NAME", "1 to " + MAX_NAME + " characters"));
         }
-        String account = blankToNull(providerAccount);
-        if ((blankToNull(iban) == null) == (account == null)) {
+        String account = blankToNull(sent.providerAccount());
+        if ((blankToNull(sent.iban()) == null) == (account == null)) {
             errors.add(
                     error(
                             "iban",
                             "IBAN_OR_PROVIDER_ACCOUNT",
                             "exactly one of iban and providerAccount"));
         }
-        String normalIban = iban(iban, errors);
-        String normalBic = bic(bic, normalIban, errors);
+        String normalIban = iban(sent.iban(), errors);
+        String normalBic = bic(sent.bic(), normalIban, errors);
         if (account != null && !PROVIDER_ACCOUNT.matcher(account).matches()) {
             errors.add(
                     error(

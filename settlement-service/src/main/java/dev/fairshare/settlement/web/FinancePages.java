@@ -13,6 +13,7 @@ import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.PermitAll;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -27,9 +28,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.Optional;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * Finance's view of a period ({@link FinanceDashboard} makes it): periods and their closes,
@@ -40,29 +38,21 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/dashboard/finance")
 @Blocking
 @CsrfProtected
-@Tag(name = "dashboard")
+@PermitAll
 public class FinancePages {
-    private final FinanceDashboard dashboard;
-    private final SettlementService settlement;
-    private final Session session;
-    private final Template finance;
+    @Inject FinanceDashboard dashboard;
 
-    public FinancePages(
-            FinanceDashboard dashboard,
-            SettlementService settlement,
-            Session session,
-            @Location("finance.html") Template finance) {
-        this.dashboard = dashboard;
-        this.settlement = settlement;
-        this.session = session;
-        this.finance = finance;
-    }
+    @Inject SettlementService settlement;
 
+    @Inject Session session;
+
+    @Inject
+    @Location("finance.html")
+    Template finance;
+
+    /** Finance: periods and closes, invoices, payouts, reports, unattributed usage. */
     @GET
-    @PermitAll
     @Produces(MediaType.TEXT_HTML)
-    @Operation(
-            summary = "Finance: periods and closes, invoices, payouts, reports, unattributed usage")
     public Response financePage(
             @QueryParam("period") String period,
             @QueryParam("message") String message,
@@ -83,13 +73,10 @@ public class FinancePages {
                 .build();
     }
 
+    /** Close a period from the dashboard (the same rules as POST /periods/{p}/close). */
     @POST
-    @PermitAll
     @Path("close")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Operation(
-            summary =
-                    "Close a period from the dashboard (the same rules as POST /periods/{p}/close)")
     public Response close(
             @FormParam("period") String period,
             @FormParam("force") String force,
@@ -111,19 +98,14 @@ public class FinancePages {
         }
     }
 
+    /**
+     * The settlement CSV of a period for the signed-in finance user (the same file as GET
+     * /reports/{period}/settlement.csv, which takes the Authorization header only); 303 to the
+     * sign-in when not signed in as FINANCE, 400 INVALID_PERIOD.
+     */
     @GET
-    @PermitAll
     @Path("/settlement.csv")
     @Produces("text/csv")
-    @Operation(
-            operationId = "downloadDashboardSettlementCsv",
-            summary =
-                    "The settlement CSV of a period for the signed-in finance user (the same file as"
-                            + " GET /reports/{period}/settlement.csv, which takes the Authorization"
-                            + " header only)")
-    @APIResponse(responseCode = "200", description = "the CSV (text/csv)")
-    @APIResponse(responseCode = "303", description = "not signed in as FINANCE: to the sign-in")
-    @APIResponse(responseCode = "400", description = "INVALID_PERIOD")
     public Response financeCsv(@QueryParam("period") String period) {
         Optional<Viewer> v = Viewer.of(session);
         if (v.isEmpty() || !v.get().finance()) {

@@ -6,6 +6,8 @@ import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.PermitAll;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -14,8 +16,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Optional;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The statement lines behind a number of the maker's or the finance page ({@link StatementLines}
@@ -23,33 +23,21 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  */
 @Path("/dashboard/lines")
 @Blocking
-@Tag(name = "dashboard")
+@PermitAll
 public class LinesPages {
-    private final StatementLines statementLines;
-    private final Session session;
-    private final Template lines;
+    @Inject StatementLines statementLines;
 
-    public LinesPages(
-            StatementLines statementLines,
-            Session session,
-            @Location("lines.html") Template lines) {
-        this.statementLines = statementLines;
-        this.session = session;
-        this.lines = lines;
-    }
+    @Inject Session session;
 
+    @Inject
+    @Location("lines.html")
+    Template lines;
+
+    /** The statement lines behind a number of the dashboard. */
     @GET
-    @PermitAll
     @Path("{period}")
     @Produces(MediaType.TEXT_HTML)
-    @Operation(summary = "The statement lines behind a number of the dashboard")
-    public Response linesPage(
-            @PathParam("period") String period,
-            @QueryParam("kind") String kind,
-            @QueryParam("platformId") String platformId,
-            @QueryParam("modelId") String modelId,
-            @QueryParam("sourceModelId") String sourceModelId,
-            @QueryParam("currency") String currency) {
+    public Response linesPage(@PathParam("period") String period, @BeanParam LinesQuery query) {
         Optional<Viewer> v = Viewer.of(session);
         if (v.isEmpty() || !(v.get().maker() || v.get().finance())) {
             return Viewer.away(v);
@@ -59,8 +47,20 @@ public class LinesPages {
                         v.get().user(),
                         v.get().maker() ? v.get().makerId() : null,
                         SettlementResource.period(period),
-                        new StatementLines.Filter(
-                                kind, platformId, modelId, sourceModelId, currency));
+                        query.filter());
         return Response.ok(lines.data("page", page)).type(MediaType.TEXT_HTML).build();
+    }
+
+    /** Which lines the page shows: {@code ?kind=&platformId=&modelId=&sourceModelId=&currency=}. */
+    public record LinesQuery(
+            @QueryParam("kind") String kind,
+            @QueryParam("platformId") String platformId,
+            @QueryParam("modelId") String modelId,
+            @QueryParam("sourceModelId") String sourceModelId,
+            @QueryParam("currency") String currency) {
+
+        StatementLines.Filter filter() {
+            return new StatementLines.Filter(kind, platformId, modelId, sourceModelId, currency);
+        }
     }
 }

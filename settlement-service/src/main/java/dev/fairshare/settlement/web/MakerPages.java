@@ -7,6 +7,7 @@ import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.PermitAll;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -16,8 +17,6 @@ import jakarta.ws.rs.core.Response;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.util.Optional;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The maker's view of its earnings, lineage, names, revenue pools, unlicensed usage and findings
@@ -25,23 +24,19 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  */
 @Path("/dashboard/maker")
 @Blocking
-@Tag(name = "dashboard")
+@PermitAll
 public class MakerPages {
-    private final MakerDashboard dashboard;
-    private final Session session;
-    private final Template maker;
+    @Inject MakerDashboard dashboard;
 
-    public MakerPages(
-            MakerDashboard dashboard, Session session, @Location("maker.html") Template maker) {
-        this.dashboard = dashboard;
-        this.session = session;
-        this.maker = maker;
-    }
+    @Inject Session session;
 
+    @Inject
+    @Location("maker.html")
+    Template maker;
+
+    /** A maker's earnings, lineage, unlicensed usage and findings. */
     @GET
-    @PermitAll
     @Produces(MediaType.TEXT_HTML)
-    @Operation(summary = "A maker's earnings, lineage, unlicensed usage and findings")
     public Response makerPage(@QueryParam("period") String period) {
         Optional<Viewer> v = Viewer.of(session);
         if (v.isEmpty() || !v.get().maker() || v.get().makerId() == null) {

@@ -1,16 +1,14 @@
 package dev.fairshare.settlement.web;
 
-import dev.fairshare.settlement.api.PayoutResource;
-import dev.fairshare.settlement.api.RemittanceResource;
-import dev.fairshare.settlement.config.PayoutConfig;
+import dev.fairshare.settlement.api.PayoutFiles;
 import dev.fairshare.settlement.problem.ProblemException;
-import dev.fairshare.settlement.report.RemittancePdf;
 import dev.fairshare.settlement.service.PayeeDetails;
 import dev.fairshare.settlement.service.PayoutService;
 import dev.fairshare.settlement.service.dashboard.PayoutDashboard;
 import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import jakarta.annotation.security.PermitAll;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -28,7 +26,6 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.function.Supplier;
-import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
  * The dashboard's payout page: finance creates, approves, cancels runs, downloads their payment
@@ -38,6 +35,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
  */
 @Path("/dashboard/payouts")
 @CsrfProtected
+@PermitAll
 public class PayoutPages {
     /** Who is signed in: a FINANCE user ({@code maker} null) or a MAKER with its maker id. */
     private record Payee(String user, String maker) {
@@ -46,27 +44,17 @@ public class PayoutPages {
         }
     }
 
-    private final PayoutDashboard dashboard;
-    private final PayoutService payouts;
-    private final PayoutConfig config;
-    private final RemittancePdf pdf;
-    private final Session session;
-    private final Template template;
+    @Inject PayoutDashboard dashboard;
 
-    public PayoutPages(
-            PayoutDashboard dashboard,
-            PayoutService payouts,
-            PayoutConfig config,
-            RemittancePdf pdf,
-            Session session,
-            @Location("payouts.html") Template template) {
-        this.dashboard = dashboard;
-        this.payouts = payouts;
-        this.config = config;
-        this.pdf = pdf;
-        this.session = session;
-        this.template = template;
-    }
+    @Inject PayoutService payouts;
+
+    @Inject PayoutFiles files;
+
+    @Inject Session session;
+
+    @Inject
+    @Location("payouts.html")
+    Template template;
 
     /** The signed-in FINANCE or MAKER user; a MAKER token without its maker id is nobody here. */
     private Optional<Payee> viewer() {
@@ -94,9 +82,7 @@ public class PayoutPages {
     }
 
     @GET
-    @PermitAll
     @Produces(MediaType.TEXT_HTML)
-    @Operation(hidden = true)
     public Response page(
             @QueryParam("done") String done,
             @QueryParam("run") Long runId,
@@ -115,20 +101,16 @@ public class PayoutPages {
     }
 
     @GET
-    @PermitAll
     @Path("{id}/payment-file")
-    @Operation(hidden = true)
     public Response paymentFile(@PathParam("id") long id, @QueryParam("format") String format) {
         if (finance().isEmpty()) {
             return away();
         }
-        return PayoutResource.paymentFile(payouts, config, id, "csv".equals(format));
+        return files.paymentFile(id, "csv".equals(format));
     }
 
     @GET
-    @PermitAll
     @Path("remittances/{runId}/{makerId}.pdf")
-    @Operation(hidden = true)
     public Response remittance(
             @PathParam("runId") long runId, @PathParam("makerId") String makerId) {
         Optional<Payee> v = viewer();
@@ -138,14 +120,12 @@ public class PayoutPages {
         if (!v.get().finance() && !v.get().maker().equals(makerId)) {
             return Response.status(403).build();
         }
-        return RemittanceResource.render(payouts, pdf, runId, makerId);
+        return files.remittance(runId, makerId);
     }
 
     @POST
-    @PermitAll
     @Path("create")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Operation(hidden = true)
     public Response create(
             @FormParam("currency") String currency,
             @FormParam("asOf") String asOf,
@@ -174,10 +154,8 @@ public class PayoutPages {
     }
 
     @POST
-    @PermitAll
     @Path("{id}/approve")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Operation(hidden = true)
     public Response approve(@PathParam("id") long id, @FormParam(Session.CSRF_FIELD) String csrf) {
         Optional<Payee> v = finance();
         if (v.isEmpty()) {
@@ -192,10 +170,8 @@ public class PayoutPages {
     }
 
     @POST
-    @PermitAll
     @Path("{id}/cancel")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Operation(hidden = true)
     public Response cancel(@PathParam("id") long id, @FormParam(Session.CSRF_FIELD) String csrf) {
         if (finance().isEmpty()) {
             return away();
@@ -209,10 +185,8 @@ public class PayoutPages {
     }
 
     @POST
-    @PermitAll
     @Path("{id}/lines/{lineId}/{outcome:paid|failed}")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Operation(hidden = true)
     public Response settle(
             @PathParam("id") long id,
             @PathParam("lineId") long lineId,

@@ -7,6 +7,7 @@ import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.PermitAll;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -19,8 +20,6 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Optional;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The dashboard's door, at {@code /}: the sign-in through the registry's token endpoint (the token
@@ -32,29 +31,24 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/")
 @Blocking
 @CsrfProtected
-@Tag(name = "dashboard")
+@PermitAll
 public class SignInPages {
-    private final Peers peers;
-    private final Session session;
-    private final Template login;
+    @Inject Peers peers;
 
-    public SignInPages(Peers peers, Session session, @Location("login.html") Template login) {
-        this.peers = peers;
-        this.session = session;
-        this.login = login;
-    }
+    @Inject Session session;
+
+    @Inject
+    @Location("login.html")
+    Template login;
 
     @GET
-    @PermitAll
-    @Operation(hidden = true)
     public Response root() {
         return redirect("/dashboard");
     }
 
+    /** The dashboard: the maker or finance view of the signed-in user. */
     @GET
-    @PermitAll
     @Path("dashboard")
-    @Operation(summary = "The dashboard: the maker or finance view of the signed-in user")
     public Response dashboard() {
         Optional<Viewer> v = Viewer.of(session);
         if (v.isEmpty()) {
@@ -79,11 +73,10 @@ public class SignInPages {
         };
     }
 
+    /** The sign-in page. */
     @GET
-    @PermitAll
     @Path("login")
     @Produces(MediaType.TEXT_HTML)
-    @Operation(summary = "The sign-in page")
     public Response loginPage() {
         // the form's CSRF token first: it may need a pre-session cookie, set with this answer
         session.csrfToken();
@@ -92,14 +85,14 @@ public class SignInPages {
         return page.build();
     }
 
+    /**
+     * Sign in with a username and password (checked by registry-service); sets the HttpOnly token
+     * cookie.
+     */
     @POST
-    @PermitAll
     @Path("login")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.TEXT_HTML)
-    @Operation(
-            summary =
-                    "Sign in with a username and password (checked by registry-service); sets the HttpOnly token cookie")
     public Response signIn(
             @FormParam("username") String username,
             @FormParam("password") String password,
@@ -140,11 +133,10 @@ public class SignInPages {
         return Response.status(status).entity(login.data("error", error)).build();
     }
 
+    /** Sign out: clears the token cookie. */
     @POST
-    @PermitAll
     @Path("logout")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @Operation(summary = "Sign out: clears the token cookie")
     public Response signOut(@FormParam(Session.CSRF_FIELD) String csrf) {
         // csrf is checked by CsrfInterceptor
         return Response.seeOther(URI.create("/login"))

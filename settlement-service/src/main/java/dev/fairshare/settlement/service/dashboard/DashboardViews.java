@@ -1,6 +1,5 @@
 package dev.fairshare.settlement.service.dashboard;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.fairshare.settlement.service.SettlementService;
 import java.util.List;
 import java.util.Map;
@@ -111,19 +110,9 @@ public final class DashboardViews {
     public record PartyAmount(
             String id, String name, String currency, String text, String cellId) {}
 
+    /** A row of usage-service's {@code GET /usage/unattributed}. */
     public record Unattributed(
-            String platformId, String modelRef, long events, String firstSeen, String lastSeen) {
-
-        /** A row of usage-service's {@code GET /usage/unattributed}. */
-        static Unattributed of(JsonNode n) {
-            return new Unattributed(
-                    n.path("platformId").asText(),
-                    n.path("modelRef").asText(),
-                    n.path("events").asLong(),
-                    n.path("firstSeen").asText(),
-                    n.path("lastSeen").asText());
-        }
-    }
+            String platformId, String modelRef, long events, String firstSeen, String lastSeen) {}
 
     /**
      * An inbound record usage-service set aside (its platform's usage is incomplete until seen).
@@ -134,19 +123,7 @@ public final class DashboardViews {
             int partition,
             long offset,
             String reason,
-            String quarantinedAt) {
-
-        /** A row of usage-service's {@code GET /quarantine}. */
-        static Quarantined of(JsonNode n) {
-            return new Quarantined(
-                    n.path("platformId").asText(),
-                    n.path("topic").asText(),
-                    n.path("partition").asInt(),
-                    n.path("offset").asLong(),
-                    n.path("reason").asText(),
-                    n.path("quarantinedAt").asText());
-        }
-    }
+            String quarantinedAt) {}
 
     public record MakerPage(
             String user,

@@ -1,6 +1,5 @@
 package dev.fairshare.settlement.service.dashboard;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.fairshare.settlement.engine.SettlementEngine;
 import dev.fairshare.settlement.engine.StatementLine;
 import dev.fairshare.settlement.registry.RegistryReplica;
@@ -21,7 +20,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Function;
 
 /**
  * The finance page of a period: every period with its state (and a close form for the open ones),
@@ -59,9 +57,8 @@ public class FinanceDashboard {
         SettlementService.Statement s = settlement.statement(selected);
         Map<String, String> platformNames = registry.platformNames();
         Map<String, String> makerNames = registry.makerNames();
-        Report<Unattributed> unattributed =
-                usage(() -> peers.unattributed(token), Unattributed::of);
-        Report<Quarantined> quarantined = usage(() -> peers.quarantine(token), Quarantined::of);
+        Report<Unattributed> unattributed = usage(() -> peers.unattributed(token));
+        Report<Quarantined> quarantined = usage(() -> peers.quarantine(token));
         List<Mismatch> mismatches =
                 settlement.currencyMismatches(selected).stream()
                         .map(m -> Mismatch.of(m, platformNames))
@@ -140,19 +137,15 @@ public class FinanceDashboard {
     }
 
     @FunctionalInterface
-    private interface Read {
-        JsonNode items() throws IOException;
+    private interface Read<T> {
+        List<T> items() throws IOException;
     }
 
-    private static <T> Report<T> usage(Read read, Function<JsonNode, T> row) {
-        List<T> items = new ArrayList<>();
+    private static <T> Report<T> usage(Read<T> read) {
         try {
-            for (JsonNode n : read.items()) {
-                items.add(row.apply(n));
-            }
-            return new Report<>(items, null);
+            return new Report<>(read.items(), null);
         } catch (IOException e) {
-            return new Report<>(items, "usage-service did not answer: " + e.getMessage());
+            return new Report<>(List.of(), "usage-service did not answer: " + e.getMessage());
         }
     }
 }

@@ -2,6 +2,8 @@ package dev.fairshare.settlement.service.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.fairshare.settlement.service.dashboard.DashboardViews.Quarantined;
+import dev.fairshare.settlement.service.dashboard.DashboardViews.Unattributed;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.net.URI;
@@ -9,6 +11,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** The dashboard's calls to the other services: the registry's token endpoint, usage's reports. */
@@ -72,29 +76,30 @@ public class Peers {
     }
 
     /** usage-service's unattributed usage, read with the caller's own token. */
-    public JsonNode unattributed(String token) throws IOException {
-        HttpResponse<String> r =
-                send(
-                        HttpRequest.newBuilder(URI.create(usageUrl + "/usage/unattributed"))
-                                .header("Authorization", "Bearer " + token)
-                                .GET());
-        if (r.statusCode() != 200) {
-            throw new IOException("usage-service answered " + r.statusCode());
-        }
-        return mapper.readTree(r.body()).path("items");
+    public List<Unattributed> unattributed(String token) throws IOException {
+        return usageItems("/usage/unattributed", token, Unattributed.class);
     }
 
     /** usage-service's quarantined inbound records, newest first, read with the caller's token. */
-    public JsonNode quarantine(String token) throws IOException {
+    public List<Quarantined> quarantine(String token) throws IOException {
+        return usageItems("/quarantine?size=100", token, Quarantined.class);
+    }
+
+    /** The {@code items} of a page of usage-service at {@code path}, each read as a {@code row}. */
+    private <T> List<T> usageItems(String path, String token, Class<T> row) throws IOException {
         HttpResponse<String> r =
                 send(
-                        HttpRequest.newBuilder(URI.create(usageUrl + "/quarantine?size=100"))
+                        HttpRequest.newBuilder(URI.create(usageUrl + path))
                                 .header("Authorization", "Bearer " + token)
                                 .GET());
         if (r.statusCode() != 200) {
             throw new IOException("usage-service answered " + r.statusCode());
         }
-        return mapper.readTree(r.body()).path("items");
+        List<T> items = new ArrayList<>();
+        for (JsonNode n : mapper.readTree(r.body()).path("items")) {
+            items.add(mapper.treeToValue(n, row));
+        }
+        return items;
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) throws IOException {

@@ -8,6 +8,7 @@ import dev.fairshare.settlement.registry.RegistryReplica;
 import dev.fairshare.settlement.service.PoolService;
 import dev.fairshare.settlement.service.SettlementService;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.time.YearMonth;
 import java.util.ArrayList;
@@ -27,13 +28,9 @@ import java.util.TreeSet;
  */
 @ApplicationScoped
 public class PoolDashboard {
-    private final PoolService pools;
-    private final RegistryReplica registry;
+    @Inject PoolService pools;
 
-    public PoolDashboard(PoolService pools, RegistryReplica registry) {
-        this.pools = pools;
-        this.registry = registry;
-    }
+    @Inject RegistryReplica registry;
 
     /** A maker's pool earnings of one period on one platform, under its method. */
     public record MakerPool(

@@ -6,6 +6,7 @@ import dev.fairshare.settlement.service.SettlementService;
 import dev.fairshare.settlement.service.dashboard.DashboardViews.Line;
 import dev.fairshare.settlement.service.dashboard.DashboardViews.LinesPage;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.time.YearMonth;
 import java.util.ArrayList;
@@ -22,13 +23,9 @@ import java.util.stream.Stream;
  */
 @ApplicationScoped
 public class StatementLines {
-    private final SettlementService settlement;
-    private final RegistryReplica registry;
+    @Inject SettlementService settlement;
 
-    public StatementLines(SettlementService settlement, RegistryReplica registry) {
-        this.settlement = settlement;
-        this.registry = registry;
-    }
+    @Inject RegistryReplica registry;
 
     /** Which lines: each value null for any. */
     public record Filter(

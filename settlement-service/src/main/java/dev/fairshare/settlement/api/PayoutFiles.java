@@ -1,76 +1,83 @@
 package dev.fairshare.settlement.api;
 
-import dev.fairshare.settlement.auth.Caller;
+import dev.fairshare.settlement.config.PayoutConfig;
 import dev.fairshare.settlement.domain.CarryForward;
 import dev.fairshare.settlement.domain.PayoutLine;
 import dev.fairshare.settlement.domain.PeriodTotal;
 import dev.fairshare.settlement.problem.ProblemException;
+import dev.fairshare.settlement.report.PaymentFiles;
 import dev.fairshare.settlement.report.RemittancePdf;
 import dev.fairshare.settlement.service.PayeeDetails;
 import dev.fairshare.settlement.service.PayoutService;
-import jakarta.annotation.security.RolesAllowed;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.Produces;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
+import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.List;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
-import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-/** A maker's remittance advice of a payout run, as PDF. */
-@Path("/")
-@Tag(name = "payouts")
-@SecurityRequirement(name = "bearer")
-public class RemittanceResource {
+/**
+ * The files of a payout run, answered alike by the API ({@link PayoutResource}, {@link
+ * PayeeResource}) and the dashboard: the payment file finance sends to the bank or the provider,
+ * and a maker's remittance advice.
+ */
+@ApplicationScoped
+public class PayoutFiles {
+    static final String PAIN_001 = "application/xml";
+    static final String CSV = "text/csv";
     static final String PDF = "application/pdf";
 
-    private final PayoutService payouts;
-    private final RemittancePdf pdf;
-    private final Caller caller;
+    @Inject PayoutService payouts;
 
-    public RemittanceResource(PayoutService payouts, RemittancePdf pdf, Caller caller) {
-        this.payouts = payouts;
-        this.pdf = pdf;
-        this.caller = caller;
-    }
+    @Inject PayoutConfig config;
 
-    @GET
-    @RolesAllowed({Caller.FINANCE, Caller.MAKER})
-    @Path("remittances/{runId}/{makerId}.pdf")
-    @Produces(PDF)
-    @Operation(
-            operationId = "downloadRemittance",
-            summary =
-                    "A maker's remittance advice of a payout run (PDF): payee, the periods covered with their"
-                            + " statement totals, conversions with rate and source, carry-forwards, the amount paid")
-    @APIResponse(
-            responseCode = "200",
-            description = "the PDF",
-            content =
-                    @Content(
-                            mediaType = PDF,
-                            schema = @Schema(type = SchemaType.STRING, format = "binary")))
-    @APIResponse(responseCode = "403", description = Responses.NOT_THE_MAKER)
-    @APIResponse(
-            responseCode = "404",
-            description =
-                    "NOT_FOUND: no such run, or the run has no line or carry-forward of the maker")
-    public Response remittance(
-            @PathParam("runId") long runId, @PathParam("makerId") String makerId) {
-        return render(payouts, pdf, runId, caller.makerScope(makerId));
+    @Inject RemittancePdf pdf;
+
+    /**
+     * Exports run {@code id} and answers its payment file: pain.001 for the IBAN payees, or CSV for
+     * the provider accounts (the dashboard's download too).
+     */
+    public Response paymentFile(long id, boolean csv) {
+        PayoutService.RunDetail run = payouts.export(id);
+        List<PaymentFiles.Payment> payments = new ArrayList<>();
+        for (PayoutLine l : run.lines()) {
+            if ((l.iban() != null) != csv) {
+                payments.add(
+                        new PaymentFiles.Payment(
+                                "FS-" + id + "-" + l.id(),
+                                l.makerId(),
+                                l.payeeName(),
+                                l.iban(),
+                                l.bic(),
+                                l.providerAccount(),
+                                new BigDecimal(Views.money(l.amount(), l.currency())),
+                                l.currency()));
+            }
+        }
+        String name = "payout-run-" + id;
+        if (csv) {
+            return Response.ok(PaymentFiles.csv(payments), CSV + "; charset=UTF-8")
+                    .header("Content-Disposition", "attachment; filename=\"" + name + ".csv\"")
+                    .build();
+        }
+        PayoutConfig.Debtor debtor = config.debtor();
+        String xml =
+                PaymentFiles.pain001(
+                        "FAIRSHARE-RUN-" + id,
+                        run.run().exportedAt(),
+                        run.run().exportedAt().atZone(java.time.ZoneOffset.UTC).toLocalDate(),
+                        new PaymentFiles.Debtor(debtor.name(), debtor.iban(), debtor.bic()),
+                        "Fairshare royalties, payout run " + id,
+                        payments);
+        return Response.ok(xml, PAIN_001 + "; charset=UTF-8")
+                .header("Content-Disposition", "attachment; filename=\"" + name + ".xml\"")
+                .build();
     }
 
     /**
      * The remittance advice of {@code maker} in run {@code runId} (the dashboard's download too).
      */
-    public static Response render(
-            PayoutService payouts, RemittancePdf pdf, long runId, String maker) {
+    public Response remittance(long runId, String maker) {
         PayoutService.RunDetail run =
                 payouts.run(runId)
                         .orElseThrow(
