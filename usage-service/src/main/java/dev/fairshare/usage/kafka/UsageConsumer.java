@@ -1,9 +1,6 @@
 package dev.fairshare.usage.kafka;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fairshare.usage.config.Tracing;
 import dev.fairshare.usage.config.UsageConfig;
-import dev.fairshare.usage.domain.EventValidator;
 import dev.fairshare.usage.store.DeadLettersWritten;
 import dev.fairshare.usage.store.EventStore;
 import dev.fairshare.usage.store.Quarantines;
@@ -77,18 +74,15 @@ public class UsageConsumer {
     // consumer's thread reads and writes it)
     private boolean examine;
 
-    public UsageConsumer(
+    UsageConsumer(
             KafkaClients clients,
             EventStore store,
-            DeadLettersWritten deadLetters,
             RegistryReplica replica,
-            EventValidator validator,
-            ObjectMapper mapper,
             UsageConfig config,
             MeterRegistry metrics,
             PoisonRecovery recovery,
             Quarantines quarantines,
-            Tracing tracing,
+            InboundBatches batches,
             @ConfigProperty(name = "quarkus.http.port") int httpPort) {
         this.recovery = recovery;
         this.quarantines = quarantines;
@@ -97,17 +91,7 @@ public class UsageConsumer {
         this.replica = replica;
         this.config = config;
         this.metrics = metrics;
-        this.batches =
-                new InboundBatches(
-                        clients,
-                        store,
-                        deadLetters,
-                        replica,
-                        validator,
-                        mapper,
-                        config,
-                        metrics,
-                        tracing);
+        this.batches = batches;
         this.lateAttribution = new LateAttribution(store, replica);
         this.membership =
                 StaticMembership.of(
