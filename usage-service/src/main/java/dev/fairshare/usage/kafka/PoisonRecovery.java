@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -73,27 +74,12 @@ public class PoisonRecovery {
                 throws Exception;
     }
 
-    private final KafkaClients clients;
-    private final EventStore store;
-    private final DeadLettersWritten deadLetters;
-    private final Quarantines quarantines;
-    private final MeterRegistry metrics;
-    private final UsageConfig config;
-
-    public PoisonRecovery(
-            KafkaClients clients,
-            EventStore store,
-            DeadLettersWritten deadLetters,
-            Quarantines quarantines,
-            MeterRegistry metrics,
-            UsageConfig config) {
-        this.clients = clients;
-        this.store = store;
-        this.deadLetters = deadLetters;
-        this.quarantines = quarantines;
-        this.metrics = metrics;
-        this.config = config;
-    }
+    @Inject KafkaClients clients;
+    @Inject EventStore store;
+    @Inject DeadLettersWritten deadLetters;
+    @Inject Quarantines quarantines;
+    @Inject MeterRegistry metrics;
+    @Inject UsageConfig config;
 
     /** Per platform, the records quarantined so far (in PostgreSQL, by any process). */
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
