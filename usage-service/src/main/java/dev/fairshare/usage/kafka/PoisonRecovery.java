@@ -182,19 +182,12 @@ public class PoisonRecovery {
         // a topic deleted since (nothing to examine there) would only fail the offset look-ups
         Set<String> topics = reader.listTopics().keySet();
         partitions = partitions.stream().filter(tp -> topics.contains(tp.topic())).toList();
-        Set<String> names =
-                partitions.stream()
-                        .map(tp -> tp.topic() + "-" + tp.partition())
-                        .collect(Collectors.toSet());
-        Map<String, Long> stored = store.positions(group, names);
+        Map<TopicPartition, Long> stored = StoredPositions.of(store, group, partitions);
         Map<TopicPartition, Long> begin = reader.beginningOffsets(partitions);
         Map<TopicPartition, Long> end = reader.endOffsets(partitions);
         List<RecordScout.Range> out = new ArrayList<>();
         for (TopicPartition tp : partitions) {
-            long from =
-                    Math.max(
-                            begin.getOrDefault(tp, 0L),
-                            stored.getOrDefault(tp.topic() + "-" + tp.partition(), 0L));
+            long from = Math.max(begin.getOrDefault(tp, 0L), stored.getOrDefault(tp, 0L));
             long to = end.getOrDefault(tp, 0L);
             if (from < to) {
                 out.add(new RecordScout.Range(tp, from, to));

@@ -11,10 +11,8 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -68,7 +66,7 @@ public class ReattributionConsumer extends BackgroundLoop {
                     continue;
                 }
                 consumer.assign(partitions);
-                seekToStored(consumer, partitions);
+                StoredPositions.seek(consumer, store, config.consumerGroup(), partitions);
                 while (running()) {
                     for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
                         if (!handle(r)) {
@@ -85,23 +83,6 @@ public class ReattributionConsumer extends BackgroundLoop {
                 }
             }
         }
-    }
-
-    private void seekToStored(KafkaConsumer<String, String> consumer, List<TopicPartition> tps)
-            throws java.sql.SQLException {
-        Set<String> names = new HashSet<>();
-        tps.forEach(tp -> names.add(tp.topic() + "-" + tp.partition()));
-        Map<String, Long> stored = store.positions(config.consumerGroup(), names);
-        List<TopicPartition> fromStart = new ArrayList<>();
-        for (TopicPartition tp : tps) {
-            Long off = stored.get(tp.topic() + "-" + tp.partition());
-            if (off == null) {
-                fromStart.add(tp);
-            } else {
-                consumer.seek(tp, off);
-            }
-        }
-        consumer.seekToBeginning(fromStart);
     }
 
     /** Applies one dispute; answers false when the service stops meanwhile. */

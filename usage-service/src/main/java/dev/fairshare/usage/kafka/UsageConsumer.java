@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -411,29 +410,15 @@ public class UsageConsumer {
             if (partitions.isEmpty()) {
                 return;
             }
-            Set<String> names = new HashSet<>();
-            partitions.forEach(tp -> names.add(tp.topic() + "-" + tp.partition()));
-            Map<String, Long> stored;
+            int fromStart;
             try {
-                stored = store.positions(config.consumerGroup(), names);
+                fromStart = StoredPositions.seek(c, store, config.consumerGroup(), partitions);
             } catch (SQLException e) {
                 throw new IllegalStateException("cannot read the stored offsets", e);
             }
-            List<TopicPartition> fromStart = new ArrayList<>();
-            for (TopicPartition tp : partitions) {
-                Long off = stored.get(tp.topic() + "-" + tp.partition());
-                if (off == null) {
-                    fromStart.add(tp);
-                } else {
-                    c.seek(tp, off);
-                }
-            }
-            if (!fromStart.isEmpty()) {
-                c.seekToBeginning(fromStart);
-            }
             LOG.infof(
                     "assigned %d partitions (%d new, read from the beginning)",
-                    partitions.size(), fromStart.size());
+                    partitions.size(), fromStart);
         }
 
         @Override
