@@ -29,8 +29,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "usage")
 @RolesAllowed({Caller.PLATFORM, Caller.FINANCE, Caller.ADMIN})
 @SecurityRequirement(name = "bearer")
-@APIResponse(responseCode = "401", description = "UNAUTHORIZED: no valid bearer token")
-@APIResponse(responseCode = "403", description = "FORBIDDEN: the role or the tenant does not match")
 public class UsageQueryResource {
     @Inject UsageQueryService queries;
     @Inject Caller caller;
