@@ -4,6 +4,7 @@ import dev.fairshare.usage.domain.UsageViews.Quarantined;
 import dev.fairshare.usage.service.Page;
 import dev.fairshare.usage.service.QuarantineService;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -24,13 +25,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "usage")
 public class QuarantineResource {
-    private final QuarantineService quarantines;
-    private final Caller caller;
-
-    public QuarantineResource(QuarantineService quarantines, Caller caller) {
-        this.quarantines = quarantines;
-        this.caller = caller;
-    }
+    @Inject QuarantineService quarantines;
+    @Inject Caller caller;
 
     @GET
     @RolesAllowed({Caller.PLATFORM, Caller.FINANCE, Caller.ADMIN})

@@ -8,6 +8,8 @@ import dev.fairshare.usage.problem.ProblemException;
 import dev.fairshare.usage.service.Page;
 import dev.fairshare.usage.service.UsageQueryService;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -15,8 +17,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import java.time.LocalDate;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -29,17 +29,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "usage")
 @RolesAllowed({Caller.PLATFORM, Caller.FINANCE, Caller.ADMIN})
 @SecurityRequirement(name = "bearer")
-@APIResponse(responseCode = "401", description = "UNAUTHORIZED: no valid bearer token")
-@APIResponse(responseCode = "403", description = "FORBIDDEN: the role or the tenant does not match")
 public class UsageQueryResource {
-    private final UsageQueryService queries;
-
-    private final Caller caller;
-
-    public UsageQueryResource(UsageQueryService queries, Caller caller) {
-        this.caller = caller;
-        this.queries = queries;
-    }
+    @Inject UsageQueryService queries;
+    @Inject Caller caller;
 
     @GET
     @Path("/summary")
@@ -52,10 +44,7 @@ public class UsageQueryResource {
             responseCode = "200",
             description = "the roll-ups: units, revenue per currency and event counts")
     public Map<String, List<SummaryItem>> summary(
-            @QueryParam("platformId") String platformId,
-            @QueryParam("modelId") String modelId,
-            @QueryParam("from") String from,
-            @QueryParam("to") String to,
+            @BeanParam UsageFilter filter,
             @QueryParam("groupBy") @DefaultValue("day") String groupBy) {
         if (!groupBy.equals("day") && !groupBy.equals("month")) {
             throw QueryParams.invalid("groupBy", "groupBy must be day or month");
@@ -63,10 +52,10 @@ public class UsageQueryResource {
         return Map.of(
                 "items",
                 queries.summary(
-                        caller.platformScope(platformId),
-                        modelId,
-                        day("from", from),
-                        day("to", to),
+                        caller.platformScope(filter.platformId()),
+                        filter.modelId(),
+                        filter.fromDay(),
+                        filter.toDay(),
                         groupBy));
     }
 
@@ -105,13 +94,10 @@ public class UsageQueryResource {
             description = "MISSING_FIELD (platformId), INVALID_VALUE, INVALID_PAGE")
     @APIResponse(responseCode = "200", description = "a page of stored events")
     public Page<StoredEvent> events(
-            @QueryParam("platformId") String platformId,
-            @QueryParam("modelId") String modelId,
-            @QueryParam("from") String from,
-            @QueryParam("to") String to,
+            @BeanParam UsageFilter filter,
             @QueryParam("page") @DefaultValue("0") int page,
             @QueryParam("size") @DefaultValue("100") int size) {
-        platformId = caller.platformScope(platformId);
+        String platformId = caller.platformScope(filter.platformId());
         if (platformId == null || platformId.isBlank()) {
             throw new ProblemException(
                     400,
@@ -122,17 +108,7 @@ public class UsageQueryResource {
                                     "platformId", "MISSING_FIELD", "platformId is required")));
         }
         Page.check(page, size);
-        return queries.events(platformId, modelId, day("from", from), day("to", to), page, size);
-    }
-
-    private static LocalDate day(String field, String value) {
-        if (value == null || value.isBlank()) {
-            return null;
-        }
-        try {
-            return LocalDate.parse(value.length() > 10 ? value.substring(0, 10) : value);
-        } catch (DateTimeParseException e) {
-            throw QueryParams.invalid(field, field + " must be a date such as 2026-11-01");
-        }
+        return queries.events(
+                platformId, filter.modelId(), filter.fromDay(), filter.toDay(), page, size);
     }
 }

@@ -230,8 +230,7 @@ public final class EventValidator {
             return null;
         }
         if (!v.isTextual() || !isSubscriberId(v.asText())) {
-            errors.add(new EventError("BAD_SUBSCRIBER_ID", "subscriberId", SUBSCRIBER_ID_RULE));
-            return null;
+            return refused(errors, "BAD_SUBSCRIBER_ID", "subscriberId", SUBSCRIBER_ID_RULE);
         }
         return v.asText();
     }
@@ -243,22 +242,17 @@ public final class EventValidator {
     private static String text(JsonNode node, String field, String path, List<EventError> errors) {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {
-            errors.add(new EventError("MISSING_FIELD", path, path + " is required"));
-            return null;
+            return refused(errors, "MISSING_FIELD", path, path + " is required");
         }
         if (!v.isTextual()) {
-            errors.add(new EventError("INVALID_VALUE", path, path + " must be a string"));
-            return null;
+            return refused(errors, "INVALID_VALUE", path, path + " must be a string");
         }
         if (v.asText().isBlank()) {
-            errors.add(new EventError("MISSING_FIELD", path, path + " must not be blank"));
-            return null;
+            return refused(errors, "MISSING_FIELD", path, path + " must not be blank");
         }
         if (v.asText().indexOf('\u0000') >= 0) {
-            errors.add(
-                    new EventError(
-                            "INVALID_VALUE", path, path + " must not contain NUL characters"));
-            return null;
+            return refused(
+                    errors, "INVALID_VALUE", path, path + " must not contain NUL characters");
         }
         return v.asText();
     }
@@ -266,20 +260,18 @@ public final class EventValidator {
     private Instant occurredAt(JsonNode node, Instant now, List<EventError> errors) {
         JsonNode v = node.get("occurredAt");
         if (v == null || v.isNull()) {
-            errors.add(new EventError("MISSING_FIELD", "occurredAt", "occurredAt is required"));
-            return null;
+            return refused(errors, "MISSING_FIELD", "occurredAt", "occurredAt is required");
         }
         Instant at;
         try {
             // PostgreSQL keeps microseconds: the instant stored is the instant rolled up
             at = Instant.parse(v.asText()).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         } catch (DateTimeParseException e) {
-            errors.add(
-                    new EventError(
-                            "BAD_TIMESTAMP",
-                            "occurredAt",
-                            "occurredAt must be an ISO-8601 UTC instant"));
-            return null;
+            return refused(
+                    errors,
+                    "BAD_TIMESTAMP",
+                    "occurredAt",
+                    "occurredAt must be an ISO-8601 UTC instant");
         }
         if (withinHorizon(at, now)) {
             return at;
@@ -370,35 +362,29 @@ public final class EventValidator {
 
     private static BigDecimal amount(JsonNode v, List<EventError> errors) {
         if (v == null || v.isNull()) {
-            errors.add(
-                    new EventError(
-                            "MISSING_FIELD", "revenue.amount", "revenue.amount is required"));
-            return null;
+            return refused(errors, "MISSING_FIELD", "revenue.amount", "revenue.amount is required");
         }
         if (!v.isTextual()) {
-            errors.add(
-                    new EventError(
-                            "BAD_AMOUNT",
-                            "revenue.amount",
-                            "revenue.amount must be a decimal string such as \"0.0123\", never a float"));
-            return null;
+            return refused(
+                    errors,
+                    "BAD_AMOUNT",
+                    "revenue.amount",
+                    "revenue.amount must be a decimal string such as \"0.0123\", never a float");
         }
         BigDecimal a = number(v);
         if (a == null || !storable(a)) {
-            errors.add(
-                    new EventError(
-                            "BAD_AMOUNT",
-                            "revenue.amount",
-                            "revenue.amount must be a decimal string"));
-            return null;
+            return refused(
+                    errors,
+                    "BAD_AMOUNT",
+                    "revenue.amount",
+                    "revenue.amount must be a decimal string");
         }
         if (a.signum() < 0) {
-            errors.add(
-                    new EventError(
-                            "NEGATIVE_REVENUE",
-                            "revenue.amount",
-                            "revenue.amount must not be negative"));
-            return null;
+            return refused(
+                    errors,
+                    "NEGATIVE_REVENUE",
+                    "revenue.amount",
+                    "revenue.amount must not be negative");
         }
         return a;
     }
@@ -456,6 +442,13 @@ public final class EventValidator {
                             "component weights sum to " + sum.toPlainString() + ", not 1"));
         }
         return out;
+    }
+
+    /** Adds the violation of a field to {@code errors}; answers null, the field's value then. */
+    private static <T> T refused(
+            List<EventError> errors, String code, String field, String message) {
+        errors.add(new EventError(code, field, message));
+        return null;
     }
 
     static boolean isCurrency(String code) {

@@ -1,13 +1,11 @@
 package dev.fairshare.usage.kafka;
 
-import dev.fairshare.usage.config.Tracing;
 import dev.fairshare.usage.config.UsageConfig;
 import dev.fairshare.usage.store.Outbox;
 import io.agroal.api.AgroalDataSource;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
 
 /**
  * Publishes the committed deltas of {@code attributed_outbox} to {@code usage.attributed} (key
@@ -15,36 +13,23 @@ import jakarta.enterprise.event.Observes;
  * a crash carries the same deltaId, which settlement applies only once.
  */
 @ApplicationScoped
-public class AttributedRelay {
+public class AttributedRelay extends OutboxRelay {
     public static final String TOPIC = "usage.attributed";
 
-    private final OutboxRelay relay;
+    @Inject AgroalDataSource dataSource;
+    @Inject UsageConfig config;
 
-    public AttributedRelay(
-            AgroalDataSource dataSource,
-            KafkaClients clients,
-            UsageConfig config,
-            Tracing tracing) {
-        this.relay =
-                new OutboxRelay(
-                        "attributed-relay",
-                        Outbox.attributed(dataSource),
-                        TOPIC,
-                        clients,
-                        config.relayInterval(),
-                        tracing);
+    public AttributedRelay() {
+        super("attributed-relay", TOPIC);
     }
 
-    void start(@Observes StartupEvent event) {
-        relay.start();
+    @Override
+    protected Outbox outbox() {
+        return Outbox.attributed(dataSource);
     }
 
-    void stop(@Observes ShutdownEvent event) throws InterruptedException {
-        relay.stop();
-    }
-
-    /** Sends one batch of deltas; returns how many it sent. */
-    public int relayOnce() throws Exception {
-        return relay.relayOnce();
+    @Override
+    protected Duration idle() {
+        return config.relayInterval();
     }
 }

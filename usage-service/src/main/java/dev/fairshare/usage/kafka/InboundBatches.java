@@ -18,6 +18,9 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Scope;
+import jakarta.annotation.PostConstruct;
+import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -38,42 +41,25 @@ import org.jboss.logging.Logger;
  * (the rejected ones go to {@code usage.dlq}, once each), attributes it with the registry replica
  * as it is now, and stores the events with their partitions' offsets as one PostgreSQL transaction.
  */
+@Singleton
 final class InboundBatches {
     private static final Logger LOG = Logger.getLogger(InboundBatches.class);
 
-    private final KafkaClients clients;
-    private final EventStore store;
-    private final DeadLettersWritten deadLetters;
-    private final RegistryReplica replica;
-    private final EventValidator validator;
-    private final WellFormedEvents wellFormed;
-    private final ObjectMapper mapper;
-    private final UsageConfig config;
-    private final MeterRegistry metrics;
-    private final Tracing tracing;
-    private final Timer batchTimer;
+    @Inject KafkaClients clients;
+    @Inject EventStore store;
+    @Inject DeadLettersWritten deadLetters;
+    @Inject RegistryReplica replica;
+    @Inject EventValidator validator;
+    @Inject WellFormedEvents wellFormed;
+    @Inject ObjectMapper mapper;
+    @Inject UsageConfig config;
+    @Inject MeterRegistry metrics;
+    @Inject Tracing tracing;
+    private Timer batchTimer;
 
-    InboundBatches(
-            KafkaClients clients,
-            EventStore store,
-            DeadLettersWritten deadLetters,
-            RegistryReplica replica,
-            EventValidator validator,
-            ObjectMapper mapper,
-            UsageConfig config,
-            MeterRegistry metrics,
-            Tracing tracing) {
-        this.clients = clients;
-        this.store = store;
-        this.deadLetters = deadLetters;
-        this.replica = replica;
-        this.validator = validator;
-        this.wellFormed = new WellFormedEvents(validator);
-        this.mapper = mapper;
-        this.config = config;
-        this.metrics = metrics;
-        this.tracing = tracing;
-        this.batchTimer =
+    @PostConstruct
+    void registerTimer() {
+        batchTimer =
                 Timer.builder("usage.batch.duration")
                         .description("one poll, validated and committed")
                         .register(metrics);

@@ -1,9 +1,10 @@
 package dev.fairshare.usage.kafka;
 
 import dev.fairshare.usage.config.Tracing;
-import dev.fairshare.usage.runtime.Daemon;
+import dev.fairshare.usage.runtime.BackgroundLoop;
 import dev.fairshare.usage.store.Outbox;
 import io.opentelemetry.context.Context;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -12,13 +13,15 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jboss.logging.Logger;
 
 /**
- * Publishes an {@link Outbox} to its topic (record key: the message's key) on a thread of its own:
- * batch after batch while there are messages, then every {@code idle}. A message is deleted only
- * once the broker has acknowledged it, so a relay that stops in between sends it again: its readers
- * apply each message once (by an id in the payload). A message goes with the trace of the batch
- * that wrote it when that trace is sampled and was handed over in this instance ({@link Tracing}).
+ * Publishes an {@link Outbox} to its topic (record key: the message's key) on a thread of its own
+ * ({@link BackgroundLoop}): batch after batch while there are messages, then every {@link #idle()}.
+ * A message is deleted only once the broker has acknowledged it, so a relay that stops in between
+ * sends it again: its readers apply each message once (by an id in the payload). A message goes
+ * with the trace of the batch that wrote it when that trace is sampled and was handed over in this
+ * instance ({@link Tracing}). A subclass is the bean of one outbox: it names the outbox, its topic
+ * and the pause.
  */
-public final class OutboxRelay {
+public abstract class OutboxRelay extends BackgroundLoop {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
 
     /**
@@ -27,41 +30,27 @@ public final class OutboxRelay {
      */
     static final int BATCH = 200;
 
-    private final Outbox outbox;
+    @Inject KafkaClients clients;
+    @Inject Tracing tracing;
     private final String topic;
-    private final KafkaClients clients;
-    private final Duration idle;
-    private final Tracing tracing;
-    private final Daemon daemon;
 
-    public OutboxRelay(
-            String name,
-            Outbox outbox,
-            String topic,
-            KafkaClients clients,
-            Duration idle,
-            Tracing tracing) {
-        this.outbox = outbox;
-        this.tracing = tracing;
+    protected OutboxRelay(String threadName, String topic) {
+        super(threadName, false);
         this.topic = topic;
-        this.clients = clients;
-        this.idle = idle;
-        this.daemon = new Daemon(name, this::loop, false);
     }
 
-    public void start() {
-        daemon.start();
-    }
+    /** The outbox this relay publishes. */
+    protected abstract Outbox outbox();
 
-    public void stop() throws InterruptedException {
-        daemon.stop();
-    }
+    /** How long the relay waits when the outbox is empty. */
+    protected abstract Duration idle();
 
-    private void loop() {
-        while (daemon.running()) {
+    @Override
+    protected void loop() {
+        while (running()) {
             try {
                 if (relayOnce() == 0) {
-                    Thread.sleep(idle.toMillis());
+                    Thread.sleep(idle().toMillis());
                 }
             } catch (InterruptedException e) {
                 return;
@@ -78,7 +67,7 @@ public final class OutboxRelay {
 
     /** Sends one batch of messages; returns how many it sent. */
     public int relayOnce() throws Exception {
-        return outbox.relay(BATCH, this::send);
+        return outbox().relay(BATCH, this::send);
     }
 
     private void send(List<Outbox.Message> messages) throws Exception {

@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -73,27 +74,12 @@ public class PoisonRecovery {
                 throws Exception;
     }
 
-    private final KafkaClients clients;
-    private final EventStore store;
-    private final DeadLettersWritten deadLetters;
-    private final Quarantines quarantines;
-    private final MeterRegistry metrics;
-    private final UsageConfig config;
-
-    public PoisonRecovery(
-            KafkaClients clients,
-            EventStore store,
-            DeadLettersWritten deadLetters,
-            Quarantines quarantines,
-            MeterRegistry metrics,
-            UsageConfig config) {
-        this.clients = clients;
-        this.store = store;
-        this.deadLetters = deadLetters;
-        this.quarantines = quarantines;
-        this.metrics = metrics;
-        this.config = config;
-    }
+    @Inject KafkaClients clients;
+    @Inject EventStore store;
+    @Inject DeadLettersWritten deadLetters;
+    @Inject Quarantines quarantines;
+    @Inject MeterRegistry metrics;
+    @Inject UsageConfig config;
 
     /** Per platform, the records quarantined so far (in PostgreSQL, by any process). */
     private final Map<String, AtomicLong> counts = new ConcurrentHashMap<>();
@@ -196,19 +182,12 @@ public class PoisonRecovery {
         // a topic deleted since (nothing to examine there) would only fail the offset look-ups
         Set<String> topics = reader.listTopics().keySet();
         partitions = partitions.stream().filter(tp -> topics.contains(tp.topic())).toList();
-        Set<String> names =
-                partitions.stream()
-                        .map(tp -> tp.topic() + "-" + tp.partition())
-                        .collect(Collectors.toSet());
-        Map<String, Long> stored = store.positions(group, names);
+        Map<TopicPartition, Long> stored = StoredPositions.of(store, group, partitions);
         Map<TopicPartition, Long> begin = reader.beginningOffsets(partitions);
         Map<TopicPartition, Long> end = reader.endOffsets(partitions);
         List<RecordScout.Range> out = new ArrayList<>();
         for (TopicPartition tp : partitions) {
-            long from =
-                    Math.max(
-                            begin.getOrDefault(tp, 0L),
-                            stored.getOrDefault(tp.topic() + "-" + tp.partition(), 0L));
+            long from = Math.max(begin.getOrDefault(tp, 0L), stored.getOrDefault(tp, 0L));
             long to = end.getOrDefault(tp, 0L);
             if (from < to) {
                 out.add(new RecordScout.Range(tp, from, to));

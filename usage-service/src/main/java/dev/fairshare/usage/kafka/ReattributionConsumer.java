@@ -3,20 +3,16 @@ package dev.fairshare.usage.kafka;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fairshare.usage.config.UsageConfig;
-import dev.fairshare.usage.runtime.Daemon;
+import dev.fairshare.usage.runtime.BackgroundLoop;
 import dev.fairshare.usage.store.EventStore;
 import dev.fairshare.usage.store.Reattributions;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -36,49 +32,31 @@ import org.jboss.logging.Logger;
  * the stored ones are moved. Not the ingestion path: it runs beside it, on its own connection.
  */
 @ApplicationScoped
-public class ReattributionConsumer {
+public class ReattributionConsumer extends BackgroundLoop {
     public static final String TOPIC = "registry.reattributions";
     private static final Logger LOG = Logger.getLogger(ReattributionConsumer.class);
 
-    private final RegistryReplica replica;
-    private final UsageConsumer usage;
-    private final EventStore store;
-    private final Reattributions reattributions;
-    private final ObjectMapper mapper;
-    private final UsageConfig config;
-    private final KafkaConnection kafka;
-    private final Daemon daemon = new Daemon("reattribution-consumer", this::run, false);
+    @Inject RegistryReplica replica;
+    @Inject UsageConsumer usage;
+    @Inject EventStore store;
+    @Inject Reattributions reattributions;
+    @Inject ObjectMapper mapper;
+    @Inject UsageConfig config;
+    @Inject KafkaConnection kafka;
 
-    public ReattributionConsumer(
-            RegistryReplica replica,
-            UsageConsumer usage,
-            EventStore store,
-            Reattributions reattributions,
-            ObjectMapper mapper,
-            UsageConfig config,
-            KafkaConnection kafka) {
-        this.replica = replica;
-        this.usage = usage;
-        this.store = store;
-        this.reattributions = reattributions;
-        this.mapper = mapper;
-        this.config = config;
-        this.kafka = kafka;
+    public ReattributionConsumer() {
+        super("reattribution-consumer", false);
     }
 
-    void start(@Observes StartupEvent event) {
+    @Override
+    protected boolean enabled() {
         // an HTTP edge stores no events: the instances that do apply the disputes
-        if (usage.storesEvents()) {
-            daemon.start();
-        }
+        return usage.storesEvents();
     }
 
-    void stop(@Observes ShutdownEvent event) throws InterruptedException {
-        daemon.stop();
-    }
-
-    private void run() {
-        while (daemon.running()) {
+    @Override
+    protected void loop() {
+        while (running()) {
             try (KafkaConsumer<String, String> consumer = consumer()) {
                 List<TopicPartition> partitions = new ArrayList<>();
                 consumer.partitionsFor(TOPIC, Duration.ofSeconds(30))
@@ -88,8 +66,8 @@ public class ReattributionConsumer {
                     continue;
                 }
                 consumer.assign(partitions);
-                seekToStored(consumer, partitions);
-                while (daemon.running()) {
+                StoredPositions.seek(consumer, store, config.consumerGroup(), partitions);
+                while (running()) {
                     for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
                         if (!handle(r)) {
                             return;
@@ -97,7 +75,7 @@ public class ReattributionConsumer {
                     }
                 }
             } catch (Exception e) {
-                if (daemon.running()) {
+                if (running()) {
                     LOG.warnf(
                             "dispute corrections failed; resuming from the stored position: %s",
                             e.toString());
@@ -105,23 +83,6 @@ public class ReattributionConsumer {
                 }
             }
         }
-    }
-
-    private void seekToStored(KafkaConsumer<String, String> consumer, List<TopicPartition> tps)
-            throws java.sql.SQLException {
-        Set<String> names = new HashSet<>();
-        tps.forEach(tp -> names.add(tp.topic() + "-" + tp.partition()));
-        Map<String, Long> stored = store.positions(config.consumerGroup(), names);
-        List<TopicPartition> fromStart = new ArrayList<>();
-        for (TopicPartition tp : tps) {
-            Long off = stored.get(tp.topic() + "-" + tp.partition());
-            if (off == null) {
-                fromStart.add(tp);
-            } else {
-                consumer.seek(tp, off);
-            }
-        }
-        consumer.seekToBeginning(fromStart);
     }
 
     /** Applies one dispute; answers false when the service stops meanwhile. */
@@ -140,7 +101,7 @@ public class ReattributionConsumer {
             return true;
         }
         while (!replica.holds(m.registryVersions())) {
-            if (!daemon.running()) {
+            if (!running()) {
                 return false;
             }
             pause(100);
@@ -151,7 +112,7 @@ public class ReattributionConsumer {
                 drained.get(200, TimeUnit.MILLISECONDS);
                 break;
             } catch (TimeoutException e) {
-                if (!daemon.running()) {
+                if (!running()) {
                     return false;
                 }
             }

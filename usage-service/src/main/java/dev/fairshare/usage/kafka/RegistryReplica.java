@@ -3,11 +3,9 @@ package dev.fairshare.usage.kafka;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fairshare.usage.domain.AliasIndex;
-import dev.fairshare.usage.runtime.Daemon;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import dev.fairshare.usage.runtime.BackgroundLoop;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -34,7 +32,7 @@ import org.jboss.logging.Logger;
  * start; ingestion waits for that.
  */
 @ApplicationScoped
-public class RegistryReplica {
+public class RegistryReplica extends BackgroundLoop {
     static final String MODELS = "registry.models";
     static final String PLATFORMS = "registry.platforms";
 
@@ -51,22 +49,12 @@ public class RegistryReplica {
     // an older state read later, out of order, is not applied; a dispute waits for its models' ids
     private volatile Map<String, Long> versions = new ConcurrentHashMap<>();
     private final List<Consumer<String>> modelListeners = new CopyOnWriteArrayList<>();
-    private final ObjectMapper mapper;
-    private final KafkaConnection kafka;
+    @Inject ObjectMapper mapper;
+    @Inject KafkaConnection kafka;
     private volatile boolean caughtUp;
-    private final Daemon daemon = new Daemon("registry-replica", this::run, false);
 
-    public RegistryReplica(ObjectMapper mapper, KafkaConnection kafka) {
-        this.mapper = mapper;
-        this.kafka = kafka;
-    }
-
-    void start(@Observes StartupEvent event) {
-        daemon.start();
-    }
-
-    void stop(@Observes ShutdownEvent event) throws InterruptedException {
-        daemon.stop();
+    public RegistryReplica() {
+        super("registry-replica", false);
     }
 
     public AliasIndex aliases() {
@@ -105,12 +93,13 @@ public class RegistryReplica {
         modelListeners.add(listener);
     }
 
-    private void run() {
-        while (daemon.running()) {
+    @Override
+    protected void loop() {
+        while (running()) {
             try (KafkaConsumer<String, String> consumer = consumer()) {
                 readFromBeginning(consumer);
             } catch (RuntimeException e) {
-                if (daemon.running()) {
+                if (running()) {
                     LOG.warnf(
                             "registry replica failed, re-reading from the beginning: %s",
                             e.toString());
@@ -132,7 +121,7 @@ public class RegistryReplica {
         Set<String> replayed = new java.util.HashSet<>();
         boolean live = false;
         Map<TopicPartition, Long> ends = assignFromBeginning(consumer);
-        while (daemon.running()) {
+        while (running()) {
             for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
                 String model = apply(r, building, buildingPlatforms, buildingVersions, mapper);
                 if (model != null) {

@@ -1,9 +1,6 @@
 package dev.fairshare.usage.kafka;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.fairshare.usage.config.Tracing;
 import dev.fairshare.usage.config.UsageConfig;
-import dev.fairshare.usage.domain.EventValidator;
 import dev.fairshare.usage.store.DeadLettersWritten;
 import dev.fairshare.usage.store.EventStore;
 import dev.fairshare.usage.store.Quarantines;
@@ -18,7 +15,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -77,18 +73,15 @@ public class UsageConsumer {
     // consumer's thread reads and writes it)
     private boolean examine;
 
-    public UsageConsumer(
+    UsageConsumer(
             KafkaClients clients,
             EventStore store,
-            DeadLettersWritten deadLetters,
             RegistryReplica replica,
-            EventValidator validator,
-            ObjectMapper mapper,
             UsageConfig config,
             MeterRegistry metrics,
             PoisonRecovery recovery,
             Quarantines quarantines,
-            Tracing tracing,
+            InboundBatches batches,
             @ConfigProperty(name = "quarkus.http.port") int httpPort) {
         this.recovery = recovery;
         this.quarantines = quarantines;
@@ -97,17 +90,7 @@ public class UsageConsumer {
         this.replica = replica;
         this.config = config;
         this.metrics = metrics;
-        this.batches =
-                new InboundBatches(
-                        clients,
-                        store,
-                        deadLetters,
-                        replica,
-                        validator,
-                        mapper,
-                        config,
-                        metrics,
-                        tracing);
+        this.batches = batches;
         this.lateAttribution = new LateAttribution(store, replica);
         this.membership =
                 StaticMembership.of(
@@ -427,29 +410,15 @@ public class UsageConsumer {
             if (partitions.isEmpty()) {
                 return;
             }
-            Set<String> names = new HashSet<>();
-            partitions.forEach(tp -> names.add(tp.topic() + "-" + tp.partition()));
-            Map<String, Long> stored;
+            int fromStart;
             try {
-                stored = store.positions(config.consumerGroup(), names);
+                fromStart = StoredPositions.seek(c, store, config.consumerGroup(), partitions);
             } catch (SQLException e) {
                 throw new IllegalStateException("cannot read the stored offsets", e);
             }
-            List<TopicPartition> fromStart = new ArrayList<>();
-            for (TopicPartition tp : partitions) {
-                Long off = stored.get(tp.topic() + "-" + tp.partition());
-                if (off == null) {
-                    fromStart.add(tp);
-                } else {
-                    c.seek(tp, off);
-                }
-            }
-            if (!fromStart.isEmpty()) {
-                c.seekToBeginning(fromStart);
-            }
             LOG.infof(
                     "assigned %d partitions (%d new, read from the beginning)",
-                    partitions.size(), fromStart.size());
+                    partitions.size(), fromStart);
         }
 
         @Override

@@ -18,6 +18,7 @@ import dev.fairshare.usage.store.UsageQueries;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.context.Context;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
@@ -47,29 +48,13 @@ public class IngestService {
     /** How long a request waits for the broker to acknowledge each of its events. */
     private static final Duration ACK_TIMEOUT = Duration.ofSeconds(60);
 
-    private final EventValidator validator;
-    private final WellFormedEvents wellFormed;
-    private final RegistryReplica replica;
-    private final KafkaClients clients;
-    private final UsageQueries queries;
-    private final ObjectMapper mapper;
-    private final MeterRegistry metrics;
-
-    public IngestService(
-            EventValidator validator,
-            RegistryReplica replica,
-            KafkaClients clients,
-            UsageQueries queries,
-            ObjectMapper mapper,
-            MeterRegistry metrics) {
-        this.validator = validator;
-        this.wellFormed = new WellFormedEvents(validator);
-        this.replica = replica;
-        this.clients = clients;
-        this.queries = queries;
-        this.mapper = mapper;
-        this.metrics = metrics;
-    }
+    @Inject EventValidator validator;
+    @Inject WellFormedEvents wellFormed;
+    @Inject RegistryReplica replica;
+    @Inject KafkaClients clients;
+    @Inject UsageQueries queries;
+    @Inject ObjectMapper mapper;
+    @Inject MeterRegistry metrics;
 
     /**
      * One element of a request: its bytes as sent when it is a JSON object of a JSON array (written

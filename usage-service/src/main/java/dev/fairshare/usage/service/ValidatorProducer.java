@@ -2,11 +2,15 @@ package dev.fairshare.usage.service;
 
 import dev.fairshare.usage.config.UsageConfig;
 import dev.fairshare.usage.domain.EventValidator;
+import dev.fairshare.usage.domain.WellFormedEvents;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
 
-/** The one validator of both ingestion paths, with the configured time horizon. */
+/**
+ * The one validator of both ingestion paths, with the configured time horizon, and its one-pass
+ * reader.
+ */
 public class ValidatorProducer {
     @Produces
     @Singleton
@@ -16,5 +20,12 @@ public class ValidatorProducer {
                 config.maxEventAge(),
                 config.maxClockSkew(),
                 config.maxEventBytes());
+    }
+
+    /** The one-pass reader of well-formed events, shared by both ingestion paths. */
+    @Produces
+    @Singleton
+    WellFormedEvents wellFormed(EventValidator validator) {
+        return new WellFormedEvents(validator);
     }
 }

@@ -2,16 +2,14 @@ package dev.fairshare.usage.store;
 
 import dev.fairshare.usage.config.Tracing;
 import dev.fairshare.usage.config.UsageConfig;
-import dev.fairshare.usage.runtime.Daemon;
+import dev.fairshare.usage.runtime.BackgroundLoop;
 import io.agroal.api.AgroalDataSource;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
 import io.opentelemetry.context.Scope;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -40,7 +38,7 @@ import org.jboss.logging.Logger;
  * holding a subscriber's sums, as batches once did, is sent with the rest.)
  */
 @ApplicationScoped
-public class RollupFolder {
+public class RollupFolder extends BackgroundLoop {
     private static final Logger LOG = Logger.getLogger(RollupFolder.class);
     private static final long LOCK_KEY = 0x726f6c6c7570L;
 
@@ -86,34 +84,24 @@ public class RollupFolder {
      */
     static final int FOLD_KEYS = 20_000;
 
-    private final AgroalDataSource dataSource;
-    private final UsageConfig config;
-    private final Tracing tracing;
-    private final Daemon daemon = new Daemon("rollup-folder", this::loop, true);
+    @Inject AgroalDataSource dataSource;
+    @Inject UsageConfig config;
+    @Inject Tracing tracing;
 
-    public RollupFolder(AgroalDataSource dataSource, UsageConfig config, Tracing tracing) {
-        this.dataSource = dataSource;
-        this.config = config;
-        this.tracing = tracing;
+    public RollupFolder() {
+        super("rollup-folder", true);
     }
 
-    void start(@Observes StartupEvent event) {
-        daemon.start();
-    }
-
-    void stop(@Observes ShutdownEvent event) throws InterruptedException {
-        daemon.stop();
-    }
-
-    private void loop() {
-        while (daemon.running()) {
+    @Override
+    protected void loop() {
+        while (running()) {
             try {
                 Thread.sleep(config.rollupFoldInterval().toMillis());
                 int keys;
                 do {
                     keys = foldOnce();
                     // a full fold leaves batches: fold them now rather than after the pause
-                } while (keys >= FOLD_KEYS && daemon.running());
+                } while (keys >= FOLD_KEYS && running());
             } catch (InterruptedException e) {
                 return;
             } catch (SQLException | RuntimeException e) {

@@ -47,14 +47,7 @@ public class UsageQueries {
         Map<String, SummaryAcc> items = new LinkedHashMap<>();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(summarySql(groupBy))) {
-            ps.setString(1, platformId);
-            ps.setString(2, platformId);
-            ps.setString(3, modelId);
-            ps.setString(4, modelId);
-            ps.setString(5, from == null ? null : from.toString());
-            ps.setString(6, from == null ? null : from.toString());
-            ps.setString(7, to == null ? null : to.toString());
-            ps.setString(8, to == null ? null : to.toString());
+            bindOptional(ps, 1, platformId, modelId, day(from), day(to));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     addRow(rs, items);
@@ -137,8 +130,7 @@ public class UsageQueries {
         List<Unattributed> out = new ArrayList<>();
         try (Connection c = dataSource.getConnection();
                 PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, platformId);
-            ps.setString(2, platformId);
+            bindOptional(ps, 1, platformId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.add(
@@ -227,12 +219,24 @@ public class UsageQueries {
             PreparedStatement s, String platformId, String modelId, LocalDate from, LocalDate to)
             throws SQLException {
         s.setString(1, platformId);
-        s.setString(2, modelId);
-        s.setString(3, modelId);
-        s.setString(4, from == null ? null : from.toString());
-        s.setString(5, from == null ? null : from.toString());
-        s.setString(6, to == null ? null : to.toString());
-        s.setString(7, to == null ? null : to.toString());
+        bindOptional(s, 2, modelId, day(from), day(to));
+    }
+
+    /**
+     * Binds each of {@code values} twice, from parameter {@code first} on: an optional filter is
+     * written {@code (?::type is null or ... ?)}, null selecting all.
+     */
+    private static void bindOptional(PreparedStatement s, int first, String... values)
+            throws SQLException {
+        int i = first;
+        for (String value : values) {
+            s.setString(i++, value);
+            s.setString(i++, value);
+        }
+    }
+
+    private static String day(LocalDate day) {
+        return day == null ? null : day.toString();
     }
 
     private StoredEvent read(ResultSet rs) throws SQLException, IOException {
