@@ -7,6 +7,7 @@ import dev.fairshare.registry.service.Dto;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -35,13 +36,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "auth")
 @SecurityRequirement(name = "bearer")
 public class AuthResource {
-    private final AuthService auth;
-    private final Caller caller;
-
-    public AuthResource(AuthService auth, Caller caller) {
-        this.auth = auth;
-        this.caller = caller;
-    }
+    @Inject AuthService auth;
+    @Inject Caller caller;
 
     /**
      * The client's address: the peer of the connection, or the address a trusted proxy forwarded

@@ -7,15 +7,15 @@ import dev.fairshare.registry.service.KafkaCredentialService;
 import dev.fairshare.registry.service.Page;
 import dev.fairshare.registry.service.RegistryService;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
@@ -35,18 +35,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "platforms")
 @SecurityRequirement(name = "bearer")
 public class PlatformResource {
-    private final RegistryService registry;
+    @Inject RegistryService registry;
 
-    private final AuthService auth;
+    @Inject AuthService auth;
 
-    private final KafkaCredentialService kafkaCredentials;
-
-    public PlatformResource(
-            RegistryService registry, AuthService auth, KafkaCredentialService kafkaCredentials) {
-        this.registry = registry;
-        this.auth = auth;
-        this.kafkaCredentials = kafkaCredentials;
-    }
+    @Inject KafkaCredentialService kafkaCredentials;
 
     @POST
     @RolesAllowed(Roles.ADMIN)
@@ -173,10 +166,8 @@ public class PlatformResource {
     @RolesAllowed({Roles.ADMIN, Roles.FINANCE, Roles.MAKER, Roles.PLATFORM})
     @Operation(operationId = "listPlatforms", summary = "List platforms (paged)")
     @APIResponse(responseCode = "200", description = "a page of platforms")
-    public Page<Dto.PlatformView> list(
-            @QueryParam("page") @DefaultValue("0") int page,
-            @QueryParam("size") @DefaultValue("100") int size) {
-        return registry.platforms(page, size);
+    public Page<Dto.PlatformView> list(@BeanParam PageParams paging) {
+        return registry.platforms(paging.page, paging.size);
     }
 
     @GET
