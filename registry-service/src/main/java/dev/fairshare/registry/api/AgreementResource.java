@@ -18,7 +18,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
@@ -83,7 +82,7 @@ public class AgreementResource {
                             + " (another agreement of the same kind, pooled or per event, in force for the same scope)")
     public Response create(Dto.AgreementRequest req) {
         Dto.AgreementView a = agreements.create(req);
-        return Response.created(URI.create("/agreements/" + a.agreement().id())).entity(a).build();
+        return Responses.created("/agreements/" + a.agreement().id(), a);
     }
 
     @POST

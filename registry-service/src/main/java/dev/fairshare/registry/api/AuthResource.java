@@ -17,7 +17,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -106,7 +105,7 @@ public class AuthResource {
                     "MISSING_FIELD, INVALID_ID, WEAK_PASSWORD, INVALID_ROLE, UNKNOWN_MAKER, UNKNOWN_PLATFORM, NOT_ALLOWED")
     public Response createAccount(Dto.AccountRequest req) {
         Dto.AccountView a = auth.createAccount(req);
-        return Response.created(URI.create("/accounts/" + a.username())).entity(a).build();
+        return Responses.created("/accounts/" + a.username(), a);
     }
 
     @GET

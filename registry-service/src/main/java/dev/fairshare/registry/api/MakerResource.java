@@ -17,7 +17,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
@@ -55,7 +54,7 @@ public class MakerResource {
     @APIResponse(responseCode = "422", description = "MISSING_FIELD, INVALID_ID")
     public Response create(Dto.MakerRequest req) {
         Dto.MakerView m = registry.createMaker(req);
-        return Response.created(URI.create("/makers/" + m.id())).entity(m).build();
+        return Responses.created("/makers/" + m.id(), m);
     }
 
     @GET
@@ -109,7 +108,7 @@ public class MakerResource {
     @APIResponse(responseCode = "422", description = "MISSING_FIELD, INVALID_PREFIX")
     public Response grantNamespace(@PathParam("id") String id, Dto.NamespaceRequest req) {
         Dto.NamespaceView n = namespaces.grant(id, req);
-        return Response.created(URI.create("/makers/" + id + "/namespaces")).entity(n).build();
+        return Responses.created("/makers/" + id + "/namespaces", n);
     }
 
     @GET

@@ -67,7 +67,7 @@ public class ModelResource {
             caller.requireMaker(req.makerId());
         }
         Dto.ModelView m = registry.createModel(req);
-        return Response.created(URI.create("/models/" + m.id())).entity(m).build();
+        return Responses.created("/models/" + m.id(), m);
     }
 
     @GET
@@ -171,6 +171,6 @@ public class ModelResource {
                     .location(URI.create("/alias-proposals/" + outcome.proposal().proposalId()))
                     .build();
         }
-        return Response.created(URI.create("/models/" + id)).entity(outcome.model()).build();
+        return Responses.created("/models/" + id, outcome.model());
     }
 }

@@ -18,7 +18,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -66,9 +65,7 @@ public class PlatformResource {
             description = "KAFKA_UNAVAILABLE: the broker did not take the change")
     public Response issueKafkaCredentials(@PathParam("id") String id) {
         Dto.KafkaCredentials credentials = kafkaCredentials.issue(id);
-        return Response.created(URI.create("/platforms/" + id + "/kafka-credentials"))
-                .entity(credentials)
-                .build();
+        return Responses.created("/platforms/" + id + "/kafka-credentials", credentials);
     }
 
     @DELETE
@@ -103,9 +100,7 @@ public class PlatformResource {
     @APIResponse(responseCode = "404", description = "NOT_FOUND")
     public Response createApiKey(@PathParam("id") String id) {
         Dto.ApiKeyCreated key = auth.createApiKey(id);
-        return Response.created(URI.create("/platforms/" + id + "/api-keys/" + key.keyId()))
-                .entity(key)
-                .build();
+        return Responses.created("/platforms/" + id + "/api-keys/" + key.keyId(), key);
     }
 
     @GET
@@ -159,7 +154,7 @@ public class PlatformResource {
     @APIResponse(responseCode = "422", description = "MISSING_FIELD, INVALID_ID")
     public Response create(Dto.PlatformRequest req) {
         Dto.PlatformOnboarded m = registry.createPlatform(req);
-        return Response.created(URI.create("/platforms/" + m.id())).entity(m).build();
+        return Responses.created("/platforms/" + m.id(), m);
     }
 
     @GET
