@@ -7,8 +7,9 @@ import dev.fairshare.registry.service.AgreementService;
 import dev.fairshare.registry.service.Dto;
 import dev.fairshare.registry.service.Page;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -17,7 +18,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
@@ -33,14 +33,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "agreements")
 @SecurityRequirement(name = "bearer")
 public class AgreementResource {
-    private final AgreementService agreements;
+    @Inject AgreementService agreements;
 
-    private final Caller caller;
-
-    public AgreementResource(AgreementService agreements, Caller caller) {
-        this.agreements = agreements;
-        this.caller = caller;
-    }
+    @Inject Caller caller;
 
     @POST
     @RolesAllowed(Roles.ADMIN)
@@ -87,7 +82,7 @@ public class AgreementResource {
                             + " (another agreement of the same kind, pooled or per event, in force for the same scope)")
     public Response create(Dto.AgreementRequest req) {
         Dto.AgreementView a = agreements.create(req);
-        return Response.created(URI.create("/agreements/" + a.id())).entity(a).build();
+        return Responses.created("/agreements/" + a.agreement().id(), a);
     }
 
     @POST
@@ -114,8 +109,7 @@ public class AgreementResource {
     public Page<Dto.AgreementView> list(
             @QueryParam("makerId") String makerId,
             @QueryParam("platformId") String platformId,
-            @QueryParam("page") @DefaultValue("0") int page,
-            @QueryParam("size") @DefaultValue("100") int size) {
+            @BeanParam PageParams paging) {
         // a maker sees its own agreements, a platform those it is party to
         if (caller.makerId() != null) {
             caller.requireMaker(makerId == null ? caller.makerId() : makerId);
@@ -128,7 +122,7 @@ public class AgreementResource {
             }
             platformId = caller.platformId();
         }
-        return agreements.list(makerId, platformId, page, size);
+        return agreements.list(makerId, platformId, paging.page, paging.size);
     }
 
     @GET
@@ -138,12 +132,13 @@ public class AgreementResource {
     @APIResponse(responseCode = "404", description = "NOT_FOUND")
     @APIResponse(responseCode = "200", description = "the agreement")
     public Dto.AgreementView get(@PathParam("id") String id) {
-        Dto.AgreementView a = agreements.get(id);
+        Dto.AgreementView view = agreements.get(id);
+        Dto.AgreementRequest a = view.agreement();
         // another party's agreement is answered as if it did not exist
         if ((caller.makerId() != null && !caller.makerId().equals(a.makerId()))
                 || (caller.platformId() != null && !caller.platformId().equals(a.platformId()))) {
             throw ProblemException.notFound("agreement", id);
         }
-        return a;
+        return view;
     }
 }

@@ -4,6 +4,7 @@ import dev.fairshare.registry.auth.Roles;
 import dev.fairshare.registry.service.AliasDisputeService;
 import dev.fairshare.registry.service.ReattributionDto;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -27,13 +28,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "aliases")
 @SecurityRequirement(name = "bearer")
 public class AliasDisputeResource {
-    private final AliasDisputeService disputes;
-    private final JsonWebToken token;
-
-    public AliasDisputeResource(AliasDisputeService disputes, JsonWebToken token) {
-        this.disputes = disputes;
-        this.token = token;
-    }
+    @Inject AliasDisputeService disputes;
+    @Inject JsonWebToken token;
 
     @POST
     @Path("/reattribute")

@@ -6,8 +6,9 @@ import dev.fairshare.registry.service.AliasService;
 import dev.fairshare.registry.service.Dto;
 import dev.fairshare.registry.service.Page;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -38,13 +39,8 @@ public class AliasProposalResource {
                     + " \"voicelab\", \"proposedAt\": \"2026-12-05T10:00:00Z\", \"decidedBy\":"
                     + " \"acme\", \"decidedAt\": \"2026-12-05T11:00:00Z\", \"reason\": null}";
 
-    private final AliasService aliases;
-    private final Caller caller;
-
-    public AliasProposalResource(AliasService aliases, Caller caller) {
-        this.aliases = aliases;
-        this.caller = caller;
-    }
+    @Inject AliasService aliases;
+    @Inject Caller caller;
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.MAKER, Roles.PLATFORM})
@@ -59,9 +55,8 @@ public class AliasProposalResource {
     public Page<Dto.ProposalView> list(
             @QueryParam("platformId") String platformId,
             @QueryParam("status") String status,
-            @QueryParam("page") @DefaultValue("0") int page,
-            @QueryParam("size") @DefaultValue("100") int size) {
-        return aliases.proposals(platformId, status, caller.actor(), page, size);
+            @BeanParam PageParams paging) {
+        return aliases.proposals(platformId, status, caller.actor(), paging.page, paging.size);
     }
 
     @GET

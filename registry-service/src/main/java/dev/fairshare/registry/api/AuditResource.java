@@ -6,7 +6,8 @@ import dev.fairshare.registry.service.AuditQueries;
 import dev.fairshare.registry.service.Dto;
 import dev.fairshare.registry.service.Page;
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.ws.rs.DefaultValue;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -23,13 +24,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "audit")
 @SecurityRequirement(name = "bearer")
 public class AuditResource {
-    private final AuditQueries audit;
-    private final Caller caller;
-
-    public AuditResource(AuditQueries audit, Caller caller) {
-        this.audit = audit;
-        this.caller = caller;
-    }
+    @Inject AuditQueries audit;
+    @Inject Caller caller;
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.FINANCE, Roles.MAKER, Roles.PLATFORM})
@@ -53,8 +49,7 @@ public class AuditResource {
             @QueryParam("entityId") String entityId,
             @QueryParam("from") String from,
             @QueryParam("to") String to,
-            @QueryParam("page") @DefaultValue("0") int page,
-            @QueryParam("size") @DefaultValue("100") int size) {
-        return audit.list(entityType, entityId, from, to, caller.actor(), page, size);
+            @BeanParam PageParams paging) {
+        return audit.list(entityType, entityId, from, to, caller.actor(), paging.page, paging.size);
     }
 }

@@ -7,6 +7,7 @@ import dev.fairshare.registry.service.Dto;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -16,7 +17,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -35,13 +35,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "auth")
 @SecurityRequirement(name = "bearer")
 public class AuthResource {
-    private final AuthService auth;
-    private final Caller caller;
-
-    public AuthResource(AuthService auth, Caller caller) {
-        this.auth = auth;
-        this.caller = caller;
-    }
+    @Inject AuthService auth;
+    @Inject Caller caller;
 
     /**
      * The client's address: the peer of the connection, or the address a trusted proxy forwarded
@@ -110,7 +105,7 @@ public class AuthResource {
                     "MISSING_FIELD, INVALID_ID, WEAK_PASSWORD, INVALID_ROLE, UNKNOWN_MAKER, UNKNOWN_PLATFORM, NOT_ALLOWED")
     public Response createAccount(Dto.AccountRequest req) {
         Dto.AccountView a = auth.createAccount(req);
-        return Response.created(URI.create("/accounts/" + a.username())).entity(a).build();
+        return Responses.created("/accounts/" + a.username(), a);
     }
 
     @GET

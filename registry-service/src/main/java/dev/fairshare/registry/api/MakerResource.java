@@ -7,17 +7,16 @@ import dev.fairshare.registry.service.NamespaceService;
 import dev.fairshare.registry.service.Page;
 import dev.fairshare.registry.service.RegistryService;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
@@ -33,15 +32,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "makers")
 @SecurityRequirement(name = "bearer")
 public class MakerResource {
-    private final RegistryService registry;
-    private final NamespaceService namespaces;
-    private final Caller caller;
-
-    public MakerResource(RegistryService registry, NamespaceService namespaces, Caller caller) {
-        this.registry = registry;
-        this.namespaces = namespaces;
-        this.caller = caller;
-    }
+    @Inject RegistryService registry;
+    @Inject NamespaceService namespaces;
+    @Inject Caller caller;
 
     @POST
     @RolesAllowed(Roles.ADMIN)
@@ -61,17 +54,15 @@ public class MakerResource {
     @APIResponse(responseCode = "422", description = "MISSING_FIELD, INVALID_ID")
     public Response create(Dto.MakerRequest req) {
         Dto.MakerView m = registry.createMaker(req);
-        return Response.created(URI.create("/makers/" + m.id())).entity(m).build();
+        return Responses.created("/makers/" + m.id(), m);
     }
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.FINANCE, Roles.MAKER, Roles.PLATFORM})
     @Operation(operationId = "listMakers", summary = "List makers (paged)")
     @APIResponse(responseCode = "200", description = "a page of makers")
-    public Page<Dto.MakerView> list(
-            @QueryParam("page") @DefaultValue("0") int page,
-            @QueryParam("size") @DefaultValue("100") int size) {
-        return registry.makers(page, size);
+    public Page<Dto.MakerView> list(@BeanParam PageParams paging) {
+        return registry.makers(paging.page, paging.size);
     }
 
     @GET
@@ -117,7 +108,7 @@ public class MakerResource {
     @APIResponse(responseCode = "422", description = "MISSING_FIELD, INVALID_PREFIX")
     public Response grantNamespace(@PathParam("id") String id, Dto.NamespaceRequest req) {
         Dto.NamespaceView n = namespaces.grant(id, req);
-        return Response.created(URI.create("/makers/" + id + "/namespaces")).entity(n).build();
+        return Responses.created("/makers/" + id + "/namespaces", n);
     }
 
     @GET
@@ -130,10 +121,8 @@ public class MakerResource {
     @APIResponse(responseCode = "404", description = "NOT_FOUND")
     @APIResponse(responseCode = "200", description = "a page of the maker's namespaces")
     public Page<Dto.NamespaceView> namespaces(
-            @PathParam("id") String id,
-            @QueryParam("page") @DefaultValue("0") int page,
-            @QueryParam("size") @DefaultValue("100") int size) {
+            @PathParam("id") String id, @BeanParam PageParams paging) {
         caller.requireMaker(id);
-        return namespaces.list(id, page, size);
+        return namespaces.list(id, paging.page, paging.size);
     }
 }

@@ -7,8 +7,9 @@ import dev.fairshare.registry.service.Dto;
 import dev.fairshare.registry.service.Page;
 import dev.fairshare.registry.service.RegistryService;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -33,15 +34,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "models")
 @SecurityRequirement(name = "bearer")
 public class ModelResource {
-    private final RegistryService registry;
-    private final AliasService aliases;
-    private final Caller caller;
-
-    public ModelResource(RegistryService registry, AliasService aliases, Caller caller) {
-        this.registry = registry;
-        this.aliases = aliases;
-        this.caller = caller;
-    }
+    @Inject RegistryService registry;
+    @Inject AliasService aliases;
+    @Inject Caller caller;
 
     @POST
     @RolesAllowed({Roles.ADMIN, Roles.MAKER})
@@ -72,7 +67,7 @@ public class ModelResource {
             caller.requireMaker(req.makerId());
         }
         Dto.ModelView m = registry.createModel(req);
-        return Response.created(URI.create("/models/" + m.id())).entity(m).build();
+        return Responses.created("/models/" + m.id(), m);
     }
 
     @GET
@@ -80,10 +75,8 @@ public class ModelResource {
     @Operation(operationId = "listModels", summary = "List models, optionally of one maker (paged)")
     @APIResponse(responseCode = "200", description = "a page of models")
     public Page<Dto.ModelView> list(
-            @QueryParam("makerId") String makerId,
-            @QueryParam("page") @DefaultValue("0") int page,
-            @QueryParam("size") @DefaultValue("100") int size) {
-        return registry.models(makerId, page, size);
+            @QueryParam("makerId") String makerId, @BeanParam PageParams paging) {
+        return registry.models(makerId, paging.page, paging.size);
     }
 
     @GET
@@ -178,6 +171,6 @@ public class ModelResource {
                     .location(URI.create("/alias-proposals/" + outcome.proposal().proposalId()))
                     .build();
         }
-        return Response.created(URI.create("/models/" + id)).entity(outcome.model()).build();
+        return Responses.created("/models/" + id, outcome.model());
     }
 }

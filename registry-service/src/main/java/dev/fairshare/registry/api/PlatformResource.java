@@ -7,18 +7,17 @@ import dev.fairshare.registry.service.KafkaCredentialService;
 import dev.fairshare.registry.service.Page;
 import dev.fairshare.registry.service.RegistryService;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.net.URI;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -35,18 +34,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "platforms")
 @SecurityRequirement(name = "bearer")
 public class PlatformResource {
-    private final RegistryService registry;
+    @Inject RegistryService registry;
 
-    private final AuthService auth;
+    @Inject AuthService auth;
 
-    private final KafkaCredentialService kafkaCredentials;
-
-    public PlatformResource(
-            RegistryService registry, AuthService auth, KafkaCredentialService kafkaCredentials) {
-        this.registry = registry;
-        this.auth = auth;
-        this.kafkaCredentials = kafkaCredentials;
-    }
+    @Inject KafkaCredentialService kafkaCredentials;
 
     @POST
     @RolesAllowed(Roles.ADMIN)
@@ -73,9 +65,7 @@ public class PlatformResource {
             description = "KAFKA_UNAVAILABLE: the broker did not take the change")
     public Response issueKafkaCredentials(@PathParam("id") String id) {
         Dto.KafkaCredentials credentials = kafkaCredentials.issue(id);
-        return Response.created(URI.create("/platforms/" + id + "/kafka-credentials"))
-                .entity(credentials)
-                .build();
+        return Responses.created("/platforms/" + id + "/kafka-credentials", credentials);
     }
 
     @DELETE
@@ -110,9 +100,7 @@ public class PlatformResource {
     @APIResponse(responseCode = "404", description = "NOT_FOUND")
     public Response createApiKey(@PathParam("id") String id) {
         Dto.ApiKeyCreated key = auth.createApiKey(id);
-        return Response.created(URI.create("/platforms/" + id + "/api-keys/" + key.keyId()))
-                .entity(key)
-                .build();
+        return Responses.created("/platforms/" + id + "/api-keys/" + key.keyId(), key);
     }
 
     @GET
@@ -166,17 +154,15 @@ public class PlatformResource {
     @APIResponse(responseCode = "422", description = "MISSING_FIELD, INVALID_ID")
     public Response create(Dto.PlatformRequest req) {
         Dto.PlatformOnboarded m = registry.createPlatform(req);
-        return Response.created(URI.create("/platforms/" + m.id())).entity(m).build();
+        return Responses.created("/platforms/" + m.id(), m);
     }
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.FINANCE, Roles.MAKER, Roles.PLATFORM})
     @Operation(operationId = "listPlatforms", summary = "List platforms (paged)")
     @APIResponse(responseCode = "200", description = "a page of platforms")
-    public Page<Dto.PlatformView> list(
-            @QueryParam("page") @DefaultValue("0") int page,
-            @QueryParam("size") @DefaultValue("100") int size) {
-        return registry.platforms(page, size);
+    public Page<Dto.PlatformView> list(@BeanParam PageParams paging) {
+        return registry.platforms(paging.page, paging.size);
     }
 
     @GET

@@ -15,6 +15,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.jwt.build.Jwt;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,45 +32,29 @@ public class AuthService {
     private static final Logger LOG = Logger.getLogger(AuthService.class);
     static final Pattern USERNAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._@-]{2,63}$");
 
-    private final AccountRepository accounts;
-    private final ApiKeyRepository apiKeys;
-    private final MakerRepository makers;
-    private final PlatformRepository platforms;
-    private final String issuer;
-    private final String audience;
-    private final LoginThrottle throttle;
-    private final Duration lifespan;
-    private final String adminUsername;
-    private final Optional<String> adminPassword;
-    private final Audit audit;
+    @Inject AccountRepository accounts;
+    @Inject ApiKeyRepository apiKeys;
+    @Inject MakerRepository makers;
+    @Inject PlatformRepository platforms;
 
-    public AuthService(
-            AccountRepository accounts,
-            ApiKeyRepository apiKeys,
-            MakerRepository makers,
-            PlatformRepository platforms,
-            Audit audit,
-            LoginThrottle throttle,
-            @ConfigProperty(name = "mp.jwt.verify.issuer") String issuer,
-            @ConfigProperty(name = "fairshare.token.audience", defaultValue = "fairshare")
-                    String audience,
-            @ConfigProperty(name = "fairshare.token.lifespan", defaultValue = "PT15M")
-                    Duration lifespan,
-            @ConfigProperty(name = "fairshare.admin.username", defaultValue = "admin")
-                    String adminUsername,
-            @ConfigProperty(name = "fairshare.admin.password") Optional<String> adminPassword) {
-        this.accounts = accounts;
-        this.apiKeys = apiKeys;
-        this.makers = makers;
-        this.platforms = platforms;
-        this.issuer = issuer;
-        this.audience = audience;
-        this.throttle = throttle;
-        this.lifespan = lifespan;
-        this.adminUsername = adminUsername;
-        this.adminPassword = adminPassword;
-        this.audit = audit;
-    }
+    @ConfigProperty(name = "mp.jwt.verify.issuer")
+    String issuer;
+
+    @ConfigProperty(name = "fairshare.token.audience", defaultValue = "fairshare")
+    String audience;
+
+    @Inject LoginThrottle throttle;
+
+    @ConfigProperty(name = "fairshare.token.lifespan", defaultValue = "PT15M")
+    Duration lifespan;
+
+    @ConfigProperty(name = "fairshare.admin.username", defaultValue = "admin")
+    String adminUsername;
+
+    @ConfigProperty(name = "fairshare.admin.password")
+    Optional<String> adminPassword;
+
+    @Inject Audit audit;
 
     /**
      * Creates the initial admin from configuration when it does not exist yet. A configured

@@ -3,16 +3,13 @@ package dev.fairshare.registry.auth;
 import dev.fairshare.registry.problem.ProblemException;
 import dev.fairshare.registry.service.Actor;
 import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /** The authenticated caller of a request: its role and the maker or platform it acts for. */
 @RequestScoped
 public class Caller {
-    private final JsonWebToken token;
-
-    public Caller(JsonWebToken token) {
-        this.token = token;
-    }
+    @Inject JsonWebToken token;
 
     public boolean is(String role) {
         return token.getGroups() != null && token.getGroups().contains(role);

@@ -3,6 +3,7 @@ package dev.fairshare.registry.auth;
 import dev.fairshare.registry.problem.ProblemException;
 import dev.fairshare.registry.store.LoginAttemptStore;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.util.List;
@@ -21,25 +22,18 @@ public class LoginThrottle {
     /** Rows of windows that ended longer ago than this are deleted now and then. */
     private static final Duration KEEP = Duration.ofHours(1);
 
-    private final LoginAttemptStore store;
-    private final int perName;
-    private final int perAddress;
-    private final Duration window;
-    private final AtomicLong calls = new AtomicLong();
+    @Inject LoginAttemptStore store;
 
-    public LoginThrottle(
-            LoginAttemptStore store,
-            @ConfigProperty(name = "fairshare.login.max-failures-per-name", defaultValue = "10")
-                    int perName,
-            @ConfigProperty(name = "fairshare.login.max-failures-per-address", defaultValue = "10")
-                    int perAddress,
-            @ConfigProperty(name = "fairshare.login.window", defaultValue = "PT1M")
-                    Duration window) {
-        this.store = store;
-        this.perName = perName;
-        this.perAddress = perAddress;
-        this.window = window;
-    }
+    @ConfigProperty(name = "fairshare.login.max-failures-per-name", defaultValue = "10")
+    int perName;
+
+    @ConfigProperty(name = "fairshare.login.max-failures-per-address", defaultValue = "10")
+    int perAddress;
+
+    @ConfigProperty(name = "fairshare.login.window", defaultValue = "PT1M")
+    Duration window;
+
+    private final AtomicLong calls = new AtomicLong();
 
     /** The keys of one attempt: the name (a username; none for an API key) and the address. */
     public record Attempt(String name, String address) {

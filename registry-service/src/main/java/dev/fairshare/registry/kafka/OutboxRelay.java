@@ -1,5 +1,6 @@
 package dev.fairshare.registry.kafka;
 
+import dev.fairshare.registry.config.RegistryConfig;
 import io.agroal.api.AgroalDataSource;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -10,6 +11,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
@@ -34,7 +36,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -54,35 +55,16 @@ public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     private static final long LOCK_KEY = 0x6661697273686172L;
 
-    private final AgroalDataSource dataSource;
-    private final KafkaConnection kafka;
-    private final Duration pollInterval;
-    private final int batchSize;
-    private final int inboundPartitions;
-    private final int inboundMaxMessageBytes;
-    private final Tracer tracer;
+    @Inject AgroalDataSource dataSource;
+    @Inject KafkaConnection kafka;
+
+    @Inject RegistryConfig config;
+
+    @Inject Tracer tracer;
     private volatile boolean running;
     private Thread thread;
     private KafkaProducer<String, String> producer;
     private Admin admin;
-
-    public OutboxRelay(
-            AgroalDataSource dataSource,
-            KafkaConnection kafka,
-            @ConfigProperty(name = "registry.outbox.poll-interval") Duration pollInterval,
-            @ConfigProperty(name = "registry.outbox.batch-size") int batchSize,
-            @ConfigProperty(name = "registry.inbound-topic-partitions") int inboundPartitions,
-            @ConfigProperty(name = "registry.inbound-topic-max-message-bytes")
-                    int inboundMaxMessageBytes,
-            Tracer tracer) {
-        this.inboundMaxMessageBytes = inboundMaxMessageBytes;
-        this.tracer = tracer;
-        this.dataSource = dataSource;
-        this.kafka = kafka;
-        this.pollInterval = pollInterval;
-        this.batchSize = batchSize;
-        this.inboundPartitions = inboundPartitions;
-    }
 
     void start(@Observes StartupEvent event) {
         running = true;
@@ -103,8 +85,8 @@ public class OutboxRelay {
     private void loop() {
         while (running) {
             try {
-                if (relayOnce() < batchSize) {
-                    Thread.sleep(pollInterval.toMillis());
+                if (relayOnce() < config.outbox().batchSize()) {
+                    Thread.sleep(config.outbox().pollInterval().toMillis());
                 }
             } catch (InterruptedException e) {
                 return;
@@ -179,7 +161,7 @@ public class OutboxRelay {
         try (PreparedStatement ps =
                 c.prepareStatement(
                         "select id, topic, message_key, payload from outbox where sent_at is null order by id limit ?")) {
-            ps.setInt(1, batchSize);
+            ps.setInt(1, config.outbox().batchSize());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     Row row =
@@ -258,7 +240,7 @@ public class OutboxRelay {
                                 r ->
                                         new NewTopic(
                                                         "usage.in." + r.key,
-                                                        inboundPartitions,
+                                                        config.inboundTopicPartitions(),
                                                         (short) -1)
                                                 // the largest batch a platform may write: what
                                                 // usage-service's consumer fetches of a partition
@@ -270,7 +252,8 @@ public class OutboxRelay {
                                                                 TopicConfig
                                                                         .MAX_MESSAGE_BYTES_CONFIG,
                                                                 Integer.toString(
-                                                                        inboundMaxMessageBytes))))
+                                                                        config
+                                                                                .inboundTopicMaxMessageBytes()))))
                         .toList();
         if (topics.isEmpty()) {
             return;

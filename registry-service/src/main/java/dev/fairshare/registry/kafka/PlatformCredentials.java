@@ -1,8 +1,10 @@
 package dev.fairshare.registry.kafka;
 
+import dev.fairshare.registry.config.RegistryConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
@@ -27,7 +29,6 @@ import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourcePatternFilter;
 import org.apache.kafka.common.resource.ResourceType;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * A platform's Kafka identity: the SCRAM-SHA-512 credential of the principal {@code
@@ -44,16 +45,11 @@ public class PlatformCredentials {
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private final KafkaConnection kafka;
-    private final int iterations;
-    private Admin admin;
+    @Inject KafkaConnection kafka;
 
-    public PlatformCredentials(
-            KafkaConnection kafka,
-            @ConfigProperty(name = "registry.platform-kafka.scram-iterations") int iterations) {
-        this.kafka = kafka;
-        this.iterations = iterations;
-    }
+    @Inject RegistryConfig config;
+
+    private Admin admin;
 
     public static String principal(String platformId) {
         return "platform-" + platformId;
@@ -99,7 +95,8 @@ public class PlatformCredentials {
                                                     user,
                                                     new ScramCredentialInfo(
                                                             ScramMechanism.SCRAM_SHA_512,
-                                                            iterations),
+                                                            config.platformKafka()
+                                                                    .scramIterations()),
                                                     password)))
                             .all()
                             .get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);

@@ -12,6 +12,7 @@ import dev.fairshare.registry.store.PlatformRepository;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.math.BigDecimal;
@@ -27,27 +28,12 @@ public class AgreementService {
     /** Terms of pooled usage: they coexist with the per-event terms of the same scope. */
     public static final String POOL_SHARE = "POOL_SHARE";
 
-    private final AgreementRepository agreements;
-    private final MakerRepository makers;
-    private final ModelRepository models;
-    private final PlatformRepository platforms;
-    private final Outbox outbox;
-    private final Audit audit;
-
-    public AgreementService(
-            AgreementRepository agreements,
-            MakerRepository makers,
-            ModelRepository models,
-            PlatformRepository platforms,
-            Outbox outbox,
-            Audit audit) {
-        this.agreements = agreements;
-        this.makers = makers;
-        this.models = models;
-        this.platforms = platforms;
-        this.outbox = outbox;
-        this.audit = audit;
-    }
+    @Inject AgreementRepository agreements;
+    @Inject MakerRepository makers;
+    @Inject ModelRepository models;
+    @Inject PlatformRepository platforms;
+    @Inject Outbox outbox;
+    @Inject Audit audit;
 
     @Transactional
     public Dto.AgreementView create(Dto.AgreementRequest req) {
@@ -216,12 +202,7 @@ public class AgreementService {
             q.append(" and platformId = :platform");
             params.and("platform", platformId);
         }
-        var query = agreements.find(q.toString(), Sort.by("id"), params).page(page, size);
-        return new Page<>(
-                query.<Agreement>list().stream().map(Views::of).toList(),
-                page,
-                size,
-                query.count());
+        return Page.of(agreements.find(q.toString(), Sort.by("id"), params), page, size, Views::of);
     }
 
     private static void terms(Checks c, Dto.Terms t, Agreement a) {

@@ -10,6 +10,7 @@ import dev.fairshare.registry.store.ModelAliasRepository;
 import dev.fairshare.registry.store.ModelRepository;
 import dev.fairshare.registry.store.PlatformRepository;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
@@ -32,29 +33,13 @@ import java.util.UUID;
 public class AliasDisputeService {
     static final String TOPIC_REATTRIBUTIONS = "registry.reattributions";
 
-    private final AliasDisputeRepository disputes;
-    private final ModelRepository models;
-    private final ModelAliasRepository aliases;
-    private final PlatformRepository platforms;
-    private final Outbox outbox;
-    private final Audit audit;
-    private final Clock clock;
-
-    public AliasDisputeService(
-            AliasDisputeRepository disputes,
-            ModelRepository models,
-            ModelAliasRepository aliases,
-            PlatformRepository platforms,
-            Outbox outbox,
-            Audit audit) {
-        this.disputes = disputes;
-        this.models = models;
-        this.aliases = aliases;
-        this.platforms = platforms;
-        this.outbox = outbox;
-        this.audit = audit;
-        this.clock = Clock.systemUTC();
-    }
+    @Inject AliasDisputeRepository disputes;
+    @Inject ModelRepository models;
+    @Inject ModelAliasRepository aliases;
+    @Inject PlatformRepository platforms;
+    @Inject Outbox outbox;
+    @Inject Audit audit;
+    private final Clock clock = Clock.systemUTC();
 
     /**
      * From the whole UTC day {@code from} on, the ref's usage in its scope is {@code toModelId}'s:

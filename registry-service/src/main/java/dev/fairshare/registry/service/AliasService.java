@@ -12,6 +12,7 @@ import dev.fairshare.registry.store.PlatformRepository;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
@@ -46,30 +47,13 @@ public class AliasService {
     /** What a new alias takes over: the alias it follows in its scope and other makers' refs. */
     private record Claim(ModelAlias previous, Set<String> otherMakers) {}
 
-    private final AliasProposalRepository proposals;
-    private final ModelRepository models;
-    private final ModelAliasRepository aliases;
-    private final PlatformRepository platforms;
-    private final Outbox outbox;
-    private final Audit audit;
-    private final NamespaceService namespaces;
-
-    public AliasService(
-            AliasProposalRepository proposals,
-            ModelRepository models,
-            ModelAliasRepository aliases,
-            PlatformRepository platforms,
-            Outbox outbox,
-            Audit audit,
-            NamespaceService namespaces) {
-        this.proposals = proposals;
-        this.models = models;
-        this.aliases = aliases;
-        this.platforms = platforms;
-        this.outbox = outbox;
-        this.audit = audit;
-        this.namespaces = namespaces;
-    }
+    @Inject AliasProposalRepository proposals;
+    @Inject ModelRepository models;
+    @Inject ModelAliasRepository aliases;
+    @Inject PlatformRepository platforms;
+    @Inject Outbox outbox;
+    @Inject Audit audit;
+    @Inject NamespaceService namespaces;
 
     @Transactional
     public Outcome add(String modelId, Dto.AliasRequest req, Actor actor) {
@@ -199,12 +183,11 @@ public class AliasService {
             q.append(" and makerId = :maker");
             params.and("maker", actor.makerId());
         }
-        var query = proposals.find(q.toString(), Sort.by("id"), params).page(page, size);
-        return new Page<>(
-                query.<AliasProposal>list().stream().map(AliasService::view).toList(),
+        return Page.of(
+                proposals.find(q.toString(), Sort.by("id"), params),
                 page,
                 size,
-                query.count());
+                AliasService::view);
     }
 
     // ---------------------------------------------------------------- the rules

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fairshare.registry.store.AuditLogStore;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.Set;
@@ -47,15 +48,9 @@ public class Audit {
         }
     }
 
-    private final ObjectMapper mapper;
-    private final JsonWebToken token;
-    private final AuditLogStore store;
-
-    public Audit(ObjectMapper mapper, JsonWebToken token, AuditLogStore store) {
-        this.mapper = mapper;
-        this.token = token;
-        this.store = store;
-    }
+    @Inject ObjectMapper mapper;
+    @Inject JsonWebToken token;
+    @Inject AuditLogStore store;
 
     /** An entry by the caller of the current request (the token's subject and role). */
     @Transactional(Transactional.TxType.MANDATORY)

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fairshare.registry.problem.Checks;
 import dev.fairshare.registry.store.AuditLogStore;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -13,13 +14,8 @@ import java.time.format.DateTimeParseException;
 /** Reads the audit log, newest last, within what the caller may see. */
 @ApplicationScoped
 public class AuditQueries {
-    private final ObjectMapper mapper;
-    private final AuditLogStore store;
-
-    public AuditQueries(ObjectMapper mapper, AuditLogStore store) {
-        this.mapper = mapper;
-        this.store = store;
-    }
+    @Inject ObjectMapper mapper;
+    @Inject AuditLogStore store;
 
     /**
      * Entries matching the filters (each optional; {@code from} inclusive, {@code to} exclusive); a

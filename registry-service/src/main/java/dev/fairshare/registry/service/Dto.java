@@ -1,6 +1,8 @@
 package dev.fairshare.registry.service;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -128,18 +130,24 @@ public final class Dto {
             Terms terms,
             String minimumGuarantee) {}
 
+    /**
+     * An agreement as it stands: the fields of its request (validTo as ended), and createdAt, in
+     * the order of the request's fields.
+     */
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record AgreementView(
-            String id,
-            String makerId,
-            String platformId,
-            String modelId,
-            String currency,
-            String validFrom,
-            String validTo,
-            Terms terms,
-            String minimumGuarantee,
-            String createdAt) {}
+    @JsonPropertyOrder({
+        "id",
+        "makerId",
+        "platformId",
+        "modelId",
+        "currency",
+        "validFrom",
+        "validTo",
+        "terms",
+        "minimumGuarantee",
+        "createdAt"
+    })
+    public record AgreementView(@JsonUnwrapped AgreementRequest agreement, String createdAt) {}
 
     public record EndAgreementRequest(String validTo) {}
 

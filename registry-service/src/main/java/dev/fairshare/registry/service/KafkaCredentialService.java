@@ -1,14 +1,15 @@
 package dev.fairshare.registry.service;
 
+import dev.fairshare.registry.config.RegistryConfig;
 import dev.fairshare.registry.kafka.PlatformCredentials;
 import dev.fairshare.registry.problem.ProblemException;
 import dev.fairshare.registry.store.PlatformRepository;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Issues and revokes a platform's Kafka credentials, like an API key: the password is in the answer
@@ -18,26 +19,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class KafkaCredentialService {
-    private final PlatformRepository platforms;
-    private final PlatformCredentials credentials;
-    private final Audit audit;
-    private final String bootstrapServers;
-    private final String securityProtocol;
-
-    public KafkaCredentialService(
-            PlatformRepository platforms,
-            PlatformCredentials credentials,
-            Audit audit,
-            @ConfigProperty(name = "registry.platform-kafka.bootstrap-servers")
-                    String bootstrapServers,
-            @ConfigProperty(name = "registry.platform-kafka.security-protocol")
-                    String securityProtocol) {
-        this.platforms = platforms;
-        this.credentials = credentials;
-        this.audit = audit;
-        this.bootstrapServers = bootstrapServers;
-        this.securityProtocol = securityProtocol;
-    }
+    @Inject PlatformRepository platforms;
+    @Inject PlatformCredentials credentials;
+    @Inject Audit audit;
+    @Inject RegistryConfig config;
 
     /** A new credential for an existing platform (the previous one stops working). */
     @Transactional
@@ -71,8 +56,8 @@ public class KafkaCredentialService {
         return new Dto.KafkaCredentials(
                 issued.username(),
                 issued.password(),
-                bootstrapServers,
-                securityProtocol,
+                config.platformKafka().bootstrapServers(),
+                config.platformKafka().securityProtocol(),
                 "SCRAM-SHA-512",
                 PlatformCredentials.topic(platformId),
                 Instant.now().toString());

@@ -7,6 +7,7 @@ import dev.fairshare.registry.store.MakerNamespaceRepository;
 import dev.fairshare.registry.store.MakerRepository;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.Locale;
@@ -26,16 +27,9 @@ public class NamespaceService {
 
     static final int MAX_PREFIX = 200;
 
-    private final MakerRepository makers;
-    private final MakerNamespaceRepository namespaces;
-    private final Audit audit;
-
-    public NamespaceService(
-            MakerRepository makers, MakerNamespaceRepository namespaces, Audit audit) {
-        this.makers = makers;
-        this.namespaces = namespaces;
-        this.audit = audit;
-    }
+    @Inject MakerRepository makers;
+    @Inject MakerNamespaceRepository namespaces;
+    @Inject Audit audit;
 
     @Transactional
     public Dto.NamespaceView grant(String makerId, Dto.NamespaceRequest req) {
@@ -94,12 +88,11 @@ public class NamespaceService {
         if (makers.findById(makerId) == null) {
             throw ProblemException.notFound("maker", makerId);
         }
-        var q = namespaces.find("makerId", Sort.by("prefix"), makerId).page(page, size);
-        return new Page<>(
-                q.<MakerNamespace>list().stream().map(NamespaceService::view).toList(),
+        return Page.of(
+                namespaces.find("makerId", Sort.by("prefix"), makerId),
                 page,
                 size,
-                q.count());
+                NamespaceService::view);
     }
 
     /** The maker whose namespace holds {@code ref} (ignoring case), or null. */

@@ -11,6 +11,7 @@ import dev.fairshare.registry.store.ModelRepository;
 import dev.fairshare.registry.store.PlatformRepository;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -26,27 +27,12 @@ public class RegistryService {
     static final String TOPIC_PLATFORMS = "registry.platforms";
     static final String TOPIC_MODELS = "registry.models";
 
-    private final MakerRepository makers;
-    private final ModelRepository models;
-    private final PlatformRepository platforms;
-    private final Outbox outbox;
-    private final Audit audit;
-    private final KafkaCredentialService kafkaCredentials;
-
-    public RegistryService(
-            MakerRepository makers,
-            ModelRepository models,
-            PlatformRepository platforms,
-            Outbox outbox,
-            Audit audit,
-            KafkaCredentialService kafkaCredentials) {
-        this.makers = makers;
-        this.models = models;
-        this.platforms = platforms;
-        this.outbox = outbox;
-        this.audit = audit;
-        this.kafkaCredentials = kafkaCredentials;
-    }
+    @Inject MakerRepository makers;
+    @Inject ModelRepository models;
+    @Inject PlatformRepository platforms;
+    @Inject Outbox outbox;
+    @Inject Audit audit;
+    @Inject KafkaCredentialService kafkaCredentials;
 
     @Transactional
     public Dto.MakerView createMaker(Dto.MakerRequest req) {
@@ -79,8 +65,7 @@ public class RegistryService {
 
     public Page<Dto.MakerView> makers(int page, int size) {
         Page.check(page, size);
-        var q = makers.findAll(Sort.by("id")).page(page, size);
-        return new Page<>(q.<Maker>list().stream().map(Views::of).toList(), page, size, q.count());
+        return Page.of(makers.findAll(Sort.by("id")), page, size, Views::of);
     }
 
     /**
@@ -119,9 +104,7 @@ public class RegistryService {
 
     public Page<Dto.PlatformView> platforms(int page, int size) {
         Page.check(page, size);
-        var q = platforms.findAll(Sort.by("id")).page(page, size);
-        return new Page<>(
-                q.<Platform>list().stream().map(Views::of).toList(), page, size, q.count());
+        return Page.of(platforms.findAll(Sort.by("id")), page, size, Views::of);
     }
 
     @Transactional
@@ -236,8 +219,7 @@ public class RegistryService {
                 makerId == null
                         ? models.findAll(Sort.by("id"))
                         : models.find("makerId", Sort.by("id"), makerId);
-        q.page(page, size);
-        return new Page<>(q.<Model>list().stream().map(Views::of).toList(), page, size, q.count());
+        return Page.of(q, page, size, Views::of);
     }
 
     public Dto.Lineage lineage(String id) {

@@ -65,15 +65,16 @@ public final class Views {
                                                                         decimal(t.price)))
                                                 .toList());
         return new Dto.AgreementView(
-                a.id,
-                a.makerId,
-                a.platformId,
-                a.modelId,
-                a.currency,
-                instant(a.validFrom),
-                instant(a.validTo),
-                terms,
-                decimal(a.minimumGuarantee),
+                new Dto.AgreementRequest(
+                        a.id,
+                        a.makerId,
+                        a.platformId,
+                        a.modelId,
+                        a.currency,
+                        instant(a.validFrom),
+                        instant(a.validTo),
+                        terms,
+                        decimal(a.minimumGuarantee)),
                 instant(a.createdAt));
     }
 }

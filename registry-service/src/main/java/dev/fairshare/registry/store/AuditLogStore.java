@@ -1,6 +1,7 @@
 package dev.fairshare.registry.store;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -43,11 +44,7 @@ public class AuditLogStore {
     /** A page of rows and the number of rows matching the filter. */
     public record Rows(List<Entry> items, long total) {}
 
-    private final EntityManager em;
-
-    public AuditLogStore(EntityManager em) {
-        this.em = em;
-    }
+    @Inject EntityManager em;
 
     /** Appends one entry that the given makers and platforms may read. */
     public void insert(Entry e, Set<String> makerIds, Set<String> platformIds) {

@@ -1,6 +1,7 @@
 package dev.fairshare.registry.store;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import java.time.Duration;
 
@@ -13,11 +14,7 @@ public class LoginAttemptStore {
     /** A key's attempts in its current window, and the whole seconds until that window ends. */
     public record Count(int attempts, long secondsLeft) {}
 
-    private final EntityManager em;
-
-    public LoginAttemptStore(EntityManager em) {
-        this.em = em;
-    }
+    @Inject EntityManager em;
 
     /** Deletes the rows of windows that started longer ago than {@code age}. */
     public void deleteOlderThan(Duration age) {
