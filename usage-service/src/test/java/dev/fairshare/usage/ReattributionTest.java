@@ -15,6 +15,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fairshare.localstack.FairshareTestResource;
 import dev.fairshare.localstack.Tokens;
 import dev.fairshare.localstack.Topics;
+import dev.fairshare.usage.config.UsageConfig;
+import dev.fairshare.usage.kafka.ReattributionConsumer;
 import dev.fairshare.usage.store.RollupFolder;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -31,12 +33,17 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -60,6 +67,8 @@ class ReattributionTest {
     @Inject ObjectMapper mapper;
     @Inject RollupFolder folder;
     @Inject AgroalDataSource dataSource;
+    @Inject ReattributionConsumer disputeConsumer;
+    @Inject UsageConfig config;
 
     /** Sums of one model's roll-ups on one platform. */
     record Sums(long events, BigDecimal revenue, BigDecimal outputTokens) {}
@@ -259,6 +268,68 @@ class ReattributionTest {
         send("registry.reattributions", uid("bad"), "{\"disputeId\":", null);
         String dispute = applyDispute(ref, p, owner);
         assertThat(moved(dispute)).isZero();
+    }
+
+    @Test
+    void aRestartedDisputeConsumerResumesFromItsStoredPositionAndReadsNoDisputeAgain()
+            throws Exception {
+        String p = platform();
+        List<String> logged = new CopyOnWriteArrayList<>();
+        Logger log = Logger.getLogger(ReattributionConsumer.class.getName());
+        Handler capture =
+                new Handler() {
+                    @Override
+                    public void publish(LogRecord r) {
+                        logged.add(((ExtLogRecord) r).getFormattedMessage());
+                    }
+
+                    @Override
+                    public void flush() {}
+
+                    @Override
+                    public void close() {}
+                };
+        log.addHandler(capture);
+        try {
+            String first = applyDispute("org/" + uid("restart"), p, uid("md"));
+            // the topic's one partition has its stored position: none is new to the consumer, and
+            // the next dispute follows the first one in it
+            int partitions =
+                    Topics.fixedTopics().stream()
+                            .filter(t -> t.name().equals(ReattributionConsumer.TOPIC))
+                            .findFirst()
+                            .orElseThrow()
+                            .numPartitions();
+            assertThat(partitions).isEqualTo(1);
+            assertThat(
+                            count(
+                                    "select count(*) from consumer_offset where consumer_group = '"
+                                            + config.consumerGroup()
+                                            + "' and topic = '"
+                                            + ReattributionConsumer.TOPIC
+                                            + "'"))
+                    .isEqualTo(partitions);
+
+            disputeConsumer.stop(null);
+            disputeConsumer.start(null);
+            // a consumer that went back to the beginning would read the first one again before it
+            String second = applyDispute("org/" + uid("restart"), p, uid("md"));
+            String secondApplied =
+                    "dispute "
+                            + second
+                            + " applied: 0 events moved, 0 unattributed events attributed";
+            await().atMost(Duration.ofSeconds(30)).until(() -> logged.contains(secondApplied));
+            assertThat(logged)
+                    .filteredOn(m -> m.contains(first) || m.contains(second))
+                    .containsExactly(
+                            "dispute "
+                                    + first
+                                    + " applied: 0 events moved, 0 unattributed events attributed",
+                            secondApplied);
+            assertThat(logged).noneMatch(m -> m.contains("was applied before"));
+        } finally {
+            log.removeHandler(capture);
+        }
     }
 
     // ---------------------------------------------------------------- helpers
