@@ -34,6 +34,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "finance")
 @SecurityRequirement(name = "bearer")
 @RolesAllowed({Caller.FINANCE, Caller.MAKER})
+@APIResponse(responseCode = "400", description = "INVALID_PERIOD, INVALID_PAGE")
+@APIResponse(responseCode = "409", description = Responses.REGISTRY_INCOMPLETE)
+@APIResponse(responseCode = "503", description = Responses.STARTING)
 public class UnratedUsageResource {
     @Inject SettlementService settlement;
 
@@ -77,12 +80,9 @@ public class UnratedUsageResource {
                             + " rated), per period, platform, model, agreement and currency; a MAKER or a PLATFORM"
                             + " sees its own")
     @APIResponse(responseCode = "200", description = "a page of currency-mismatched usage")
-    @APIResponse(responseCode = "400", description = "INVALID_PERIOD, INVALID_PAGE")
     @APIResponse(
             responseCode = "403",
             description = "FORBIDDEN: another maker's or platform's, or an ADMIN token")
-    @APIResponse(responseCode = "409", description = Responses.REGISTRY_INCOMPLETE)
-    @APIResponse(responseCode = "503", description = Responses.STARTING)
     public Page<MismatchView> currencyMismatches(
             @QueryParam("period") String period,
             @BeanParam Parties parties,
@@ -118,7 +118,6 @@ public class UnratedUsageResource {
     @Operation(
             operationId = "listUnlicensedUsage",
             summary = "Usage of a maker's models on platforms with no agreement in force for it")
-    @APIResponse(responseCode = "400", description = "INVALID_PERIOD")
     @APIResponse(responseCode = "200", description = "a page of unlicensed usage")
     public Page<UsageView> unlicensed(@BeanParam UsageQuery query, @BeanParam Paging paging) {
         return paging.of(uncovered(query, false));
@@ -130,7 +129,6 @@ public class UnratedUsageResource {
             operationId = "listComplianceFindings",
             summary =
                     "Commercial use of models whose licence forbids it, on platforms without an agreement")
-    @APIResponse(responseCode = "400", description = "INVALID_PERIOD")
     @APIResponse(responseCode = "200", description = "a page of findings")
     public Page<UsageView> findings(@BeanParam UsageQuery query, @BeanParam Paging paging) {
         return paging.of(uncovered(query, true));

@@ -12,6 +12,7 @@ import dev.fairshare.settlement.service.dashboard.DashboardViews.Period;
 import dev.fairshare.settlement.service.dashboard.DashboardViews.Quarantined;
 import dev.fairshare.settlement.service.dashboard.DashboardViews.Unattributed;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.YearMonth;
@@ -29,21 +30,13 @@ import java.util.TreeMap;
  */
 @ApplicationScoped
 public class FinanceDashboard {
-    private final SettlementService settlement;
-    private final RegistryReplica registry;
-    private final PoolDashboard pools;
-    private final Peers peers;
+    @Inject SettlementService settlement;
 
-    public FinanceDashboard(
-            SettlementService settlement,
-            RegistryReplica registry,
-            PoolDashboard pools,
-            Peers peers) {
-        this.settlement = settlement;
-        this.registry = registry;
-        this.pools = pools;
-        this.peers = peers;
-    }
+    @Inject RegistryReplica registry;
+
+    @Inject PoolDashboard pools;
+
+    @Inject Peers peers;
 
     /** One of usage-service's lists, or why it could not be read. */
     private record Report<T>(List<T> items, String error) {}

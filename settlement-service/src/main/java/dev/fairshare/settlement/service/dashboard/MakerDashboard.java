@@ -17,6 +17,7 @@ import dev.fairshare.settlement.service.dashboard.DashboardViews.Period;
 import dev.fairshare.settlement.service.dashboard.DashboardViews.PeriodTotal;
 import dev.fairshare.settlement.service.dashboard.DashboardViews.Uncovered;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.math.BigDecimal;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -38,24 +39,15 @@ import java.util.TreeSet;
  */
 @ApplicationScoped
 public class MakerDashboard {
-    private final SettlementService settlement;
-    private final RegistryReplica registry;
-    private final MakerModels models;
-    private final PoolDashboard pools;
-    private final ObjectMapper mapper;
+    @Inject SettlementService settlement;
 
-    public MakerDashboard(
-            SettlementService settlement,
-            RegistryReplica registry,
-            MakerModels models,
-            PoolDashboard pools,
-            ObjectMapper mapper) {
-        this.settlement = settlement;
-        this.registry = registry;
-        this.models = models;
-        this.pools = pools;
-        this.mapper = mapper;
-    }
+    @Inject RegistryReplica registry;
+
+    @Inject MakerModels models;
+
+    @Inject PoolDashboard pools;
+
+    @Inject ObjectMapper mapper;
 
     /** The page of {@code makerId}, signed in as {@code user}, with {@code selected}'s sources. */
     public MakerView view(String user, String makerId, YearMonth selected) {
