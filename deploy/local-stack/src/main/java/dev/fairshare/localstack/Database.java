@@ -5,9 +5,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * A real PostgreSQL server: an embedded PostgreSQL 17 (zonky), or an external server when {@code
@@ -108,6 +111,65 @@ public final class Database implements AutoCloseable {
 
     public String jdbcUrl(String database) {
         return baseUrl + database;
+    }
+
+    /**
+     * Creates a database of its own for one test ({@code prefix} and a random suffix) and returns
+     * its JDBC URL.
+     */
+    public String createScratch(String prefix) {
+        String name = prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try (Connection c = DriverManager.getConnection(baseUrl + "postgres", user, password);
+                Statement s = c.createStatement()) {
+            s.execute("create database " + name);
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not create database " + name, e);
+        }
+        return jdbcUrl(name);
+    }
+
+    /**
+     * Rewrites Flyway's history of the database at {@code url} as the versioned migrations V1 to
+     * V{@code through} leave it: one successful SQL migration a version, nothing else.
+     */
+    public void recordVersionedMigrations(String url, int through) {
+        try (Connection c = DriverManager.getConnection(url, user, password);
+                Statement s = c.createStatement()) {
+            s.execute("delete from flyway_schema_history");
+            s.execute(
+                    "insert into flyway_schema_history (installed_rank, version, description, type,"
+                            + " script, checksum, installed_by, execution_time, success)"
+                            + " select v, v::text, 'migration ' || v, 'SQL', 'V' || v || '__migration.sql',"
+                            + " 0, current_user, 1, true from generate_series(1, "
+                            + through
+                            + ") v");
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not rewrite the schema history of " + url, e);
+        }
+    }
+
+    /** Flyway's history of the database at {@code url}: "version type script success" a row. */
+    public List<String> schemaHistory(String url) {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(url, user, password);
+                Statement s = c.createStatement();
+                ResultSet rs =
+                        s.executeQuery(
+                                "select version, type, script, success from flyway_schema_history"
+                                        + " order by installed_rank")) {
+            while (rs.next()) {
+                rows.add(
+                        String.join(
+                                " ",
+                                rs.getString(1),
+                                rs.getString(2),
+                                rs.getString(3),
+                                String.valueOf(rs.getBoolean(4))));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not read the schema history of " + url, e);
+        }
+        return rows;
     }
 
     public String user() {

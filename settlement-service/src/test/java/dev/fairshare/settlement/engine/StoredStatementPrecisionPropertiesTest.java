@@ -13,10 +13,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.YearMonth;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import net.jqwik.api.Arbitraries;
@@ -49,16 +47,7 @@ class StoredStatementPrecisionPropertiesTest {
     @BeforeContainer
     static void database() throws SQLException {
         database = FairshareTestResource.infrastructure().database();
-        String name = "precision_" + UUID.randomUUID().toString().substring(0, 8);
-        try (Connection c =
-                        DriverManager.getConnection(
-                                database.jdbcUrl("postgres"),
-                                database.user(),
-                                database.password());
-                Statement s = c.createStatement()) {
-            s.execute("create database " + name);
-        }
-        url = database.jdbcUrl(name);
+        url = database.createScratch("precision");
         Flyway.configure()
                 .dataSource(url, database.user(), database.password())
                 .locations("classpath:db/migration")

@@ -551,7 +551,8 @@ public class EventStore {
 
     /**
      * A plain event's attribution: one model, weight 1, the event's own revenue and units — stored
-     * as {@code [{"modelId","weight":"1"}]} (V3), the rest filled in when it is read.
+     * as {@code [{"modelId","weight":"1"}]} (usage_event.attribution), the rest filled in when it
+     * is read.
      */
     static boolean plain(List<Attribution.Part> parts) {
         return parts.size() == 1 && parts.get(0).weight().compareTo(BigDecimal.ONE) == 0;

@@ -268,7 +268,7 @@ public class UsageQueries {
 
     /**
      * The stored attribution with a plain event's part completed: stored as {@code
-     * [{"modelId","weight":"1"}]} (V3), its revenue and units are the event's own.
+     * [{"modelId","weight":"1"}]}, its revenue and units are the event's own.
      */
     private JsonNode attribution(JsonNode stored, String revenue, Map<String, String> units) {
         if (stored.size() == 1 && stored.get(0) instanceof ObjectNode part && !part.has("units")) {
