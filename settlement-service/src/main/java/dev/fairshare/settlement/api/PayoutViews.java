@@ -1,6 +1,7 @@
 package dev.fairshare.settlement.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.fairshare.settlement.domain.FxRate;
 import dev.fairshare.settlement.domain.PayoutLine;
 import dev.fairshare.settlement.domain.PayoutPart;
@@ -17,15 +18,16 @@ public final class PayoutViews {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ChangeView(String changedAt, String changedBy, String before, String after) {}
 
+    /** Who a maker is paid to: a bank account (IBAN, BIC) or a payment provider's account. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record PayeeView(String payeeName, String iban, String bic, String providerAccount) {}
+
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record ProfileView(
             String makerId,
             String currency,
             String threshold,
-            String payeeName,
-            String iban,
-            String bic,
-            String providerAccount,
+            @JsonUnwrapped PayeeView payee,
             String updatedAt,
             String updatedBy,
             List<ChangeView> changes) {}
@@ -55,10 +57,7 @@ public final class PayoutViews {
             String makerId,
             String amount,
             String currency,
-            String payeeName,
-            String iban,
-            String bic,
-            String providerAccount,
+            @JsonUnwrapped PayeeView payee,
             boolean payeeChanged,
             String status,
             String reference,
@@ -92,10 +91,7 @@ public final class PayoutViews {
                 pr.makerId(),
                 currency,
                 Views.money(pr.threshold(), currency),
-                pr.payeeName(),
-                pr.iban(),
-                pr.bic(),
-                pr.providerAccount(),
+                new PayeeView(pr.payeeName(), pr.iban(), pr.bic(), pr.providerAccount()),
                 pr.updatedAt().toString(),
                 pr.updatedBy(),
                 p.changes().stream()
@@ -164,10 +160,7 @@ public final class PayoutViews {
                 l.makerId(),
                 Views.money(l.amount(), l.currency()),
                 l.currency(),
-                l.payeeName(),
-                l.iban(),
-                l.bic(),
-                l.providerAccount(),
+                new PayeeView(l.payeeName(), l.iban(), l.bic(), l.providerAccount()),
                 l.payeeChanged(),
                 l.status(),
                 l.reference(),

@@ -1,6 +1,8 @@
 package dev.fairshare.settlement.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import dev.fairshare.settlement.domain.DeclaredPool;
 import dev.fairshare.settlement.domain.ReplacedPool;
 import dev.fairshare.settlement.engine.Pool;
 import dev.fairshare.settlement.service.PoolService;
@@ -26,9 +28,8 @@ public final class PoolViews {
 
     public record FeeView(String subscriberId, String amount) {}
 
-    /** A declaration: what was declared, by whom, when. */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record DeclarationView(
+    /** What was declared, by whom, when: the current declaration of a pool and a replaced one. */
+    public record Declared(
             String currency,
             String revenue,
             String makerShare,
@@ -36,9 +37,12 @@ public final class PoolViews {
             String method,
             List<FeeView> fees,
             String declaredBy,
-            String declaredAt,
-            String replacedBy,
-            String replacedAt) {}
+            String declaredAt) {}
+
+    /** A replaced declaration: what was declared, by whom, when, and who replaced it when. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DeclarationView(
+            @JsonUnwrapped Declared declared, String replacedBy, String replacedAt) {}
 
     /** One model's part of the pool; {@code agreementId} null: paid to nobody (unlicensed). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -65,14 +69,7 @@ public final class PoolViews {
             String platformId,
             String period,
             String status,
-            String currency,
-            String revenue,
-            String makerShare,
-            String metric,
-            String method,
-            List<FeeView> fees,
-            String declaredBy,
-            String declaredAt,
+            @JsonUnwrapped Declared declared,
             SplitView split,
             List<DeclarationView> history) {}
 
@@ -82,14 +79,7 @@ public final class PoolViews {
                 p.platformId(),
                 p.period().toString(),
                 r.status(),
-                p.currency(),
-                Views.plain(p.revenue()),
-                Views.plain(p.makerShare()),
-                p.metric(),
-                p.method().name(),
-                fees(p),
-                r.declared().declaredBy(),
-                r.declared().declaredAt().toString(),
+                declared(r.declared()),
                 split(r.split()),
                 r.history().stream().map(PoolViews::replaced).toList());
     }
@@ -100,19 +90,22 @@ public final class PoolViews {
                 .toList();
     }
 
-    private static DeclarationView replaced(ReplacedPool h) {
-        Pool p = h.declaration().pool();
-        return new DeclarationView(
+    private static Declared declared(DeclaredPool d) {
+        Pool p = d.pool();
+        return new Declared(
                 p.currency(),
                 Views.plain(p.revenue()),
                 Views.plain(p.makerShare()),
                 p.metric(),
                 p.method().name(),
                 fees(p),
-                h.declaration().declaredBy(),
-                h.declaration().declaredAt().toString(),
-                h.replacedBy(),
-                h.replacedAt().toString());
+                d.declaredBy(),
+                d.declaredAt().toString());
+    }
+
+    private static DeclarationView replaced(ReplacedPool h) {
+        return new DeclarationView(
+                declared(h.declaration()), h.replacedBy(), h.replacedAt().toString());
     }
 
     private static SplitView split(PoolService.Split s) {

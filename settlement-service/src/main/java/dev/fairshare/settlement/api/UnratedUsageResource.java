@@ -1,6 +1,7 @@
 package dev.fairshare.settlement.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import dev.fairshare.settlement.auth.Caller;
 import dev.fairshare.settlement.engine.CurrencyMismatch;
 import dev.fairshare.settlement.engine.Rounding;
@@ -42,12 +43,12 @@ public class UnratedUsageResource {
 
     @Inject Caller caller;
 
+    /** Whose usage a row sums: a period's usage of a maker's model on a platform. */
+    public record UsageOf(String period, String platformId, String modelId, String makerId) {}
+
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record UsageView(
-            String period,
-            String platformId,
-            String modelId,
-            String makerId,
+            @JsonUnwrapped UsageOf of,
             String customerType,
             long events,
             String revenue,
@@ -60,10 +61,7 @@ public class UnratedUsageResource {
 
     /** Usage that a revenue-share agreement does not rate: its revenue is in another currency. */
     public record MismatchView(
-            String period,
-            String platformId,
-            String modelId,
-            String makerId,
+            @JsonUnwrapped UsageOf of,
             String agreementId,
             String agreementCurrency,
             String currency,
@@ -102,10 +100,7 @@ public class UnratedUsageResource {
 
     static MismatchView view(String period, CurrencyMismatch m) {
         return new MismatchView(
-                period,
-                m.platformId(),
-                m.modelId(),
-                m.makerId(),
+                new UsageOf(period, m.platformId(), m.modelId(), m.makerId()),
                 m.agreementId(),
                 m.agreementCurrency(),
                 m.currency(),
@@ -154,10 +149,7 @@ public class UnratedUsageResource {
         Map<String, String> units = new TreeMap<>();
         u.units().forEach((k, v) -> units.put(k, Views.plain(v)));
         return new UsageView(
-                period,
-                u.platformId(),
-                u.modelId(),
-                u.makerId(),
+                new UsageOf(period, u.platformId(), u.modelId(), u.makerId()),
                 u.customerType().name(),
                 u.events(),
                 Views.plain(u.revenue()),

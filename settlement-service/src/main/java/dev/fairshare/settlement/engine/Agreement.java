@@ -5,7 +5,6 @@ import java.time.LocalDate;
 import java.time.YearMonth;
 import java.time.temporal.ChronoUnit;
 import java.util.Currency;
-import java.util.Objects;
 
 /**
  * A version of an agreement between a maker and a platform, for one model ({@code modelId}) or for
@@ -29,12 +28,14 @@ public record Agreement(
         BigDecimal minimumGuarantee) {
 
     public Agreement {
-        Objects.requireNonNull(id, "id");
-        Objects.requireNonNull(makerId, "makerId");
-        Objects.requireNonNull(platformId, "platformId");
-        Objects.requireNonNull(currency, "currency");
-        Objects.requireNonNull(validFrom, "validFrom");
-        Objects.requireNonNull(terms, "terms");
+        NonNull.check(
+                "id makerId platformId currency validFrom terms",
+                id,
+                makerId,
+                platformId,
+                currency,
+                validFrom,
+                terms);
         Currency.getInstance(currency);
         if (validTo != null && !validTo.isAfter(validFrom)) {
             throw new IllegalArgumentException(

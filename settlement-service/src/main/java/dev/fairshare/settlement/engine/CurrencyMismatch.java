@@ -1,7 +1,6 @@
 package dev.fairshare.settlement.engine;
 
 import java.math.BigDecimal;
-import java.util.Objects;
 
 /**
  * Usage under a revenue-share agreement whose revenue is in another currency than the agreement's:
@@ -19,12 +18,14 @@ public record CurrencyMismatch(
         BigDecimal revenue) {
 
     public CurrencyMismatch {
-        Objects.requireNonNull(platformId, "platformId");
-        Objects.requireNonNull(modelId, "modelId");
-        Objects.requireNonNull(makerId, "makerId");
-        Objects.requireNonNull(agreementId, "agreementId");
-        Objects.requireNonNull(agreementCurrency, "agreementCurrency");
-        Objects.requireNonNull(currency, "currency");
-        Objects.requireNonNull(revenue, "revenue");
+        NonNull.check(
+                "platformId modelId makerId agreementId agreementCurrency currency revenue",
+                platformId,
+                modelId,
+                makerId,
+                agreementId,
+                agreementCurrency,
+                currency,
+                revenue);
     }
 }

@@ -2,7 +2,6 @@ package dev.fairshare.settlement.engine;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.util.Objects;
 
 /**
  * One line of a {@link JournalEntry}: a debit or a credit of {@code account} in {@code currency}.
@@ -14,10 +13,7 @@ import java.util.Objects;
 public record JournalLine(String account, String currency, BigDecimal debit, BigDecimal credit) {
 
     public JournalLine {
-        Objects.requireNonNull(account, "account");
-        Objects.requireNonNull(currency, "currency");
-        Objects.requireNonNull(debit, "debit");
-        Objects.requireNonNull(credit, "credit");
+        NonNull.check("account currency debit credit", account, currency, debit, credit);
         if (debit.signum() < 0
                 || credit.signum() < 0
                 || (debit.signum() > 0) == (credit.signum() > 0)) {

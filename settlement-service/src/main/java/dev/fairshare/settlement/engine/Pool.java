@@ -5,7 +5,6 @@ import java.time.YearMonth;
 import java.util.Collections;
 import java.util.Currency;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -25,13 +24,9 @@ public record Pool(
         Map<String, BigDecimal> fees) {
 
     public Pool {
-        Objects.requireNonNull(platformId, "platformId");
-        Objects.requireNonNull(period, "period");
-        Currency.getInstance(Objects.requireNonNull(currency, "currency"));
-        Objects.requireNonNull(revenue, "revenue");
-        Objects.requireNonNull(makerShare, "makerShare");
-        Objects.requireNonNull(metric, "metric");
-        Objects.requireNonNull(method, "method");
+        NonNull.check("platformId period currency", platformId, period, currency);
+        Currency.getInstance(currency);
+        NonNull.check("revenue makerShare metric method", revenue, makerShare, metric, method);
         if (revenue.signum() < 0) {
             throw new IllegalArgumentException("pool revenue must not be negative: " + revenue);
         }

@@ -3,7 +3,6 @@ package dev.fairshare.settlement.engine;
 import java.math.BigDecimal;
 import java.time.YearMonth;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Pooled usage of one model by one subscriber of a subscription platform in a period, per customer
@@ -21,11 +20,13 @@ public record PooledUsage(
         Map<String, BigDecimal> units) {
 
     public PooledUsage {
-        Objects.requireNonNull(platformId, "platformId");
-        Objects.requireNonNull(modelId, "modelId");
-        Objects.requireNonNull(subscriberId, "subscriberId");
-        Objects.requireNonNull(period, "period");
-        Objects.requireNonNull(customerType, "customerType");
+        NonNull.check(
+                "platformId modelId subscriberId period customerType",
+                platformId,
+                modelId,
+                subscriberId,
+                period,
+                customerType);
         units = Map.copyOf(units);
     }
 

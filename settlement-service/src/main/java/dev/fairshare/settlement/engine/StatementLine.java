@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.time.YearMonth;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * One line of a period's statement: what {@code platformId} owes {@code makerId} under {@code
@@ -54,15 +53,15 @@ public record StatementLine(
     public static final Comparator<StatementLine> ORDER = StatementLine::compareInOrder;
 
     public StatementLine {
-        Objects.requireNonNull(period, "period");
-        Objects.requireNonNull(makerId, "makerId");
-        Objects.requireNonNull(platformId, "platformId");
-        Objects.requireNonNull(agreementId, "agreementId");
-        Objects.requireNonNull(kind, "kind");
-        Objects.requireNonNull(basis, "basis");
-        Objects.requireNonNull(exactAmount, "exactAmount");
-        Objects.requireNonNull(amount, "amount");
-        Objects.requireNonNull(currency, "currency");
+        NonNull.check(
+                "period makerId platformId agreementId", period, makerId, platformId, agreementId);
+        NonNull.check(
+                "kind basis exactAmount amount currency",
+                kind,
+                basis,
+                exactAmount,
+                amount,
+                currency);
         path = List.copyOf(path);
         boolean guarantee = isGuarantee(kind);
         if (guarantee != (customerType == null)

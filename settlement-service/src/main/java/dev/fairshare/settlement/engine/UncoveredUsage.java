@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.Collections;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -34,14 +33,13 @@ public record UncoveredUsage(
         BigDecimal wouldHaveEarned) {
 
     public UncoveredUsage {
-        Objects.requireNonNull(platformId, "platformId");
-        Objects.requireNonNull(modelId, "modelId");
-        Objects.requireNonNull(makerId, "makerId");
-        Objects.requireNonNull(customerType, "customerType");
-        Objects.requireNonNull(currency, "currency");
-        Objects.requireNonNull(revenue, "revenue");
-        Objects.requireNonNull(firstDay, "firstDay");
-        Objects.requireNonNull(lastDay, "lastDay");
+        NonNull.check(
+                "platformId modelId makerId customerType",
+                platformId,
+                modelId,
+                makerId,
+                customerType);
+        NonNull.check("currency revenue firstDay lastDay", currency, revenue, firstDay, lastDay);
         units = Collections.unmodifiableMap(new TreeMap<>(units));
     }
 }

@@ -4,7 +4,6 @@ import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.Currency;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * The usage roll-up grain that settlement rates: the sums, for one platform, model, UTC day,
@@ -24,12 +23,15 @@ public record UsageRow(
         Map<String, BigDecimal> units) {
 
     public UsageRow {
-        Objects.requireNonNull(platformId, "platformId");
-        Objects.requireNonNull(modelId, "modelId");
-        Objects.requireNonNull(day, "day");
-        Objects.requireNonNull(customerType, "customerType");
-        Objects.requireNonNull(revenue, "revenue");
-        Currency.getInstance(Objects.requireNonNull(currency, "currency"));
+        NonNull.check(
+                "platformId modelId day customerType revenue currency",
+                platformId,
+                modelId,
+                day,
+                customerType,
+                revenue,
+                currency);
+        Currency.getInstance(currency);
         units = Map.copyOf(units);
     }
 }

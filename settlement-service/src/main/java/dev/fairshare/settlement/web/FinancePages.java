@@ -14,6 +14,7 @@ import io.quarkus.qute.Template;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -53,11 +54,7 @@ public class FinancePages {
     /** Finance: periods and closes, invoices, payouts, reports, unattributed usage. */
     @GET
     @Produces(MediaType.TEXT_HTML)
-    public Response financePage(
-            @QueryParam("period") String period,
-            @QueryParam("message") String message,
-            @QueryParam("error") String error) {
-        // ?message= and ?error= are codes: the page says what they mean, never echoes them
+    public Response financePage(@QueryParam("period") String period, @BeanParam Notice notice) {
         Optional<Viewer> v = Viewer.of(session);
         if (v.isEmpty() || !v.get().finance()) {
             return Viewer.away(v);
@@ -67,27 +64,39 @@ public class FinancePages {
                         ? YearMonth.now(ZoneOffset.UTC).minusMonths(1)
                         : SettlementResource.period(period);
         FinanceView view =
-                dashboard.view(v.get().user(), v.get().token(), selected, message, error);
+                dashboard.view(
+                        v.get().user(),
+                        v.get().token(),
+                        selected,
+                        notice.message(),
+                        notice.error());
         return Response.ok(finance.data("page", view.page()).data("pools", view.pools()))
                 .type(MediaType.TEXT_HTML)
                 .build();
     }
 
+    /**
+     * What the page reports after a close: {@code ?message=} (what was done) or {@code ?error=}
+     * (why it was refused); both are codes, the page says what they mean and never echoes them.
+     */
+    public record Notice(
+            @QueryParam("message") String message, @QueryParam("error") String error) {}
+
+    /** The close form: the period, and {@code force=on} to close it before its grace is over. */
+    public record CloseForm(@FormParam("period") String period, @FormParam("force") String force) {}
+
     /** Close a period from the dashboard (the same rules as POST /periods/{p}/close). */
     @POST
     @Path("close")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response close(
-            @FormParam("period") String period,
-            @FormParam("force") String force,
-            @FormParam(Session.CSRF_FIELD) String csrf) {
+    public Response close(@BeanParam CloseForm form, @FormParam(Session.CSRF_FIELD) String csrf) {
         Optional<Viewer> v = Viewer.of(session);
         if (v.isEmpty() || !v.get().finance()) {
             return Viewer.away(v);
         }
-        YearMonth p = SettlementResource.period(period);
+        YearMonth p = SettlementResource.period(form.period());
         try {
-            settlement.close(p, "on".equals(force));
+            settlement.close(p, "on".equals(form.force()));
             return redirect("/dashboard/finance?period=" + p + "&message=" + Notices.CLOSED);
         } catch (ProblemException e) {
             return redirect(

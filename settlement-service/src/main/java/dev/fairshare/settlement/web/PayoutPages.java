@@ -9,6 +9,7 @@ import io.quarkus.qute.Location;
 import io.quarkus.qute.Template;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.FormParam;
 import jakarta.ws.rs.GET;
@@ -81,12 +82,19 @@ public class PayoutPages {
         return Viewer.away(Viewer.of(session));
     }
 
-    @GET
-    @Produces(MediaType.TEXT_HTML)
-    public Response page(
+    /**
+     * What the page reports after an action: {@code ?done=} and {@code ?run=} (what was done to
+     * which run) or {@code ?error=} (why it was refused), as codes the page makes its sentence
+     * from.
+     */
+    public record Outcome(
             @QueryParam("done") String done,
             @QueryParam("run") Long runId,
-            @QueryParam("error") String error) {
+            @QueryParam("error") String error) {}
+
+    @GET
+    @Produces(MediaType.TEXT_HTML)
+    public Response page(@BeanParam Outcome outcome) {
         Optional<Payee> v = viewer();
         if (v.isEmpty()) {
             return away();
@@ -95,7 +103,11 @@ public class PayoutPages {
                         template.data(
                                 "page",
                                 dashboard.page(
-                                        v.get().user(), v.get().maker(), done, runId, error)))
+                                        v.get().user(),
+                                        v.get().maker(),
+                                        outcome.done(),
+                                        outcome.runId(),
+                                        outcome.error())))
                 .type(MediaType.TEXT_HTML)
                 .build();
     }
@@ -123,13 +135,31 @@ public class PayoutPages {
         return files.remittance(runId, makerId);
     }
 
+    /** The form that creates a run: its currency and the day whose balances it pays. */
+    public record RunForm(@FormParam("currency") String currency, @FormParam("asOf") String asOf) {
+        /** The day the run is as of; 422 {@code INVALID_DATE} when it is not one. */
+        LocalDate day() {
+            try {
+                return LocalDate.parse(asOf == null ? "" : asOf.trim());
+            } catch (DateTimeParseException e) {
+                throw new ProblemException(422, "INVALID_DATE", "asOf: a day such as 2026-11-30");
+            }
+        }
+
+        /** The run's currency code; 422 {@code INVALID_CURRENCY} when it is not one. */
+        String code() {
+            String c = currency == null ? "" : currency.trim();
+            if (!PayeeDetails.validCurrency(c)) {
+                throw new ProblemException(422, "INVALID_CURRENCY", "currency: an ISO 4217 code");
+            }
+            return c;
+        }
+    }
+
     @POST
     @Path("create")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response create(
-            @FormParam("currency") String currency,
-            @FormParam("asOf") String asOf,
-            @FormParam(Session.CSRF_FIELD) String csrf) {
+    public Response create(@BeanParam RunForm form, @FormParam(Session.CSRF_FIELD) String csrf) {
         Optional<Payee> v = finance();
         if (v.isEmpty()) {
             return away();
@@ -137,19 +167,8 @@ public class PayoutPages {
         return act(
                 "created",
                 () -> {
-                    LocalDate day;
-                    try {
-                        day = LocalDate.parse(asOf == null ? "" : asOf.trim());
-                    } catch (DateTimeParseException e) {
-                        throw new ProblemException(
-                                422, "INVALID_DATE", "asOf: a day such as 2026-11-30");
-                    }
-                    String c = currency == null ? "" : currency.trim();
-                    if (!PayeeDetails.validCurrency(c)) {
-                        throw new ProblemException(
-                                422, "INVALID_CURRENCY", "currency: an ISO 4217 code");
-                    }
-                    return dashboard.create(c, day, v.get().user());
+                    LocalDate day = form.day();
+                    return dashboard.create(form.code(), day, v.get().user());
                 });
     }
 
