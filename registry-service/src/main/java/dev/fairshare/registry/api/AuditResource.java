@@ -13,8 +13,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -29,22 +27,7 @@ public class AuditResource {
 
     @GET
     @RolesAllowed({Roles.ADMIN, Roles.FINANCE, Roles.MAKER, Roles.PLATFORM})
-    @Operation(
-            operationId = "listAuditEntries",
-            summary =
-                    "Registry changes, oldest first (paged): who, when, what, before and after, reason",
-            description =
-                    "ADMIN and FINANCE see every entry; a MAKER or PLATFORM the entries about its own"
-                            + " makers, models, aliases, proposals, agreements, accounts and keys."
-                            + " from is inclusive, to exclusive (ISO-8601 instants).")
-    @APIResponse(
-            responseCode = "200",
-            description =
-                    "{ items, page, size, total }: {id, at, actor, role, entityType, entityId, action,"
-                            + " before, after, reason} (docs/api.md has an example)")
-    @APIResponse(responseCode = "400", description = "INVALID_PAGE")
-    @APIResponse(responseCode = "422", description = "BAD_TIMESTAMP")
-    public Page<Dto.AuditEntryView> list(
+    public Page<Dto.AuditEntryView> listAuditEntries(
             @QueryParam("entityType") String entityType,
             @QueryParam("entityId") String entityId,
             @QueryParam("from") String from,

@@ -25,11 +25,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -59,12 +54,7 @@ public class FinanceResource {
 
     @GET
     @Path("ledger/{period}")
-    @Operation(
-            operationId = "getLedger",
-            summary = "Journal entries posted by a period's close, with their lines (append-only)")
-    @APIResponse(responseCode = "400", description = "INVALID_PERIOD")
-    @APIResponse(responseCode = "200", description = "the period's journal entries")
-    public Map<String, Object> ledger(@PathParam("period") String period) {
+    public Map<String, Object> getLedger(@PathParam("period") String period) {
         List<EntryView> items =
                 settlement.ledger(SettlementResource.period(period)).stream()
                         .map(FinanceResource::entry)
@@ -74,13 +64,7 @@ public class FinanceResource {
 
     @GET
     @Path("ledger/balances")
-    @Operation(
-            operationId = "getLedgerBalances",
-            summary =
-                    "Balance (credits − debits) per account and currency, as of an instant or a day (default: now)")
-    @APIResponse(responseCode = "400", description = "INVALID_VALUE (asOf)")
-    @APIResponse(responseCode = "200", description = "the balance of every account")
-    public Map<String, Object> balances(@QueryParam("asOf") String asOf) {
+    public Map<String, Object> getLedgerBalances(@QueryParam("asOf") String asOf) {
         Instant at = asOf(asOf);
         List<BalanceView> items =
                 settlement.balances(at).stream()
@@ -97,15 +81,7 @@ public class FinanceResource {
     @GET
     @Path("reports/{period}/settlement.csv")
     @Produces("text/csv")
-    @Operation(
-            operationId = "getSettlementReport",
-            summary = "One RFC 4180 row per statement line, with a header row (streamed)")
-    @APIResponse(
-            responseCode = "200",
-            description = "the statement lines as CSV",
-            content = @Content(mediaType = "text/csv", schema = @Schema(type = SchemaType.STRING)))
-    @APIResponse(responseCode = "400", description = "INVALID_PERIOD")
-    public Response csv(@PathParam("period") String period) {
+    public Response getSettlementReport(@PathParam("period") String period) {
         return settlementCsv(settlement, SettlementResource.period(period));
     }
 

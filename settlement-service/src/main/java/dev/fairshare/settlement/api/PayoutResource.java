@@ -31,13 +31,9 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /**
  * Payouts (DESIGN.md "Payouts"): the FX rates finance records, and payout runs from DRAFT to a
@@ -49,7 +45,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "payouts")
 @SecurityRequirement(name = "bearer")
 @RolesAllowed(Caller.FINANCE)
-@APIResponse(responseCode = "403", description = "FORBIDDEN: not FINANCE")
 public class PayoutResource {
     @Inject PayoutService payouts;
 
@@ -64,20 +59,7 @@ public class PayoutResource {
     @POST
     @Path("fx-rates")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(
-            operationId = "recordFxRate",
-            summary = "Record an FX rate for a day: 1 base = rate quote, with its source")
-    @APIResponse(
-            responseCode = "201",
-            description = "the rate as recorded",
-            content = @Content(schema = @Schema(implementation = PayoutViews.RateView.class)))
-    @APIResponse(responseCode = "400", description = "MALFORMED_JSON")
-    @APIResponse(responseCode = "409", description = "RATE_EXISTS: that day and pair has a rate")
-    @APIResponse(
-            responseCode = "422",
-            description =
-                    "VALIDATION_FAILED with errors[] naming date, base, quote, rate or source")
-    public Response recordRate(RateRequest body) {
+    public RestResponse<PayoutViews.RateView> recordFxRate(RateRequest body) {
         RateRequest b = body == null ? new RateRequest(null, null, null, null, null) : body;
         List<FieldError> errors = new ArrayList<>();
         LocalDate date = date(b.date(), "date", errors);
@@ -104,19 +86,15 @@ public class PayoutResource {
         }
         failIfAny(errors);
         FxRate r = payouts.recordRate(date, base, quote, rate, b.source().strip(), caller.name());
-        return Response.created(URI.create("/fx-rates?date=" + date + "&quote=" + quote))
+        return RestResponse.ResponseBuilder.<PayoutViews.RateView>created(
+                        URI.create("/fx-rates?date=" + date + "&quote=" + quote))
                 .entity(PayoutViews.rate(r))
                 .build();
     }
 
     @GET
     @Path("fx-rates")
-    @Operation(
-            operationId = "listFxRates",
-            summary = "Recorded FX rates, of a day and into a currency")
-    @APIResponse(responseCode = "200", description = "a page of rates")
-    @APIResponse(responseCode = "422", description = "VALIDATION_FAILED: date or quote")
-    public Page<RateView> rates(
+    public Page<RateView> listFxRates(
             @QueryParam("date") String date,
             @QueryParam("quote") String quote,
             @BeanParam Paging paging) {
@@ -133,31 +111,15 @@ public class PayoutResource {
     @POST
     @Path("payout-runs")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(
-            operationId = "createPayoutRun",
-            summary =
-                    "Create a DRAFT payout run in a currency from the makers' ledger balances at the end of asOf"
-                            + " (closed periods only): lines at or above each threshold, the rest carried forward")
-    @APIResponse(
-            responseCode = "201",
-            description = "the DRAFT run with its lines and carry-forwards",
-            content = @Content(schema = @Schema(implementation = PayoutViews.RunView.class)))
-    @APIResponse(responseCode = "400", description = "MALFORMED_JSON")
-    @APIResponse(
-            responseCode = "409",
-            description = "RUN_IN_PROGRESS: a run in that currency is not finished")
-    @APIResponse(
-            responseCode = "422",
-            description =
-                    "VALIDATION_FAILED (currency, asOf); FX_RATE_MISSING naming each pair without a rate on asOf")
-    public Response createRun(RunRequest body) {
+    public RestResponse<PayoutViews.RunView> createPayoutRun(RunRequest body) {
         RunRequest b = body == null ? new RunRequest(null, null) : body;
         List<FieldError> errors = new ArrayList<>();
         String currency = currency(b.currency(), "currency", errors);
         LocalDate asOf = date(b.asOf(), "asOf", errors);
         failIfAny(errors);
         PayoutService.RunDetail run = payouts.createRun(currency, asOf, caller.name());
-        return Response.created(URI.create("/payout-runs/" + run.run().id()))
+        return RestResponse.ResponseBuilder.<PayoutViews.RunView>created(
+                        URI.create("/payout-runs/" + run.run().id()))
                 .entity(PayoutViews.run(run, null))
                 .build();
     }
@@ -165,15 +127,8 @@ public class PayoutResource {
     @GET
     @RolesAllowed({Caller.FINANCE, Caller.MAKER})
     @Path("payout-runs")
-    @Operation(
-            operationId = "listPayoutRuns",
-            summary =
-                    "Payout runs, newest first; a MAKER sees the runs that name it, with only its own lines")
-    @APIResponse(responseCode = "200", description = "a page of runs")
-    @APIResponse(responseCode = "400", description = "INVALID_PAGE")
-    @APIResponse(responseCode = "403", description = "FORBIDDEN: PLATFORM or ADMIN")
-    @APIResponse(responseCode = "422", description = "VALIDATION_FAILED: status")
-    public Page<RunView> runs(@QueryParam("status") String status, @BeanParam Paging paging) {
+    public Page<RunView> listPayoutRuns(
+            @QueryParam("status") String status, @BeanParam Paging paging) {
         if (status != null
                 && !List.of(
                                 PayoutService.DRAFT,
@@ -204,13 +159,7 @@ public class PayoutResource {
     @GET
     @RolesAllowed({Caller.FINANCE, Caller.MAKER})
     @Path("payout-runs/{id}")
-    @Operation(
-            operationId = "getPayoutRun",
-            summary = "A payout run with its lines and carry-forwards; a MAKER sees only its own")
-    @APIResponse(responseCode = "200", description = "the run")
-    @APIResponse(responseCode = "403", description = "FORBIDDEN: PLATFORM or ADMIN")
-    @APIResponse(responseCode = "404", description = "NOT_FOUND")
-    public RunView run(@PathParam("id") long id) {
+    public RunView getPayoutRun(@PathParam("id") long id) {
         return PayoutViews.run(find(id), caller.makerScope(null));
     }
 
@@ -221,58 +170,20 @@ public class PayoutResource {
 
     @POST
     @Path("payout-runs/{id}/approve")
-    @Operation(
-            operationId = "approvePayoutRun",
-            summary = "Approve a DRAFT run: a FINANCE user other than its creator (four eyes)")
-    @APIResponse(responseCode = "200", description = "the APPROVED run")
-    @APIResponse(responseCode = "404", description = "NOT_FOUND")
-    @APIResponse(
-            responseCode = "409",
-            description = "SAME_USER: the creator may not approve; INVALID_RUN_STATUS: not a DRAFT")
-    public RunView approve(@PathParam("id") long id) {
+    public RunView approvePayoutRun(@PathParam("id") long id) {
         return PayoutViews.run(payouts.approve(id, caller.name()), null);
     }
 
     @POST
     @Path("payout-runs/{id}/cancel")
-    @Operation(
-            operationId = "cancelPayoutRun",
-            summary =
-                    "Cancel a DRAFT or APPROVED run: nothing is paid, balances stay on the ledger")
-    @APIResponse(responseCode = "200", description = "the CANCELLED run")
-    @APIResponse(responseCode = "404", description = "NOT_FOUND")
-    @APIResponse(
-            responseCode = "409",
-            description = "INVALID_RUN_STATUS: already exported or finished")
-    public RunView cancel(@PathParam("id") long id) {
+    public RunView cancelPayoutRun(@PathParam("id") long id) {
         return PayoutViews.run(payouts.cancel(id), null);
     }
 
     @GET
     @Path("payout-runs/{id}/payment-file")
     @Produces({PayoutFiles.PAIN_001, PayoutFiles.CSV})
-    @Operation(
-            operationId = "downloadPaymentFile",
-            summary =
-                    "The run's payment file: ISO 20022 pain.001.001.09 for the IBAN payees (Accept: application/xml,"
-                            + " the default) or CSV for the provider accounts (Accept: text/csv, or format=csv);"
-                            + " the run is EXPORTED from then on")
-    @APIResponse(
-            responseCode = "200",
-            description = "the file",
-            content = {
-                @Content(
-                        mediaType = PayoutFiles.PAIN_001,
-                        schema = @Schema(type = SchemaType.STRING, format = "binary")),
-                @Content(
-                        mediaType = PayoutFiles.CSV,
-                        schema = @Schema(type = SchemaType.STRING, format = "binary"))
-            })
-    @APIResponse(responseCode = "404", description = "NOT_FOUND")
-    @APIResponse(
-            responseCode = "409",
-            description = "INVALID_RUN_STATUS: the run is not APPROVED (or already EXPORTED)")
-    public Response paymentFile(
+    public Response downloadPaymentFile(
             @PathParam("id") long id,
             @QueryParam("format") String format,
             @jakarta.ws.rs.core.Context HttpHeaders headers) {
@@ -292,16 +203,7 @@ public class PayoutResource {
     @POST
     @Path("payout-runs/{id}/lines/{lineId}/paid")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(
-            operationId = "markPayoutLinePaid",
-            summary =
-                    "Mark a line of an EXPORTED run PAID with the bank's or provider's reference: the ledger moves"
-                            + " the amount from the maker's receivable to cash (conversions through fx:clearing)")
-    @APIResponse(responseCode = "200", description = "the run")
-    @APIResponse(responseCode = "404", description = "NOT_FOUND: no such run or line")
-    @APIResponse(responseCode = "409", description = Responses.LINE_NOT_SETTLEABLE)
-    @APIResponse(responseCode = "422", description = "VALIDATION_FAILED: reference is required")
-    public RunView paid(
+    public RunView markPayoutLinePaid(
             @PathParam("id") long id, @PathParam("lineId") long lineId, SettleRequest body) {
         String reference = body == null ? null : body.reference();
         if (reference == null || reference.isBlank() || reference.length() > 140) {
@@ -317,14 +219,7 @@ public class PayoutResource {
     @POST
     @Path("payout-runs/{id}/lines/{lineId}/failed")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(
-            operationId = "markPayoutLineFailed",
-            summary =
-                    "Mark a line of an EXPORTED run FAILED: nothing is posted, the amount stays on the balance")
-    @APIResponse(responseCode = "200", description = "the run")
-    @APIResponse(responseCode = "404", description = "NOT_FOUND: no such run or line")
-    @APIResponse(responseCode = "409", description = Responses.LINE_NOT_SETTLEABLE)
-    public RunView failed(
+    public RunView markPayoutLineFailed(
             @PathParam("id") long id, @PathParam("lineId") long lineId, SettleRequest body) {
         String reference =
                 body == null || body.reference() == null ? null : body.reference().strip();

@@ -18,7 +18,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriBuilder;
 import java.math.BigDecimal;
 import java.time.YearMonth;
@@ -28,12 +27,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /**
  * Revenue pools of subscription platforms: the platform (for itself) or ADMIN declares a period's
@@ -63,31 +59,7 @@ public class PoolResource {
     @POST
     @RolesAllowed({Caller.PLATFORM, Caller.ADMIN})
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(
-            operationId = "declarePool",
-            summary =
-                    "Declare a platform's revenue pool for a period (a PLATFORM for itself, or ADMIN): revenue,"
-                            + " makers' share, metric and method; a declaration for an OPEN period replaces the"
-                            + " previous one, which is kept in the pool's history")
-    @APIResponse(
-            responseCode = "201",
-            description = "the pool as declared, with its history and its split as it stands",
-            content = @Content(schema = @Schema(implementation = PoolView.class)))
-    @APIResponse(responseCode = "400", description = "MALFORMED_JSON")
-    @APIResponse(
-            responseCode = "403",
-            description = "FORBIDDEN: not a PLATFORM or ADMIN, or another platform's pool")
-    @APIResponse(
-            responseCode = "409",
-            description =
-                    "PERIOD_CLOSED: the period is closed and its pool final; REGISTRY_INCOMPLETE")
-    @APIResponse(
-            responseCode = "422",
-            description =
-                    "VALIDATION_FAILED with errors[] naming platformId, period, currency, revenue, makerShare,"
-                            + " metric, method or fees[i]; UNKNOWN_PLATFORM")
-    @APIResponse(responseCode = "503", description = Responses.STARTING)
-    public Response declare(PoolRequest body) {
+    public RestResponse<PoolViews.PoolView> declarePool(PoolRequest body) {
         PoolRequest b =
                 body == null
                         ? new PoolRequest(null, null, null, null, null, null, null, null)
@@ -95,7 +67,7 @@ public class PoolResource {
         String platformId = caller.platformScope(b.platformId());
         Pool pool = pool(b, platformId);
         PoolService.Report report = pools.declare(pool, caller.name());
-        return Response.created(
+        return RestResponse.ResponseBuilder.<PoolViews.PoolView>created(
                         UriBuilder.fromPath("/pools")
                                 .queryParam("platformId", platformId)
                                 .queryParam("period", pool.period())
@@ -161,19 +133,7 @@ public class PoolResource {
 
     @GET
     @RolesAllowed({Caller.FINANCE, Caller.ADMIN, Caller.PLATFORM})
-    @Operation(
-            operationId = "listPools",
-            summary =
-                    "Declared revenue pools with their history and their split among models (paid under POOL_SHARE"
-                            + " agreements, or unpaid); FINANCE and ADMIN see all, a PLATFORM its own")
-    @APIResponse(responseCode = "200", description = "a page of pools, by period and platform")
-    @APIResponse(responseCode = "400", description = "INVALID_PERIOD, INVALID_PAGE")
-    @APIResponse(
-            responseCode = "403",
-            description = "FORBIDDEN: a MAKER, or another platform's pools")
-    @APIResponse(responseCode = "409", description = Responses.REGISTRY_INCOMPLETE)
-    @APIResponse(responseCode = "503", description = Responses.STARTING)
-    public Page<PoolView> list(
+    public Page<PoolView> listPools(
             @QueryParam("platformId") String platformId,
             @QueryParam("period") String period,
             @BeanParam Paging paging) {

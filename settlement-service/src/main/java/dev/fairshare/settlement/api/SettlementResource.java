@@ -24,8 +24,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -41,14 +39,7 @@ public class SettlementResource {
     @GET
     @RolesAllowed({Caller.FINANCE, Caller.MAKER, Caller.PLATFORM, Caller.ADMIN})
     @Path("periods")
-    @Operation(
-            operationId = "listPeriods",
-            summary =
-                    "Periods (calendar months, UTC) with their status: every month from the first agreement's first day to"
-                            + " the current month, and every month with usage")
-    @APIResponse(responseCode = "200", description = "the periods, oldest first")
-    @APIResponse(responseCode = "503", description = Responses.STARTING)
-    public List<Views.PeriodView> periods() {
+    public List<Views.PeriodView> listPeriods() {
         return settlement.periods().stream()
                 .map(
                         p ->
@@ -62,18 +53,7 @@ public class SettlementResource {
     @POST
     @RolesAllowed(Caller.FINANCE)
     @Path("periods/{period}/close")
-    @Operation(
-            operationId = "closePeriod",
-            summary = "Close a period: compute, store and freeze its statement")
-    @APIResponse(
-            responseCode = "200",
-            description =
-                    "the statement summary, with the number of groups of currency-mismatched usage of the period")
-    @APIResponse(responseCode = "400", description = "INVALID_PERIOD")
-    @APIResponse(
-            responseCode = "409",
-            description = "PERIOD_CLOSED, GRACE_PERIOD_NOT_OVER, EARLIER_PERIOD_OPEN")
-    public Views.CloseSummary close(
+    public Views.CloseSummary closePeriod(
             @PathParam("period") String period,
             @QueryParam("force") @DefaultValue("false") boolean force) {
         SettlementService.Closed closed = settlement.close(period(period), force);
@@ -91,12 +71,7 @@ public class SettlementResource {
     @GET
     @RolesAllowed({Caller.FINANCE, Caller.MAKER, Caller.PLATFORM})
     @Path("statements/{period}")
-    @Operation(
-            operationId = "getStatement",
-            summary = "Statement lines of a period (a running estimate while it is OPEN)")
-    @APIResponse(responseCode = "400", description = "INVALID_PERIOD, INVALID_PAGE")
-    @APIResponse(responseCode = "200", description = "the statement lines")
-    public Views.StatementView statement(
+    public Views.StatementView getStatement(
             @PathParam("period") String period,
             @BeanParam Parties parties,
             @BeanParam Paging paging) {
@@ -117,12 +92,7 @@ public class SettlementResource {
     @GET
     @RolesAllowed({Caller.FINANCE, Caller.MAKER})
     @Path("payouts/{period}")
-    @Operation(
-            operationId = "getPayouts",
-            summary = "What each maker receives in a period, per currency")
-    @APIResponse(responseCode = "400", description = "INVALID_PERIOD")
-    @APIResponse(responseCode = "200", description = "what each maker receives, per currency")
-    public Views.Totals<Views.MakerAmount> payouts(
+    public Views.Totals<Views.MakerAmount> getPayouts(
             @PathParam("period") String period,
             @QueryParam("makerId") String makerId,
             @BeanParam Paging paging) {
@@ -137,12 +107,7 @@ public class SettlementResource {
     @GET
     @RolesAllowed({Caller.FINANCE, Caller.PLATFORM})
     @Path("invoices/{period}")
-    @Operation(
-            operationId = "getInvoices",
-            summary = "What each platform owes for a period, per currency")
-    @APIResponse(responseCode = "400", description = "INVALID_PERIOD")
-    @APIResponse(responseCode = "200", description = "what each platform owes, per currency")
-    public Views.Totals<Views.PlatformAmount> invoices(
+    public Views.Totals<Views.PlatformAmount> getInvoices(
             @PathParam("period") String period,
             @QueryParam("platformId") String platformId,
             @BeanParam Paging paging) {
@@ -177,16 +142,9 @@ public class SettlementResource {
     @GET
     @RolesAllowed({Caller.FINANCE, Caller.MAKER})
     @Path("accruals")
-    @Operation(
-            operationId = "getAccruals",
-            summary =
-                    "Running estimate of the current period's payouts, per maker and currency (same shape as /payouts)")
-    @APIResponse(
-            responseCode = "200",
-            description = "the open period's running estimate per maker and currency")
-    public Views.Totals<Views.MakerAmount> accruals(
+    public Views.Totals<Views.MakerAmount> getAccruals(
             @QueryParam("makerId") String makerId, @BeanParam Paging paging) {
-        return payouts(
+        return getPayouts(
                 java.time.YearMonth.now(java.time.ZoneOffset.UTC).toString(), makerId, paging);
     }
 

@@ -19,8 +19,6 @@ import java.math.RoundingMode;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -35,9 +33,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "finance")
 @SecurityRequirement(name = "bearer")
 @RolesAllowed({Caller.FINANCE, Caller.MAKER})
-@APIResponse(responseCode = "400", description = "INVALID_PERIOD, INVALID_PAGE")
-@APIResponse(responseCode = "409", description = Responses.REGISTRY_INCOMPLETE)
-@APIResponse(responseCode = "503", description = Responses.STARTING)
 public class UnratedUsageResource {
     @Inject SettlementService settlement;
 
@@ -71,17 +66,7 @@ public class UnratedUsageResource {
     @GET
     @RolesAllowed({Caller.FINANCE, Caller.MAKER, Caller.PLATFORM})
     @Path("currency-mismatches")
-    @Operation(
-            operationId = "listCurrencyMismatches",
-            summary =
-                    "Usage whose revenue currency differs from its revenue-share agreement's (not converted, so not"
-                            + " rated), per period, platform, model, agreement and currency; a MAKER or a PLATFORM"
-                            + " sees its own")
-    @APIResponse(responseCode = "200", description = "a page of currency-mismatched usage")
-    @APIResponse(
-            responseCode = "403",
-            description = "FORBIDDEN: another maker's or platform's, or an ADMIN token")
-    public Page<MismatchView> currencyMismatches(
+    public Page<MismatchView> listCurrencyMismatches(
             @QueryParam("period") String period,
             @BeanParam Parties parties,
             @BeanParam Paging paging) {
@@ -110,22 +95,15 @@ public class UnratedUsageResource {
 
     @GET
     @Path("unlicensed-usage")
-    @Operation(
-            operationId = "listUnlicensedUsage",
-            summary = "Usage of a maker's models on platforms with no agreement in force for it")
-    @APIResponse(responseCode = "200", description = "a page of unlicensed usage")
-    public Page<UsageView> unlicensed(@BeanParam UsageQuery query, @BeanParam Paging paging) {
+    public Page<UsageView> listUnlicensedUsage(
+            @BeanParam UsageQuery query, @BeanParam Paging paging) {
         return paging.of(uncovered(query, false));
     }
 
     @GET
     @Path("compliance/findings")
-    @Operation(
-            operationId = "listComplianceFindings",
-            summary =
-                    "Commercial use of models whose licence forbids it, on platforms without an agreement")
-    @APIResponse(responseCode = "200", description = "a page of findings")
-    public Page<UsageView> findings(@BeanParam UsageQuery query, @BeanParam Paging paging) {
+    public Page<UsageView> listComplianceFindings(
+            @BeanParam UsageQuery query, @BeanParam Paging paging) {
         return paging.of(uncovered(query, true));
     }
 

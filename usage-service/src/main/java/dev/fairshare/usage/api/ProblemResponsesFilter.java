@@ -1,6 +1,7 @@
 package dev.fairshare.usage.api;
 
 import io.quarkus.smallrye.openapi.OpenApiFilter;
+import java.net.URL;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,13 +12,14 @@ import org.eclipse.microprofile.openapi.models.Operation;
 import org.eclipse.microprofile.openapi.models.responses.APIResponse;
 
 /**
- * The responses that operations share, documented here once. An operation that names the {@code
- * bearer} scheme answers {@code 401} without a valid token and {@code 403} when the role or the
- * tenant does not match, unless it documents its own {@code 401} or {@code 403} (a more precise
- * reason); the two come first among its responses. Every error of this service leaves through
- * {@link ProblemMapper} as application/problem+json, so an error response documented with a code
- * and a description only gets that content here. Runs at build time, once, for the document the
- * service serves.
+ * The document the service serves: each operation's own words from {@link OperationDocs}, then the
+ * responses that operations share, documented here once. An operation that names the {@code bearer}
+ * scheme answers {@code 401} without a valid token and {@code 403} when the role or the tenant does
+ * not match, unless it documents its own {@code 401} or {@code 403} (a more precise reason); the
+ * two come first among its responses. Every error of this service leaves through {@link
+ * ProblemMapper} as application/problem+json, so an error response documented with a code and a
+ * description only gets that content here. Runs at build time, once, for the document the service
+ * serves.
  */
 @OpenApiFilter(stages = OpenApiFilter.RunStage.BUILD)
 public class ProblemResponsesFilter implements OASFilter {
@@ -29,6 +31,8 @@ public class ProblemResponsesFilter implements OASFilter {
         if (openAPI.getPaths() == null) {
             return;
         }
+        URL docs = ProblemResponsesFilter.class.getClassLoader().getResource(OperationDocs.FILE);
+        OperationDocs.layOver(openAPI, OperationDocs.read(docs));
         List<Operation> operations =
                 openAPI.getPaths().getPathItems().values().stream()
                         .flatMap(item -> item.getOperations().values().stream())

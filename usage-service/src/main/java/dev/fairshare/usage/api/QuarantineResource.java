@@ -12,8 +12,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.sql.SQLException;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -30,17 +28,8 @@ public class QuarantineResource {
 
     @GET
     @RolesAllowed({Caller.PLATFORM, Caller.FINANCE, Caller.ADMIN})
-    @Operation(
-            operationId = "listQuarantinedRecords",
-            summary =
-                    "Inbound records set aside as UNPROCESSABLE_RECORD (each also in usage.dlq), newest"
-                            + " first (paged); a PLATFORM sees its own")
     @SecurityRequirement(name = "bearer")
-    @APIResponse(responseCode = "200", description = "the quarantined records")
-    @APIResponse(responseCode = "400", description = "INVALID_PAGE, INVALID_VALUE")
-    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
-    @APIResponse(responseCode = "403", description = "FORBIDDEN (another platform's)")
-    public Page<Quarantined> list(
+    public Page<Quarantined> listQuarantinedRecords(
             @QueryParam("platformId") String platformId,
             @QueryParam("page") @DefaultValue("0") int page,
             @QueryParam("size") @DefaultValue("100") int size)

@@ -15,19 +15,12 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestResponse;
 
 @Path("/usage-events")
 @Tag(name = "ingestion")
@@ -53,42 +46,8 @@ public class UsageEventsResource {
     @RolesAllowed(Caller.PLATFORM)
     @Consumes({MediaType.APPLICATION_JSON, NDJSON})
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(
-            operationId = "postUsageEvents",
-            summary = "Report usage events: a JSON array or NDJSON, at most 10,000 per request")
-    @RequestBody(
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema =
-                                    @Schema(
-                                            type = SchemaType.ARRAY,
-                                            implementation = UsageEventDocument.class,
-                                            maxItems = 10_000),
-                            examples =
-                                    @ExampleObject(
-                                            name = "one event",
-                                            value =
-                                                    "[{\"eventId\": \"acme-2026-11-24-000001\", \"platformId\": \"acme-cloud\", \"modelRef\": \"coqui/XTTS-v2\","
-                                                            + " \"occurredAt\": \"2026-11-24T10:15:30Z\", \"customerType\": \"COMMERCIAL\","
-                                                            + " \"units\": {\"requests\": 1, \"output_tokens\": 800}, \"revenue\": {\"amount\": \"0.0123\", \"currency\": \"USD\"}}]")))
-    @APIResponse(
-            responseCode = "202",
-            description =
-                    "accepted events are durably in Kafka (acks=all); rejected ones are listed with their codes",
-            content = @Content(schema = @Schema(implementation = IngestResult.class)))
-    @APIResponse(
-            responseCode = "400",
-            description = "MALFORMED_JSON: the body is not a JSON array or NDJSON")
-    @APIResponse(responseCode = "401", description = "UNAUTHORIZED")
-    @APIResponse(
-            responseCode = "403",
-            description = "FORBIDDEN: only a PLATFORM token reports usage")
-    @APIResponse(responseCode = "413", description = "TOO_MANY_EVENTS")
-    @APIResponse(
-            responseCode = "503",
-            description = "STARTING, BROKER_UNAVAILABLE: retry; events are de-duplicated")
-    public Response post(@jakarta.ws.rs.core.Context HttpHeaders headers, byte[] body) {
+    public RestResponse<IngestResult> postUsageEvents(
+            @jakarta.ws.rs.core.Context HttpHeaders headers, byte[] body) {
         MediaType type = headers.getMediaType();
         // the platform comes from the token: an event naming another is PLATFORM_MISMATCH
         String platformId = caller.platformId();
@@ -98,7 +57,9 @@ public class UsageEventsResource {
                         ? ndjson(body)
                         : array(body, platformId, now);
         IngestResult result = ingest.ingest(events, platformId, now);
-        return Response.accepted(result).type(MediaType.APPLICATION_JSON).build();
+        return RestResponse.ResponseBuilder.accepted(result)
+                .type(MediaType.APPLICATION_JSON)
+                .build();
     }
 
     /**

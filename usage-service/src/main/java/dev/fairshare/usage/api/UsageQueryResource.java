@@ -19,8 +19,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -35,15 +33,7 @@ public class UsageQueryResource {
 
     @GET
     @Path("/summary")
-    @Operation(
-            operationId = "getUsageSummary",
-            summary =
-                    "Roll-ups by platform, model and day or month: units, revenue per currency, events")
-    @APIResponse(responseCode = "400", description = "INVALID_VALUE (from, to, groupBy)")
-    @APIResponse(
-            responseCode = "200",
-            description = "the roll-ups: units, revenue per currency and event counts")
-    public Map<String, List<SummaryItem>> summary(
+    public Map<String, List<SummaryItem>> getUsageSummary(
             @BeanParam UsageFilter filter,
             @QueryParam("groupBy") @DefaultValue("day") String groupBy) {
         if (!groupBy.equals("day") && !groupBy.equals("month")) {
@@ -61,39 +51,21 @@ public class UsageQueryResource {
 
     @GET
     @Path("/unattributed")
-    @Operation(
-            operationId = "listUnattributedUsage",
-            summary =
-                    "Events that resolve to no registered model, counted per platform and modelRef")
-    @APIResponse(responseCode = "200", description = "refs that resolve to no model, per platform")
-    public Map<String, List<Unattributed>> unattributed(
+    public Map<String, List<Unattributed>> listUnattributedUsage(
             @QueryParam("platformId") String platformId) {
         return Map.of("items", queries.unattributed(caller.platformScope(platformId)));
     }
 
     @GET
     @Path("/events/{platformId}/{eventId}")
-    @Operation(
-            operationId = "getUsageEvent",
-            summary = "One stored event with its attribution (audit drill-down)")
-    @APIResponse(responseCode = "404", description = "NOT_FOUND")
-    @APIResponse(responseCode = "200", description = "the stored event with its attribution")
-    public StoredEvent event(
+    public StoredEvent getUsageEvent(
             @PathParam("platformId") String platformId, @PathParam("eventId") String eventId) {
         return queries.event(platformId, eventId, caller.platformId());
     }
 
     @GET
     @Path("/events")
-    @Operation(
-            operationId = "listUsageEvents",
-            summary =
-                    "Stored events of a platform, optionally of one model, by occurredAt day range [from, to] (paged)")
-    @APIResponse(
-            responseCode = "400",
-            description = "MISSING_FIELD (platformId), INVALID_VALUE, INVALID_PAGE")
-    @APIResponse(responseCode = "200", description = "a page of stored events")
-    public Page<StoredEvent> events(
+    public Page<StoredEvent> listUsageEvents(
             @BeanParam UsageFilter filter,
             @QueryParam("page") @DefaultValue("0") int page,
             @QueryParam("size") @DefaultValue("100") int size) {
