@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.fairshare.localstack.Tokens;
 import dev.fairshare.settlement.service.dashboard.DashboardViews.Mismatch;
+import dev.fairshare.settlement.service.dashboard.DashboardViews.UnratedRow;
 import java.time.Duration;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
@@ -42,14 +43,10 @@ final class DashboardWorld {
     /** Ada's 30.00 EUR of July under her USD agreement, as both dashboards list it. */
     static final Mismatch ADA_EUR =
             new Mismatch(
-                    "2026-07",
-                    "Fjord Cloud",
-                    BASE,
+                    new UnratedRow("2026-07", "Fjord Cloud", BASE, 3, "€30.00"),
                     MAKER,
                     "dv-ag-dv-ada",
                     "USD",
-                    3,
-                    "€30.00",
                     "mismatch-2026-07-dv-fjord-dv-base-EUR");
 
     private static boolean seeded;

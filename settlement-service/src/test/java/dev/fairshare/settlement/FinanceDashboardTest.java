@@ -60,7 +60,7 @@ class FinanceDashboardTest {
                         new PartyAmount(MAKER, "Ada Models", "USD", "$34.10", "payout-dv-ada-USD"),
                         new PartyAmount(DERIVER, "Dee Labs", "USD", "$36.00", "payout-dv-dee-USD"));
         assertThat(page.mismatches())
-                .filteredOn(m -> m.platform().equals("Fjord Cloud"))
+                .filteredOn(m -> m.usage().platform().equals("Fjord Cloud"))
                 .containsExactly(DashboardWorld.ADA_EUR);
         assertThat(page.message()).isNull();
         assertThat(page.error()).isNull();

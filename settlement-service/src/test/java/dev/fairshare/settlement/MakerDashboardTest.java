@@ -21,6 +21,7 @@ import dev.fairshare.settlement.service.dashboard.DashboardViews.Period;
 import dev.fairshare.settlement.service.dashboard.DashboardViews.PeriodTotal;
 import dev.fairshare.settlement.service.dashboard.DashboardViews.ProposalRow;
 import dev.fairshare.settlement.service.dashboard.DashboardViews.Uncovered;
+import dev.fairshare.settlement.service.dashboard.DashboardViews.UnratedRow;
 import dev.fairshare.settlement.service.dashboard.MakerDashboard;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -121,15 +122,10 @@ class MakerDashboardTest {
         assertThat(page.unlicensed())
                 .containsExactly(
                         new Uncovered(
-                                "2026-07",
-                                "Gale AI",
-                                LONE,
+                                new UnratedRow("2026-07", "Gale AI", LONE, 3, "$12.00"),
                                 "COMMERCIAL",
-                                3,
-                                "$12.00",
                                 true,
-                                "2026-07-06",
-                                "2026-07-06"));
+                                "2026-07-06 – 2026-07-06"));
         assertThat(page.mismatches()).containsExactly(DashboardWorld.ADA_EUR);
         assertThat(page.names())
                 .containsExactly(

@@ -15,7 +15,8 @@ public record CurrencyMismatch(
         String agreementCurrency,
         String currency,
         long events,
-        BigDecimal revenue) {
+        BigDecimal revenue)
+        implements UnratedUsage {
 
     public CurrencyMismatch {
         NonNull.check(

@@ -30,7 +30,8 @@ public record UncoveredUsage(
         boolean complianceFinding,
         LocalDate firstDay,
         LocalDate lastDay,
-        BigDecimal wouldHaveEarned) {
+        BigDecimal wouldHaveEarned)
+        implements UnratedUsage {
 
     public UncoveredUsage {
         NonNull.check(

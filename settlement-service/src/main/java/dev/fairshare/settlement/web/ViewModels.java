@@ -13,6 +13,7 @@ import io.quarkus.qute.TemplateData;
 @TemplateData(target = DashboardViews.PeriodTotal.class)
 @TemplateData(target = DashboardViews.Earning.class)
 @TemplateData(target = DashboardViews.LineageRow.class)
+@TemplateData(target = DashboardViews.UnratedRow.class)
 @TemplateData(target = DashboardViews.Uncovered.class)
 @TemplateData(target = DashboardViews.Mismatch.class)
 @TemplateData(target = DashboardViews.Line.class)

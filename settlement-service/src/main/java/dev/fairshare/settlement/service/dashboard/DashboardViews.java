@@ -1,6 +1,10 @@
 package dev.fairshare.settlement.service.dashboard;
 
+import dev.fairshare.settlement.engine.CurrencyMismatch;
+import dev.fairshare.settlement.engine.UncoveredUsage;
+import dev.fairshare.settlement.engine.UnratedUsage;
 import dev.fairshare.settlement.service.SettlementService;
+import java.time.YearMonth;
 import java.util.List;
 import java.util.Map;
 
@@ -34,63 +38,62 @@ public final class DashboardViews {
         }
     }
 
-    public record Uncovered(
-            String period,
-            String platform,
-            String modelId,
-            String customerType,
-            long events,
-            String revenue,
-            boolean finding,
-            String firstSeen,
-            String lastSeen) {
+    /**
+     * Usage a close did not rate, as a row shows it: its period, the platform by name, the model,
+     * the count of events and the revenue as money.
+     */
+    public record UnratedRow(
+            String period, String platform, String modelId, long events, String revenue) {
 
-        static Uncovered of(SettlementService.Uncovered u, Map<String, String> platformNames) {
-            var usage = u.usage();
-            return new Uncovered(
-                    u.period().toString(),
+        static UnratedRow of(
+                YearMonth period, UnratedUsage usage, Map<String, String> platformNames) {
+            return new UnratedRow(
+                    period.toString(),
                     platformNames.getOrDefault(usage.platformId(), usage.platformId()),
                     usage.modelId(),
-                    usage.customerType().name(),
                     usage.events(),
-                    Money.format(usage.revenue(), usage.currency()),
+                    Money.format(usage.revenue(), usage.currency()));
+        }
+    }
+
+    /**
+     * Usage without an agreement in force, a finding where the licence forbids it; {@code seen} is
+     * its first and last day.
+     */
+    public record Uncovered(UnratedRow usage, String customerType, boolean finding, String seen) {
+
+        static Uncovered of(SettlementService.Uncovered u, Map<String, String> platformNames) {
+            UncoveredUsage usage = u.usage();
+            return new Uncovered(
+                    UnratedRow.of(u.period(), usage, platformNames),
+                    usage.customerType().name(),
                     usage.complianceFinding(),
-                    usage.firstDay().toString(),
-                    usage.lastDay().toString());
+                    usage.firstDay() + " – " + usage.lastDay());
         }
     }
 
     /** Usage a revenue-share agreement does not rate: its revenue is in another currency. */
     public record Mismatch(
-            String period,
-            String platform,
-            String modelId,
+            UnratedRow usage,
             String makerId,
             String agreementId,
             String agreementCurrency,
-            long events,
-            String revenue,
             String id) {
 
         static Mismatch of(SettlementService.Mismatch m, Map<String, String> platformNames) {
-            var u = m.usage();
+            CurrencyMismatch u = m.usage();
             return new Mismatch(
-                    m.period().toString(),
-                    platformNames.getOrDefault(u.platformId(), u.platformId()),
-                    u.modelId(),
+                    UnratedRow.of(m.period(), u, platformNames),
                     u.makerId(),
                     u.agreementId(),
                     u.agreementCurrency(),
-                    u.events(),
-                    Money.format(u.revenue(), u.currency()),
-                    "mismatch-"
-                            + m.period()
-                            + "-"
-                            + u.platformId()
-                            + "-"
-                            + u.modelId()
-                            + "-"
-                            + u.currency());
+                    String.join(
+                            "-",
+                            "mismatch",
+                            m.period().toString(),
+                            u.platformId(),
+                            u.modelId(),
+                            u.currency()));
         }
     }
 
