@@ -29,11 +29,11 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The rules of Redocly CLI's recommended set that an integrator meets (docs/openapi/redocly.yaml
  * runs that linter itself), held over the committed documents in {@code ./mvnw verify} without npm:
  * a valid OpenAPI 3.1 document; a licence, a server and a description for every tag; per operation
- * an explicit lowerCamel operationId (unique), a summary, the {@code bearer} scheme unless the
- * operation is public, a 2xx response with a schema, 4xx responses as application/problem+json with
- * a schema (401 and 403 where a token is needed), and examples that validate against their schemas.
- * Each failure names the document, the operation and what it lacks. OpenApiDocumentTest in each
- * service holds the committed copies equal to what the services serve.
+ * a lowerCamel operationId (its resource method's name; unique), a summary, the {@code bearer}
+ * scheme unless the operation is public, a 2xx response with a schema, 4xx responses as
+ * application/problem+json with a schema (401 and 403 where a token is needed), and examples that
+ * validate against their schemas. Each failure names the document, the operation and what it lacks.
+ * OpenApiDocumentTest in each service holds the committed copies equal to what the services serve.
  */
 class OpenApiLintTest {
     /** Operations that take no token. */
@@ -53,14 +53,15 @@ class OpenApiLintTest {
         List<String> problems = lint(file);
         assertThat(problems)
                 .as(
-                        "docs/openapi/%s.yaml breaks the OpenAPI rules (annotate the operation in"
-                                + " %s-service, then run docs/openapi/refresh.sh):%n  %s",
+                        "docs/openapi/%s.yaml breaks the OpenAPI rules (fix the operation in"
+                                + " %s-service: its openapi/operations.yaml or its resource; then run"
+                                + " docs/openapi/refresh.sh):%n  %s",
                         service, service, String.join("\n  ", problems))
                 .isEmpty();
     }
 
     @Test
-    void anOperationWithoutItsAnnotationsIsNamedWithWhatItLacks() throws Exception {
+    void anOperationWithoutItsDocumentationIsNamedWithWhatItLacks() throws Exception {
         ObjectNode doc =
                 (ObjectNode)
                         YAML.readTree(
@@ -81,9 +82,9 @@ class OpenApiLintTest {
         assertThat(problems)
                 .containsExactly(
                         where
-                                + "no operationId: add @Operation(operationId = \"…\") named for what it does",
+                                + "no operationId: name the resource method for what it does (its name is the operationId)",
                         where + "no security: add @SecurityRequirement(name = \"bearer\")",
-                        where + "no 2xx response: add @APIResponse(responseCode = \"200\", …)",
+                        where + "no 2xx response: document one in openapi/operations.yaml",
                         where + "413 response: not application/problem+json with a schema",
                         where
                                 + "request body application/json example 'one event' does not match its schema: "
@@ -163,7 +164,7 @@ class OpenApiLintTest {
         List<String> problems = new ArrayList<>();
         if (id.isEmpty()) {
             problems.add(
-                    "no operationId: add @Operation(operationId = \"…\") named for what it does");
+                    "no operationId: name the resource method for what it does (its name is the operationId)");
         } else if (!OPERATION_ID.matcher(id).matches()) {
             problems.add("operationId '" + id + "' is not lowerCamelCase");
         } else if (!operationIds.add(id)) {
@@ -193,10 +194,10 @@ class OpenApiLintTest {
         List<String> codes = new ArrayList<>();
         responses.fieldNames().forEachRemaining(codes::add);
         if (codes.stream().noneMatch(c -> c.startsWith("2"))) {
-            problems.add("no 2xx response: add @APIResponse(responseCode = \"200\", …)");
+            problems.add("no 2xx response: document one in openapi/operations.yaml");
         }
         if (codes.stream().noneMatch(c -> c.startsWith("4"))) {
-            problems.add("no 4xx response: add the @APIResponse of its error codes");
+            problems.add("no 4xx response: document its error codes in openapi/operations.yaml");
         }
         if (!isPublic && !(codes.contains("401") && codes.contains("403"))) {
             problems.add("a protected operation documents 401 and 403");

@@ -27,13 +27,6 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "aliases")
 @SecurityRequirement(name = "bearer")
 public class AliasProposalResource {
-    static final String PROPOSAL_EXAMPLE =
-            "{\"proposalId\": 7, \"status\": \"ACCEPTED\", \"modelId\": \"xtts-v2-nordic\","
-                    + " \"makerId\": \"voicelab\", \"platformId\": \"acme-cloud\", \"ref\":"
-                    + " \"nordic-tts-v2\", \"validFrom\": \"1970-01-01T00:00:00Z\", \"proposedBy\":"
-                    + " \"voicelab\", \"proposedAt\": \"2026-12-05T10:00:00Z\", \"decidedBy\":"
-                    + " \"acme\", \"decidedAt\": \"2026-12-05T11:00:00Z\", \"reason\": null}";
-
     @Inject AliasService aliases;
     @Inject Caller caller;
 

@@ -9,14 +9,18 @@ import java.net.URL;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
 import org.eclipse.microprofile.openapi.models.Operation;
 import org.eclipse.microprofile.openapi.models.PathItem;
 import org.eclipse.microprofile.openapi.models.PathItem.HttpMethod;
 import org.eclipse.microprofile.openapi.models.media.Content;
 import org.eclipse.microprofile.openapi.models.media.MediaType;
+import org.eclipse.microprofile.openapi.models.media.Schema;
+import org.eclipse.microprofile.openapi.models.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.models.responses.APIResponse;
 import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 
@@ -36,14 +40,24 @@ final class OperationDocs {
 
     /** The file, read as the OpenAPI fragment it is ({@code paths} only). */
     static OpenAPI read(URL file) {
-        return SmallRyeOpenAPI.builder()
-                .withCustomStaticFile(() -> open(file))
-                .enableStandardStaticFiles(false)
-                .enableModelReader(false)
-                .enableAnnotationScan(false)
-                .enableStandardFilter(false)
-                .build()
-                .model();
+        if (file == null) {
+            throw refused("is not on the class path");
+        }
+        OpenAPI docs =
+                SmallRyeOpenAPI.builder()
+                        .withCustomStaticFile(() -> open(file))
+                        .enableStandardStaticFiles(false)
+                        .enableModelReader(false)
+                        .enableAnnotationScan(false)
+                        .enableStandardFilter(false)
+                        .build()
+                        .model();
+        if (docs.getPaths() == null
+                || docs.getPaths().getPathItems() == null
+                || docs.getPaths().getPathItems().isEmpty()) {
+            throw refused("documents no paths");
+        }
+        return docs;
     }
 
     /** Lays {@code docs} over {@code scanned}, operation by operation. */
@@ -65,9 +79,11 @@ final class OperationDocs {
                 if (op == null) {
                     throw refused("documents " + name + ", which no resource serves");
                 }
-                if (documented.getValue().getSummary() == null) {
+                String summary = documented.getValue().getSummary();
+                if (summary == null || summary.isBlank()) {
                     throw refused("gives " + name + " no summary");
                 }
+                namedSchemasExist(scanned, name, documented.getValue());
                 layOver(op, documented.getValue());
                 undocumented.remove(name);
             }
@@ -111,6 +127,9 @@ final class OperationDocs {
     private static void documentedSuccesses(APIResponses scanned, APIResponses words) {
         Set<String> documented = words.getAPIResponses().keySet();
         String first = documented.stream().filter(c -> c.startsWith("2")).findFirst().orElse(null);
+        if (first == null) {
+            return; // the file documents no success: the scanned one stands
+        }
         List<String> assumed =
                 scanned.getAPIResponses().keySet().stream()
                         .filter(code -> code.startsWith("2") && !documented.contains(code))
@@ -118,7 +137,7 @@ final class OperationDocs {
         for (String code : assumed) {
             APIResponse response = scanned.getAPIResponse(code);
             scanned.removeAPIResponse(code);
-            if (first != null && !scanned.hasAPIResponse(first)) {
+            if (!scanned.hasAPIResponse(first)) {
                 scanned.addAPIResponse(first, response);
             }
         }
@@ -145,6 +164,39 @@ final class OperationDocs {
         documented.forEach(code -> ordered.put(code, responses.getAPIResponse(code)));
         responses.getAPIResponses().forEach(ordered::putIfAbsent);
         responses.setAPIResponses(ordered);
+    }
+
+    /** A schema the file names by reference must be one that the code's types define. */
+    private static void namedSchemasExist(OpenAPI scanned, String name, Operation words) {
+        Set<String> defined =
+                scanned.getComponents() == null || scanned.getComponents().getSchemas() == null
+                        ? Set.of()
+                        : scanned.getComponents().getSchemas().keySet();
+        Stream<Content> contents =
+                Stream.concat(
+                        Stream.ofNullable(words.getRequestBody()).map(RequestBody::getContent),
+                        Stream.ofNullable(words.getResponses())
+                                .flatMap(r -> r.getAPIResponses().values().stream())
+                                .map(APIResponse::getContent));
+        contents.filter(Objects::nonNull)
+                .flatMap(c -> c.getMediaTypes().values().stream())
+                .map(MediaType::getSchema)
+                .filter(Objects::nonNull)
+                .flatMap(schema -> Stream.of(schema, schema.getItems()))
+                .filter(Objects::nonNull)
+                .map(Schema::getRef)
+                .filter(Objects::nonNull)
+                .filter(ref -> !defined.contains(ref.substring(ref.lastIndexOf('/') + 1)))
+                .findFirst()
+                .ifPresent(
+                        ref -> {
+                            throw refused(
+                                    "names "
+                                            + ref
+                                            + " for "
+                                            + name
+                                            + ", a schema that no type of the code defines");
+                        });
     }
 
     private static IllegalStateException refused(String what) {

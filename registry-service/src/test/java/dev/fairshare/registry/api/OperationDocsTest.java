@@ -48,6 +48,13 @@ class OperationDocsTest {
                           schema: {$ref: "#/components/schemas/Thing"}
             """;
 
+    private static final String COMPONENTS =
+            """
+            components:
+              schemas:
+                Thing: {type: object}
+            """;
+
     @TempDir Path dir;
 
     @Test
@@ -177,11 +184,78 @@ class OperationDocsTest {
                           /things:
                             post: {summary: Create a thing}
                           /things/{id}:
-                            get: {description: One thing, but no summary}
+                            get: {summary: " ", description: One thing, but no summary}
                         """);
         assertThatThrownBy(() -> OperationDocs.layOver(read("scanned.yaml", SCANNED), docs))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessage("openapi/operations.yaml gives GET /things/{id} no summary");
+    }
+
+    @Test
+    void aFileThatDocumentsNoSuccessLeavesTheScannedOne() throws IOException {
+        OpenAPI scanned = read("scanned.yaml", SCANNED);
+        OperationDocs.layOver(
+                scanned,
+                read(
+                        "docs.yaml",
+                        """
+                        paths:
+                          /things:
+                            post:
+                              summary: Create a thing
+                              responses:
+                                "409": {description: DUPLICATE_ID}
+                          /things/{id}:
+                            get: {summary: One thing}
+                        """));
+        Operation create = scanned.getPaths().getPathItem("/things").getPOST();
+        assertThat(List.copyOf(create.getResponses().getAPIResponses().keySet()))
+                .containsExactly("409", "200");
+        assertThat(schemaOf(create, "200").getRef()).isEqualTo("#/components/schemas/Thing");
+    }
+
+    @Test
+    void aSchemaTheFileNamesThatNoTypeDefinesIsRefused() throws IOException {
+        OpenAPI scanned = read("scanned.yaml", SCANNED + COMPONENTS);
+        OpenAPI docs =
+                read(
+                        "docs.yaml",
+                        """
+                        paths:
+                          /things:
+                            post:
+                              summary: Create a thing
+                              responses:
+                                "201":
+                                  description: created
+                                  content:
+                                    application/json:
+                                      schema: {$ref: "#/components/schemas/Thing"}
+                                "202":
+                                  description: proposed
+                                  content:
+                                    application/json:
+                                      schema:
+                                        type: array
+                                        items: {$ref: "#/components/schemas/Proposal"}
+                          /things/{id}:
+                            get: {summary: One thing}
+                        """);
+        assertThatThrownBy(() -> OperationDocs.layOver(scanned, docs))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage(
+                        "openapi/operations.yaml names #/components/schemas/Proposal for POST"
+                                + " /things, a schema that no type of the code defines");
+    }
+
+    @Test
+    void aMissingFileOrOneWithoutPathsIsRefused() throws IOException {
+        assertThatThrownBy(() -> OperationDocs.read(null))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("openapi/operations.yaml is not on the class path");
+        assertThatThrownBy(() -> read("empty.yaml", "openapi: 3.1.0\n"))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("openapi/operations.yaml documents no paths");
     }
 
     private OpenAPI read(String name, String yaml) throws IOException {
