@@ -8,6 +8,7 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
 import org.eclipse.microprofile.openapi.models.Operation;
 import org.eclipse.microprofile.openapi.models.media.Schema;
@@ -152,11 +153,10 @@ class OperationDocsTest {
                             get: {summary: One thing}
                             delete: {summary: Delete a thing}
                         """);
-        assertThatThrownBy(() -> OperationDocs.layOver(read("scanned.yaml", SCANNED), docs))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessage(
-                        "openapi/operations.yaml documents DELETE /things/{id}, which no resource"
-                                + " serves");
+        assertRefused(
+                () -> OperationDocs.layOver(read("scanned.yaml", SCANNED), docs),
+                "openapi/operations.yaml documents DELETE /things/{id}, which no resource"
+                        + " serves");
     }
 
     @Test
@@ -169,9 +169,9 @@ class OperationDocsTest {
                           /things:
                             post: {summary: Create a thing}
                         """);
-        assertThatThrownBy(() -> OperationDocs.layOver(read("scanned.yaml", SCANNED), docs))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessage("openapi/operations.yaml does not document GET /things/{id}");
+        assertRefused(
+                () -> OperationDocs.layOver(read("scanned.yaml", SCANNED), docs),
+                "openapi/operations.yaml does not document GET /things/{id}");
     }
 
     @Test
@@ -186,9 +186,9 @@ class OperationDocsTest {
                           /things/{id}:
                             get: {summary: " ", description: One thing, but no summary}
                         """);
-        assertThatThrownBy(() -> OperationDocs.layOver(read("scanned.yaml", SCANNED), docs))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessage("openapi/operations.yaml gives GET /things/{id} no summary");
+        assertRefused(
+                () -> OperationDocs.layOver(read("scanned.yaml", SCANNED), docs),
+                "openapi/operations.yaml gives GET /things/{id} no summary");
     }
 
     @Test
@@ -241,21 +241,23 @@ class OperationDocsTest {
                           /things/{id}:
                             get: {summary: One thing}
                         """);
-        assertThatThrownBy(() -> OperationDocs.layOver(scanned, docs))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessage(
-                        "openapi/operations.yaml names #/components/schemas/Proposal for POST"
-                                + " /things, a schema that no type of the code defines");
+        assertRefused(
+                () -> OperationDocs.layOver(scanned, docs),
+                "openapi/operations.yaml names #/components/schemas/Proposal for POST"
+                        + " /things, a schema that no type of the code defines");
     }
 
     @Test
     void aMissingFileOrOneWithoutPathsIsRefused() throws IOException {
-        assertThatThrownBy(() -> OperationDocs.read(null))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessage("openapi/operations.yaml is not on the class path");
-        assertThatThrownBy(() -> read("empty.yaml", "openapi: 3.1.0\n"))
-                .isInstanceOf(IllegalStateException.class)
-                .hasMessage("openapi/operations.yaml documents no paths");
+        assertRefused(
+                () -> OperationDocs.read(null), "openapi/operations.yaml is not on the class path");
+        assertRefused(
+                () -> read("empty.yaml", "openapi: 3.1.0\n"),
+                "openapi/operations.yaml documents no paths");
+    }
+
+    private static void assertRefused(ThrowingCallable call, String message) {
+        assertThatThrownBy(call).isInstanceOf(IllegalStateException.class).hasMessage(message);
     }
 
     private OpenAPI read(String name, String yaml) throws IOException {
