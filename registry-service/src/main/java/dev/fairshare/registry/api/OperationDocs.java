@@ -94,14 +94,12 @@ final class OperationDocs {
     }
 
     private static void layOver(Operation op, Operation words) {
-        if (words.getResponses() != null && op.getResponses() != null) {
-            documentedSuccesses(op.getResponses(), words.getResponses());
-        }
         if (words.getRequestBody() != null && op.getRequestBody() != null) {
             givenSchemasReplace(
                     op.getRequestBody().getContent(), words.getRequestBody().getContent());
         }
         if (words.getResponses() != null && op.getResponses() != null) {
+            documentedSuccesses(op.getResponses(), words.getResponses());
             words.getResponses()
                     .getAPIResponses()
                     .forEach(
