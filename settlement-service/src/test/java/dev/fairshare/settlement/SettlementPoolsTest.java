@@ -147,9 +147,37 @@ class SettlementPoolsTest {
                 .post("/periods/" + period + "/close");
     }
 
+    /**
+     * One scenario, step by step: each step reads what the steps before it did (October's pools
+     * declared, October closed, November's late adjustments), so the steps are not tests of their
+     * own.
+     */
     @Test
     void theWorkedExampleForBothMethodsThenLateUsage() {
         Periods.closeOpenPeriodsBefore(OCTOBER);
+        registerMakersModelsAndPoolShareAgreements();
+        sendOctobersPooledUsage();
+        declareOctobersPools();
+        awaitEveryDeltaApplied();
+        proRataSplitsByTheMetric();
+        userCentricSplitsBySubscriber();
+        theUnlicensedModelsMakerSeesWhatItWouldHaveEarned();
+        octoberClosesOnceEveryPooledPlatformDeclaredItsPool();
+        aClosedPeriodsPoolIsFinal();
+        lateUsageSettlesTheProRataDifferencesInNovember();
+        thePoolCountsTheLateUsage();
+        noSubscriberInStatementsNorTheCsv();
+        makerAsStatementHoldsItsPoolRoyalties();
+        theMakersDashboardsShowPoolEarnings();
+        theFinanceDashboardShowsEachPoolsSplit();
+        aMakerNeverReadsAPool();
+    }
+
+    /**
+     * The three makers and models, the three platforms, and POOL_SHARE agreements of A and B on the
+     * two pool platforms (C has none).
+     */
+    private void registerMakersModelsAndPoolShareAgreements() {
         RegistryRecords.maker(makerA, "A");
         RegistryRecords.maker(makerB, "B");
         RegistryRecords.maker(makerC, "C");
@@ -177,6 +205,13 @@ class SettlementPoolsTest {
                     null,
                     "{\"type\":\"POOL_SHARE\"}");
         }
+    }
+
+    /**
+     * October's pooled usage on both pool platforms: s1 used A 90 times, s2 used B 10 times, s3
+     * used A 5 and C 15 times; and s1 used A once on a third platform.
+     */
+    private void sendOctobersPooledUsage() {
         String day = "2025-10-14";
         // A's delta also carries a row of a third platform: applied with the others, at once
         send(
@@ -202,7 +237,10 @@ class SettlementPoolsTest {
                 pooledDelta(
                         c,
                         List.of(new Use(proRata, s3, 15, day), new Use(userCentric, s3, 15, day))));
+    }
 
+    /** Both platforms declare October's pool of 1,000.00 USD, and nobody else's. */
+    private void declareOctobersPools() {
         // the platform declares for itself; an ADMIN declared the user-centric platform's pool
         // first, and the platform replaced it: the replaced declaration is kept
         // (retried until the registry replica knows the platforms: 422 UNKNOWN_PLATFORM before)
@@ -243,7 +281,9 @@ class SettlementPoolsTest {
                 .then()
                 .statusCode(403)
                 .body("code", equalTo("FORBIDDEN"));
+    }
 
+    private void awaitEveryDeltaApplied() {
         // every delta applied: 120 requests on each platform
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(
@@ -254,7 +294,9 @@ class SettlementPoolsTest {
                                         .containsExactlyInAnyOrder("95", "10", "15");
                             }
                         });
+    }
 
+    private void proRataSplitsByTheMetric() {
         // PRO_RATA: A 95/120 × 500 = 395.8333…, B 41.6666…, C 62.50 unpaid
         JsonPath pr = pools(proRata, OCTOBER);
         assertThat(pr.getString("items[0].split.toMakers")).isEqualTo("500.00");
@@ -269,14 +311,18 @@ class SettlementPoolsTest {
         assertThat(octoberPr.getList("items.modelId")).containsExactly(a, b);
         assertThat(octoberPr.getList("items.amount")).containsExactly("395.83", "41.67");
         assertThat(invoice(OCTOBER, proRata)).isEqualTo("437.50");
+    }
 
+    private void userCentricSplitsBySubscriber() {
         // USER_CENTRIC: 166.6666… per subscriber; A s1's + 5/20 of s3's = 208.3333…, B s2's
         // 166.6666…, C 15/20 of s3's = 125.00 unpaid; the cent of 374.9999… goes to B
         JsonPath octoberUc = lines(OCTOBER, userCentric);
         assertThat(octoberUc.getList("items.modelId")).containsExactly(a, b);
         assertThat(octoberUc.getList("items.amount")).containsExactly("208.33", "166.67");
         assertThat(invoice(OCTOBER, userCentric)).isEqualTo("375.00");
+    }
 
+    private void theUnlicensedModelsMakerSeesWhatItWouldHaveEarned() {
         // C's maker sees what C would have earned, and no subscriber
         String unlicensed =
                 given().auth()
@@ -299,7 +345,9 @@ class SettlementPoolsTest {
         assertThat(u.getInt("items.find { it.platformId == '" + proRata + "' }.events"))
                 .isEqualTo(15);
         assertNoSubscriber(unlicensed);
+    }
 
+    private void octoberClosesOnceEveryPooledPlatformDeclaredItsPool() {
         // the third platform reported pooled usage and declared no pool: the close is refused
         close(OCTOBER)
                 .then()
@@ -322,14 +370,18 @@ class SettlementPoolsTest {
                 .containsExactly("395.83", "41.67");
         assertThat(lines(OCTOBER, userCentric).getList("items.amount"))
                 .containsExactly("208.33", "166.67");
+    }
 
+    private void aClosedPeriodsPoolIsFinal() {
         // a closed period's pool is final
         declare(Tokens.platform(proRata), pool(proRata, "2025-10", "2000.00", "PRO_RATA"))
                 .then()
                 .statusCode(409)
                 .contentType("application/problem+json")
                 .body("code", equalTo("PERIOD_CLOSED"));
+    }
 
+    private void lateUsageSettlesTheProRataDifferencesInNovember() {
         // s2 uses B 30 more times on both platforms after the close. PRO_RATA re-run over 150
         // requests: A 95/150 × 500 = 316.6666… (−79.1666…), B 40/150 × 500 = 133.3333…
         // (+91.6666…), C 50.00 (was 62.50). November settles −79.1666… and +91.6666…: 12.50 in
@@ -358,11 +410,15 @@ class SettlementPoolsTest {
         assertThat(lines(NOVEMBER, proRata).getList("items.amount"))
                 .containsExactly("-79.17", "91.67");
         assertThat(invoice(NOVEMBER, proRata)).isEqualTo("12.50");
+    }
 
+    private void thePoolCountsTheLateUsage() {
         // the pool as it stands now counts the late usage: C's unpaid part is 50.00
         assertThat(pools(proRata, OCTOBER).getString("items[0].split.unpaid")).isEqualTo("50.00");
         assertThat(pools(proRata, OCTOBER).getString("items[0].status")).isEqualTo("CLOSED");
+    }
 
+    private void noSubscriberInStatementsNorTheCsv() {
         // no subscriber in a maker's statements, nor in the settlement CSV
         for (YearMonth period : List.of(OCTOBER, NOVEMBER)) {
             for (String maker : List.of(makerA, makerB, makerC)) {
@@ -386,6 +442,9 @@ class SettlementPoolsTest {
             assertThat(csv).contains(proRata);
             assertNoSubscriber(csv);
         }
+    }
+
+    private void makerAsStatementHoldsItsPoolRoyalties() {
         String makerStatement =
                 given().auth()
                         .oauth2(Tokens.maker(makerA))
@@ -396,6 +455,9 @@ class SettlementPoolsTest {
                         .asString();
         assertThat(JsonPath.from(makerStatement).getList("items.amount"))
                 .containsExactly("395.83", "208.33");
+    }
+
+    private void theMakersDashboardsShowPoolEarnings() {
         // the dashboards: the maker's pool earnings per period, platform and method (October's
         // pool royalties; November's late adjustment of the pro-rata pool), no subscriber
         String makerPage =
@@ -419,6 +481,9 @@ class SettlementPoolsTest {
                         .asString();
         assertThat(makerCPage).contains("Would have earned").contains("$125.00");
         assertNoSubscriber(makerCPage);
+    }
+
+    private void theFinanceDashboardShowsEachPoolsSplit() {
         // finance: each pool of the period, its split and its unpaid part
         String financePage =
                 given().cookie("fairshare_token", Tokens.finance())
@@ -432,7 +497,9 @@ class SettlementPoolsTest {
                 .contains("id=\"pool-" + proRata + "-unpaid\">$50.00<")
                 .contains("id=\"pool-" + proRata + "-paid\">$450.00<")
                 .contains("replacing 1 earlier declaration");
+    }
 
+    private void aMakerNeverReadsAPool() {
         // a maker never reads a pool (its declaration names the platform's subscribers)
         given().auth()
                 .oauth2(Tokens.maker(makerA))

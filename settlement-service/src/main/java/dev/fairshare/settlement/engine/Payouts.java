@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -136,6 +137,35 @@ public final class Payouts {
             String currency, List<Maker> makers, Map<String, BigDecimal> rates, String tieSeed) {
         List<Maker> sorted = new ArrayList<>(makers);
         sorted.sort(Comparator.comparing(Maker::makerId));
+        requireRates(currency, sorted, rates);
+        List<CarryForward> carried = new ArrayList<>();
+        List<Payee> paid = new ArrayList<>();
+        for (Maker m : sorted) {
+            Map<String, BigDecimal> balances = nonZero(m.balances());
+            if (!pays(m, currency)) {
+                withoutProfile(m, currency, balances).ifPresent(carried::add);
+            } else if (!balances.isEmpty()) {
+                Optional<Reason> kept = whyKept(m, balances, currency, rates);
+                if (kept.isPresent()) {
+                    carry(carried, m, balances, kept.get());
+                } else {
+                    paid.add(new Payee(m.makerId(), balances, new TreeMap<>()));
+                }
+            }
+        }
+        return new Plan(currency, lines(currency, paid, rates, tieSeed), carried);
+    }
+
+    /** A maker the run pays, its non-zero balances and, once converted and rounded, its parts. */
+    private record Payee(
+            String makerId, Map<String, BigDecimal> balances, Map<String, Part> parts) {}
+
+    /**
+     * Refuses the run when a maker it pays (with a profile in {@code currency}, not busy) has a
+     * balance in a currency without a rate.
+     */
+    private static void requireRates(
+            String currency, List<Maker> sorted, Map<String, BigDecimal> rates) {
         SortedSet<String> missing = new TreeSet<>();
         for (Maker m : sorted) {
             if (pays(m, currency) && !m.busy()) {
@@ -151,82 +181,96 @@ public final class Payouts {
         if (!missing.isEmpty()) {
             throw new MissingRates(missing, currency);
         }
-        List<CarryForward> carried = new ArrayList<>();
-        List<Maker> paid = new ArrayList<>();
-        List<Map<String, BigDecimal>> paidBalances = new ArrayList<>();
-        for (Maker m : sorted) {
-            Map<String, BigDecimal> balances = nonZero(m.balances());
-            if (!pays(m, currency)) {
-                BigDecimal own = balances.get(currency);
-                if (m.profile() == null && own != null) {
-                    carried.add(new CarryForward(m.makerId(), currency, own, Reason.NO_PROFILE));
-                }
-                continue;
-            }
-            if (balances.isEmpty()) {
-                continue;
-            }
-            if (m.busy()) {
-                carry(carried, m, balances, Reason.IN_UNFINISHED_RUN);
-                continue;
-            }
-            BigDecimal total = BigDecimal.ZERO;
-            for (Map.Entry<String, BigDecimal> b : balances.entrySet()) {
-                total = total.add(exact(b.getValue(), rate(b.getKey(), currency, rates)));
-            }
-            if (total.signum() < 0) {
-                carry(carried, m, balances, Reason.NEGATIVE);
-            } else if (total.compareTo(m.profile().threshold()) < 0) {
-                carry(carried, m, balances, Reason.BELOW_THRESHOLD);
-            } else {
-                paid.add(m);
-                paidBalances.add(balances);
+    }
+
+    /**
+     * The carry-forward of a maker the run does not pay: its balance in the run's currency when it
+     * has no profile at all (a maker paid in another currency waits for that currency's run).
+     */
+    private static Optional<CarryForward> withoutProfile(
+            Maker m, String currency, Map<String, BigDecimal> balances) {
+        BigDecimal own = balances.get(currency);
+        if (m.profile() == null && own != null) {
+            return Optional.of(new CarryForward(m.makerId(), currency, own, Reason.NO_PROFILE));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Why a maker paid in the run's currency keeps its balances on the ledger: a line of an
+     * unfinished run, or an exact converted total below zero or below its threshold. Empty: the run
+     * pays it.
+     */
+    private static Optional<Reason> whyKept(
+            Maker m,
+            Map<String, BigDecimal> balances,
+            String currency,
+            Map<String, BigDecimal> rates) {
+        if (m.busy()) {
+            return Optional.of(Reason.IN_UNFINISHED_RUN);
+        }
+        BigDecimal total = BigDecimal.ZERO;
+        for (Map.Entry<String, BigDecimal> b : balances.entrySet()) {
+            total = total.add(exact(b.getValue(), rate(b.getKey(), currency, rates)));
+        }
+        if (total.signum() < 0) {
+            return Optional.of(Reason.NEGATIVE);
+        }
+        if (total.compareTo(m.profile().threshold()) < 0) {
+            return Optional.of(Reason.BELOW_THRESHOLD);
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * The lines of the paid makers: per converted currency, their exact amounts rounded together;
+     * then each line the sum of its parts.
+     */
+    private static List<Line> lines(
+            String currency, List<Payee> paid, Map<String, BigDecimal> rates, String tieSeed) {
+        Map<String, List<Payee>> holders = new TreeMap<>();
+        for (Payee payee : paid) {
+            for (String c : payee.balances().keySet()) {
+                holders.computeIfAbsent(c, k -> new ArrayList<>()).add(payee);
             }
         }
-        // per converted currency, the paid makers' exact amounts rounded together
-        Map<String, List<Integer>> byCurrency = new TreeMap<>();
-        for (int i = 0; i < paid.size(); i++) {
-            for (String c : paidBalances.get(i).keySet()) {
-                byCurrency.computeIfAbsent(c, k -> new ArrayList<>()).add(i);
-            }
-        }
-        List<Map<String, Part>> parts = new ArrayList<>();
-        for (int i = 0; i < paid.size(); i++) {
-            parts.add(new TreeMap<>());
-        }
-        byCurrency.forEach(
-                (c, who) -> {
-                    BigDecimal rate = rate(c, currency, rates);
-                    List<BigDecimal> exact = new ArrayList<>(who.size());
-                    for (int i : who) {
-                        exact.add(exact(paidBalances.get(i).get(c), rate));
-                    }
-                    List<BigDecimal> rounded =
-                            Rounding.largestRemainder(
-                                    exact,
-                                    currency,
-                                    k -> tieSeed + "|" + c + "|" + paid.get(who.get(k)).makerId());
-                    for (int k = 0; k < who.size(); k++) {
-                        int i = who.get(k);
-                        parts.get(i)
-                                .put(
-                                        c,
-                                        new Part(
-                                                c,
-                                                paidBalances.get(i).get(c),
-                                                c.equals(currency) ? null : rate,
-                                                exact.get(k),
-                                                rounded.get(k)));
-                    }
-                });
+        holders.forEach((c, who) -> convert(c, who, currency, rate(c, currency, rates), tieSeed));
         List<Line> lines = new ArrayList<>(paid.size());
-        for (int i = 0; i < paid.size(); i++) {
-            List<Part> p = new ArrayList<>(parts.get(i).values());
+        for (Payee payee : paid) {
+            List<Part> p = new ArrayList<>(payee.parts().values());
             BigDecimal amount =
                     p.stream().map(Part::converted).reduce(BigDecimal.ZERO, BigDecimal::add);
-            lines.add(new Line(paid.get(i).makerId(), currency, amount, p));
+            lines.add(new Line(payee.makerId(), currency, amount, p));
         }
-        return new Plan(currency, lines, carried);
+        return lines;
+    }
+
+    /**
+     * Converts the balances in {@code c} of the makers {@code who} at {@code rate} and rounds them
+     * together by the largest remainder (ties by the run's seed, the currency and the maker), each
+     * becoming a part of its maker's line.
+     */
+    private static void convert(
+            String c, List<Payee> who, String currency, BigDecimal rate, String tieSeed) {
+        List<BigDecimal> exact = new ArrayList<>(who.size());
+        for (Payee payee : who) {
+            exact.add(exact(payee.balances().get(c), rate));
+        }
+        List<BigDecimal> rounded =
+                Rounding.largestRemainder(
+                        exact, currency, k -> tieSeed + "|" + c + "|" + who.get(k).makerId());
+        for (int k = 0; k < who.size(); k++) {
+            Payee payee = who.get(k);
+            payee.parts()
+                    .put(
+                            c,
+                            new Part(
+                                    c,
+                                    payee.balances().get(c),
+                                    c.equals(currency) ? null : rate,
+                                    exact.get(k),
+                                    rounded.get(k)));
+        }
     }
 
     /**

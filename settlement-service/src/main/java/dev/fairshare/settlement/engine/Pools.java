@@ -8,7 +8,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Revenue pools of subscription platforms (DESIGN.md "Revenue pools"): the makers' part of a pool,
@@ -91,6 +93,18 @@ public final class Pools {
                 pool.method() == PoolMethod.PRO_RATA
                         ? proRata(whole, volume, amounts)
                         : userCentric(whole, pool.fees(), volume, amounts);
+        return new Split(pool, shares(events, units, volume, amounts), undistributed);
+    }
+
+    /**
+     * Each model's share per customer type, in that order: its events, units and volume, and the
+     * amount the split gave it (none: zero).
+     */
+    private static List<ModelShare> shares(
+            Map<Group, long[]> events,
+            Map<Group, Map<String, BigDecimal>> units,
+            Map<Cell, BigDecimal> volume,
+            Map<Group, BigDecimal> amounts) {
         Map<Group, BigDecimal> volumes = new TreeMap<>(GROUP_ORDER);
         volume.forEach(
                 (cell, v) ->
@@ -110,7 +124,7 @@ public final class Pools {
                             Map.copyOf(units.get(g)),
                             amounts.getOrDefault(g, BigDecimal.ZERO)));
         }
-        return new Split(pool, List.copyOf(shares), undistributed);
+        return List.copyOf(shares);
     }
 
     /** Splits {@code whole} by each model's volume; answers what is left undistributed. */
@@ -283,54 +297,21 @@ public final class Pools {
             LatePool late,
             Collection<Agreement> agreements,
             Map<String, ModelInfo> models) {
-        Pool pool = late.pool();
-        YearMonth original = pool.period();
-        if (!original.isBefore(period)) {
-            throw new IllegalArgumentException(
-                    "late usage for " + original + " must be for a period before " + period);
-        }
+        YearMonth original = late.pool().period();
+        SettlementEngine.requireEarlier(original, period);
         AgreementBook book = AgreementBook.pooled(original, agreements, models);
         LineageCascade cascade = new LineageCascade(models);
-        List<PooledUsage> all = new ArrayList<>(late.settled());
-        all.addAll(late.late());
-        Map<Key, RatedGroup> before = new TreeMap<>(KEY_ORDER);
-        Map<Key, RatedGroup> after = new TreeMap<>(KEY_ORDER);
         Map<String, Agreement> byId = new TreeMap<>();
-        for (RatedGroup g : paid(book, split(pool, late.settled()))) {
-            before.put(new Key(g.agreement().id(), g.modelId(), g.customerType()), g);
-            byId.put(g.agreement().id(), g.agreement());
-        }
-        for (RatedGroup g : paid(book, split(pool, all))) {
-            after.put(new Key(g.agreement().id(), g.modelId(), g.customerType()), g);
-            byId.put(g.agreement().id(), g.agreement());
-        }
-        java.util.Set<Key> keys = new java.util.TreeSet<>(KEY_ORDER);
-        keys.addAll(before.keySet());
-        keys.addAll(after.keySet());
         Map<String, BigDecimal> royaltyBefore = new TreeMap<>();
         Map<String, BigDecimal> lateRoyalty = new TreeMap<>();
         List<StatementLine> lines = new ArrayList<>();
-        for (Key key : keys) {
-            RatedGroup old = before.get(key);
-            RatedGroup now = after.get(key);
-            Agreement agreement = byId.get(key.agreementId());
-            BigDecimal oldAmount = old == null ? BigDecimal.ZERO : old.royalty();
-            BigDecimal oldVolume = old == null ? BigDecimal.ZERO : old.basis();
-            BigDecimal difference =
-                    (now == null ? BigDecimal.ZERO : now.royalty()).subtract(oldAmount);
-            BigDecimal volume = (now == null ? BigDecimal.ZERO : now.basis()).subtract(oldVolume);
-            royaltyBefore.merge(agreement.id(), oldAmount, BigDecimal::add);
-            lateRoyalty.merge(agreement.id(), difference, BigDecimal::add);
-            RatedGroup group =
-                    new RatedGroup(
-                            agreement, key.modelId(), key.customerType(), volume, difference);
-            for (LineageCascade.Share share : cascade.split(group)) {
-                if (share.amount().signum() != 0) {
-                    lines.add(
-                            SettlementEngine.line(
-                                    period, group, share, LineKind.LATE_ADJUSTMENT, original));
-                }
-            }
+        for (Change change : changes(book, late)) {
+            RatedGroup difference = change.difference();
+            String agreementId = difference.agreement().id();
+            byId.put(agreementId, difference.agreement());
+            royaltyBefore.merge(agreementId, change.royaltyBefore(), BigDecimal::add);
+            lateRoyalty.merge(agreementId, difference.royalty(), BigDecimal::add);
+            SettlementEngine.addLateAdjustments(lines, period, original, cascade, difference);
         }
         for (Map.Entry<String, BigDecimal> e : lateRoyalty.entrySet()) {
             Agreement agreement = byId.get(e.getKey());
@@ -344,5 +325,58 @@ public final class Pools {
                     late.topUpsOutstanding().getOrDefault(agreement.id(), BigDecimal.ZERO));
         }
         return lines;
+    }
+
+    /**
+     * A paid share's change when a closed period's pool is split again with its late usage: the
+     * royalty it had, and the difference (late volume and royalty) as a group of its agreement.
+     */
+    private record Change(BigDecimal royaltyBefore, RatedGroup difference) {}
+
+    /**
+     * The change of every share paid before or after the late usage, ordered by agreement, model
+     * and customer type.
+     */
+    private static List<Change> changes(AgreementBook book, LatePool late) {
+        List<PooledUsage> all = new ArrayList<>(late.settled());
+        all.addAll(late.late());
+        Map<String, Agreement> byId = new TreeMap<>();
+        Map<Key, RatedGroup> before = byKey(paid(book, split(late.pool(), late.settled())), byId);
+        Map<Key, RatedGroup> after = byKey(paid(book, split(late.pool(), all)), byId);
+        Set<Key> keys = new TreeSet<>(KEY_ORDER);
+        keys.addAll(before.keySet());
+        keys.addAll(after.keySet());
+        List<Change> changes = new ArrayList<>(keys.size());
+        for (Key key : keys) {
+            RatedGroup old = before.get(key);
+            RatedGroup now = after.get(key);
+            BigDecimal oldAmount = old == null ? BigDecimal.ZERO : old.royalty();
+            BigDecimal oldVolume = old == null ? BigDecimal.ZERO : old.basis();
+            BigDecimal difference =
+                    (now == null ? BigDecimal.ZERO : now.royalty()).subtract(oldAmount);
+            BigDecimal volume = (now == null ? BigDecimal.ZERO : now.basis()).subtract(oldVolume);
+            Agreement agreement = byId.get(key.agreementId());
+            changes.add(
+                    new Change(
+                            oldAmount,
+                            new RatedGroup(
+                                    agreement,
+                                    key.modelId(),
+                                    key.customerType(),
+                                    volume,
+                                    difference)));
+        }
+        return changes;
+    }
+
+    /** Paid groups by their key; each group's agreement recorded in {@code byId}. */
+    private static Map<Key, RatedGroup> byKey(
+            List<RatedGroup> groups, Map<String, Agreement> byId) {
+        Map<Key, RatedGroup> byKey = new TreeMap<>(KEY_ORDER);
+        for (RatedGroup g : groups) {
+            byKey.put(new Key(g.agreement().id(), g.modelId(), g.customerType()), g);
+            byId.put(g.agreement().id(), g.agreement());
+        }
+        return byKey;
     }
 }

@@ -14,6 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Settles one period: rates the usage under the agreements in force, cascades every royalty along
@@ -137,33 +138,79 @@ public final class SettlementEngine {
             Collection<Agreement> agreements,
             Map<String, ModelInfo> models,
             Executor executor) {
-        Map<String, List<PoolPeriod>> poolsOf = new TreeMap<>();
-        for (PoolPeriod p : pooling.own()) {
-            poolsOf.computeIfAbsent(p.pool().platformId(), k -> new ArrayList<>()).add(p);
-        }
-        Map<String, List<LatePool>> latePoolsOf = new TreeMap<>();
-        for (LatePool p : pooling.late()) {
-            latePoolsOf.computeIfAbsent(p.pool().platformId(), k -> new ArrayList<>()).add(p);
-        }
-        Map<String, List<UsageRow>> usageOf = byPlatform(usage);
-        Map<String, List<Agreement>> agreementsOf = new TreeMap<>();
-        for (Agreement a : agreements) {
-            agreementsOf.computeIfAbsent(a.platformId(), p -> new ArrayList<>()).add(a);
-        }
-        Set<String> platforms = new TreeSet<>(usageOf.keySet());
-        platforms.addAll(agreementsOf.keySet());
-        platforms.addAll(poolsOf.keySet());
-        platforms.addAll(latePoolsOf.keySet());
-        List<Map<String, List<UsageRow>>> settledOf = new ArrayList<>();
-        List<Map<String, List<UsageRow>>> lateOf = new ArrayList<>();
-        for (LateUsage l : late) {
-            settledOf.add(byPlatform(l.settled()));
-            lateOf.add(byPlatform(l.late()));
-            platforms.addAll(settledOf.get(settledOf.size() - 1).keySet());
-            platforms.addAll(lateOf.get(lateOf.size() - 1).keySet());
-        }
+        ByPlatform inputs = new ByPlatform(usage, late, pooling, agreements);
         List<CompletableFuture<List<StatementLine>>> parts = new ArrayList<>();
-        for (String platform : platforms) {
+        for (String platform : inputs.platforms()) {
+            parts.add(
+                    CompletableFuture.supplyAsync(
+                            inputs.statement(period, platform, models), executor));
+        }
+        return joined(parts);
+    }
+
+    /**
+     * A statement's inputs split by platform: its usage, each closed period's settled and late
+     * usage, its pools and late pools, and its agreements.
+     */
+    private static final class ByPlatform {
+        private final Map<String, List<PoolPeriod>> pools;
+        private final Map<String, List<LatePool>> latePools;
+        private final Map<String, List<UsageRow>> usage;
+        private final Map<String, List<Agreement>> agreements;
+        private final List<LateUsage> late;
+        private final List<Map<String, List<UsageRow>>> settledOf = new ArrayList<>();
+        private final List<Map<String, List<UsageRow>>> lateOf = new ArrayList<>();
+
+        ByPlatform(
+                List<UsageRow> usage,
+                List<LateUsage> late,
+                Pooling pooling,
+                Collection<Agreement> agreements) {
+            this.pools = byPlatform(pooling.own(), p -> p.pool().platformId());
+            this.latePools = byPlatform(pooling.late(), p -> p.pool().platformId());
+            this.usage = byPlatform(usage, UsageRow::platformId);
+            this.agreements = byPlatform(agreements, Agreement::platformId);
+            this.late = late;
+            for (LateUsage l : late) {
+                settledOf.add(byPlatform(l.settled(), UsageRow::platformId));
+                lateOf.add(byPlatform(l.late(), UsageRow::platformId));
+            }
+        }
+
+        /** Every platform with usage, an agreement, a pool or late usage, in order. */
+        Set<String> platforms() {
+            Set<String> platforms = new TreeSet<>(usage.keySet());
+            platforms.addAll(agreements.keySet());
+            platforms.addAll(pools.keySet());
+            platforms.addAll(latePools.keySet());
+            for (int i = 0; i < late.size(); i++) {
+                platforms.addAll(settledOf.get(i).keySet());
+                platforms.addAll(lateOf.get(i).keySet());
+            }
+            return platforms;
+        }
+
+        /** The statement of {@code platform}, from its part of every input (taken now). */
+        Supplier<List<StatementLine>> statement(
+                YearMonth period, String platform, Map<String, ModelInfo> models) {
+            List<LateUsage> lateHere = late(platform);
+            List<UsageRow> usageHere = usage.getOrDefault(platform, List.of());
+            List<Agreement> agreementsHere = agreements.getOrDefault(platform, List.of());
+            List<PoolPeriod> poolsHere = pools.getOrDefault(platform, List.of());
+            List<LatePool> latePoolsHere = latePools.getOrDefault(platform, List.of());
+            return () ->
+                    settle(
+                            period,
+                            usageHere,
+                            lateHere,
+                            poolsHere,
+                            latePoolsHere,
+                            agreementsHere,
+                            models);
+        }
+
+        /** Each closed period's late usage, narrowed to the rows of {@code platform}. */
+        private List<LateUsage> late(String platform) {
             List<LateUsage> lateHere = new ArrayList<>(late.size());
             for (int i = 0; i < late.size(); i++) {
                 lateHere.add(
@@ -173,23 +220,12 @@ public final class SettlementEngine {
                                 lateOf.get(i).getOrDefault(platform, List.of()),
                                 late.get(i).topUpsOutstanding()));
             }
-            List<UsageRow> usageHere = usageOf.getOrDefault(platform, List.of());
-            List<Agreement> agreementsHere = agreementsOf.getOrDefault(platform, List.of());
-            List<PoolPeriod> poolsHere = poolsOf.getOrDefault(platform, List.of());
-            List<LatePool> latePoolsHere = latePoolsOf.getOrDefault(platform, List.of());
-            parts.add(
-                    CompletableFuture.supplyAsync(
-                            () ->
-                                    settle(
-                                            period,
-                                            usageHere,
-                                            lateHere,
-                                            poolsHere,
-                                            latePoolsHere,
-                                            agreementsHere,
-                                            models),
-                            executor));
+            return lateHere;
         }
+    }
+
+    /** The platforms' statements laid end to end; a platform's failure is thrown as it was. */
+    private static List<StatementLine> joined(List<CompletableFuture<List<StatementLine>>> parts) {
         List<StatementLine> lines = new ArrayList<>();
         for (CompletableFuture<List<StatementLine>> part : parts) {
             try {
@@ -207,10 +243,12 @@ public final class SettlementEngine {
         return lines;
     }
 
-    private static Map<String, List<UsageRow>> byPlatform(List<UsageRow> rows) {
-        Map<String, List<UsageRow>> out = new TreeMap<>();
-        for (UsageRow r : rows) {
-            out.computeIfAbsent(r.platformId(), p -> new ArrayList<>()).add(r);
+    /** {@code items} by the platform of each, platforms in order, each list in input order. */
+    private static <T> Map<String, List<T>> byPlatform(
+            Collection<T> items, Function<T, String> platform) {
+        Map<String, List<T>> out = new TreeMap<>();
+        for (T item : items) {
+            out.computeIfAbsent(platform.apply(item), p -> new ArrayList<>()).add(item);
         }
         return out;
     }
@@ -287,10 +325,7 @@ public final class SettlementEngine {
             Collection<Agreement> agreements,
             Map<String, ModelInfo> models) {
         YearMonth original = lateUsage.originalPeriod();
-        if (!original.isBefore(period)) {
-            throw new IllegalArgumentException(
-                    "late usage for " + original + " must be for a period before " + period);
-        }
+        requireEarlier(original, period);
         AgreementBook book = new AgreementBook(original, agreements, models);
         LineageCascade cascade = new LineageCascade(models);
         Map<Agreement, List<UsageRow>> settled = book.ratedRows(lateUsage.settled());
@@ -298,29 +333,17 @@ public final class SettlementEngine {
         for (Map.Entry<Agreement, List<UsageRow>> late :
                 book.ratedRows(lateUsage.late()).entrySet()) {
             Agreement agreement = late.getKey();
-            BigDecimal settledBasis = BigDecimal.ZERO;
-            for (UsageRow row : settled.getOrDefault(agreement, List.of())) {
-                settledBasis = settledBasis.add(agreement.terms().basis(row));
-            }
+            List<UsageRow> settledRows = settled.getOrDefault(agreement, List.of());
             BigDecimal lateRoyalty = BigDecimal.ZERO;
-            for (RatedGroup group : RatedGroup.rate(agreement, settledBasis, late.getValue())) {
+            for (RatedGroup group :
+                    RatedGroup.rate(agreement, basis(agreement, settledRows), late.getValue())) {
                 lateRoyalty = lateRoyalty.add(group.royalty());
-                for (LineageCascade.Share share : cascade.split(group)) {
-                    if (share.amount().signum() != 0) {
-                        lines.add(line(period, group, share, LineKind.LATE_ADJUSTMENT, original));
-                    }
-                }
+                addLateAdjustments(lines, period, original, cascade, group);
             }
-            BigDecimal royaltyBefore = BigDecimal.ZERO;
-            if (lateRoyalty.signum() < 0 && agreement.minimumGuarantee() != null) {
-                for (RatedGroup group :
-                        RatedGroup.rate(
-                                agreement,
-                                BigDecimal.ZERO,
-                                settled.getOrDefault(agreement, List.of()))) {
-                    royaltyBefore = royaltyBefore.add(group.royalty());
-                }
-            }
+            BigDecimal royaltyBefore =
+                    lateRoyalty.signum() < 0 && agreement.minimumGuarantee() != null
+                            ? royalty(agreement, settledRows)
+                            : BigDecimal.ZERO;
             adjustGuarantee(
                     lines,
                     period,
@@ -331,6 +354,49 @@ public final class SettlementEngine {
                     lateUsage.topUpsOutstanding().getOrDefault(agreement.id(), BigDecimal.ZERO));
         }
         return lines;
+    }
+
+    /** Refuses late usage of {@code original} unless it is a period before {@code period}. */
+    static void requireEarlier(YearMonth original, YearMonth period) {
+        if (!original.isBefore(period)) {
+            throw new IllegalArgumentException(
+                    "late usage for " + original + " must be for a period before " + period);
+        }
+    }
+
+    /** The basis (revenue or volume) of {@code rows} under {@code agreement}. */
+    private static BigDecimal basis(Agreement agreement, List<UsageRow> rows) {
+        BigDecimal basis = BigDecimal.ZERO;
+        for (UsageRow row : rows) {
+            basis = basis.add(agreement.terms().basis(row));
+        }
+        return basis;
+    }
+
+    /** The royalty of {@code rows} rated under {@code agreement} from the start of the period. */
+    private static BigDecimal royalty(Agreement agreement, List<UsageRow> rows) {
+        BigDecimal royalty = BigDecimal.ZERO;
+        for (RatedGroup group : RatedGroup.rate(agreement, BigDecimal.ZERO, rows)) {
+            royalty = royalty.add(group.royalty());
+        }
+        return royalty;
+    }
+
+    /**
+     * The {@code LATE_ADJUSTMENT} lines of a late royalty {@code group} for the closed period
+     * {@code original}, one per hop of its cascade, added to {@code lines}; zero hops are omitted.
+     */
+    static void addLateAdjustments(
+            List<StatementLine> lines,
+            YearMonth period,
+            YearMonth original,
+            LineageCascade cascade,
+            RatedGroup group) {
+        for (LineageCascade.Share share : cascade.split(group)) {
+            if (share.amount().signum() != 0) {
+                lines.add(line(period, group, share, LineKind.LATE_ADJUSTMENT, original));
+            }
+        }
     }
 
     /**
