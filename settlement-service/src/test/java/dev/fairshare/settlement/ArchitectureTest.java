@@ -4,10 +4,16 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.syntax.ArchRuleDefinition;
+import java.sql.Connection;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -46,6 +52,14 @@ import org.junit.jupiter.api.Test;
 class ArchitectureTest {
     private static final String ROOT = "dev.fairshare.settlement";
     private static JavaClasses classes;
+
+    /** The methods that begin, set up or end a transaction on a JDBC connection. */
+    private static final List<String> TRANSACTION_CONTROL =
+            List.of(
+                    "commit()",
+                    "rollback()",
+                    "setAutoCommit(boolean)",
+                    "setTransactionIsolation(int)");
 
     @BeforeAll
     static void importMainClasses() {
@@ -140,5 +154,31 @@ class ArchitectureTest {
                 .dependOnClassesThat()
                 .resideInAnyPackage("dev.fairshare.registry..", "dev.fairshare.usage..")
                 .check(classes);
+    }
+
+    @Test
+    void onlyTransactionsBeginsOrEndsATransaction() {
+        noClasses()
+                .that()
+                .doNotHaveFullyQualifiedName(ROOT + ".store.Transactions")
+                .should()
+                .callMethodWhere(
+                        DescribedPredicate.describe(
+                                "java.sql.Connection." + String.join(", ", TRANSACTION_CONTROL),
+                                ArchitectureTest::controlsATransaction))
+                .because(
+                        "a transaction is work given to store.Transactions, which commits or rolls"
+                                + " back and gives the connection back as it came")
+                .check(classes);
+    }
+
+    private static boolean controlsATransaction(JavaMethodCall call) {
+        String signature =
+                call.getTarget().getName()
+                        + call.getTarget().getRawParameterTypes().stream()
+                                .map(JavaClass::getName)
+                                .collect(Collectors.joining(",", "(", ")"));
+        return call.getTarget().getOwner().isAssignableTo(Connection.class)
+                && TRANSACTION_CONTROL.contains(signature);
     }
 }

@@ -5,9 +5,15 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaMethodCall;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.sql.Connection;
+import java.util.List;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,11 +24,12 @@ import org.junit.jupiter.api.Test;
  *       request ({@code Caller}, read from its token).
  *   <li>{@code service}: the use cases: the HTTP edge's ingestion ({@code IngestService}), the
  *       queries of the roll-ups and the events, the quarantine's review.
- *   <li>{@code store} (persistence, JDBC and COPY) and {@code kafka} (messaging). The Kafka
- *       consumers are the other way in besides HTTP: the inbound consumer validates, attributes and
- *       stores what the platforms' topics hold, so {@code kafka} may use {@code store}; the store
- *       never uses Kafka (the outbox is a table; the relay in {@code kafka} sends it). The copy of
- *       the registry read from its topics ({@code RegistryReplica}) is a Kafka consumer too.
+ *   <li>{@code store} (persistence, JDBC and COPY, every transaction through {@code Transactions})
+ *       and {@code kafka} (messaging). The Kafka consumers are the other way in besides HTTP: the
+ *       inbound consumer validates, attributes and stores what the platforms' topics hold, so
+ *       {@code kafka} may use {@code store}; the store never uses Kafka (the outbox is a table; the
+ *       relay in {@code kafka} sends it). The copy of the registry read from its topics ({@code
+ *       RegistryReplica}) is a Kafka consumer too.
  *   <li>{@code domain}: the usage event, its validation and its attribution to models: no
  *       framework, no I/O; only Jackson's parser and tree, which read the event's JSON.
  * </ul>
@@ -38,6 +45,14 @@ class ArchitectureTest {
             new ClassFileImporter()
                     .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
                     .importPackages(ROOT);
+
+    /** The methods that begin, set up or end a transaction on a JDBC connection. */
+    private static final List<String> TRANSACTION_CONTROL =
+            List.of(
+                    "commit()",
+                    "rollback()",
+                    "setAutoCommit(boolean)",
+                    "setTransactionIsolation(int)");
 
     @Test
     void packagesAreFreeOfCycles() {
@@ -114,5 +129,31 @@ class ArchitectureTest {
                 .dependOnClassesThat()
                 .resideInAnyPackage("dev.fairshare.registry..", "dev.fairshare.settlement..")
                 .check(CLASSES);
+    }
+
+    @Test
+    void onlyTransactionsBeginsOrEndsATransaction() {
+        noClasses()
+                .that()
+                .doNotHaveFullyQualifiedName(ROOT + ".store.Transactions")
+                .should()
+                .callMethodWhere(
+                        DescribedPredicate.describe(
+                                "java.sql.Connection." + String.join(", ", TRANSACTION_CONTROL),
+                                ArchitectureTest::controlsATransaction))
+                .because(
+                        "a transaction is work given to store.Transactions, which commits or rolls"
+                                + " back and gives the connection back as it came")
+                .check(CLASSES);
+    }
+
+    private static boolean controlsATransaction(JavaMethodCall call) {
+        String signature =
+                call.getTarget().getName()
+                        + call.getTarget().getRawParameterTypes().stream()
+                                .map(JavaClass::getName)
+                                .collect(Collectors.joining(",", "(", ")"));
+        return call.getTarget().getOwner().isAssignableTo(Connection.class)
+                && TRANSACTION_CONTROL.contains(signature);
     }
 }

@@ -11,7 +11,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import java.sql.SQLException;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -32,8 +31,7 @@ public class QuarantineResource {
     public Page<Quarantined> listQuarantinedRecords(
             @QueryParam("platformId") String platformId,
             @QueryParam("page") @DefaultValue("0") int page,
-            @QueryParam("size") @DefaultValue("100") int size)
-            throws SQLException {
+            @QueryParam("size") @DefaultValue("100") int size) {
         return quarantines.list(caller.platformScope(platformId), page, size);
     }
 }

@@ -2,7 +2,7 @@ package dev.fairshare.usage.kafka;
 
 import dev.fairshare.usage.config.UsageConfig;
 import dev.fairshare.usage.store.Outbox;
-import io.agroal.api.AgroalDataSource;
+import dev.fairshare.usage.store.Transactions;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -16,7 +16,7 @@ import java.time.Duration;
 public class AttributedRelay extends OutboxRelay {
     public static final String TOPIC = "usage.attributed";
 
-    @Inject AgroalDataSource dataSource;
+    @Inject Transactions transactions;
     @Inject UsageConfig config;
 
     public AttributedRelay() {
@@ -25,7 +25,7 @@ public class AttributedRelay extends OutboxRelay {
 
     @Override
     protected Outbox outbox() {
-        return Outbox.attributed(dataSource);
+        return Outbox.attributed(transactions);
     }
 
     @Override

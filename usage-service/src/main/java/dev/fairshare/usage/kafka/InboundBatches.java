@@ -12,6 +12,7 @@ import dev.fairshare.usage.domain.UsageEvent;
 import dev.fairshare.usage.domain.WellFormedEvents;
 import dev.fairshare.usage.store.DeadLettersWritten;
 import dev.fairshare.usage.store.EventStore;
+import dev.fairshare.usage.store.Transactions;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.opentelemetry.api.trace.Span;
@@ -22,8 +23,6 @@ import jakarta.annotation.PostConstruct;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 import java.io.IOException;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -47,6 +46,7 @@ final class InboundBatches {
 
     @Inject KafkaClients clients;
     @Inject EventStore store;
+    @Inject Transactions transactions;
     @Inject DeadLettersWritten deadLetters;
     @Inject RegistryReplica replica;
     @Inject EventValidator validator;
@@ -165,23 +165,14 @@ final class InboundBatches {
 
     /** Stores the events with their partitions' next offsets, in one transaction. */
     private EventStore.Written commit(
-            List<EventStore.Incoming> valid, Map<TopicPartition, Long> next) throws SQLException {
+            List<EventStore.Incoming> valid, Map<TopicPartition, Long> next) {
         List<EventStore.Position> positions = new ArrayList<>();
         next.forEach(
                 (tp, off) ->
                         positions.add(
                                 new EventStore.Position(
                                         config.consumerGroup(), tp.topic(), tp.partition(), off)));
-        try (Connection conn = store.connection()) {
-            try {
-                EventStore.Written written = store.write(conn, valid, positions);
-                conn.commit();
-                return written;
-            } catch (SQLException | RuntimeException e) {
-                conn.rollback();
-                throw e;
-            }
-        }
+        return transactions.inTransaction(c -> store.write(c, valid, positions));
     }
 
     private void count(EventStore.Written written, int records) {

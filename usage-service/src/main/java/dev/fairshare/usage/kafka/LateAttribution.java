@@ -3,7 +3,7 @@ package dev.fairshare.usage.kafka;
 import dev.fairshare.usage.domain.Attribution;
 import dev.fairshare.usage.domain.UsageEvent;
 import dev.fairshare.usage.store.EventStore;
-import java.sql.Connection;
+import dev.fairshare.usage.store.Transactions;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -24,11 +24,13 @@ final class LateAttribution {
     private static final Logger LOG = Logger.getLogger(LateAttribution.class);
 
     private final EventStore store;
+    private final Transactions transactions;
     private final RegistryReplica replica;
     private final ConcurrentLinkedQueue<String> changedModels = new ConcurrentLinkedQueue<>();
 
-    LateAttribution(EventStore store, RegistryReplica replica) {
+    LateAttribution(EventStore store, Transactions transactions, RegistryReplica replica) {
         this.store = store;
+        this.transactions = transactions;
         this.replica = replica;
         replica.onModelChange(changedModels::add);
     }
@@ -60,16 +62,37 @@ final class LateAttribution {
         if (refs != null) {
             models.forEach(m -> refs.addAll(replica.aliases().refsOf(m)));
         }
-        String afterPlatform = "";
-        String afterEvent = "";
-        try (Connection conn = store.connection()) {
-            try {
-                while (true) {
+        try {
+            Page page = new Page(0, "", "");
+            while ((page = attributeNext(refs, page)) != null) {
+                if (page.attributed() > 0) {
+                    LOG.infof(
+                            "attributed %d stored events after a registry change",
+                            page.attributed());
+                }
+            }
+        } catch (Exception e) {
+            LOG.warnf("re-attribution failed, will retry: %s", e.toString());
+            changedModels.addAll(models);
+            store.forgetPartitions();
+        }
+    }
+
+    /** A page of candidates: how many were attributed, and the key of the last one. */
+    private record Page(int attributed, String lastPlatform, String lastEvent) {}
+
+    /**
+     * Attributes the candidates of {@code refs} (all when null) after {@code previous}'s last key
+     * that now resolve, a page in one transaction; null when none is left.
+     */
+    private Page attributeNext(Set<String> refs, Page previous) {
+        return transactions.inTransaction(
+                c -> {
                     List<UsageEvent> candidates =
-                            store.unattributed(conn, refs, afterPlatform, afterEvent, 2000);
+                            store.unattributed(
+                                    c, refs, previous.lastPlatform(), previous.lastEvent(), 2000);
                     if (candidates.isEmpty()) {
-                        conn.commit();
-                        return;
+                        return null;
                     }
                     List<EventStore.Incoming> resolved = new ArrayList<>();
                     for (UsageEvent e : candidates) {
@@ -82,24 +105,9 @@ final class LateAttribution {
                                                                 Optional.of(parts),
                                                                 "reattributed")));
                     }
-                    int n = store.attributeLate(conn, resolved);
-                    conn.commit();
-                    if (n > 0) {
-                        LOG.infof("attributed %d stored events after a registry change", n);
-                    }
+                    int n = store.attributeLate(c, resolved);
                     UsageEvent last = candidates.get(candidates.size() - 1);
-                    afterPlatform = last.platformId();
-                    afterEvent = last.eventId();
-                }
-            } catch (Exception e) {
-                // Agroal commits an open transaction when a connection goes back to the pool
-                conn.rollback();
-                throw e;
-            }
-        } catch (Exception e) {
-            LOG.warnf("re-attribution failed, will retry: %s", e.toString());
-            changedModels.addAll(models);
-            store.forgetPartitions();
-        }
+                    return new Page(n, last.platformId(), last.eventId());
+                });
     }
 }

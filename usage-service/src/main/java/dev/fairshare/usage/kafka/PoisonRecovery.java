@@ -4,6 +4,8 @@ import dev.fairshare.usage.config.UsageConfig;
 import dev.fairshare.usage.store.DeadLettersWritten;
 import dev.fairshare.usage.store.EventStore;
 import dev.fairshare.usage.store.Quarantines;
+import dev.fairshare.usage.store.Transactions;
+import dev.fairshare.usage.store.Transactions.DataAccessException;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
@@ -17,7 +19,6 @@ import java.io.OutputStream;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,6 +79,7 @@ public class PoisonRecovery {
     @Inject EventStore store;
     @Inject DeadLettersWritten deadLetters;
     @Inject Quarantines quarantines;
+    @Inject Transactions transactions;
     @Inject MeterRegistry metrics;
     @Inject UsageConfig config;
 
@@ -112,7 +114,7 @@ public class PoisonRecovery {
                                                         return c;
                                                     })
                                             .set(n));
-        } catch (SQLException e) {
+        } catch (DataAccessException e) {
             LOG.warnf("cannot read the quarantined records: %s", e.toString());
         }
     }
@@ -426,23 +428,28 @@ public class PoisonRecovery {
             deadLetters.record(Set.of(source));
         }
         String platform = UsageConsumer.platformOf(tp.topic());
-        boolean recorded;
-        try (Connection c = store.connection()) {
-            try {
-                recorded =
-                        quarantines.record(c, platform, tp.topic(), tp.partition(), offset, reason);
-                store.write(
-                        c,
-                        List.of(),
-                        List.of(
-                                new EventStore.Position(
-                                        group, tp.topic(), tp.partition(), offset + 1)));
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        }
+        boolean recorded =
+                transactions.inTransaction(
+                        c -> {
+                            boolean first =
+                                    quarantines.record(
+                                            c,
+                                            platform,
+                                            tp.topic(),
+                                            tp.partition(),
+                                            offset,
+                                            reason);
+                            store.write(
+                                    c,
+                                    List.of(),
+                                    List.of(
+                                            new EventStore.Position(
+                                                    group,
+                                                    tp.topic(),
+                                                    tp.partition(),
+                                                    offset + 1)));
+                            return first;
+                        });
         if (recorded) {
             refreshMetric();
         }

@@ -4,6 +4,8 @@ import dev.fairshare.usage.config.UsageConfig;
 import dev.fairshare.usage.store.DeadLettersWritten;
 import dev.fairshare.usage.store.EventStore;
 import dev.fairshare.usage.store.Quarantines;
+import dev.fairshare.usage.store.Transactions;
+import dev.fairshare.usage.store.Transactions.DataAccessException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.quarkus.runtime.ShutdownEvent;
@@ -76,6 +78,7 @@ public class UsageConsumer {
     UsageConsumer(
             KafkaClients clients,
             EventStore store,
+            Transactions transactions,
             RegistryReplica replica,
             UsageConfig config,
             MeterRegistry metrics,
@@ -91,7 +94,7 @@ public class UsageConsumer {
         this.config = config;
         this.metrics = metrics;
         this.batches = batches;
-        this.lateAttribution = new LateAttribution(store, replica);
+        this.lateAttribution = new LateAttribution(store, transactions, replica);
         this.membership =
                 StaticMembership.of(
                         config.groupInstanceId(),
@@ -176,7 +179,7 @@ public class UsageConsumer {
         }
         try {
             quarantines.running(config.consumerGroup(), membership.instanceId(), false);
-        } catch (SQLException e) {
+        } catch (DataAccessException e) {
             LOG.warnf("could not record the clean stop of the consumer: %s", e.toString());
         }
     }
@@ -282,7 +285,7 @@ public class UsageConsumer {
                                 .orElse(false);
                 quarantines.running(config.consumerGroup(), membership.instanceId(), true);
                 return died;
-            } catch (SQLException e) {
+            } catch (DataAccessException e) {
                 LOG.warnf("cannot read the consumer's state, retrying: %s", e.toString());
                 sleep(1000);
             }
@@ -404,7 +407,7 @@ public class UsageConsumer {
             c.assignment().forEach(tp -> assigned.add(tp.topic() + "/" + tp.partition()));
             try {
                 quarantines.assigned(config.consumerGroup(), membership.instanceId(), assigned);
-            } catch (SQLException e) {
+            } catch (DataAccessException e) {
                 throw new IllegalStateException("cannot record the assignment", e);
             }
             if (partitions.isEmpty()) {

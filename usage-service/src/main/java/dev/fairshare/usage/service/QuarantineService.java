@@ -3,7 +3,6 @@ package dev.fairshare.usage.service;
 import dev.fairshare.usage.domain.UsageViews.Quarantined;
 import dev.fairshare.usage.store.Quarantines;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.SQLException;
 
 /** The review of the inbound records that the consumer set aside instead of storing. */
 @ApplicationScoped
@@ -15,7 +14,7 @@ public class QuarantineService {
     }
 
     /** A page of {@code platformId}'s quarantined records (all when null), newest first. */
-    public Page<Quarantined> list(String platformId, int page, int size) throws SQLException {
+    public Page<Quarantined> list(String platformId, int page, int size) {
         Page.check(page, size);
         return new Page<>(
                 quarantines.list(platformId, page, size),

@@ -1,7 +1,6 @@
 package dev.fairshare.usage.store;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -18,65 +17,68 @@ public class DeadLettersWritten {
     /** Where a record was read: its topic, partition and offset. */
     public record Source(String topic, int partition, long offset) {}
 
-    private final EventStore store;
+    private final Transactions transactions;
 
-    public DeadLettersWritten(EventStore store) {
-        this.store = store;
+    public DeadLettersWritten(Transactions transactions) {
+        this.transactions = transactions;
     }
 
     /** The sources among {@code candidates} whose dead letters were written already. */
-    public Set<Source> written(Collection<Source> candidates) throws SQLException {
-        Set<Source> out = new HashSet<>();
+    public Set<Source> written(Collection<Source> candidates) {
         if (candidates.isEmpty()) {
-            return out;
+            return new HashSet<>();
         }
-        try (Connection c = store.connection();
-                PreparedStatement ps =
-                        c.prepareStatement(
-                                "select 1 from dead_letter_written"
-                                        + " where topic = ? and partition_no = ? and offset_no = ?")) {
-            try {
-                for (Source s : candidates) {
-                    bind(ps, s);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        if (rs.next()) {
-                            out.add(s);
+        return inTransaction(
+                "select 1 from dead_letter_written"
+                        + " where topic = ? and partition_no = ? and offset_no = ?",
+                ps -> {
+                    Set<Source> out = new HashSet<>();
+                    for (Source s : candidates) {
+                        bind(ps, s);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            if (rs.next()) {
+                                out.add(s);
+                            }
                         }
                     }
-                }
-            } finally {
-                // Agroal would commit an open transaction when the connection goes back
-                c.rollback();
-            }
-        }
-        return out;
+                    return out;
+                });
     }
 
     /**
      * Records that the dead letters of {@code sources} were written and acknowledged; committed at
      * once, apart from the batch's own transaction, which may still fail.
      */
-    public void record(Collection<Source> sources) throws SQLException {
+    public void record(Collection<Source> sources) {
         if (sources.isEmpty()) {
             return;
         }
-        try (Connection c = store.connection();
-                PreparedStatement ps =
-                        c.prepareStatement(
-                                "insert into dead_letter_written (topic, partition_no, offset_no)"
-                                        + " values (?, ?, ?) on conflict do nothing")) {
-            try {
-                for (Source s : sources) {
-                    bind(ps, s);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        }
+        inTransaction(
+                "insert into dead_letter_written (topic, partition_no, offset_no)"
+                        + " values (?, ?, ?) on conflict do nothing",
+                ps -> {
+                    for (Source s : sources) {
+                        bind(ps, s);
+                        ps.addBatch();
+                    }
+                    return ps.executeBatch();
+                });
+    }
+
+    /** Work on a prepared statement. */
+    @FunctionalInterface
+    private interface Prepared<T> {
+        T run(PreparedStatement ps) throws SQLException;
+    }
+
+    /** {@code work} on {@code sql}, prepared in a transaction of its own. */
+    private <T> T inTransaction(String sql, Prepared<T> work) {
+        return transactions.inTransaction(
+                c -> {
+                    try (PreparedStatement ps = c.prepareStatement(sql)) {
+                        return work.run(ps);
+                    }
+                });
     }
 
     private static void bind(PreparedStatement ps, Source s) throws SQLException {

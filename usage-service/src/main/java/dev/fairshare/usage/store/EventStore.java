@@ -53,12 +53,18 @@ public class EventStore {
                     "gpu_seconds");
 
     private final AgroalDataSource dataSource;
+    private final Transactions transactions;
     private final ObjectMapper mapper;
     private final Tracing tracing;
     private final Set<YearMonth> partitions = ConcurrentHashMap.newKeySet();
 
-    public EventStore(AgroalDataSource dataSource, ObjectMapper mapper, Tracing tracing) {
+    public EventStore(
+            AgroalDataSource dataSource,
+            Transactions transactions,
+            ObjectMapper mapper,
+            Tracing tracing) {
         this.dataSource = dataSource;
+        this.transactions = transactions;
         this.mapper = mapper;
         this.tracing = tracing;
     }
@@ -72,12 +78,6 @@ public class EventStore {
 
     /** What a committed batch did. */
     public record Written(int newEvents, int duplicates, int unattributed) {}
-
-    public Connection connection() throws SQLException {
-        Connection c = dataSource.getConnection();
-        c.setAutoCommit(false);
-        return c;
-    }
 
     /** Forgets which monthly partitions exist (after a failure: they are looked up again). */
     public void forgetPartitions() {
@@ -174,7 +174,7 @@ public class EventStore {
         }
     }
 
-    private void ensurePartitions(List<Incoming> events) throws SQLException {
+    private void ensurePartitions(List<Incoming> events) {
         Instant min = events.get(0).event().occurredAt();
         Instant max = min;
         for (Incoming in : events) {
@@ -193,15 +193,18 @@ public class EventStore {
         }
         // committed on its own connection before the batch writes: a partition is never known
         // here before every writer can see it, and the parent's lock is held for an instant only
-        try (Connection own = dataSource.getConnection();
-                PreparedStatement ps =
-                        own.prepareStatement(
-                                "select ensure_usage_event_partitions(?::timestamptz, ?::timestamptz)")) {
-            own.setAutoCommit(true);
-            ps.setString(1, min.toString());
-            ps.setString(2, max.toString());
-            ps.execute();
-        }
+        String from = min.toString();
+        String to = max.toString();
+        transactions.read(
+                own -> {
+                    try (PreparedStatement ps =
+                            own.prepareStatement(
+                                    "select ensure_usage_event_partitions(?::timestamptz, ?::timestamptz)")) {
+                        ps.setString(1, from);
+                        ps.setString(2, to);
+                        return ps.execute();
+                    }
+                });
         for (YearMonth m = YearMonth.from(min.atZone(ZoneOffset.UTC));
                 !m.isAfter(YearMonth.from(max.atZone(ZoneOffset.UTC)));
                 m = m.plusMonths(1)) {

@@ -1,6 +1,5 @@
 package dev.fairshare.usage.store;
 
-import io.agroal.api.AgroalDataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,19 +23,19 @@ public final class Outbox {
         void send(List<Message> messages) throws Exception;
     }
 
-    private final AgroalDataSource dataSource;
+    private final Transactions transactions;
     private final String table;
     private final String keyColumn;
     private final String batchColumn;
     private final long lockKey;
 
     private Outbox(
-            AgroalDataSource dataSource,
+            Transactions transactions,
             String table,
             String keyColumn,
             String batchColumn,
             long lockKey) {
-        this.dataSource = dataSource;
+        this.transactions = transactions;
         this.table = table;
         this.keyColumn = keyColumn;
         this.batchColumn = batchColumn;
@@ -47,10 +46,10 @@ public final class Outbox {
      * The {@code usage.attributed} deltas of the roll-up folds and the re-attributions, keyed by
      * model id.
      */
-    public static Outbox attributed(AgroalDataSource dataSource) {
+    public static Outbox attributed(Transactions transactions) {
         // a delta's id is its batch's id, '/', its number
         return new Outbox(
-                dataSource,
+                transactions,
                 "attributed_outbox",
                 "model_id",
                 "split_part(delta_id, '/', 1)",
@@ -63,24 +62,45 @@ public final class Outbox {
      * or the outbox is empty).
      */
     public int relay(int limit, Sender sender) throws Exception {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                List<Message> messages =
-                        TransactionLock.tryLock(c, lockKey) ? oldest(c, limit) : List.of();
-                if (messages.isEmpty()) {
-                    c.rollback();
-                    return 0;
-                }
-                sender.send(messages);
-                delete(c, messages);
-                c.commit();
-                return messages.size();
-            } catch (Exception e) {
-                // Agroal commits an open transaction when a connection goes back to the pool
-                c.rollback();
-                throw e;
+        try {
+            return transactions.inTransaction(
+                    c -> {
+                        List<Message> messages =
+                                TransactionLock.tryLock(c, lockKey) ? oldest(c, limit) : List.of();
+                        if (messages.isEmpty()) {
+                            return 0;
+                        }
+                        send(sender, messages);
+                        delete(c, messages);
+                        return messages.size();
+                    });
+        } catch (SendFailed e) {
+            Exception failure = (Exception) e.getCause();
+            for (Throwable t : e.getSuppressed()) {
+                failure.addSuppressed(t);
             }
+            throw failure;
+        }
+    }
+
+    /**
+     * Hands {@code messages} to {@code sender}; a checked exception it throws leaves the
+     * transaction as a {@link SendFailed}, which rolls it back, and {@link #relay} as itself.
+     */
+    private static void send(Sender sender, List<Message> messages) {
+        try {
+            sender.send(messages);
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new SendFailed(e);
+        }
+    }
+
+    /** A checked exception of the sender, on its way out of the relay's transaction. */
+    private static final class SendFailed extends RuntimeException {
+        SendFailed(Exception cause) {
+            super(cause);
         }
     }
 

@@ -25,14 +25,14 @@ public class Quarantines {
      */
     public record Member(List<String> partitions, boolean running) {}
 
-    private final EventStore store;
+    private final Transactions transactions;
 
-    public Quarantines(EventStore store) {
-        this.store = store;
+    public Quarantines(Transactions transactions) {
+        this.transactions = transactions;
     }
 
     /** The member's state as it was left, if it ever ran. */
-    public Optional<Member> member(String group, String instance) throws SQLException {
+    public Optional<Member> member(String group, String instance) {
         return query(
                 "select partitions, running from consumer_member"
                         + " where consumer_group = ? and instance_id = ?",
@@ -50,7 +50,7 @@ public class Quarantines {
     }
 
     /** Records whether the member runs (false only once it stopped cleanly). */
-    public void running(String group, String instance, boolean running) throws SQLException {
+    public void running(String group, String instance, boolean running) {
         update(
                 "insert into consumer_member (consumer_group, instance_id, running) values (?, ?,"
                         + " ?) on conflict (consumer_group, instance_id) do update set running ="
@@ -61,8 +61,7 @@ public class Quarantines {
     }
 
     /** Records the partitions ({@code topic/partition}) the member was assigned. */
-    public void assigned(String group, String instance, Collection<String> partitions)
-            throws SQLException {
+    public void assigned(String group, String instance, Collection<String> partitions) {
         update(
                 "insert into consumer_member (consumer_group, instance_id, running, partitions)"
                         + " values (?, ?, true, ?) on conflict (consumer_group, instance_id) do update"
@@ -72,26 +71,21 @@ public class Quarantines {
                 partitions);
     }
 
-    private void update(String sql, String group, String instance, Object value)
-            throws SQLException {
-        try (Connection c = store.connection();
-                PreparedStatement ps = c.prepareStatement(sql)) {
-            try {
-                ps.setString(1, group);
-                ps.setString(2, instance);
-                if (value instanceof Boolean b) {
-                    ps.setBoolean(3, b);
-                } else {
-                    Array a = c.createArrayOf("text", ((Collection<?>) value).toArray());
-                    ps.setArray(3, a);
-                }
-                ps.executeUpdate();
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        }
+    private void update(String sql, String group, String instance, Object value) {
+        transactions.inTransaction(
+                c -> {
+                    try (PreparedStatement ps = c.prepareStatement(sql)) {
+                        ps.setString(1, group);
+                        ps.setString(2, instance);
+                        if (value instanceof Boolean b) {
+                            ps.setBoolean(3, b);
+                        } else {
+                            Array a = c.createArrayOf("text", ((Collection<?>) value).toArray());
+                            ps.setArray(3, a);
+                        }
+                        return ps.executeUpdate();
+                    }
+                });
     }
 
     /**
@@ -121,7 +115,7 @@ public class Quarantines {
     }
 
     /** How many records each platform has quarantined. */
-    public Map<String, Long> countByPlatform() throws SQLException {
+    public Map<String, Long> countByPlatform() {
         return query(
                 "select platform_id, count(*) from quarantined_record"
                         + " group by platform_id order by platform_id",
@@ -136,7 +130,7 @@ public class Quarantines {
     }
 
     /** The quarantined records of {@code platformId} (all when null), newest first, paged. */
-    public List<Quarantined> list(String platformId, int page, int size) throws SQLException {
+    public List<Quarantined> list(String platformId, int page, int size) {
         return query(
                 "select id, platform_id, topic, partition_no, offset_no, reason,"
                         + " quarantined_at from quarantined_record"
@@ -166,7 +160,7 @@ public class Quarantines {
     }
 
     /** How many records {@code platformId} (all when null) has quarantined. */
-    public long count(String platformId) throws SQLException {
+    public long count(String platformId) {
         return query(
                 "select count(*) from quarantined_record where ?::text is null or platform_id = ?",
                 ps -> {
@@ -189,19 +183,16 @@ public class Quarantines {
         T read(ResultSet rs) throws SQLException;
     }
 
-    /** A read on a connection of its own, whose transaction is rolled back. */
-    private <T> T query(String sql, Parameters parameters, Rows<T> rows) throws SQLException {
-        try (Connection c = store.connection();
-                PreparedStatement ps = c.prepareStatement(sql)) {
-            try {
-                parameters.set(ps);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rows.read(rs);
-                }
-            } finally {
-                // Agroal would commit an open transaction when the connection goes back
-                c.rollback();
-            }
-        }
+    /** A read in a transaction of its own. */
+    private <T> T query(String sql, Parameters parameters, Rows<T> rows) {
+        return transactions.inTransaction(
+                c -> {
+                    try (PreparedStatement ps = c.prepareStatement(sql)) {
+                        parameters.set(ps);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            return rows.read(rs);
+                        }
+                    }
+                });
     }
 }

@@ -46,10 +46,12 @@ public class Reattributions {
     public record Applied(boolean alreadyApplied, long moved, long attributed) {}
 
     private final EventStore store;
+    private final Transactions transactions;
     private final ObjectMapper mapper;
 
-    public Reattributions(EventStore store, ObjectMapper mapper) {
+    public Reattributions(EventStore store, Transactions transactions, ObjectMapper mapper) {
         this.store = store;
+        this.transactions = transactions;
         this.mapper = mapper;
     }
 
@@ -69,20 +71,23 @@ public class Reattributions {
 
     /**
      * Applies {@code d} with {@code index} (which must hold the dispute's registry state) and
-     * stores {@code position} with it, in one transaction on a connection of its own.
+     * stores {@code position} with it, in one transaction on a connection of its own. When another
+     * instance recorded the dispute first, that transaction is rolled back and {@code position} is
+     * stored alone.
      */
-    public Applied apply(Dispute d, AliasIndex index, EventStore.Position position)
-            throws SQLException {
-        try (Connection c = store.connection()) {
-            try {
-                Applied applied = apply(c, d, index, position);
-                c.commit();
-                return applied;
-            } catch (SQLException | RuntimeException e) {
-                // Agroal commits an open transaction when a connection goes back to the pool
-                c.rollback();
-                throw e;
-            }
+    public Applied apply(Dispute d, AliasIndex index, EventStore.Position position) {
+        try {
+            return transactions.inTransaction(c -> apply(c, d, index, position));
+        } catch (AppliedMeanwhile e) {
+            skip(position);
+            return new Applied(true, 0, 0);
+        }
+    }
+
+    /** Rolls back a dispute's transaction that another instance recorded first. */
+    private static final class AppliedMeanwhile extends RuntimeException {
+        AppliedMeanwhile() {
+            super("another instance applied the dispute meanwhile", null, false, false);
         }
     }
 
@@ -112,9 +117,7 @@ public class Reattributions {
         }
         if (!recordApplied(c, d, tally)) {
             // another instance applied it meanwhile; the guard above moved nothing twice
-            c.rollback();
-            store.storePositions(c, List.of(position));
-            return new Applied(true, 0, 0);
+            throw new AppliedMeanwhile();
         }
         store.storePositions(c, List.of(position));
         return new Applied(false, tally.moved, tally.attributed);
@@ -204,17 +207,16 @@ public class Reattributions {
         }
     }
 
-    /** Stores {@code position} alone: the record there is unreadable and passed over. */
-    public void skip(EventStore.Position position) throws SQLException {
-        try (Connection c = store.connection()) {
-            try {
-                store.storePositions(c, List.of(position));
-                c.commit();
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        }
+    /**
+     * Stores {@code position} alone, in a transaction of its own: the record there is passed over
+     * (unreadable, or applied by another instance).
+     */
+    public void skip(EventStore.Position position) {
+        transactions.inTransaction(
+                c -> {
+                    store.storePositions(c, List.of(position));
+                    return null;
+                });
     }
 
     private static boolean known(Connection c, String disputeId) throws SQLException {

@@ -3,7 +3,6 @@ package dev.fairshare.usage.store;
 import dev.fairshare.usage.config.Tracing;
 import dev.fairshare.usage.config.UsageConfig;
 import dev.fairshare.usage.runtime.BackgroundLoop;
-import io.agroal.api.AgroalDataSource;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.context.Context;
@@ -84,7 +83,7 @@ public class RollupFolder extends BackgroundLoop {
      */
     static final int FOLD_KEYS = 20_000;
 
-    @Inject AgroalDataSource dataSource;
+    @Inject Transactions transactions;
     @Inject UsageConfig config;
     @Inject Tracing tracing;
 
@@ -104,7 +103,7 @@ public class RollupFolder extends BackgroundLoop {
                 } while (keys >= FOLD_KEYS && running());
             } catch (InterruptedException e) {
                 return;
-            } catch (SQLException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 LOG.warnf("roll-up fold failed, will retry: %s", e.toString());
             }
         }
@@ -115,50 +114,51 @@ public class RollupFolder extends BackgroundLoop {
      * folded, subscribers' apart (0 when another folder holds the lock or there was nothing to
      * fold).
      */
-    public int foldOnce() throws SQLException {
+    public int foldOnce() {
         return foldOnce(FOLD_KEYS);
     }
 
     /** {@link #foldOnce()} reading at most {@code maxKeys} keys (a batch more, once begun). */
-    public int foldOnce(int maxKeys) throws SQLException {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                if (!TransactionLock.tryLock(c, LOCK_KEY)) {
-                    c.rollback();
-                    return 0;
-                }
-                long t0 = System.nanoTime();
-                Map<RollupKey, RollupDelta> sums = new HashMap<>();
-                List<UUID> batches = read(c, sums, maxKeys);
-                if (batches.isEmpty()) {
-                    c.rollback();
-                    return 0;
-                }
-                try (PreparedStatement delete =
-                        c.prepareStatement(
-                                "delete from usage_rollup_batch where batch_id = any(?)")) {
-                    delete.setArray(1, c.createArrayOf("uuid", batches.toArray()));
-                    delete.executeUpdate();
-                }
-                int keys = sums.size();
-                String foldId = UUID.randomUUID().toString();
-                int deltas = sendTraced(c, sums, foldId, batches);
-                // the deltas are written: the sums may now be merged in place
-                addToRollups(c, withoutSubscribers(sums));
-                c.commit();
-                if (LOG.isDebugEnabled()) {
-                    LOG.debugf(
-                            "folded %d batches into %d roll-up rows and %d usage.attributed deltas in %d ms",
-                            batches.size(), keys, deltas, (System.nanoTime() - t0) / 1_000_000);
-                }
-                return keys;
-            } catch (SQLException | RuntimeException e) {
-                // Agroal commits an open transaction when a connection goes back to the pool
-                c.rollback();
-                throw e;
-            }
+    public int foldOnce(int maxKeys) {
+        Folded folded = transactions.inTransaction(c -> fold(c, maxKeys));
+        if (folded.batches() > 0 && LOG.isDebugEnabled()) {
+            LOG.debugf(
+                    "folded %d batches into %d roll-up rows and %d usage.attributed deltas in %d ms",
+                    folded.batches(),
+                    folded.keys(),
+                    folded.deltas(),
+                    (System.nanoTime() - folded.started()) / 1_000_000);
         }
+        return folded.keys();
+    }
+
+    /** What a fold did: batches folded, roll-up keys, deltas written, and when it began. */
+    private record Folded(int batches, int keys, int deltas, long started) {}
+
+    private static final Folded NOTHING = new Folded(0, 0, 0, 0);
+
+    /** One fold in {@code c}'s transaction, if it takes the lock and finds batches. */
+    private Folded fold(Connection c, int maxKeys) throws SQLException {
+        if (!TransactionLock.tryLock(c, LOCK_KEY)) {
+            return NOTHING;
+        }
+        long t0 = System.nanoTime();
+        Map<RollupKey, RollupDelta> sums = new HashMap<>();
+        List<UUID> batches = read(c, sums, maxKeys);
+        if (batches.isEmpty()) {
+            return NOTHING;
+        }
+        try (PreparedStatement delete =
+                c.prepareStatement("delete from usage_rollup_batch where batch_id = any(?)")) {
+            delete.setArray(1, c.createArrayOf("uuid", batches.toArray()));
+            delete.executeUpdate();
+        }
+        int keys = sums.size();
+        String foldId = UUID.randomUUID().toString();
+        int deltas = sendTraced(c, sums, foldId, batches);
+        // the deltas are written: the sums may now be merged in place
+        addToRollups(c, withoutSubscribers(sums));
+        return new Folded(batches.size(), keys, deltas, t0);
     }
 
     /**
