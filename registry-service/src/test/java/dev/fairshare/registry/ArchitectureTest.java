@@ -111,7 +111,8 @@ class ArchitectureTest {
     /**
      * SQL runs in {@code store}: no package but {@code store} and the entities' {@code domain}
      * depends on Panache, Hibernate or the JPA API (not even a lock mode, a sort, a query or a
-     * Hibernate exception), and not even the entities hold an entity manager or a Hibernate session.
+     * Hibernate exception), and not even the entities hold an entity manager or a Hibernate
+     * session.
      */
     @Test
     void persistenceStaysInStore() {
