@@ -108,9 +108,26 @@ class ArchitectureTest {
                 .check(CLASSES);
     }
 
-    /** SQL runs in {@code store}: nothing else holds an entity manager or a Hibernate session. */
+    /**
+     * SQL runs in {@code store}: no package but {@code store} and the entities' {@code domain}
+     * depends on Panache, Hibernate or the JPA API (not even a lock mode, a sort, a query or a
+     * Hibernate exception), and not even the entities hold an entity manager or a Hibernate
+     * session.
+     */
     @Test
     void persistenceStaysInStore() {
+        noClasses()
+                .that()
+                .resideOutsideOfPackages(
+                        "dev.fairshare.registry.store..", "dev.fairshare.registry.domain..")
+                .should()
+                .dependOnClassesThat()
+                .resideInAnyPackage(
+                        "io.quarkus.hibernate..",
+                        "io.quarkus.panache..",
+                        "org.hibernate..",
+                        "jakarta.persistence..")
+                .check(CLASSES);
         noClasses()
                 .that()
                 .resideOutsideOfPackages("dev.fairshare.registry.store..")

@@ -3,16 +3,29 @@ package dev.fairshare.registry;
 import static dev.fairshare.registry.RegistryTestSupport.post;
 import static dev.fairshare.registry.RegistryTestSupport.uid;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
 
 import dev.fairshare.localstack.FairshareTestResource;
 import dev.fairshare.localstack.Tokens;
+import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -20,6 +33,7 @@ import org.junit.jupiter.api.Test;
         value = FairshareTestResource.class,
         initArgs = @ResourceArg(name = "database", value = "registry"))
 class MakerAndPlatformResourceTest {
+    @Inject AgroalDataSource dataSource;
 
     @Test
     void createsGetsAndListsMakers() {
@@ -55,6 +69,54 @@ class MakerAndPlatformResourceTest {
                 .statusCode(409)
                 .contentType("application/problem+json")
                 .body("code", equalTo("DUPLICATE_ID"));
+    }
+
+    /**
+     * A request that passes the duplicate check while another transaction inserts the same id: the
+     * primary key refuses its row, and the answer is the duplicate's 409.
+     */
+    @Test
+    void aMakerCreatedConcurrentlyFirstIs409() throws Exception {
+        String id = uid("maker");
+        try (Connection first = dataSource.getConnection()) {
+            first.setAutoCommit(false);
+            try (PreparedStatement ps =
+                    first.prepareStatement(
+                            "insert into maker (id, name, created_at) values (?, 'First', now())")) {
+                ps.setString(1, id);
+                ps.executeUpdate();
+            }
+            CompletableFuture<ValidatableResponse> second =
+                    CompletableFuture.supplyAsync(
+                            () -> post("/makers", "{\"id\":\"" + id + "\",\"name\":\"Second\"}"));
+            // the second request's insert waits for the first transaction's row
+            await().atMost(Duration.ofSeconds(20)).until(this::anInsertOfAMakerWaits);
+            first.commit();
+            second.get(20, TimeUnit.SECONDS)
+                    .statusCode(409)
+                    .contentType("application/problem+json")
+                    .body("code", equalTo("DUPLICATE_ID"))
+                    .body("detail", equalTo("a concurrent request created the same resource first"))
+                    .body("$", not(hasKey("errors")));
+        }
+        given().auth()
+                .oauth2(Tokens.admin())
+                .get("/makers/" + id)
+                .then()
+                .statusCode(200)
+                .body("name", equalTo("First"));
+    }
+
+    private boolean anInsertOfAMakerWaits() throws SQLException {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement ps =
+                        c.prepareStatement(
+                                "select count(*) from pg_stat_activity where wait_event_type ="
+                                        + " 'Lock' and query ilike 'insert into maker %'");
+                ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1) == 1;
+        }
     }
 
     @Test

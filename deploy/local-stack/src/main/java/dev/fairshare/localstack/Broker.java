@@ -52,81 +52,121 @@ public final class Broker implements AutoCloseable {
      */
     public static Broker start() {
         String external = System.getenv("FAIRSHARE_KAFKA_BOOTSTRAP");
-        Broker broker;
         if (external != null && !external.isBlank()) {
-            if (System.getenv("FAIRSHARE_KAFKA_ADMIN_USER") == null
-                    || System.getenv("FAIRSHARE_KAFKA_ADMIN_PASSWORD") == null) {
-                throw new IllegalStateException(
-                        "FAIRSHARE_KAFKA_BOOTSTRAP needs FAIRSHARE_KAFKA_ADMIN_USER and"
-                                + " FAIRSHARE_KAFKA_ADMIN_PASSWORD: a SCRAM principal that may"
-                                + " create users, ACLs and topics");
-            }
-            broker =
-                    new Broker(
-                            null,
-                            external,
-                            KafkaSecurity.scramClient(
-                                    external,
-                                    System.getenv("FAIRSHARE_KAFKA_ADMIN_USER"),
-                                    System.getenv("FAIRSHARE_KAFKA_ADMIN_PASSWORD")));
-        } else if (System.getProperty(IN_PROCESS) != null) {
-            String[] running = System.getProperty(IN_PROCESS).split("\\|", 2);
-            return new Broker(
-                    null, running[0], KafkaSecurity.superUserClient(running[0], running[1]));
-        } else {
-            // Kafka's test kit deletes its log directories from a JVM shutdown hook; a broker that
-            // then finds its directory gone would halt this JVM with status 1. An in-process broker
-            // must never decide the exit status of its host (a test run, the local runner).
-            Exit.setHaltProcedure(
-                    (status, message) ->
-                            LOG.warning(
-                                    "in-process Kafka asked to halt (" + status + "): " + message));
-            Exit.setExitProcedure(
-                    (status, message) ->
-                            LOG.warning(
-                                    "in-process Kafka asked to exit (" + status + "): " + message));
-            try {
-                TestKitNodes nodes =
-                        new TestKitNodes.Builder()
-                                .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
-                                .setCombined(true)
-                                .setNumBrokerNodes(1)
-                                .setNumControllerNodes(1)
-                                .setBrokerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT)
-                                .setControllerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT)
-                                .build();
-                String secret = UUID.randomUUID().toString();
-                KafkaClusterTestKit.Builder builder =
-                        new KafkaClusterTestKit.Builder(nodes)
-                                .setConfigProp("offsets.topic.replication.factor", "1")
-                                .setConfigProp("transaction.state.log.replication.factor", "1")
-                                .setConfigProp("transaction.state.log.min.isr", "1")
-                                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                                .setConfigProp("num.partitions", "1")
-                                .setConfigProp("auto.create.topics.enable", "false")
-                                .setConfigProp("log.cleaner.backoff.ms", "1000");
-                KafkaSecurity.brokerConfig(
-                                nodes.brokerListenerName().value(),
-                                nodes.controllerListenerName().value(),
-                                secret)
-                        .forEach(builder::setConfigProp);
-                KafkaClusterTestKit cluster = builder.build();
-                cluster.format();
-                cluster.startup();
-                cluster.waitForReadyBrokers();
-                broker =
-                        new Broker(
-                                cluster,
-                                cluster.bootstrapServers(),
-                                KafkaSecurity.superUserClient(cluster.bootstrapServers(), secret));
-                System.setProperty(IN_PROCESS, cluster.bootstrapServers() + "|" + secret);
-            } catch (Exception e) {
-                throw new IllegalStateException("could not start the in-process Kafka broker", e);
-            }
+            return provisioned(external(external));
         }
+        if (System.getProperty(IN_PROCESS) != null) {
+            // the broker this JVM started before, provisioned by that start
+            return running(System.getProperty(IN_PROCESS));
+        }
+        return provisioned(inProcess());
+    }
+
+    /**
+     * {@code broker}, once the services have their credentials and ACLs and the fixed topics exist.
+     */
+    private static Broker provisioned(Broker broker) {
         KafkaSecurity.provisionServices(broker.superUser);
         Topics.create(broker.superUser, Topics.fixedTopics());
         return broker;
+    }
+
+    /**
+     * The external cluster at {@code bootstrapServers}, as the admin principal the environment
+     * names.
+     */
+    private static Broker external(String bootstrapServers) {
+        if (System.getenv("FAIRSHARE_KAFKA_ADMIN_USER") == null
+                || System.getenv("FAIRSHARE_KAFKA_ADMIN_PASSWORD") == null) {
+            throw new IllegalStateException(
+                    "FAIRSHARE_KAFKA_BOOTSTRAP needs FAIRSHARE_KAFKA_ADMIN_USER and"
+                            + " FAIRSHARE_KAFKA_ADMIN_PASSWORD: a SCRAM principal that may"
+                            + " create users, ACLs and topics");
+        }
+        return new Broker(
+                null,
+                bootstrapServers,
+                KafkaSecurity.scramClient(
+                        bootstrapServers,
+                        System.getenv("FAIRSHARE_KAFKA_ADMIN_USER"),
+                        System.getenv("FAIRSHARE_KAFKA_ADMIN_PASSWORD")));
+    }
+
+    /** The in-process broker already running in this JVM ({@link #IN_PROCESS}'s value). */
+    private static Broker running(String inProcess) {
+        String[] running = inProcess.split("\\|", 2);
+        return new Broker(null, running[0], KafkaSecurity.superUserClient(running[0], running[1]));
+    }
+
+    /** A new single-node KRaft cluster in this JVM, its super user's secret a random one. */
+    private static Broker inProcess() {
+        keepExitStatusOfTheHost();
+        try {
+            TestKitNodes nodes = nodes();
+            String secret = UUID.randomUUID().toString();
+            KafkaClusterTestKit cluster = cluster(nodes, secret);
+            cluster.format();
+            cluster.startup();
+            cluster.waitForReadyBrokers();
+            Broker broker =
+                    new Broker(
+                            cluster,
+                            cluster.bootstrapServers(),
+                            KafkaSecurity.superUserClient(cluster.bootstrapServers(), secret));
+            System.setProperty(IN_PROCESS, cluster.bootstrapServers() + "|" + secret);
+            return broker;
+        } catch (Exception e) {
+            throw new IllegalStateException("could not start the in-process Kafka broker", e);
+        }
+    }
+
+    /**
+     * Kafka's test kit deletes its log directories from a JVM shutdown hook; a broker that then
+     * finds its directory gone would halt this JVM with status 1. An in-process broker must never
+     * decide the exit status of its host (a test run, the local runner).
+     */
+    private static void keepExitStatusOfTheHost() {
+        Exit.setHaltProcedure(
+                (status, message) ->
+                        LOG.warning("in-process Kafka asked to halt (" + status + "): " + message));
+        Exit.setExitProcedure(
+                (status, message) ->
+                        LOG.warning("in-process Kafka asked to exit (" + status + "): " + message));
+    }
+
+    /** One combined broker and controller node, both speaking SASL_PLAINTEXT. */
+    private static TestKitNodes nodes() {
+        return new TestKitNodes.Builder()
+                .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
+                .setCombined(true)
+                .setNumBrokerNodes(1)
+                .setNumControllerNodes(1)
+                .setBrokerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT)
+                .setControllerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT)
+                .build();
+    }
+
+    /**
+     * The cluster of {@code nodes}, not yet formatted: single-replica internal topics, one
+     * partition per topic unless asked, no topic created by a client, and SCRAM with {@code secret}
+     * as the super user's.
+     */
+    private static KafkaClusterTestKit cluster(TestKitNodes nodes, String secret) throws Exception {
+        KafkaClusterTestKit.Builder builder =
+                new KafkaClusterTestKit.Builder(nodes)
+                        .setConfigProp("offsets.topic.replication.factor", "1")
+                        .setConfigProp("transaction.state.log.replication.factor", "1")
+                        .setConfigProp("transaction.state.log.min.isr", "1")
+                        .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                        .setConfigProp("num.partitions", "1")
+                        .setConfigProp("auto.create.topics.enable", "false")
+                        .setConfigProp("log.cleaner.backoff.ms", "1000");
+        KafkaSecurity.brokerConfig(
+                        nodes.brokerListenerName().value(),
+                        nodes.controllerListenerName().value(),
+                        secret)
+                .forEach(builder::setConfigProp);
+        return builder.build();
     }
 
     public String bootstrapServers() {

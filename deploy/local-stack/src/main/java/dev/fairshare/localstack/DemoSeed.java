@@ -61,19 +61,48 @@ public final class DemoSeed {
      */
     public static Seeded seed(
             String registryUrl, String usageUrl, LocalDate today, String adminPassword) {
-        String admin =
-                Http.token(
-                        registryUrl,
-                        "{\"username\":\"admin\",\"password\":\"" + adminPassword + "\"}");
-        YearMonth current = YearMonth.from(today);
-        YearMonth previous = current.minusMonths(1);
-        String start = previous.atDay(1) + "T00:00:00Z";
+        Registry admin = Registry.as(registryUrl, "admin", adminPassword);
+        String start = YearMonth.from(today).minusMonths(1).atDay(1) + "T00:00:00Z";
+        createMakers(admin);
+        java.util.Map<String, String> kafkaPasswords = onboardPlatforms(admin);
+        createModels(admin);
+        createAgreements(admin, start);
+        createPoolAgreements(admin, start);
+        createAccounts(admin);
+        java.util.Map<String, String> apiKeys = createApiKeys(admin);
+        nameModels(admin, apiKeys);
+        int accepted = reportUsage(registryUrl, usageUrl, today, apiKeys);
+        return new Seeded(accepted, apiKeys, kafkaPasswords);
+    }
 
-        Http.postExpect(
-                registryUrl + "/makers", "{\"id\":\"coqui\",\"name\":\"Coqui\"}", 201, admin);
-        Http.postExpect(
-                registryUrl + "/makers", "{\"id\":\"voicelab\",\"name\":\"VoiceLab\"}", 201, admin);
-        // onboarding answers each platform's Kafka credentials, once
+    /** The registry at {@code url}, called with {@code token}. */
+    private record Registry(String url, String token) {
+        /** The registry called as the user {@code username}. */
+        static Registry as(String url, String username, String password) {
+            return new Registry(
+                    url,
+                    Http.token(
+                            url,
+                            "{\"username\":\""
+                                    + username
+                                    + "\",\"password\":\""
+                                    + password
+                                    + "\"}"));
+        }
+
+        /** POSTs {@code json} to {@code path}, expecting 201 Created; answers the body. */
+        String create(String path, String json) {
+            return Http.postExpect(url + path, json, 201, token);
+        }
+    }
+
+    private static void createMakers(Registry admin) {
+        admin.create("/makers", "{\"id\":\"coqui\",\"name\":\"Coqui\"}");
+        admin.create("/makers", "{\"id\":\"voicelab\",\"name\":\"VoiceLab\"}");
+    }
+
+    /** The three platforms; answers each one's Kafka password, which onboarding shows once. */
+    private static java.util.Map<String, String> onboardPlatforms(Registry admin) {
         java.util.Map<String, String> kafkaPasswords = new java.util.LinkedHashMap<>();
         for (String[] platform :
                 List.of(
@@ -81,192 +110,226 @@ public final class DemoSeed {
                         new String[] {"nimbus-ai", "Nimbus AI"},
                         new String[] {SUBSCRIPTION_PLATFORM, "StreamVoice"})) {
             String onboarded =
-                    Http.postExpect(
-                            registryUrl + "/platforms",
-                            "{\"id\":\"" + platform[0] + "\",\"name\":\"" + platform[1] + "\"}",
-                            201,
-                            admin);
+                    admin.create(
+                            "/platforms",
+                            "{\"id\":\"" + platform[0] + "\",\"name\":\"" + platform[1] + "\"}");
             kafkaPasswords.put(
                     platform[0],
                     onboarded.replaceAll("(?s).*\"password\"\\s*:\\s*\"([^\"]+)\".*", "$1"));
         }
-        Http.postExpect(
-                registryUrl + "/models",
+        return kafkaPasswords;
+    }
+
+    /** coqui's base model and voicelab's model derived from it (30% of its royalties upstream). */
+    private static void createModels(Registry admin) {
+        admin.create(
+                "/models",
                 "{\"id\":\"xtts-v2\",\"makerId\":\"coqui\",\"name\":\"XTTS v2\","
-                        + "\"license\":{\"id\":\"CPML\",\"commercialUse\":true}}",
-                201,
-                admin);
-        Http.postExpect(
-                registryUrl + "/models",
+                        + "\"license\":{\"id\":\"CPML\",\"commercialUse\":true}}");
+        admin.create(
+                "/models",
                 "{\"id\":\"xtts-v2-nordic\",\"makerId\":\"voicelab\",\"name\":\"XTTS v2 Nordic\","
                         + "\"license\":{\"id\":\"CC-BY-NC-4.0\",\"commercialUse\":false},"
-                        + "\"parents\":[{\"modelId\":\"xtts-v2\",\"royaltyShare\":\"0.30\"}]}",
-                201,
-                admin);
-        Http.postExpect(
-                registryUrl + "/agreements",
+                        + "\"parents\":[{\"modelId\":\"xtts-v2\",\"royaltyShare\":\"0.30\"}]}");
+    }
+
+    /**
+     * The priced agreements, from {@code start}: acme-cloud pays coqui a revenue share with a
+     * minimum guarantee and voicelab tiered per-unit prices; nimbus-ai pays coqui a revenue share.
+     * nimbus-ai serves voicelab's non-commercial model without an agreement: unlicensed usage.
+     */
+    private static void createAgreements(Registry admin, String start) {
+        admin.create(
+                "/agreements",
                 "{\"id\":\"acme-coqui\",\"makerId\":\"coqui\",\"platformId\":\"acme-cloud\","
                         + "\"currency\":\"USD\",\"validFrom\":\""
                         + start
                         + "\",\"terms\":{\"type\":\"REVENUE_SHARE\",\"rate\":\"0.20\"},"
-                        + "\"minimumGuarantee\":\"25.00\"}",
-                201,
-                admin);
-        Http.postExpect(
-                registryUrl + "/agreements",
+                        + "\"minimumGuarantee\":\"25.00\"}");
+        admin.create(
+                "/agreements",
                 "{\"id\":\"acme-voicelab\",\"makerId\":\"voicelab\",\"platformId\":\"acme-cloud\","
                         + "\"modelId\":\"xtts-v2-nordic\",\"currency\":\"USD\",\"validFrom\":\""
                         + start
                         + "\","
                         + "\"terms\":{\"type\":\"PER_UNIT\",\"metric\":\"characters\",\"unitSize\":\"1000\","
-                        + "\"tiers\":[{\"upTo\":\"100000\",\"price\":\"0.05\"},{\"upTo\":null,\"price\":\"0.03\"}]}}",
-                201,
-                admin);
-        Http.postExpect(
-                registryUrl + "/agreements",
+                        + "\"tiers\":[{\"upTo\":\"100000\",\"price\":\"0.05\"},{\"upTo\":null,\"price\":\"0.03\"}]}}");
+        admin.create(
+                "/agreements",
                 "{\"id\":\"nimbus-coqui\",\"makerId\":\"coqui\",\"platformId\":\"nimbus-ai\","
                         + "\"currency\":\"EUR\",\"validFrom\":\""
                         + start
-                        + "\",\"terms\":{\"type\":\"REVENUE_SHARE\",\"rate\":\"0.15\"}}",
-                201,
-                admin);
-        // nimbus-ai serves voicelab's non-commercial model without an agreement: unlicensed usage
-        // streamvoice sells subscriptions: both makers' models take part in its revenue pool
-        Http.postExpect(
-                registryUrl + "/agreements",
+                        + "\",\"terms\":{\"type\":\"REVENUE_SHARE\",\"rate\":\"0.15\"}}");
+    }
+
+    /**
+     * streamvoice sells subscriptions: both makers' models (all of coqui's, voicelab's derived one)
+     * take part in its revenue pool from {@code start}.
+     */
+    private static void createPoolAgreements(Registry admin, String start) {
+        admin.create(
+                "/agreements",
                 "{\"id\":\"streamvoice-coqui-pool\",\"makerId\":\"coqui\",\"platformId\":\""
                         + SUBSCRIPTION_PLATFORM
                         + "\",\"currency\":\"USD\",\"validFrom\":\""
                         + start
-                        + "\",\"terms\":{\"type\":\"POOL_SHARE\"}}",
-                201,
-                admin);
-        Http.postExpect(
-                registryUrl + "/agreements",
+                        + "\",\"terms\":{\"type\":\"POOL_SHARE\"}}");
+        admin.create(
+                "/agreements",
                 "{\"id\":\"streamvoice-voicelab-pool\",\"makerId\":\"voicelab\",\"platformId\":\""
                         + SUBSCRIPTION_PLATFORM
                         + "\",\"modelId\":\"xtts-v2-nordic\",\"currency\":\"USD\",\"validFrom\":\""
                         + start
-                        + "\",\"terms\":{\"type\":\"POOL_SHARE\"}}",
-                201,
-                admin);
+                        + "\",\"terms\":{\"type\":\"POOL_SHARE\"}}");
+    }
 
+    /** The {@link #ACCOUNTS}, each with {@link #DEMO_PASSWORD}. */
+    private static void createAccounts(Registry admin) {
         for (var account : ACCOUNTS.entrySet()) {
-            Http.postExpect(
-                    registryUrl + "/accounts",
+            admin.create(
+                    "/accounts",
                     "{\"username\":\""
                             + account.getKey()
                             + "\",\"password\":\""
                             + DEMO_PASSWORD
                             + "\","
-                            + account.getValue().substring(1),
-                    201,
-                    admin);
+                            + account.getValue().substring(1));
         }
+    }
+
+    /** An API key per platform; answers each one's secret. */
+    private static java.util.Map<String, String> createApiKeys(Registry admin) {
         java.util.Map<String, String> apiKeys = new java.util.LinkedHashMap<>();
         for (String platform : List.of("acme-cloud", "nimbus-ai", SUBSCRIPTION_PLATFORM)) {
-            String created =
-                    Http.postExpect(
-                            registryUrl + "/platforms/" + platform + "/api-keys", "", 201, admin);
+            String created = admin.create("/platforms/" + platform + "/api-keys", "");
             apiKeys.put(
                     platform, created.replaceAll("(?s).*\"apiKey\"\\s*:\\s*\"([^\"]+)\".*", "$1"));
         }
+        return apiKeys;
+    }
 
-        // names (DESIGN.md "Who may name a model"): ADMIN grants coqui its Hugging Face
-        // organisation, coqui names its model inside it, and acme-cloud names voicelab's model in
-        // its own catalogue
+    /**
+     * Names (DESIGN.md "Who may name a model"): ADMIN grants coqui its Hugging Face organisation,
+     * coqui names its model inside it, acme-cloud names voicelab's model in its own catalogue, and
+     * voicelab proposes its own name on nimbus-ai (a platform alias only once nimbus-ai accepts).
+     */
+    private static void nameModels(Registry admin, java.util.Map<String, String> apiKeys) {
+        admin.create("/makers/coqui/namespaces", "{\"prefix\":\"coqui/\"}");
+        Registry.as(admin.url(), "coqui", DEMO_PASSWORD)
+                .create("/models/xtts-v2/aliases", "{\"ref\":\"coqui/XTTS-v2\"}");
+        String acme = Http.token(admin.url(), "{\"apiKey\":\"" + apiKeys.get("acme-cloud") + "\"}");
+        new Registry(admin.url(), acme)
+                .create(
+                        "/models/xtts-v2-nordic/aliases",
+                        "{\"ref\":\"nordic-tts\",\"platformId\":\"acme-cloud\"}");
+        Registry voicelab = Registry.as(admin.url(), "voicelab", DEMO_PASSWORD);
         Http.postExpect(
-                registryUrl + "/makers/coqui/namespaces", "{\"prefix\":\"coqui/\"}", 201, admin);
-        String coqui =
-                Http.token(
-                        registryUrl,
-                        "{\"username\":\"coqui\",\"password\":\"" + DEMO_PASSWORD + "\"}");
-        Http.postExpect(
-                registryUrl + "/models/xtts-v2/aliases", "{\"ref\":\"coqui/XTTS-v2\"}", 201, coqui);
-        String acme = Http.token(registryUrl, "{\"apiKey\":\"" + apiKeys.get("acme-cloud") + "\"}");
-        Http.postExpect(
-                registryUrl + "/models/xtts-v2-nordic/aliases",
-                "{\"ref\":\"nordic-tts\",\"platformId\":\"acme-cloud\"}",
-                201,
-                acme);
-        // voicelab proposes its own name on nimbus-ai: a platform alias only once nimbus-ai accepts
-        String voicelab =
-                Http.token(
-                        registryUrl,
-                        "{\"username\":\"voicelab\",\"password\":\"" + DEMO_PASSWORD + "\"}");
-        Http.postExpect(
-                registryUrl + "/models/xtts-v2-nordic/aliases",
+                voicelab.url() + "/models/xtts-v2-nordic/aliases",
                 "{\"ref\":\"voicelab/xtts-v2-nordic\",\"platformId\":\"nimbus-ai\"}",
                 202,
-                voicelab);
+                voicelab.token());
+    }
 
+    /**
+     * 150 priced events of acme-cloud and of nimbus-ai over the previous and the current month, and
+     * streamvoice's 40 pooled ones, each reported with the platform's own API key; answers how many
+     * were accepted. One random sequence (seed 42) draws them all, in that order.
+     */
+    private static int reportUsage(
+            String registryUrl,
+            String usageUrl,
+            LocalDate today,
+            java.util.Map<String, String> apiKeys) {
         Random random = new Random(42);
         int accepted = 0;
         for (String platform : List.of("acme-cloud", "nimbus-ai")) {
-            List<String> events = new ArrayList<>();
-            for (int i = 0; i < 150; i++) {
-                YearMonth month = i % 2 == 0 ? previous : current;
-                int lastDay = month.equals(current) ? today.getDayOfMonth() : month.lengthOfMonth();
-                LocalDate day = month.atDay(1 + random.nextInt(lastDay));
-                String at =
-                        day.atTime(
-                                        random.nextInt(
-                                                day.equals(today)
-                                                        ? Math.max(
-                                                                1,
-                                                                java.time.LocalTime.now(
-                                                                                ZoneOffset.UTC)
-                                                                        .getHour())
-                                                        : 24),
-                                        random.nextInt(60))
-                                .toInstant(ZoneOffset.UTC)
-                                .toString();
-                String ref =
-                        platform.equals("acme-cloud")
-                                ? (i % 3 == 0 ? "nordic-tts" : "coqui/XTTS-v2")
-                                : (i % 4 < 2 ? "xtts-v2-nordic" : "xtts-v2");
-                String currency = platform.equals("acme-cloud") ? "USD" : "EUR";
-                String customer = i % 5 == 0 ? "NON_COMMERCIAL" : "COMMERCIAL";
-                int chars = 200 + random.nextInt(4000);
-                String amount = String.format("%d.%04d", random.nextInt(3), random.nextInt(10000));
-                events.add(
-                        "{\"eventId\":\""
-                                + platform
-                                + "-demo-"
-                                + i
-                                + "\",\"platformId\":\""
-                                + platform
-                                + "\","
-                                + "\"modelRef\":\""
-                                + ref
-                                + "\",\"occurredAt\":\""
-                                + at
-                                + "\",\"customerType\":\""
-                                + customer
-                                + "\","
-                                + "\"units\":{\"requests\":1,\"characters\":"
-                                + chars
-                                + ",\"audio_seconds\":"
-                                + (chars / 15)
-                                + "},"
-                                + "\"revenue\":{\"amount\":\""
-                                + amount
-                                + "\",\"currency\":\""
-                                + currency
-                                + "\"}}");
-            }
-            // the usage service learns of the new platforms from the registry topics within
-            // moments;
-            // events are de-duplicated by eventId, so posting again until none is refused is safe
-            accepted += post(registryUrl, usageUrl, apiKeys.get(platform), events);
+            accepted +=
+                    post(
+                            registryUrl,
+                            usageUrl,
+                            apiKeys.get(platform),
+                            pricedEvents(platform, today, random));
         }
         accepted +=
                 post(
                         registryUrl,
                         usageUrl,
                         apiKeys.get(SUBSCRIPTION_PLATFORM),
-                        pooledEvents(current, today, random));
-        return new Seeded(accepted, apiKeys, kafkaPasswords);
+                        pooledEvents(YearMonth.from(today), today, random));
+        return accepted;
+    }
+
+    /**
+     * The platform's 150 priced events, alternately in the previous and the current month (up to
+     * {@code today}): on acme-cloud every third names voicelab's model by acme's own alias and the
+     * others coqui's by its Hugging Face name; on nimbus-ai two in four name voicelab's model by
+     * its id, two coqui's. Every fifth is non-commercial.
+     */
+    private static List<String> pricedEvents(String platform, LocalDate today, Random random) {
+        YearMonth current = YearMonth.from(today);
+        List<String> events = new ArrayList<>();
+        for (int i = 0; i < 150; i++) {
+            String at = randomInstant(i % 2 == 0 ? current.minusMonths(1) : current, today, random);
+            String ref =
+                    platform.equals("acme-cloud")
+                            ? (i % 3 == 0 ? "nordic-tts" : "coqui/XTTS-v2")
+                            : (i % 4 < 2 ? "xtts-v2-nordic" : "xtts-v2");
+            events.add(pricedEvent(platform, i, ref, at, random));
+        }
+        return events;
+    }
+
+    /**
+     * A random minute of {@code month}, not after {@code today}: on today, in an hour before the
+     * current one (in the first hour while the day's first hour lasts).
+     */
+    private static String randomInstant(YearMonth month, LocalDate today, Random random) {
+        int lastDay =
+                month.equals(YearMonth.from(today)) ? today.getDayOfMonth() : month.lengthOfMonth();
+        LocalDate day = month.atDay(1 + random.nextInt(lastDay));
+        int hours =
+                day.equals(today)
+                        ? Math.max(1, java.time.LocalTime.now(ZoneOffset.UTC).getHour())
+                        : 24;
+        return day.atTime(random.nextInt(hours), random.nextInt(60))
+                .toInstant(ZoneOffset.UTC)
+                .toString();
+    }
+
+    /**
+     * Event {@code i} of the platform: a request of 200 to 4199 characters (and a fifteenth as many
+     * audio seconds) for a revenue below 3, in USD on acme-cloud and EUR on nimbus-ai.
+     */
+    private static String pricedEvent(
+            String platform, int i, String ref, String at, Random random) {
+        String currency = platform.equals("acme-cloud") ? "USD" : "EUR";
+        String customer = i % 5 == 0 ? "NON_COMMERCIAL" : "COMMERCIAL";
+        int chars = 200 + random.nextInt(4000);
+        String amount = String.format("%d.%04d", random.nextInt(3), random.nextInt(10000));
+        return "{\"eventId\":\""
+                + platform
+                + "-demo-"
+                + i
+                + "\",\"platformId\":\""
+                + platform
+                + "\","
+                + "\"modelRef\":\""
+                + ref
+                + "\",\"occurredAt\":\""
+                + at
+                + "\",\"customerType\":\""
+                + customer
+                + "\","
+                + "\"units\":{\"requests\":1,\"characters\":"
+                + chars
+                + ",\"audio_seconds\":"
+                + (chars / 15)
+                + "},"
+                + "\"revenue\":{\"amount\":\""
+                + amount
+                + "\",\"currency\":\""
+                + currency
+                + "\"}}";
     }
 
     /**

@@ -10,7 +10,6 @@ import dev.fairshare.registry.store.AccountRepository;
 import dev.fairshare.registry.store.ApiKeyRepository;
 import dev.fairshare.registry.store.MakerRepository;
 import dev.fairshare.registry.store.PlatformRepository;
-import io.quarkus.panache.common.Sort;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.jwt.build.Jwt;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -112,7 +111,7 @@ public class AuthService {
         if (req.apiKey() != null) {
             LoginThrottle.Attempt attempt = LoginThrottle.apiKey(address);
             throttle.count(attempt);
-            ApiKey key = apiKeys.find("keyHash", Passwords.sha256(req.apiKey())).firstResult();
+            ApiKey key = apiKeys.findByHash(Passwords.sha256(req.apiKey()));
             if (key == null || key.revokedAt != null) {
                 throw invalid();
             }
@@ -240,9 +239,7 @@ public class AuthService {
     }
 
     public List<Dto.AccountView> accounts() {
-        return accounts.findAll(Sort.by("username")).list().stream()
-                .map(AuthService::view)
-                .toList();
+        return accounts.allByUsername().stream().map(AuthService::view).toList();
     }
 
     private static Dto.AccountView view(Account a) {
@@ -371,9 +368,7 @@ public class AuthService {
         if (platforms.findById(platformId) == null) {
             throw ProblemException.notFound("platform", platformId);
         }
-        return apiKeys.list("platformId", Sort.by("createdAt").and("id"), platformId).stream()
-                .map(AuthService::keyView)
-                .toList();
+        return apiKeys.ofPlatform(platformId).stream().map(AuthService::keyView).toList();
     }
 
     /** A key as lists and the audit log show it: never the secret or its hash. */

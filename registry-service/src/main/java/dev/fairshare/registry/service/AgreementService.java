@@ -9,16 +9,15 @@ import dev.fairshare.registry.store.AgreementRepository;
 import dev.fairshare.registry.store.MakerRepository;
 import dev.fairshare.registry.store.ModelRepository;
 import dev.fairshare.registry.store.PlatformRepository;
-import io.quarkus.panache.common.Parameters;
-import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Currency;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** Agreements: validated terms, no overlap, immutable terms; every change goes to the outbox. */
 @ApplicationScoped
@@ -116,7 +115,7 @@ public class AgreementService {
             throw RegistryService.duplicate("agreement", req.id());
         }
         // serialise agreement writes per maker so that two overlapping requests cannot both pass
-        Maker maker = makers.findById(req.makerId(), LockModeType.PESSIMISTIC_WRITE);
+        Maker maker = makers.findForUpdate(req.makerId());
         if (maker == null) {
             throw ProblemException.unprocessable(
                     "UNKNOWN_MAKER", "makerId", "maker '" + req.makerId() + "' does not exist");
@@ -152,7 +151,7 @@ public class AgreementService {
             to = c.wholeDay("validTo", req.validTo());
         }
         c.throwIfAny();
-        Agreement a = agreements.findById(id, LockModeType.PESSIMISTIC_WRITE);
+        Agreement a = agreements.findForUpdate(id);
         if (a == null) {
             throw ProblemException.notFound("agreement", id);
         }
@@ -192,17 +191,7 @@ public class AgreementService {
 
     public Page<Dto.AgreementView> list(String makerId, String platformId, int page, int size) {
         Page.check(page, size);
-        StringBuilder q = new StringBuilder("1 = 1");
-        Parameters params = new Parameters();
-        if (makerId != null) {
-            q.append(" and makerId = :maker");
-            params.and("maker", makerId);
-        }
-        if (platformId != null) {
-            q.append(" and platformId = :platform");
-            params.and("platform", platformId);
-        }
-        return Page.of(agreements.find(q.toString(), Sort.by("id"), params), page, size, Views::of);
+        return Page.of(agreements.page(makerId, platformId, page, size), page, size, Views::of);
     }
 
     private static void terms(Checks c, Dto.Terms t, Agreement a) {
@@ -307,16 +296,16 @@ public class AgreementService {
                         + (POOL_SHARE.equals(a.termsType)
                                 ? " and termsType = :pool"
                                 : " and termsType <> :pool");
-        Parameters p =
-                Parameters.with("maker", a.makerId)
-                        .and("platform", a.platformId)
-                        .and("from", a.validFrom)
-                        .and("pool", POOL_SHARE);
+        Map<String, Object> p = new HashMap<>();
+        p.put("maker", a.makerId);
+        p.put("platform", a.platformId);
+        p.put("from", a.validFrom);
+        p.put("pool", POOL_SHARE);
         if (a.modelId != null) {
-            p.and("model", a.modelId);
+            p.put("model", a.modelId);
         }
         if (a.validTo != null) {
-            p.and("to", a.validTo);
+            p.put("to", a.validTo);
         }
         List<Agreement> clashes = agreements.list(q, p);
         if (!clashes.isEmpty()) {

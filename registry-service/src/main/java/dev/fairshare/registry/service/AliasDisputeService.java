@@ -11,7 +11,6 @@ import dev.fairshare.registry.store.ModelRepository;
 import dev.fairshare.registry.store.PlatformRepository;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
@@ -77,7 +76,7 @@ public class AliasDisputeService {
 
     /** The model the ref moves to, checked against the platform and the other models' ids. */
     private Model target(ReattributionDto.Request req) {
-        Model to = models.findById(req.toModelId(), LockModeType.PESSIMISTIC_WRITE);
+        Model to = models.findForUpdate(req.toModelId());
         if (to == null) {
             throw ProblemException.unprocessable(
                     "UNKNOWN_MODEL", "toModelId", "model '" + req.toModelId() + "' does not exist");
@@ -132,7 +131,7 @@ public class AliasDisputeService {
                 present = true;
                 continue;
             }
-            replaced = models.findById(a.modelId, LockModeType.PESSIMISTIC_WRITE);
+            replaced = models.findForUpdate(a.modelId);
             replaced.aliases.removeIf(x -> x.id.equals(a.id));
             aliases.delete(a);
         }

@@ -9,11 +9,8 @@ import dev.fairshare.registry.store.AliasProposalRepository;
 import dev.fairshare.registry.store.ModelAliasRepository;
 import dev.fairshare.registry.store.ModelRepository;
 import dev.fairshare.registry.store.PlatformRepository;
-import io.quarkus.panache.common.Parameters;
-import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -62,7 +59,7 @@ public class AliasService {
         c.present("ref", req.ref());
         Instant validFrom = c.wholeDay("validFrom", req.validFrom());
         c.throwIfAny();
-        Model m = models.findById(modelId, LockModeType.PESSIMISTIC_WRITE);
+        Model m = models.findForUpdate(modelId);
         if (m == null) {
             throw ProblemException.notFound("model", modelId);
         }
@@ -106,7 +103,7 @@ public class AliasService {
     public Dto.ProposalView accept(long id, Dto.DecisionRequest req, Actor actor) {
         AliasProposal p = decidable(id, actor);
         Dto.ProposalView before = view(p);
-        Model m = models.findById(p.modelId, LockModeType.PESSIMISTIC_WRITE);
+        Model m = models.findForUpdate(p.modelId);
         String reason = reason(req == null ? null : req.reason());
         Claim claim = claimQuietly(m, p.ref, p.platformId, p.validFrom, reason, actor);
         decide(p, AliasProposal.ACCEPTED, reason, actor);
@@ -169,22 +166,9 @@ public class AliasService {
             }
             platform = actor.platformId();
         }
-        StringBuilder q = new StringBuilder("1 = 1");
-        Parameters params = new Parameters();
-        if (platform != null) {
-            q.append(" and platformId = :platform");
-            params.and("platform", platform);
-        }
-        if (status != null) {
-            q.append(" and status = :status");
-            params.and("status", status);
-        }
-        if (actor.isMaker()) {
-            q.append(" and makerId = :maker");
-            params.and("maker", actor.makerId());
-        }
+        String maker = actor.isMaker() ? actor.makerId() : null;
         return Page.of(
-                proposals.find(q.toString(), Sort.by("id"), params),
+                proposals.page(platform, status, maker, page, size),
                 page,
                 size,
                 AliasService::view);
@@ -416,7 +400,7 @@ public class AliasService {
     }
 
     private AliasProposal decidable(long id, Actor actor) {
-        AliasProposal p = proposals.findById(id, LockModeType.PESSIMISTIC_WRITE);
+        AliasProposal p = proposals.findForUpdate(id);
         if (p == null || !visible(p, actor)) {
             throw ProblemException.notFound("alias proposal", String.valueOf(id));
         }

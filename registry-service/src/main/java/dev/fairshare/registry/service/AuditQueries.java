@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fairshare.registry.problem.Checks;
 import dev.fairshare.registry.store.AuditLogStore;
+import dev.fairshare.registry.store.Rows;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -35,7 +36,7 @@ public class AuditQueries {
         Instant fromAt = instant(c, "from", from);
         Instant toAt = instant(c, "to", to);
         c.throwIfAny();
-        AuditLogStore.Rows rows =
+        Rows<AuditLogStore.Entry> rows =
                 store.find(
                         new AuditLogStore.Filter(
                                 entityType,
@@ -46,7 +47,7 @@ public class AuditQueries {
                                 actor.isPlatform() ? actor.platformId() : null),
                         page,
                         size);
-        return new Page<>(rows.items().stream().map(this::view).toList(), page, size, rows.total());
+        return Page.of(rows, page, size, this::view);
     }
 
     private Dto.AuditEntryView view(AuditLogStore.Entry e) {

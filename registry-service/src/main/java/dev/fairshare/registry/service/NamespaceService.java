@@ -5,7 +5,6 @@ import dev.fairshare.registry.problem.Checks;
 import dev.fairshare.registry.problem.ProblemException;
 import dev.fairshare.registry.store.MakerNamespaceRepository;
 import dev.fairshare.registry.store.MakerRepository;
-import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -88,11 +87,7 @@ public class NamespaceService {
         if (makers.findById(makerId) == null) {
             throw ProblemException.notFound("maker", makerId);
         }
-        return Page.of(
-                namespaces.find("makerId", Sort.by("prefix"), makerId),
-                page,
-                size,
-                NamespaceService::view);
+        return Page.of(namespaces.ofMaker(makerId, page, size), page, size, NamespaceService::view);
     }
 
     /** The maker whose namespace holds {@code ref} (ignoring case), or null. */

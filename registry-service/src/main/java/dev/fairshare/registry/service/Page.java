@@ -2,7 +2,7 @@ package dev.fairshare.registry.service;
 
 import dev.fairshare.registry.problem.FieldError;
 import dev.fairshare.registry.problem.ProblemException;
-import io.quarkus.hibernate.orm.panache.PanacheQuery;
+import dev.fairshare.registry.store.Rows;
 import java.util.List;
 import java.util.function.Function;
 
@@ -10,10 +10,9 @@ import java.util.function.Function;
 public record Page<T>(List<T> items, int page, int size, long total) {
     public static final int MAX_SIZE = 1000;
 
-    /** Page {@code page} of {@code query}'s rows, {@code size} long, each row as {@code view}. */
-    static <E, T> Page<T> of(PanacheQuery<E> query, int page, int size, Function<E, T> view) {
-        query.page(page, size);
-        return new Page<>(query.list().stream().map(view).toList(), page, size, query.count());
+    /** Page {@code page} ({@code size} long) of the store's {@code rows}, each as {@code view}. */
+    static <E, T> Page<T> of(Rows<E> rows, int page, int size, Function<E, T> view) {
+        return new Page<>(rows.items().stream().map(view).toList(), page, size, rows.total());
     }
 
     public static void check(int page, int size) {

@@ -9,7 +9,6 @@ import dev.fairshare.registry.problem.ProblemException;
 import dev.fairshare.registry.store.MakerRepository;
 import dev.fairshare.registry.store.ModelRepository;
 import dev.fairshare.registry.store.PlatformRepository;
-import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.transaction.Transactional;
@@ -65,7 +64,7 @@ public class RegistryService {
 
     public Page<Dto.MakerView> makers(int page, int size) {
         Page.check(page, size);
-        return Page.of(makers.findAll(Sort.by("id")), page, size, Views::of);
+        return Page.of(makers.page(page, size), page, size, Views::of);
     }
 
     /**
@@ -104,7 +103,7 @@ public class RegistryService {
 
     public Page<Dto.PlatformView> platforms(int page, int size) {
         Page.check(page, size);
-        return Page.of(platforms.findAll(Sort.by("id")), page, size, Views::of);
+        return Page.of(platforms.page(page, size), page, size, Views::of);
     }
 
     @Transactional
@@ -215,11 +214,7 @@ public class RegistryService {
 
     public Page<Dto.ModelView> models(String makerId, int page, int size) {
         Page.check(page, size);
-        var q =
-                makerId == null
-                        ? models.findAll(Sort.by("id"))
-                        : models.find("makerId", Sort.by("id"), makerId);
-        return Page.of(q, page, size, Views::of);
+        return Page.of(models.page(makerId, page, size), page, size, Views::of);
     }
 
     public Dto.Lineage lineage(String id) {

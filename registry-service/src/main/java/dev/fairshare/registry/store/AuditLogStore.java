@@ -41,9 +41,6 @@ public class AuditLogStore {
             String makerId,
             String platformId) {}
 
-    /** A page of rows and the number of rows matching the filter. */
-    public record Rows(List<Entry> items, long total) {}
-
     @Inject EntityManager em;
 
     /** Appends one entry that the given makers and platforms may read. */
@@ -81,7 +78,7 @@ public class AuditLogStore {
     }
 
     /** The rows matching {@code f}, oldest first, {@code size} of them from page {@code page}. */
-    public Rows find(Filter f, int page, int size) {
+    public Rows<Entry> find(Filter f, int page, int size) {
         StringBuilder where = new StringBuilder(" where true");
         List<Object> params = new ArrayList<>();
         if (f.entityType() != null) {
@@ -110,7 +107,7 @@ public class AuditLogStore {
         return em.unwrap(Session.class)
                 .doReturningWork(
                         conn ->
-                                new Rows(
+                                new Rows<>(
                                         items(conn, where, params, page, size),
                                         total(conn, where, params)));
     }

@@ -2,12 +2,18 @@ package dev.fairshare.registry.store;
 
 import dev.fairshare.registry.domain.MakerNamespace;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 
 /** Makers' namespaces: ref prefixes, by prefix. */
 @ApplicationScoped
 public class MakerNamespaceRepository implements PanacheRepositoryBase<MakerNamespace, String> {
+
+    /** Page {@code page} of the maker's namespaces, by prefix. */
+    public Rows<MakerNamespace> ofMaker(String makerId, int page, int size) {
+        return Rows.of(find("makerId", Sort.by("prefix"), makerId), page, size);
+    }
 
     /** Grants are rare: one at a time, so that two overlapping grants cannot both pass. */
     public void lockForGrant() {
