@@ -13,7 +13,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The services share no module, so the plumbing they answer alike stands once in each: problem
  * documents and their mapping, the OpenAPI filter and the operation docs it lays over the scanned
  * document, the query parameter checks. The three copies are the same file but for the service's
- * package; a change to one is made to all three, or this test names the file that drifted.
+ * package; a change to one is made to all three, or this test names the file that drifted. The two
+ * services that run their own JDBC transactions (usage and settlement; the registry's go through
+ * Panache) hold one transaction helper the same way.
  */
 class PlumbingCopiesTest {
     static final Pattern SERVICE_PACKAGE =
@@ -34,6 +36,14 @@ class PlumbingCopiesTest {
         String usage = copy("usage", file);
         assertThat(copy("registry", file)).as("registry-service's " + file).isEqualTo(usage);
         assertThat(copy("settlement", file)).as("settlement-service's " + file).isEqualTo(usage);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"store/Transactions.java"})
+    void theTwoJdbcServicesHoldOneFileButForThePackage(String file) throws IOException {
+        assertThat(copy("settlement", file))
+                .as("settlement-service's " + file)
+                .isEqualTo(copy("usage", file));
     }
 
     private static String copy(String service, String file) throws IOException {

@@ -4,20 +4,26 @@ import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.SQLException;
+import org.jboss.logging.Logger;
 
 /**
- * The service's one way to a database connection: {@link #inTransaction} runs work in one
- * transaction, committed when the work returns and rolled back when it throws; {@link #read} runs
- * it on a connection in auto-commit mode (each statement on its own). Either way the connection
- * goes back to the pool as it came (auto-commit, READ COMMITTED), and an {@link SQLException}
- * leaves as a {@link DataAccessException} that keeps its SQL state.
+ * The service's one way to run a transaction: {@link #inTransaction} runs work in one transaction,
+ * committed when the work returns and rolled back when it throws (an {@link Error} too); {@link
+ * #read} runs it on a connection in auto-commit mode (each statement on its own). Either way the
+ * connection goes back to the pool as it came (auto-commit, READ COMMITTED), and an {@link
+ * SQLException} leaves as a {@link DataAccessException} that keeps its SQL state. Nothing else
+ * commits or rolls back (ArchitectureTest); a committed transaction is reported as committed even
+ * when the connection cannot be reset afterwards (the pool resets or discards it on return).
  *
- * <p>Plain JDBC on Agroal rather than JTA's {@code @Transactional}: a close runs at REPEATABLE READ
- * (which {@code @Transactional} cannot ask for) and exports its snapshot to a second connection,
- * and the close and ingestion paths COPY on the PostgreSQL connection itself.
+ * <p>Plain JDBC on Agroal rather than JTA's {@code @Transactional} (docs/adr/0001-persistence.md):
+ * the work COPYs on the PostgreSQL connection itself (ingestion, the close), takes advisory locks
+ * and savepoints on it, or runs at REPEATABLE READ and exports its snapshot to a second connection
+ * (the close), none of which {@code @Transactional} can ask for. usage-service and
+ * settlement-service hold this same file but for the package.
  */
 @ApplicationScoped
 public class Transactions {
+    private static final Logger LOG = Logger.getLogger(Transactions.class);
     private final AgroalDataSource dataSource;
 
     public Transactions(AgroalDataSource dataSource) {
@@ -51,7 +57,7 @@ public class Transactions {
                 restore(c, isolation, e);
                 throw e;
             }
-            restore(c, isolation, null);
+            restoreAfterCommit(c, isolation);
             return result;
         } catch (SQLException e) {
             throw new DataAccessException(e);
@@ -72,6 +78,17 @@ public class Transactions {
             c.rollback();
         } catch (SQLException e) {
             failure.addSuppressed(e);
+        }
+    }
+
+    /**
+     * Back to auto-commit and READ COMMITTED after a commit: the work is done whatever fails here.
+     */
+    private static void restoreAfterCommit(Connection c, int isolation) {
+        try {
+            restore(c, isolation, null);
+        } catch (SQLException e) {
+            LOG.warnf(e, "a committed transaction's connection could not be reset");
         }
     }
 
