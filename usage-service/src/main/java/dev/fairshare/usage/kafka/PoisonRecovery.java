@@ -19,7 +19,6 @@ import java.io.OutputStream;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -179,8 +178,7 @@ public class PoisonRecovery {
     private List<RecordScout.Range> ranges(
             String group,
             Collection<TopicPartition> partitions,
-            KafkaConsumer<byte[], byte[]> reader)
-            throws SQLException {
+            KafkaConsumer<byte[], byte[]> reader) {
         // a topic deleted since (nothing to examine there) would only fail the offset look-ups
         Set<String> topics = reader.listTopics().keySet();
         partitions = partitions.stream().filter(tp -> topics.contains(tp.topic())).toList();

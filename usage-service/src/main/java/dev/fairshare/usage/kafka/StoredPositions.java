@@ -1,7 +1,6 @@
 package dev.fairshare.usage.kafka;
 
 import dev.fairshare.usage.store.EventStore;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -19,8 +18,7 @@ final class StoredPositions {
 
     /** The next offset stored for each of {@code partitions} that has one. */
     static Map<TopicPartition, Long> of(
-            EventStore store, String group, Collection<TopicPartition> partitions)
-            throws SQLException {
+            EventStore store, String group, Collection<TopicPartition> partitions) {
         Map<String, TopicPartition> byName = new HashMap<>();
         partitions.forEach(tp -> byName.put(tp.topic() + "-" + tp.partition(), tp));
         Map<TopicPartition, Long> out = new HashMap<>();
@@ -37,8 +35,7 @@ final class StoredPositions {
             KafkaConsumer<?, ?> consumer,
             EventStore store,
             String group,
-            Collection<TopicPartition> partitions)
-            throws SQLException {
+            Collection<TopicPartition> partitions) {
         Map<TopicPartition, Long> stored = of(store, group, partitions);
         List<TopicPartition> fromStart = new ArrayList<>();
         for (TopicPartition tp : partitions) {

@@ -12,7 +12,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -416,7 +415,7 @@ public class UsageConsumer {
             int fromStart;
             try {
                 fromStart = StoredPositions.seek(c, store, config.consumerGroup(), partitions);
-            } catch (SQLException e) {
+            } catch (DataAccessException e) {
                 throw new IllegalStateException("cannot read the stored offsets", e);
             }
             LOG.infof(

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.fairshare.usage.config.Tracing;
 import dev.fairshare.usage.domain.Attribution;
 import dev.fairshare.usage.domain.UsageEvent;
-import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -52,18 +51,12 @@ public class EventStore {
                     "audio_seconds",
                     "gpu_seconds");
 
-    private final AgroalDataSource dataSource;
     private final Transactions transactions;
     private final ObjectMapper mapper;
     private final Tracing tracing;
     private final Set<YearMonth> partitions = ConcurrentHashMap.newKeySet();
 
-    public EventStore(
-            AgroalDataSource dataSource,
-            Transactions transactions,
-            ObjectMapper mapper,
-            Tracing tracing) {
-        this.dataSource = dataSource;
+    public EventStore(Transactions transactions, ObjectMapper mapper, Tracing tracing) {
         this.transactions = transactions;
         this.mapper = mapper;
         this.tracing = tracing;
@@ -444,24 +437,25 @@ public class EventStore {
     }
 
     /** The stored next offsets of {@code group} for the given topic partitions. */
-    public Map<String, Long> positions(String group, Set<String> topicPartitions)
-            throws SQLException {
-        Map<String, Long> out = new java.util.HashMap<>();
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement ps =
-                        c.prepareStatement(
-                                "select topic, partition_no, next_offset from consumer_offset where consumer_group = ?")) {
-            ps.setString(1, group);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    String tp = rs.getString(1) + "-" + rs.getInt(2);
-                    if (topicPartitions.contains(tp)) {
-                        out.put(tp, rs.getLong(3));
+    public Map<String, Long> positions(String group, Set<String> topicPartitions) {
+        return transactions.read(
+                c -> {
+                    Map<String, Long> out = new java.util.HashMap<>();
+                    try (PreparedStatement ps =
+                            c.prepareStatement(
+                                    "select topic, partition_no, next_offset from consumer_offset where consumer_group = ?")) {
+                        ps.setString(1, group);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            while (rs.next()) {
+                                String tp = rs.getString(1) + "-" + rs.getInt(2);
+                                if (topicPartitions.contains(tp)) {
+                                    out.put(tp, rs.getLong(3));
+                                }
+                            }
+                        }
                     }
-                }
-            }
-        }
-        return out;
+                    return out;
+                });
     }
 
     /**

@@ -6,6 +6,7 @@ import dev.fairshare.usage.domain.AliasIndex;
 import dev.fairshare.usage.domain.Attribution;
 import dev.fairshare.usage.domain.UsageEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.sql.Connection;
@@ -45,15 +46,9 @@ public class Reattributions {
     /** What applying a dispute did; {@code alreadyApplied} when an earlier delivery did it all. */
     public record Applied(boolean alreadyApplied, long moved, long attributed) {}
 
-    private final EventStore store;
-    private final Transactions transactions;
-    private final ObjectMapper mapper;
-
-    public Reattributions(EventStore store, Transactions transactions, ObjectMapper mapper) {
-        this.store = store;
-        this.transactions = transactions;
-        this.mapper = mapper;
-    }
+    @Inject EventStore store;
+    @Inject Transactions transactions;
+    @Inject ObjectMapper mapper;
 
     static final String CANDIDATES =
             "select platform_id, event_id, occurred_at, model_ref, customer_type, currency, revenue,"
