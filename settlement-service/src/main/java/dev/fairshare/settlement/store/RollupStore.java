@@ -45,10 +45,28 @@ public class RollupStore {
         if (deltas.isEmpty()) {
             return 0;
         }
+        waitForAnyClose(c);
+        Grains grains = grains(deltas, markApplied(c, deltas));
+        if (grains.isEmpty()) {
+            return 0;
+        }
+        Set<YearMonth> closed = statements.closed(c);
+        writePooledUsage(c, grains.pooled().values(), closed);
+        writeDayUsage(c, grains.days().values(), closed);
+        return grains.days().size() + grains.pooled().size();
+    }
+
+    /** Waits while a period is being closed, and keeps any close waiting until commit. */
+    private static void waitForAnyClose(Connection c) throws SQLException {
         try (java.sql.Statement s = c.createStatement()) {
             // conflicts with the lock a close holds (StatementStore.lockPeriods), not with itself
             s.execute("lock table period in share mode");
         }
+    }
+
+    /** Records the deltas as applied and answers the ids of those not applied before. */
+    private static Set<String> markApplied(Connection c, List<UsageDelta> deltas)
+            throws SQLException {
         Set<String> fresh = new HashSet<>();
         try (PreparedStatement ps =
                 c.prepareStatement(
@@ -62,6 +80,21 @@ public class RollupStore {
                 }
             }
         }
+        return fresh;
+    }
+
+    /** The rows of fresh deltas summed per grain, by key: day usage and pooled usage. */
+    private record Grains(Map<String, UsageRow> days, Map<String, Pooled> pooled) {
+        boolean isEmpty() {
+            return days.isEmpty() && pooled.isEmpty();
+        }
+    }
+
+    /**
+     * Sums the rows of the deltas whose id is in {@code fresh}, each id once (it is taken out of
+     * {@code fresh} when used): a row with a subscriber as pooled usage, any other as day usage.
+     */
+    private static Grains grains(List<UsageDelta> deltas, Set<String> fresh) {
         // sorted by key: concurrent consumers then lock shared rows in the same order
         Map<String, UsageRow> days = new TreeMap<>();
         Map<String, Pooled> pooled = new TreeMap<>();
@@ -70,48 +103,72 @@ public class RollupStore {
                 continue;
             }
             for (UsageDelta.Row r : d.rows()) {
-                Map<String, BigDecimal> units = new TreeMap<>();
-                r.units().forEach((k, v) -> units.put(k, new BigDecimal(v)));
+                Map<String, BigDecimal> units = decimalUnits(r);
                 if (r.subscriberId() != null) {
-                    Pooled row =
-                            new Pooled(
-                                    new PooledUsage(
-                                            r.platformId(),
-                                            d.modelId(),
-                                            r.subscriberId(),
-                                            YearMonth.from(LocalDate.parse(r.day())),
-                                            CustomerType.valueOf(r.customerType()),
-                                            r.events(),
-                                            units),
-                                    r.currency());
+                    Pooled row = pooledRow(d, r, units);
                     pooled.merge(row.key(), row, Pooled::plus);
                     continue;
                 }
-                UsageRow row =
-                        new UsageRow(
-                                r.platformId(),
-                                d.modelId(),
-                                LocalDate.parse(r.day()),
-                                CustomerType.valueOf(r.customerType()),
-                                r.currency(),
-                                r.events(),
-                                new BigDecimal(r.revenue()),
-                                units);
+                UsageRow row = dayRow(d, r, units);
                 days.merge(key(row), row, RollupStore::add);
             }
         }
-        if (days.isEmpty() && pooled.isEmpty()) {
-            return 0;
-        }
-        Set<YearMonth> closed = statements.closed(c);
-        writePooled(c, POOLED_UPSERT, pooled.values());
+        return new Grains(days, pooled);
+    }
+
+    private static Pooled pooledRow(UsageDelta d, UsageDelta.Row r, Map<String, BigDecimal> units) {
+        return new Pooled(
+                new PooledUsage(
+                        r.platformId(),
+                        d.modelId(),
+                        r.subscriberId(),
+                        YearMonth.from(LocalDate.parse(r.day())),
+                        CustomerType.valueOf(r.customerType()),
+                        r.events(),
+                        units),
+                r.currency());
+    }
+
+    private static UsageRow dayRow(UsageDelta d, UsageDelta.Row r, Map<String, BigDecimal> units) {
+        return new UsageRow(
+                r.platformId(),
+                d.modelId(),
+                LocalDate.parse(r.day()),
+                CustomerType.valueOf(r.customerType()),
+                r.currency(),
+                r.events(),
+                new BigDecimal(r.revenue()),
+                units);
+    }
+
+    /** A row's units, as decimals. */
+    private static Map<String, BigDecimal> decimalUnits(UsageDelta.Row r) {
+        Map<String, BigDecimal> units = new TreeMap<>();
+        r.units().forEach((k, v) -> units.put(k, new BigDecimal(v)));
+        return units;
+    }
+
+    /** Adds pooled usage to its period, and also to late pooled usage when the period is closed. */
+    private void writePooledUsage(
+            Connection c, java.util.Collection<Pooled> pooled, Set<YearMonth> closed)
+            throws SQLException {
+        writePooled(c, POOLED_UPSERT, pooled);
         writePooled(
                 c,
                 LATE_POOLED_UPSERT,
-                pooled.values().stream().filter(p -> closed.contains(p.usage().period())).toList());
+                pooled.stream().filter(p -> closed.contains(p.usage().period())).toList());
+    }
+
+    /**
+     * Adds day usage to the day and month roll-ups, and also to late usage when its period is
+     * closed.
+     */
+    private void writeDayUsage(
+            Connection c, java.util.Collection<UsageRow> days, Set<YearMonth> closed)
+            throws SQLException {
         Map<String, UsageRow> months = new TreeMap<>();
         List<UsageRow> late = new ArrayList<>();
-        for (UsageRow r : days.values()) {
+        for (UsageRow r : days) {
             YearMonth period = YearMonth.from(r.day());
             UsageRow m = withDay(r, period.atDay(1));
             months.merge(key(m), m, RollupStore::add);
@@ -119,10 +176,9 @@ public class RollupStore {
                 late.add(r);
             }
         }
-        write(c, DAY_UPSERT, days.values(), false);
+        write(c, DAY_UPSERT, days, false);
         write(c, MONTH_UPSERT, months.values(), true);
         write(c, LATE_UPSERT, late, false);
-        return days.size() + pooled.size();
     }
 
     /** Pooled usage as stored: with the revenue currency of its events, which pools ignore. */
