@@ -63,6 +63,30 @@ public final class Ledger {
      */
     public static List<JournalEntry> post(YearMonth period, List<StatementLine> lines) {
         Objects.requireNonNull(period, "period");
+        Map<Invoice, Map<String, BigDecimal>> invoices = makerTotalsPerInvoice(period, lines);
+        List<JournalEntry> entries = new ArrayList<>(invoices.size());
+        invoices.forEach(
+                (invoice, makers) -> {
+                    List<JournalLine> journalLines = journalLines(invoice, makers);
+                    if (!journalLines.isEmpty()) {
+                        entries.add(
+                                new JournalEntry(
+                                        period,
+                                        invoice.platformId(),
+                                        invoice.currency(),
+                                        memo(period, invoice),
+                                        journalLines));
+                    }
+                });
+        return List.copyOf(entries);
+    }
+
+    /**
+     * The sum of each maker's lines per invoice, invoices by platform and currency, makers by id.
+     * Every line must belong to {@code period}.
+     */
+    private static Map<Invoice, Map<String, BigDecimal>> makerTotalsPerInvoice(
+            YearMonth period, List<StatementLine> lines) {
         Map<Invoice, Map<String, BigDecimal>> invoices = new TreeMap<>(INVOICE_ORDER);
         for (StatementLine line : lines) {
             if (!line.period().equals(period)) {
@@ -80,40 +104,35 @@ public final class Ledger {
                             new Invoice(line.platformId(), line.currency()), i -> new TreeMap<>())
                     .merge(line.makerId(), line.amount(), BigDecimal::add);
         }
-        List<JournalEntry> entries = new ArrayList<>(invoices.size());
-        invoices.forEach(
-                (invoice, makers) -> {
-                    List<JournalLine> journalLines = new ArrayList<>(makers.size() + 1);
-                    BigDecimal total = BigDecimal.ZERO;
-                    for (Map.Entry<String, BigDecimal> maker : makers.entrySet()) {
-                        if (maker.getValue().signum() != 0) {
-                            journalLines.add(
-                                    posting(
-                                            makerAccount(maker.getKey()),
-                                            invoice.currency(),
-                                            maker.getValue()));
-                            total = total.add(maker.getValue());
-                        }
-                    }
-                    if (total.signum() != 0) {
-                        journalLines.add(
-                                posting(
-                                        platformAccount(invoice.platformId()),
-                                        invoice.currency(),
-                                        total.negate()));
-                    }
-                    if (!journalLines.isEmpty()) {
-                        journalLines.sort(LINE_ORDER);
-                        entries.add(
-                                new JournalEntry(
-                                        period,
-                                        invoice.platformId(),
-                                        invoice.currency(),
-                                        memo(period, invoice),
-                                        journalLines));
-                    }
-                });
-        return List.copyOf(entries);
+        return invoices;
+    }
+
+    /**
+     * The journal lines of one invoice, ordered by account: each maker's non-zero total to its
+     * receivable, and the opposite of the invoice total, if not zero, to the platform's payable.
+     */
+    private static List<JournalLine> journalLines(Invoice invoice, Map<String, BigDecimal> makers) {
+        List<JournalLine> journalLines = new ArrayList<>(makers.size() + 1);
+        BigDecimal total = BigDecimal.ZERO;
+        for (Map.Entry<String, BigDecimal> maker : makers.entrySet()) {
+            if (maker.getValue().signum() != 0) {
+                journalLines.add(
+                        posting(
+                                makerAccount(maker.getKey()),
+                                invoice.currency(),
+                                maker.getValue()));
+                total = total.add(maker.getValue());
+            }
+        }
+        if (total.signum() != 0) {
+            journalLines.add(
+                    posting(
+                            platformAccount(invoice.platformId()),
+                            invoice.currency(),
+                            total.negate()));
+        }
+        journalLines.sort(LINE_ORDER);
+        return journalLines;
     }
 
     /**
