@@ -108,13 +108,31 @@ class AuditLogTest {
 
     @Test
     void everyWriteEndpointLeavesExactlyOneEntryWithItsActor() throws Exception {
-        String admin = Tokens.admin();
+        String mk = makerCreatedWithItsState();
+        String pf = platformCreated();
+        String md = modelCreatedByItsMaker(mk);
+        String prefix = namespaceGranted(mk);
+        aliasAddedByTheMaker(mk, md, prefix);
+        List<Long> proposals = aliasesProposedByTheMaker(mk, md, pf);
+        proposalsAcceptedAndRejectedByThePlatform(pf, proposals);
+        agreementCreatedAndEnded(mk, pf);
+        accountCreatedWithoutItsPassword(mk);
+        apiKeyCreatedAndRevokedWithoutItsSecret(pf);
+        aliasReattributedWithTheDisputesReason(md, pf);
+        refusedChangesLeaveNothing(mk, md);
+    }
+
+    /** ADMIN creates a maker: no state before, the maker after. */
+    String makerCreatedWithItsState() throws Exception {
         String mk = uid("mk");
         Row r = one(() -> post("/makers", "{\"id\":\"" + mk + "\",\"name\":\"Maker\"}"), 201);
         is(r, "test-admin", "ADMIN", "maker", mk, "CREATE");
         assertThat(r.before()).isNull();
         assertThat(r.after().get("name").asText()).isEqualTo("Maker");
+        return mk;
+    }
 
+    String platformCreated() throws Exception {
         String pf = uid("pf");
         is(
                 one(() -> post("/platforms", "{\"id\":\"" + pf + "\",\"name\":\"P\"}"), 201),
@@ -123,12 +141,20 @@ class AuditLogTest {
                 "platform",
                 pf,
                 "CREATE");
+        return pf;
+    }
 
+    /** The maker registers a model of its own: the entry names the maker as actor and owner. */
+    String modelCreatedByItsMaker(String mk) throws Exception {
         String md = uid("md");
-        r = one(() -> post(Tokens.maker(mk), "/models", AuthMatrixTest.modelJson(md, mk)), 201);
+        Row r = one(() -> post(Tokens.maker(mk), "/models", AuthMatrixTest.modelJson(md, mk)), 201);
         is(r, "maker-" + mk, "MAKER", "model", md, "CREATE");
         assertThat(r.after().get("makerId").asText()).isEqualTo(mk);
+        return md;
+    }
 
+    /** ADMIN grants the maker a namespace: a GRANT entry for the prefix. */
+    String namespaceGranted(String mk) throws Exception {
         String prefix = uid("ns") + "/";
         is(
                 one(
@@ -142,8 +168,12 @@ class AuditLogTest {
                 "namespace",
                 prefix,
                 "GRANT");
+        return prefix;
+    }
 
-        r =
+    /** The maker adds an alias in its namespace: valid since the beginning of time. */
+    void aliasAddedByTheMaker(String mk, String md, String prefix) throws Exception {
+        Row r =
                 one(
                         () ->
                                 post(
@@ -154,10 +184,16 @@ class AuditLogTest {
         is(r, "maker-" + mk, "MAKER", "alias", prefix + "v1", "ADD");
         assertThat(r.after().get("modelId").asText()).isEqualTo(md);
         assertThat(r.after().get("validFrom").asText()).isEqualTo("1970-01-01T00:00:00Z");
+    }
 
+    /**
+     * The maker proposes two platform aliases (the first to be accepted, the second rejected): a
+     * PROPOSE entry each, named by the proposal's id. Answers the two ids in that order.
+     */
+    List<Long> aliasesProposedByTheMaker(String mk, String md, String pf) throws Exception {
         List<Long> proposals = new ArrayList<>();
         for (String ref : List.of("accepted-" + md, "rejected-" + md)) {
-            r =
+            Row r =
                     one(
                             () -> {
                                 ValidatableResponse v =
@@ -181,7 +217,13 @@ class AuditLogTest {
                     "" + proposals.get(proposals.size() - 1),
                     "PROPOSE");
         }
-        r =
+        return proposals;
+    }
+
+    /** The platform accepts the first proposal (with its reason) and rejects the second. */
+    void proposalsAcceptedAndRejectedByThePlatform(String pf, List<Long> proposals)
+            throws Exception {
+        Row r =
                 one(
                         () ->
                                 post(
@@ -206,7 +248,10 @@ class AuditLogTest {
                 "alias-proposal",
                 "" + proposals.get(1),
                 "REJECT");
+    }
 
+    /** ADMIN creates an agreement and ends it: the END entry shows the end before and after. */
+    void agreementCreatedAndEnded(String mk, String pf) throws Exception {
         String ag = uid("ag");
         is(
                 one(() -> post("/agreements", AuthMatrixTest.agreementJson(ag, mk, pf)), 201),
@@ -218,7 +263,7 @@ class AuditLogTest {
         String endOfYear =
                 (java.time.LocalDate.now(java.time.ZoneOffset.UTC).getYear() + 1)
                         + "-01-01T00:00:00Z";
-        r =
+        Row r =
                 one(
                         () ->
                                 post(
@@ -228,9 +273,12 @@ class AuditLogTest {
         is(r, "test-admin", "ADMIN", "agreement", ag, "END");
         assertThat(r.before().get("validTo").isNull()).isTrue();
         assertThat(r.after().get("validTo").asText()).isEqualTo(endOfYear);
+    }
 
+    /** ADMIN creates an account: neither the password nor its hash is in the entry. */
+    void accountCreatedWithoutItsPassword(String mk) throws Exception {
         String user = uid("acct");
-        r =
+        Row r =
                 one(
                         () ->
                                 post(
@@ -242,9 +290,13 @@ class AuditLogTest {
         assertThat(r.after().toString())
                 .doesNotContain(AuthMatrixTest.PASSWORD)
                 .doesNotContain("$2");
+    }
 
+    /** ADMIN creates a platform's API key (the secret is not in the entry) and revokes it. */
+    void apiKeyCreatedAndRevokedWithoutItsSecret(String pf) throws Exception {
+        String admin = Tokens.admin();
         List<String> key = new ArrayList<>();
-        r =
+        Row r =
                 one(
                         () -> {
                             ValidatableResponse v = post("/platforms/" + pf + "/api-keys", "");
@@ -265,9 +317,11 @@ class AuditLogTest {
                         204);
         is(r, "test-admin", "ADMIN", "api-key", key.get(0), "REVOKE");
         assertThat(r.after().get("revokedAt").isNull()).isFalse();
+    }
 
-        // a dispute correction (ADMIN, with its reason): one entry, the dispute's id
-        r =
+    /** A dispute correction (ADMIN, with its reason): one entry, the dispute's id. */
+    void aliasReattributedWithTheDisputesReason(String md, String pf) throws Exception {
+        Row r =
                 one(
                         () ->
                                 post(
@@ -290,8 +344,10 @@ class AuditLogTest {
                 "REATTRIBUTE");
         assertThat(r.reason()).isEqualTo("ticket 17");
         assertThat(r.after().get("toModelId").asText()).isEqualTo(md);
+    }
 
-        // a refused change leaves nothing
+    /** A refused change (a conflict, a forbidden alias) leaves nothing. */
+    void refusedChangesLeaveNothing(String mk, String md) throws Exception {
         long before = lastId();
         post("/makers", "{\"id\":\"" + mk + "\",\"name\":\"Again\"}").statusCode(409);
         post(Tokens.maker(uid("mk")), "/models/" + md + "/aliases", "{\"ref\":\"x\"}")
