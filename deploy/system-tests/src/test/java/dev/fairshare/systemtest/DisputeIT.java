@@ -66,6 +66,32 @@ class DisputeIT {
         YearMonth closed = YearMonth.now(ZoneOffset.UTC).minusMonths(3);
         YearMonth next = closed.plusMonths(1);
         String validFrom = closed.atDay(1) + "T00:00:00Z";
+        registerMakersPlatformAndModels(r, admin);
+        misattributeCoquisRefToVoicelabsModel(r, admin);
+        agreeRevenueShares(r, admin, validFrom);
+        String platform = platformToken(r, admin);
+        String finance = financeToken(r, admin);
+
+        reportUsageAroundTheDisputeDate(u, platform, closed, next);
+        List<Tuple> closedStatement = closeTheMonthWithVoicelabPaid(s, closed, finance);
+        reattributeTheRefFromThe15th(r, admin, closed);
+        List<Tuple> adjusted = theNextPeriodCarriesTheLateAdjustments(s, closed, next, finance);
+        // the closed statement has not changed
+        assertThat(tuples(lines(s, closed, finance))).containsExactlyElementsOf(closedStatement);
+
+        // closing the next period keeps exactly those lines; net per maker: coqui 2.00, voicelab
+        // -1.50
+        closeTheNextPeriodPayingTheNet(s, next, finance, adjusted);
+        // the close's journal entry: coqui credited 2.00, voicelab debited 1.50, acme owes 0.50
+        theJournalEntryPostsTheNet(s, next, finance);
+
+        // usage-service: the events from the 15th on are coqui's model's
+        assertThat(attribution(u, "e-10", platform)).isEqualTo("dispute-xtts-v2-nordic");
+        assertThat(attribution(u, "e-20", platform)).isEqualTo("dispute-xtts-v2");
+        assertThat(attribution(u, "e-next", platform)).isEqualTo("dispute-xtts-v2");
+    }
+
+    private static void registerMakersPlatformAndModels(String r, String admin) throws Exception {
         Http.postExpect(r + "/makers", "{\"id\":\"dispute-coqui\",\"name\":\"Coqui\"}", 201, admin);
         Http.postExpect(
                 r + "/makers", "{\"id\":\"dispute-voicelab\",\"name\":\"Voicelab\"}", 201, admin);
@@ -86,12 +112,21 @@ class DisputeIT {
                     201,
                     admin);
         }
+    }
+
+    private static void misattributeCoquisRefToVoicelabsModel(String r, String admin)
+            throws Exception {
         // the mis-attribution: coqui's ref named voicelab's model on acme-cloud
         Http.postExpect(
                 r + "/models/dispute-xtts-v2-nordic/aliases",
                 "{\"ref\":\"dispute-coqui/XTTS-v2\",\"platformId\":\"dispute-acme\"}",
                 201,
                 admin);
+    }
+
+    /** coqui 0.20 and voicelab 0.25 of acme-cloud's revenue from their models. */
+    private static void agreeRevenueShares(String r, String admin, String validFrom)
+            throws Exception {
         for (String[] a :
                 new String[][] {{"dispute-coqui", "0.20"}, {"dispute-voicelab", "0.25"}}) {
             Http.postExpect(
@@ -108,6 +143,9 @@ class DisputeIT {
                     201,
                     admin);
         }
+    }
+
+    private static String platformToken(String r, String admin) throws Exception {
         String apiKey =
                 MAPPER.readTree(
                                 Http.postExpect(
@@ -115,6 +153,10 @@ class DisputeIT {
                         .get("apiKey")
                         .asText();
         String platform = Http.token(r, "{\"apiKey\":\"" + apiKey + "\"}");
+        return platform;
+    }
+
+    private static String financeToken(String r, String admin) throws Exception {
         Http.postExpect(
                 r + "/accounts",
                 "{\"username\":\"dispute-fin\",\"password\":\"finance-password\",\"role\":\"FINANCE\"}",
@@ -122,7 +164,11 @@ class DisputeIT {
                 admin);
         String finance =
                 Http.token(r, "{\"username\":\"dispute-fin\",\"password\":\"finance-password\"}");
+        return finance;
+    }
 
+    private static void reportUsageAroundTheDisputeDate(
+            String u, String platform, YearMonth closed, YearMonth next) {
         // 10.00 on the 10th and 6.00 on the 20th of the closed month, 4.00 in the next one
         Instant tenth = closed.atDay(10).atStartOfDay(ZoneOffset.UTC).toInstant().plusSeconds(3600);
         Instant twentieth =
@@ -145,7 +191,11 @@ class DisputeIT {
                                         .path("accepted")
                                         .asInt(),
                         n -> n == 3);
+    }
 
+    /** Closes {@code closed} once its statement pays voicelab; the statement as it closed. */
+    private static List<Tuple> closeTheMonthWithVoicelabPaid(
+            String s, YearMonth closed, String finance) throws Exception {
         // the closed month as it closes: voicelab 0.25 × 16.00 = 4.00
         await().atMost(Duration.ofSeconds(60))
                 .until(
@@ -161,7 +211,11 @@ class DisputeIT {
                                 "4.00",
                                 null));
         assertThat(tuples(lines(s, closed, finance))).containsExactlyElementsOf(closedStatement);
+        return closedStatement;
+    }
 
+    private static void reattributeTheRefFromThe15th(String r, String admin, YearMonth closed)
+            throws Exception {
         // the dispute: from the 15th of the closed month on, the ref is coqui's
         String from = closed.atDay(15) + "T00:00:00Z";
         JsonNode accepted =
@@ -175,7 +229,11 @@ class DisputeIT {
                                 202,
                                 admin));
         assertThat(accepted.get("disputeId").asText()).isNotBlank();
+    }
 
+    /** Waits until the next period's statement carries the adjustments; its lines. */
+    private static List<Tuple> theNextPeriodCarriesTheLateAdjustments(
+            String s, YearMonth closed, YearMonth next, String finance) {
         // the next (open) period: coqui's own 0.20 × 4.00 = 0.80; for the closed month,
         // voicelab gives back 0.25 × 6.00 = 1.50 and coqui gains 0.20 × 6.00 = 1.20
         List<Tuple> adjusted =
@@ -198,11 +256,11 @@ class DisputeIT {
                         () ->
                                 assertThat(tuples(lines(s, next, finance)))
                                         .containsExactlyInAnyOrderElementsOf(adjusted));
-        // the closed statement has not changed
-        assertThat(tuples(lines(s, closed, finance))).containsExactlyElementsOf(closedStatement);
+        return adjusted;
+    }
 
-        // closing the next period keeps exactly those lines; net per maker: coqui 2.00, voicelab
-        // -1.50
+    private static void closeTheNextPeriodPayingTheNet(
+            String s, YearMonth next, String finance, List<Tuple> adjusted) throws Exception {
         Http.postExpect(s + "/periods/" + next + "/close?force=true", "", 200, finance);
         assertThat(tuples(lines(s, next, finance))).containsExactlyInAnyOrderElementsOf(adjusted);
         JsonNode payouts = MAPPER.readTree(Http.get(s + "/payouts/" + next, finance).body());
@@ -216,8 +274,11 @@ class DisputeIT {
         assertThat(perMaker)
                 .containsExactlyInAnyOrder(
                         tuple("dispute-coqui", "2.00"), tuple("dispute-voicelab", "-1.50"));
+    }
 
-        // the close's journal entry: coqui credited 2.00, voicelab debited 1.50, acme owes 0.50
+    /** Every line (account, debit, credit) of the period's journal entries, none besides. */
+    private static void theJournalEntryPostsTheNet(String s, YearMonth next, String finance)
+            throws Exception {
         JsonNode ledger = MAPPER.readTree(Http.get(s + "/ledger/" + next, finance).body());
         List<Tuple> journal = new ArrayList<>();
         for (JsonNode entry : ledger.path("items")) {
@@ -236,11 +297,6 @@ class DisputeIT {
                         tuple("maker:dispute-coqui:receivable", "0.00", "2.00"),
                         tuple("maker:dispute-voicelab:receivable", "1.50", "0.00"),
                         tuple("platform:dispute-acme:payable", "0.50", "0.00"));
-
-        // usage-service: the events from the 15th on are coqui's model's
-        assertThat(attribution(u, "e-10", platform)).isEqualTo("dispute-xtts-v2-nordic");
-        assertThat(attribution(u, "e-20", platform)).isEqualTo("dispute-xtts-v2");
-        assertThat(attribution(u, "e-next", platform)).isEqualTo("dispute-xtts-v2");
     }
 
     private static String attribution(String usage, String eventId, String token) throws Exception {

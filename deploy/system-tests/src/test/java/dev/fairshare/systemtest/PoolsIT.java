@@ -117,6 +117,9 @@ class PoolsIT {
         return out;
     }
 
+    /** Each platform's Kafka credentials, as the registry gave them, and its token. */
+    private record Platforms(Map<String, JsonNode> kafka, Map<String, String> platformTokens) {}
+
     @Test
     void aSubscriptionPlatformsPoolIsSplitProRataAndUserCentric() throws Exception {
         String r = stack.registry.url();
@@ -127,6 +130,26 @@ class PoolsIT {
                                 + Infrastructure.ADMIN_PASSWORD
                                 + "\"}");
         YearMonth period = YearMonth.now(ZoneOffset.UTC);
+        registerMakersWithAccounts(r, admin);
+        Map<String, String> models = registerModelsWithAliases(r, admin);
+        Platforms platforms = registerPlatformsInThePool(r, admin, period, models);
+        Map<String, String> platformTokens = platforms.platformTokens();
+        String finance = financeToken(r, admin);
+
+        Instant at = Instant.now().minusSeconds(60);
+        reportOverHttp(platformTokens, at);
+        aTooLongSubscriberIdIsRefused(platformTokens, at);
+        reportOverKafka(platforms.kafka(), at);
+        declareThePools(period, platformTokens);
+
+        String p = period.toString();
+        theStatementsSplitEachPool(p, finance);
+        theInvoicesChargeWhatWasShared(p, platformTokens);
+        JsonNode unlicensed = cSeesWhatItWouldHaveEarned(r, p);
+        noSubscriberReachesAMaker(r, p, unlicensed);
+    }
+
+    private static void registerMakersWithAccounts(String r, String admin) throws Exception {
         for (String maker : List.of("pools-alpha", "pools-beta", "pools-gamma")) {
             Http.postExpect(
                     r + "/makers",
@@ -143,6 +166,11 @@ class PoolsIT {
                     201,
                     admin);
         }
+    }
+
+    /** model id → its maker's id; each model's ref is {@code maker/a}, {@code maker/b}, … */
+    private static Map<String, String> registerModelsWithAliases(String r, String admin)
+            throws Exception {
         Map<String, String> models =
                 Map.of("pools-a", "pools-alpha", "pools-b", "pools-beta", "pools-c", "pools-gamma");
         for (Map.Entry<String, String> m : models.entrySet()) {
@@ -163,6 +191,11 @@ class PoolsIT {
                     201,
                     admin);
         }
+        return models;
+    }
+
+    private static Platforms registerPlatformsInThePool(
+            String r, String admin, YearMonth period, Map<String, String> models) throws Exception {
         Map<String, JsonNode> kafka = new TreeMap<>();
         Map<String, String> platformTokens = new TreeMap<>();
         for (String platform : List.of("pools-pr", "pools-uc")) {
@@ -189,27 +222,37 @@ class PoolsIT {
                             .get("apiKey")
                             .asText();
             platformTokens.put(platform, Http.token(r, "{\"apiKey\":\"" + apiKey + "\"}"));
-            // A and B take part in the platform's pool; C has no agreement
-            for (String model : List.of("pools-a", "pools-b")) {
-                Http.postExpect(
-                        r + "/agreements",
-                        "{\"id\":\""
-                                + platform
-                                + "-"
-                                + model
-                                + "\",\"makerId\":\""
-                                + models.get(model)
-                                + "\",\"platformId\":\""
-                                + platform
-                                + "\",\"modelId\":\""
-                                + model
-                                + "\",\"currency\":\"USD\",\"validFrom\":\""
-                                + period.atDay(1)
-                                + "T00:00:00Z\",\"terms\":{\"type\":\"POOL_SHARE\"}}",
-                        201,
-                        admin);
-            }
+            agreeToThePool(r, admin, period, models, platform);
         }
+        return new Platforms(kafka, platformTokens);
+    }
+
+    private static void agreeToThePool(
+            String r, String admin, YearMonth period, Map<String, String> models, String platform)
+            throws Exception {
+        // A and B take part in the platform's pool; C has no agreement
+        for (String model : List.of("pools-a", "pools-b")) {
+            Http.postExpect(
+                    r + "/agreements",
+                    "{\"id\":\""
+                            + platform
+                            + "-"
+                            + model
+                            + "\",\"makerId\":\""
+                            + models.get(model)
+                            + "\",\"platformId\":\""
+                            + platform
+                            + "\",\"modelId\":\""
+                            + model
+                            + "\",\"currency\":\"USD\",\"validFrom\":\""
+                            + period.atDay(1)
+                            + "T00:00:00Z\",\"terms\":{\"type\":\"POOL_SHARE\"}}",
+                    201,
+                    admin);
+        }
+    }
+
+    private static String financeToken(String r, String admin) throws Exception {
         Http.postExpect(
                 r + "/accounts",
                 "{\"username\":\"pools-fin\",\"password\":\"pools-finance-password\",\"role\":\"FINANCE\"}",
@@ -218,8 +261,11 @@ class PoolsIT {
         String finance =
                 Http.token(
                         r, "{\"username\":\"pools-fin\",\"password\":\"pools-finance-password\"}");
+        return finance;
+    }
 
-        Instant at = Instant.now().minusSeconds(60);
+    private static void reportOverHttp(Map<String, String> platformTokens, Instant at)
+            throws Exception {
         // pools-pr reports over HTTP, in one batch, once the usage service knows the platform
         StringBuilder batch = new StringBuilder("[");
         for (String[] e : usage("pools-pr", at)) {
@@ -238,6 +284,10 @@ class PoolsIT {
                                                         .body()),
                                 n -> n.path("accepted").asInt() == 120);
         assertThat(answer.get("rejected")).isEmpty();
+    }
+
+    private static void aTooLongSubscriberIdIsRefused(
+            Map<String, String> platformTokens, Instant at) throws Exception {
         // a subscriber id longer than 128 characters is refused, with its field
         JsonNode bad =
                 MAPPER.readTree(
@@ -255,7 +305,9 @@ class PoolsIT {
                                 .body());
         assertThat(bad.at("/rejected/0/errors/0/code").asText()).isEqualTo("BAD_SUBSCRIBER_ID");
         assertThat(bad.at("/rejected/0/errors/0/field").asText()).isEqualTo("subscriberId");
+    }
 
+    private static void reportOverKafka(Map<String, JsonNode> kafka, Instant at) {
         // pools-uc writes the same usage to its topic as its own Kafka principal
         Map<String, Object> props =
                 stack.infra
@@ -271,7 +323,10 @@ class PoolsIT {
             }
             p.flush();
         }
+    }
 
+    private static void declareThePools(YearMonth period, Map<String, String> platformTokens)
+            throws Exception {
         // each platform declares its pool; a platform never declares another's
         Http.postExpect(
                 stack.settlement.url() + "/pools",
@@ -290,8 +345,10 @@ class PoolsIT {
                                         platformTokens.get("pools-pr"))
                                 .status())
                 .isEqualTo(403);
+    }
 
-        String p = period.toString();
+    /** The class comment's PRO_RATA split on pools-pr and USER_CENTRIC split on pools-uc. */
+    private static void theStatementsSplitEachPool(String p, String finance) {
         await().atMost(Duration.ofSeconds(60))
                 .untilAsserted(
                         () -> {
@@ -308,6 +365,11 @@ class PoolsIT {
                                                             "pools-a", new BigDecimal("208.33"),
                                                             "pools-b", new BigDecimal("166.67"))));
                         });
+    }
+
+    /** Each platform is invoiced the sum of its rounded pool lines, one invoice each. */
+    private static void theInvoicesChargeWhatWasShared(String p, Map<String, String> platformTokens)
+            throws Exception {
         for (Map.Entry<String, String> invoice :
                 Map.of("pools-pr", "437.50", "pools-uc", "375.00").entrySet()) {
             JsonNode items =
@@ -321,7 +383,10 @@ class PoolsIT {
             assertThat(new BigDecimal(items.at("/0/amount").asText()))
                     .isEqualByComparingTo(invoice.getValue());
         }
+    }
 
+    /** C's unlicensed usage as its maker reads it. */
+    private static JsonNode cSeesWhatItWouldHaveEarned(String r, String p) throws Exception {
         // C's maker sees what C would have earned on each platform
         String gamma =
                 Http.token(
@@ -341,7 +406,11 @@ class PoolsIT {
         assertThat(wouldHaveEarned).hasSize(2);
         assertThat(wouldHaveEarned.get("pools-pr")).isEqualByComparingTo("62.50");
         assertThat(wouldHaveEarned.get("pools-uc")).isEqualByComparingTo("125.00");
+        return unlicensed;
+    }
 
+    private static void noSubscriberReachesAMaker(String r, String p, JsonNode unlicensed)
+            throws Exception {
         // no subscriber reaches a maker: not in its statement, payouts or unlicensed usage
         String alpha =
                 Http.token(
