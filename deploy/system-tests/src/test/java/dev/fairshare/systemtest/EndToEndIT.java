@@ -55,6 +55,9 @@ class EndToEndIT {
                 + "\",\"currency\":\"USD\"}}";
     }
 
+    /** The platform's API key and the tokens of the platform, finance and the maker. */
+    private record SignedIn(String apiKey, String platform, String finance, String maker) {}
+
     @Test
     void usageOverHttpAndKafkaIsPaidOutExactlyOnce() throws Exception {
         String r = registry.url();
@@ -65,6 +68,29 @@ class EndToEndIT {
                         "{\"username\":\"admin\",\"password\":\""
                                 + Infrastructure.ADMIN_PASSWORD
                                 + "\"}");
+        JsonNode kafka = onboardMakerPlatformModelAndAgreement(r, admin);
+        // the platform reports with its API key's token, finance and the maker read with theirs
+        SignedIn signedIn = signIn(r, admin);
+        String platform = signedIn.platform();
+
+        Instant at = Instant.now().minusSeconds(60);
+        YearMonth period = YearMonth.from(at.atZone(ZoneOffset.UTC));
+        reportOverHttpOneAcceptedOneRejected(at, platform);
+        reportOverKafka(kafka, at);
+        reportTheHttpEventTwiceMore(at, platform);
+
+        assertPaidOutOnce(period, signedIn.finance());
+        assertEachEventCountedOnce(platform);
+        assertMakerSeesOnlyItsOwnPayout(period, signedIn.maker());
+        assertRevokedKeyIsRefused(r, admin, signedIn.apiKey());
+    }
+
+    /**
+     * The maker, the platform, the model with its alias and their agreement; answers the platform's
+     * Kafka credentials.
+     */
+    private static JsonNode onboardMakerPlatformModelAndAgreement(String r, String admin)
+            throws Exception {
         Http.postExpect(r + "/makers", "{\"id\":\"e2e-coqui\",\"name\":\"Coqui\"}", 201, admin);
         // onboarding answers the platform's Kafka credentials, once
         JsonNode kafka =
@@ -93,8 +119,10 @@ class EndToEndIT {
                         + "T00:00:00Z\",\"terms\":{\"type\":\"REVENUE_SHARE\",\"rate\":\"0.20\"}}",
                 201,
                 admin);
+        return kafka;
+    }
 
-        // the platform reports with its API key's token, finance and the maker read with theirs
+    private static SignedIn signIn(String r, String admin) throws Exception {
         String apiKey =
                 MAPPER.readTree(Http.postExpect(r + "/platforms/e2e-acme/api-keys", "", 201, admin))
                         .get("apiKey")
@@ -114,9 +142,12 @@ class EndToEndIT {
                 admin);
         String maker =
                 Http.token(r, "{\"username\":\"e2e-coqui\",\"password\":\"coqui-password\"}");
+        return new SignedIn(apiKey, platform, finance, maker);
+    }
 
-        Instant at = Instant.now().minusSeconds(60);
-        YearMonth period = YearMonth.from(at.atZone(ZoneOffset.UTC));
+    /** One event accepted and one rejected, once the registry has published the platform. */
+    private static void reportOverHttpOneAcceptedOneRejected(Instant at, String platform)
+            throws Exception {
         String overHttp =
                 "["
                         + event("http-1", at, "10.00")
@@ -138,7 +169,10 @@ class EndToEndIT {
         assertThat(answer.get("rejected")).hasSize(1);
         assertThat(answer.at("/rejected/0/index").asInt()).isEqualTo(1);
         assertThat(answer.at("/rejected/0/errors/0/code").asText()).isEqualTo("BAD_CURRENCY");
+    }
 
+    /** One event on the platform's inbound topic. */
+    private static void reportOverKafka(JsonNode kafka, Instant at) throws Exception {
         // the platform writes to its topic as its own Kafka principal
         java.util.Map<String, Object> props =
                 infra.broker()
@@ -152,6 +186,10 @@ class EndToEndIT {
                                     "usage.in.e2e-acme", "kafka-1", event("kafka-1", at, "2.50")))
                     .get();
         }
+    }
+
+    /** The HTTP event again, twice, each accepted. */
+    private static void reportTheHttpEventTwiceMore(Instant at, String platform) throws Exception {
         // the same event twice more: counted once
         Http.postExpect(
                 usage.url() + "/usage-events",
@@ -163,7 +201,10 @@ class EndToEndIT {
                 "[" + event("http-1", at, "10.00") + "]",
                 202,
                 platform);
+    }
 
+    /** The agreement's 20% of 10.00 + 2.50, each event paid once: 2.50 to the maker. */
+    private static void assertPaidOutOnce(YearMonth period, String finance) {
         await().atMost(Duration.ofSeconds(60))
                 .untilAsserted(
                         () -> {
@@ -183,6 +224,10 @@ class EndToEndIT {
                             assertThat(new BigDecimal(payouts.at("/items/0/amount").asText()))
                                     .isEqualByComparingTo("2.50");
                         });
+    }
+
+    /** The usage summary counts the two accepted events and their revenue once. */
+    private static void assertEachEventCountedOnce(String platform) throws Exception {
         JsonNode summary =
                 MAPPER.readTree(
                         Http.get(
@@ -193,7 +238,10 @@ class EndToEndIT {
         assertThat(summary.at("/items/0/events").asLong()).isEqualTo(2);
         assertThat(new BigDecimal(summary.at("/items/0/revenue/0/amount").asText()))
                 .isEqualByComparingTo("12.50");
+    }
 
+    private static void assertMakerSeesOnlyItsOwnPayout(YearMonth period, String maker)
+            throws Exception {
         // the maker sees its own payout, and nothing of another maker or of the ledger
         JsonNode own =
                 MAPPER.readTree(Http.get(settlement.url() + "/payouts/" + period, maker).body());
@@ -205,6 +253,10 @@ class EndToEndIT {
                 .isEqualTo(403);
         assertThat(Http.get(settlement.url() + "/ledger/balances", maker).status()).isEqualTo(403);
         assertThat(Http.get(settlement.url() + "/payouts/" + period).status()).isEqualTo(401);
+    }
+
+    private static void assertRevokedKeyIsRefused(String r, String admin, String apiKey)
+            throws Exception {
         // a revoked key is refused
         String keyId =
                 MAPPER.readTree(Http.get(r + "/platforms/e2e-acme/api-keys", admin).body())

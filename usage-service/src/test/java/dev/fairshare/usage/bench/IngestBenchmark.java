@@ -64,102 +64,19 @@ public final class IngestBenchmark {
         Files.createDirectories(work);
         try (Infrastructure infra = Infrastructure.start(work.resolve("postgres"), 0)) {
             Broker kafka = infra.broker();
-            List<NewTopic> topics = new ArrayList<>();
-            for (int p = 0; p < PLATFORMS + 1; p++) {
-                topics.add(
-                        new NewTopic(
-                                Topics.usageIn("bench-" + p), Topics.USAGE_PARTITIONS, (short) 1));
-            }
-            Topics.create(kafka.clientProperties(KafkaSecurity.SUPER_USER), topics);
+            createTopics(kafka);
             registry(kafka);
 
-            long t0 = System.nanoTime();
-            long bytes = produce(kafka, n);
-            System.out.printf("loaded %,d events (%,d MB) in %.1f s%n", n, bytes >> 20, secs(t0));
+            load(kafka, n);
 
-            java.util.Map<String, Long> consumeBefore = cpuTicks(-1);
-            double consume = consumeRate(kafka, n);
-            java.util.Map<String, Long> consumeCpu = minus(cpuTicks(-1), consumeBefore);
-            System.out.printf("LIMIT broker raw consume: %,.0f events/s%n", consume);
-            printCpu("the raw consume", consumeCpu, n);
+            java.util.Map<String, Long> consumeCpu = measureRawConsume(kafka, n);
             double copy = copyRate(infra, n);
             System.out.printf("LIMIT PostgreSQL COPY of the same rows: %,.0f rows/s%n", copy);
 
             statementStatistics(infra);
             int port = freePort();
-            List<String> jvm = new ArrayList<>();
-            // BENCH_JVM="<options>": more JVM options for the service (GC, heap, compiler)
-            for (String option : System.getenv().getOrDefault("BENCH_JVM", "").split("\\s+")) {
-                if (!option.isBlank()) {
-                    jvm.add(option);
-                }
-            }
-            jvm.add("-Dquarkus.log.category.\"dev.fairshare.usage.store\".level=DEBUG");
-            jvm.add("-Dquarkus.log.category.\"dev.fairshare.usage.kafka\".level=DEBUG");
-            if (System.getenv("BENCH_JFR") != null) {
-                // BENCH_JFR=<file>: profile the service with Flight Recorder
-                jvm.add(
-                        "-XX:StartFlightRecording=settings=profile,filename="
-                                + System.getenv("BENCH_JFR"));
-            }
-            try (ServiceProcess usage =
-                    ServiceProcess.start(
-                            repo,
-                            "usage-service",
-                            port,
-                            infra.environment("usage"),
-                            work.resolve("logs"),
-                            jvm.toArray(String[]::new))) {
-                usage.awaitReady(Duration.ofMinutes(2));
-                long pid = usage.process().pid();
-                try (Connection c = usageDatabase(infra)) {
-                    long seen = 0;
-                    java.util.Map<String, Long> cpuBefore = cpuTicks(pid);
-                    long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
-                    while (seen < n && System.nanoTime() < deadline) {
-                        Thread.sleep(500);
-                        // the committed positions: a few rows, unlike counting the events
-                        seen =
-                                scalar(
-                                        c,
-                                        "select coalesce(sum(next_offset), 0) from consumer_offset where topic like 'usage.in.bench-%' and topic <> 'usage.in.bench-"
-                                                + PLATFORMS
-                                                + "'");
-                    }
-                    java.util.Map<String, Long> cpuAfter = cpuTicks(pid);
-                    double span =
-                            scalarDouble(
-                                    c,
-                                    "select extract(epoch from max(received_at) - min(received_at)) from usage_event where platform_id <> 'bench-"
-                                            + PLATFORMS
-                                            + "'");
-                    long stored =
-                            scalar(
-                                    c,
-                                    "select count(*) from usage_event where platform_id <> 'bench-"
-                                            + PLATFORMS
-                                            + "'");
-                    System.out.printf(
-                            "END TO END: %,d events committed in %.1f s = %,.0f events/s (%.0f%% of the COPY limit)%n",
-                            stored, span, stored / span, 100 * (stored / span) / copy);
-                    printCpu("the Kafka phase", cpuBefore, cpuAfter, stored);
-                    printStatements(c);
-                    System.out.printf(
-                            "usage-service peak RSS after Kafka ingestion: %d MB%n",
-                            peakRssMb(pid));
-
-                    // a warm-up, not counted: the JIT of both sides' HTTP code and the edge's
-                    // first Kafka batches
-                    long warmUp = warmUp(httpEvents);
-                    httpRate(usage.url(), 0, warmUp);
-                    java.util.Map<String, Long> httpBefore = cpuTicks(pid);
-                    double http = httpRate(usage.url(), warmUp, httpEvents);
-                    printCpu("the HTTP phase", httpBefore, cpuTicks(pid), httpEvents);
-                    System.out.printf(
-                            "HTTP: %,.0f events/s accepted (batches of 1,000, 4 clients)%n", http);
-                    System.out.printf("usage-service peak RSS: %d MB%n", peakRssMb(pid));
-                }
-            }
+            List<String> jvm = serviceJvmOptions();
+            measureKafkaThenHttp(repo, work, infra, port, jvm, n, httpEvents, copy);
             // the HTTP edge alone (usage.consumer-enabled=false): what it accepts when it does
             // not share the cores with a consumer storing alongside; then an instance that stores
             // must find every event accepted over HTTP
@@ -169,61 +86,204 @@ public final class IngestBenchmark {
                     jvm.stream()
                             .filter(o -> !o.startsWith("-XX:StartFlightRecording"))
                             .toArray(String[]::new);
-            java.util.Map<String, String> edgeEnv =
-                    new java.util.HashMap<>(infra.environment("usage"));
-            edgeEnv.put("USAGE_CONSUMER_ENABLED", "false");
-            try (ServiceProcess edge =
-                    ServiceProcess.start(
-                            repo,
-                            "usage-service",
-                            freePort(),
-                            edgeEnv,
-                            work.resolve("logs"),
-                            later)) {
-                edge.awaitReady(Duration.ofMinutes(2));
-                long pid = edge.process().pid();
-                httpRate(edge.url(), first, warmUp(httpEvents));
-                java.util.Map<String, Long> before = cpuTicks(pid);
-                double http = httpRate(edge.url(), first + warmUp(httpEvents), httpEvents);
-                printCpu("the HTTP phase of the edge alone", before, cpuTicks(pid), httpEvents);
-                System.out.printf(
-                        "HTTP, the edge alone: %,.0f events/s accepted (batches of 1,000, 4 clients); peak RSS %d MB%n",
-                        http, peakRssMb(pid));
-            }
+            measureEdgeAlone(repo, work, infra, later, first, httpEvents);
             long sent = first + warmUp(httpEvents) + httpEvents;
-            try (ServiceProcess usage =
-                            ServiceProcess.start(
-                                    repo,
-                                    "usage-service",
-                                    freePort(),
-                                    infra.environment("usage"),
-                                    work.resolve("logs"),
-                                    later);
-                    Connection c = usageDatabase(infra)) {
-                usage.awaitReady(Duration.ofMinutes(2));
-                String count =
-                        "select count(*) from usage_event where platform_id = 'bench-"
-                                + PLATFORMS
-                                + "'";
-                long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-                long stored = 0;
-                while ((stored = scalar(c, count)) < sent && System.nanoTime() < deadline) {
-                    Thread.sleep(500);
-                }
-                Thread.sleep(2_000);
-                stored = scalar(c, count);
-                System.out.printf(
-                        "HTTP events accepted in all three phases: %,d; stored: %,d%s%n",
-                        sent, stored, stored == sent ? "" : "  <-- MISMATCH");
-            }
-            // the floor: what storing each event costs PostgreSQL whatever the service does
-            double floor = storageFloor(infra, n);
-            double broker = consumeCpu.getOrDefault(THIS_JVM, 0L) * 10_000.0 / n;
-            System.out.printf(
-                    "CEILING end to end on 2 cores with a service that cost no CPU at all:"
-                            + " 2 s / (%.1f µs PostgreSQL storing + %.1f µs broker and bare consumer) = %,.0f events/s%n",
-                    floor, broker, 2e6 / (floor + broker));
+            checkEveryHttpEventStored(repo, work, infra, later, sent);
+            printCeiling(infra, n, consumeCpu);
         }
+    }
+
+    /** One inbound topic per benchmark platform, and one more for the HTTP phases. */
+    private static void createTopics(Broker kafka) throws Exception {
+        List<NewTopic> topics = new ArrayList<>();
+        for (int p = 0; p < PLATFORMS + 1; p++) {
+            topics.add(
+                    new NewTopic(Topics.usageIn("bench-" + p), Topics.USAGE_PARTITIONS, (short) 1));
+        }
+        Topics.create(kafka.clientProperties(KafkaSecurity.SUPER_USER), topics);
+    }
+
+    /** The n events into the inbound topics, timed. */
+    private static void load(Broker kafka, long n) throws Exception {
+        long t0 = System.nanoTime();
+        long bytes = produce(kafka, n);
+        System.out.printf("loaded %,d events (%,d MB) in %.1f s%n", n, bytes >> 20, secs(t0));
+    }
+
+    /** The broker's raw consume rate; answers the CPU it cost. */
+    private static java.util.Map<String, Long> measureRawConsume(Broker kafka, long n)
+            throws Exception {
+        java.util.Map<String, Long> consumeBefore = cpuTicks(-1);
+        double consume = consumeRate(kafka, n);
+        java.util.Map<String, Long> consumeCpu = minus(cpuTicks(-1), consumeBefore);
+        System.out.printf("LIMIT broker raw consume: %,.0f events/s%n", consume);
+        printCpu("the raw consume", consumeCpu, n);
+        return consumeCpu;
+    }
+
+    /** BENCH_JVM and BENCH_JFR from the environment, and the store's and consumer's DEBUG logs. */
+    private static List<String> serviceJvmOptions() {
+        List<String> jvm = new ArrayList<>();
+        // BENCH_JVM="<options>": more JVM options for the service (GC, heap, compiler)
+        for (String option : System.getenv().getOrDefault("BENCH_JVM", "").split("\\s+")) {
+            if (!option.isBlank()) {
+                jvm.add(option);
+            }
+        }
+        jvm.add("-Dquarkus.log.category.\"dev.fairshare.usage.store\".level=DEBUG");
+        jvm.add("-Dquarkus.log.category.\"dev.fairshare.usage.kafka\".level=DEBUG");
+        if (System.getenv("BENCH_JFR") != null) {
+            // BENCH_JFR=<file>: profile the service with Flight Recorder
+            jvm.add(
+                    "-XX:StartFlightRecording=settings=profile,filename="
+                            + System.getenv("BENCH_JFR"));
+        }
+        return jvm;
+    }
+
+    /** usage-service end to end from the loaded topics, then HTTP while it stores alongside. */
+    private static void measureKafkaThenHttp(
+            Path repo,
+            Path work,
+            Infrastructure infra,
+            int port,
+            List<String> jvm,
+            long n,
+            long httpEvents,
+            double copy)
+            throws Exception {
+        try (ServiceProcess usage =
+                ServiceProcess.start(
+                        repo,
+                        "usage-service",
+                        port,
+                        infra.environment("usage"),
+                        work.resolve("logs"),
+                        jvm.toArray(String[]::new))) {
+            usage.awaitReady(Duration.ofMinutes(2));
+            long pid = usage.process().pid();
+            try (Connection c = usageDatabase(infra)) {
+                measureKafkaPhase(c, pid, n, copy);
+                measureHttpAlongside(usage, pid, httpEvents);
+            }
+        }
+    }
+
+    /** From the service's first committed batch until every loaded event is committed. */
+    private static void measureKafkaPhase(Connection c, long pid, long n, double copy)
+            throws Exception {
+        long seen = 0;
+        java.util.Map<String, Long> cpuBefore = cpuTicks(pid);
+        long deadline = System.nanoTime() + Duration.ofMinutes(20).toNanos();
+        while (seen < n && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            // the committed positions: a few rows, unlike counting the events
+            seen =
+                    scalar(
+                            c,
+                            "select coalesce(sum(next_offset), 0) from consumer_offset where topic like 'usage.in.bench-%' and topic <> 'usage.in.bench-"
+                                    + PLATFORMS
+                                    + "'");
+        }
+        java.util.Map<String, Long> cpuAfter = cpuTicks(pid);
+        double span =
+                scalarDouble(
+                        c,
+                        "select extract(epoch from max(received_at) - min(received_at)) from usage_event where platform_id <> 'bench-"
+                                + PLATFORMS
+                                + "'");
+        long stored =
+                scalar(
+                        c,
+                        "select count(*) from usage_event where platform_id <> 'bench-"
+                                + PLATFORMS
+                                + "'");
+        System.out.printf(
+                "END TO END: %,d events committed in %.1f s = %,.0f events/s (%.0f%% of the COPY limit)%n",
+                stored, span, stored / span, 100 * (stored / span) / copy);
+        printCpu("the Kafka phase", cpuBefore, cpuAfter, stored);
+        printStatements(c);
+        System.out.printf("usage-service peak RSS after Kafka ingestion: %d MB%n", peakRssMb(pid));
+    }
+
+    /** HTTP ingestion while the service stores the events alongside, after a warm-up. */
+    private static void measureHttpAlongside(ServiceProcess usage, long pid, long httpEvents)
+            throws Exception {
+        // a warm-up, not counted: the JIT of both sides' HTTP code and the edge's
+        // first Kafka batches
+        long warmUp = warmUp(httpEvents);
+        httpRate(usage.url(), 0, warmUp);
+        java.util.Map<String, Long> httpBefore = cpuTicks(pid);
+        double http = httpRate(usage.url(), warmUp, httpEvents);
+        printCpu("the HTTP phase", httpBefore, cpuTicks(pid), httpEvents);
+        System.out.printf("HTTP: %,.0f events/s accepted (batches of 1,000, 4 clients)%n", http);
+        System.out.printf("usage-service peak RSS: %d MB%n", peakRssMb(pid));
+    }
+
+    /** HTTP ingestion with an edge that does not store ({@code usage.consumer-enabled=false}). */
+    private static void measureEdgeAlone(
+            Path repo, Path work, Infrastructure infra, String[] later, long first, long httpEvents)
+            throws Exception {
+        java.util.Map<String, String> edgeEnv = new java.util.HashMap<>(infra.environment("usage"));
+        edgeEnv.put("USAGE_CONSUMER_ENABLED", "false");
+        try (ServiceProcess edge =
+                ServiceProcess.start(
+                        repo, "usage-service", freePort(), edgeEnv, work.resolve("logs"), later)) {
+            edge.awaitReady(Duration.ofMinutes(2));
+            long pid = edge.process().pid();
+            httpRate(edge.url(), first, warmUp(httpEvents));
+            java.util.Map<String, Long> before = cpuTicks(pid);
+            double http = httpRate(edge.url(), first + warmUp(httpEvents), httpEvents);
+            printCpu("the HTTP phase of the edge alone", before, cpuTicks(pid), httpEvents);
+            System.out.printf(
+                    "HTTP, the edge alone: %,.0f events/s accepted (batches of 1,000, 4 clients); peak RSS %d MB%n",
+                    http, peakRssMb(pid));
+        }
+    }
+
+    /** An instance that stores must find every event accepted over HTTP in all three phases. */
+    private static void checkEveryHttpEventStored(
+            Path repo, Path work, Infrastructure infra, String[] later, long sent)
+            throws Exception {
+        try (ServiceProcess usage =
+                        ServiceProcess.start(
+                                repo,
+                                "usage-service",
+                                freePort(),
+                                infra.environment("usage"),
+                                work.resolve("logs"),
+                                later);
+                Connection c = usageDatabase(infra)) {
+            usage.awaitReady(Duration.ofMinutes(2));
+            String count =
+                    "select count(*) from usage_event where platform_id = 'bench-"
+                            + PLATFORMS
+                            + "'";
+            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            long stored = 0;
+            while ((stored = scalar(c, count)) < sent && System.nanoTime() < deadline) {
+                Thread.sleep(500);
+            }
+            Thread.sleep(2_000);
+            stored = scalar(c, count);
+            System.out.printf(
+                    "HTTP events accepted in all three phases: %,d; stored: %,d%s%n",
+                    sent, stored, stored == sent ? "" : "  <-- MISMATCH");
+        }
+    }
+
+    /**
+     * What end to end could reach if the service cost no CPU: PostgreSQL's and the broker's share.
+     */
+    private static void printCeiling(
+            Infrastructure infra, long n, java.util.Map<String, Long> consumeCpu) throws Exception {
+        // the floor: what storing each event costs PostgreSQL whatever the service does
+        double floor = storageFloor(infra, n);
+        double broker = consumeCpu.getOrDefault(THIS_JVM, 0L) * 10_000.0 / n;
+        System.out.printf(
+                "CEILING end to end on 2 cores with a service that cost no CPU at all:"
+                        + " 2 s / (%.1f µs PostgreSQL storing + %.1f µs broker and bare consumer) = %,.0f events/s%n",
+                floor, broker, 2e6 / (floor + broker));
     }
 
     /** Events posted before a measured HTTP phase, not counted (the JIT of both sides). */
