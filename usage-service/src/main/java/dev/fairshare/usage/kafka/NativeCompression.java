@@ -10,8 +10,8 @@ import org.jboss.logging.Logger;
  * Kafka's lz4 codec in its native (JNI) build. lz4-java takes its JNI build only once it is loaded
  * or when its classes come from the system class loader; in Quarkus they come from the
  * application's class loader, so the codec would decompress every inbound batch in Java (a
- * twentieth of the service's CPU samples in the ingestion benchmark, docs/benchmarks-history.md). Loaded
- * before any Kafka client starts; when the library cannot load, Kafka keeps the Java build.
+ * twentieth of the service's CPU samples in the ingestion benchmark, docs/benchmarks-history.md).
+ * Loaded before any Kafka client starts; when the library cannot load, Kafka keeps the Java build.
  */
 @ApplicationScoped
 public class NativeCompression {
