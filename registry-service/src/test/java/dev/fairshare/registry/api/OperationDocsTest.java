@@ -61,11 +61,9 @@ class OperationDocsTest {
     @Test
     void theFilesWordsWinAndTheAssumedSuccessGivesWayToTheDocumentedOneWithItsSchema()
             throws IOException {
-        OpenAPI scanned = read("scanned.yaml", SCANNED);
-        OperationDocs.layOver(
-                scanned,
-                read(
-                        "docs.yaml",
+        OpenAPI scanned =
+                laidOver(
+                        SCANNED,
                         """
                         paths:
                           /things:
@@ -81,7 +79,7 @@ class OperationDocsTest {
                               responses:
                                 "404": {description: NOT_FOUND}
                                 "200": {description: the thing}
-                        """));
+                        """);
 
         Operation create = scanned.getPaths().getPathItem("/things").getPOST();
         assertThat(create.getSummary()).isEqualTo("Create a thing");
@@ -104,11 +102,9 @@ class OperationDocsTest {
 
     @Test
     void aSchemaTheFileGivesReplacesTheScannedOneWhole() throws IOException {
-        OpenAPI scanned = read("scanned.yaml", SCANNED);
-        OperationDocs.layOver(
-                scanned,
-                read(
-                        "docs.yaml",
+        OpenAPI scanned =
+                laidOver(
+                        SCANNED,
                         """
                         paths:
                           /things:
@@ -123,7 +119,7 @@ class OperationDocsTest {
                           /things/{id}:
                             get:
                               summary: One thing
-                        """));
+                        """);
 
         Schema body =
                 scanned.getPaths()
@@ -142,62 +138,54 @@ class OperationDocsTest {
 
     @Test
     void aDocumentedOperationThatNoResourceServesIsRefused() throws IOException {
-        OpenAPI docs =
-                read(
-                        "docs.yaml",
-                        """
+        String docs =
+                """
                         paths:
                           /things:
                             post: {summary: Create a thing}
                           /things/{id}:
                             get: {summary: One thing}
                             delete: {summary: Delete a thing}
-                        """);
+                        """;
         assertRefused(
-                () -> OperationDocs.layOver(read("scanned.yaml", SCANNED), docs),
+                () -> laidOver(SCANNED, docs),
                 "openapi/operations.yaml documents DELETE /things/{id}, which no resource"
                         + " serves");
     }
 
     @Test
     void aServedOperationTheFileLeavesOutIsRefused() throws IOException {
-        OpenAPI docs =
-                read(
-                        "docs.yaml",
-                        """
+        String docs =
+                """
                         paths:
                           /things:
                             post: {summary: Create a thing}
-                        """);
+                        """;
         assertRefused(
-                () -> OperationDocs.layOver(read("scanned.yaml", SCANNED), docs),
+                () -> laidOver(SCANNED, docs),
                 "openapi/operations.yaml does not document GET /things/{id}");
     }
 
     @Test
     void anOperationWithoutASummaryIsRefused() throws IOException {
-        OpenAPI docs =
-                read(
-                        "docs.yaml",
-                        """
+        String docs =
+                """
                         paths:
                           /things:
                             post: {summary: Create a thing}
                           /things/{id}:
                             get: {summary: " ", description: One thing, but no summary}
-                        """);
+                        """;
         assertRefused(
-                () -> OperationDocs.layOver(read("scanned.yaml", SCANNED), docs),
+                () -> laidOver(SCANNED, docs),
                 "openapi/operations.yaml gives GET /things/{id} no summary");
     }
 
     @Test
     void aFileThatDocumentsNoSuccessLeavesTheScannedOne() throws IOException {
-        OpenAPI scanned = read("scanned.yaml", SCANNED);
-        OperationDocs.layOver(
-                scanned,
-                read(
-                        "docs.yaml",
+        OpenAPI scanned =
+                laidOver(
+                        SCANNED,
                         """
                         paths:
                           /things:
@@ -207,7 +195,7 @@ class OperationDocsTest {
                                 "409": {description: DUPLICATE_ID}
                           /things/{id}:
                             get: {summary: One thing}
-                        """));
+                        """);
         Operation create = scanned.getPaths().getPathItem("/things").getPOST();
         assertThat(List.copyOf(create.getResponses().getAPIResponses().keySet()))
                 .containsExactly("409", "200");
@@ -216,11 +204,8 @@ class OperationDocsTest {
 
     @Test
     void aSchemaTheFileNamesThatNoTypeDefinesIsRefused() throws IOException {
-        OpenAPI scanned = read("scanned.yaml", SCANNED + COMPONENTS);
-        OpenAPI docs =
-                read(
-                        "docs.yaml",
-                        """
+        String docs =
+                """
                         paths:
                           /things:
                             post:
@@ -240,9 +225,9 @@ class OperationDocsTest {
                                         items: {$ref: "#/components/schemas/Proposal"}
                           /things/{id}:
                             get: {summary: One thing}
-                        """);
+                        """;
         assertRefused(
-                () -> OperationDocs.layOver(scanned, docs),
+                () -> laidOver(SCANNED + COMPONENTS, docs),
                 "openapi/operations.yaml names #/components/schemas/Proposal for POST"
                         + " /things, a schema that no type of the code defines");
     }
@@ -258,6 +243,13 @@ class OperationDocsTest {
 
     private static void assertRefused(ThrowingCallable call, String message) {
         assertThatThrownBy(call).isInstanceOf(IllegalStateException.class).hasMessage(message);
+    }
+
+    /** The scanned document {@code scanned} with the operation docs {@code docs} laid over it. */
+    private OpenAPI laidOver(String scanned, String docs) throws IOException {
+        OpenAPI document = read("scanned.yaml", scanned);
+        OperationDocs.layOver(document, read("docs.yaml", docs));
+        return document;
     }
 
     private OpenAPI read(String name, String yaml) throws IOException {
